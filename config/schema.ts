@@ -1,0 +1,485 @@
+// The one schema of the config file: types, defaults and error messages live here and
+// nowhere else. config/load.ts runs it; scripts/write-schema.ts turns it into JSON Schema.
+import { z } from "zod";
+
+export const ENGINES = ["aurora-mysql", "aurora-postgresql", "mysql", "postgres"] as const;
+export type Engine = (typeof ENGINES)[number];
+
+export const ENGINE_PORT: Record<Engine, number> = {
+  "aurora-mysql": 3306,
+  "aurora-postgresql": 5432,
+  mysql: 3306,
+  postgres: 5432,
+};
+
+export function isAurora(engine: Engine): boolean {
+  return engine.startsWith("aurora-");
+}
+
+// CloudWatch Logs accepts only these retention periods.
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+// Resource names are "<name>-writer" and the like; an NLB or target group name is at most
+// 32 characters, so the prefix is capped to leave room for the longest suffix ("-reader").
+export const MAX_NAME_LENGTH = 24;
+const NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
+
+const name = (what: string) =>
+  z
+    .string()
+    .max(MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters: it prefixes ${what}`)
+    .regex(NAME, "must start with a letter and use only lowercase letters, digits and hyphens (not at the end)")
+    .refine((s) => !s.includes("--"), "must not contain two hyphens in a row");
+
+const cidr = z
+  .string()
+  .refine(isIpv4Cidr, "must be an IPv4 CIDR block such as 10.0.0.0/16");
+
+const vpcCidr = cidr.refine(
+  (c) => !isIpv4Cidr(c) || (prefixOf(c) >= 16 && prefixOf(c) <= 24),
+  "must have a prefix length from /16 to /24 so that one subnet per AZ fits",
+);
+
+const azId = z
+  .string()
+  .regex(/^[a-z]{2,5}\d-(?:[a-z0-9]+-)?az\d{1,2}$/, "must be an AZ ID such as use1-az1 (AZ IDs, not names: names differ per account)");
+
+const region = z.string().regex(/^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d$/, "must be an AWS region such as us-east-1");
+
+const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id");
+
+const roleArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, "must be an IAM role ARN such as arn:aws:iam::111111111111:role/deployer");
+
+const hostname = z
+  .string()
+  .max(253)
+  .regex(
+    /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+    "must be a lowercase DNS name such as db.example.com",
+  );
+
+const loopbackUrl = z
+  .string()
+  .refine(isLoopbackUrl, "must be an http(s) URL on a loopback address (127.0.0.0/8, localhost or [::1]): it exists only for tests against an emulator");
+
+const vpcId = z.string().regex(/^vpc-[0-9a-f]{8,17}$/, "must be a VPC id such as vpc-0123456789abcdef0");
+const subnetId = z.string().regex(/^subnet-[0-9a-f]{8,17}$/, "must be a subnet id such as subnet-0123456789abcdef0");
+const securityGroupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, "must be a security group id such as sg-0123456789abcdef0");
+const endpointId = z.string().regex(/^vpce-[0-9a-f]{8,17}$/, "must be a VPC endpoint id such as vpce-0123456789abcdef0");
+const port = z.number().int("must be a whole number").min(1, "must be from 1 to 65535").max(65535, "must be from 1 to 65535");
+
+const unique = <T extends z.ZodType>(item: T, what: string) =>
+  z.array(item).refine((xs) => new Set(xs).size === xs.length, `must not list the same ${what} twice`);
+
+export const AccountSchema = z.strictObject({
+  region: region.describe("AWS region of this stack's resources."),
+  profile: z.string().min(1).optional().describe("Named profile from the AWS shared config. Default: the standard credential chain."),
+  assumeRoleArn: roleArn.optional().describe("Role the AWS provider assumes. Default: none."),
+  accountId: accountId
+    .optional()
+    .describe("Expected account id. When set, Terraform refuses to run against any other account (allowed_account_ids)."),
+  endpoint: loopbackUrl
+    .optional()
+    .describe("TEST ONLY: send every AWS API call to an emulator on a loopback URL. Never set in real use."),
+});
+
+export const BackendSchema = z.discriminatedUnion(
+  "type",
+  [
+    z.strictObject({
+      type: z.literal("local"),
+      path: z
+        .string()
+        .min(1)
+        .optional()
+        .describe("State file path, relative to the stack directory. Default: ../../../terraform.<stack>.tfstate (the project root)."),
+    }),
+    z.strictObject({
+      type: z.literal("s3"),
+      bucket: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)")
+        .describe("State bucket."),
+      key: z.string().min(1).optional().describe("State object key. Default: <name>/<stack>.tfstate."),
+      region: region.optional().describe("Bucket region. Default: the stack's account region."),
+      roleArn: roleArn.optional().describe("Role assumed to reach the state. Default: none."),
+      dynamodbTable: z.string().min(3).max(255).optional().describe("Legacy DynamoDB lock table. Default: none (S3 native locking is always on)."),
+    }),
+    z.strictObject({
+      type: z.literal("cloud"),
+      organization: z.string().min(1).describe("Terraform Cloud / HCP Terraform organization."),
+      workspace: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,90}$/, "must use only letters, digits, '-' and '_' (at most 90)")
+        .optional()
+        .describe("Workspace of this stack. Default: <name>-<stack>."),
+      hostname: hostname.optional().describe("Terraform Enterprise host. Default: app.terraform.io."),
+    }),
+  ],
+  { error: (iss) => (iss.code === "invalid_union" ? 'type must be "local", "s3" or "cloud"' : undefined) },
+);
+
+const CreateNetworkSchema = z.strictObject({
+  cidr: vpcCidr.describe("VPC CIDR block."),
+  azIds: unique(azId, "AZ ID")
+    .min(2, "must list at least 2 AZ IDs: a load balancer and a Multi-AZ database need two zones")
+    .optional()
+    .describe("AZ IDs of the subnets, one subnet each. Default: the first azCount AZ IDs of the region."),
+  azCount: z
+    .number()
+    .int()
+    .min(2, "must be at least 2: a load balancer and a Multi-AZ database need two zones")
+    .max(6, "must be at most 6")
+    .default(2)
+    .describe("How many AZs to use when azIds is not given."),
+});
+
+const ExistingNetworkSchema = z.strictObject({
+  vpcId: vpcId.describe("Existing VPC."),
+  subnetIds: unique(subnetId, "subnet")
+    .min(2, "must list at least 2 subnets in different AZs")
+    .describe("Existing subnets, in different AZs."),
+});
+
+export const NetworkSchema = z
+  .strictObject({
+    create: CreateNetworkSchema.optional().describe("Create a VPC with isolated subnets (no internet gateway, no NAT)."),
+    existing: ExistingNetworkSchema.optional().describe("Use an existing VPC and subnets."),
+  })
+  .describe('Exactly one of "create" or "existing".');
+
+const DatabaseSchema = z
+  .strictObject({
+    engine: z.enum(ENGINES, { error: () => `must be one of ${ENGINES.join(", ")}` }).describe("Database engine."),
+    create: z
+      .strictObject({
+        engineVersion: z.string().regex(/^\d+(\.\d+)*(\.[\w-]+)?$/, "must be an engine version such as 8.0.mysql_aurora.3.08.0 or 16.4").optional().describe("Engine version. Default: the engine's default."),
+        instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "must be an instance class such as db.t4g.medium").default("db.t4g.medium").describe("Instance class."),
+        readers: z.number().int().min(0).max(15, "must be at most 15 (the Aurora limit)").optional().describe("Aurora reader instances. Default: 1 for Aurora, 0 otherwise (a Multi-AZ instance has no readers)."),
+        deletionProtection: z.boolean().default(true).describe("Deletion protection of the database."),
+        backupRetentionDays: z.number().int().min(1, "must be at least 1: backups stay on").max(35).default(7).describe("Automated backup retention."),
+        allocatedStorageGb: z.number().int().min(20).max(65536).default(20).describe("Storage of a mysql/postgres instance (Aurora grows on its own)."),
+      })
+      .optional()
+      .describe("Create a demo database: Multi-AZ, encrypted, IAM auth, password managed by RDS in Secrets Manager."),
+    existing: z
+      .strictObject({
+        clusterIdentifier: z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, "must be a DB cluster identifier").optional().describe("Existing Aurora or Multi-AZ DB cluster."),
+        instanceIdentifier: z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, "must be a DB instance identifier").optional().describe("Existing Multi-AZ DB instance (mysql/postgres only)."),
+        securityGroupId: securityGroupId.optional().describe("Database security group; when set, an ingress rule from the NLB is added to it."),
+      })
+      .optional()
+      .describe("Look up an existing database."),
+  })
+  .describe('engine plus exactly one of "create" or "existing".');
+
+const PortsSchema = z
+  .strictObject({
+    writer: port.optional().describe("Writer listener port. Default: the engine port."),
+    reader: port.nullable().optional().describe("Reader listener port; null means no reader listener. Default: engine port + 1."),
+  })
+  .describe("NLB listener ports.");
+
+const principal = z.string().refine(
+  (p) => p === "*" || /^arn:aws[a-z-]*:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)$/.test(p),
+  'must be an IAM principal ARN such as arn:aws:iam::222222222222:root (or "*" with allowAnyPrincipal)',
+);
+
+const SharingSchema = z.strictObject({
+  allowedPrincipals: unique(principal, "principal").default([]).describe("Principals allowed to create endpoints."),
+  acceptanceRequired: z.boolean().default(true).describe("Each endpoint connection must be accepted."),
+  allowAnyPrincipal: z.boolean().default(false).describe('Allow "*" in allowedPrincipals (any AWS account may request a connection).'),
+  acceptEndpointIds: unique(endpointId, "endpoint").default([]).describe("Endpoint connections to accept."),
+  privateDnsName: hostname.optional().describe("Private DNS name of the service (domain ownership is verified by a TXT record)."),
+  supportedRegions: unique(region, "region").default([]).describe("Other regions whose consumers may connect (cross-region PrivateLink)."),
+});
+
+const FailoverSchema = z.strictObject({
+  reconcileEveryMinutes: z.number().int().min(1).max(60).default(1).describe("Schedule of the reconciling run."),
+  logRetentionDays: z
+    .number()
+    .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `must be one of ${LOG_RETENTION_DAYS.join(", ")} (CloudWatch Logs values)`)
+    .default(30)
+    .describe("Retention of the function's log group."),
+  vpcSubnetIds: unique(subnetId, "subnet").min(1).optional().describe("Run the function in these subnets (needs interface endpoints, see README). Default: outside a VPC."),
+});
+
+const AlarmsSchema = z.strictObject({
+  email: z.email("must be an email address").optional().describe("Subscribe this address to the alarm topic."),
+});
+
+const ProviderSchema = z.strictObject({
+  account: AccountSchema,
+  backend: BackendSchema.default({ type: "local" }).describe("State backend. Default: local."),
+  network: NetworkSchema,
+  database: DatabaseSchema,
+  ports: PortsSchema.default({}),
+  sharing: SharingSchema.default({ allowedPrincipals: [], acceptanceRequired: true, allowAnyPrincipal: false, acceptEndpointIds: [], supportedRegions: [] }),
+  loadBalancer: z
+    .strictObject({
+      deletionProtection: z.boolean().default(true).describe("Deletion protection of the NLB."),
+    })
+    .default({ deletionProtection: true }),
+  failover: FailoverSchema.default({ reconcileEveryMinutes: 1, logRetentionDays: 30 }),
+  alarms: AlarmsSchema.default({}),
+});
+
+const ConsumerSchema = z.strictObject({
+  name: name("the stack name consumer-<name> and resource names"),
+  account: AccountSchema,
+  backend: BackendSchema.default({ type: "local" }).describe("State backend. Default: local."),
+  network: NetworkSchema,
+  allowedCidrs: unique(cidr, "CIDR").default([]).describe("Client CIDRs allowed to reach the endpoint."),
+  allowedSecurityGroupIds: unique(securityGroupId, "security group").default([]).describe("Client security groups allowed to reach the endpoint."),
+  serviceName: z
+    .string()
+    .regex(/^com\.amazonaws\.vpce\.[a-z0-9-]+\.vpce-svc-[0-9a-f]{8,17}$/, "must be an endpoint service name such as com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0")
+    .optional()
+    .describe("Endpoint service name. Default: the provider stack's output (cross-stack reference)."),
+  privateZone: z.strictObject({ name: hostname.describe("Private hosted zone; records writer.<zone> and reader.<zone>.") }).optional(),
+  providerAzIds: unique(azId, "AZ ID")
+    .min(1)
+    .optional()
+    .describe("AZ IDs of the provider's NLB (its az_ids output). Default: the provider's config, else its stack output."),
+});
+
+export const ConfigSchema = z.strictObject({
+  $schema: z.string().optional(),
+  name: name("every resource name"),
+  tags: z
+    .record(z.string().regex(/^[\w .:/=+@-]{1,128}$/, "tag keys use at most 128 letters, digits, spaces and _.:/=+-@"), z.string().max(256))
+    .default({})
+    .describe("Tags on every resource."),
+  provider: ProviderSchema,
+  consumers: z.array(ConsumerSchema).max(100, "must list at most 100 consumers").default([]),
+});
+
+export type Config = z.output<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;
+export type Account = z.output<typeof AccountSchema>;
+export type Backend = z.output<typeof BackendSchema>;
+export type Network = z.output<typeof NetworkSchema>;
+export type ProviderConfig = Config["provider"];
+export type ConsumerConfig = Config["consumers"][number];
+
+// ---------- rules that span fields ----------
+
+export interface Problem {
+  path: string;
+  message: string;
+}
+
+type Raw = Record<string, unknown>;
+const obj = (v: unknown): Raw | undefined => (v && typeof v === "object" && !Array.isArray(v) ? (v as Raw) : undefined);
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+export interface Ports {
+  writer: number;
+  reader: number | null;
+}
+
+/** Listener ports with their engine defaults applied. */
+export function resolvePorts(engine: Engine, ports: { writer?: number; reader?: number | null } = {}): Ports {
+  const enginePort = ENGINE_PORT[engine];
+  return {
+    writer: ports.writer ?? enginePort,
+    reader: ports.reader === undefined ? enginePort + 1 : ports.reader,
+  };
+}
+
+/** Reader instances with the engine default applied. */
+export function resolveReaders(engine: Engine, readers?: number): number {
+  return readers ?? (isAurora(engine) ? 1 : 0);
+}
+
+function exactlyOne(value: unknown, path: string, a: string, b: string, out: Problem[]) {
+  const o = obj(value);
+  if (!o) return;
+  const has = [a, b].filter((k) => o[k] !== undefined);
+  if (has.length !== 1) {
+    out.push({
+      path,
+      message: has.length === 0 ? `needs one of "${a}" or "${b}"` : `has both "${a}" and "${b}"; keep only one`,
+    });
+  }
+}
+
+/**
+ * Checks that no single field can make: exclusive choices, port clashes, principal rules.
+ * It reads the raw input defensively so that it can report alongside type errors.
+ */
+export function crossCheck(input: unknown): Problem[] {
+  const out: Problem[] = [];
+  const root = obj(input);
+  if (!root) return out;
+  const provider = obj(root.provider);
+  if (provider) {
+    exactlyOne(provider.network, "provider.network", "create", "existing", out);
+    checkDatabase(provider, out);
+    checkPorts(provider, out);
+    checkSharing(provider, out);
+  }
+  const consumers = arr(root.consumers);
+  const seen = new Map<string, number>();
+  consumers.forEach((c, i) => {
+    const consumer = obj(c);
+    if (!consumer) return;
+    const at = `consumers[${i}]`;
+    exactlyOne(consumer.network, `${at}.network`, "create", "existing", out);
+    if (typeof consumer.name === "string") {
+      const first = seen.get(consumer.name);
+      if (first !== undefined) out.push({ path: `${at}.name`, message: `"${consumer.name}" is already used by consumers[${first}]; consumer names must be unique` });
+      else seen.set(consumer.name, i);
+    }
+    const cidrs = arr(consumer.allowedCidrs);
+    const sgs = arr(consumer.allowedSecurityGroupIds);
+    if (cidrs.length === 0 && sgs.length === 0) {
+      out.push({ path: at, message: "needs allowedCidrs or allowedSecurityGroupIds: without them nothing can reach the endpoint" });
+    }
+    cidrs.forEach((c2, j) => {
+      if (typeof c2 === "string" && isIpv4Cidr(c2) && prefixOf(c2) === 0) {
+        out.push({ path: `${at}.allowedCidrs[${j}]`, message: `${c2} would open the endpoint to every address; list the client VPC or subnet CIDRs` });
+      }
+    });
+    checkConsumerPlacement(provider, consumer, at, out);
+  });
+  return out;
+}
+
+function checkDatabase(provider: Raw, out: Problem[]) {
+  const db = obj(provider.database);
+  if (!db) return;
+  exactlyOne(db, "provider.database", "create", "existing", out);
+  const engine = ENGINES.includes(db.engine as Engine) ? (db.engine as Engine) : undefined;
+  const existing = obj(db.existing);
+  if (existing) {
+    const ids = ["clusterIdentifier", "instanceIdentifier"].filter((k) => existing[k] !== undefined);
+    if (ids.length !== 1) {
+      out.push({
+        path: "provider.database.existing",
+        message: ids.length === 0 ? 'needs "clusterIdentifier" or "instanceIdentifier"' : 'has both "clusterIdentifier" and "instanceIdentifier"; keep only one',
+      });
+    }
+    if (engine && isAurora(engine) && existing.instanceIdentifier !== undefined) {
+      out.push({
+        path: "provider.database.existing.instanceIdentifier",
+        message: `${engine} is a cluster engine; use clusterIdentifier instead`,
+      });
+    }
+  }
+  const create = obj(db.create);
+  if (create && engine && !isAurora(engine) && typeof create.readers === "number" && create.readers > 0) {
+    out.push({
+      path: "provider.database.create.readers",
+      message: `${engine} creates a Multi-AZ instance, which has no reader instances; remove readers or use aurora-${engine === "postgres" ? "postgresql" : "mysql"}`,
+    });
+  }
+}
+
+function checkPorts(provider: Raw, out: Problem[]) {
+  const db = obj(provider.database);
+  const engine = db && ENGINES.includes(db.engine as Engine) ? (db.engine as Engine) : undefined;
+  if (!engine) return;
+  const raw = obj(provider.ports) ?? {};
+  const writer = typeof raw.writer === "number" ? raw.writer : raw.writer === undefined ? ENGINE_PORT[engine] : undefined;
+  const reader = raw.reader === null ? null : typeof raw.reader === "number" ? raw.reader : raw.reader === undefined ? ENGINE_PORT[engine] + 1 : undefined;
+  if (writer !== undefined && reader !== undefined && reader !== null && writer === reader) {
+    out.push({
+      path: "provider.ports.reader",
+      message: `${reader} is already used by provider.ports.writer; choose another port`,
+    });
+  }
+}
+
+function checkSharing(provider: Raw, out: Problem[]) {
+  const sharing = obj(provider.sharing);
+  if (!sharing) return;
+  const anyAllowed = sharing.allowAnyPrincipal === true;
+  arr(sharing.allowedPrincipals).forEach((p, i) => {
+    if (p === "*" && !anyAllowed) {
+      out.push({
+        path: `provider.sharing.allowedPrincipals[${i}]`,
+        message: '"*" lets every AWS account request a connection; list account ARNs, or set provider.sharing.allowAnyPrincipal to true',
+      });
+    }
+  });
+  if (anyAllowed && sharing.acceptanceRequired === false) {
+    out.push({
+      path: "provider.sharing.acceptanceRequired",
+      message: "must stay true while allowAnyPrincipal is true, or any AWS account could connect without review",
+    });
+  }
+}
+
+function checkConsumerPlacement(provider: Raw | undefined, consumer: Raw, at: string, out: Problem[]) {
+  const pAccount = obj(provider?.account);
+  const cAccount = obj(consumer.account);
+  const sharing = obj(provider?.sharing) ?? {};
+  if (!pAccount || !cAccount || typeof pAccount.region !== "string" || typeof cAccount.region !== "string") return;
+  if (cAccount.region !== pAccount.region && !arr(sharing.supportedRegions).includes(cAccount.region)) {
+    out.push({
+      path: `${at}.account.region`,
+      message: `${cAccount.region} differs from the provider's ${pAccount.region}; add it to provider.sharing.supportedRegions for cross-region PrivateLink`,
+    });
+  }
+  const principals = arr(sharing.allowedPrincipals);
+  if (typeof cAccount.accountId === "string" && sharing.allowAnyPrincipal !== true) {
+    const id = cAccount.accountId;
+    if (!principals.some((p) => typeof p === "string" && p.split(":")[4] === id)) {
+      out.push({
+        path: `${at}.account.accountId`,
+        message: `${id} is not among provider.sharing.allowedPrincipals; add "arn:aws:iam::${id}:root" there`,
+      });
+    }
+  }
+  // Same-region consumers must sit in the provider's AZs; compare when both lists are in the config.
+  const pIds = arr(obj(obj(provider?.network)?.create)?.azIds);
+  const cIds = arr(obj(obj(consumer.network)?.create)?.azIds);
+  if (cAccount.region === pAccount.region && pIds.length > 0 && cIds.length > 0) {
+    const missing = cIds.filter((z) => !pIds.includes(z));
+    if (missing.length > 0) {
+      out.push({
+        path: `${at}.network.create.azIds`,
+        message: `${missing.join(", ")} not among the provider's AZ IDs (${pIds.join(", ")}); PrivateLink only serves the provider's zones`,
+      });
+    }
+  }
+}
+
+// ---------- small helpers shared with the stacks ----------
+
+export function isIpv4Cidr(s: string): boolean {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(s);
+  if (!m) return false;
+  const octets = m.slice(1, 5).map(Number);
+  const prefix = Number(m[5]);
+  if (octets.some((o) => o > 255) || prefix > 32) return false;
+  const ip = ipToInt(octets);
+  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+  return ((ip & ~mask) >>> 0) === 0;
+}
+
+export function prefixOf(cidr: string): number {
+  return Number(cidr.split("/")[1]);
+}
+
+function ipToInt(octets: number[]): number {
+  return (((octets[0] << 24) >>> 0) + (octets[1] << 16) + (octets[2] << 8) + octets[3]) >>> 0;
+}
+
+function isLoopbackUrl(s: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(s);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return false;
+  if (url.username || url.password) return false;
+  const host = url.hostname;
+  return host === "localhost" || host === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}

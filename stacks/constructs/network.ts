@@ -1,0 +1,95 @@
+// The VPC side of a stack: a new isolated VPC, or an existing VPC looked up by id.
+import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones";
+import { DataAwsSubnet } from "@cdktf/provider-aws/lib/data-aws-subnet";
+import { DataAwsVpc } from "@cdktf/provider-aws/lib/data-aws-vpc";
+import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
+import { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { Fn } from "cdktf";
+import { Construct } from "constructs";
+import { Network as NetworkConfig } from "../../config/schema";
+import { subnetCidrs } from "../cidr";
+
+export interface NetworkProps {
+  readonly config: NetworkConfig;
+  /** Prefix of the Name tags, e.g. "orders" or "orders-app". */
+  readonly namePrefix: string;
+}
+
+export class Network extends Construct {
+  readonly vpcId: string;
+  readonly vpcCidr: string;
+  readonly subnetIds: string[];
+  /** AZ IDs of the subnets, in subnet order. AZ IDs, not names: names differ per account. */
+  readonly azIds: string[];
+  /** AZ names of the subnets, in subnet order (for APIs that only take names). */
+  readonly azNames: string[];
+  /** AZ IDs known at synth time, or undefined when they come from the account. */
+  readonly knownAzIds?: string[];
+
+  constructor(scope: Construct, id: string, props: NetworkProps) {
+    super(scope, id);
+    const { create, existing } = props.config;
+    if (create) {
+      const vpc = new Vpc(this, "Vpc", {
+        cidrBlock: create.cidr,
+        enableDnsSupport: true,
+        enableDnsHostnames: true,
+        tags: { Name: props.namePrefix },
+      });
+      // Close the default security group: nothing in this VPC may fall back to it.
+      new DefaultSecurityGroup(this, "DefaultSecurityGroup", { vpcId: vpc.id, tags: { Name: `${props.namePrefix}-default-closed` } });
+      const count = create.azIds?.length ?? create.azCount;
+      let zoneIds: string[];
+      if (create.azIds) {
+        zoneIds = create.azIds;
+        this.knownAzIds = create.azIds;
+      } else {
+        const zones = new DataAwsAvailabilityZones(this, "Zones", {
+          state: "available",
+          filter: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
+        });
+        zoneIds = Array.from({ length: count }, (_, i) => Fn.element(zones.zoneIds, i));
+      }
+      // Isolated subnets: no internet gateway, no NAT and no default route exist in this VPC.
+      const subnets = subnetCidrs(create.cidr, count).map(
+        (cidrBlock, i) =>
+          new Subnet(this, `Subnet${i}`, {
+            vpcId: vpc.id,
+            cidrBlock,
+            availabilityZoneId: zoneIds[i],
+            mapPublicIpOnLaunch: false,
+            tags: { Name: `${props.namePrefix}-isolated-${i}` },
+          }),
+      );
+      this.vpcId = vpc.id;
+      this.vpcCidr = vpc.cidrBlock;
+      this.subnetIds = subnets.map((s) => s.id);
+      this.azIds = subnets.map((s) => s.availabilityZoneId);
+      this.azNames = subnets.map((s) => s.availabilityZone);
+    } else if (existing) {
+      const vpc = new DataAwsVpc(this, "Vpc", { id: existing.vpcId });
+      const subnets = existing.subnetIds.map(
+        (subnetId, i) =>
+          new DataAwsSubnet(this, `Subnet${i}`, {
+            id: subnetId,
+            lifecycle: {
+              postcondition: [
+                {
+                  condition: `\${self.vpc_id == "${existing.vpcId}"}`,
+                  errorMessage: `Subnet ${subnetId} is not in ${existing.vpcId}; list subnets of that VPC.`,
+                },
+              ],
+            },
+          }),
+      );
+      this.vpcId = vpc.id;
+      this.vpcCidr = vpc.cidrBlock;
+      this.subnetIds = existing.subnetIds;
+      this.azIds = subnets.map((s) => s.availabilityZoneId);
+      this.azNames = subnets.map((s) => s.availabilityZone);
+    } else {
+      throw new Error("network needs create or existing (the config loader checks this)");
+    }
+  }
+}

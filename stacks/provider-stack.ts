@@ -1,0 +1,69 @@
+// The database owner's account: network, database, NLB, endpoint service. Composition only.
+import { TerraformOutput, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { Config, resolvePorts } from "../config/schema";
+import { addAwsProvider } from "./aws";
+import { addBackend } from "./backend";
+import { Database } from "./constructs/database";
+import { EndpointService } from "./constructs/endpoint-service";
+import { LoadBalancer } from "./constructs/load-balancer";
+import { Network } from "./constructs/network";
+
+export const PROVIDER_STACK = "provider";
+
+export interface ProviderStackProps {
+  readonly config: Config;
+}
+
+export class ProviderStack extends TerraformStack {
+  readonly network: Network;
+  readonly database: Database;
+  readonly loadBalancer: LoadBalancer;
+  readonly endpointService: EndpointService;
+  /** AZ IDs the NLB serves; consumers' subnets must be among them. */
+  readonly azIds: string[];
+
+  constructor(scope: Construct, id: string, props: ProviderStackProps) {
+    super(scope, id);
+    const { config } = props;
+    const provider = config.provider;
+    addAwsProvider(this, { account: provider.account, name: config.name, stackName: id, tags: config.tags });
+    addBackend(this, provider.backend, { name: config.name, stackName: id, region: provider.account.region });
+
+    const ports = resolvePorts(provider.database.engine, provider.ports);
+    this.network = new Network(this, "Network", { config: provider.network, namePrefix: config.name });
+    this.database = new Database(this, "Database", { name: config.name, config: provider.database, network: this.network });
+    this.loadBalancer = new LoadBalancer(this, "LoadBalancer", {
+      name: config.name,
+      network: this.network,
+      ports,
+      databasePort: this.database.port,
+      databaseSecurityGroupId: this.database.securityGroupId,
+      deletionProtection: provider.loadBalancer.deletionProtection,
+    });
+    this.database.allowFrom(this.loadBalancer.securityGroupId);
+    this.endpointService = new EndpointService(this, "EndpointService", {
+      name: config.name,
+      loadBalancerArn: this.loadBalancer.loadBalancer.arn,
+      sharing: provider.sharing,
+    });
+    this.azIds = this.network.azIds;
+
+    const out = (name: string, value: unknown, description: string) => new TerraformOutput(this, name, { value, description });
+    out("service_name", this.endpointService.serviceName, "Endpoint service name; consumers create their interface endpoint with it.");
+    out("service_id", this.endpointService.serviceId, "Endpoint service id, for accepting connections.");
+    out("nlb_dns_name", this.loadBalancer.loadBalancer.dnsName, "Internal DNS name of the NLB (provider VPC only).");
+    out("az_ids", this.azIds, "AZ IDs the NLB serves; consumer subnets must be in these.");
+    out("writer_port", ports.writer, "Listener port of the writer.");
+    if (ports.reader !== null) out("reader_port", ports.reader, "Listener port of the readers.");
+    out("database_port", this.database.port, "Port of the database, used by the target groups.");
+    out("writer_target_group_arn", this.loadBalancer.writerTargetGroup.arn, "Target group the failover function keeps on the writer.");
+    if (this.loadBalancer.readerTargetGroup) {
+      out("reader_target_group_arn", this.loadBalancer.readerTargetGroup.arn, "Target group the failover function keeps on the readers.");
+    }
+    if (provider.sharing.privateDnsName) {
+      const dns = this.endpointService.service.privateDnsNameConfiguration.get(0);
+      out("private_dns_verification_record", { name: dns.name, type: dns.type, value: dns.value }, "TXT record that proves ownership of the private DNS name.");
+    }
+  }
+}
