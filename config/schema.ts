@@ -1,6 +1,7 @@
 // The one schema of the config file: types, defaults and error messages live here and
 // nowhere else. config/load.ts runs it; scripts/write-schema.ts turns it into JSON Schema.
 import { z } from "zod";
+import { isIpv4Cidr } from "../functions/failover-sync/ipv4";
 
 export const ENGINES = ["aurora-mysql", "aurora-postgresql", "mysql", "postgres"] as const;
 export type Engine = (typeof ENGINES)[number];
@@ -452,23 +453,8 @@ function checkConsumerPlacement(provider: Raw | undefined, consumer: Raw, at: st
 
 // ---------- small helpers shared with the stacks ----------
 
-export function isIpv4Cidr(s: string): boolean {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(s);
-  if (!m) return false;
-  const octets = m.slice(1, 5).map(Number);
-  const prefix = Number(m[5]);
-  if (octets.some((o) => o > 255) || prefix > 32) return false;
-  const ip = ipToInt(octets);
-  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-  return ((ip & ~mask) >>> 0) === 0;
-}
-
 export function prefixOf(cidr: string): number {
   return Number(cidr.split("/")[1]);
-}
-
-function ipToInt(octets: number[]): number {
-  return (((octets[0] << 24) >>> 0) + (octets[1] << 16) + (octets[2] << 8) + octets[3]) >>> 0;
 }
 
 function isLoopbackUrl(s: string): boolean {

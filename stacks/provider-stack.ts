@@ -4,10 +4,13 @@ import { Construct } from "constructs";
 import { Config, resolvePorts } from "../config/schema";
 import { addAwsProvider } from "./aws";
 import { addBackend } from "./backend";
+import { Alarms } from "./constructs/alarms";
 import { Database } from "./constructs/database";
 import { EndpointService } from "./constructs/endpoint-service";
+import { FailoverSync } from "./constructs/failover-sync";
 import { LoadBalancer } from "./constructs/load-balancer";
 import { Network } from "./constructs/network";
+import { OperationsKey } from "./constructs/operations-key";
 
 export const PROVIDER_STACK = "provider";
 
@@ -20,6 +23,8 @@ export class ProviderStack extends TerraformStack {
   readonly database: Database;
   readonly loadBalancer: LoadBalancer;
   readonly endpointService: EndpointService;
+  readonly failover: FailoverSync;
+  readonly alarms: Alarms;
   /** AZ IDs the NLB serves; consumers' subnets must be among them. */
   readonly azIds: string[];
 
@@ -49,6 +54,25 @@ export class ProviderStack extends TerraformStack {
     });
     this.azIds = this.network.azIds;
 
+    const key = new OperationsKey(this, "OperationsKey", { name: config.name });
+    this.failover = new FailoverSync(this, "FailoverSync", {
+      name: config.name,
+      config: provider.failover,
+      database: this.database,
+      loadBalancer: this.loadBalancer,
+      network: this.network,
+      kmsKeyArn: key.arn,
+      dependsOn: this.database.dependables,
+    });
+    this.alarms = new Alarms(this, "Alarms", {
+      name: config.name,
+      config: provider.alarms,
+      kmsKeyArn: key.arn,
+      failover: this.failover,
+      loadBalancer: this.loadBalancer,
+      databaseIdentifier: this.database.clusterIdentifier ?? this.database.instanceIdentifier!,
+    });
+
     const out = (name: string, value: unknown, description: string) => new TerraformOutput(this, name, { value, description });
     out("service_name", this.endpointService.serviceName, "Endpoint service name; consumers create their interface endpoint with it.");
     out("service_id", this.endpointService.serviceId, "Endpoint service id, for accepting connections.");
@@ -61,6 +85,9 @@ export class ProviderStack extends TerraformStack {
     if (this.loadBalancer.readerTargetGroup) {
       out("reader_target_group_arn", this.loadBalancer.readerTargetGroup.arn, "Target group the failover function keeps on the readers.");
     }
+    out("failover_function_name", this.failover.function.functionName, "Failover function; invoke it to force a sync.");
+    out("dead_letter_queue_url", this.failover.deadLetterQueue.url, "Events that failed every retry land here.");
+    out("alarm_topic_arn", this.alarms.topic.arn, "SNS topic of the failover alarms.");
     if (provider.sharing.privateDnsName) {
       const dns = this.endpointService.service.privateDnsNameConfiguration.get(0);
       out("private_dns_verification_record", { name: dns.name, type: dns.type, value: dns.value }, "TXT record that proves ownership of the private DNS name.");

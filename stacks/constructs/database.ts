@@ -7,7 +7,7 @@ import { RdsCluster } from "@cdktf/provider-aws/lib/rds-cluster";
 import { RdsClusterInstance } from "@cdktf/provider-aws/lib/rds-cluster-instance";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { Token } from "cdktf";
+import { ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { ENGINE_PORT, isAurora, ProviderConfig, resolveReaders } from "../../config/schema";
 import { Network } from "./network";
@@ -33,6 +33,10 @@ export class Database extends Construct {
   readonly createdInstanceIdentifiers: string[] = [];
   /** The database's security group, when this project knows it. */
   readonly securityGroupId?: string;
+  /** Member instance identifiers of a cluster (a token list for an existing cluster). */
+  readonly memberIdentifiers: string[];
+  /** What must exist before the first failover run: the instances this project creates. */
+  readonly dependables: ITerraformDependable[] = [];
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
@@ -77,7 +81,7 @@ export class Database extends Construct {
         const members = 1 + resolveReaders(config.engine, create.readers);
         for (let i = 0; i < members; i++) {
           const identifier = `${name}-${i + 1}`;
-          new RdsClusterInstance(this, `Instance${i}`, {
+          const member = new RdsClusterInstance(this, `Instance${i}`, {
             identifier,
             clusterIdentifier: cluster.clusterIdentifier,
             engine: config.engine,
@@ -91,6 +95,7 @@ export class Database extends Construct {
             copyTagsToSnapshot: true,
           });
           this.createdInstanceIdentifiers.push(identifier);
+          this.dependables.push(member);
         }
         this.clusterIdentifier = cluster.clusterIdentifier;
         this.clusterArn = cluster.arn;
@@ -110,7 +115,9 @@ export class Database extends Construct {
         this.instanceIdentifier = instance.identifier;
         this.instanceArn = instance.arn;
         this.createdInstanceIdentifiers.push(name);
+        this.dependables.push(instance);
       }
+      this.memberIdentifiers = this.createdInstanceIdentifiers;
     } else if (config.existing) {
       const existing = config.existing;
       this.securityGroupId = existing.securityGroupId;
@@ -119,7 +126,9 @@ export class Database extends Construct {
         this.port = Token.asNumber(cluster.port);
         this.clusterIdentifier = existing.clusterIdentifier;
         this.clusterArn = cluster.arn;
+        this.memberIdentifiers = cluster.clusterMembers;
       } else {
+        this.memberIdentifiers = [];
         const instance = new DataAwsDbInstance(this, "Instance", { dbInstanceIdentifier: existing.instanceIdentifier! });
         this.port = Token.asNumber(instance.port);
         this.instanceIdentifier = existing.instanceIdentifier;

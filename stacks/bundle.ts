@@ -1,0 +1,42 @@
+// Bundles the failover function with esbuild into one minified file, once per content:
+// the bundle is cached under .gen/ by the hash of its sources and the lock file.
+import { createHash } from "crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from "fs";
+import * as path from "path";
+
+const ROOT = path.resolve(__dirname, "..");
+export const FUNCTION_DIR = path.join(ROOT, "functions", "failover-sync");
+
+export function sourceHash(): string {
+  const hash = createHash("sha256");
+  const files = readdirSync(FUNCTION_DIR).filter((f) => f.endsWith(".ts")).sort();
+  for (const f of files) hash.update(f).update(readFileSync(path.join(FUNCTION_DIR, f)));
+  const lock = path.join(ROOT, "package-lock.json");
+  if (existsSync(lock)) hash.update(readFileSync(lock));
+  return hash.digest("hex").slice(0, 16);
+}
+
+/** The directory that holds index.js, the bundled handler. */
+export function bundleFailoverFunction(): string {
+  const dir = path.join(ROOT, ".gen", "failover-sync", sourceHash());
+  const out = path.join(dir, "index.js");
+  if (existsSync(out)) return dir;
+  mkdirSync(dir, { recursive: true });
+  // Loaded only when a bundle must be built: synth with a warm cache never pays for esbuild.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const esbuild = require("esbuild") as typeof import("esbuild");
+  const tmp = `${out}.${process.pid}.tmp`;
+  esbuild.buildSync({
+    entryPoints: [path.join(FUNCTION_DIR, "index.ts")],
+    bundle: true,
+    minify: true,
+    platform: "node",
+    target: "node22",
+    format: "cjs",
+    outfile: tmp,
+    legalComments: "none",
+    logLevel: "error",
+  });
+  renameSync(tmp, out);
+  return dir;
+}

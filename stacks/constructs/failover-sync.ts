@@ -1,0 +1,226 @@
+// The failover function and everything around it: package, role, triggers, dead letters.
+import { File as ArchiveFile } from "@cdktf/provider-archive/lib/file";
+import { ArchiveProvider } from "@cdktf/provider-archive/lib/provider";
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
+import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
+import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { AssetType, Fn, ITerraformDependable, TerraformAsset } from "cdktf";
+import { Construct } from "constructs";
+import { ALL_EVENT_IDS, RDS_DETAIL_TYPES } from "../../functions/failover-sync/events";
+import { ProviderConfig } from "../../config/schema";
+import { bundleFailoverFunction } from "../bundle";
+import { Database } from "./database";
+import { LoadBalancer } from "./load-balancer";
+import { Network } from "./network";
+
+/** The function's timeout; the fast path polls for at most this minus 15 s (see index.ts). */
+export const FUNCTION_TIMEOUT_SECONDS = 90;
+
+export interface FailoverSyncProps {
+  readonly name: string;
+  readonly config: ProviderConfig["failover"];
+  readonly database: Database;
+  readonly loadBalancer: LoadBalancer;
+  readonly network: Network;
+  /** KMS key for the log group; the alarm topic and logs share it. */
+  readonly kmsKeyArn: string;
+  /** Resources the first run must wait for, such as the database instances. */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+export class FailoverSync extends Construct {
+  readonly function: LambdaFunction;
+  readonly deadLetterQueue: SqsQueue;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly eventRule: CloudwatchEventRule;
+  readonly scheduleRule: CloudwatchEventRule;
+
+  constructor(scope: Construct, id: string, props: FailoverSyncProps) {
+    super(scope, id);
+    const { name, config, database, loadBalancer, network } = props;
+    const functionName = `${name}-failover-sync`;
+    const targetGroupArns = [loadBalancer.writerTargetGroup.arn, ...(loadBalancer.readerTargetGroup ? [loadBalancer.readerTargetGroup.arn] : [])];
+
+    new ArchiveProvider(this, "archive");
+    const bundle = new TerraformAsset(this, "Bundle", { path: bundleFailoverFunction(), type: AssetType.DIRECTORY });
+    // The archive *resource*, not the data source. A data source zips at plan time, and a
+    // plan applied from a fresh copy of the stack (Terraform Cloud runs plan and apply in
+    // separate working copies) no longer has that zip. The resource zips at apply time, in
+    // the copy that applies, and on every refresh. Its output path carries the bundle's hash,
+    // so new code replaces the archive and the zip exists wherever the function is updated.
+    const archive = new ArchiveFile(this, "Archive", {
+      type: "zip",
+      sourceDir: `\${path.module}/${bundle.path}`,
+      outputPath: `\${path.module}/dist/failover-sync-${bundle.assetHash.slice(0, 16)}.zip`,
+      outputFileMode: "0644",
+    });
+
+    this.logGroup = new CloudwatchLogGroup(this, "LogGroup", {
+      name: `/aws/lambda/${functionName}`,
+      retentionInDays: config.logRetentionDays,
+      kmsKeyId: props.kmsKeyArn,
+    });
+    this.deadLetterQueue = new SqsQueue(this, "DeadLetterQueue", {
+      name: `${functionName}-dlq`,
+      sqsManagedSseEnabled: true,
+      messageRetentionSeconds: 14 * 24 * 3600,
+    });
+
+    const partition = new DataAwsPartition(this, "Partition");
+    const region = new DataAwsRegion(this, "Region");
+    const account = new DataAwsCallerIdentity(this, "Account");
+    const rdsArn = (resource: string) => `arn:${partition.partition}:rds:${region.name}:${account.accountId}:${resource}`;
+
+    const role = new IamRole(this, "Role", {
+      name: functionName,
+      description: `Runs ${functionName}`,
+      assumeRolePolicy: Fn.jsonencode({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { Service: "lambda.amazonaws.com" },
+            Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "aws:SourceAccount": account.accountId } },
+          },
+        ],
+      }),
+    });
+    const statements: Record<string, unknown>[] = [
+      { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${this.logGroup.arn}:*` },
+      { Sid: "ChangeTargets", Effect: "Allow", Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"], Resource: targetGroupArns },
+      // DescribeTargetHealth supports no resource-level permissions: "*" is the only choice.
+      { Sid: "ReadTargets", Effect: "Allow", Action: "elasticloadbalancing:DescribeTargetHealth", Resource: "*" },
+      { Sid: "DeadLetters", Effect: "Allow", Action: "sqs:SendMessage", Resource: this.deadLetterQueue.arn },
+    ];
+    if (database.clusterIdentifier) {
+      statements.push(
+        { Sid: "ReadCluster", Effect: "Allow", Action: "rds:DescribeDBClusters", Resource: database.clusterArn },
+        // Members are listed with a db-cluster-id filter, which IAM evaluates against db:*;
+        // read-only, and the narrowest scope RDS allows for a filtered describe.
+        { Sid: "ReadMembers", Effect: "Allow", Action: "rds:DescribeDBInstances", Resource: rdsArn("db:*") },
+      );
+    } else {
+      statements.push({ Sid: "ReadInstance", Effect: "Allow", Action: "rds:DescribeDBInstances", Resource: database.instanceArn });
+    }
+
+    let vpcConfig: LambdaFunction["vpcConfigInput"];
+    if (config.vpcSubnetIds) {
+      const sg = new SecurityGroup(this, "SecurityGroup", {
+        name: functionName,
+        description: `${functionName}: HTTPS to AWS APIs and DNS only`,
+        vpcId: network.vpcId,
+      });
+      new VpcSecurityGroupEgressRule(this, "EgressHttps", {
+        securityGroupId: sg.id,
+        cidrIpv4: network.vpcCidr,
+        ipProtocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        description: "Interface endpoints of RDS, ELB, SQS and CloudWatch Logs",
+      });
+      vpcConfig = { subnetIds: config.vpcSubnetIds, securityGroupIds: [sg.id] };
+      // Lambda's network interfaces: these EC2 actions support no resource-level permissions.
+      statements.push({
+        Sid: "VpcNetworkInterfaces",
+        Effect: "Allow",
+        Action: ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"],
+        Resource: "*",
+      });
+    }
+    const policy = new IamRolePolicy(this, "Policy", {
+      name: functionName,
+      role: role.id,
+      policy: Fn.jsonencode({ Version: "2012-10-17", Statement: statements }),
+    });
+
+    const environment: Record<string, string> = {
+      ...(database.clusterIdentifier ? { DB_CLUSTER_IDENTIFIER: database.clusterIdentifier } : { DB_INSTANCE_IDENTIFIER: database.instanceIdentifier! }),
+      WRITER_TARGET_GROUP_ARN: loadBalancer.writerTargetGroup.arn,
+      TARGET_PORT: Fn.tostring(database.port),
+      ALLOWED_CIDRS: network.vpcCidr,
+      ...(loadBalancer.readerTargetGroup ? { READER_TARGET_GROUP_ARN: loadBalancer.readerTargetGroup.arn } : {}),
+    };
+    this.function = new LambdaFunction(this, "Function", {
+      functionName,
+      description: "Keeps the PrivateLink target groups on the current writer and readers",
+      role: role.arn,
+      runtime: "nodejs22.x",
+      architectures: ["arm64"],
+      handler: "index.handler",
+      memorySize: 256,
+      timeout: FUNCTION_TIMEOUT_SECONDS,
+      // One run at a time: events and the schedule queue up instead of racing each other.
+      reservedConcurrentExecutions: 1,
+      filename: archive.outputPath,
+      sourceCodeHash: archive.outputBase64Sha256,
+      environment: { variables: environment },
+      deadLetterConfig: { targetArn: this.deadLetterQueue.arn },
+      loggingConfig: { logFormat: "Text", logGroup: this.logGroup.name },
+      vpcConfig,
+      dependsOn: [policy, this.logGroup],
+    });
+    new LambdaFunctionEventInvokeConfig(this, "AsyncRetries", {
+      functionName: this.function.functionName,
+      maximumRetryAttempts: 2,
+      maximumEventAgeInSeconds: 3600,
+    });
+
+    // Only this database's events: its cluster or instance and the members this project knows.
+    const sourceIds = database.clusterIdentifier
+      ? Fn.concat([[database.clusterIdentifier], database.memberIdentifiers])
+      : [database.instanceIdentifier!];
+    this.eventRule = new CloudwatchEventRule(this, "RdsEventRule", {
+      name: `${functionName}-rds-events`,
+      description: `Failover and membership events of ${database.clusterIdentifier ?? database.instanceIdentifier}`,
+      eventPattern: Fn.jsonencode({
+        source: ["aws.rds"],
+        "detail-type": RDS_DETAIL_TYPES,
+        detail: { EventID: ALL_EVENT_IDS, SourceIdentifier: sourceIds },
+      }),
+    });
+    this.scheduleRule = new CloudwatchEventRule(this, "ScheduleRule", {
+      name: `${functionName}-reconcile`,
+      description: `Reconciles ${name}'s target groups every ${config.reconcileEveryMinutes} minute(s)`,
+      scheduleExpression: `rate(${config.reconcileEveryMinutes} ${config.reconcileEveryMinutes === 1 ? "minute" : "minutes"})`,
+    });
+    for (const [ruleId, rule, input] of [
+      ["Rds", this.eventRule, undefined],
+      ["Schedule", this.scheduleRule, JSON.stringify({ trigger: "schedule" })],
+    ] as const) {
+      new CloudwatchEventTarget(this, `${ruleId}Target`, { rule: rule.name, arn: this.function.arn, input });
+      new LambdaPermission(this, `${ruleId}Permission`, {
+        statementId: `${ruleId}Rule`,
+        action: "lambda:InvokeFunction",
+        functionName: this.function.functionName,
+        principal: "events.amazonaws.com",
+        sourceArn: rule.arn,
+      });
+    }
+
+    // The first run, at deploy: targets are in place when `cdktf deploy` returns. It runs
+    // again when the code or a target group changes.
+    new LambdaInvocation(this, "FirstRun", {
+      functionName: this.function.functionName,
+      input: JSON.stringify({ trigger: "deploy" }),
+      triggers: {
+        code: archive.outputBase64Sha256,
+        writerTargetGroup: loadBalancer.writerTargetGroup.arn,
+        readerTargetGroup: loadBalancer.readerTargetGroup?.arn ?? "none",
+      },
+      dependsOn: props.dependsOn,
+    });
+  }
+}
