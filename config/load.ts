@@ -93,6 +93,9 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): Problem[] {
   if (issue.code === "invalid_type" && valueAt(raw, issue.path) === undefined) {
     return [{ path: at, message: "is required" }];
   }
+  if (issue.code === "invalid_type" && issue.expected === "int") {
+    return [{ path: at, message: "must be a whole number" }];
+  }
   if (issue.code === "invalid_type") {
     return [{ path: at, message: `must be ${article(issue.expected)}, not ${kindOf(valueAt(raw, issue.path))}` }];
   }

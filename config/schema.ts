@@ -43,11 +43,14 @@ const vpcCidr = cidr.refine(
   "must have a prefix length from /16 to /24 so that one subnet per AZ fits",
 );
 
+const AZ_ID = /^[a-z]{2,5}\d-(?:[a-z0-9]+-)?az\d{1,2}$/;
+const REGION = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+
 const azId = z
   .string()
-  .regex(/^[a-z]{2,5}\d-(?:[a-z0-9]+-)?az\d{1,2}$/, "must be an AZ ID such as use1-az1 (AZ IDs, not names: names differ per account)");
+  .regex(AZ_ID, "must be an AZ ID such as use1-az1 (AZ IDs, not names: names differ per account)");
 
-const region = z.string().regex(/^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d$/, "must be an AWS region such as us-east-1");
+const region = z.string().regex(REGION, "must be an AWS region such as us-east-1");
 
 const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id");
 
@@ -121,7 +124,7 @@ export const BackendSchema = z.discriminatedUnion(
       hostname: hostname.optional().describe("Terraform Enterprise host. Default: app.terraform.io."),
     }),
   ],
-  { error: (iss) => (iss.code === "invalid_union" ? 'type must be "local", "s3" or "cloud"' : undefined) },
+  { error: (iss) => (iss.code === "invalid_union" ? 'must be "local", "s3" or "cloud"' : undefined) },
 );
 
 const CreateNetworkSchema = z.strictObject({
@@ -420,7 +423,9 @@ function checkConsumerPlacement(provider: Raw | undefined, consumer: Raw, at: st
   const pAccount = obj(provider?.account);
   const cAccount = obj(consumer.account);
   const sharing = obj(provider?.sharing) ?? {};
-  if (!pAccount || !cAccount || typeof pAccount.region !== "string" || typeof cAccount.region !== "string") return;
+  // Compare only values that are valid on their own; invalid ones are reported by the schema.
+  const validRegion = (r: unknown): r is string => typeof r === "string" && REGION.test(r);
+  if (!pAccount || !cAccount || !validRegion(pAccount.region) || !validRegion(cAccount.region)) return;
   if (cAccount.region !== pAccount.region && !arr(sharing.supportedRegions).includes(cAccount.region)) {
     out.push({
       path: `${at}.account.region`,
@@ -428,7 +433,7 @@ function checkConsumerPlacement(provider: Raw | undefined, consumer: Raw, at: st
     });
   }
   const principals = arr(sharing.allowedPrincipals);
-  if (typeof cAccount.accountId === "string" && sharing.allowAnyPrincipal !== true) {
+  if (typeof cAccount.accountId === "string" && sharing.allowAnyPrincipal !== true && !principals.includes("*")) {
     const id = cAccount.accountId;
     if (!principals.some((p) => typeof p === "string" && p.split(":")[4] === id)) {
       out.push({
@@ -440,8 +445,9 @@ function checkConsumerPlacement(provider: Raw | undefined, consumer: Raw, at: st
   // Same-region consumers must sit in the provider's AZs; compare when both lists are in the config.
   const pIds = arr(obj(obj(provider?.network)?.create)?.azIds);
   const cIds = arr(obj(obj(consumer.network)?.create)?.azIds);
-  if (cAccount.region === pAccount.region && pIds.length > 0 && cIds.length > 0) {
-    const missing = cIds.filter((z) => !pIds.includes(z));
+  const validIds = (ids: unknown[]) => ids.length > 0 && ids.every((id) => typeof id === "string" && AZ_ID.test(id));
+  if (cAccount.region === pAccount.region && validIds(pIds) && validIds(cIds)) {
+    const missing = cIds.filter((id) => !pIds.includes(id));
     if (missing.length > 0) {
       out.push({
         path: `${at}.network.create.azIds`,

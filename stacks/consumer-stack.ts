@@ -4,7 +4,7 @@ import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { Fn, TerraformOutput, TerraformStack, Token } from "cdktf";
+import { Fn, TerraformLocal, TerraformOutput, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import { Config, ConsumerConfig, Engine, Ports, resolvePorts } from "../config/schema";
 import { addAwsProvider } from "./aws";
@@ -70,7 +70,10 @@ export class ConsumerStack extends TerraformStack {
     }
 
     const sameRegion = consumer.account.region === provider.account.region;
-    const strayZones = Fn.setsubtract(this.network.azIds, props.providerAzIds);
+    // Named locals keep the precondition short in the plan and in its error message.
+    const providerAzIds = new TerraformLocal(this, "provider_az_ids", props.providerAzIds).asList;
+    const consumerAzIds = new TerraformLocal(this, "consumer_az_ids", this.network.azIds).asList;
+    const strayZones = Fn.setsubtract(consumerAzIds, providerAzIds);
     this.endpoint = new VpcEndpoint(this, "Endpoint", {
       vpcId: this.network.vpcId,
       serviceName: props.serviceName,
@@ -90,7 +93,7 @@ export class ConsumerStack extends TerraformStack {
                 errorMessage: Fn.format(
                   `AZ-ID guard: consumer ${consumer.name} has subnets in AZ IDs %s, but the provider's NLB serves only %s. ` +
                     "Place the consumer's subnets in the provider's AZ IDs, or add subnets in those zones to the provider.",
-                  [Fn.jsonencode(this.network.azIds), Fn.jsonencode(props.providerAzIds)],
+                  [Fn.jsonencode(consumerAzIds), Fn.jsonencode(providerAzIds)],
                 ),
               },
             ],

@@ -1,0 +1,92 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+import { ConfigError, configPath, DEFAULT_CONFIG, loadConfigFile, parseConfig, validateConfig } from "../../config/load";
+
+const FIXTURES = path.join(__dirname, "..", "fixtures", "bad-configs");
+const expected: Record<string, string[]> = JSON.parse(readFileSync(path.join(FIXTURES, "expected.json"), "utf8"));
+
+function problemsOf(load: () => unknown): string[] {
+  try {
+    load();
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems.map((p) => `${p.path || "(top level)"}: ${p.message}`);
+    throw e;
+  }
+  throw new Error("the config was accepted");
+}
+
+describe("the embedded default config", () => {
+  it("is valid and resolves every default", () => {
+    const config = loadConfigFile(DEFAULT_CONFIG);
+    expect(config.name).toBe("orders");
+    expect(config.provider.backend).toEqual({ type: "local" });
+    expect(config.provider.sharing.acceptanceRequired).toBe(true);
+    expect(config.provider.failover).toEqual({ reconcileEveryMinutes: 1, logRetentionDays: 30 });
+    expect(config.consumers.map((c) => c.name)).toEqual(["app"]);
+  });
+
+  it("is read when RDS_PRIVATELINK_CONFIG is unset or empty", () => {
+    expect(configPath({})).toBe(DEFAULT_CONFIG);
+    expect(configPath({ RDS_PRIVATELINK_CONFIG: "  " })).toBe(DEFAULT_CONFIG);
+    expect(configPath({ RDS_PRIVATELINK_CONFIG: "my.json" })).toBe(path.resolve("my.json"));
+  });
+});
+
+describe("bad configs", () => {
+  it("has a corpus of at least 40 cases", () => {
+    expect(Object.keys(expected).length).toBeGreaterThanOrEqual(40);
+  });
+
+  it.each(Object.entries(expected))("refuses %s with the path and the fix", (name, fragments) => {
+    const problems = problemsOf(() => loadConfigFile(path.join(FIXTURES, `${name}.json`)));
+    for (const fragment of fragments) {
+      expect(problems.join("\n")).toContain(fragment);
+    }
+  });
+
+  it("refuses a file over 1 MiB before parsing it", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "rds-privatelink-"));
+    const file = path.join(dir, "huge.json");
+    writeFileSync(file, `{"name": "${"x".repeat(1100 * 1024)}"}`);
+    expect(problemsOf(() => loadConfigFile(file)).join("\n")).toContain("a config is at most 1048576 bytes");
+  });
+
+  it("names a missing file and the variable that points at it", () => {
+    expect(problemsOf(() => loadConfigFile("/nonexistent/config.json")).join("\n")).toContain("cannot read the file (ENOENT); check RDS_PRIVATELINK_CONFIG");
+  });
+
+  it("lists every problem at once, not only the first", () => {
+    const problems = problemsOf(() => loadConfigFile(path.join(FIXTURES, "many-problems.json")));
+    expect(problems.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("does not let __proto__ reach the prototype of any object", () => {
+    problemsOf(() => parseConfig('{"__proto__": {"polluted": true}, "name": "x"}'));
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it("offers no hint when no key is close, but lists the allowed keys", () => {
+    const text = readFileSync(DEFAULT_CONFIG, "utf8").replace('"tags"', '"zzzzzzzz"');
+    expect(problemsOf(() => parseConfig(text)).join("\n")).toContain("zzzzzzzz: unknown key; allowed keys: name, tags, provider, consumers");
+  });
+});
+
+describe("defaults that depend on the engine", () => {
+  const base = () => JSON.parse(readFileSync(DEFAULT_CONFIG, "utf8"));
+
+  it("accepts a postgres instance without readers and without ports", () => {
+    const c = base();
+    c.provider.database = { engine: "postgres", create: {} };
+    delete c.provider.ports;
+    const config = validateConfig(c);
+    expect(config.provider.database.create?.readers).toBeUndefined();
+    expect(config.provider.ports).toEqual({});
+  });
+
+  it("accepts reader: null as no reader listener", () => {
+    const c = base();
+    c.provider.ports = { writer: 3306, reader: null };
+    expect(validateConfig(c).provider.ports.reader).toBeNull();
+  });
+});

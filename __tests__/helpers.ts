@@ -1,0 +1,52 @@
+// Shared by the stack tests: the demo config as plain data, and synthesized stacks as JSON.
+import { readFileSync } from "fs";
+import * as path from "path";
+import { Testing } from "cdktf";
+import { DEFAULT_CONFIG, validateConfig } from "../config/load";
+import { buildApp, Stacks } from "../stacks/app";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
+/** A fresh, mutable copy of config/default.json. */
+export function demoInput(): Json {
+  return JSON.parse(readFileSync(DEFAULT_CONFIG, "utf8"));
+}
+
+export interface Synthesized {
+  readonly stacks: Stacks;
+  /** cdk.tf.json text of each stack, by stack name, for the Testing matchers. */
+  readonly text: Record<string, string>;
+  /** The same, parsed. */
+  readonly json: Record<string, Json>;
+}
+
+export function synthesize(mutate: (c: Json) => void = () => undefined): Synthesized {
+  const input = demoInput();
+  mutate(input);
+  // A whole-app synth, as `cdktf synth` does: only it resolves cross-stack references.
+  const app = Testing.app();
+  const stacks = buildApp(validateConfig(input), app);
+  app.synth();
+  const text: Record<string, string> = {};
+  const json: Record<string, Json> = {};
+  for (const stack of [stacks.provider, ...stacks.consumers]) {
+    text[stack.node.id] = readFileSync(path.join(app.outdir, "stacks", stack.node.id, "cdk.tf.json"), "utf8");
+    json[stack.node.id] = JSON.parse(text[stack.node.id]);
+  }
+  return { stacks, text, json };
+}
+
+/** Every resource of one type in a synthesized stack, as a list. */
+export function resources(stack: Json, type: string): Json[] {
+  return Object.values(stack.resource?.[type] ?? {});
+}
+
+export function dataSources(stack: Json, type: string): Json[] {
+  return Object.values(stack.data?.[type] ?? {});
+}
+
+/** An existing VPC with two subnets, for configs that look the network up. */
+export const EXISTING_NETWORK = {
+  existing: { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"] },
+};
