@@ -86,7 +86,7 @@ export class FailoverSync extends Construct {
     const role = new IamRole(this, "Role", {
       name: functionName,
       description: `Runs ${functionName}`,
-      assumeRolePolicy: Fn.jsonencode({
+      assumeRolePolicy: JSON.stringify({
         Version: "2012-10-17",
         Statement: [
           {
@@ -143,7 +143,7 @@ export class FailoverSync extends Construct {
     const policy = new IamRolePolicy(this, "Policy", {
       name: functionName,
       role: role.id,
-      policy: Fn.jsonencode({ Version: "2012-10-17", Statement: statements }),
+      policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
     });
 
     const environment: Record<string, string> = {
@@ -220,7 +220,7 @@ export class FailoverSync extends Construct {
         writerTargetGroup: loadBalancer.writerTargetGroup.arn,
         readerTargetGroup: loadBalancer.readerTargetGroup?.arn ?? "none",
       },
-      dependsOn: props.dependsOn,
+      dependsOn: props.dependsOn?.length ? props.dependsOn : undefined,
     });
   }
 }

@@ -6,7 +6,6 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import { Fn } from "cdktf";
 import { Construct } from "constructs";
 
 export class OperationsKey extends Construct {
@@ -22,7 +21,7 @@ export class OperationsKey extends Construct {
       description: `${props.name}: failover function logs and alarm topic`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
-      policy: Fn.jsonencode({
+      policy: JSON.stringify({
         Version: "2012-10-17",
         Statement: [
           // A key policy's Resource is always the key itself, written "*".

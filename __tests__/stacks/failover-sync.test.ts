@@ -1,0 +1,189 @@
+import { File as ArchiveFile } from "@cdktf/provider-archive/lib/file";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { existsSync, readdirSync, statSync } from "fs";
+import * as path from "path";
+import { ALL_EVENT_IDS } from "../../functions/failover-sync/events";
+import { EXISTING_NETWORK, Json, resources, synthesize } from "../helpers";
+
+/** The statements of the function's inline policy: a JSON document with interpolations. */
+function policyStatements(stack: Json): Json[] {
+  return JSON.parse(resources(stack, "aws_iam_role_policy")[0].policy).Statement;
+}
+
+describe("failover function in the provider stack", () => {
+  const { text, json } = synthesize();
+  const provider = json.provider;
+
+  it("runs Node.js 22 on arm64 with 256 MB, one at a time", () => {
+    expect(text.provider).toHaveResourceWithProperties(LambdaFunction, {
+      function_name: "orders-failover-sync",
+      runtime: "nodejs22.x",
+      architectures: ["arm64"],
+      memory_size: 256,
+      timeout: 90,
+      reserved_concurrent_executions: 1,
+      handler: "index.handler",
+    });
+    expect(resources(provider, LambdaFunction.tfResourceType)[0].vpc_config).toBeUndefined();
+  });
+
+  it("ships the bundle as a cdktf asset zipped by the archive resource", () => {
+    const [archive] = resources(provider, ArchiveFile.tfResourceType);
+    expect(archive.type).toBe("zip");
+    expect(archive.source_dir).toMatch(/^\$\{path\.module\}\/assets\/FailoverSync_Bundle_[0-9A-F]+\/[0-9A-F]+$/);
+    expect(archive.output_path).toMatch(/^\$\{path\.module\}\/dist\/failover-sync-[0-9A-F]{16}\.zip$/);
+    const fn = resources(provider, LambdaFunction.tfResourceType)[0];
+    expect(fn.filename).toBe("${archive_file.FailoverSync_Archive_AA431404.output_path}");
+    expect(fn.source_code_hash).toBe("${archive_file.FailoverSync_Archive_AA431404.output_base64sha256}");
+    expect(provider.data?.archive_file).toBeUndefined();
+  });
+
+  it("passes the database, target groups, port and CIDRs in its environment", () => {
+    const env = resources(provider, LambdaFunction.tfResourceType)[0].environment.variables;
+    expect(Object.keys(env).sort()).toEqual(["ALLOWED_CIDRS", "DB_CLUSTER_IDENTIFIER", "READER_TARGET_GROUP_ARN", "TARGET_PORT", "WRITER_TARGET_GROUP_ARN"]);
+    expect(env.ALLOWED_CIDRS).toBe("${aws_vpc.Network_Vpc_FAC8F4A5.cidr_block}");
+  });
+
+  it("listens to this database's RDS events only, never account-wide", () => {
+    const rule = resources(provider, "aws_cloudwatch_event_rule").find((r) => r.event_pattern);
+    expect(rule.event_pattern).toContain('"source" = ["aws.rds"]');
+    expect(rule.event_pattern).toContain('"detail-type" = ["RDS DB Cluster Event", "RDS DB Instance Event"]');
+    expect(rule.event_pattern).toContain('"SourceIdentifier" = concat([aws_rds_cluster.Database_Cluster_C6094C50.cluster_identifier], ["orders-1", "orders-2"])');
+    for (const id of ALL_EVENT_IDS) expect(rule.event_pattern).toContain(`"${id}"`);
+  });
+
+  it("reconciles on a schedule and may be invoked only by its two rules", () => {
+    const schedule = resources(provider, "aws_cloudwatch_event_rule").find((r) => r.schedule_expression);
+    expect(schedule.schedule_expression).toBe("rate(1 minute)");
+    const permissions = resources(provider, "aws_lambda_permission");
+    expect(permissions.map((p) => p.source_arn).sort()).toEqual([
+      "${aws_cloudwatch_event_rule.FailoverSync_RdsEventRule_CD5B1671.arn}",
+      "${aws_cloudwatch_event_rule.FailoverSync_ScheduleRule_C910BC1D.arn}",
+    ]);
+    const targets = resources(provider, "aws_cloudwatch_event_target");
+    expect(targets.find((t) => t.input)?.input).toBe('{"trigger":"schedule"}');
+  });
+
+  it("runs once at deploy, again when the code or a target group changes", () => {
+    const [invocation] = resources(provider, "aws_lambda_invocation");
+    expect(invocation.input).toBe('{"trigger":"deploy"}');
+    expect(invocation.triggers).toEqual({
+      code: "${archive_file.FailoverSync_Archive_AA431404.output_base64sha256}",
+      writerTargetGroup: "${aws_lb_target_group.LoadBalancer_WriterTargetGroup_8BD0AE59.arn}",
+      readerTargetGroup: "${aws_lb_target_group.LoadBalancer_ReaderTargetGroup_05EAF86D.arn}",
+    });
+    expect(invocation.depends_on).toEqual(["aws_rds_cluster_instance.Database_Instance0_D30B7BE8", "aws_rds_cluster_instance.Database_Instance1_844F58FD"]);
+  });
+
+  it("retries async events twice, then dead-letters to an encrypted 14-day queue", () => {
+    expect(text.provider).toHaveResourceWithProperties(LambdaFunctionEventInvokeConfig, { maximum_retry_attempts: 2 });
+    expect(text.provider).toHaveResourceWithProperties(SqsQueue, { sqs_managed_sse_enabled: true, message_retention_seconds: 1209600 });
+    expect(resources(provider, LambdaFunction.tfResourceType)[0].dead_letter_config.target_arn).toContain("aws_sqs_queue.FailoverSync_DeadLetterQueue");
+  });
+
+  it("logs to its own encrypted log group with the configured retention", () => {
+    expect(text.provider).toHaveResourceWithProperties(CloudwatchLogGroup, { name: "/aws/lambda/orders-failover-sync", retention_in_days: 30 });
+    expect(resources(provider, CloudwatchLogGroup.tfResourceType)[0].kms_key_id).toContain("aws_kms_key.");
+  });
+
+  it("grants each action on named resources, and '*' only where IAM allows nothing else", () => {
+    const statements = policyStatements(provider);
+    const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
+    expect(bySid.ChangeTargets.Resource).toEqual([
+      "${aws_lb_target_group.LoadBalancer_WriterTargetGroup_8BD0AE59.arn}",
+      "${aws_lb_target_group.LoadBalancer_ReaderTargetGroup_05EAF86D.arn}",
+    ]);
+    expect(bySid.ReadCluster.Resource).toBe("${aws_rds_cluster.Database_Cluster_C6094C50.arn}");
+    expect(bySid.DeadLetters.Resource).toBe("${aws_sqs_queue.FailoverSync_DeadLetterQueue_5C859183.arn}");
+    const star = statements.filter((s) => s.Resource === "*").map((s) => s.Action);
+    expect(star).toEqual(["elasticloadbalancing:DescribeTargetHealth"]);
+    for (const s of statements) {
+      for (const action of [s.Action].flat()) expect(action).not.toMatch(/\*$/);
+    }
+  });
+
+  it("trusts only the Lambda service of this account", () => {
+    const trust = JSON.parse(resources(provider, "aws_iam_role")[0].assume_role_policy);
+    expect(trust.Statement).toEqual([
+      {
+        Effect: "Allow",
+        Principal: { Service: "lambda.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:SourceAccount": "${data.aws_caller_identity.FailoverSync_Account_D97FE496.account_id}" } },
+      },
+    ]);
+  });
+
+  it("alarms on errors, dead letters, an unhealthy writer and sync errors", () => {
+    const alarms = resources(provider, "aws_cloudwatch_metric_alarm");
+    expect(alarms.map((a) => [a.namespace, a.metric_name, a.comparison_operator, a.threshold]).sort()).toEqual(
+      [
+        ["AWS/Lambda", "Errors", "GreaterThanOrEqualToThreshold", 1],
+        ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "GreaterThanOrEqualToThreshold", 1],
+        ["AWS/NetworkELB", "HealthyHostCount", "LessThanThreshold", 1],
+        ["RdsPrivateLink", "SyncErrors", "GreaterThanOrEqualToThreshold", 1],
+      ].sort(),
+    );
+    const writer = alarms.find((a) => a.metric_name === "HealthyHostCount");
+    expect(writer.evaluation_periods * writer.period).toBe(120);
+    expect(text.provider).toHaveResourceWithProperties(SnsTopic, { name: "orders-privatelink-alarms" });
+    expect(resources(provider, SnsTopic.tfResourceType)[0].kms_master_key_id).toContain("aws_kms_key.");
+    expect(resources(provider, "aws_sns_topic_subscription")).toHaveLength(0);
+  });
+});
+
+describe("failover function options", () => {
+  it("subscribes the alarm email when set", () => {
+    const { json } = synthesize((c) => (c.provider.alarms = { email: "oncall@example.com" }));
+    expect(resources(json.provider, "aws_sns_topic_subscription")[0]).toMatchObject({ protocol: "email", endpoint: "oncall@example.com" });
+  });
+
+  it("runs in VPC subnets when asked, with only HTTPS egress to the VPC", () => {
+    const { json } = synthesize((c) => (c.provider.failover.vpcSubnetIds = ["subnet-0123456789abcdef0"]));
+    const fn = resources(json.provider, LambdaFunction.tfResourceType)[0];
+    expect(fn.vpc_config.subnet_ids).toEqual(["subnet-0123456789abcdef0"]);
+    const egress = resources(json.provider, "aws_vpc_security_group_egress_rule").find((r) => r.from_port === 443);
+    expect(egress.cidr_ipv4).toBe("${aws_vpc.Network_Vpc_FAC8F4A5.cidr_block}");
+  });
+
+  it("watches an existing cluster's members from its data source", () => {
+    const { json } = synthesize((c) => {
+      c.provider.network = EXISTING_NETWORK;
+      c.provider.database = { engine: "aurora-mysql", existing: { clusterIdentifier: "orders-prod" } };
+      c.consumers[0].providerAzIds = ["use1-az1", "use1-az2"];
+    });
+    const rule = resources(json.provider, "aws_cloudwatch_event_rule").find((r) => r.event_pattern);
+    expect(rule.event_pattern).toContain('concat(["orders-prod"], tolist(data.aws_rds_cluster.Database_Cluster_C6094C50.cluster_members))');
+    expect(resources(json.provider, "aws_lambda_invocation")[0].depends_on).toBeUndefined();
+  });
+
+  it("scopes a Multi-AZ instance's describe to the instance ARN", () => {
+    const { json } = synthesize((c) => {
+      c.provider.database = { engine: "mysql", create: {} };
+      c.provider.ports = {};
+    });
+    const fn = resources(json.provider, LambdaFunction.tfResourceType)[0];
+    expect(fn.environment.variables.DB_INSTANCE_IDENTIFIER).toBe("${aws_db_instance.Database_Instance_02E622FB.identifier}");
+    const policy = resources(json.provider, "aws_iam_role_policy")[0].policy;
+    expect(JSON.parse(policy).Statement.find((st: Json) => st.Sid === "ReadInstance").Resource).toBe("${aws_db_instance.Database_Instance_02E622FB.arn}");
+    expect(policy).not.toContain("DescribeDBClusters");
+  });
+});
+
+describe("the bundle in the synthesized stack", () => {
+  it("is one minified index.js", () => {
+    const { stacks } = synthesize();
+    const dir = path.join(stacks.app.outdir, "stacks", "provider", "assets");
+    const [assetDir] = readdirSync(dir);
+    const [hashDir] = readdirSync(path.join(dir, assetDir));
+    const files = readdirSync(path.join(dir, assetDir, hashDir));
+    expect(files).toEqual(["index.js"]);
+    const file = path.join(dir, assetDir, hashDir, "index.js");
+    expect(existsSync(file)).toBe(true);
+    expect(statSync(file).size).toBeGreaterThan(10_000);
+  });
+});
