@@ -1,0 +1,85 @@
+import { ENGINES } from "../../config/schema";
+import { EXISTING_NETWORK, Json, resources, synthesize } from "../helpers";
+
+const BACKENDS: Record<string, Json> = {
+  local: { type: "local" },
+  s3: { type: "s3", bucket: "orders-tf-state", roleArn: "arn:aws:iam::111111111111:role/state", dynamodbTable: "tf-locks" },
+  cloud: { type: "cloud", organization: "acme" },
+};
+
+describe("state backends", () => {
+  it("writes local state next to the project by a relative path, or where the config says", () => {
+    const { json } = synthesize((c) => (c.consumers[0].backend = { type: "local", path: "state/app.tfstate" }));
+    expect(json.provider.terraform.backend).toEqual({ local: { path: "../../../terraform.provider.tfstate" } });
+    expect(json["consumer-app"].terraform.backend).toEqual({ local: { path: "state/app.tfstate" } });
+  });
+
+  it("encrypts S3 state and locks it natively, with an optional table and role", () => {
+    const { json } = synthesize((c) => (c.provider.backend = BACKENDS.s3));
+    expect(json.provider.terraform.backend.s3).toEqual({
+      bucket: "orders-tf-state",
+      key: "orders/provider.tfstate",
+      region: "us-east-1",
+      encrypt: true,
+      use_lockfile: true,
+      dynamodb_table: "tf-locks",
+      assume_role: { role_arn: "arn:aws:iam::111111111111:role/state" },
+    });
+  });
+
+  it("names one Terraform Cloud workspace per stack, <name>-<stack> by default", () => {
+    const { json } = synthesize((c) => {
+      c.provider.backend = BACKENDS.cloud;
+      c.consumers[0].backend = { type: "cloud", organization: "acme", workspace: "app-db-link", hostname: "tfe.example.com" };
+    });
+    expect(json.provider.terraform.cloud).toEqual({ organization: "acme", workspaces: { name: "orders-provider" } });
+    expect(json["consumer-app"].terraform.cloud).toEqual({ organization: "acme", hostname: "tfe.example.com", workspaces: { name: "app-db-link" } });
+  });
+});
+
+describe("config matrix: network x engine x backend", () => {
+  const cases = (["create", "existing"] as const).flatMap((network) =>
+    ENGINES.flatMap((engine) => Object.keys(BACKENDS).map((backend) => [network, engine, backend] as const)),
+  );
+
+  it.each(cases)("synthesizes %s network, %s, %s backend", (network, engine, backend) => {
+    const { json } = synthesize((c) => {
+      c.provider.database = network === "create" ? { engine, create: { deletionProtection: false } } : { engine, existing: engine.startsWith("aurora") ? { clusterIdentifier: "shared-db" } : { instanceIdentifier: "shared-db" } };
+      c.provider.ports = {};
+      c.provider.backend = BACKENDS[backend];
+      c.consumers[0].backend = BACKENDS[backend];
+      if (network === "existing") {
+        c.provider.network = EXISTING_NETWORK;
+        c.consumers[0].network = EXISTING_NETWORK;
+      }
+    });
+    const provider = json.provider;
+    const backendKey = backend === "cloud" ? "cloud" : "backend";
+    expect(provider.terraform[backendKey]).toBeDefined();
+    expect(json["consumer-app"].terraform[backendKey]).toBeDefined();
+    const aurora = engine.startsWith("aurora");
+    if (network === "create") {
+      expect(resources(provider, aurora ? "aws_rds_cluster" : "aws_db_instance")).toHaveLength(1);
+      expect(resources(provider, "aws_vpc")).toHaveLength(1);
+    } else {
+      expect(provider.data[aurora ? "aws_rds_cluster" : "aws_db_instance"]).toBeDefined();
+      expect(resources(provider, "aws_vpc")).toHaveLength(0);
+    }
+    const port = engine.endsWith("mysql") ? 3306 : 5432;
+    expect(resources(provider, "aws_lb_listener").map((l) => l.port).sort()).toEqual([port, port + 1]);
+    expect(resources(provider, "aws_lambda_function")).toHaveLength(1);
+    expect(resources(json["consumer-app"], "aws_vpc_endpoint")).toHaveLength(1);
+  });
+});
+
+describe("many consumers", () => {
+  it("adds one stack per consumer and nothing else changes in the provider", () => {
+    const one = synthesize();
+    const three = synthesize((c) => {
+      for (const name of ["billing", "reports"]) c.consumers.push({ ...c.consumers[0], name, account: { region: "us-east-1" } });
+    });
+    expect(Object.keys(three.json).sort()).toEqual(["consumer-app", "consumer-billing", "consumer-reports", "provider"]);
+    const strip = (s: Json) => JSON.stringify({ ...s, output: undefined });
+    expect(strip(three.json.provider)).toBe(strip(one.json.provider));
+  });
+});
