@@ -1,5 +1,7 @@
 // The cdktf app: load and validate the config, add one stack per account, synthesize.
 import { App } from "cdktf";
+import { rmSync } from "fs";
+import * as path from "path";
 import { ConfigError, configPath, loadConfigFile } from "./config/load";
 import { buildApp } from "./stacks/app";
 
@@ -15,8 +17,15 @@ function main(): void {
     }
     throw e;
   }
-  const { app } = buildApp(config, new App());
+  const app = new App();
+  const { provider, consumers } = buildApp(config, app);
   app.synth();
+  // cdktf keeps the other format's file from an earlier synth; Terraform would read both and
+  // report every resource twice, so remove it.
+  const stale = app.hclOutput ? "cdk.tf.json" : "cdk.tf";
+  for (const stack of [provider, ...consumers]) {
+    rmSync(path.join(app.outdir, "stacks", stack.node.id, stale), { force: true });
+  }
 }
 
 main();

@@ -1,0 +1,76 @@
+// Cold start of the bundled failover function against moto: module init, then the first
+// handler call (which populates the groups), then a steady-state call and its AWS calls.
+import { CreateVpcCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { CreateTargetGroupCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { CreateDBClusterCommand, CreateDBInstanceCommand, RDSClient } from "@aws-sdk/client-rds";
+import { execFile } from "child_process";
+import { promisify } from "util";
+import { startDns } from "../__tests__/integration/dns";
+import { startMoto } from "../__tests__/integration/moto";
+import { bundleFailoverFunction } from "../stacks/bundle";
+import * as path from "path";
+
+async function main() {
+  const [moto, dns] = await Promise.all([startMoto(), startDns()]);
+  try {
+    const config = { region: "us-east-1", endpoint: moto.url, credentials: { accessKeyId: "test", secretAccessKey: "test" } };
+    const vpc = await new EC2Client(config).send(new CreateVpcCommand({ CidrBlock: "10.0.0.0/16" }));
+    const elb = new ElasticLoadBalancingV2Client(config);
+    const arns: string[] = [];
+    for (const name of ["bench-writer", "bench-reader"]) {
+      const out = await elb.send(new CreateTargetGroupCommand({ Name: name, Protocol: "TCP", Port: 3306, VpcId: vpc.Vpc!.VpcId, TargetType: "ip" }));
+      arns.push(out.TargetGroups![0].TargetGroupArn!);
+    }
+    const rds = new RDSClient(config);
+    await rds.send(new CreateDBClusterCommand({ DBClusterIdentifier: "bench", Engine: "aurora-mysql", MasterUsername: "a", ManageMasterUserPassword: true }));
+    for (const [i, id] of ["bench-1", "bench-2", "bench-3"].entries()) {
+      await rds.send(new CreateDBInstanceCommand({ DBInstanceIdentifier: id, DBClusterIdentifier: "bench", Engine: "aurora-mysql", DBInstanceClass: "db.t4g.medium" }));
+      dns.records.set(`${id}.aaaaaaaaaa.us-east-1.rds.amazonaws.com`, `10.0.${i + 1}.10`);
+    }
+    const bundle = path.join(bundleFailoverFunction(), "index.js");
+    // A fresh node process, as a cold Lambda container: time the require and two calls.
+    const probe = `
+      const t0 = process.hrtime.bigint();
+      const fn = require(${JSON.stringify(bundle)});
+      const t1 = process.hrtime.bigint();
+      const calls = [];
+      const origWrite = process.stdout.write.bind(process.stdout);
+      process.stdout.write = () => true;
+      (async () => {
+        await fn.handler({ trigger: "deploy" });
+        const t2 = process.hrtime.bigint();
+        const r = await fn.handler({ trigger: "schedule" });
+        const t3 = process.hrtime.bigint();
+        process.stdout.write = origWrite;
+        const ms = (a, b) => Number(b - a) / 1e6;
+        console.log(JSON.stringify({ initMs: ms(t0, t1), firstCallMs: ms(t1, t2), steadyCallMs: ms(t2, t3), steadyWrites: r.writerTargets.registered.length + r.writerTargets.deregistered.length }));
+      })().catch((e) => { process.stdout.write = origWrite; console.error(e); process.exit(1); });`;
+    const env = {
+      ...process.env,
+      AWS_REGION: "us-east-1",
+      AWS_ENDPOINT_URL: moto.url,
+      AWS_ACCESS_KEY_ID: "test",
+      AWS_SECRET_ACCESS_KEY: "test",
+      DB_CLUSTER_IDENTIFIER: "bench",
+      WRITER_TARGET_GROUP_ARN: arns[0],
+      READER_TARGET_GROUP_ARN: arns[1],
+      TARGET_PORT: "3306",
+      ALLOWED_CIDRS: "10.0.0.0/16",
+      DNS_SERVERS: dns.address,
+    };
+    // Asynchronous on purpose: the DNS server answers from this process's event loop.
+    const { stdout } = await promisify(execFile)(process.execPath, ["-e", probe], { env, encoding: "utf8" });
+    const m = JSON.parse(stdout.trim().split("\n").pop()!);
+    const line = (label: string, value: string) => console.log(`${label.padEnd(44)} ${value}`);
+    line("function module init (cold, bundled)", `${m.initMs.toFixed(0)} ms`);
+    line("function first call against moto", `${m.firstCallMs.toFixed(0)} ms`);
+    line("function steady-state call against moto", `${m.steadyCallMs.toFixed(0)} ms, ${m.steadyWrites} writes`);
+  } finally {
+    await Promise.all([moto.stop(), dns.close()]);
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

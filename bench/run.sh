@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Speed and size figures. Not a test: it prints numbers and asserts nothing.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export CHECKPOINT_DISABLE=1
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+runs="${BENCH_RUNS:-5}"
+app=(node --require "$(node -p 'require.resolve("tsx/cjs")')" "$PWD/main.ts")
+
+node --require tsx/cjs -e 'require("./stacks/bundle").bundleFailoverFunction()'   # warm the bundle cache
+node --require tsx/cjs bench/many-consumers.ts "$work/fifty.json" 50
+
+echo "== synth"
+(cd "$work" && python3 "$OLDPWD/bench/measure.py" "app synth, default config" "$runs" -- "${app[@]}")
+(cd "$work" && RDS_PRIVATELINK_CONFIG="$work/fifty.json" python3 "$OLDPWD/bench/measure.py" "app synth, 50 consumers" "$runs" -- "${app[@]}")
+python3 bench/measure.py "cdktf CLI start-up (cdktf --version)" "$runs" -- npx cdktf --version
+# The CLI's own synth cost: the same command on an app that synthesizes nothing.
+mkdir -p "$work/empty"
+printf '{"language":"typescript","app":"node %s"}\n' "$PWD/bench/empty-app.js" > "$work/empty/cdktf.json"
+ln -s "$PWD/node_modules" "$work/empty/node_modules"
+(cd "$work/empty" && python3 "$OLDPWD/bench/measure.py" "npx cdktf synth, empty app (CLI baseline)" "$runs" -- npx cdktf synth)
+python3 bench/measure.py "npx cdktf synth, end to end" "$runs" -- npx cdktf synth --output "$work/cli.out"
+
+echo "== failover function package"
+bundle="$(node --require tsx/cjs -e 'process.stdout.write(require("./stacks/bundle").bundleFailoverFunction())')"
+python3 - "$bundle/index.js" <<'PY'
+import io, os, sys, zipfile
+path = sys.argv[1]
+buf = io.BytesIO()
+with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+    z.write(path, "index.js")
+print(f"{'bundle index.js':<44} {os.path.getsize(path) / 1024:7.1f} KB")
+print(f"{'zip (deflate, as the archive provider makes)':<44} {len(buf.getvalue()) / 1024:7.1f} KB")
+PY
+
+echo "== failover function against moto"
+bash scripts/python-tools.sh >/dev/null
+node --require tsx/cjs bench/function.ts

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# npm test: every tier, fastest first. Each tier installs what it needs (idempotently,
+# cached outside the repo) so a fresh clone needs nothing but `npm ci`.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export CHECKPOINT_DISABLE=1   # no cdktf/terraform version or telemetry calls: the machines are offline
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "type-check (tsc --noEmit)"
+npx tsc --noEmit
+
+step "unit tier"
+npx jest --selectProjects unit
+
+step "emulator tools (moto in a venv)"
+bash scripts/python-tools.sh >/dev/null
+
+step "integration tier (moto server + DNS server on loopback)"
+npx jest --selectProjects integration
