@@ -95,7 +95,7 @@ export const BackendSchema = z.discriminatedUnion(
   "type",
   [
     z.strictObject({
-      type: z.literal("local"),
+      type: z.literal("local").describe("Backend kind: local, s3 or cloud."),
       path: z
         .string()
         .min(1)
@@ -103,7 +103,7 @@ export const BackendSchema = z.discriminatedUnion(
         .describe("State file path, relative to the stack directory. Default: ../../../terraform.<stack>.tfstate (the project root)."),
     }),
     z.strictObject({
-      type: z.literal("s3"),
+      type: z.literal("s3").describe("Backend kind: local, s3 or cloud."),
       bucket: z
         .string()
         .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)")
@@ -114,7 +114,7 @@ export const BackendSchema = z.discriminatedUnion(
       dynamodbTable: z.string().min(3).max(255).optional().describe("Legacy DynamoDB lock table. Default: none (S3 native locking is always on)."),
     }),
     z.strictObject({
-      type: z.literal("cloud"),
+      type: z.literal("cloud").describe("Backend kind: local, s3 or cloud."),
       organization: z.string().min(1).describe("Terraform Cloud / HCP Terraform organization."),
       workspace: z
         .string()
@@ -217,23 +217,24 @@ const AlarmsSchema = z.strictObject({
 });
 
 const ProviderSchema = z.strictObject({
-  account: AccountSchema,
+  account: AccountSchema.describe("The database owner's account."),
   backend: BackendSchema.default({ type: "local" }).describe("State backend. Default: local."),
   network: NetworkSchema,
   database: DatabaseSchema,
   ports: PortsSchema.default({}),
-  sharing: SharingSchema.default({ allowedPrincipals: [], acceptanceRequired: true, allowAnyPrincipal: false, acceptEndpointIds: [], supportedRegions: [] }),
+  sharing: SharingSchema.describe("Who may connect, and how.").default({ allowedPrincipals: [], acceptanceRequired: true, allowAnyPrincipal: false, acceptEndpointIds: [], supportedRegions: [] }),
   loadBalancer: z
     .strictObject({
       deletionProtection: z.boolean().default(true).describe("Deletion protection of the NLB."),
     })
+    .describe("The internal Network Load Balancer.")
     .default({ deletionProtection: true }),
-  failover: FailoverSchema.default({ reconcileEveryMinutes: 1, logRetentionDays: 30 }),
-  alarms: AlarmsSchema.default({}),
+  failover: FailoverSchema.describe("The failover function.").default({ reconcileEveryMinutes: 1, logRetentionDays: 30 }),
+  alarms: AlarmsSchema.describe("Where the failover alarms go.").default({}),
 });
 
 const ConsumerSchema = z.strictObject({
-  name: name("the stack name consumer-<name> and resource names"),
+  name: name("the stack name consumer-<name> and resource names").describe("Unique consumer name; its stack is consumer-<name>."),
   account: AccountSchema,
   backend: BackendSchema.default({ type: "local" }).describe("State backend. Default: local."),
   network: NetworkSchema,
@@ -253,13 +254,13 @@ const ConsumerSchema = z.strictObject({
 
 export const ConfigSchema = z.strictObject({
   $schema: z.string().optional(),
-  name: name("every resource name"),
+  name: name("every resource name").describe("Name of the share: lowercase letters, digits, hyphens; prefixes every resource name."),
   tags: z
     .record(z.string().regex(/^[\w .:/=+@-]{1,128}$/, "tag keys use at most 128 letters, digits, spaces and _.:/=+-@"), z.string().max(256))
     .default({})
     .describe("Tags on every resource."),
   provider: ProviderSchema,
-  consumers: z.array(ConsumerSchema).max(100, "must list at most 100 consumers").default([]),
+  consumers: z.array(ConsumerSchema).max(100, "must list at most 100 consumers").default([]).describe("One consumer stack each, in the consumer's own account."),
 });
 
 export type Config = z.output<typeof ConfigSchema>;

@@ -77,6 +77,7 @@ export class ProviderStack extends TerraformStack {
     out("service_name", this.endpointService.serviceName, "Endpoint service name; consumers create their interface endpoint with it.");
     out("service_id", this.endpointService.serviceId, "Endpoint service id, for accepting connections.");
     out("nlb_dns_name", this.loadBalancer.loadBalancer.dnsName, "Internal DNS name of the NLB (provider VPC only).");
+    out("nlb_security_group_id", this.loadBalancer.securityGroupId, "Security group of the NLB; an existing database must admit its port from it.");
     out("az_ids", this.azIds, "AZ IDs the NLB serves; consumer subnets must be in these.");
     out("writer_port", ports.writer, "Listener port of the writer.");
     if (ports.reader !== null) out("reader_port", ports.reader, "Listener port of the readers.");

@@ -112,6 +112,7 @@ describe("provider stack of the demo config", () => {
         "dead_letter_queue_url",
         "failover_function_name",
         "nlb_dns_name",
+        "nlb_security_group_id",
         "reader_port",
         "reader_target_group_arn",
         "service_id",

@@ -1,0 +1,25 @@
+import { readFileSync } from "fs";
+import * as path from "path";
+import { BEGIN, configReference, END } from "../../scripts/config-reference";
+import { jsonSchema } from "../../scripts/write-schema";
+
+describe("generated docs", () => {
+  it("keeps the README's config reference in step with the schema", () => {
+    const readme = readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf(BEGIN) + BEGIN.length, readme.indexOf(END)).trim();
+    expect(section).toBe(configReference());
+  });
+
+  it("documents every field of the config with a default or 'required'", () => {
+    const table = configReference().split("\n").slice(2);
+    expect(table.length).toBeGreaterThan(60);
+    for (const row of table) expect(row.split(" | ")[2]).not.toBe("");
+  });
+
+  it("writes a JSON schema that rejects unknown keys and lists the engines", () => {
+    const schema = jsonSchema() as { additionalProperties: boolean; required: string[]; properties: Record<string, unknown> };
+    expect(schema.additionalProperties).toBe(false);
+    expect(schema.required).toEqual(["name", "provider"]);
+    expect(JSON.stringify(schema.properties.provider)).toContain('"enum":["aurora-mysql","aurora-postgresql","mysql","postgres"]');
+  });
+});

@@ -1,0 +1,90 @@
+// Prints the config reference table of the README from the schema itself, so the docs list
+// every field with its default and cannot drift. `npm run docs` rewrites the README section.
+import { readFileSync, writeFileSync } from "fs";
+import * as path from "path";
+import { jsonSchema } from "./write-schema";
+
+type Node = Record<string, unknown> & {
+  type?: string | string[];
+  properties?: Record<string, Node>;
+  items?: Node;
+  anyOf?: Node[];
+  oneOf?: Node[];
+  enum?: unknown[];
+  const?: unknown;
+  description?: string;
+  default?: unknown;
+  required?: string[];
+};
+
+export const BEGIN = "<!-- config-reference:begin -->";
+export const END = "<!-- config-reference:end -->";
+
+function typeOf(n: Node): string {
+  if (n.enum) return n.enum.map((v) => JSON.stringify(v)).join(" \\| ");
+  if (n.const !== undefined) return JSON.stringify(n.const);
+  const variants = n.anyOf ?? n.oneOf;
+  if (variants) return variants.map(typeOf).join(" \\| ");
+  if (n.type === "array") return `${n.items ? typeOf(n.items) : "any"}[]`;
+  if (Array.isArray(n.type)) return n.type.join(" \\| ");
+  return n.type ?? "object";
+}
+
+interface Row {
+  path: string;
+  type: string;
+  default: string;
+  description: string;
+}
+
+function rows(n: Node, at: string, required: boolean, out: Map<string, Row>): void {
+  const variants = (n.anyOf ?? n.oneOf ?? []).filter((v) => v.properties);
+  if (at && (!n.properties || n.description)) {
+    const row: Row = {
+      path: at,
+      type: n.properties || variants.length ? "object" : typeOf(n),
+      default:
+        n.default !== undefined && (n.properties || variants.length) ? "see its fields" : n.default !== undefined ? `\`${JSON.stringify(n.default)}\`` : required ? "required" : "—",
+      description: (n.description ?? "").replace(/\|/g, "\\|"),
+    };
+    const seen = out.get(at);
+    // A field in several variants (the backend types): one row, with every variant's type.
+    if (seen && seen.type !== row.type) seen.type = `${seen.type} \\| ${row.type}`;
+    else if (!seen) out.set(at, row);
+  }
+  const children = (node: Node) => {
+    for (const [key, child] of Object.entries(node.properties ?? {})) {
+      if (key === "$schema") continue;
+      const childPath = at ? `${at}.${key}` : key;
+      const isRequired = node.required?.includes(key) ?? false;
+      if (child.type === "array" && child.items?.properties) {
+        rows({ ...child, properties: undefined }, childPath, isRequired, out);
+        rows(child.items, `${childPath}[]`, true, out);
+      } else {
+        rows(child, childPath, isRequired, out);
+      }
+    }
+  };
+  children(n);
+  for (const v of variants) children(v);
+}
+
+export function configReference(): string {
+  const out = new Map<string, Row>();
+  rows(jsonSchema() as Node, "", true, out);
+  return [
+    "| field | type | default | what it does |",
+    "| --- | --- | --- | --- |",
+    ...[...out.values()].map((r) => `| \`${r.path}\` | ${r.type} | ${r.default} | ${r.description} |`),
+  ].join("\n");
+}
+
+if (require.main === module) {
+  const readme = path.join(__dirname, "..", "README.md");
+  const text = readFileSync(readme, "utf8");
+  const start = text.indexOf(BEGIN);
+  const end = text.indexOf(END);
+  if (start < 0 || end < 0) throw new Error(`README.md needs ${BEGIN} and ${END}`);
+  writeFileSync(readme, `${text.slice(0, start + BEGIN.length)}\n${configReference()}\n${text.slice(end)}`);
+  process.stdout.write("updated the config reference in README.md\n");
+}
