@@ -11,5 +11,6 @@ module.exports = {
   projects: [
     { ...base, displayName: "unit", testMatch: ["<rootDir>/__tests__/**/*.test.ts"], testPathIgnorePatterns: ["/integration/", "/terraform/"] },
     { ...base, displayName: "integration", testMatch: ["<rootDir>/__tests__/integration/**/*.test.ts"] },
+    { ...base, displayName: "terraform", testMatch: ["<rootDir>/__tests__/terraform/**/*.test.ts"] },
   ],
 };

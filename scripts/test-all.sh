@@ -18,3 +18,9 @@ bash scripts/python-tools.sh >/dev/null
 
 step "integration tier (moto server + DNS server on loopback)"
 npx jest --selectProjects integration
+
+step "Terraform toolchain (CLI + provider mirror, cached outside the repo)"
+bash scripts/toolchain.sh
+
+step "validate tier (every stack of the config matrix through the real CLI)"
+npx jest --selectProjects terraform --testPathPattern validate

@@ -1,0 +1,105 @@
+// The offline Terraform toolchain (scripts/toolchain.sh) as the tests see it, and helpers that
+// run its CLI on synthesized stack directories.
+import { execFileSync, spawnSync } from "child_process";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+
+export interface Toolchain {
+  readonly cli: string;
+  readonly cliName: "terraform" | "tofu";
+  readonly configFile: string;
+  /** Providers that could not be had on this machine (reported by the toolchain script). */
+  readonly missing: string[];
+}
+
+let cached: Toolchain | undefined;
+
+export function toolchain(): Toolchain {
+  if (cached) return cached;
+  const out = execFileSync("bash", [path.join(__dirname, "..", "..", "scripts", "toolchain.sh")], { encoding: "utf8" });
+  const envFile = out.trim().split("\n").pop()!;
+  const vars = Object.fromEntries(
+    readFileSync(envFile, "utf8")
+      .split("\n")
+      .filter((l) => l.includes("="))
+      .map((l) => [l.slice(0, l.indexOf("=")), JSON.parse(l.slice(l.indexOf("=") + 1))]),
+  );
+  cached = {
+    cli: vars.TF_CLI,
+    cliName: vars.TF_CLI_NAME,
+    configFile: vars.TF_CLI_CONFIG_FILE,
+    missing: vars.TOOLCHAIN_MISSING ? String(vars.TOOLCHAIN_MISSING).split(" ") : [],
+  };
+  // The cdktf matchers and CLI read these.
+  process.env.TF_CLI_CONFIG_FILE = cached.configFile;
+  process.env.TERRAFORM_BINARY_NAME = cached.cli;
+  process.env.CHECKPOINT_DISABLE = "1";
+  process.env.TF_IN_AUTOMATION = "1";
+  return cached;
+}
+
+export interface Diagnostic {
+  severity: "error" | "warning";
+  summary: string;
+  detail?: string;
+  address?: string;
+}
+
+export interface CliResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function run(dir: string, args: string[], env: NodeJS.ProcessEnv = {}): CliResult {
+  const tc = toolchain();
+  const r = spawnSync(tc.cli, args, {
+    cwd: dir,
+    encoding: "utf8",
+    env: { ...process.env, TF_CLI_CONFIG_FILE: tc.configFile, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", ...env },
+    timeout: 600_000,
+  });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function mustRun(dir: string, args: string[], env: NodeJS.ProcessEnv = {}): CliResult {
+  const r = run(dir, args, env);
+  if (r.status !== 0) throw new Error(`${toolchain().cliName} ${args.join(" ")} failed in ${dir} (exit ${r.status}):\n${r.stderr}\n${r.stdout}`);
+  return r;
+}
+
+/** A private copy of a synthesized stack directory, so each check starts clean. */
+export function copyStack(stackDir: string): string {
+  const dest = path.join(mkdtempSync(path.join(tmpdir(), "rds-privatelink-tf-")), path.basename(stackDir));
+  cpSync(stackDir, dest, { recursive: true });
+  return dest;
+}
+
+/** init -backend=false, then validate -json: the diagnostics. */
+export function validate(dir: string): Diagnostic[] {
+  mustRun(dir, ["init", "-backend=false", "-input=false", "-no-color"]);
+  const r = run(dir, ["validate", "-json", "-no-color"]);
+  const result = JSON.parse(r.stdout) as { diagnostics: Array<{ severity: "error" | "warning"; summary: string; detail?: string; address?: string }> };
+  return result.diagnostics.map(({ severity, summary, detail, address }) => ({ severity, summary, detail, address }));
+}
+
+export const STUB_ZIP = "dist/failover-sync-stub.zip";
+
+/**
+ * The stack without its archive_file, for machines where hashicorp/archive cannot be
+ * installed: the function's package is then a placeholder path. Every AWS resource is kept.
+ */
+export function withoutArchive(dir: string): void {
+  const file = path.join(dir, "cdk.tf.json");
+  const stack = JSON.parse(readFileSync(file, "utf8"));
+  const [name] = Object.keys(stack.resource?.archive_file ?? {});
+  if (!name) return;
+  delete stack.resource.archive_file;
+  delete stack.terraform.required_providers.archive;
+  delete stack.provider.archive;
+  let text = JSON.stringify(stack, null, 2);
+  text = text.split(`\${archive_file.${name}.output_path}`).join(STUB_ZIP);
+  text = text.split(`\${archive_file.${name}.output_base64sha256}`).join("stub-hash");
+  writeFileSync(file, text);
+}
