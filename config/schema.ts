@@ -127,6 +127,10 @@ export const BackendSchema = z.discriminatedUnion(
   { error: (iss) => (iss.code === "invalid_union" ? 'must be "local", "s3" or "cloud"' : undefined) },
 );
 
+const retentionDays = z
+  .number()
+  .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `must be one of ${LOG_RETENTION_DAYS.join(", ")} (CloudWatch Logs values)`);
+
 const CreateNetworkSchema = z.strictObject({
   cidr: vpcCidr.describe("VPC CIDR block."),
   azIds: unique(azId, "AZ ID")
@@ -140,6 +144,7 @@ const CreateNetworkSchema = z.strictObject({
     .max(6, "must be at most 6")
     .default(2)
     .describe("How many AZs to use when azIds is not given."),
+  flowLogRetentionDays: retentionDays.default(30).describe("Retention of the VPC's flow log (all traffic, to an encrypted log group)."),
 });
 
 const ExistingNetworkSchema = z.strictObject({
@@ -204,11 +209,7 @@ const SharingSchema = z.strictObject({
 
 const FailoverSchema = z.strictObject({
   reconcileEveryMinutes: z.number().int().min(1).max(60).default(1).describe("Schedule of the reconciling run."),
-  logRetentionDays: z
-    .number()
-    .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `must be one of ${LOG_RETENTION_DAYS.join(", ")} (CloudWatch Logs values)`)
-    .default(30)
-    .describe("Retention of the function's log group."),
+  logRetentionDays: retentionDays.default(30).describe("Retention of the function's log group and of the database's exported logs."),
   vpcSubnetIds: unique(subnetId, "subnet").min(1).optional().describe("Run the function in these subnets (needs interface endpoints, see README). Default: outside a VPC."),
 });
 

@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# Creates (once) the Python venv that holds the AWS emulator, keyed by the hash of
-# tools/requirements.txt so a changed pin builds a fresh venv. Prints the venv path.
+# Creates (once) a Python venv for one requirements file under tools/, keyed by the file's
+# hash so a changed pin builds a fresh venv, cached outside the repo. Prints the venv path.
+#   scripts/python-tools.sh              the AWS emulator (tools/requirements.txt)
+#   scripts/python-tools.sh scanner      checkov (tools/requirements-scanner.txt)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cache="${RDS_PRIVATELINK_CACHE:-$HOME/.cache/rds-privatelink}"
-key="$(sha256sum "$here/tools/requirements.txt" | cut -c1-12)"
-venv="$cache/venv-$key"
-if [ ! -x "$venv/.ready" ]; then
+requirements="$here/tools/requirements${1:+-$1}.txt"
+[ -f "$requirements" ] || { echo "no such tool set: $requirements" >&2; exit 2; }
+key="$(sha256sum "$requirements" | cut -c1-12)"
+venv="$cache/venv${1:+-$1}-$key"
+if [ ! -f "$venv/.ready" ]; then
   rm -rf "$venv"
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$here/tools/requirements.txt" >&2
-  printf '#!/bin/sh\nexit 0\n' > "$venv/.ready" && chmod +x "$venv/.ready"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements" >&2
+  touch "$venv/.ready"
 fi
 echo "$venv"

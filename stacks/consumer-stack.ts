@@ -10,6 +10,7 @@ import { Config, ConsumerConfig, Engine, Ports, resolvePorts } from "../config/s
 import { addAwsProvider } from "./aws";
 import { addBackend } from "./backend";
 import { Network } from "./constructs/network";
+import { OperationsKey } from "./constructs/operations-key";
 
 export interface ConsumerStackProps {
   readonly config: Config;
@@ -38,7 +39,8 @@ export class ConsumerStack extends TerraformStack {
 
     const ports = resolvePorts(provider.database.engine, provider.ports);
     const listenerPorts = ports.reader === null ? [ports.writer] : [ports.writer, ports.reader];
-    this.network = new Network(this, "Network", { config: consumer.network, namePrefix: prefix });
+    const key = new OperationsKey(this, "OperationsKey", { name: prefix });
+    this.network = new Network(this, "Network", { config: consumer.network, namePrefix: prefix, kmsKeyArn: key.arn });
 
     const sg = new SecurityGroup(this, "EndpointSecurityGroup", {
       name: `${prefix}-endpoint`,

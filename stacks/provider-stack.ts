@@ -36,8 +36,15 @@ export class ProviderStack extends TerraformStack {
     addBackend(this, provider.backend, { name: config.name, stackName: id, region: provider.account.region });
 
     const ports = resolvePorts(provider.database.engine, provider.ports);
-    this.network = new Network(this, "Network", { config: provider.network, namePrefix: config.name });
-    this.database = new Database(this, "Database", { name: config.name, config: provider.database, network: this.network });
+    const key = new OperationsKey(this, "OperationsKey", { name: config.name, forAlarms: true });
+    this.network = new Network(this, "Network", { config: provider.network, namePrefix: config.name, kmsKeyArn: key.arn });
+    this.database = new Database(this, "Database", {
+      name: config.name,
+      config: provider.database,
+      network: this.network,
+      logsKmsKeyArn: key.arn,
+      logRetentionDays: provider.failover.logRetentionDays,
+    });
     this.loadBalancer = new LoadBalancer(this, "LoadBalancer", {
       name: config.name,
       network: this.network,
@@ -54,7 +61,6 @@ export class ProviderStack extends TerraformStack {
     });
     this.azIds = this.network.azIds;
 
-    const key = new OperationsKey(this, "OperationsKey", { name: config.name });
     this.failover = new FailoverSync(this, "FailoverSync", {
       name: config.name,
       config: provider.failover,

@@ -203,6 +203,29 @@ describe("the handler against moto and a DNS server", () => {
     expect(await targets(writerArn)).toEqual([IPS["orders-1"]]);
   });
 
+  it("writes structured JSON logs and EMF metrics, and never the credentials", async () => {
+    process.env.AWS_SECRET_ACCESS_KEY = "sEcReT-must-not-be-logged-4711";
+    process.env.AWS_SESSION_TOKEN = "tOkEn-must-not-be-logged-4711";
+    const lines: string[] = [];
+    const write = jest.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => (lines.push(String(chunk)), true));
+    try {
+      await handler({ trigger: "deploy" });
+      dns.mode = "servfail";
+      await handler({ trigger: "schedule" }).catch(() => undefined);
+    } finally {
+      write.mockRestore();
+      delete process.env.AWS_SESSION_TOKEN;
+    }
+    const records = lines.join("").trim().split("\n").map((l) => JSON.parse(l));
+    expect(records.every((r) => typeof r.correlationId === "string")).toBe(true);
+    expect(records.some((r) => r.message === "failover sync report")).toBe(true);
+    const emf = records.filter((r) => r._aws);
+    expect(emf.map((r) => r._aws.CloudWatchMetrics[0].Namespace)).toContain("RdsPrivateLink");
+    expect(emf.some((r) => r.SyncErrors === 1)).toBe(true);
+    expect(emf.some((r) => r.TargetsRegistered === 3 && r.WriterChanged === 0)).toBe(true);
+    expect(lines.join("")).not.toMatch(/must-not-be-logged/);
+  });
+
   it("names every missing or malformed environment variable", async () => {
     delete process.env.WRITER_TARGET_GROUP_ARN;
     process.env.TARGET_PORT = "x";

@@ -5,6 +5,8 @@ import * as path from "path";
 
 export interface Moto {
   readonly url: string;
+  /** The last lines moto wrote, for a failing test's message. */
+  log(): string;
   reset(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -32,7 +34,8 @@ export async function startMoto(): Promise<Moto> {
     stdio: ["ignore", "ignore", "pipe"],
   });
   let stderr = "";
-  child.stderr?.on("data", (d) => (stderr += d));
+  // Keep the tail only: a long e2e run logs every request.
+  child.stderr?.on("data", (d) => (stderr = (stderr + d).slice(-20_000)));
   const deadline = Date.now() + 30_000;
   for (;;) {
     try {
@@ -49,6 +52,7 @@ export async function startMoto(): Promise<Moto> {
   }
   return {
     url,
+    log: () => stderr,
     reset: async () => {
       await fetch(`${url}/moto-api/reset`, { method: "POST" });
     },

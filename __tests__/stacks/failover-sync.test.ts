@@ -80,9 +80,11 @@ describe("failover function in the provider stack", () => {
   });
 
   it("retries async events twice, then dead-letters to an encrypted 14-day queue", () => {
-    expect(text.provider).toHaveResourceWithProperties(LambdaFunctionEventInvokeConfig, { maximum_retry_attempts: 2 });
+    expect(text.provider).toHaveResourceWithProperties(LambdaFunctionEventInvokeConfig, {
+      maximum_retry_attempts: 2,
+      destination_config: { on_failure: { destination: "${aws_sqs_queue.FailoverSync_DeadLetterQueue_5C859183.arn}" } },
+    });
     expect(text.provider).toHaveResourceWithProperties(SqsQueue, { sqs_managed_sse_enabled: true, message_retention_seconds: 1209600 });
-    expect(resources(provider, LambdaFunction.tfResourceType)[0].dead_letter_config.target_arn).toContain("aws_sqs_queue.FailoverSync_DeadLetterQueue");
   });
 
   it("logs to its own encrypted log group with the configured retention", () => {

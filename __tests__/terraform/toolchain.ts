@@ -53,6 +53,8 @@ export interface CliResult {
 }
 
 export function run(dir: string, args: string[], env: NodeJS.ProcessEnv = {}): CliResult {
+  // Never fall back to the process's directory: a stray `destroy` there would act on the repo.
+  if (!dir) throw new Error(`no stack directory given for ${args.join(" ")}`);
   const tc = toolchain();
   const r = spawnSync(tc.cli, args, {
     cwd: dir,
@@ -88,7 +90,8 @@ export const STUB_ZIP = "dist/failover-sync-stub.zip";
 
 /**
  * The stack without its archive_file, for machines where hashicorp/archive cannot be
- * installed: the function's package is then a placeholder path. Every AWS resource is kept.
+ * installed. The function's package becomes a zip of the same bundle, made here with Python's
+ * zipfile at STUB_ZIP; every AWS resource is kept.
  */
 export function withoutArchive(dir: string): void {
   const file = path.join(dir, "cdk.tf.json");
@@ -100,6 +103,21 @@ export function withoutArchive(dir: string): void {
   delete stack.provider.archive;
   let text = JSON.stringify(stack, null, 2);
   text = text.split(`\${archive_file.${name}.output_path}`).join(STUB_ZIP);
-  text = text.split(`\${archive_file.${name}.output_base64sha256}`).join("stub-hash");
+  text = text.split(`\${archive_file.${name}.output_base64sha256}`).join(zipAssets(dir));
   writeFileSync(file, text);
+}
+
+/** Zips the stack's assets to STUB_ZIP; returns the zip's base64 SHA-256, as the archive provider would. */
+function zipAssets(dir: string): string {
+  const script = [
+    "import os, sys, zipfile",
+    "root, out = sys.argv[1], sys.argv[2]",
+    "os.makedirs(os.path.dirname(out), exist_ok=True)",
+    "with zipfile.ZipFile(out, 'w', zipfile.ZIP_DEFLATED) as z:",
+    "    for base, _, files in os.walk(os.path.join(root, 'assets')):",
+    "        for f in files: z.write(os.path.join(base, f), f)",
+    "import base64, hashlib",
+    "print(base64.b64encode(hashlib.sha256(open(out, 'rb').read()).digest()).decode())",
+  ].join("\n");
+  return execFileSync("python3", ["-c", script, dir, path.join(dir, STUB_ZIP)], { encoding: "utf8" }).trim();
 }

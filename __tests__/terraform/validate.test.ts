@@ -3,49 +3,14 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { ENGINES } from "../../config/schema";
-import { EXISTING_NETWORK, Json, synthesize } from "../helpers";
+import { Json, synthesize } from "../helpers";
+import { MATRIX } from "./matrix";
 import { copyStack, Diagnostic, toolchain, validate, withoutArchive } from "./toolchain";
 
 jest.setTimeout(600_000);
 
 // Warnings that are understood and accepted, each with its reason. Anything else fails.
 const ALLOWED_WARNINGS: Array<{ summary: string; reason: string }> = [];
-
-const BACKENDS: Record<string, Json> = {
-  local: { type: "local" },
-  s3: { type: "s3", bucket: "orders-tf-state" },
-  cloud: { type: "cloud", organization: "acme" },
-};
-
-interface MatrixCase {
-  name: string;
-  mutate: (c: Json) => void;
-}
-
-const matrix: MatrixCase[] = [
-  { name: "default", mutate: () => undefined },
-  ...(["create", "existing"] as const).flatMap((network) =>
-    ENGINES.flatMap((engine) =>
-      Object.keys(BACKENDS).map((backend) => ({
-        name: `${network} network, ${engine}, ${backend} backend`,
-        mutate: (c: Json) => {
-          c.provider.database =
-            network === "create"
-              ? { engine, create: { deletionProtection: false } }
-              : { engine, existing: engine.startsWith("aurora") ? { clusterIdentifier: "shared-db", securityGroupId: "sg-0123456789abcdef0" } : { instanceIdentifier: "shared-db" } };
-          c.provider.ports = {};
-          c.provider.backend = BACKENDS[backend];
-          c.consumers[0].backend = BACKENDS[backend];
-          if (network === "existing") {
-            c.provider.network = EXISTING_NETWORK;
-            c.consumers[0].network = EXISTING_NETWORK;
-          }
-        },
-      })),
-    ),
-  ),
-];
 
 const unexpected = (diagnostics: Diagnostic[]) =>
   diagnostics.filter((d) => d.severity === "error" || !ALLOWED_WARNINGS.some((w) => d.summary === w.summary));
@@ -54,7 +19,7 @@ describe("validate with the toolchain's CLI", () => {
   const tc = toolchain();
   const archiveMissing = tc.missing.includes("archive");
 
-  it.each(matrix)("consumer stack is valid: $name", ({ mutate }) => {
+  it.each(MATRIX)("consumer stack is valid: $name", ({ mutate }) => {
     const { stacks } = synthesize(mutate);
     const dir = copyStack(path.join(stacks.app.outdir, "stacks", "consumer-app"));
     expect(unexpected(validate(dir))).toEqual([]);
@@ -63,7 +28,7 @@ describe("validate with the toolchain's CLI", () => {
   const providerTitle = archiveMissing
     ? "provider stack's AWS resources are valid, archive_file left out (hashicorp/archive 2.7.1 cannot be installed here): $name"
     : "provider stack is valid: $name";
-  it.each(matrix)(providerTitle, ({ mutate }) => {
+  it.each(MATRIX)(providerTitle, ({ mutate }) => {
     const { stacks } = synthesize(mutate);
     const dir = copyStack(path.join(stacks.app.outdir, "stacks", "provider"));
     if (archiveMissing) withoutArchive(dir);

@@ -2,14 +2,18 @@
 import { DataAwsDbInstance } from "@cdktf/provider-aws/lib/data-aws-db-instance";
 import { DataAwsRdsCluster } from "@cdktf/provider-aws/lib/data-aws-rds-cluster";
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { RdsCluster } from "@cdktf/provider-aws/lib/rds-cluster";
 import { RdsClusterInstance } from "@cdktf/provider-aws/lib/rds-cluster-instance";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
-import { ENGINE_PORT, isAurora, ProviderConfig, resolveReaders } from "../../config/schema";
+import { Engine, ENGINE_PORT, isAurora, ProviderConfig, resolveReaders } from "../../config/schema";
+import { accountAdministeredKeyPolicy } from "./operations-key";
 import { Network } from "./network";
 
 export const MASTER_USERNAME = "dbadmin";
@@ -18,7 +22,18 @@ export interface DatabaseProps {
   readonly name: string;
   readonly config: ProviderConfig["database"];
   readonly network: Network;
+  /** The stack's key for log groups (the database's exported logs). */
+  readonly logsKmsKeyArn: string;
+  readonly logRetentionDays: number;
 }
+
+// Logs a created database exports to CloudWatch, per engine.
+const LOG_EXPORTS: Record<Engine, string[]> = {
+  "aurora-mysql": ["error", "slowquery"],
+  "aurora-postgresql": ["postgresql"],
+  mysql: ["error", "slowquery"],
+  postgres: ["postgresql"],
+};
 
 export class Database extends Construct {
   /** The port the database listens on: the target groups' port. */
@@ -56,12 +71,39 @@ export class Database extends Construct {
         description: `Subnets of ${name}'s database`,
       });
       this.port = ENGINE_PORT[config.engine];
+      // A customer-managed key: snapshots can then be shared with, and restored in, another
+      // account, which the AWS-managed aws/rds key does not allow.
+      const key = new KmsKey(this, "Key", {
+        description: `${name}: database storage, master secret and Performance Insights`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        policy: accountAdministeredKeyPolicy(this),
+      });
+      new KmsAlias(this, "KeyAlias", { name: `alias/${name}-database`, targetKeyId: key.keyId });
+      const kind = isAurora(config.engine) ? "cluster" : "instance";
+      // Explicit log groups: RDS would create them without a retention period or encryption.
+      const logGroups = LOG_EXPORTS[config.engine].map(
+        (log) =>
+          new CloudwatchLogGroup(this, `LogGroup-${log}`, {
+            name: `/aws/rds/${kind}/${name}/${log}`,
+            retentionInDays: props.logRetentionDays,
+            kmsKeyId: props.logsKmsKeyArn,
+          }),
+      );
+      const performanceInsights = {
+        performanceInsightsEnabled: true,
+        performanceInsightsKmsKeyId: key.arn,
+        performanceInsightsRetentionPeriod: 7,
+      };
       const common = {
         engine: config.engine,
         engineVersion: create.engineVersion,
         // RDS generates and rotates the password in Secrets Manager: none in config or state.
         manageMasterUserPassword: true,
         storageEncrypted: true,
+        kmsKeyId: key.arn,
+        masterUserSecretKmsKeyId: key.arn,
+        enabledCloudwatchLogsExports: LOG_EXPORTS[config.engine],
         iamDatabaseAuthenticationEnabled: true,
         backupRetentionPeriod: create.backupRetentionDays,
         deletionProtection: create.deletionProtection,
@@ -70,6 +112,7 @@ export class Database extends Construct {
         copyTagsToSnapshot: true,
         dbSubnetGroupName: subnetGroup.name,
         vpcSecurityGroupIds: [sg.id],
+        dependsOn: logGroups,
       };
       if (isAurora(config.engine)) {
         const cluster = new RdsCluster(this, "Cluster", {
@@ -93,6 +136,7 @@ export class Database extends Construct {
             publiclyAccessible: false,
             autoMinorVersionUpgrade: true,
             copyTagsToSnapshot: true,
+            ...performanceInsights,
           });
           this.createdInstanceIdentifiers.push(identifier);
           this.dependables.push(member);
@@ -111,6 +155,7 @@ export class Database extends Construct {
           publiclyAccessible: false,
           autoMinorVersionUpgrade: true,
           port: this.port,
+          ...performanceInsights,
         });
         this.instanceIdentifier = instance.identifier;
         this.instanceArn = instance.arn;

@@ -34,7 +34,7 @@ export interface FailoverSyncProps {
   readonly database: Database;
   readonly loadBalancer: LoadBalancer;
   readonly network: Network;
-  /** KMS key for the log group; the alarm topic and logs share it. */
+  /** The stack's KMS key: the log group and the function's environment are encrypted with it. */
   readonly kmsKeyArn: string;
   /** Resources the first run must wait for, such as the database instances. */
   readonly dependsOn?: ITerraformDependable[];
@@ -104,6 +104,8 @@ export class FailoverSync extends Construct {
       // DescribeTargetHealth supports no resource-level permissions: "*" is the only choice.
       { Sid: "ReadTargets", Effect: "Allow", Action: "elasticloadbalancing:DescribeTargetHealth", Resource: "*" },
       { Sid: "DeadLetters", Effect: "Allow", Action: "sqs:SendMessage", Resource: this.deadLetterQueue.arn },
+      // The environment is encrypted under the stack's key; the function decrypts it at start.
+      { Sid: "ReadEnvironment", Effect: "Allow", Action: "kms:Decrypt", Resource: props.kmsKeyArn },
     ];
     if (database.clusterIdentifier) {
       statements.push(
@@ -167,15 +169,19 @@ export class FailoverSync extends Construct {
       filename: archive.outputPath,
       sourceCodeHash: archive.outputBase64Sha256,
       environment: { variables: environment },
-      deadLetterConfig: { targetArn: this.deadLetterQueue.arn },
+      kmsKeyArn: props.kmsKeyArn,
       loggingConfig: { logFormat: "Text", logGroup: this.logGroup.name },
       vpcConfig,
       dependsOn: [policy, this.logGroup],
     });
+    // After two retries a failed event goes to the queue. An on-failure destination rather
+    // than a dead_letter_config: its record carries the error and the response, not only
+    // the event.
     new LambdaFunctionEventInvokeConfig(this, "AsyncRetries", {
       functionName: this.function.functionName,
       maximumRetryAttempts: 2,
       maximumEventAgeInSeconds: 3600,
+      destinationConfig: { onFailure: { destination: this.deadLetterQueue.arn } },
     });
 
     // Only this database's events: its cluster or instance and the members this project knows.

@@ -9,11 +9,14 @@ import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { Network as NetworkConfig } from "../../config/schema";
 import { subnetCidrs } from "../cidr";
+import { FlowLog } from "./flow-log";
 
 export interface NetworkProps {
   readonly config: NetworkConfig;
   /** Prefix of the Name tags, e.g. "orders" or "orders-app". */
   readonly namePrefix: string;
+  /** KMS key of the flow log group of a created VPC. */
+  readonly kmsKeyArn: string;
 }
 
 export class Network extends Construct {
@@ -37,6 +40,7 @@ export class Network extends Construct {
         enableDnsHostnames: true,
         tags: { Name: props.namePrefix },
       });
+      new FlowLog(this, "FlowLog", { name: props.namePrefix, vpcId: vpc.id, kmsKeyArn: props.kmsKeyArn, retentionDays: create.flowLogRetentionDays });
       // Close the default security group: nothing in this VPC may fall back to it.
       new DefaultSecurityGroup(this, "DefaultSecurityGroup", { vpcId: vpc.id, tags: { Name: `${props.namePrefix}-default-closed` } });
       const count = create.azIds?.length ?? create.azCount;

@@ -1,6 +1,7 @@
-// The customer-managed KMS key of the operational data: the function's logs and the alarm
-// topic. AWS-managed keys cannot serve here: CloudWatch alarms cannot publish to a topic
-// under aws/sns, and log groups take only customer-managed keys.
+// The customer-managed KMS key of a stack's operational data: log groups (VPC flow logs, the
+// function's log, database logs), the function's environment and the alarm topic.
+// AWS-managed keys cannot serve here: log groups take only customer-managed keys, and
+// CloudWatch alarms cannot publish to a topic under aws/sns.
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
@@ -8,44 +9,89 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
 
+export interface OperationsKeyProps {
+  /** Alias and description prefix, e.g. "orders" or "orders-app". */
+  readonly name: string;
+  /** Let CloudWatch alarms publish to topics under this key. */
+  readonly forAlarms?: boolean;
+}
+
+// The account's administrators manage the key; usage is granted by IAM policies of the
+// roles that need it, which the root statement delegates to IAM.
+const ADMIN_ACTIONS = [
+  "kms:Create*",
+  "kms:Describe*",
+  "kms:Enable*",
+  "kms:List*",
+  "kms:Put*",
+  "kms:Update*",
+  "kms:Revoke*",
+  "kms:Disable*",
+  "kms:Get*",
+  "kms:Delete*",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:ScheduleKeyDeletion",
+  "kms:CancelKeyDeletion",
+  "kms:Encrypt",
+  "kms:Decrypt",
+  "kms:ReEncrypt*",
+  "kms:GenerateDataKey*",
+  "kms:CreateGrant",
+];
+
+/** A key policy in which only the account's administrators (through IAM) may use the key. */
+export function accountAdministeredKeyPolicy(scope: Construct): string {
+  const partition = new DataAwsPartition(scope, "KeyPolicyPartition");
+  const account = new DataAwsCallerIdentity(scope, "KeyPolicyAccount");
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [rootStatement(partition.partition, account.accountId)],
+  });
+}
+
+function rootStatement(partition: string, accountId: string): Record<string, unknown> {
+  // A key policy's Resource is always the key itself, written "*".
+  return { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:${partition}:iam::${accountId}:root` }, Action: ADMIN_ACTIONS, Resource: "*" };
+}
+
 export class OperationsKey extends Construct {
   readonly arn: string;
+  readonly key: KmsKey;
 
-  constructor(scope: Construct, id: string, props: { name: string }) {
+  constructor(scope: Construct, id: string, props: OperationsKeyProps) {
     super(scope, id);
     const partition = new DataAwsPartition(this, "Partition");
     const region = new DataAwsRegion(this, "Region");
     const account = new DataAwsCallerIdentity(this, "Account");
-    const root = `arn:${partition.partition}:iam::${account.accountId}:root`;
-    const key = new KmsKey(this, "Key", {
-      description: `${props.name}: failover function logs and alarm topic`,
+    const statements: Record<string, unknown>[] = [
+      rootStatement(partition.partition, account.accountId),
+      {
+        Sid: "LogsEncrypt",
+        Effect: "Allow",
+        Principal: { Service: `logs.${region.name}.amazonaws.com` },
+        Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+        Resource: "*",
+        Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${partition.partition}:logs:${region.name}:${account.accountId}:log-group:*` } },
+      },
+    ];
+    if (props.forAlarms) {
+      statements.push({
+        Sid: "AlarmsPublish",
+        Effect: "Allow",
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        Resource: "*",
+        Condition: { StringEquals: { "aws:SourceAccount": account.accountId } },
+      });
+    }
+    this.key = new KmsKey(this, "Key", {
+      description: `${props.name}: operational logs${props.forAlarms ? ", function environment and alarm topic" : ""}`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
-      policy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          // A key policy's Resource is always the key itself, written "*".
-          { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: root }, Action: "kms:*", Resource: "*" },
-          {
-            Sid: "LogsEncrypt",
-            Effect: "Allow",
-            Principal: { Service: `logs.${region.name}.amazonaws.com` },
-            Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
-            Resource: "*",
-            Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${partition.partition}:logs:${region.name}:${account.accountId}:log-group:*` } },
-          },
-          {
-            Sid: "AlarmsPublish",
-            Effect: "Allow",
-            Principal: { Service: "cloudwatch.amazonaws.com" },
-            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-            Resource: "*",
-            Condition: { StringEquals: { "aws:SourceAccount": account.accountId } },
-          },
-        ],
-      }),
+      policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
     });
-    new KmsAlias(this, "Alias", { name: `alias/${props.name}-operations`, targetKeyId: key.keyId });
-    this.arn = key.arn;
+    new KmsAlias(this, "Alias", { name: `alias/${props.name}-operations`, targetKeyId: this.key.keyId });
+    this.arn = this.key.arn;
   }
 }

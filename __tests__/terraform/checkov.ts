@@ -1,0 +1,34 @@
+// checkov from the project's scanner venv, offline, with the skips of security/checkov-skips.json.
+import { execFileSync } from "child_process";
+import { readFileSync } from "fs";
+import * as path from "path";
+
+const ROOT = path.join(__dirname, "..", "..");
+export const SKIPS: Array<{ id: string; reason: string }> = JSON.parse(readFileSync(path.join(ROOT, "security", "checkov-skips.json"), "utf8"));
+
+export interface CheckovSummary {
+  passed: number;
+  failed: number;
+  skipped: number;
+  failures: string[];
+}
+
+/** Runs checkov from the project's scanner venv; offline (no platform calls, no downloads). */
+export function checkov(target: string, framework: "terraform_json" | "terraform_plan", asFile = false): CheckovSummary {
+  const venv = execFileSync("bash", [path.join(ROOT, "scripts", "python-tools.sh"), "scanner"], { encoding: "utf8" }).trim();
+  const out = execFileSync(
+    path.join(venv, "bin", "checkov"),
+    [asFile ? "-f" : "-d", target, "--framework", framework, "--skip-download", "--skip-check", SKIPS.map((s) => s.id).join(","), "-o", "json", "--soft-fail"],
+    { encoding: "utf8", env: { ...process.env, BC_SKIP_MAPPING: "TRUE", CHECKOV_RUN_SCA_PACKAGE_SCAN_V2: "false", LOG_LEVEL: "ERROR" }, maxBuffer: 256 * 1024 * 1024 },
+  );
+  const reports = [JSON.parse(out)].flat();
+  const summary: CheckovSummary = { passed: 0, failed: 0, skipped: 0, failures: [] };
+  for (const r of reports) {
+    summary.passed += r.summary?.passed ?? 0;
+    summary.failed += r.summary?.failed ?? 0;
+    summary.skipped += r.summary?.skipped ?? 0;
+    for (const f of r.results?.failed_checks ?? []) summary.failures.push(`${f.check_id} ${f.check_name}: ${f.resource} (${f.file_path})`);
+  }
+  return summary;
+}
+

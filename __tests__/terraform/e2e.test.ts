@@ -1,0 +1,251 @@
+// npm run e2e: a deploy against moto with the toolchain's real CLI and provider binaries.
+// Provider stack: plan -out in one copy of the stack directory, apply in a fresh copy (as
+// Terraform Cloud does). Consumer stack: `npx cdktf deploy`, as the README tells users.
+// Then: no-changes plans, a failover drill through the deployed function's bundle, destroy,
+// and a check that the emulator holds nothing of ours.
+import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { DescribeDBClustersCommand, FailoverDBClusterCommand, RDSClient } from "@aws-sdk/client-rds";
+import { spawnSync } from "child_process";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+import { App } from "cdktf";
+import { validateConfig } from "../../config/load";
+import { buildApp } from "../../stacks/app";
+import { DnsServer, startDns } from "../integration/dns";
+import { Moto, startMoto } from "../integration/moto";
+import { demoInput, Json } from "../helpers";
+import { forEmulator, LAMBDA_INVOKE_GAP } from "./emulator";
+import { copyStack, mustRun, run, toolchain, withoutArchive } from "./toolchain";
+
+jest.setTimeout(900_000);
+
+const ROOT = path.join(__dirname, "..", "..");
+const REGION = "us-east-1";
+const ACCOUNT = "123456789012"; // moto's account
+const credentials = { accessKeyId: "test", secretAccessKey: "test" };
+
+let moto: Moto;
+let dns: DnsServer;
+let work: string;
+let configFile: string;
+let providerDir: string; // the copy that applied, and plans and destroys after
+let consumerDir: string; // the directory `cdktf deploy` used
+
+function e2eConfig(endpoint: string): Json {
+  const c = demoInput();
+  delete c.$schema;
+  for (const account of [c.provider.account, c.consumers[0].account]) {
+    account.endpoint = endpoint;
+    account.accountId = ACCOUNT;
+    delete account.profile;
+  }
+  c.provider.sharing.allowedPrincipals = [`arn:aws:iam::${ACCOUNT}:root`];
+  // Absolute state paths: the plan copy, the apply copy and cdktf's own output share them.
+  c.provider.backend = { type: "local", path: path.join(work, "provider.tfstate") };
+  c.consumers[0].backend = { type: "local", path: path.join(work, "consumer-app.tfstate") };
+  return c;
+}
+
+function output(dir: string, name: string): Json {
+  return JSON.parse(mustRun(dir, ["output", "-json", name]).stdout);
+}
+
+async function targets(arn: string): Promise<string[]> {
+  const elb = new ElasticLoadBalancingV2Client({ region: REGION, endpoint: moto.url, credentials });
+  const out = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }));
+  return (out.TargetHealthDescriptions ?? []).map((d) => d.Target!.Id!).sort();
+}
+
+beforeAll(async () => {
+  toolchain();
+  work = mkdtempSync(path.join(tmpdir(), "rds-privatelink-e2e-"));
+  [moto, dns] = await Promise.all([startMoto(), startDns()]);
+  // See docs/emulator-gaps.md: moto answers Invoke without Docker this way.
+  await fetch(`${moto.url}/moto-api/config`, { method: "POST", body: JSON.stringify({ lambda: { use_docker: false } }) });
+  configFile = path.join(work, "config.json");
+  writeFileSync(configFile, JSON.stringify(e2eConfig(moto.url), null, 2));
+});
+
+afterAll(async () => {
+  await Promise.all([moto?.stop(), dns?.close()]);
+});
+
+// moto serves requests from one process; fewer concurrent calls keep it responsive.
+const PARALLELISM = "-parallelism=4";
+
+describe("deploy against moto", () => {
+  it(`applies the provider stack from a saved plan in a fresh copy${toolchain().missing.includes("archive") ? " (archive_file left out: hashicorp/archive 2.7.1 cannot be installed here)" : ""}`, () => {
+    const app = new App({ outdir: path.join(work, "synth") });
+    buildApp(validateConfig(JSON.parse(readFileSync(configFile, "utf8"))), app);
+    app.synth();
+    const synthesized = path.join(app.outdir, "stacks", "provider");
+    if (toolchain().missing.includes("archive")) withoutArchive(synthesized);
+    forEmulator(synthesized);
+
+    const planCopy = copyStack(synthesized);
+    mustRun(planCopy, ["init", "-input=false", "-no-color"]);
+    mustRun(planCopy, ["plan", "-input=false", "-no-color", "-out=tfplan"]);
+
+    // Terraform Cloud applies in a new working copy: no .terraform, no plan-time files.
+    providerDir = copyStack(synthesized);
+    expect(existsSync(path.join(providerDir, ".terraform"))).toBe(false);
+    cpSync(path.join(planCopy, "tfplan"), path.join(providerDir, "tfplan"));
+    mustRun(providerDir, ["init", "-input=false", "-no-color"]);
+    const apply = mustRun(providerDir, ["apply", "-input=false", "-no-color", PARALLELISM, "tfplan"]);
+    expect(apply.stdout).toMatch(/Apply complete! Resources: \d+ added, 0 changed, 0 destroyed/);
+    expect(output(providerDir, "service_name")).toMatch(/^com\.amazonaws\.vpce\.us-east-1\.vpce-svc-/);
+    expect(output(providerDir, "az_ids")).toHaveLength(2);
+  });
+
+  it("deploys the consumer stack with `npx cdktf deploy`, its service name read from the provider's state", () => {
+    const out = path.join(work, "deploy.out");
+    const tc = toolchain();
+    const cdktf = (...args: string[]) =>
+      spawnSync("npx", ["cdktf", ...args, "--output", out], {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: { ...process.env, RDS_PRIVATELINK_CONFIG: configFile, TERRAFORM_BINARY_NAME: tc.cli, TF_CLI_CONFIG_FILE: tc.configFile, CHECKPOINT_DISABLE: "1", CI: "1" },
+        timeout: 300_000,
+      });
+    // The user's commands, with the emulator switch applied between synth and deploy.
+    expect(cdktf("synth").status).toBe(0);
+    forEmulator(path.join(out, "stacks", "consumer-app"));
+    const r = cdktf("deploy", "consumer-app", "--skip-synth", "--auto-approve", "--ignore-missing-stack-dependencies", "--skip-provider-lock", "--terraform-parallelism", "4");
+    expect({ status: r.status, tail: r.status === 0 ? "" : `${r.stdout}\n${r.stderr}`.slice(-4000) + moto.log().slice(-3000) }).toEqual({ status: 0, tail: "" });
+    consumerDir = path.join(out, "stacks", "consumer-app");
+    expect(output(consumerDir, "writer_address")).toBe("writer.orders.db.internal:3306");
+    const service = output(providerDir, "service_name");
+    const state = JSON.parse(mustRun(consumerDir, ["show", "-json"]).stdout);
+    const endpoint = state.values.root_module.resources.find((r: Json) => r.type === "aws_vpc_endpoint");
+    expect(endpoint.values.service_name).toBe(service);
+  });
+
+  it.each([
+    ["provider", () => providerDir],
+    ["consumer-app", () => consumerDir],
+  ])("plans no changes for the %s stack right after apply", (_name, dir) => {
+    const plan = run(dir(), ["plan", "-detailed-exitcode", "-input=false", "-no-color", "-lock=false"]);
+    const changes = plan.stdout.split("\n").filter((l) => /^\s+# .* (will|must) be|^\s+[~+-] /.test(l));
+    expect({ exit: plan.status, changes, errors: plan.stderr }).toEqual({ exit: 0, changes: [], errors: "" });
+  });
+
+  it(`survives a failover drill: the deployed function moves the writer target (${LAMBDA_INVOKE_GAP.api} is run here, not by moto)`, async () => {
+    const env: Record<string, string> = {
+      AWS_REGION: REGION,
+      AWS_ENDPOINT_URL: moto.url,
+      AWS_ACCESS_KEY_ID: "test",
+      AWS_SECRET_ACCESS_KEY: "test",
+      DNS_SERVERS: dns.address,
+      DB_CLUSTER_IDENTIFIER: "orders",
+      WRITER_TARGET_GROUP_ARN: output(providerDir, "writer_target_group_arn"),
+      READER_TARGET_GROUP_ARN: output(providerDir, "reader_target_group_arn"),
+      TARGET_PORT: String(output(providerDir, "database_port")),
+      ALLOWED_CIDRS: "10.0.0.0/16",
+    };
+    // The function's environment as deployed must be what the drill uses.
+    const state = JSON.parse(mustRun(providerDir, ["show", "-json"]).stdout);
+    const fn = state.values.root_module.resources.find((r: Json) => r.type === "aws_lambda_function");
+    expect(fn.values.environment[0].variables).toEqual({
+      DB_CLUSTER_IDENTIFIER: env.DB_CLUSTER_IDENTIFIER,
+      WRITER_TARGET_GROUP_ARN: env.WRITER_TARGET_GROUP_ARN,
+      READER_TARGET_GROUP_ARN: env.READER_TARGET_GROUP_ARN,
+      TARGET_PORT: env.TARGET_PORT,
+      ALLOWED_CIDRS: env.ALLOWED_CIDRS,
+    });
+    dns.records.set(`orders-1.aaaaaaaaaa.${REGION}.rds.amazonaws.com`, "10.0.0.10");
+    dns.records.set(`orders-2.aaaaaaaaaa.${REGION}.rds.amazonaws.com`, "10.0.16.10");
+
+    // The deployed bundle, run in a child process as a cold Lambda would run it.
+    const assets = path.join(providerDir, "assets");
+    const [assetDir] = readdirSync(assets);
+    const [hashDir] = readdirSync(path.join(assets, assetDir));
+    const bundle = path.join(assets, assetDir, hashDir, "index.js");
+    const invoke = async (event: Json) => {
+      const { execFile } = await import("child_process");
+      const script = `require(${JSON.stringify(bundle)}).handler(${JSON.stringify(event)}).then((r) => process.stderr.write("REPORT" + JSON.stringify(r)), (e) => { process.stderr.write("FAILED " + e.message); process.exit(1); })`;
+      return new Promise<Json>((resolve, reject) =>
+        execFile(process.execPath, ["-e", script], { env: { ...process.env, ...env } }, (error, _stdout, stderr) => {
+          if (error) return reject(new Error(stderr));
+          resolve(JSON.parse(stderr.slice(stderr.indexOf("REPORT") + 6)));
+        }),
+      );
+    };
+
+    const ips: Record<string, string> = { "orders-1": "10.0.0.10", "orders-2": "10.0.16.10" };
+    // Terraform creates the two instances in parallel; either may have become the writer.
+    const rds = new RDSClient({ region: REGION, endpoint: moto.url, credentials });
+    const cluster = (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: "orders" }))).DBClusters![0];
+    const writer = cluster.DBClusterMembers!.find((m) => m.IsClusterWriter)!.DBInstanceIdentifier!;
+    const reader = writer === "orders-1" ? "orders-2" : "orders-1";
+
+    const first = await invoke({ trigger: "deploy" });
+    expect(first.writer).toEqual({ instance: writer, ip: ips[writer] });
+    expect(await targets(env.WRITER_TARGET_GROUP_ARN)).toEqual([ips[writer]]);
+    expect(await targets(env.READER_TARGET_GROUP_ARN)).toEqual([ips[reader]]);
+
+    await rds.send(new FailoverDBClusterCommand({ DBClusterIdentifier: "orders", TargetDBInstanceIdentifier: reader }));
+    const report = await invoke({ source: "aws.rds", "detail-type": "RDS DB Cluster Event", time: new Date().toISOString(), detail: { EventID: "RDS-EVENT-0071", SourceIdentifier: "orders" } });
+    expect(report.writerTargets).toEqual({ registered: [ips[reader]], deregistered: [ips[writer]], refused: [] });
+    expect(await targets(env.WRITER_TARGET_GROUP_ARN)).toEqual([ips[reader]]);
+    expect(await targets(env.READER_TARGET_GROUP_ARN)).toEqual([ips[writer]]);
+  });
+
+  it("destroys both stacks and leaves nothing of ours in the emulator", async () => {
+    mustRun(consumerDir, ["destroy", "-auto-approve", "-input=false", "-no-color", PARALLELISM]);
+    // Targets registered by the drill are not Terraform's; a target group deletes with them.
+    mustRun(providerDir, ["destroy", "-auto-approve", "-input=false", "-no-color", PARALLELISM]);
+    for (const dir of [consumerDir, providerDir]) {
+      expect(JSON.parse(mustRun(dir, ["show", "-json"]).stdout).values).toBeUndefined();
+    }
+    expect(await leftovers()).toEqual([]);
+  });
+});
+
+/**
+ * Our resources that the emulator still holds, found by listing each service the stacks use.
+ * A KMS key cannot be deleted at once (it waits out its window); its alias must be gone.
+ */
+async function leftovers(): Promise<string[]> {
+  // moto routes a request on one endpoint by the service named in the signature's scope.
+  const call = async (service: string, init: { method?: string; path?: string; target?: string; form?: Record<string, string>; body?: unknown }) => {
+    const headers: Record<string, string> = {
+      authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/${REGION}/${service}/aws4_request, SignedHeaders=host, Signature=0`,
+    };
+    let body: string | undefined;
+    if (init.target) {
+      headers["x-amz-target"] = init.target;
+      headers["content-type"] = "application/x-amz-json-1.1";
+      body = JSON.stringify(init.body ?? {});
+    } else if (init.form) {
+      headers["content-type"] = "application/x-www-form-urlencoded";
+      body = new URLSearchParams(init.form).toString();
+    }
+    const res = await fetch(`${moto.url}${init.path ?? "/"}`, { method: init.method ?? "POST", headers, body });
+    return res.text();
+  };
+  const ours = (text: string, where: string) => (/orders/.test(text) ? [`${where}: ${text.match(/[^"<>]*orders[^"<>]*/g)?.slice(0, 5).join(", ")}`] : []);
+  const checks: Array<[string, Promise<string>]> = [
+    ["ec2 vpcs", call("ec2", { form: { Action: "DescribeVpcs", Version: "2016-11-15" } })],
+    ["ec2 endpoint services", call("ec2", { form: { Action: "DescribeVpcEndpointServiceConfigurations", Version: "2016-11-15" } })],
+    ["ec2 endpoints", call("ec2", { form: { Action: "DescribeVpcEndpoints", Version: "2016-11-15" } })],
+    ["ec2 security groups", call("ec2", { form: { Action: "DescribeSecurityGroups", Version: "2016-11-15" } })],
+    ["rds clusters", call("rds", { form: { Action: "DescribeDBClusters", Version: "2014-10-31" } })],
+    ["rds instances", call("rds", { form: { Action: "DescribeDBInstances", Version: "2014-10-31" } })],
+    ["rds subnet groups", call("rds", { form: { Action: "DescribeDBSubnetGroups", Version: "2014-10-31" } })],
+    ["elb load balancers", call("elasticloadbalancing", { form: { Action: "DescribeLoadBalancers", Version: "2015-12-01" } })],
+    ["elb target groups", call("elasticloadbalancing", { form: { Action: "DescribeTargetGroups", Version: "2015-12-01" } })],
+    ["lambda functions", call("lambda", { method: "GET", path: "/2015-03-31/functions/" })],
+    ["sqs queues", call("sqs", { form: { Action: "ListQueues", Version: "2012-11-05" } })],
+    ["sns topics", call("sns", { form: { Action: "ListTopics", Version: "2010-03-31" } })],
+    ["cloudwatch alarms", call("monitoring", { form: { Action: "DescribeAlarms", Version: "2010-08-01" } })],
+    ["log groups", call("logs", { target: "Logs_20140328.DescribeLogGroups" })],
+    ["event rules", call("events", { target: "AWSEvents.ListRules" })],
+    ["iam roles", call("iam", { form: { Action: "ListRoles", Version: "2010-05-08" } })],
+    ["kms aliases", call("kms", { target: "TrentService.ListAliases" })],
+    ["route53 zones", call("route53", { method: "GET", path: "/2013-04-01/hostedzone" })],
+  ];
+  const found: string[] = [];
+  for (const [where, text] of checks) found.push(...ours(await text, where));
+  return found;
+}
