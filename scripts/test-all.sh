@@ -16,7 +16,7 @@ npx jest --selectProjects unit
 step "emulator tools (moto in a venv)"
 bash scripts/python-tools.sh >/dev/null
 
-step "integration tier (moto server + DNS server on loopback)"
+step "integration tier (moto server + DNS server on loopback, fault scenarios)"
 npx jest --selectProjects integration
 
 step "Terraform toolchain (CLI + provider mirror, cached outside the repo)"
@@ -24,3 +24,10 @@ bash scripts/toolchain.sh
 
 step "validate tier (every stack of the config matrix through the real CLI)"
 npx jest --selectProjects terraform --testPathPattern validate
+
+step "security tier (checkov over the matrix, from its own venv)"
+bash scripts/python-tools.sh scanner >/dev/null
+npx jest --selectProjects terraform --testPathPattern checkov
+
+step "e2e tier (deploy to moto, no-changes plans, failover drill, destroy)"
+npx jest --selectProjects terraform --testPathPattern e2e

@@ -2,6 +2,7 @@ import { readFileSync } from "fs";
 import * as path from "path";
 import { BEGIN, configReference, END } from "../../scripts/config-reference";
 import { jsonSchema } from "../../scripts/write-schema";
+import { LAMBDA_INVOKE_GAP, MISSING_RESOURCES, UNREAD_ATTRIBUTES } from "../terraform/emulator";
 
 describe("generated docs", () => {
   it("keeps the README's config reference in step with the schema", () => {
@@ -21,5 +22,21 @@ describe("generated docs", () => {
     expect(schema.additionalProperties).toBe(false);
     expect(schema.required).toEqual(["name", "provider"]);
     expect(JSON.stringify(schema.properties.provider)).toContain('"enum":["aurora-mysql","aurora-postgresql","mysql","postgres"]');
+  });
+});
+
+describe("docs/emulator-gaps.md", () => {
+  const doc = readFileSync(path.join(__dirname, "..", "..", "docs", "emulator-gaps.md"), "utf8");
+
+  it("names every resource, attribute and API that the e2e tier leaves out", () => {
+    for (const gap of [...MISSING_RESOURCES, LAMBDA_INVOKE_GAP]) {
+      expect(doc).toContain(`\`${gap.resource}\``);
+      expect(doc).toContain(`\`${gap.api}\``);
+    }
+    for (const gap of UNREAD_ATTRIBUTES) {
+      expect(doc).toContain(`\`${gap.resource}\``);
+      expect(doc).toContain(`\`${gap.attribute}\``);
+      expect(doc).toContain(`\`${gap.api}\``);
+    }
   });
 });

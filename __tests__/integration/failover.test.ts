@@ -14,6 +14,7 @@ import { parseCidr } from "../../functions/failover-sync/ipv4";
 import { Logger } from "../../functions/failover-sync/log";
 import { DEFAULT_TIMING, sync, SyncDeps, SyncError, SyncSettings } from "../../functions/failover-sync/sync";
 import { DnsServer, startDns } from "./dns";
+import { intercept } from "./intercept";
 import { Moto, startMoto } from "./moto";
 
 jest.setTimeout(60_000);
@@ -42,26 +43,15 @@ function recorded<T extends RDSClient | ElasticLoadBalancingV2Client>(client: T)
     calls: [],
     fail: (command, times, error) => faults.push({ command, left: times, error }),
   };
-  // The deserialize step runs inside the SDK's retry loop, so an injected error is retried
-  // exactly as one from the wire would be.
-  type Handler = (args: unknown) => Promise<unknown>;
-  const add = client.middlewareStack.add.bind(client.middlewareStack) as unknown as (
-    middleware: (next: Handler, context: { commandName?: string }) => Handler,
-    options: { step: string; priority: string; name: string },
-  ) => void;
-  add(
-    (next, context) => async (args) => {
-      const command = context.commandName ?? "unknown";
-      recorder.calls.push(command);
-      const fault = faults.find((f) => f.command === command && f.left > 0);
-      if (fault) {
-        fault.left--;
-        throw fault.error();
-      }
-      return next(args);
-    },
-    { step: "deserialize", priority: "low", name: "recordAndInjectFaults" },
-  );
+  intercept(client, async (command, send) => {
+    recorder.calls.push(command);
+    const fault = faults.find((f) => f.command === command && f.left > 0);
+    if (fault) {
+      fault.left--;
+      throw fault.error();
+    }
+    return send();
+  });
   return Object.assign(client, { recorder });
 }
 

@@ -9,6 +9,7 @@ import { Resolver } from "dns/promises";
 import { parseCidr } from "../../functions/failover-sync/ipv4";
 import { DEFAULT_TIMING, sync, SyncSettings } from "../../functions/failover-sync/sync";
 import { DnsServer, startDns } from "./dns";
+import { Around, intercept } from "./intercept";
 import { Moto, startMoto } from "./moto";
 
 jest.setTimeout(120_000);
@@ -23,29 +24,15 @@ let writerArn: string;
 let readerArn: string;
 const results: Array<{ scenario: string; runs: number; everEmpty: boolean }> = [];
 
-type Handler = (args: unknown) => Promise<unknown>;
-type Fault = (command: string, send: () => Promise<unknown>) => Promise<unknown>;
-
 /** Clients whose every call passes through `fault`; after each write the groups are observed. */
-function clients(fault: Fault, observe: () => Promise<void>) {
+function clients(fault: Around, observe: () => Promise<void>) {
   const config = { region: REGION, endpoint: moto.url, credentials, maxAttempts: 5 };
-  const wrap = <T extends RDSClient | ElasticLoadBalancingV2Client>(client: T): T => {
-    const add = client.middlewareStack.add.bind(client.middlewareStack) as unknown as (
-      m: (next: Handler, context: { commandName?: string }) => Handler,
-      o: { step: string; priority: string; name: string },
-    ) => void;
-    add(
-      (next, context) => async (args) => {
-        const command = context.commandName ?? "";
-        const result = await fault(command, () => next(args));
-        if (command === "RegisterTargetsCommand" || command === "DeregisterTargetsCommand") await observe();
-        return result;
-      },
-      { step: "deserialize", priority: "low", name: "faults" },
-    );
-    return client;
+  const around: Around = async (command, send) => {
+    const result = await fault(command, send);
+    if (command === "RegisterTargetsCommand" || command === "DeregisterTargetsCommand") await observe();
+    return result;
   };
-  return { rds: wrap(new RDSClient(config)), elb: wrap(new ElasticLoadBalancingV2Client(config)) };
+  return { rds: intercept(new RDSClient(config), around), elb: intercept(new ElasticLoadBalancingV2Client(config), around) };
 }
 
 const plain = () => new ElasticLoadBalancingV2Client({ region: REGION, endpoint: moto.url, credentials });
@@ -80,14 +67,14 @@ interface Scenario {
   name: string;
   /** Runs to reach the new writer; each entry is one run's events, all started at once. */
   events?: unknown[];
-  fault?: () => Fault;
+  fault?: () => Around;
   /** Extra set-up after the failover, before the first run. */
   before?: () => void;
 }
 
-const passThrough: Fault = (_c, send) => send();
+const passThrough: Around = (_c, send) => send();
 
-function nthCalls(command: string, shouldFail: (n: number) => boolean, make: () => Error, afterSend = false): () => Fault {
+function nthCalls(command: string, shouldFail: (n: number) => boolean, make: () => Error, afterSend = false): () => Around {
   return () => {
     let n = 0;
     return async (c, send) => {

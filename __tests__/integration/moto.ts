@@ -1,6 +1,8 @@
 // A real moto server on a free loopback port, from the project's own venv.
 import { ChildProcess, execFileSync, spawn } from "child_process";
+import { closeSync, mkdtempSync, openSync, readFileSync } from "fs";
 import { createServer } from "net";
+import { tmpdir } from "os";
 import * as path from "path";
 
 export interface Moto {
@@ -30,12 +32,15 @@ export function pythonVenv(): string {
 export async function startMoto(): Promise<Moto> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  // A file, not a pipe: while a test blocks in a synchronous call (spawnSync of terraform),
+  // nobody drains a pipe, and moto would stall on a full one in the middle of a request.
+  const logFile = path.join(mkdtempSync(path.join(tmpdir(), "rds-privatelink-moto-")), "moto.log");
+  const logFd = openSync(logFile, "a");
   const child: ChildProcess = spawn(path.join(pythonVenv(), "bin", "moto_server"), ["-H", "127.0.0.1", "-p", String(port)], {
-    stdio: ["ignore", "ignore", "pipe"],
+    stdio: ["ignore", logFd, logFd],
   });
-  let stderr = "";
-  // Keep the tail only: a long e2e run logs every request.
-  child.stderr?.on("data", (d) => (stderr = (stderr + d).slice(-20_000)));
+  closeSync(logFd);
+  const tail = () => readFileSync(logFile, "utf8").slice(-20_000);
   const deadline = Date.now() + 30_000;
   for (;;) {
     try {
@@ -46,13 +51,13 @@ export async function startMoto(): Promise<Moto> {
     }
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill();
-      throw new Error(`moto did not start on ${url}: ${stderr.slice(-2000)}`);
+      throw new Error(`moto did not start on ${url}: ${tail().slice(-2000)}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
     url,
-    log: () => stderr,
+    log: tail,
     reset: async () => {
       await fetch(`${url}/moto-api/reset`, { method: "POST" });
     },

@@ -1,5 +1,5 @@
-import { ENGINES } from "../../config/schema";
-import { EXISTING_NETWORK, Json, resources, synthesize } from "../helpers";
+import { Json, resources, synthesize } from "../helpers";
+import { MATRIX } from "../terraform/matrix";
 
 const BACKENDS: Record<string, Json> = {
   local: { type: "local" },
@@ -38,26 +38,13 @@ describe("state backends", () => {
 });
 
 describe("config matrix: network x engine x backend", () => {
-  const cases = (["create", "existing"] as const).flatMap((network) =>
-    ENGINES.flatMap((engine) => Object.keys(BACKENDS).map((backend) => [network, engine, backend] as const)),
-  );
-
-  it.each(cases)("synthesizes %s network, %s, %s backend", (network, engine, backend) => {
-    const { json } = synthesize((c) => {
-      c.provider.database = network === "create" ? { engine, create: { deletionProtection: false } } : { engine, existing: engine.startsWith("aurora") ? { clusterIdentifier: "shared-db" } : { instanceIdentifier: "shared-db" } };
-      c.provider.ports = {};
-      c.provider.backend = BACKENDS[backend];
-      c.consumers[0].backend = BACKENDS[backend];
-      if (network === "existing") {
-        c.provider.network = EXISTING_NETWORK;
-        c.consumers[0].network = EXISTING_NETWORK;
-      }
-    });
+  it.each(MATRIX.filter((c) => c.engine))("synthesizes $name", ({ mutate, network, engine, backend }) => {
+    const { json } = synthesize(mutate);
     const provider = json.provider;
     const backendKey = backend === "cloud" ? "cloud" : "backend";
     expect(provider.terraform[backendKey]).toBeDefined();
     expect(json["consumer-app"].terraform[backendKey]).toBeDefined();
-    const aurora = engine.startsWith("aurora");
+    const aurora = engine!.startsWith("aurora");
     if (network === "create") {
       expect(resources(provider, aurora ? "aws_rds_cluster" : "aws_db_instance")).toHaveLength(1);
       expect(resources(provider, "aws_vpc")).toHaveLength(1);
@@ -65,7 +52,7 @@ describe("config matrix: network x engine x backend", () => {
       expect(provider.data[aurora ? "aws_rds_cluster" : "aws_db_instance"]).toBeDefined();
       expect(resources(provider, "aws_vpc")).toHaveLength(0);
     }
-    const port = engine.endsWith("mysql") ? 3306 : 5432;
+    const port = engine!.endsWith("mysql") ? 3306 : 5432;
     expect(resources(provider, "aws_lb_listener").map((l) => l.port).sort()).toEqual([port, port + 1]);
     expect(resources(provider, "aws_lambda_function")).toHaveLength(1);
     expect(resources(json["consumer-app"], "aws_vpc_endpoint")).toHaveLength(1);

@@ -3,6 +3,7 @@
 // Terraform Cloud does). Consumer stack: `npx cdktf deploy`, as the README tells users.
 // Then: no-changes plans, a failover drill through the deployed function's bundle, destroy,
 // and a check that the emulator holds nothing of ours.
+import { DescribeVpcEndpointsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { DescribeDBClustersCommand, FailoverDBClusterCommand, RDSClient } from "@aws-sdk/client-rds";
 import { spawnSync } from "child_process";
@@ -15,6 +16,7 @@ import { buildApp } from "../../stacks/app";
 import { DnsServer, startDns } from "../integration/dns";
 import { Moto, startMoto } from "../integration/moto";
 import { demoInput, Json } from "../helpers";
+import { checkov } from "./checkov";
 import { forEmulator, LAMBDA_INVOKE_GAP } from "./emulator";
 import { copyStack, mustRun, run, toolchain, withoutArchive } from "./toolchain";
 
@@ -45,6 +47,15 @@ function e2eConfig(endpoint: string): Json {
   c.provider.backend = { type: "local", path: path.join(work, "provider.tfstate") };
   c.consumers[0].backend = { type: "local", path: path.join(work, "consumer-app.tfstate") };
   return c;
+}
+
+/** checkov's terraform_plan framework over `show -json` of the saved plan: no failed check. */
+function scanPlan(dir: string, stack: string): void {
+  writeFileSync(path.join(dir, "tfplan.json"), mustRun(dir, ["show", "-json", "tfplan"]).stdout);
+  const result = checkov(path.join(dir, "tfplan.json"), "terraform_plan", true);
+  process.stdout.write(`checkov plan ${stack}: ${result.passed} passed, ${result.failed} failed\n`);
+  expect(result.failures).toEqual([]);
+  expect(result.passed).toBeGreaterThan(10);
 }
 
 function output(dir: string, name: string): Json {
@@ -81,8 +92,14 @@ describe("deploy against moto", () => {
     app.synth();
     const synthesized = path.join(app.outdir, "stacks", "provider");
     if (toolchain().missing.includes("archive")) withoutArchive(synthesized);
-    forEmulator(synthesized);
 
+    // The plan as a reviewer sees it, scanned before the emulator switch edits anything.
+    const reviewCopy = copyStack(synthesized);
+    mustRun(reviewCopy, ["init", "-input=false", "-no-color"]);
+    mustRun(reviewCopy, ["plan", "-input=false", "-no-color", "-lock=false", "-out=tfplan"]);
+    scanPlan(reviewCopy, "provider");
+
+    forEmulator(synthesized);
     const planCopy = copyStack(synthesized);
     mustRun(planCopy, ["init", "-input=false", "-no-color"]);
     mustRun(planCopy, ["plan", "-input=false", "-no-color", "-out=tfplan"]);
@@ -108,6 +125,12 @@ describe("deploy against moto", () => {
         env: { ...process.env, RDS_PRIVATELINK_CONFIG: configFile, TERRAFORM_BINARY_NAME: tc.cli, TF_CLI_CONFIG_FILE: tc.configFile, CHECKPOINT_DISABLE: "1", CI: "1" },
         timeout: 300_000,
       });
+    // The consumer's plan, scanned like the provider's, from the stack as synthesized.
+    const planCopy = copyStack(path.join(work, "synth", "stacks", "consumer-app"));
+    mustRun(planCopy, ["init", "-input=false", "-no-color"]);
+    mustRun(planCopy, ["plan", "-input=false", "-no-color", "-lock=false", "-out=tfplan"]);
+    scanPlan(planCopy, "consumer-app");
+
     // The user's commands, with the emulator switch applied between synth and deploy.
     expect(cdktf("synth").status).toBe(0);
     forEmulator(path.join(out, "stacks", "consumer-app"));
@@ -228,7 +251,6 @@ async function leftovers(): Promise<string[]> {
   const checks: Array<[string, Promise<string>]> = [
     ["ec2 vpcs", call("ec2", { form: { Action: "DescribeVpcs", Version: "2016-11-15" } })],
     ["ec2 endpoint services", call("ec2", { form: { Action: "DescribeVpcEndpointServiceConfigurations", Version: "2016-11-15" } })],
-    ["ec2 endpoints", call("ec2", { form: { Action: "DescribeVpcEndpoints", Version: "2016-11-15" } })],
     ["ec2 security groups", call("ec2", { form: { Action: "DescribeSecurityGroups", Version: "2016-11-15" } })],
     ["rds clusters", call("rds", { form: { Action: "DescribeDBClusters", Version: "2014-10-31" } })],
     ["rds instances", call("rds", { form: { Action: "DescribeDBInstances", Version: "2014-10-31" } })],
@@ -247,5 +269,9 @@ async function leftovers(): Promise<string[]> {
   ];
   const found: string[] = [];
   for (const [where, text] of checks) found.push(...ours(await text, where));
+  // A deleted interface endpoint stays listed in state "deleted", as in AWS for a while.
+  const ec2 = new EC2Client({ region: REGION, endpoint: moto.url, credentials });
+  const endpoints = (await ec2.send(new DescribeVpcEndpointsCommand({}))).VpcEndpoints ?? [];
+  found.push(...endpoints.filter((e) => e.State?.toLowerCase() !== "deleted").map((e) => `ec2 endpoint ${e.VpcEndpointId} (${e.State})`));
   return found;
 }

@@ -57,6 +57,36 @@ export const UNREAD_ATTRIBUTES: AttributeGap[] = [
   },
 ];
 
+UNREAD_ATTRIBUTES.push(
+  { resource: "aws_lambda_function", attribute: "kms_key_arn", api: "lambda:GetFunction", what: "KMSKeyArn is not returned" },
+  {
+    resource: "aws_rds_cluster",
+    attribute: "scaling_configuration",
+    api: "rds:DescribeDBClusters",
+    what: "a provisioned cluster comes back with a serverless v1 ScalingConfigurationInfo",
+  },
+  {
+    resource: "aws_rds_cluster_instance",
+    attribute: "performance_insights_enabled",
+    api: "rds:DescribeDBInstances",
+    what: "Performance Insights settings are not stored",
+  },
+  { resource: "aws_rds_cluster_instance", attribute: "performance_insights_kms_key_id", api: "rds:DescribeDBInstances", what: "same" },
+  { resource: "aws_rds_cluster_instance", attribute: "performance_insights_retention_period", api: "rds:DescribeDBInstances", what: "same" },
+  {
+    resource: "aws_vpc_security_group_egress_rule",
+    attribute: "description",
+    api: "ec2:DescribeSecurityGroupRules",
+    what: "the description of a rule that references a security group is dropped",
+  },
+  {
+    resource: "aws_vpc_security_group_ingress_rule",
+    attribute: "description",
+    api: "ec2:DescribeSecurityGroupRules",
+    what: "the description of a rule that references a security group is dropped",
+  },
+);
+
 /** Lambda Invoke needs Docker in moto; its simple backend answers instead (set through /moto-api/config). */
 export const LAMBDA_INVOKE_GAP = {
   resource: "aws_lambda_invocation",

@@ -12,6 +12,10 @@ export const BACKENDS: Record<string, Json> = {
 export interface MatrixCase {
   name: string;
   mutate: (c: Json) => void;
+  /** Set for the matrix cases, not for the demo. */
+  network?: "create" | "existing";
+  engine?: (typeof ENGINES)[number];
+  backend?: string;
 }
 
 export const MATRIX: MatrixCase[] = [
@@ -20,6 +24,9 @@ export const MATRIX: MatrixCase[] = [
     ENGINES.flatMap((engine) =>
       Object.keys(BACKENDS).map((backend) => ({
         name: `${network} network, ${engine}, ${backend} backend`,
+        network,
+        engine,
+        backend,
         mutate: (c: Json) => {
           c.provider.database =
             network === "create"
