@@ -18,6 +18,18 @@ export interface AlarmsProps {
   readonly databaseIdentifier: string;
 }
 
+interface AlarmSpec {
+  readonly name: string;
+  readonly description: string;
+  readonly namespace: string;
+  readonly metric: string;
+  readonly dimensions: Record<string, string>;
+  readonly statistic: "Sum" | "Maximum" | "Minimum";
+  /** "at least 1" unless below is set: "fewer than 1". */
+  readonly below?: boolean;
+  readonly minutes?: number;
+}
+
 export class Alarms extends Construct {
   readonly topic: SnsTopic;
 
@@ -28,65 +40,58 @@ export class Alarms extends Construct {
     if (props.config.email) {
       new SnsTopicSubscription(this, "Email", { topicArn: this.topic.arn, protocol: "email", endpoint: props.config.email });
     }
-    const actions = { alarmActions: [this.topic.arn], okActions: [this.topic.arn] };
-    new CloudwatchMetricAlarm(this, "FunctionErrors", {
-      alarmName: `${name}-failover-function-errors`,
-      alarmDescription: "The failover function failed. Its log shows the report and the problem; the target groups were left safe.",
+    this.alarm("FunctionErrors", {
+      name: `${name}-failover-function-errors`,
+      description: "The failover function failed. Its log shows the report and the problem; the target groups were left safe.",
       namespace: "AWS/Lambda",
-      metricName: "Errors",
+      metric: "Errors",
       dimensions: { FunctionName: failover.function.functionName },
       statistic: "Sum",
-      period: 60,
-      evaluationPeriods: 1,
-      threshold: 1,
-      comparisonOperator: "GreaterThanOrEqualToThreshold",
-      treatMissingData: "notBreaching",
-      ...actions,
     });
-    new CloudwatchMetricAlarm(this, "DeadLetters", {
-      alarmName: `${name}-failover-dead-letters`,
-      alarmDescription: "An event failed all its retries and waits in the dead-letter queue.",
+    this.alarm("DeadLetters", {
+      name: `${name}-failover-dead-letters`,
+      description: "An event failed all its retries and waits in the dead-letter queue.",
       namespace: "AWS/SQS",
-      metricName: "ApproximateNumberOfMessagesVisible",
+      metric: "ApproximateNumberOfMessagesVisible",
       dimensions: { QueueName: failover.deadLetterQueue.name },
       statistic: "Maximum",
-      period: 60,
-      evaluationPeriods: 1,
-      threshold: 1,
-      comparisonOperator: "GreaterThanOrEqualToThreshold",
-      treatMissingData: "notBreaching",
-      ...actions,
     });
-    new CloudwatchMetricAlarm(this, "WriterUnhealthy", {
-      alarmName: `${name}-writer-target-unhealthy`,
-      alarmDescription: "No healthy writer target for 2 minutes: consumers cannot write.",
+    this.alarm("WriterUnhealthy", {
+      name: `${name}-writer-target-unhealthy`,
+      description: "No healthy writer target for 2 minutes: consumers cannot write.",
       namespace: "AWS/NetworkELB",
-      metricName: "HealthyHostCount",
-      dimensions: {
-        TargetGroup: loadBalancer.writerTargetGroup.arnSuffix,
-        LoadBalancer: loadBalancer.loadBalancer.arnSuffix,
-      },
+      metric: "HealthyHostCount",
+      dimensions: { TargetGroup: loadBalancer.writerTargetGroup.arnSuffix, LoadBalancer: loadBalancer.loadBalancer.arnSuffix },
       statistic: "Minimum",
-      period: 60,
-      evaluationPeriods: 2,
-      threshold: 1,
-      comparisonOperator: "LessThanThreshold",
-      treatMissingData: "breaching",
-      ...actions,
+      below: true,
+      minutes: 2,
     });
-    new CloudwatchMetricAlarm(this, "SyncErrors", {
-      alarmName: `${name}-failover-sync-errors`,
-      alarmDescription: "A sync run could not finish: writer unknown, DNS failure or refused IP. See the function log.",
+    this.alarm("SyncErrors", {
+      name: `${name}-failover-sync-errors`,
+      description: "A sync run could not finish: writer unknown, DNS failure or refused IP. See the function log.",
       namespace: METRIC_NAMESPACE,
-      metricName: "SyncErrors",
+      metric: "SyncErrors",
       dimensions: { Database: props.databaseIdentifier },
       statistic: "Sum",
+    });
+  }
+
+  private alarm(id: string, spec: AlarmSpec): CloudwatchMetricAlarm {
+    return new CloudwatchMetricAlarm(this, id, {
+      alarmName: spec.name,
+      alarmDescription: spec.description,
+      namespace: spec.namespace,
+      metricName: spec.metric,
+      dimensions: spec.dimensions,
+      statistic: spec.statistic,
       period: 60,
-      evaluationPeriods: 1,
+      evaluationPeriods: spec.minutes ?? 1,
       threshold: 1,
-      comparisonOperator: "GreaterThanOrEqualToThreshold",
-      treatMissingData: "notBreaching",
-      ...actions,
+      comparisonOperator: spec.below ? "LessThanThreshold" : "GreaterThanOrEqualToThreshold",
+      // A missing writer metric means no healthy target was reported: count it as breaching.
+      treatMissingData: spec.below ? "breaching" : "notBreaching",
+      alarmActions: [this.topic.arn],
+      okActions: [this.topic.arn],
     });
   }
 }

@@ -21,6 +21,7 @@ import { Construct } from "constructs";
 import { ALL_EVENT_IDS, RDS_DETAIL_TYPES } from "../../functions/failover-sync/events";
 import { ProviderConfig } from "../../config/schema";
 import { bundleFailoverFunction } from "../bundle";
+import { policyDocument, serviceTrustPolicy } from "../iam";
 import { Database } from "./database";
 import { LoadBalancer } from "./load-balancer";
 import { Network } from "./network";
@@ -86,17 +87,7 @@ export class FailoverSync extends Construct {
     const role = new IamRole(this, "Role", {
       name: functionName,
       description: `Runs ${functionName}`,
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Effect: "Allow",
-            Principal: { Service: "lambda.amazonaws.com" },
-            Action: "sts:AssumeRole",
-            Condition: { StringEquals: { "aws:SourceAccount": account.accountId } },
-          },
-        ],
-      }),
+      assumeRolePolicy: serviceTrustPolicy("lambda.amazonaws.com", account.accountId),
     });
     const statements: Record<string, unknown>[] = [
       { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${this.logGroup.arn}:*` },
@@ -145,7 +136,7 @@ export class FailoverSync extends Construct {
     const policy = new IamRolePolicy(this, "Policy", {
       name: functionName,
       role: role.id,
-      policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
+      policy: policyDocument(statements),
     });
 
     const environment: Record<string, string> = {

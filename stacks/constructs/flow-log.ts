@@ -6,6 +6,7 @@ import { FlowLog as AwsFlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
+import { policyDocument, serviceTrustPolicy } from "../iam";
 
 export interface FlowLogProps {
   readonly name: string;
@@ -26,32 +27,14 @@ export class FlowLog extends Construct {
     const role = new IamRole(this, "Role", {
       name: `${props.name}-vpc-flow-log`,
       description: `Writes the VPC flow log of ${props.name}`,
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Effect: "Allow",
-            Principal: { Service: "vpc-flow-logs.amazonaws.com" },
-            Action: "sts:AssumeRole",
-            Condition: { StringEquals: { "aws:SourceAccount": account.accountId } },
-          },
-        ],
-      }),
+      assumeRolePolicy: serviceTrustPolicy("vpc-flow-logs.amazonaws.com", account.accountId),
     });
     new IamRolePolicy(this, "Policy", {
       name: `${props.name}-vpc-flow-log`,
       role: role.id,
-      policy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Sid: "WriteFlowLog",
-            Effect: "Allow",
-            Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-            Resource: `${group.arn}:*`,
-          },
-        ],
-      }),
+      policy: policyDocument([
+        { Sid: "WriteFlowLog", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: `${group.arn}:*` },
+      ]),
     });
     new AwsFlowLog(this, "FlowLog", {
       vpcId: props.vpcId,

@@ -8,6 +8,7 @@ import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
+import { policyDocument } from "../iam";
 
 export interface OperationsKeyProps {
   /** Alias and description prefix, e.g. "orders" or "orders-app". */
@@ -44,10 +45,7 @@ const ADMIN_ACTIONS = [
 export function accountAdministeredKeyPolicy(scope: Construct): string {
   const partition = new DataAwsPartition(scope, "KeyPolicyPartition");
   const account = new DataAwsCallerIdentity(scope, "KeyPolicyAccount");
-  return JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [rootStatement(partition.partition, account.accountId)],
-  });
+  return policyDocument([rootStatement(partition.partition, account.accountId)]);
 }
 
 function rootStatement(partition: string, accountId: string): Record<string, unknown> {
@@ -89,7 +87,7 @@ export class OperationsKey extends Construct {
       description: `${props.name}: operational logs${props.forAlarms ? ", function environment and alarm topic" : ""}`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
-      policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
+      policy: policyDocument(statements),
     });
     new KmsAlias(this, "Alias", { name: `alias/${props.name}-operations`, targetKeyId: this.key.keyId });
     this.arn = this.key.arn;
