@@ -5,7 +5,6 @@ import { Testing } from "cdktf";
 import { DEFAULT_CONFIG, validateConfig } from "../config/load";
 import { buildApp, Stacks } from "../stacks/app";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
 
 /** A fresh, mutable copy of config/default.json. */

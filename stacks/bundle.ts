@@ -23,7 +23,6 @@ export function bundleFailoverFunction(): string {
   if (existsSync(out)) return dir;
   mkdirSync(dir, { recursive: true });
   // Loaded only when a bundle must be built: synth with a warm cache never pays for esbuild.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const esbuild = require("esbuild") as typeof import("esbuild");
   const tmp = `${out}.${process.pid}.tmp`;
   esbuild.buildSync({

@@ -1,7 +1,6 @@
 // A real DNS server (dns2, UDP) on a free loopback port, answering A records from a table the
 // test changes at will, or failing every query when told to.
 import { AddressInfo } from "net";
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const dns2 = require("dns2");
 
 export interface DnsServer {

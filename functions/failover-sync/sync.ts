@@ -79,6 +79,7 @@ export async function sync(event: unknown, settings: SyncSettings, deps: SyncDep
     while (!stale && !writerMoved(topology, registeredWriters)) {
       if (sawFailingOver && topology.status !== "failing-over") break; // over, same writer
       if (deps.now() + settings.pollIntervalMs - started > settings.pollDeadlineMs) break;
+      deps.log.info("waiting for the new writer", { poll: polls, status: topology.status, writer: topology.writer });
       await deps.sleep(settings.pollIntervalMs);
       topology = await readTopology(deps.rds, deps.resolve, settings.database);
       polls++;
