@@ -1,32 +1,22 @@
 // Cold start of the bundled failover function against moto: module init, then the first
 // handler call (which populates the groups), then a steady-state call and its AWS calls.
-import { CreateVpcCommand, EC2Client } from "@aws-sdk/client-ec2";
-import { CreateTargetGroupCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { CreateDBClusterCommand, CreateDBInstanceCommand, RDSClient } from "@aws-sdk/client-rds";
 import { execFile } from "child_process";
 import { promisify } from "util";
 import { startDns } from "../__tests__/integration/dns";
 import { startMoto } from "../__tests__/integration/moto";
+import { createWorld } from "../__tests__/integration/world";
 import { bundleFailoverFunction } from "../stacks/bundle";
 import * as path from "path";
 
 async function main() {
   const [moto, dns] = await Promise.all([startMoto(), startDns()]);
   try {
-    const config = { region: "us-east-1", endpoint: moto.url, credentials: { accessKeyId: "test", secretAccessKey: "test" } };
-    const vpc = await new EC2Client(config).send(new CreateVpcCommand({ CidrBlock: "10.0.0.0/16" }));
-    const elb = new ElasticLoadBalancingV2Client(config);
-    const arns: string[] = [];
-    for (const name of ["bench-writer", "bench-reader"]) {
-      const out = await elb.send(new CreateTargetGroupCommand({ Name: name, Protocol: "TCP", Port: 3306, VpcId: vpc.Vpc!.VpcId, TargetType: "ip" }));
-      arns.push(out.TargetGroups![0].TargetGroupArn!);
-    }
-    const rds = new RDSClient(config);
-    await rds.send(new CreateDBClusterCommand({ DBClusterIdentifier: "bench", Engine: "aurora-mysql", MasterUsername: "a", ManageMasterUserPassword: true }));
-    for (const [i, id] of ["bench-1", "bench-2", "bench-3"].entries()) {
-      await rds.send(new CreateDBInstanceCommand({ DBInstanceIdentifier: id, DBClusterIdentifier: "bench", Engine: "aurora-mysql", DBInstanceClass: "db.t4g.medium" }));
-      dns.records.set(`${id}.aaaaaaaaaa.us-east-1.rds.amazonaws.com`, `10.0.${i + 1}.10`);
-    }
+    const world = await createWorld(moto.url, dns, {
+      cluster: "bench",
+      engine: "aurora-mysql",
+      members: { "bench-1": "10.0.1.10", "bench-2": "10.0.2.10", "bench-3": "10.0.3.10" },
+    });
+    const arns = [world.writerArn, world.readerArn];
     const bundle = path.join(bundleFailoverFunction(), "index.js");
     // A fresh node process, as a cold Lambda container: time the require and two calls.
     const probe = `

@@ -1,34 +1,25 @@
 // The failover function against a real AWS emulator (moto server) and a real DNS server.
 // Faults that neither can produce (throttling, 5xx, a crash between two calls) are injected
 // into the SDK clients in-process, and those tests say so in their names.
-import { CreateVpcCommand, EC2Client } from "@aws-sdk/client-ec2";
-import {
-  CreateTargetGroupCommand,
-  DescribeTargetHealthCommand,
-  ElasticLoadBalancingV2Client,
-  RegisterTargetsCommand,
-} from "@aws-sdk/client-elastic-load-balancing-v2";
-import { CreateDBClusterCommand, CreateDBInstanceCommand, FailoverDBClusterCommand, RDSClient } from "@aws-sdk/client-rds";
+import { ElasticLoadBalancingV2Client, RegisterTargetsCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { RDSClient } from "@aws-sdk/client-rds";
 import { handler } from "../../functions/failover-sync/index";
-import { parseCidr } from "../../functions/failover-sync/ipv4";
-import { Logger } from "../../functions/failover-sync/log";
-import { DEFAULT_TIMING, sync, SyncDeps, SyncError, SyncSettings } from "../../functions/failover-sync/sync";
+import { sync, SyncDeps, SyncError, SyncSettings } from "../../functions/failover-sync/sync";
 import { DnsServer, startDns } from "./dns";
 import { intercept } from "./intercept";
 import { Moto, startMoto } from "./moto";
+import { createWorld, failoverTo, instanceAddress, loopbackResolver, REGION, SILENT, targetIps, TEST_CREDENTIALS, testSettings, World } from "./world";
 
 jest.setTimeout(60_000);
 
-const REGION = "us-east-1";
 const CLUSTER = "orders";
-const MEMBERS = ["orders-1", "orders-2", "orders-3"];
 const IPS: Record<string, string> = { "orders-1": "10.0.1.11", "orders-2": "10.0.2.22", "orders-3": "10.0.3.33" };
 
 let moto: Moto;
 let dns: DnsServer;
+let world: World;
 let writerArn: string;
 let readerArn: string;
-const credentials = { accessKeyId: "test", secretAccessKey: "test" };
 
 /** Every command a client sends, with the number of attempts, in order. */
 interface Recorder {
@@ -59,45 +50,21 @@ const throttling = () => Object.assign(new Error("Rate exceeded"), { name: "Thro
 const serverError = () => Object.assign(new Error("Internal failure"), { name: "InternalFailure", $fault: "server", $metadata: { httpStatusCode: 503 } });
 const crash = () => Object.assign(new Error("Task timed out after 90.00 seconds"), { name: "Crash", $fault: "client", $metadata: {} });
 
-const silent: Logger = { info: () => undefined, error: () => undefined, metrics: () => undefined };
-
 function clients() {
-  const config = { region: REGION, endpoint: moto.url, credentials, maxAttempts: 5 };
+  const config = { region: REGION, endpoint: moto.url, credentials: TEST_CREDENTIALS, maxAttempts: 5 };
   return { rds: recorded(new RDSClient(config)), elb: recorded(new ElasticLoadBalancingV2Client(config)) };
 }
 
 function settings(overrides: Partial<SyncSettings> = {}): SyncSettings {
-  return {
-    database: { clusterIdentifier: CLUSTER },
-    writerTargetGroupArn: writerArn,
-    readerTargetGroupArn: readerArn,
-    port: 3306,
-    allowedCidrs: [parseCidr("10.0.0.0/16")!],
-    ...DEFAULT_TIMING,
-    pollIntervalMs: 50,
-    pollDeadlineMs: 3000,
-    ...overrides,
-  };
+  return testSettings(world, overrides);
 }
 
 function deps(c = clients(), overrides: Partial<SyncDeps> = {}): SyncDeps {
-  const resolver = new (require("dns/promises").Resolver)({ timeout: 1000, tries: 1 });
-  resolver.setServers([dns.address]);
-  return {
-    ...c,
-    resolve: async (host: string) => (await resolver.resolve4(host))[0],
-    log: silent,
-    now: Date.now,
-    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-    ...overrides,
-  };
+  return { ...c, resolve: loopbackResolver(dns), log: SILENT, now: Date.now, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), ...overrides };
 }
 
-async function targets(arn: string): Promise<string[]> {
-  const elb = new ElasticLoadBalancingV2Client({ region: REGION, endpoint: moto.url, credentials });
-  const out = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }));
-  return (out.TargetHealthDescriptions ?? []).map((d) => d.Target!.Id!).sort();
-}
+const targets = (arn: string) => targetIps(moto.url, arn);
+const failover = (to: string) => failoverTo(moto.url, CLUSTER, to);
 
 const rdsEvent = (id: string, ageMs = 0) => ({
   source: "aws.rds",
@@ -105,28 +72,6 @@ const rdsEvent = (id: string, ageMs = 0) => ({
   time: new Date(Date.now() - ageMs).toISOString(),
   detail: { EventID: id, SourceIdentifier: CLUSTER },
 });
-
-async function createWorld(): Promise<void> {
-  const config = { region: REGION, endpoint: moto.url, credentials };
-  const ec2 = new EC2Client(config);
-  const vpc = await ec2.send(new CreateVpcCommand({ CidrBlock: "10.0.0.0/16" }));
-  const elb = new ElasticLoadBalancingV2Client(config);
-  const group = async (name: string) =>
-    (await elb.send(new CreateTargetGroupCommand({ Name: name, Protocol: "TCP", Port: 3306, VpcId: vpc.Vpc!.VpcId, TargetType: "ip" }))).TargetGroups![0].TargetGroupArn!;
-  writerArn = await group("orders-writer");
-  readerArn = await group("orders-reader");
-  const rds = new RDSClient(config);
-  await rds.send(new CreateDBClusterCommand({ DBClusterIdentifier: CLUSTER, Engine: "aurora-mysql", MasterUsername: "dbadmin", ManageMasterUserPassword: true }));
-  for (const id of MEMBERS) {
-    await rds.send(new CreateDBInstanceCommand({ DBInstanceIdentifier: id, DBClusterIdentifier: CLUSTER, Engine: "aurora-mysql", DBInstanceClass: "db.t4g.medium" }));
-  }
-  for (const id of MEMBERS) dns.records.set(`${id}.aaaaaaaaaa.${REGION}.rds.amazonaws.com`, IPS[id]);
-}
-
-async function failover(to: string): Promise<void> {
-  const rds = new RDSClient({ region: REGION, endpoint: moto.url, credentials });
-  await rds.send(new FailoverDBClusterCommand({ DBClusterIdentifier: CLUSTER, TargetDBInstanceIdentifier: to }));
-}
 
 beforeAll(async () => {
   [moto, dns] = await Promise.all([startMoto(), startDns()]);
@@ -140,7 +85,8 @@ beforeEach(async () => {
   await moto.reset();
   dns.records.clear();
   dns.mode = "answer";
-  await createWorld();
+  world = await createWorld(moto.url, dns, { cluster: CLUSTER, engine: "aurora-mysql", members: IPS });
+  ({ writerArn, readerArn } = world);
 });
 
 describe("the handler against moto and a DNS server", () => {
@@ -185,7 +131,7 @@ describe("the handler against moto and a DNS server", () => {
   });
 
   it("refuses an IP outside the allowed CIDRs, reports it and registers the rest", async () => {
-    dns.records.set(`orders-3.aaaaaaaaaa.${REGION}.rds.amazonaws.com`, "192.168.7.7");
+    dns.records.set(instanceAddress("orders-3"), "192.168.7.7");
     const error = (await handler({ trigger: "schedule" }).catch((e) => e)) as SyncError;
     expect(error).toBeInstanceOf(SyncError);
     expect(error.report.readerTargets?.refused).toEqual([{ ip: "192.168.7.7", reason: "outside the allowed CIDRs 10.0.0.0/16" }]);

@@ -2,31 +2,26 @@
 // scenario runs the sync until both groups hold the right targets, counting the runs, while
 // an observer reads both groups after every write call to catch a moment with no target.
 // Faults that moto cannot produce are injected into the SDK clients in-process.
-import { CreateVpcCommand, EC2Client } from "@aws-sdk/client-ec2";
-import { CreateTargetGroupCommand, DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { CreateDBClusterCommand, CreateDBInstanceCommand, FailoverDBClusterCommand, RDSClient } from "@aws-sdk/client-rds";
-import { Resolver } from "dns/promises";
-import { parseCidr } from "../../functions/failover-sync/ipv4";
-import { DEFAULT_TIMING, sync, SyncSettings } from "../../functions/failover-sync/sync";
+import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { RDSClient } from "@aws-sdk/client-rds";
+import { sync, SyncSettings } from "../../functions/failover-sync/sync";
 import { DnsServer, startDns } from "./dns";
 import { Around, intercept } from "./intercept";
 import { Moto, startMoto } from "./moto";
+import { createWorld, failoverTo, loopbackResolver, REGION, SILENT, targetIps, TEST_CREDENTIALS, testSettings, World } from "./world";
 
 jest.setTimeout(120_000);
 
-const REGION = "us-east-1";
-const credentials = { accessKeyId: "test", secretAccessKey: "test" };
 const IPS: Record<string, string> = { "db-1": "10.0.1.11", "db-2": "10.0.2.22", "db-3": "10.0.3.33" };
 
 let moto: Moto;
 let dns: DnsServer;
-let writerArn: string;
-let readerArn: string;
+let world: World;
 const results: Array<{ scenario: string; runs: number; everEmpty: boolean }> = [];
 
 /** Clients whose every call passes through `fault`; after each write the groups are observed. */
 function clients(fault: Around, observe: () => Promise<void>) {
-  const config = { region: REGION, endpoint: moto.url, credentials, maxAttempts: 5 };
+  const config = { region: REGION, endpoint: moto.url, credentials: TEST_CREDENTIALS, maxAttempts: 5 };
   const around: Around = async (command, send) => {
     const result = await fault(command, send);
     if (command === "RegisterTargetsCommand" || command === "DeregisterTargetsCommand") await observe();
@@ -35,38 +30,20 @@ function clients(fault: Around, observe: () => Promise<void>) {
   return { rds: intercept(new RDSClient(config), around), elb: intercept(new ElasticLoadBalancingV2Client(config), around) };
 }
 
-const plain = () => new ElasticLoadBalancingV2Client({ region: REGION, endpoint: moto.url, credentials });
-async function targets(arn: string): Promise<string[]> {
-  const out = await plain().send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }));
-  return (out.TargetHealthDescriptions ?? []).map((d) => d.Target!.Id!).sort();
-}
-
-function settings(): SyncSettings {
-  return {
-    database: { clusterIdentifier: "db" },
-    writerTargetGroupArn: writerArn,
-    readerTargetGroupArn: readerArn,
-    port: 3306,
-    allowedCidrs: [parseCidr("10.0.0.0/16")!],
-    ...DEFAULT_TIMING,
-    pollIntervalMs: 50,
-    pollDeadlineMs: 2000,
-  };
-}
-
-function resolver() {
-  const r = new Resolver({ timeout: 1000, tries: 1 });
-  r.setServers([dns.address]);
-  return async (host: string) => (await r.resolve4(host))[0];
-}
+const targets = (arn: string) => targetIps(moto.url, arn);
+const settings = (): SyncSettings => testSettings(world, { pollDeadlineMs: 2000 });
 
 const event = (id: string) => ({ source: "aws.rds", "detail-type": "RDS DB Cluster Event", time: new Date().toISOString(), detail: { EventID: id, SourceIdentifier: "db" } });
 const error = (name: string, status: number, fault: "client" | "server") => Object.assign(new Error(name), { name, $fault: fault, $metadata: { httpStatusCode: status } });
 
 interface Scenario {
   name: string;
-  /** Runs to reach the new writer; each entry is one run's events, all started at once. */
+  /** The events of each run until the groups converge (default: one "finished" event). */
   events?: unknown[];
+  /** Start a run's events all at once instead of one after the other. */
+  parallel?: boolean;
+  /** An event delivered after convergence, which must change nothing. */
+  late?: unknown;
   fault?: () => Around;
   /** Extra set-up after the failover, before the first run. */
   before?: () => void;
@@ -96,9 +73,9 @@ const scenarios: Scenario[] = [
     fault: nthCalls("RegisterTargetsCommand", (n) => n === 1, () => error("TimeoutError", 0, "client"), true),
   },
   { name: "the run crashes between register and deregister (in-process fault)", fault: nthCalls("DeregisterTargetsCommand", (n) => n === 1, () => error("Crash", 0, "client")) },
-  { name: "two runs at once", events: [event("RDS-EVENT-0071"), { trigger: "schedule" }] },
+  { name: "two runs at once", events: [event("RDS-EVENT-0071"), { trigger: "schedule" }], parallel: true },
   { name: "the finished event delivered twice", events: [event("RDS-EVENT-0071"), event("RDS-EVENT-0071")] },
-  { name: "finished arrives before started", events: [event("RDS-EVENT-0071")] },
+  { name: "finished arrives before started", late: event("RDS-EVENT-0073") },
   {
     name: "DNS still answers the old writer for the cluster endpoint",
     before: () => dns.records.set(`db.cluster-aaaaaaaaaa.${REGION}.rds.amazonaws.com`, IPS["db-1"]),
@@ -119,49 +96,35 @@ afterAll(async () => {
 beforeEach(async () => {
   await moto.reset();
   dns.records.clear();
-  const config = { region: REGION, endpoint: moto.url, credentials };
-  const vpc = await new EC2Client(config).send(new CreateVpcCommand({ CidrBlock: "10.0.0.0/16" }));
-  const group = async (name: string) =>
-    (await plain().send(new CreateTargetGroupCommand({ Name: name, Protocol: "TCP", Port: 3306, VpcId: vpc.Vpc!.VpcId, TargetType: "ip" }))).TargetGroups![0].TargetGroupArn!;
-  writerArn = await group("db-writer");
-  readerArn = await group("db-reader");
-  const rds = new RDSClient(config);
-  await rds.send(new CreateDBClusterCommand({ DBClusterIdentifier: "db", Engine: "aurora-postgresql", MasterUsername: "a", ManageMasterUserPassword: true }));
-  for (const id of Object.keys(IPS)) {
-    await rds.send(new CreateDBInstanceCommand({ DBInstanceIdentifier: id, DBClusterIdentifier: "db", Engine: "aurora-postgresql", DBInstanceClass: "db.t4g.medium" }));
-    dns.records.set(`${id}.aaaaaaaaaa.${REGION}.rds.amazonaws.com`, IPS[id]);
-  }
+  world = await createWorld(moto.url, dns, { cluster: "db", engine: "aurora-postgresql", members: IPS });
 });
 
 describe("failover under faults converges and never empties a group", () => {
   it.each(scenarios)("$name", async (scenario) => {
     let everEmpty = false;
+    const { writerArn, readerArn } = world;
     const observe = async () => {
       const [w, r] = await Promise.all([targets(writerArn), targets(readerArn)]);
       if (w.length === 0 || r.length === 0) everEmpty = true;
     };
     // Before the failover: both groups populated by a clean run, not observed.
-    await sync({ trigger: "deploy" }, settings(), { ...clients(passThrough, async () => undefined), resolve: resolver(), log: silent, now: Date.now, sleep });
+    await sync({ trigger: "deploy" }, settings(), { ...clients(passThrough, async () => undefined), resolve: loopbackResolver(dns), log: SILENT, now: Date.now, sleep });
     expect((await targets(writerArn)).length * (await targets(readerArn)).length).toBeGreaterThan(0);
-    const rds = new RDSClient({ region: REGION, endpoint: moto.url, credentials });
-    await rds.send(new FailoverDBClusterCommand({ DBClusterIdentifier: "db", TargetDBInstanceIdentifier: "db-2" }));
+    await failoverTo(moto.url, "db", "db-2");
     scenario.before?.();
 
     const fault = (scenario.fault ?? (() => passThrough))();
-    const deps = { ...clients(fault, observe), resolve: resolver(), log: silent, now: Date.now, sleep };
+    const deps = { ...clients(fault, observe), resolve: loopbackResolver(dns), log: SILENT, now: Date.now, sleep };
     const converged = async () => (await targets(writerArn)).join() === IPS["db-2"] && (await targets(readerArn)).join() === [IPS["db-1"], IPS["db-3"]].sort().join();
     let runs = 0;
     while (!(await converged()) && runs < 5) {
       runs++;
       const batch = scenario.events ?? [event("RDS-EVENT-0071")];
-      const parallel = scenario.name === "two runs at once";
-      if (parallel) await Promise.allSettled(batch.map((e) => sync(e, settings(), deps)));
+      if (scenario.parallel) await Promise.allSettled(batch.map((e) => sync(e, settings(), deps)));
       else for (const e of batch) await sync(e, settings(), deps).catch(() => undefined);
     }
-    if (scenario.name === "finished arrives before started") {
-      // The late "started" must not move anything: the writer stays, nothing flaps.
-      await sync(event("RDS-EVENT-0073"), settings(), deps);
-    }
+    // A late event must not move anything: the writer stays, nothing flaps.
+    if (scenario.late) await sync(scenario.late, settings(), deps);
     results.push({ scenario: scenario.name, runs, everEmpty });
     expect(await converged()).toBe(true);
     expect(runs).toBeLessThanOrEqual(2);
@@ -169,5 +132,4 @@ describe("failover under faults converges and never empties a group", () => {
   });
 });
 
-const silent = { info: () => undefined, error: () => undefined, metrics: () => undefined };
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -4,7 +4,6 @@
 // Then: no-changes plans, a failover drill through the deployed function's bundle, destroy,
 // and a check that the emulator holds nothing of ours.
 import { DescribeVpcEndpointsCommand, EC2Client } from "@aws-sdk/client-ec2";
-import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { DescribeDBClustersCommand, FailoverDBClusterCommand, RDSClient } from "@aws-sdk/client-rds";
 import { spawnSync } from "child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
@@ -15,6 +14,7 @@ import { validateConfig } from "../../config/load";
 import { buildApp } from "../../stacks/app";
 import { DnsServer, startDns } from "../integration/dns";
 import { Moto, startMoto } from "../integration/moto";
+import { instanceAddress, targetIps } from "../integration/world";
 import { demoInput, Json } from "../helpers";
 import { checkov } from "./checkov";
 import { forEmulator, LAMBDA_INVOKE_GAP } from "./emulator";
@@ -62,11 +62,7 @@ function output(dir: string, name: string): Json {
   return JSON.parse(mustRun(dir, ["output", "-json", name]).stdout);
 }
 
-async function targets(arn: string): Promise<string[]> {
-  const elb = new ElasticLoadBalancingV2Client({ region: REGION, endpoint: moto.url, credentials });
-  const out = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }));
-  return (out.TargetHealthDescriptions ?? []).map((d) => d.Target!.Id!).sort();
-}
+const targets = (arn: string) => targetIps(moto.url, arn);
 
 beforeAll(async () => {
   toolchain();
@@ -176,8 +172,8 @@ describe("deploy against moto", () => {
       TARGET_PORT: env.TARGET_PORT,
       ALLOWED_CIDRS: env.ALLOWED_CIDRS,
     });
-    dns.records.set(`orders-1.aaaaaaaaaa.${REGION}.rds.amazonaws.com`, "10.0.0.10");
-    dns.records.set(`orders-2.aaaaaaaaaa.${REGION}.rds.amazonaws.com`, "10.0.16.10");
+    dns.records.set(instanceAddress("orders-1"), "10.0.0.10");
+    dns.records.set(instanceAddress("orders-2"), "10.0.16.10");
 
     // The deployed bundle, run in a child process as a cold Lambda would run it.
     const assets = path.join(providerDir, "assets");
