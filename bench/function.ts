@@ -2,21 +2,20 @@
 // handler call (which populates the groups), then a steady-state call and its AWS calls.
 import { execFile } from "child_process";
 import { promisify } from "util";
-import { startDns } from "../__tests__/integration/dns";
-import { startMoto } from "../__tests__/integration/moto";
-import { createWorld } from "../__tests__/integration/world";
+import { startDns } from "../__tests__/support/dns";
+import { startMoto } from "../__tests__/support/moto";
+import { createClusterWorld, testEnvironment } from "../__tests__/support/world";
 import { bundleFailoverFunction } from "../stacks/bundle";
 import * as path from "path";
 
 async function main() {
   const [moto, dns] = await Promise.all([startMoto(), startDns()]);
   try {
-    const world = await createWorld(moto.url, dns, {
+    const world = await createClusterWorld(moto.url, dns, {
       cluster: "bench",
       engine: "aurora-mysql",
       members: { "bench-1": "10.0.1.10", "bench-2": "10.0.2.10", "bench-3": "10.0.3.10" },
     });
-    const arns = [world.writerArn, world.readerArn];
     const bundle = path.join(bundleFailoverFunction(), "index.js");
     // A fresh node process, as a cold Lambda container: time the require and two calls.
     const probe = `
@@ -33,21 +32,9 @@ async function main() {
         const t3 = process.hrtime.bigint();
         process.stdout.write = origWrite;
         const ms = (a, b) => Number(b - a) / 1e6;
-        console.log(JSON.stringify({ initMs: ms(t0, t1), firstCallMs: ms(t1, t2), steadyCallMs: ms(t2, t3), steadyWrites: r.writerTargets.registered.length + r.writerTargets.deregistered.length }));
+        console.log(JSON.stringify({ initMs: ms(t0, t1), firstCallMs: ms(t1, t2), steadyCallMs: ms(t2, t3), steadyWrites: r.registrations + r.deregistrations + r.switches.length }));
       })().catch((e) => { process.stdout.write = origWrite; console.error(e); process.exit(1); });`;
-    const env = {
-      ...process.env,
-      AWS_REGION: "us-east-1",
-      AWS_ENDPOINT_URL: moto.url,
-      AWS_ACCESS_KEY_ID: "test",
-      AWS_SECRET_ACCESS_KEY: "test",
-      DB_CLUSTER_IDENTIFIER: "bench",
-      WRITER_TARGET_GROUP_ARN: arns[0],
-      READER_TARGET_GROUP_ARN: arns[1],
-      TARGET_PORT: "3306",
-      ALLOWED_CIDRS: "10.0.0.0/16",
-      DNS_SERVERS: dns.address,
-    };
+    const env = { ...process.env, ...testEnvironment(world, dns) };
     // Asynchronous on purpose: the DNS server answers from this process's event loop.
     const { stdout } = await promisify(execFile)(process.execPath, ["-e", probe], { env, encoding: "utf8" });
     const m = JSON.parse(stdout.trim().split("\n").pop()!);

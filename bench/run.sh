@@ -37,3 +37,6 @@ PY
 echo "== failover function against moto"
 bash scripts/python-tools.sh >/dev/null
 node --require tsx/cjs bench/function.ts
+
+echo "== failover run against moto (event to switch, calls by kind)"
+node --require tsx/cjs bench/failover.ts

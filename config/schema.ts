@@ -22,6 +22,13 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
+// Member slots of a cluster: each is a target group and a listener, and each slot's reader set
+// is another pair, so slots cost 2 listeners each (an NLB takes 50 by default).
+export const MAX_MEMBER_SLOTS = 16;
+export const DEFAULT_MEMBER_SLOTS = 3;
+/** The member port block starts this far above the engine port unless the config says where. */
+export const MEMBER_PORT_OFFSET = 10;
+
 // Resource names are "<name>-writer" and the like; an NLB or target group name is at most
 // 32 characters, so the prefix is capped to leave room for the longest suffix ("-reader").
 export const MAX_NAME_LENGTH = 24;
@@ -190,6 +197,11 @@ const PortsSchema = z
   .strictObject({
     writer: port.optional().describe("Writer listener port. Default: the engine port."),
     reader: port.nullable().optional().describe("Reader listener port; null means no reader listener. Default: engine port + 1."),
+    firstMember: port
+      .optional()
+      .describe(
+        "Clusters: first port of the member listeners. Slot i listens on firstMember + i (an instance-pinned endpoint); slot i's reader set on firstMember + slots + i. Default: engine port + 10.",
+      ),
   })
   .describe("NLB listener ports.");
 
@@ -208,6 +220,15 @@ const SharingSchema = z.strictObject({
 });
 
 const FailoverSchema = z.strictObject({
+  memberSlots: z
+    .number()
+    .int("must be a whole number")
+    .min(2, "must be at least 2: the writer and one failover target")
+    .max(MAX_MEMBER_SLOTS, `must be at most ${MAX_MEMBER_SLOTS} (an Aurora cluster has at most ${MAX_MEMBER_SLOTS} instances)`)
+    .optional()
+    .describe(
+      `Existing cluster: how many members sit warm in their own target group, best failover candidates (promotion tier) first. Default: ${DEFAULT_MEMBER_SLOTS}, the members of a Multi-AZ DB cluster. A created cluster gets one per instance.`,
+    ),
   reconcileEveryMinutes: z.number().int().min(1).max(60).default(1).describe("Schedule of the reconciling run."),
   logRetentionDays: retentionDays.default(30).describe("Retention of the function's log group and of the database's exported logs."),
   vpcSubnetIds: unique(subnetId, "subnet").min(1).optional().describe("Run the function in these subnets (needs interface endpoints, see README). Default: outside a VPC."),
@@ -246,6 +267,10 @@ const ConsumerSchema = z.strictObject({
     .regex(/^com\.amazonaws\.vpce\.[a-z0-9-]+\.vpce-svc-[0-9a-f]{8,17}$/, "must be an endpoint service name such as com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0")
     .optional()
     .describe("Endpoint service name. Default: the provider stack's output (cross-stack reference)."),
+  memberPorts: z
+    .boolean()
+    .default(false)
+    .describe("Open the provider's member ports (instance-pinned endpoints of a cluster) on this consumer's endpoint. Default: only the writer and reader ports."),
   privateZone: z.strictObject({ name: hostname.describe("Private hosted zone; records writer.<zone> and reader.<zone>.") }).optional(),
   providerAzIds: unique(azId, "AZ ID")
     .min(1)
@@ -286,15 +311,44 @@ const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 export interface Ports {
   writer: number;
   reader: number | null;
+  /** Clusters: slot i's member listener (instance-pinned). Empty for a Multi-AZ instance. */
+  members: number[];
+  /** Clusters with a reader port: slot i's reader-set listener. Empty otherwise. */
+  readerSets: number[];
+}
+
+type PortsInput = { writer?: number; reader?: number | null; firstMember?: number };
+type DatabaseInput = { engine: Engine; create?: { readers?: number }; existing?: { clusterIdentifier?: string; instanceIdentifier?: string } };
+
+/** Is the shared database a cluster (Aurora or a Multi-AZ DB cluster) rather than one Multi-AZ instance? */
+export function isCluster(database: DatabaseInput): boolean {
+  return database.existing ? database.existing.clusterIdentifier !== undefined : isAurora(database.engine);
+}
+
+/** Warm member slots: one per created instance, memberSlots for an existing cluster, none for an instance. */
+export function resolveMemberSlots(database: DatabaseInput, memberSlots?: number): number {
+  if (!isCluster(database)) return 0;
+  if (database.create) return 1 + resolveReaders(database.engine, database.create.readers);
+  return memberSlots ?? DEFAULT_MEMBER_SLOTS;
 }
 
 /** Listener ports with their engine defaults applied. */
-export function resolvePorts(engine: Engine, ports: { writer?: number; reader?: number | null } = {}): Ports {
+export function resolvePorts(engine: Engine, ports: PortsInput = {}, slots = 0): Ports {
   const enginePort = ENGINE_PORT[engine];
+  const reader = ports.reader === undefined ? enginePort + 1 : ports.reader;
+  const first = ports.firstMember ?? enginePort + MEMBER_PORT_OFFSET;
+  const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
   return {
     writer: ports.writer ?? enginePort,
-    reader: ports.reader === undefined ? enginePort + 1 : ports.reader,
+    reader,
+    members: range(first, slots),
+    readerSets: reader === null ? [] : range(first + slots, slots),
   };
+}
+
+/** The provider's whole port layout, from its config. */
+export function providerPorts(provider: { database: DatabaseInput; ports?: PortsInput; failover?: { memberSlots?: number } }): Ports {
+  return resolvePorts(provider.database.engine, provider.ports, resolveMemberSlots(provider.database, provider.failover?.memberSlots));
 }
 
 /** Reader instances with the engine default applied. */
@@ -352,6 +406,14 @@ export function crossCheck(input: unknown): Problem[] {
       }
     });
     checkConsumerPlacement(provider, consumer, at, out);
+    if (consumer.memberPorts === true && provider) {
+      const db = obj(provider.database);
+      const existing = obj(db?.existing);
+      const engine = ENGINES.includes(db?.engine as Engine) ? (db!.engine as Engine) : undefined;
+      if (engine && !isCluster({ engine, existing: existing ? { clusterIdentifier: existing.clusterIdentifier as string | undefined } : undefined })) {
+        out.push({ path: `${at}.memberPorts`, message: "the provider shares a Multi-AZ DB instance, which has no member ports; remove memberPorts" });
+      }
+    }
   });
   return out;
 }
@@ -389,15 +451,43 @@ function checkDatabase(provider: Raw, out: Problem[]) {
 function checkPorts(provider: Raw, out: Problem[]) {
   const db = obj(provider.database);
   const engine = db && ENGINES.includes(db.engine as Engine) ? (db.engine as Engine) : undefined;
-  if (!engine) return;
-  const raw = obj(provider.ports) ?? {};
-  const writer = typeof raw.writer === "number" ? raw.writer : raw.writer === undefined ? ENGINE_PORT[engine] : undefined;
-  const reader = raw.reader === null ? null : typeof raw.reader === "number" ? raw.reader : raw.reader === undefined ? ENGINE_PORT[engine] + 1 : undefined;
-  if (writer !== undefined && reader !== undefined && reader !== null && writer === reader) {
+  if (!db || !engine) return;
+  const existing = obj(db.existing);
+  const create = obj(db.create);
+  const failover = obj(provider.failover) ?? {};
+  const database: DatabaseInput = {
+    engine,
+    ...(create ? { create: { readers: typeof create.readers === "number" ? create.readers : undefined } } : {}),
+    ...(existing ? { existing: { clusterIdentifier: existing.clusterIdentifier as string | undefined, instanceIdentifier: existing.instanceIdentifier as string | undefined } } : {}),
+  };
+  if (failover.memberSlots !== undefined && (create || !isCluster(database))) {
     out.push({
-      path: "provider.ports.reader",
-      message: `${reader} is already used by provider.ports.writer; choose another port`,
+      path: "provider.failover.memberSlots",
+      message: create
+        ? "applies to an existing cluster only: a created cluster gets one slot per instance; remove it"
+        : "applies to clusters only: a Multi-AZ DB instance has no members to keep warm; remove it",
     });
+  }
+  const raw = obj(provider.ports) ?? {};
+  const valid = (v: unknown) => v === undefined || (typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= 65535);
+  if (!valid(raw.writer) || !(raw.reader === null || valid(raw.reader)) || !valid(raw.firstMember)) return; // reported by the schema
+  const slots = typeof failover.memberSlots === "number" ? failover.memberSlots : undefined;
+  const ports = resolvePorts(engine, raw as PortsInput, resolveMemberSlots(database, create ? undefined : slots));
+  if (ports.reader !== null && ports.writer === ports.reader) {
+    out.push({ path: "provider.ports.reader", message: `${ports.reader} is already used by provider.ports.writer; choose another port` });
+  }
+  const block = [...ports.members, ...ports.readerSets];
+  if (block.length === 0) return;
+  const [first, last] = [block[0], block[block.length - 1]];
+  const where = raw.firstMember === undefined ? "provider.ports (the default member block)" : "provider.ports.firstMember";
+  if (last > 65535) {
+    out.push({ path: where, message: `the member block ${first}-${last} (${ports.members.length} slots, with their reader sets) ends above 65535; set provider.ports.firstMember to at most ${65535 - block.length + 1}` });
+    return;
+  }
+  for (const [name, port] of [["writer", ports.writer], ["reader", ports.reader]] as const) {
+    if (port !== null && port >= first && port <= last) {
+      out.push({ path: `provider.ports.${name}`, message: `${port} falls inside the member block ${first}-${last}; choose another port or move provider.ports.firstMember` });
+    }
   }
 }
 

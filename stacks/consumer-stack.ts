@@ -6,7 +6,7 @@ import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Fn, TerraformLocal, TerraformOutput, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
-import { Config, ConsumerConfig, Engine, Ports, resolvePorts } from "../config/schema";
+import { Config, ConsumerConfig, Engine, Ports, providerPorts } from "../config/schema";
 import { addAwsProvider } from "./aws";
 import { addBackend } from "./backend";
 import { Network } from "./constructs/network";
@@ -37,7 +37,7 @@ export class ConsumerStack extends TerraformStack {
     addAwsProvider(this, { account: consumer.account, name: config.name, stackName: id, tags: config.tags });
     addBackend(this, consumer.backend, { name: config.name, stackName: id, region: consumer.account.region });
 
-    const ports = resolvePorts(provider.database.engine, provider.ports);
+    const ports = providerPorts(provider);
     const listenerPorts = ports.reader === null ? [ports.writer] : [ports.writer, ports.reader];
     const key = new OperationsKey(this, "OperationsKey", { name: prefix });
     this.network = new Network(this, "Network", { config: consumer.network, namePrefix: prefix, kmsKeyArn: key.arn });
@@ -69,6 +69,22 @@ export class ConsumerStack extends TerraformStack {
           description: `Database port ${port} from ${source}`,
         });
       });
+    }
+
+    if (consumer.memberPorts && ports.members.length > 0) {
+      // One rule per source for the whole block of instance-pinned ports, keyed by the source.
+      const [from, to] = [ports.members[0], ports.members[ports.members.length - 1]];
+      const rule = (source: string, peer: { cidrIpv4: string } | { referencedSecurityGroupId: string }) =>
+        new VpcSecurityGroupIngressRule(this, `IngressMembers-${source.replace(/[^\w-]/g, "_")}`, {
+          securityGroupId: sg.id,
+          ...peer,
+          ipProtocol: "tcp",
+          fromPort: from,
+          toPort: to,
+          description: `Member ports ${from}-${to} from ${source}`,
+        });
+      consumer.allowedCidrs.forEach((cidr) => rule(cidr, { cidrIpv4: cidr }));
+      consumer.allowedSecurityGroupIds.forEach((group) => rule(group, { referencedSecurityGroupId: group }));
     }
 
     const sameRegion = consumer.account.region === provider.account.region;

@@ -1,7 +1,7 @@
 // The database owner's account: network, database, NLB, endpoint service. Composition only.
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { Config, resolvePorts } from "../config/schema";
+import { Config, providerPorts } from "../config/schema";
 import { addAwsProvider } from "./aws";
 import { addBackend } from "./backend";
 import { Alarms } from "./constructs/alarms";
@@ -35,7 +35,7 @@ export class ProviderStack extends TerraformStack {
     addAwsProvider(this, { account: provider.account, name: config.name, stackName: id, tags: config.tags });
     addBackend(this, provider.backend, { name: config.name, stackName: id, region: provider.account.region });
 
-    const ports = resolvePorts(provider.database.engine, provider.ports);
+    const ports = providerPorts(provider);
     const key = new OperationsKey(this, "OperationsKey", { name: config.name, forAlarms: true });
     this.network = new Network(this, "Network", { config: provider.network, namePrefix: config.name, kmsKeyArn: key.arn });
     this.database = new Database(this, "Database", {
@@ -76,7 +76,7 @@ export class ProviderStack extends TerraformStack {
       kmsKeyArn: key.arn,
       failover: this.failover,
       loadBalancer: this.loadBalancer,
-      databaseIdentifier: this.database.clusterIdentifier ?? this.database.instanceIdentifier!,
+      databaseIdentifier: this.database.ref.identifier,
     });
 
     const out = (name: string, value: unknown, description: string) => new TerraformOutput(this, name, { value, description });
@@ -88,9 +88,18 @@ export class ProviderStack extends TerraformStack {
     out("writer_port", ports.writer, "Listener port of the writer.");
     if (ports.reader !== null) out("reader_port", ports.reader, "Listener port of the readers.");
     out("database_port", this.database.port, "Port of the database, used by the target groups.");
-    out("writer_target_group_arn", this.loadBalancer.writerTargetGroup.arn, "Target group the failover function keeps on the writer.");
-    if (this.loadBalancer.readerTargetGroup) {
-      out("reader_target_group_arn", this.loadBalancer.readerTargetGroup.arn, "Target group the failover function keeps on the readers.");
+    const layout = this.loadBalancer.targets;
+    out("writer_listener_arn", this.loadBalancer.writerListener.arn, "Listener of the writer port.");
+    if (this.loadBalancer.readerListener) out("reader_listener_arn", this.loadBalancer.readerListener.arn, "Listener of the reader port.");
+    if (layout.kind === "cluster") {
+      out("member_ports", ports.members, "Cluster: slot i's member listener (instance-pinned endpoint); the function's report names the instance in each slot.");
+      out("member_target_group_arns", layout.memberGroups.map((g) => g.arn), "Cluster: slot i's member group; the writer port forwards to the writer's.");
+      if (layout.readerSetGroups.length > 0) {
+        out("reader_set_target_group_arns", layout.readerSetGroups.map((g) => g.arn), "Cluster: slot i's reader set (every member but slot i's); the reader port forwards to the writer's slot.");
+      }
+    } else {
+      out("writer_target_group_arn", layout.writerGroup.arn, "Target group the failover function keeps on the writer.");
+      if (layout.readerGroup) out("reader_target_group_arn", layout.readerGroup.arn, "Target group the failover function keeps on the readers.");
     }
     out("failover_function_name", this.failover.function.functionName, "Failover function; invoke it to force a sync.");
     out("dead_letter_queue_url", this.failover.deadLetterQueue.url, "Events that failed every retry land here.");

@@ -53,7 +53,12 @@ describe("config matrix: network x engine x backend", () => {
       expect(resources(provider, "aws_vpc")).toHaveLength(0);
     }
     const port = engine!.endsWith("mysql") ? 3306 : 5432;
-    expect(resources(provider, "aws_lb_listener").map((l) => l.port).sort()).toEqual([port, port + 1]);
+    // Clusters: writer, reader, and a member and a reader-set listener per slot (2 created
+    // instances, or the 3 default slots of an existing cluster) from engine port + 10.
+    const slots = !aurora ? 0 : network === "create" ? 2 : 3;
+    const expected = [port, port + 1, ...Array.from({ length: 2 * slots }, (_, i) => port + 10 + i)];
+    expect(resources(provider, "aws_lb_listener").map((l) => l.port).sort((a: number, b: number) => a - b)).toEqual(expected);
+    expect(resources(provider, "aws_lb_target_group")).toHaveLength(aurora ? 2 * slots : 2);
     expect(resources(provider, "aws_lambda_function")).toHaveLength(1);
     expect(resources(json["consumer-app"], "aws_vpc_endpoint")).toHaveLength(1);
   });

@@ -42,17 +42,26 @@ describe("failover function in the provider stack", () => {
     expect(provider.data?.archive_file).toBeUndefined();
   });
 
-  it("passes the database, target groups, port and CIDRs in its environment", () => {
+  it("passes the database, listeners, member slots, port and CIDRs in its environment", () => {
     const env = resources(provider, LambdaFunction.tfResourceType)[0].environment.variables;
-    expect(Object.keys(env).sort()).toEqual(["ALLOWED_CIDRS", "DB_CLUSTER_IDENTIFIER", "READER_TARGET_GROUP_ARN", "TARGET_PORT", "WRITER_TARGET_GROUP_ARN"]);
+    expect(Object.keys(env).sort()).toEqual(["ALLOWED_CIDRS", "DB_CLUSTER_IDENTIFIER", "MEMBER_TARGET_GROUPS", "READER_LISTENER_ARN", "READER_SET_TARGET_GROUPS", "TARGET_PORT", "WRITER_LISTENER_ARN"]);
     expect(env.ALLOWED_CIDRS).toBe("${aws_vpc.Network_Vpc_FAC8F4A5.cidr_block}");
+    expect(env.WRITER_LISTENER_ARN).toBe("${aws_lb_listener.LoadBalancer_WriterListener_33FB0EE7.arn}");
+    // ARN suffixes in slot order: the handler rebuilds the ARNs from the listener's.
+    expect(env.MEMBER_TARGET_GROUPS).toBe(
+      "${aws_lb_target_group.LoadBalancer_MemberTargetGroup0_896CE283.arn_suffix},${aws_lb_target_group.LoadBalancer_MemberTargetGroup1_EA003CEE.arn_suffix}",
+    );
+    expect(env.READER_SET_TARGET_GROUPS.split(",")).toHaveLength(2);
   });
 
-  it("listens to this database's RDS events only, never account-wide", () => {
+  it("listens to this database's RDS events only, by the ARNs of the cluster and its members", () => {
     const rule = resources(provider, "aws_cloudwatch_event_rule").find((r) => r.event_pattern);
     expect(rule.event_pattern).toContain('"source" = ["aws.rds"]');
     expect(rule.event_pattern).toContain('"detail-type" = ["RDS DB Cluster Event", "RDS DB Instance Event"]');
-    expect(rule.event_pattern).toContain('"SourceIdentifier" = concat([aws_rds_cluster.Database_Cluster_C6094C50.cluster_identifier], ["orders-1", "orders-2"])');
+    expect(rule.event_pattern).toContain(
+      '"SourceArn" = concat([aws_rds_cluster.Database_Cluster_C6094C50.arn], [aws_rds_cluster_instance.Database_Instance0_D30B7BE8.arn, aws_rds_cluster_instance.Database_Instance1_844F58FD.arn])',
+    );
+    expect(rule.event_pattern).not.toContain("SourceIdentifier");
     for (const id of ALL_EVENT_IDS) expect(rule.event_pattern).toContain(`"${id}"`);
   });
 
@@ -73,8 +82,7 @@ describe("failover function in the provider stack", () => {
     expect(invocation.input).toBe('{"trigger":"deploy"}');
     expect(invocation.triggers).toEqual({
       code: "${archive_file.FailoverSync_Archive_AA431404.output_base64sha256}",
-      writerTargetGroup: "${aws_lb_target_group.LoadBalancer_WriterTargetGroup_8BD0AE59.arn}",
-      readerTargetGroup: "${aws_lb_target_group.LoadBalancer_ReaderTargetGroup_05EAF86D.arn}",
+      targetGroups: expect.stringMatching(/^\$\{join\(",", \[aws_lb_target_group\.LoadBalancer_MemberTargetGroup0_896CE283\.arn, .*ReaderSetTargetGroup1.*\]\)\}$/),
     });
     expect(invocation.depends_on).toEqual(["aws_rds_cluster_instance.Database_Instance0_D30B7BE8", "aws_rds_cluster_instance.Database_Instance1_844F58FD"]);
   });
@@ -96,13 +104,22 @@ describe("failover function in the provider stack", () => {
     const statements = policyStatements(provider);
     const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
     expect(bySid.ChangeTargets.Resource).toEqual([
-      "${aws_lb_target_group.LoadBalancer_WriterTargetGroup_8BD0AE59.arn}",
-      "${aws_lb_target_group.LoadBalancer_ReaderTargetGroup_05EAF86D.arn}",
+      "${aws_lb_target_group.LoadBalancer_MemberTargetGroup0_896CE283.arn}",
+      "${aws_lb_target_group.LoadBalancer_MemberTargetGroup1_EA003CEE.arn}",
+      "${aws_lb_target_group.LoadBalancer_ReaderSetTargetGroup0_2F2199D1.arn}",
+      "${aws_lb_target_group.LoadBalancer_ReaderSetTargetGroup1_66529E31.arn}",
     ]);
+    // Switching is allowed on the writer and reader listeners only, never on the member ones.
+    expect(bySid.SwitchListeners).toEqual({
+      Sid: "SwitchListeners",
+      Effect: "Allow",
+      Action: "elasticloadbalancing:ModifyListener",
+      Resource: ["${aws_lb_listener.LoadBalancer_WriterListener_33FB0EE7.arn}", "${aws_lb_listener.LoadBalancer_ReaderListener_1E9308CA.arn}"],
+    });
     expect(bySid.ReadCluster.Resource).toBe("${aws_rds_cluster.Database_Cluster_C6094C50.arn}");
     expect(bySid.DeadLetters.Resource).toBe("${aws_sqs_queue.FailoverSync_DeadLetterQueue_5C859183.arn}");
     const star = statements.filter((s) => s.Resource === "*").map((s) => s.Action);
-    expect(star).toEqual(["elasticloadbalancing:DescribeTargetHealth"]);
+    expect(star).toEqual([["elasticloadbalancing:DescribeTargetHealth", "elasticloadbalancing:DescribeListeners"]]);
     for (const s of statements) {
       for (const action of [s.Action].flat()) expect(action).not.toMatch(/\*$/);
     }
@@ -115,23 +132,28 @@ describe("failover function in the provider stack", () => {
         Effect: "Allow",
         Principal: { Service: "lambda.amazonaws.com" },
         Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "aws:SourceAccount": "${data.aws_caller_identity.FailoverSync_Account_D97FE496.account_id}" } },
+        Condition: { StringEquals: { "aws:SourceAccount": "${data.aws_caller_identity.Context_Account_CC738EB3.account_id}" } },
       },
     ]);
   });
 
-  it("alarms on errors, dead letters, an unhealthy writer and sync errors", () => {
+  it("alarms on errors, dead letters, an unhealthy writer, fallback registrations and sync errors", () => {
     const alarms = resources(provider, "aws_cloudwatch_metric_alarm");
     expect(alarms.map((a) => [a.namespace, a.metric_name, a.comparison_operator, a.threshold]).sort()).toEqual(
       [
         ["AWS/Lambda", "Errors", "GreaterThanOrEqualToThreshold", 1],
         ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "GreaterThanOrEqualToThreshold", 1],
-        ["AWS/NetworkELB", "HealthyHostCount", "LessThanThreshold", 1],
+        ["RdsPrivateLink", "WriterHealthyTargets", "LessThanThreshold", 1],
+        ["RdsPrivateLink", "WriterFallbackRegistrations", "GreaterThanOrEqualToThreshold", 1],
         ["RdsPrivateLink", "SyncErrors", "GreaterThanOrEqualToThreshold", 1],
       ].sort(),
     );
-    const writer = alarms.find((a) => a.metric_name === "HealthyHostCount");
+    // The writer's group moves with each failover: the function reports its health, with the
+    // dimensions Powertools writes (service and Database).
+    const writer = alarms.find((a) => a.metric_name === "WriterHealthyTargets");
     expect(writer.evaluation_periods * writer.period).toBe(120);
+    expect(writer.treat_missing_data).toBe("breaching");
+    expect(writer.dimensions).toEqual({ service: "failover-sync", Database: "${aws_rds_cluster.Database_Cluster_C6094C50.cluster_identifier}" });
     expect(text.provider).toHaveResourceWithProperties(SnsTopic, { name: "orders-privatelink-alarms" });
     expect(resources(provider, SnsTopic.tfResourceType)[0].kms_master_key_id).toContain("aws_kms_key.");
     expect(resources(provider, "aws_sns_topic_subscription")).toHaveLength(0);
@@ -152,14 +174,16 @@ describe("failover function options", () => {
     expect(egress.cidr_ipv4).toBe("${aws_vpc.Network_Vpc_FAC8F4A5.cidr_block}");
   });
 
-  it("watches an existing cluster's members from its data source", () => {
+  it("watches an existing cluster's members by ARN, from its data source", () => {
     const { json } = synthesize((c) => {
       c.provider.network = EXISTING_NETWORK;
       c.provider.database = { engine: "aurora-mysql", existing: { clusterIdentifier: "orders-prod" } };
       c.consumers[0].providerAzIds = ["use1-az1", "use1-az2"];
     });
     const rule = resources(json.provider, "aws_cloudwatch_event_rule").find((r) => r.event_pattern);
-    expect(rule.event_pattern).toContain('concat(["orders-prod"], tolist(data.aws_rds_cluster.Database_Cluster_C6094C50.cluster_members))');
+    expect(rule.event_pattern).toContain(
+      '"SourceArn" = concat([data.aws_rds_cluster.Database_Cluster_C6094C50.arn], formatlist(replace(data.aws_rds_cluster.Database_Cluster_C6094C50.arn, ":cluster:orders-prod", ":db:%s"), tolist(data.aws_rds_cluster.Database_Cluster_C6094C50.cluster_members)))',
+    );
     expect(resources(json.provider, "aws_lambda_invocation")[0].depends_on).toBeUndefined();
   });
 
@@ -173,6 +197,11 @@ describe("failover function options", () => {
     const policy = resources(json.provider, "aws_iam_role_policy")[0].policy;
     expect(JSON.parse(policy).Statement.find((st: Json) => st.Sid === "ReadInstance").Resource).toBe("${aws_db_instance.Database_Instance_02E622FB.arn}");
     expect(policy).not.toContain("DescribeDBClusters");
+    // Registration stays: the standby's IP is unknown before it takes over.
+    expect(Object.keys(fn.environment.variables).sort()).toEqual(["ALLOWED_CIDRS", "DB_INSTANCE_IDENTIFIER", "READER_TARGET_GROUP_ARN", "TARGET_PORT", "WRITER_TARGET_GROUP_ARN"]);
+    expect(policy).not.toContain("ModifyListener");
+    const alarm = resources(json.provider, "aws_cloudwatch_metric_alarm").find((a: Json) => a.alarm_name === "orders-writer-target-unhealthy");
+    expect(alarm).toMatchObject({ namespace: "AWS/NetworkELB", metric_name: "HealthyHostCount" });
   });
 });
 

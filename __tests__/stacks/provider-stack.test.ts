@@ -12,7 +12,7 @@ import { VpcEndpointServicePrivateDnsVerification } from "@cdktf/provider-aws/li
 import { DataAwsRdsCluster } from "@cdktf/provider-aws/lib/data-aws-rds-cluster";
 import { DataAwsSubnet } from "@cdktf/provider-aws/lib/data-aws-subnet";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { dataSources, EXISTING_NETWORK, resources, synthesize } from "../helpers";
+import { dataSources, EXISTING_NETWORK, Json, resources, synthesize } from "../helpers";
 
 describe("provider stack of the demo config", () => {
   const { text, json } = synthesize();
@@ -51,7 +51,8 @@ describe("provider stack of the demo config", () => {
 
   it("uses IP target groups on the database port with fast TCP health checks", () => {
     const groups = resources(stack, LbTargetGroup.tfResourceType);
-    expect(groups).toHaveLength(2);
+    // One member group and one reader set per created instance.
+    expect(groups.map((g) => g.name)).toEqual(["orders-m0", "orders-m1", "orders-r0", "orders-r1"]);
     for (const g of groups) {
       expect(g).toMatchObject({
         target_type: "ip",
@@ -61,11 +62,29 @@ describe("provider stack of the demo config", () => {
         health_check: { protocol: "TCP", interval: 10, healthy_threshold: 2, unhealthy_threshold: 2 },
       });
     }
-    expect(groups.find((g) => g.name === "orders-writer").deregistration_delay).toBe("0");
+    expect(groups.find((g) => g.name === "orders-m0").deregistration_delay).toBe("0");
   });
 
-  it("listens on the writer and reader ports", () => {
-    expect(resources(stack, LbListener.tfResourceType).map((l) => l.port).sort()).toEqual([3306, 3307]);
+  it("listens on the writer and reader ports, and keeps every member group warm behind its own listener", () => {
+    const listeners = resources(stack, LbListener.tfResourceType);
+    const forwardsTo = (port: number) => listeners.find((l) => l.port === port).default_action[0].target_group_arn;
+    expect(listeners.map((l) => l.port).sort()).toEqual([3306, 3307, 3316, 3317, 3318, 3319]);
+    expect(forwardsTo(3316)).toBe("${aws_lb_target_group.LoadBalancer_MemberTargetGroup0_896CE283.arn}");
+    expect(forwardsTo(3317)).toBe("${aws_lb_target_group.LoadBalancer_MemberTargetGroup1_EA003CEE.arn}");
+    expect(forwardsTo(3318)).toBe("${aws_lb_target_group.LoadBalancer_ReaderSetTargetGroup0_2F2199D1.arn}");
+    expect(forwardsTo(3319)).toBe("${aws_lb_target_group.LoadBalancer_ReaderSetTargetGroup1_66529E31.arn}");
+    // The writer port starts on slot 0's member and the reader port on its reader set.
+    expect(forwardsTo(3306)).toBe(forwardsTo(3316));
+    expect(forwardsTo(3307)).toBe(forwardsTo(3318));
+  });
+
+  it("leaves where the writer and reader ports forward to the failover function, and nothing else", () => {
+    const listeners = resources(stack, LbListener.tfResourceType);
+    const ignored = listeners.filter((l) => l.lifecycle?.ignore_changes).map((l) => [l.port, l.lifecycle.ignore_changes]);
+    expect(ignored.sort()).toEqual([
+      [3306, ["default_action"]],
+      [3307, ["default_action"]],
+    ]);
   });
 
   it("lets the NLB reach only the database port of the database's security group", () => {
@@ -74,7 +93,11 @@ describe("provider stack of the demo config", () => {
     expect(egress[0]).toMatchObject({ from_port: 3306, to_port: 3306, ip_protocol: "tcp" });
     expect(egress[0].referenced_security_group_id).toContain("aws_security_group.Database_SecurityGroup");
     const ingress = resources(stack, VpcSecurityGroupIngressRule.tfResourceType);
-    expect(ingress.filter((r) => r.cidr_ipv4).map((r) => r.from_port).sort()).toEqual([3306, 3307]);
+    expect(ingress.filter((r) => r.cidr_ipv4).map((r) => [r.from_port, r.to_port]).sort()).toEqual([
+      [3306, 3306],
+      [3307, 3307],
+      [3316, 3319],
+    ]);
     expect(ingress.every((r) => r.cidr_ipv4 !== "0.0.0.0/0")).toBe(true);
     const dbIngress = ingress.filter((r) => r.referenced_security_group_id);
     expect(dbIngress).toHaveLength(1);
@@ -111,14 +134,17 @@ describe("provider stack of the demo config", () => {
         "database_port",
         "dead_letter_queue_url",
         "failover_function_name",
+        "member_ports",
+        "member_target_group_arns",
         "nlb_dns_name",
         "nlb_security_group_id",
+        "reader_listener_arn",
         "reader_port",
-        "reader_target_group_arn",
+        "reader_set_target_group_arns",
         "service_id",
         "service_name",
+        "writer_listener_arn",
         "writer_port",
-        "writer_target_group_arn",
       ].sort(),
     );
   });
@@ -127,13 +153,43 @@ describe("provider stack of the demo config", () => {
 describe("provider stack options", () => {
   it("keeps the target group on the database port when the listener port differs", () => {
     const { json } = synthesize((c) => (c.provider.ports = { writer: 13306, reader: 13307 }));
-    expect(resources(json.provider, LbTargetGroup.tfResourceType).map((g) => g.port)).toEqual([3306, 3306]);
-    expect(resources(json.provider, LbListener.tfResourceType).map((l) => l.port).sort()).toEqual([13306, 13307]);
+    expect(resources(json.provider, LbTargetGroup.tfResourceType).map((g) => g.port)).toEqual([3306, 3306, 3306, 3306]);
+    expect(resources(json.provider, LbListener.tfResourceType).map((l) => l.port).sort()).toEqual([13306, 13307, 3316, 3317, 3318, 3319]);
   });
 
-  it("omits the reader listener and target group when ports.reader is null", () => {
+  it("moves the member block where provider.ports.firstMember says", () => {
+    const { json } = synthesize((c) => (c.provider.ports = { writer: 3306, reader: 3307, firstMember: 4000 }));
+    expect(resources(json.provider, LbListener.tfResourceType).map((l) => l.port).sort()).toEqual([3306, 3307, 4000, 4001, 4002, 4003]);
+    expect(json.provider.output.member_ports.value).toEqual([4000, 4001]);
+  });
+
+  it("gives an existing cluster provider.failover.memberSlots slots, 3 by default", () => {
+    const existing = (slots?: number) =>
+      synthesize((c) => {
+        c.provider.network = EXISTING_NETWORK;
+        c.provider.database = { engine: "aurora-postgresql", existing: { clusterIdentifier: "orders-prod" } };
+        if (slots) c.provider.failover.memberSlots = slots;
+        c.consumers[0].providerAzIds = ["use1-az1", "use1-az2"];
+      }).json.provider;
+    const names = (stack: Json) => resources(stack, LbTargetGroup.tfResourceType).map((g: Json) => g.name);
+    expect(names(existing())).toEqual(["orders-m0", "orders-m1", "orders-m2", "orders-r0", "orders-r1", "orders-r2"]);
+    expect(names(existing(5)).filter((n: string) => n.includes("-m"))).toHaveLength(5);
+  });
+
+  it("keeps a writer and a reader group for a Multi-AZ instance, which Terraform owns entirely", () => {
+    const { json } = synthesize((c) => (c.provider.database = { engine: "mysql", create: {} }));
+    expect(resources(json.provider, LbTargetGroup.tfResourceType).map((g) => g.name).sort()).toEqual(["orders-reader", "orders-writer"]);
+    const listeners = resources(json.provider, LbListener.tfResourceType);
+    expect(listeners.map((l) => l.port).sort()).toEqual([3306, 3307]);
+    expect(listeners.every((l) => l.lifecycle === undefined)).toBe(true);
+    expect(json.provider.output.writer_target_group_arn).toBeDefined();
+    expect(json.provider.output.member_ports).toBeUndefined();
+  });
+
+  it("omits the reader listener and the reader sets when ports.reader is null", () => {
     const { json } = synthesize((c) => (c.provider.ports = { writer: 3306, reader: null }));
-    expect(resources(json.provider, LbTargetGroup.tfResourceType).map((g) => g.name)).toEqual(["orders-writer"]);
+    expect(resources(json.provider, LbTargetGroup.tfResourceType).map((g) => g.name)).toEqual(["orders-m0", "orders-m1"]);
+    expect(json.provider.output.reader_listener_arn).toBeUndefined();
     expect(json.provider.output.reader_port).toBeUndefined();
     expect(json["consumer-app"].output.reader_address).toBeUndefined();
   });

@@ -4,6 +4,7 @@
 // Then: no-changes plans, a failover drill through the deployed function's bundle, destroy,
 // and a check that the emulator holds nothing of ours.
 import { DescribeVpcEndpointsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { DescribeRuleCommand, EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { DescribeDBClustersCommand, FailoverDBClusterCommand, RDSClient } from "@aws-sdk/client-rds";
 import { spawnSync } from "child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
@@ -12,9 +13,12 @@ import * as path from "path";
 import { App } from "cdktf";
 import { validateConfig } from "../../config/load";
 import { buildApp } from "../../stacks/app";
-import { DnsServer, startDns } from "../integration/dns";
-import { Moto, startMoto } from "../integration/moto";
-import { instanceAddress, targetIps } from "../integration/world";
+import { ENV } from "../../functions/failover-sync/environment";
+import { DOCUMENTED_CLUSTER_EVENT, DOCUMENTED_INSTANCE_EVENT, withName } from "../fixtures/rds-events";
+import { DnsServer, startDns } from "../support/dns";
+import { eventMatcher } from "../support/event-matcher";
+import { Moto, startMoto } from "../support/moto";
+import { forwardsTo, instanceAddress, portReaches, targetIps } from "../support/world";
 import { demoInput, Json } from "../helpers";
 import { checkov } from "./checkov";
 import { forEmulator, LAMBDA_INVOKE_GAP } from "./emulator";
@@ -63,6 +67,7 @@ function output(dir: string, name: string): Json {
 }
 
 const targets = (arn: string) => targetIps(moto.url, arn);
+let drillEnv: Record<string, string>;
 
 beforeAll(async () => {
   toolchain();
@@ -149,47 +154,19 @@ describe("deploy against moto", () => {
     expect({ exit: plan.status, changes, errors: plan.stderr }).toEqual({ exit: 0, changes: [], errors: "" });
   });
 
-  it(`survives a failover drill: the deployed function moves the writer target (${LAMBDA_INVOKE_GAP.api} is run here, not by moto)`, async () => {
-    const env: Record<string, string> = {
-      AWS_REGION: REGION,
-      AWS_ENDPOINT_URL: moto.url,
-      AWS_ACCESS_KEY_ID: "test",
-      AWS_SECRET_ACCESS_KEY: "test",
-      DNS_SERVERS: dns.address,
-      DB_CLUSTER_IDENTIFIER: "orders",
-      WRITER_TARGET_GROUP_ARN: output(providerDir, "writer_target_group_arn"),
-      READER_TARGET_GROUP_ARN: output(providerDir, "reader_target_group_arn"),
-      TARGET_PORT: String(output(providerDir, "database_port")),
-      ALLOWED_CIDRS: "10.0.0.0/16",
-    };
-    // The function's environment as deployed must be what the drill uses.
+  it(`survives a failover drill: the deployed function moves the writer by switching listeners, with no registration (${LAMBDA_INVOKE_GAP.api} is run here, not by moto)`, async () => {
+    // The function's environment exactly as deployed, plus where to find the emulator and DNS.
     const state = JSON.parse(mustRun(providerDir, ["show", "-json"]).stdout);
     const fn = state.values.root_module.resources.find((r: Json) => r.type === "aws_lambda_function");
-    expect(fn.values.environment[0].variables).toEqual({
-      DB_CLUSTER_IDENTIFIER: env.DB_CLUSTER_IDENTIFIER,
-      WRITER_TARGET_GROUP_ARN: env.WRITER_TARGET_GROUP_ARN,
-      READER_TARGET_GROUP_ARN: env.READER_TARGET_GROUP_ARN,
-      TARGET_PORT: env.TARGET_PORT,
-      ALLOWED_CIDRS: env.ALLOWED_CIDRS,
-    });
+    const deployed: Record<string, string> = fn.values.environment[0].variables;
+    expect(deployed[ENV.writerListenerArn]).toBe(output(providerDir, "writer_listener_arn"));
+    expect(deployed[ENV.memberTargetGroups].split(",")).toHaveLength(2);
+    drillEnv = { ...deployed, AWS_REGION: REGION, AWS_ENDPOINT_URL: moto.url, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", DNS_SERVERS: dns.address };
+    const writerListener = output(providerDir, "writer_listener_arn");
+    const readerListener = output(providerDir, "reader_listener_arn");
+    const memberGroups: string[] = output(providerDir, "member_target_group_arns");
     dns.records.set(instanceAddress("orders-1"), "10.0.0.10");
     dns.records.set(instanceAddress("orders-2"), "10.0.16.10");
-
-    // The deployed bundle, run in a child process as a cold Lambda would run it.
-    const assets = path.join(providerDir, "assets");
-    const [assetDir] = readdirSync(assets);
-    const [hashDir] = readdirSync(path.join(assets, assetDir));
-    const bundle = path.join(assets, assetDir, hashDir, "index.js");
-    const invoke = async (event: Json) => {
-      const { execFile } = await import("child_process");
-      const script = `require(${JSON.stringify(bundle)}).handler(${JSON.stringify(event)}).then((r) => process.stderr.write("REPORT" + JSON.stringify(r)), (e) => { process.stderr.write("FAILED " + e.message); process.exit(1); })`;
-      return new Promise<Json>((resolve, reject) =>
-        execFile(process.execPath, ["-e", script], { env: { ...process.env, ...env } }, (error, _stdout, stderr) => {
-          if (error) return reject(new Error(stderr));
-          resolve(JSON.parse(stderr.slice(stderr.indexOf("REPORT") + 6)));
-        }),
-      );
-    };
 
     const ips: Record<string, string> = { "orders-1": "10.0.0.10", "orders-2": "10.0.16.10" };
     // Terraform creates the two instances in parallel; either may have become the writer.
@@ -198,16 +175,42 @@ describe("deploy against moto", () => {
     const writer = cluster.DBClusterMembers!.find((m) => m.IsClusterWriter)!.DBInstanceIdentifier!;
     const reader = writer === "orders-1" ? "orders-2" : "orders-1";
 
-    const first = await invoke({ trigger: "deploy" });
+    const first = await invokeBundle({ trigger: "deploy" });
     expect(first.writer).toEqual({ instance: writer, ip: ips[writer] });
-    expect(await targets(env.WRITER_TARGET_GROUP_ARN)).toEqual([ips[writer]]);
-    expect(await targets(env.READER_TARGET_GROUP_ARN)).toEqual([ips[reader]]);
+    expect(await portReaches(moto.url, writerListener)).toEqual([ips[writer]]);
+    expect(await portReaches(moto.url, readerListener)).toEqual([ips[reader]]);
 
     await rds.send(new FailoverDBClusterCommand({ DBClusterIdentifier: "orders", TargetDBInstanceIdentifier: reader }));
-    const report = await invoke({ source: "aws.rds", "detail-type": "RDS DB Cluster Event", time: new Date().toISOString(), detail: { EventID: "RDS-EVENT-0071", SourceIdentifier: "orders" } });
-    expect(report.writerTargets).toEqual({ registered: [ips[reader]], deregistered: [ips[writer]], refused: [] });
-    expect(await targets(env.WRITER_TARGET_GROUP_ARN)).toEqual([ips[reader]]);
-    expect(await targets(env.READER_TARGET_GROUP_ARN)).toEqual([ips[writer]]);
+    const event = withName(DOCUMENTED_CLUSTER_EVENT, "my-db-cluster", "orders", { eventId: "RDS-EVENT-0071" });
+    const report = await invokeBundle({ ...event, time: new Date().toISOString() });
+    expect(report.registrations).toBe(0);
+    expect(report.switches.map((s: Json) => [s.listener, s.warm])).toEqual([
+      ["writer", true],
+      ["reader", true],
+    ]);
+    const group = await forwardsTo(moto.url, writerListener);
+    expect(memberGroups).toContain(group);
+    expect(await targets(group)).toEqual([ips[reader]]);
+    expect(await portReaches(moto.url, readerListener)).toEqual([ips[writer]]);
+  });
+
+  it("plans no changes for the provider stack after the function switched the listeners", () => {
+    const plan = run(providerDir, ["plan", "-detailed-exitcode", "-input=false", "-no-color", "-lock=false"]);
+    const changes = plan.stdout.split("\n").filter((l) => /^\s+# .* (will|must) be|^\s+[~+-] /.test(l));
+    expect({ exit: plan.status, changes, errors: plan.stderr }).toEqual({ exit: 0, changes: [], errors: "" });
+  });
+
+  it("routes AWS's documented RDS event shapes for this database, and no other's, through the deployed rule", async () => {
+    const rule = await new EventBridgeClient({ region: REGION, endpoint: moto.url, credentials }).send(new DescribeRuleCommand({ Name: "orders-failover-sync-rds-events" }));
+    expect(rule.EventPattern).toContain(`arn:aws:rds:${REGION}:${ACCOUNT}:cluster:orders`);
+    const matcher = await eventMatcher(moto.url);
+    const cluster = (name: string, plainIdentifier = false) => withName(DOCUMENTED_CLUSTER_EVENT, "my-db-cluster", name, { eventId: "RDS-EVENT-0073", plainIdentifier });
+    const member = (name: string) => withName(DOCUMENTED_INSTANCE_EVENT, "my-db-instance", name, { eventId: "RDS-EVENT-0088" });
+    expect(await matcher.matches(rule.EventPattern!, cluster("orders"))).toBe(true);
+    expect(await matcher.matches(rule.EventPattern!, cluster("orders", true))).toBe(true);
+    expect(await matcher.matches(rule.EventPattern!, member("orders-2"))).toBe(true);
+    expect(await matcher.matches(rule.EventPattern!, cluster("billing"))).toBe(false);
+    expect(await matcher.matches(rule.EventPattern!, member("billing-1"))).toBe(false);
   });
 
   it("destroys both stacks and leaves nothing of ours in the emulator", async () => {
@@ -220,6 +223,22 @@ describe("deploy against moto", () => {
     expect(await leftovers()).toEqual([]);
   });
 });
+
+/** The deployed bundle, run in a child process as a cold Lambda would run it. */
+async function invokeBundle(event: Json): Promise<Json> {
+  const assets = path.join(providerDir, "assets");
+  const [assetDir] = readdirSync(assets);
+  const [hashDir] = readdirSync(path.join(assets, assetDir));
+  const bundle = path.join(assets, assetDir, hashDir, "index.js");
+  const { execFile } = await import("child_process");
+  const script = `require(${JSON.stringify(bundle)}).handler(${JSON.stringify(event)}).then((r) => process.stderr.write("REPORT" + JSON.stringify(r)), (e) => { process.stderr.write("FAILED " + e.message); process.exit(1); })`;
+  return new Promise<Json>((resolve, reject) =>
+    execFile(process.execPath, ["-e", script], { env: { ...process.env, ...drillEnv } }, (error, _stdout, stderr) => {
+      if (error) return reject(new Error(stderr));
+      resolve(JSON.parse(stderr.slice(stderr.indexOf("REPORT") + 6)));
+    }),
+  );
+}
 
 /**
  * Our resources that the emulator still holds, found by listing each service the stacks use.

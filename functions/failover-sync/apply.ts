@@ -1,11 +1,13 @@
-// The ELB side: read a target group, and change it in the one safe order.
+// The ELB side: read target groups and listeners, and change them in the one safe order.
 import {
   DeregisterTargetsCommand,
+  DescribeListenersCommand,
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
+  ModifyListenerCommand,
   RegisterTargetsCommand,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { CurrentTarget, Plan, Target } from "./plan";
+import { CurrentTarget, GroupState, Target } from "./plan";
 
 export async function readTargets(elb: ElasticLoadBalancingV2Client, targetGroupArn: string): Promise<CurrentTarget[]> {
   const out = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }));
@@ -16,22 +18,39 @@ export async function readTargets(elb: ElasticLoadBalancingV2Client, targetGroup
   }));
 }
 
-export interface Applied {
-  readonly registered: Target[];
-  readonly deregistered: Target[];
+export async function readGroups(elb: ElasticLoadBalancingV2Client, arns: readonly string[]): Promise<GroupState[]> {
+  return Promise.all(arns.map(async (arn) => ({ arn, current: await readTargets(elb, arn) })));
 }
 
 /**
- * Registers every missing target first and deregisters stale ones only after that call
- * succeeded, so the group always holds a target. A failure in between leaves extra
- * targets, never too few, and the next run finishes the job. No change, no call.
+ * The one target group each listener forwards to, by listener ARN, in one call. null when a
+ * listener forwards anywhere else (several groups, another action): the plan then moves it.
  */
-export async function applyPlan(elb: ElasticLoadBalancingV2Client, targetGroupArn: string, plan: Plan): Promise<Applied> {
-  if (plan.register.length > 0) {
-    await elb.send(new RegisterTargetsCommand({ TargetGroupArn: targetGroupArn, Targets: plan.register.map((t) => ({ Id: t.ip, Port: t.port })) }));
+export async function readListenerTargets(elb: ElasticLoadBalancingV2Client, listenerArns: readonly string[]): Promise<Map<string, string | null>> {
+  const out = await elb.send(new DescribeListenersCommand({ ListenerArns: [...listenerArns] }));
+  const targets = new Map<string, string | null>();
+  for (const l of out.Listeners ?? []) {
+    const actions = l.DefaultActions ?? [];
+    const forward = actions.length === 1 && actions[0].Type === "forward" ? actions[0] : undefined;
+    const weighted = forward?.ForwardConfig?.TargetGroups ?? [];
+    const single = forward?.TargetGroupArn ?? (weighted.length === 1 ? weighted[0].TargetGroupArn : undefined);
+    targets.set(l.ListenerArn ?? "", single ?? null);
   }
-  if (plan.deregister.length > 0) {
-    await elb.send(new DeregisterTargetsCommand({ TargetGroupArn: targetGroupArn, Targets: plan.deregister.map((t) => ({ Id: t.ip, Port: t.port })) }));
-  }
-  return { registered: plan.register, deregistered: plan.deregister };
+  for (const arn of listenerArns) if (!targets.has(arn)) throw new Error(`listener ${arn} not found`);
+  return targets;
+}
+
+/** One ModifyListener call: the listener forwards to this group from now on. */
+export async function switchListener(elb: ElasticLoadBalancingV2Client, listenerArn: string, targetGroupArn: string): Promise<void> {
+  await elb.send(new ModifyListenerCommand({ ListenerArn: listenerArn, DefaultActions: [{ Type: "forward", TargetGroupArn: targetGroupArn }] }));
+}
+
+export async function register(elb: ElasticLoadBalancingV2Client, targetGroupArn: string, targets: readonly Target[]): Promise<void> {
+  if (targets.length === 0) return;
+  await elb.send(new RegisterTargetsCommand({ TargetGroupArn: targetGroupArn, Targets: targets.map((t) => ({ Id: t.ip, Port: t.port })) }));
+}
+
+export async function deregister(elb: ElasticLoadBalancingV2Client, targetGroupArn: string, targets: readonly Target[]): Promise<void> {
+  if (targets.length === 0) return;
+  await elb.send(new DeregisterTargetsCommand({ TargetGroupArn: targetGroupArn, Targets: targets.map((t) => ({ Id: t.ip, Port: t.port })) }));
 }

@@ -7,6 +7,18 @@ export const MEMBERSHIP = ["RDS-EVENT-0005", "RDS-EVENT-0003", "RDS-EVENT-0004",
 export const ALL_EVENT_IDS: readonly string[] = [...FAILOVER_STARTED, ...FAILOVER_FINISHED, ...MEMBERSHIP];
 export const RDS_DETAIL_TYPES = ["RDS DB Cluster Event", "RDS DB Instance Event"] as const;
 
+/**
+ * The EventBridge pattern of one database's failover and membership events, by ARN: AWS's
+ * sample events carry "rds:<id>" as SourceIdentifier but the plain ARN in detail.SourceArn.
+ */
+export function rdsEventPattern(sourceArns: readonly string[] | string[]): Record<string, unknown> {
+  return {
+    source: ["aws.rds"],
+    "detail-type": RDS_DETAIL_TYPES,
+    detail: { EventID: ALL_EVENT_IDS, SourceArn: sourceArns },
+  };
+}
+
 export type Trigger = "failover-started" | "failover-finished" | "membership" | "schedule" | "deploy" | "manual";
 
 export interface Classified {

@@ -1,84 +1,87 @@
-// Who is the writer, who are the readers, and their IPs: from the RDS API and a fresh DNS
+// Who is the writer, who are the other members, and their IPs: from the RDS API and a fresh DNS
 // lookup of each instance's own address. Cluster DNS is never used: it flips late.
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from "@aws-sdk/client-rds";
+import { DatabaseRef } from "./environment";
 import { Member } from "./plan";
-
-export type DatabaseRef = { readonly clusterIdentifier: string } | { readonly instanceIdentifier: string };
 
 export interface Topology {
   /** Cluster or instance status, e.g. available or failing-over. */
   readonly status: string;
-  /** null when the writer cannot be determined; its target group is then left alone. */
+  /** null when the writer cannot be determined: then nothing is changed. */
   readonly writer: Member | null;
-  /** null when the reader set cannot be determined; its target group is then left alone. */
-  readonly readers: Member[] | null;
-  /** What kept the writer or readers unknown; any entry makes the run fail loudly. */
+  /**
+   * Every member that can serve (the writer included), best failover candidate first: by
+   * promotion tier, then identifier. null when the set cannot be determined.
+   */
+  readonly members: Member[] | null;
+  /** What kept the writer or members unknown; any entry makes the run fail loudly. */
   readonly problems: string[];
 }
 
 export type Resolve = (hostname: string) => Promise<string>;
 
-// Members in these states serve no traffic and are not readers.
+// A member in these states is gone or going: it is neither a writer nor a reader. Other states
+// (rebooting, modifying, ...) pass: its targets stay registered and health checks decide.
+const GONE_STATES = new Set(["deleting", "failed", "stopped", "stopping", "inaccessible-encryption-credentials", "incompatible-network", "storage-full"]);
+// Readers must be serving now; a writer in a transient state still holds the role.
 const READER_STATES = new Set(["available"]);
-// A writer in these states is gone or going; registering it would help no one.
-const DEAD_WRITER_STATES = new Set(["deleting", "failed", "stopped", "stopping", "inaccessible-encryption-credentials", "incompatible-network"]);
 
 export async function readTopology(rds: RDSClient, resolve: Resolve, db: DatabaseRef): Promise<Topology> {
-  return "clusterIdentifier" in db ? readCluster(rds, resolve, db.clusterIdentifier) : readInstance(rds, resolve, db.instanceIdentifier);
+  return db.kind === "cluster" ? readCluster(rds, resolve, db.identifier) : readInstance(rds, resolve, db.identifier);
 }
 
 async function readCluster(rds: RDSClient, resolve: Resolve, id: string): Promise<Topology> {
   const clusters = await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }));
   const cluster = clusters.DBClusters?.[0];
-  if (!cluster) return { status: "missing", writer: null, readers: null, problems: [`cluster ${id} not found`] };
+  if (!cluster) return { status: "missing", writer: null, members: null, problems: [`cluster ${id} not found`] };
   const status = cluster.Status ?? "unknown";
-  // One call for every member, filtered by cluster: the steady state stays at 4 AWS calls.
+  if (status === "failing-over") {
+    return { status, writer: null, members: null, problems: [`cluster ${id} is failing over; waiting for the new writer`] };
+  }
+  // One call for every member, filtered by cluster: the steady state stays small.
   const instances = await rds.send(new DescribeDBInstancesCommand({ Filters: [{ Name: "db-cluster-id", Values: [id] }] }));
   const byId = new Map((instances.DBInstances ?? []).map((i) => [i.DBInstanceIdentifier ?? "", i]));
   const problems: string[] = [];
-  if (status === "failing-over") {
-    return { status, writer: null, readers: null, problems: [`cluster ${id} is failing over; waiting for the new writer`] };
-  }
-  const members = cluster.DBClusterMembers ?? [];
-  const writerId = members.find((m) => m.IsClusterWriter)?.DBInstanceIdentifier;
+  const listed = cluster.DBClusterMembers ?? [];
+  const writerId = listed.find((m) => m.IsClusterWriter)?.DBInstanceIdentifier;
+  if (!writerId) problems.push(`cluster ${id} reports no writer`);
+
   let writer: Member | null = null;
-  if (!writerId) {
-    problems.push(`cluster ${id} reports no writer`);
-  } else {
-    const instance = byId.get(writerId);
-    const address = instance?.Endpoint?.Address;
-    if (!address) problems.push(`writer ${writerId} has no endpoint address yet`);
-    else if (DEAD_WRITER_STATES.has(instance?.DBInstanceStatus ?? "")) problems.push(`writer ${writerId} is ${instance?.DBInstanceStatus}`);
-    else writer = await lookup(resolve, writerId, address, problems);
-  }
-  let readers: Member[] | null = [];
-  for (const m of members) {
+  let members: Member[] | null = [];
+  const ranked = [...listed].sort((a, b) => (a.PromotionTier ?? 15) - (b.PromotionTier ?? 15) || (a.DBInstanceIdentifier ?? "").localeCompare(b.DBInstanceIdentifier ?? ""));
+  for (const m of ranked) {
     const instanceId = m.DBInstanceIdentifier;
-    if (!instanceId || instanceId === writerId) continue;
+    if (!instanceId) continue;
     const instance = byId.get(instanceId);
+    const state = instance?.DBInstanceStatus ?? "";
     const address = instance?.Endpoint?.Address;
-    if (!address || !READER_STATES.has(instance?.DBInstanceStatus ?? "")) continue;
+    const isWriter = instanceId === writerId;
+    if (isWriter && !address) problems.push(`writer ${instanceId} has no endpoint address yet`);
+    else if (isWriter && GONE_STATES.has(state)) problems.push(`writer ${instanceId} is ${state}`);
+    if (!address || GONE_STATES.has(state) || (!isWriter && !READER_STATES.has(state))) continue;
     const member = await lookup(resolve, instanceId, address, problems);
-    // A reader that cannot be resolved makes the set unknown: never drop a live reader on a guess.
-    if (member === null) readers = null;
-    else if (readers !== null) readers.push(member);
+    // A member that cannot be resolved makes the set unknown: never drop a live member on a guess.
+    if (member === null) members = null;
+    else members?.push(member);
+    if (isWriter) writer = member;
   }
-  return { status, writer, readers, problems };
+  // A reader that cannot be resolved holds membership changes back, never the writer's switch.
+  return { status, writer, members: writer ? members : null, problems };
 }
 
 async function readInstance(rds: RDSClient, resolve: Resolve, id: string): Promise<Topology> {
   const out = await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }));
   const instance = out.DBInstances?.[0];
-  if (!instance) return { status: "missing", writer: null, readers: null, problems: [`instance ${id} not found`] };
+  if (!instance) return { status: "missing", writer: null, members: null, problems: [`instance ${id} not found`] };
   const status = instance.DBInstanceStatus ?? "unknown";
   const problems: string[] = [];
   const address = instance.Endpoint?.Address;
   let writer: Member | null = null;
   if (!address) problems.push(`instance ${id} has no endpoint address yet`);
-  else if (DEAD_WRITER_STATES.has(status)) problems.push(`instance ${id} is ${status}`);
+  else if (GONE_STATES.has(status)) problems.push(`instance ${id} is ${status}`);
   // A Multi-AZ instance keeps its name across a failover; its address moves to the standby.
   else writer = await lookup(resolve, id, address, problems);
-  return { status, writer, readers: [], problems };
+  return { status, writer, members: writer ? [writer] : null, problems };
 }
 
 async function lookup(resolve: Resolve, instance: string, address: string, problems: string[]): Promise<Member | null> {

@@ -3,7 +3,7 @@ import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { Construct } from "constructs";
-import { METRIC_NAMESPACE } from "../../functions/failover-sync/log";
+import { METRIC_NAMESPACE, metricDimensions, METRICS } from "../../functions/failover-sync/telemetry";
 import { ProviderConfig } from "../../config/schema";
 import { FailoverSync } from "./failover-sync";
 import { LoadBalancer } from "./load-balancer";
@@ -56,22 +56,44 @@ export class Alarms extends Construct {
       dimensions: { QueueName: failover.deadLetterQueue.name },
       statistic: "Maximum",
     });
-    this.alarm("WriterUnhealthy", {
+    const functionMetric = { namespace: METRIC_NAMESPACE, dimensions: metricDimensions(props.databaseIdentifier) };
+    const writerHealth = {
       name: `${name}-writer-target-unhealthy`,
       description: "No healthy writer target for 2 minutes: consumers cannot write.",
-      namespace: "AWS/NetworkELB",
-      metric: "HealthyHostCount",
-      dimensions: { TargetGroup: loadBalancer.writerTargetGroup.arnSuffix, LoadBalancer: loadBalancer.loadBalancer.arnSuffix },
-      statistic: "Minimum",
+      statistic: "Minimum" as const,
       below: true,
       minutes: 2,
-    });
+    };
+    const layout = loadBalancer.targets;
+    if (layout.kind === "instance") {
+      this.alarm("WriterUnhealthy", {
+        ...writerHealth,
+        namespace: "AWS/NetworkELB",
+        metric: "HealthyHostCount",
+        dimensions: { TargetGroup: layout.writerGroup.arnSuffix, LoadBalancer: loadBalancer.loadBalancer.arnSuffix },
+      });
+    } else {
+      // The writer's group changes with every failover, so no fixed group's metric can tell;
+      // the function reports the health of the group the writer port forwards to on every run.
+      this.alarm("WriterUnhealthy", {
+        ...writerHealth,
+        description: `${writerHealth.description} (Also raised when the failover function stops reporting.)`,
+        ...functionMetric,
+        metric: METRICS.writerHealthy,
+      });
+      this.alarm("WriterFallback", {
+        name: `${name}-writer-fallback-registration`,
+        description: "The writer held no warm member slot and was registered on the failover path: writes waited minutes. Raise provider.failover.memberSlots or set promotion tiers.",
+        ...functionMetric,
+        metric: METRICS.fallback,
+        statistic: "Sum",
+      });
+    }
     this.alarm("SyncErrors", {
       name: `${name}-failover-sync-errors`,
-      description: "A sync run could not finish: writer unknown, DNS failure or refused IP. See the function log.",
-      namespace: METRIC_NAMESPACE,
-      metric: "SyncErrors",
-      dimensions: { Database: props.databaseIdentifier },
+      description: "A sync run could not finish: writer unknown, DNS failure, refused IP or a fallback registration. See the function log.",
+      ...functionMetric,
+      metric: METRICS.errors,
       statistic: "Sum",
     });
   }

@@ -10,11 +10,12 @@ import { RdsCluster } from "@cdktf/provider-aws/lib/rds-cluster";
 import { RdsClusterInstance } from "@cdktf/provider-aws/lib/rds-cluster-instance";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { ITerraformDependable, Token } from "cdktf";
+import { Fn, ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { Engine, ENGINE_PORT, isAurora, ProviderConfig, resolveReaders } from "../../config/schema";
 import { accountAdministeredKeyPolicy } from "./operations-key";
 import { Network } from "./network";
+import { StackContext } from "../stack-context";
 
 export const MASTER_USERNAME = "dbadmin";
 
@@ -35,21 +36,29 @@ const LOG_EXPORTS: Record<Engine, string[]> = {
   postgres: ["postgresql"],
 };
 
+/**
+ * What the rest of the stack needs to know of the database: a cluster (Aurora or a Multi-AZ DB
+ * cluster, whose members keep their IPs through a failover) or one Multi-AZ instance (whose
+ * address moves to the standby).
+ */
+export type DatabaseRef =
+  | {
+      readonly kind: "cluster";
+      readonly identifier: string;
+      readonly arn: string;
+      /** ARNs of the member instances (a token list for an existing cluster). */
+      readonly memberArns: string[];
+    }
+  | { readonly kind: "instance"; readonly identifier: string; readonly arn: string };
+
 export class Database extends Construct {
   /** The port the database listens on: the target groups' port. */
   readonly port: number;
-  /** Set when the database is a cluster (Aurora or a Multi-AZ DB cluster). */
-  readonly clusterIdentifier?: string;
-  readonly clusterArn?: string;
-  /** Set when the database is a single Multi-AZ instance. */
-  readonly instanceIdentifier?: string;
-  readonly instanceArn?: string;
+  readonly ref: DatabaseRef;
   /** Identifiers of the instances this project created (empty for an existing database). */
   readonly createdInstanceIdentifiers: string[] = [];
   /** The database's security group, when this project knows it. */
   readonly securityGroupId?: string;
-  /** Member instance identifiers of a cluster (a token list for an existing cluster). */
-  readonly memberIdentifiers: string[];
   /** What must exist before the first failover run: the instances this project creates. */
   readonly dependables: ITerraformDependable[] = [];
 
@@ -122,6 +131,7 @@ export class Database extends Construct {
           port: this.port,
         });
         const members = 1 + resolveReaders(config.engine, create.readers);
+        const memberArns: string[] = [];
         for (let i = 0; i < members; i++) {
           const identifier = `${name}-${i + 1}`;
           const member = new RdsClusterInstance(this, `Instance${i}`, {
@@ -140,9 +150,9 @@ export class Database extends Construct {
           });
           this.createdInstanceIdentifiers.push(identifier);
           this.dependables.push(member);
+          memberArns.push(member.arn);
         }
-        this.clusterIdentifier = cluster.clusterIdentifier;
-        this.clusterArn = cluster.arn;
+        this.ref = { kind: "cluster", identifier: cluster.clusterIdentifier, arn: cluster.arn, memberArns };
       } else {
         const instance = new DbInstance(this, "Instance", {
           ...common,
@@ -157,31 +167,39 @@ export class Database extends Construct {
           port: this.port,
           ...performanceInsights,
         });
-        this.instanceIdentifier = instance.identifier;
-        this.instanceArn = instance.arn;
+        this.ref = { kind: "instance", identifier: instance.identifier, arn: instance.arn };
         this.createdInstanceIdentifiers.push(name);
         this.dependables.push(instance);
       }
-      this.memberIdentifiers = this.createdInstanceIdentifiers;
     } else if (config.existing) {
       const existing = config.existing;
       this.securityGroupId = existing.securityGroupId;
       if (existing.clusterIdentifier) {
         const cluster = new DataAwsRdsCluster(this, "Cluster", { clusterIdentifier: existing.clusterIdentifier });
         this.port = Token.asNumber(cluster.port);
-        this.clusterIdentifier = existing.clusterIdentifier;
-        this.clusterArn = cluster.arn;
-        this.memberIdentifiers = cluster.clusterMembers;
+        // Member ARNs share the cluster ARN's partition, region and account: arn:...:db:<member>.
+        const memberArnFormat = Fn.replace(cluster.arn, `:cluster:${existing.clusterIdentifier}`, ":db:%s");
+        this.ref = { kind: "cluster", identifier: existing.clusterIdentifier, arn: cluster.arn, memberArns: Fn.formatlist(memberArnFormat, [cluster.clusterMembers]) };
       } else {
-        this.memberIdentifiers = [];
         const instance = new DataAwsDbInstance(this, "Instance", { dbInstanceIdentifier: existing.instanceIdentifier! });
         this.port = Token.asNumber(instance.port);
-        this.instanceIdentifier = existing.instanceIdentifier;
-        this.instanceArn = instance.dbInstanceArn;
+        this.ref = { kind: "instance", identifier: existing.instanceIdentifier!, arn: instance.dbInstanceArn };
       }
     } else {
       throw new Error("database needs create or existing (the config loader checks this)");
     }
+  }
+
+  /** IAM statements that let a role read this database's topology: writer, members, addresses. */
+  topologyReadStatements(): Record<string, unknown>[] {
+    const ref = this.ref;
+    if (ref.kind === "instance") return [{ Sid: "ReadInstance", Effect: "Allow", Action: "rds:DescribeDBInstances", Resource: ref.arn }];
+    return [
+      { Sid: "ReadCluster", Effect: "Allow", Action: "rds:DescribeDBClusters", Resource: ref.arn },
+      // Members are listed with a db-cluster-id filter, which IAM evaluates against db:*;
+      // read-only, and the narrowest scope RDS allows for a filtered describe.
+      { Sid: "ReadMembers", Effect: "Allow", Action: "rds:DescribeDBInstances", Resource: StackContext.of(this).arn("rds", "db:*") },
+    ];
   }
 
   /** Admits the database port from one security group, when the database's group is known. */

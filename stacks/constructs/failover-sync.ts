@@ -4,9 +4,6 @@ import { ArchiveProvider } from "@cdktf/provider-archive/lib/provider";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
-import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
-import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
@@ -18,10 +15,12 @@ import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { AssetType, Fn, ITerraformDependable, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
-import { ALL_EVENT_IDS, RDS_DETAIL_TYPES } from "../../functions/failover-sync/events";
+import { toEnvironment } from "../../functions/failover-sync/environment";
+import { rdsEventPattern } from "../../functions/failover-sync/events";
 import { ProviderConfig } from "../../config/schema";
 import { bundleFailoverFunction } from "../bundle";
 import { policyDocument, serviceTrustPolicy } from "../iam";
+import { StackContext } from "../stack-context";
 import { Database } from "./database";
 import { LoadBalancer } from "./load-balancer";
 import { Network } from "./network";
@@ -52,7 +51,7 @@ export class FailoverSync extends Construct {
     super(scope, id);
     const { name, config, database, loadBalancer, network } = props;
     const functionName = `${name}-failover-sync`;
-    const targetGroupArns = [loadBalancer.writerTargetGroup.arn, ...(loadBalancer.readerTargetGroup ? [loadBalancer.readerTargetGroup.arn] : [])];
+    const ref = database.ref;
 
     new ArchiveProvider(this, "archive");
     const bundle = new TerraformAsset(this, "Bundle", { path: bundleFailoverFunction(), type: AssetType.DIRECTORY });
@@ -79,35 +78,20 @@ export class FailoverSync extends Construct {
       messageRetentionSeconds: 14 * 24 * 3600,
     });
 
-    const partition = new DataAwsPartition(this, "Partition");
-    const region = new DataAwsRegion(this, "Region");
-    const account = new DataAwsCallerIdentity(this, "Account");
-    const rdsArn = (resource: string) => `arn:${partition.partition}:rds:${region.name}:${account.accountId}:${resource}`;
 
     const role = new IamRole(this, "Role", {
       name: functionName,
       description: `Runs ${functionName}`,
-      assumeRolePolicy: serviceTrustPolicy("lambda.amazonaws.com", account.accountId),
+      assumeRolePolicy: serviceTrustPolicy("lambda.amazonaws.com", StackContext.of(this).accountId),
     });
     const statements: Record<string, unknown>[] = [
       { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${this.logGroup.arn}:*` },
-      { Sid: "ChangeTargets", Effect: "Allow", Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"], Resource: targetGroupArns },
-      // DescribeTargetHealth supports no resource-level permissions: "*" is the only choice.
-      { Sid: "ReadTargets", Effect: "Allow", Action: "elasticloadbalancing:DescribeTargetHealth", Resource: "*" },
+      ...loadBalancer.targetChangeStatements(),
+      ...database.topologyReadStatements(),
       { Sid: "DeadLetters", Effect: "Allow", Action: "sqs:SendMessage", Resource: this.deadLetterQueue.arn },
       // The environment is encrypted under the stack's key; the function decrypts it at start.
       { Sid: "ReadEnvironment", Effect: "Allow", Action: "kms:Decrypt", Resource: props.kmsKeyArn },
     ];
-    if (database.clusterIdentifier) {
-      statements.push(
-        { Sid: "ReadCluster", Effect: "Allow", Action: "rds:DescribeDBClusters", Resource: database.clusterArn },
-        // Members are listed with a db-cluster-id filter, which IAM evaluates against db:*;
-        // read-only, and the narrowest scope RDS allows for a filtered describe.
-        { Sid: "ReadMembers", Effect: "Allow", Action: "rds:DescribeDBInstances", Resource: rdsArn("db:*") },
-      );
-    } else {
-      statements.push({ Sid: "ReadInstance", Effect: "Allow", Action: "rds:DescribeDBInstances", Resource: database.instanceArn });
-    }
 
     let vpcConfig: LambdaFunction["vpcConfigInput"];
     if (config.vpcSubnetIds) {
@@ -139,13 +123,22 @@ export class FailoverSync extends Construct {
       policy: policyDocument(statements),
     });
 
-    const environment: Record<string, string> = {
-      ...(database.clusterIdentifier ? { DB_CLUSTER_IDENTIFIER: database.clusterIdentifier } : { DB_INSTANCE_IDENTIFIER: database.instanceIdentifier! }),
-      WRITER_TARGET_GROUP_ARN: loadBalancer.writerTargetGroup.arn,
-      TARGET_PORT: Fn.tostring(database.port),
-      ALLOWED_CIDRS: network.vpcCidr,
-      ...(loadBalancer.readerTargetGroup ? { READER_TARGET_GROUP_ARN: loadBalancer.readerTargetGroup.arn } : {}),
-    };
+    const layout = loadBalancer.targets;
+    const environment = toEnvironment({
+      database: { kind: ref.kind, identifier: ref.identifier },
+      port: Fn.tostring(database.port),
+      allowedCidrs: [network.vpcCidr],
+      targets:
+        layout.kind === "cluster"
+          ? {
+              kind: "cluster",
+              writerListenerArn: loadBalancer.writerListener.arn,
+              readerListenerArn: loadBalancer.readerListener?.arn,
+              memberGroupSuffixes: layout.memberGroups.map((g) => g.arnSuffix),
+              readerSetGroupSuffixes: layout.readerSetGroups.map((g) => g.arnSuffix),
+            }
+          : { kind: "instance", writerTargetGroupArn: layout.writerGroup.arn, readerTargetGroupArn: layout.readerGroup?.arn },
+    });
     this.function = new LambdaFunction(this, "Function", {
       functionName,
       description: "Keeps the PrivateLink target groups on the current writer and readers",
@@ -175,18 +168,14 @@ export class FailoverSync extends Construct {
       destinationConfig: { onFailure: { destination: this.deadLetterQueue.arn } },
     });
 
-    // Only this database's events: its cluster or instance and the members this project knows.
-    const sourceIds = database.clusterIdentifier
-      ? Fn.concat([[database.clusterIdentifier], database.memberIdentifiers])
-      : [database.instanceIdentifier!];
+    // Only this database's events, matched by ARN: in AWS's documented samples RDS events carry
+    // SourceIdentifier as "rds:<id>", and the plain ARN in detail.SourceArn. Members added to
+    // an existing cluster after the deploy are not named here; the schedule picks them up.
+    const sourceArns = ref.kind === "cluster" ? Fn.concat([[ref.arn], ref.memberArns]) : [ref.arn];
     this.eventRule = new CloudwatchEventRule(this, "RdsEventRule", {
       name: `${functionName}-rds-events`,
-      description: `Failover and membership events of ${database.clusterIdentifier ?? database.instanceIdentifier}`,
-      eventPattern: Fn.jsonencode({
-        source: ["aws.rds"],
-        "detail-type": RDS_DETAIL_TYPES,
-        detail: { EventID: ALL_EVENT_IDS, SourceIdentifier: sourceIds },
-      }),
+      description: `Failover and membership events of ${ref.identifier}`,
+      eventPattern: Fn.jsonencode(rdsEventPattern(sourceArns)),
     });
     this.scheduleRule = new CloudwatchEventRule(this, "ScheduleRule", {
       name: `${functionName}-reconcile`,
@@ -214,8 +203,7 @@ export class FailoverSync extends Construct {
       input: JSON.stringify({ trigger: "deploy" }),
       triggers: {
         code: archive.outputBase64Sha256,
-        writerTargetGroup: loadBalancer.writerTargetGroup.arn,
-        readerTargetGroup: loadBalancer.readerTargetGroup?.arn ?? "none",
+        targetGroups: Fn.join(",", loadBalancer.targetGroups.map((g) => g.arn)),
       },
       dependsOn: props.dependsOn?.length ? props.dependsOn : undefined,
     });

@@ -1,12 +1,12 @@
 // VPC flow logs to an encrypted log group with a retention period, written through a role
 // that may write only to that group.
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { FlowLog as AwsFlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
 import { policyDocument, serviceTrustPolicy } from "../iam";
+import { StackContext } from "../stack-context";
 
 export interface FlowLogProps {
   readonly name: string;
@@ -18,7 +18,6 @@ export interface FlowLogProps {
 export class FlowLog extends Construct {
   constructor(scope: Construct, id: string, props: FlowLogProps) {
     super(scope, id);
-    const account = new DataAwsCallerIdentity(this, "Account");
     const group = new CloudwatchLogGroup(this, "LogGroup", {
       name: `/rds-privatelink/${props.name}/vpc-flow-log`,
       retentionInDays: props.retentionDays,
@@ -27,7 +26,7 @@ export class FlowLog extends Construct {
     const role = new IamRole(this, "Role", {
       name: `${props.name}-vpc-flow-log`,
       description: `Writes the VPC flow log of ${props.name}`,
-      assumeRolePolicy: serviceTrustPolicy("vpc-flow-logs.amazonaws.com", account.accountId),
+      assumeRolePolicy: serviceTrustPolicy("vpc-flow-logs.amazonaws.com", StackContext.of(this).accountId),
     });
     new IamRolePolicy(this, "Policy", {
       name: `${props.name}-vpc-flow-log`,

@@ -1,4 +1,5 @@
-// The internal NLB in front of the database: one IP target group and listener per role.
+// The internal NLB in front of the database. For a cluster, every member sits warm in its own
+// target group, so a failover only moves listeners; for a Multi-AZ instance, one group per role.
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
@@ -12,6 +13,7 @@ import { Network } from "./network";
 export interface LoadBalancerProps {
   readonly name: string;
   readonly network: Network;
+  /** The whole port layout; members and readerSets are empty for a Multi-AZ instance. */
   readonly ports: Ports;
   /** The database port, which the target groups and health checks use. */
   readonly databasePort: number;
@@ -20,12 +22,27 @@ export interface LoadBalancerProps {
   readonly deletionProtection: boolean;
 }
 
+/**
+ * Which groups stand behind the writer and reader ports.
+ * - cluster: slot i has a member group (one instance, behind its own listener, so the NLB
+ *   health-checks it all the time) and a reader-set group (every member but slot i's, behind its
+ *   own listener too). The writer listener forwards to the writer's member group and the reader
+ *   listener to that slot's reader set; the failover function moves both with ModifyListener.
+ * - instance: a writer group and a reader group whose targets the function registers.
+ */
+export type TargetLayout =
+  | { readonly kind: "cluster"; readonly memberGroups: LbTargetGroup[]; readonly readerSetGroups: LbTargetGroup[] }
+  | { readonly kind: "instance"; readonly writerGroup: LbTargetGroup; readonly readerGroup?: LbTargetGroup };
+
 export class LoadBalancer extends Construct {
   readonly loadBalancer: Lb;
   readonly securityGroupId: string;
-  readonly writerTargetGroup: LbTargetGroup;
+  readonly writerListener: LbListener;
   /** Undefined when ports.reader is null (no reader listener). */
-  readonly readerTargetGroup?: LbTargetGroup;
+  readonly readerListener?: LbListener;
+  readonly targets: TargetLayout;
+  /** Every target group of this load balancer, for alarms and dashboards. */
+  readonly targetGroups: LbTargetGroup[];
 
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
     super(scope, id);
@@ -37,17 +54,13 @@ export class LoadBalancer extends Construct {
       tags: { Name: `${name}-nlb` },
     });
     this.securityGroupId = sg.id;
-    const listenerPorts = ports.reader === null ? [ports.writer] : [ports.writer, ports.reader];
-    for (const port of listenerPorts) {
-      new VpcSecurityGroupIngressRule(this, `Ingress${port}`, {
-        securityGroupId: sg.id,
-        cidrIpv4: network.vpcCidr,
-        ipProtocol: "tcp",
-        fromPort: port,
-        toPort: port,
-        description: `Listener ${port} from the provider VPC`,
-      });
+    const ingress = (id: string, from: number, to: number, description: string) =>
+      new VpcSecurityGroupIngressRule(this, id, { securityGroupId: sg.id, cidrIpv4: network.vpcCidr, ipProtocol: "tcp", fromPort: from, toPort: to, description });
+    for (const port of ports.reader === null ? [ports.writer] : [ports.writer, ports.reader]) {
+      ingress(`Ingress${port}`, port, port, `Listener ${port} from the provider VPC`);
     }
+    const block = [...ports.members, ...ports.readerSets];
+    if (block.length > 0) ingress("IngressMembers", block[0], block[block.length - 1], "Member and reader-set listeners from the provider VPC");
     new VpcSecurityGroupEgressRule(this, "EgressToDatabase", {
       securityGroupId: sg.id,
       ...(props.databaseSecurityGroupId ? { referencedSecurityGroupId: props.databaseSecurityGroupId } : { cidrIpv4: network.vpcCidr }),
@@ -73,23 +86,65 @@ export class LoadBalancer extends Construct {
       tags: { Name: `${name}-nlb` },
     });
 
-    this.writerTargetGroup = this.targetGroup("Writer", `${name}-writer`, props, 0);
-    this.listener("Writer", ports.writer, this.writerTargetGroup);
-    if (ports.reader !== null) {
-      this.readerTargetGroup = this.targetGroup("Reader", `${name}-reader`, props, 10);
-      this.listener("Reader", ports.reader, this.readerTargetGroup);
+    if (ports.members.length > 0) {
+      // A listener per slot, not weighted forwarding: an NLB health-checks a group only while a
+      // listener forwards to it, and AWS documents the same group behind several listeners of
+      // one NLB. Weighted target groups on NLBs (Nov 2025) are newer than the pinned provider,
+      // and whether a weight-0 group is health-checked is not documented. The member ports
+      // double as instance-pinned endpoints; consumers keep them closed unless they ask.
+      const memberGroups = ports.members.map((port, i) => {
+        const group = this.targetGroup(`MemberTargetGroup${i}`, `${name}-m${i}`, props, 0);
+        this.listener(`MemberListener${i}`, port, group);
+        return group;
+      });
+      const readerSetGroups = ports.readerSets.map((port, i) => {
+        const group = this.targetGroup(`ReaderSetTargetGroup${i}`, `${name}-r${i}`, props, 10);
+        this.listener(`ReaderSetListener${i}`, port, group);
+        return group;
+      });
+      this.targets = { kind: "cluster", memberGroups, readerSetGroups };
+      this.targetGroups = [...memberGroups, ...readerSetGroups];
+      // The failover function owns where these two forward; Terraform only creates them.
+      this.writerListener = this.listener("WriterListener", ports.writer, memberGroups[0], true);
+      if (ports.reader !== null) this.readerListener = this.listener("ReaderListener", ports.reader, readerSetGroups[0], true);
+    } else {
+      const writerGroup = this.targetGroup("WriterTargetGroup", `${name}-writer`, props, 0);
+      const readerGroup = ports.reader === null ? undefined : this.targetGroup("ReaderTargetGroup", `${name}-reader`, props, 10);
+      this.targets = { kind: "instance", writerGroup, readerGroup };
+      this.targetGroups = readerGroup ? [writerGroup, readerGroup] : [writerGroup];
+      this.writerListener = this.listener("WriterListener", ports.writer, writerGroup);
+      if (readerGroup && ports.reader !== null) this.readerListener = this.listener("ReaderListener", ports.reader, readerGroup);
     }
   }
 
-  private targetGroup(role: string, tgName: string, props: LoadBalancerProps, deregistrationDelay: number): LbTargetGroup {
-    return new LbTargetGroup(this, `${role}TargetGroup`, {
+  /** Listeners whose target the failover function switches (a cluster's writer and reader). */
+  get switchedListeners(): LbListener[] {
+    return this.targets.kind === "cluster" ? [this.writerListener, ...(this.readerListener ? [this.readerListener] : [])] : [];
+  }
+
+  /** IAM statements that let a role move this load balancer's targets and switch its listeners. */
+  targetChangeStatements(): Record<string, unknown>[] {
+    const statements: Record<string, unknown>[] = [
+      { Sid: "ChangeTargets", Effect: "Allow", Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"], Resource: this.targetGroups.map((g) => g.arn) },
+      // DescribeTargetHealth and DescribeListeners support no resource-level permissions.
+      { Sid: "ReadTargets", Effect: "Allow", Action: ["elasticloadbalancing:DescribeTargetHealth", "elasticloadbalancing:DescribeListeners"], Resource: "*" },
+    ];
+    const switched = this.switchedListeners;
+    if (switched.length > 0) {
+      statements.push({ Sid: "SwitchListeners", Effect: "Allow", Action: "elasticloadbalancing:ModifyListener", Resource: switched.map((l) => l.arn) });
+    }
+    return statements;
+  }
+
+  private targetGroup(id: string, tgName: string, props: LoadBalancerProps, deregistrationDelay: number): LbTargetGroup {
+    return new LbTargetGroup(this, id, {
       name: tgName,
       targetType: "ip",
       protocol: "TCP",
       // The database's port, not the listener's: the NLB forwards to the instance itself.
       port: props.databasePort,
       vpcId: props.network.vpcId,
-      // A failover must cut old connections at once, so clients reconnect to the new writer.
+      // A target that leaves must cut its connections at once, so clients reconnect elsewhere.
       connectionTermination: true,
       deregistrationDelay: String(deregistrationDelay),
       healthCheck: {
@@ -104,12 +159,15 @@ export class LoadBalancer extends Construct {
     });
   }
 
-  private listener(role: string, port: number, targetGroup: LbTargetGroup): LbListener {
-    return new LbListener(this, `${role}Listener`, {
+  private listener(id: string, port: number, targetGroup: LbTargetGroup, switchedAtRunTime = false): LbListener {
+    return new LbListener(this, id, {
       loadBalancerArn: this.loadBalancer.arn,
       port,
       protocol: "TCP",
       defaultAction: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+      // The failover function moves this listener between warm groups. Without this, every plan
+      // after a failover would move it back to the group it was created with.
+      lifecycle: switchedAtRunTime ? { ignoreChanges: ["default_action"] } : undefined,
     });
   }
 }

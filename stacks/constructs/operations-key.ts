@@ -2,13 +2,11 @@
 // function's log, database logs), the function's environment and the alarm topic.
 // AWS-managed keys cannot serve here: log groups take only customer-managed keys, and
 // CloudWatch alarms cannot publish to a topic under aws/sns.
-import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
-import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
-import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
 import { policyDocument } from "../iam";
+import { StackContext } from "../stack-context";
 
 export interface OperationsKeyProps {
   /** Alias and description prefix, e.g. "orders" or "orders-app". */
@@ -43,9 +41,8 @@ const ADMIN_ACTIONS = [
 
 /** A key policy in which only the account's administrators (through IAM) may use the key. */
 export function accountAdministeredKeyPolicy(scope: Construct): string {
-  const partition = new DataAwsPartition(scope, "KeyPolicyPartition");
-  const account = new DataAwsCallerIdentity(scope, "KeyPolicyAccount");
-  return policyDocument([rootStatement(partition.partition, account.accountId)]);
+  const ctx = StackContext.of(scope);
+  return policyDocument([rootStatement(ctx.partition, ctx.accountId)]);
 }
 
 function rootStatement(partition: string, accountId: string): Record<string, unknown> {
@@ -59,18 +56,16 @@ export class OperationsKey extends Construct {
 
   constructor(scope: Construct, id: string, props: OperationsKeyProps) {
     super(scope, id);
-    const partition = new DataAwsPartition(this, "Partition");
-    const region = new DataAwsRegion(this, "Region");
-    const account = new DataAwsCallerIdentity(this, "Account");
+    const ctx = StackContext.of(this);
     const statements: Record<string, unknown>[] = [
-      rootStatement(partition.partition, account.accountId),
+      rootStatement(ctx.partition, ctx.accountId),
       {
         Sid: "LogsEncrypt",
         Effect: "Allow",
-        Principal: { Service: `logs.${region.name}.amazonaws.com` },
+        Principal: { Service: `logs.${ctx.region}.amazonaws.com` },
         Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
         Resource: "*",
-        Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${partition.partition}:logs:${region.name}:${account.accountId}:log-group:*` } },
+        Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": ctx.arn("logs", "log-group:*") } },
       },
     ];
     if (props.forAlarms) {
@@ -80,7 +75,7 @@ export class OperationsKey extends Construct {
         Principal: { Service: "cloudwatch.amazonaws.com" },
         Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
         Resource: "*",
-        Condition: { StringEquals: { "aws:SourceAccount": account.accountId } },
+        Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } },
       });
     }
     this.key = new KmsKey(this, "Key", {

@@ -4,7 +4,8 @@
 // retried exactly as one from the wire would be.
 
 export type Send = () => Promise<unknown>;
-export type Around = (command: string, send: Send) => Promise<unknown>;
+/** command: the SDK command's name; input: its parameters, to tell calls apart. */
+export type Around = (command: string, send: Send, input: Record<string, unknown>) => Promise<unknown>;
 
 type Handler = (args: unknown) => Promise<unknown>;
 
@@ -13,7 +14,7 @@ export function intercept<T extends { middlewareStack: { add: unknown } }>(clien
     middleware: (next: Handler, context: { commandName?: string }) => Handler,
     options: { step: string; priority: string; name: string },
   ) => void;
-  add((next, context) => (args) => around(context.commandName ?? "unknown", () => next(args)), {
+  add((next, context) => (args) => around(context.commandName ?? "unknown", () => next(args), ((args as { input?: Record<string, unknown> }).input ?? {})), {
     step: "deserialize",
     priority: "low",
     name: "testIntercept",

@@ -1,0 +1,174 @@
+// A small AWS world in moto for the failover function, built the way the provider stack builds
+// it: a VPC and an internal NLB; for a cluster, a member group and a reader set per slot, each
+// behind its own listener, and the writer and reader listeners on slot 0; for a Multi-AZ
+// instance, a writer and a reader group. Database members resolve through the loopback DNS
+// server. Shared by the integration tests, the e2e drill and the bench.
+import { CreateSubnetCommand, CreateVpcCommand, EC2Client } from "@aws-sdk/client-ec2";
+import {
+  CreateListenerCommand,
+  CreateLoadBalancerCommand,
+  CreateTargetGroupCommand,
+  DescribeListenersCommand,
+  DescribeTargetHealthCommand,
+  ElasticLoadBalancingV2Client,
+} from "@aws-sdk/client-elastic-load-balancing-v2";
+import { CreateDBClusterCommand, CreateDBInstanceCommand, FailoverDBClusterCommand, RDSClient } from "@aws-sdk/client-rds";
+import { Resolver } from "dns/promises";
+import { parseCidr } from "../../functions/failover-sync/ipv4";
+import { DEFAULT_TIMING, SyncSettings } from "../../functions/failover-sync/sync";
+import { DnsServer } from "./dns";
+
+export const REGION = "us-east-1";
+export const PORT = 3306;
+export const TEST_CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" };
+export const clientConfig = (url: string) => ({ region: REGION, endpoint: url, credentials: TEST_CREDENTIALS });
+
+export interface ClusterSpec {
+  readonly cluster: string;
+  readonly engine: "aurora-mysql" | "aurora-postgresql";
+  /** Member instance identifier -> the IP its own endpoint resolves to. */
+  readonly members: Record<string, string>;
+  /** Member slots; default: one per member. */
+  readonly slots?: number;
+  /** Promotion tier per member (default 1): the first in tier order is created first. */
+  readonly tiers?: Record<string, number>;
+}
+
+export interface ClusterWorld extends ClusterSpec {
+  readonly kind: "cluster";
+  readonly url: string;
+  readonly writerListenerArn: string;
+  readonly readerListenerArn: string;
+  readonly memberGroups: string[];
+  readonly readerSetGroups: string[];
+}
+
+export interface InstanceWorld {
+  readonly kind: "instance";
+  readonly url: string;
+  readonly instance: string;
+  readonly writerArn: string;
+  readonly readerArn: string;
+}
+
+/** moto's endpoint address of an instance. */
+export function instanceAddress(instance: string): string {
+  return `${instance}.aaaaaaaaaa.${REGION}.rds.amazonaws.com`;
+}
+
+async function network(url: string) {
+  const ec2 = new EC2Client(clientConfig(url));
+  const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: "10.0.0.0/16" }))).Vpc!.VpcId!;
+  const subnet = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: "10.0.0.0/24", AvailabilityZone: `${REGION}a` }))).Subnet!.SubnetId!;
+  const elb = new ElasticLoadBalancingV2Client(clientConfig(url));
+  const lb = (await elb.send(new CreateLoadBalancerCommand({ Name: "world-nlb", Type: "network", Scheme: "internal", Subnets: [subnet] }))).LoadBalancers![0].LoadBalancerArn!;
+  const group = async (name: string) => (await elb.send(new CreateTargetGroupCommand({ Name: name, Protocol: "TCP", Port: PORT, VpcId: vpc, TargetType: "ip" }))).TargetGroups![0].TargetGroupArn!;
+  const listener = async (port: number, targetGroupArn: string) =>
+    (await elb.send(new CreateListenerCommand({ LoadBalancerArn: lb, Protocol: "TCP", Port: port, DefaultActions: [{ Type: "forward", TargetGroupArn: targetGroupArn }] }))).Listeners![0].ListenerArn!;
+  return { group, listener };
+}
+
+export async function createClusterWorld(url: string, dns: DnsServer, spec: ClusterSpec): Promise<ClusterWorld> {
+  const { group, listener } = await network(url);
+  const slots = spec.slots ?? Object.keys(spec.members).length;
+  const memberGroups: string[] = [];
+  const readerSetGroups: string[] = [];
+  for (let i = 0; i < slots; i++) {
+    memberGroups.push(await group(`${spec.cluster}-m${i}`));
+    await listener(PORT + 10 + i, memberGroups[i]);
+  }
+  for (let i = 0; i < slots; i++) {
+    readerSetGroups.push(await group(`${spec.cluster}-r${i}`));
+    await listener(PORT + 10 + slots + i, readerSetGroups[i]);
+  }
+  const writerListenerArn = await listener(PORT, memberGroups[0]);
+  const readerListenerArn = await listener(PORT + 1, readerSetGroups[0]);
+  const rds = new RDSClient(clientConfig(url));
+  await rds.send(new CreateDBClusterCommand({ DBClusterIdentifier: spec.cluster, Engine: spec.engine, MasterUsername: "dbadmin", ManageMasterUserPassword: true }));
+  for (const [id, ip] of Object.entries(spec.members)) {
+    await rds.send(new CreateDBInstanceCommand({ DBInstanceIdentifier: id, DBClusterIdentifier: spec.cluster, Engine: spec.engine, DBInstanceClass: "db.t4g.medium", PromotionTier: spec.tiers?.[id] ?? 1 }));
+    dns.records.set(instanceAddress(id), ip);
+  }
+  return { kind: "cluster", ...spec, url, writerListenerArn, readerListenerArn, memberGroups, readerSetGroups };
+}
+
+/** A Multi-AZ DB instance: its address moves to the standby on failover (the test flips DNS). */
+export async function createInstanceWorld(url: string, dns: DnsServer, instance: string, ip: string): Promise<InstanceWorld> {
+  const { group } = await network(url);
+  const writerArn = await group(`${instance}-writer`);
+  const readerArn = await group(`${instance}-reader`);
+  await new RDSClient(clientConfig(url)).send(
+    new CreateDBInstanceCommand({ DBInstanceIdentifier: instance, Engine: "mysql", DBInstanceClass: "db.t4g.medium", MultiAZ: true, AllocatedStorage: 20, MasterUsername: "dbadmin", ManageMasterUserPassword: true }),
+  );
+  dns.records.set(instanceAddress(instance), ip);
+  return { kind: "instance", url, instance, writerArn, readerArn };
+}
+
+export async function failoverTo(url: string, cluster: string, instance: string): Promise<void> {
+  await new RDSClient(clientConfig(url)).send(new FailoverDBClusterCommand({ DBClusterIdentifier: cluster, TargetDBInstanceIdentifier: instance }));
+}
+
+/** The IPs a target group holds, sorted, read through a client of its own. */
+export async function targetIps(url: string, arn: string, includeDraining = false): Promise<string[]> {
+  const out = await new ElasticLoadBalancingV2Client(clientConfig(url)).send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }));
+  return (out.TargetHealthDescriptions ?? [])
+    .filter((d) => includeDraining || !(d.TargetHealth?.State ?? "").includes("draining"))
+    .map((d) => d.Target!.Id!)
+    .sort();
+}
+
+/** The group a listener forwards to. */
+export async function forwardsTo(url: string, listenerArn: string): Promise<string> {
+  const out = await new ElasticLoadBalancingV2Client(clientConfig(url)).send(new DescribeListenersCommand({ ListenerArns: [listenerArn] }));
+  return out.Listeners![0].DefaultActions![0].TargetGroupArn!;
+}
+
+/** The IPs a listener's port reaches now: the live targets of the group it forwards to. */
+export async function portReaches(url: string, listenerArn: string): Promise<string[]> {
+  return targetIps(url, await forwardsTo(url, listenerArn));
+}
+
+/** Resolves A records through the loopback DNS server only. */
+export function loopbackResolver(dns: DnsServer): (host: string) => Promise<string> {
+  const resolver = new Resolver({ timeout: 1000, tries: 1 });
+  resolver.setServers([dns.address]);
+  return async (host) => (await resolver.resolve4(host))[0];
+}
+
+/** Sync settings for a world, with a fast poll so the fast-path tests take milliseconds. */
+export function testSettings(world: ClusterWorld | InstanceWorld, overrides: Partial<SyncSettings> = {}): SyncSettings {
+  return {
+    ...(world.kind === "cluster"
+      ? {
+          database: { kind: "cluster", identifier: world.cluster },
+          targets: { kind: "cluster", writerListenerArn: world.writerListenerArn, readerListenerArn: world.readerListenerArn, memberGroups: world.memberGroups, readerSetGroups: world.readerSetGroups },
+        }
+      : {
+          database: { kind: "instance", identifier: world.instance },
+          targets: { kind: "instance", writerTargetGroupArn: world.writerArn, readerTargetGroupArn: world.readerArn },
+        }),
+    port: PORT,
+    allowedCidrs: [parseCidr("10.0.0.0/16")!],
+    ...DEFAULT_TIMING,
+    pollIntervalMs: 50,
+    pollDeadlineMs: 3000,
+    ...overrides,
+  } as SyncSettings;
+}
+
+/** The function's environment for a world, as the construct writes it. */
+export function testEnvironment(world: ClusterWorld | InstanceWorld, dns: DnsServer): Record<string, string> {
+  const suffix = (arn: string) => arn.split(":")[5];
+  const common = { AWS_REGION: REGION, AWS_ENDPOINT_URL: world.url, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", DNS_SERVERS: dns.address, TARGET_PORT: String(PORT), ALLOWED_CIDRS: "10.0.0.0/16" };
+  if (world.kind === "instance") {
+    return { ...common, DB_INSTANCE_IDENTIFIER: world.instance, WRITER_TARGET_GROUP_ARN: world.writerArn, READER_TARGET_GROUP_ARN: world.readerArn };
+  }
+  return {
+    ...common,
+    DB_CLUSTER_IDENTIFIER: world.cluster,
+    WRITER_LISTENER_ARN: world.writerListenerArn,
+    READER_LISTENER_ARN: world.readerListenerArn,
+    MEMBER_TARGET_GROUPS: world.memberGroups.map(suffix).join(","),
+    READER_SET_TARGET_GROUPS: world.readerSetGroups.map(suffix).join(","),
+  };
+}

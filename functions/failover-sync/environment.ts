@@ -1,0 +1,142 @@
+// The one contract between the construct that deploys the function and the handler that runs
+// it: the variable names, how the construct writes them (toEnvironment) and how the handler
+// reads them back (parseEnvironment). Nothing else names these variables.
+import { Cidr, parseCidr } from "./ipv4";
+
+export const ENV = {
+  clusterIdentifier: "DB_CLUSTER_IDENTIFIER",
+  instanceIdentifier: "DB_INSTANCE_IDENTIFIER",
+  targetPort: "TARGET_PORT",
+  allowedCidrs: "ALLOWED_CIDRS",
+  writerListenerArn: "WRITER_LISTENER_ARN",
+  readerListenerArn: "READER_LISTENER_ARN",
+  memberTargetGroups: "MEMBER_TARGET_GROUPS",
+  readerSetTargetGroups: "READER_SET_TARGET_GROUPS",
+  writerTargetGroupArn: "WRITER_TARGET_GROUP_ARN",
+  readerTargetGroupArn: "READER_TARGET_GROUP_ARN",
+  /** Test only: ip[:port] of DNS servers to ask instead of the system's. */
+  dnsServers: "DNS_SERVERS",
+} as const;
+
+/** Lambda refuses an environment larger than 4 KB (all names and values together). */
+export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
+
+export type DatabaseRef = { readonly kind: "cluster"; readonly identifier: string } | { readonly kind: "instance"; readonly identifier: string };
+
+/**
+ * Aurora and Multi-AZ DB clusters: every member sits warm in its own member target group, and
+ * a failover only switches listeners. readerSetGroups[i] holds every member but the one in
+ * slot i: the reader listener forwards to the set of the writer's slot.
+ */
+export interface ClusterTargets {
+  readonly kind: "cluster";
+  readonly writerListenerArn: string;
+  /** Absent when the share has no reader port. */
+  readonly readerListenerArn?: string;
+  readonly memberGroups: readonly string[];
+  /** One per member group, in the same order; empty when there is no reader port. */
+  readonly readerSetGroups: readonly string[];
+}
+
+/** Multi-AZ DB instance: the standby's IP is unknown until it takes over, so it is registered. */
+export interface InstanceTargets {
+  readonly kind: "instance";
+  readonly writerTargetGroupArn: string;
+  readonly readerTargetGroupArn?: string;
+}
+
+export interface FunctionEnvironment {
+  readonly database: DatabaseRef;
+  readonly targets: ClusterTargets | InstanceTargets;
+  /** The database port: every target is registered on it. */
+  readonly port: number;
+  /** Only IPs inside these are ever registered. */
+  readonly allowedCidrs: readonly Cidr[];
+}
+
+/**
+ * What the construct writes. Values may be Terraform tokens. Target groups of a cluster are
+ * passed as ARN suffixes (targetgroup/<name>/<id>) and rebuilt from the listener's ARN: 32
+ * full ARNs would not fit Lambda's 4 KB.
+ */
+export interface EnvironmentInput {
+  readonly database: DatabaseRef;
+  readonly port: string;
+  readonly allowedCidrs: readonly string[];
+  readonly targets:
+    | { readonly kind: "cluster"; readonly writerListenerArn: string; readonly readerListenerArn?: string; readonly memberGroupSuffixes: readonly string[]; readonly readerSetGroupSuffixes: readonly string[] }
+    | { readonly kind: "instance"; readonly writerTargetGroupArn: string; readonly readerTargetGroupArn?: string };
+}
+
+export function toEnvironment(input: EnvironmentInput): Record<string, string> {
+  const { database, targets } = input;
+  const env: Record<string, string> = {
+    [database.kind === "cluster" ? ENV.clusterIdentifier : ENV.instanceIdentifier]: database.identifier,
+    [ENV.targetPort]: input.port,
+    [ENV.allowedCidrs]: input.allowedCidrs.join(","),
+  };
+  if (targets.kind === "cluster") {
+    env[ENV.writerListenerArn] = targets.writerListenerArn;
+    env[ENV.memberTargetGroups] = targets.memberGroupSuffixes.join(",");
+    if (targets.readerListenerArn) {
+      env[ENV.readerListenerArn] = targets.readerListenerArn;
+      env[ENV.readerSetTargetGroups] = targets.readerSetGroupSuffixes.join(",");
+    }
+  } else {
+    env[ENV.writerTargetGroupArn] = targets.writerTargetGroupArn;
+    if (targets.readerTargetGroupArn) env[ENV.readerTargetGroupArn] = targets.readerTargetGroupArn;
+  }
+  return env;
+}
+
+const isArn = (s: string, resource: string) => new RegExp(`^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\\d{12}:${resource}/`).test(s);
+const list = (s: string | undefined) => (s ?? "").split(",").map((x) => x.trim()).filter(Boolean);
+
+/** Reads the environment back; every missing or malformed variable is named in one error. */
+export function parseEnvironment(env: NodeJS.ProcessEnv): FunctionEnvironment {
+  const problems: string[] = [];
+  const get = (name: string) => env[name]?.trim() || undefined;
+  const cluster = get(ENV.clusterIdentifier);
+  const instance = get(ENV.instanceIdentifier);
+  if (!cluster === !instance) problems.push(`set exactly one of ${ENV.clusterIdentifier} or ${ENV.instanceIdentifier}`);
+  const port = Number(get(ENV.targetPort));
+  if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push(`${ENV.targetPort} must be a port number`);
+  const cidrTexts = list(get(ENV.allowedCidrs));
+  const allowedCidrs = cidrTexts.map(parseCidr);
+  if (cidrTexts.length === 0 || allowedCidrs.some((c) => c === undefined)) problems.push(`${ENV.allowedCidrs} must be comma-separated IPv4 CIDRs`);
+
+  let targets: ClusterTargets | InstanceTargets | undefined;
+  if (cluster) {
+    const writerListenerArn = get(ENV.writerListenerArn) ?? "";
+    if (!isArn(writerListenerArn, "listener")) problems.push(`${ENV.writerListenerArn} must be a listener ARN`);
+    const readerListenerArn = get(ENV.readerListenerArn);
+    if (readerListenerArn && !isArn(readerListenerArn, "listener")) problems.push(`${ENV.readerListenerArn} must be a listener ARN when set`);
+    // Target groups live in the listener's account and region: rebuild their ARNs from its prefix.
+    const prefix = writerListenerArn.split(":").slice(0, 5).join(":");
+    const groups = (name: string) => {
+      const suffixes = list(get(name));
+      if (suffixes.some((s) => !/^targetgroup\/[\w-]{1,32}\/[0-9a-f]+$/.test(s))) problems.push(`${name} must be comma-separated target group ARN suffixes (targetgroup/<name>/<id>)`);
+      return suffixes.map((s) => `${prefix}:${s}`);
+    };
+    const memberGroups = groups(ENV.memberTargetGroups);
+    if (memberGroups.length === 0) problems.push(`${ENV.memberTargetGroups} must list at least one member target group`);
+    const readerSetGroups = readerListenerArn ? groups(ENV.readerSetTargetGroups) : [];
+    if (readerListenerArn && readerSetGroups.length !== memberGroups.length) {
+      problems.push(`${ENV.readerSetTargetGroups} must list one group per member target group (${memberGroups.length})`);
+    }
+    targets = { kind: "cluster", writerListenerArn, readerListenerArn, memberGroups, readerSetGroups };
+  } else {
+    const writerTargetGroupArn = get(ENV.writerTargetGroupArn) ?? "";
+    if (!isArn(writerTargetGroupArn, "targetgroup")) problems.push(`${ENV.writerTargetGroupArn} must be a target group ARN`);
+    const readerTargetGroupArn = get(ENV.readerTargetGroupArn);
+    if (readerTargetGroupArn && !isArn(readerTargetGroupArn, "targetgroup")) problems.push(`${ENV.readerTargetGroupArn} must be a target group ARN when set`);
+    targets = { kind: "instance", writerTargetGroupArn, readerTargetGroupArn };
+  }
+  if (problems.length > 0) throw new Error(`failover-sync misconfigured: ${problems.join("; ")}`);
+  return {
+    database: cluster ? { kind: "cluster", identifier: cluster } : { kind: "instance", identifier: instance! },
+    targets,
+    port,
+    allowedCidrs: allowedCidrs.map((c) => c!),
+  };
+}
