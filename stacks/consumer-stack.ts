@@ -148,6 +148,9 @@ export class ConsumerStack extends TerraformStack {
       out("reader_address", `${readerHost}:${ports.reader}`, "host:port of the readers.");
       out("reader_connection", connectionStrings(provider.database.engine, readerHost, ports.reader), "Ready-to-use CLI and JDBC connection strings for the readers.");
     }
+    if (consumer.memberPorts && ports.members.length > 0) {
+      out("member_addresses", ports.members.map((port) => `${writerHost}:${port}`), "Instance-pinned host:port per member slot; the provider's failover function reports which instance holds each slot.");
+    }
   }
 }
 

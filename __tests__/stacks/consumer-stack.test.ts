@@ -3,7 +3,7 @@ import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { connectionStrings } from "../../stacks/consumer-stack";
-import { EXISTING_NETWORK, resources, synthesize } from "../helpers";
+import { EXISTING_NETWORK, Json, resources, synthesize } from "../helpers";
 
 describe("consumer stack of the demo config", () => {
   const { text, json } = synthesize();
@@ -108,6 +108,20 @@ describe("consumer stack options", () => {
   it("falls back to the endpoint's DNS name without a private zone", () => {
     const { json } = synthesize((c) => delete c.consumers[0].privateZone);
     expect(json["consumer-app"].output.writer_address.value).toBe("${aws_vpc_endpoint.Endpoint.dns_entry[0].dns_name}:3306");
+  });
+
+  it("opens the instance-pinned member ports only when the consumer asks, keyed by the source", () => {
+    const { json } = synthesize((c) => {
+      c.consumers[0].memberPorts = true;
+      c.consumers[0].allowedSecurityGroupIds = ["sg-0123456789abcdef0"];
+    });
+    const rules = resources(json["consumer-app"], VpcSecurityGroupIngressRule.tfResourceType).filter((r: Json) => r.from_port === 3316);
+    expect(rules.map((r: Json) => [r.from_port, r.to_port, r.cidr_ipv4 ?? r.referenced_security_group_id])).toEqual([
+      [3316, 3317, "10.0.0.0/16"],
+      [3316, 3317, "sg-0123456789abcdef0"],
+    ]);
+    expect(json["consumer-app"].resource.aws_vpc_security_group_ingress_rule).toHaveProperty(["IngressMembers-10_0_0_0_16"]);
+    expect(json["consumer-app"].output.member_addresses.value).toEqual(["${aws_route53_record.WriterRecord.fqdn}:3316", "${aws_route53_record.WriterRecord.fqdn}:3317"]);
   });
 
   it("writes postgres connection strings for postgres engines", () => {
