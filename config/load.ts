@@ -2,7 +2,9 @@
 import { readFileSync, statSync } from "fs";
 import * as path from "path";
 import { z } from "zod";
-import { Config, ConfigSchema, crossCheck, Problem } from "./schema";
+import { Config, resolveConfig } from "./resolve";
+import { crossCheck, Problem } from "./rules";
+import { ConfigSchema } from "./schema";
 
 export const CONFIG_ENV = "RDS_PRIVATELINK_CONFIG";
 export const DEFAULT_CONFIG = path.join(__dirname, "default.json");
@@ -62,7 +64,7 @@ export function validateConfig(raw: unknown, source = "config"): Config {
     if (!problems.some((q) => q.path === p.path && q.message === p.message)) problems.push(p);
   }
   if (problems.length > 0 || !result.success) throw new ConfigError(source, sortProblems(problems));
-  return result.data;
+  return resolveConfig(result.data);
 }
 
 function sortProblems(problems: Problem[]): Problem[] {

@@ -1,21 +1,9 @@
-// The one schema of the config file: types, defaults and error messages live here and
-// nowhere else. config/load.ts runs it; scripts/write-schema.ts turns it into JSON Schema.
+// The one schema of the config file: field types, defaults and error messages. Rules that
+// span fields live in rules.ts, the defaults that depend on other fields in resolve.ts.
+// config/load.ts runs all three; scripts/write-schema.ts turns this into JSON Schema.
 import { z } from "zod";
 import { isIpv4Cidr } from "../functions/failover-sync/ipv4";
-
-export const ENGINES = ["aurora-mysql", "aurora-postgresql", "mysql", "postgres"] as const;
-export type Engine = (typeof ENGINES)[number];
-
-export const ENGINE_PORT: Record<Engine, number> = {
-  "aurora-mysql": 3306,
-  "aurora-postgresql": 5432,
-  mysql: 3306,
-  postgres: 5432,
-};
-
-export function isAurora(engine: Engine): boolean {
-  return engine.startsWith("aurora-");
-}
+import { ENGINES } from "./engines";
 
 // CloudWatch Logs accepts only these retention periods.
 export const LOG_RETENTION_DAYS = [
@@ -50,8 +38,8 @@ const vpcCidr = cidr.refine(
   "must have a prefix length from /16 to /24 so that one subnet per AZ fits",
 );
 
-const AZ_ID = /^[a-z]{2,5}\d-(?:[a-z0-9]+-)?az\d{1,2}$/;
-const REGION = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+export const AZ_ID = /^[a-z]{2,5}\d-(?:[a-z0-9]+-)?az\d{1,2}$/;
+export const REGION = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 
 const azId = z
   .string()
@@ -289,267 +277,13 @@ export const ConfigSchema = z.strictObject({
   consumers: z.array(ConsumerSchema).max(100, "must list at most 100 consumers").default([]).describe("One consumer stack each, in the consumer's own account."),
 });
 
-export type Config = z.output<typeof ConfigSchema>;
+/** The config as the schema leaves it, before the defaults that depend on other fields. */
+export type ParsedConfig = z.output<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;
 export type Account = z.output<typeof AccountSchema>;
 export type Backend = z.output<typeof BackendSchema>;
 export type Network = z.output<typeof NetworkSchema>;
-export type ProviderConfig = Config["provider"];
-export type ConsumerConfig = Config["consumers"][number];
-
-// ---------- rules that span fields ----------
-
-export interface Problem {
-  path: string;
-  message: string;
-}
-
-type Raw = Record<string, unknown>;
-const obj = (v: unknown): Raw | undefined => (v && typeof v === "object" && !Array.isArray(v) ? (v as Raw) : undefined);
-const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-
-export interface Ports {
-  writer: number;
-  reader: number | null;
-  /** Clusters: slot i's member listener (instance-pinned). Empty for a Multi-AZ instance. */
-  members: number[];
-  /** Clusters with a reader port: slot i's reader-set listener. Empty otherwise. */
-  readerSets: number[];
-}
-
-type PortsInput = { writer?: number; reader?: number | null; firstMember?: number };
-type DatabaseInput = { engine: Engine; create?: { readers?: number }; existing?: { clusterIdentifier?: string; instanceIdentifier?: string } };
-
-/** Is the shared database a cluster (Aurora or a Multi-AZ DB cluster) rather than one Multi-AZ instance? */
-export function isCluster(database: DatabaseInput): boolean {
-  return database.existing ? database.existing.clusterIdentifier !== undefined : isAurora(database.engine);
-}
-
-/** Warm member slots: one per created instance, memberSlots for an existing cluster, none for an instance. */
-export function resolveMemberSlots(database: DatabaseInput, memberSlots?: number): number {
-  if (!isCluster(database)) return 0;
-  if (database.create) return 1 + resolveReaders(database.engine, database.create.readers);
-  return memberSlots ?? DEFAULT_MEMBER_SLOTS;
-}
-
-/** Listener ports with their engine defaults applied. */
-export function resolvePorts(engine: Engine, ports: PortsInput = {}, slots = 0): Ports {
-  const enginePort = ENGINE_PORT[engine];
-  const reader = ports.reader === undefined ? enginePort + 1 : ports.reader;
-  const first = ports.firstMember ?? enginePort + MEMBER_PORT_OFFSET;
-  const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
-  return {
-    writer: ports.writer ?? enginePort,
-    reader,
-    members: range(first, slots),
-    readerSets: reader === null ? [] : range(first + slots, slots),
-  };
-}
-
-/** The provider's whole port layout, from its config. */
-export function providerPorts(provider: { database: DatabaseInput; ports?: PortsInput; failover?: { memberSlots?: number } }): Ports {
-  return resolvePorts(provider.database.engine, provider.ports, resolveMemberSlots(provider.database, provider.failover?.memberSlots));
-}
-
-/** Reader instances with the engine default applied. */
-export function resolveReaders(engine: Engine, readers?: number): number {
-  return readers ?? (isAurora(engine) ? 1 : 0);
-}
-
-function exactlyOne(value: unknown, path: string, a: string, b: string, out: Problem[]) {
-  const o = obj(value);
-  if (!o) return;
-  const has = [a, b].filter((k) => o[k] !== undefined);
-  if (has.length !== 1) {
-    out.push({
-      path,
-      message: has.length === 0 ? `needs one of "${a}" or "${b}"` : `has both "${a}" and "${b}"; keep only one`,
-    });
-  }
-}
-
-/**
- * Checks that no single field can make: exclusive choices, port clashes, principal rules.
- * It reads the raw input defensively so that it can report alongside type errors.
- */
-export function crossCheck(input: unknown): Problem[] {
-  const out: Problem[] = [];
-  const root = obj(input);
-  if (!root) return out;
-  const provider = obj(root.provider);
-  if (provider) {
-    exactlyOne(provider.network, "provider.network", "create", "existing", out);
-    checkDatabase(provider, out);
-    checkPorts(provider, out);
-    checkSharing(provider, out);
-  }
-  const consumers = arr(root.consumers);
-  const seen = new Map<string, number>();
-  consumers.forEach((c, i) => {
-    const consumer = obj(c);
-    if (!consumer) return;
-    const at = `consumers[${i}]`;
-    exactlyOne(consumer.network, `${at}.network`, "create", "existing", out);
-    if (typeof consumer.name === "string") {
-      const first = seen.get(consumer.name);
-      if (first !== undefined) out.push({ path: `${at}.name`, message: `"${consumer.name}" is already used by consumers[${first}]; consumer names must be unique` });
-      else seen.set(consumer.name, i);
-    }
-    const cidrs = arr(consumer.allowedCidrs);
-    const sgs = arr(consumer.allowedSecurityGroupIds);
-    if (cidrs.length === 0 && sgs.length === 0) {
-      out.push({ path: at, message: "needs allowedCidrs or allowedSecurityGroupIds: without them nothing can reach the endpoint" });
-    }
-    cidrs.forEach((c2, j) => {
-      if (typeof c2 === "string" && isIpv4Cidr(c2) && prefixOf(c2) === 0) {
-        out.push({ path: `${at}.allowedCidrs[${j}]`, message: `${c2} would open the endpoint to every address; list the client VPC or subnet CIDRs` });
-      }
-    });
-    checkConsumerPlacement(provider, consumer, at, out);
-    if (consumer.memberPorts === true && provider) {
-      const db = obj(provider.database);
-      const existing = obj(db?.existing);
-      const engine = ENGINES.includes(db?.engine as Engine) ? (db!.engine as Engine) : undefined;
-      if (engine && !isCluster({ engine, existing: existing ? { clusterIdentifier: existing.clusterIdentifier as string | undefined } : undefined })) {
-        out.push({ path: `${at}.memberPorts`, message: "the provider shares a Multi-AZ DB instance, which has no member ports; remove memberPorts" });
-      }
-    }
-  });
-  return out;
-}
-
-function checkDatabase(provider: Raw, out: Problem[]) {
-  const db = obj(provider.database);
-  if (!db) return;
-  exactlyOne(db, "provider.database", "create", "existing", out);
-  const engine = ENGINES.includes(db.engine as Engine) ? (db.engine as Engine) : undefined;
-  const existing = obj(db.existing);
-  if (existing) {
-    const ids = ["clusterIdentifier", "instanceIdentifier"].filter((k) => existing[k] !== undefined);
-    if (ids.length !== 1) {
-      out.push({
-        path: "provider.database.existing",
-        message: ids.length === 0 ? 'needs "clusterIdentifier" or "instanceIdentifier"' : 'has both "clusterIdentifier" and "instanceIdentifier"; keep only one',
-      });
-    }
-    if (engine && isAurora(engine) && existing.instanceIdentifier !== undefined) {
-      out.push({
-        path: "provider.database.existing.instanceIdentifier",
-        message: `${engine} is a cluster engine; use clusterIdentifier instead`,
-      });
-    }
-  }
-  const create = obj(db.create);
-  if (create && engine && !isAurora(engine) && typeof create.readers === "number" && create.readers > 0) {
-    out.push({
-      path: "provider.database.create.readers",
-      message: `${engine} creates a Multi-AZ instance, which has no reader instances; remove readers or use aurora-${engine === "postgres" ? "postgresql" : "mysql"}`,
-    });
-  }
-}
-
-function checkPorts(provider: Raw, out: Problem[]) {
-  const db = obj(provider.database);
-  const engine = db && ENGINES.includes(db.engine as Engine) ? (db.engine as Engine) : undefined;
-  if (!db || !engine) return;
-  const existing = obj(db.existing);
-  const create = obj(db.create);
-  const failover = obj(provider.failover) ?? {};
-  const database: DatabaseInput = {
-    engine,
-    ...(create ? { create: { readers: typeof create.readers === "number" ? create.readers : undefined } } : {}),
-    ...(existing ? { existing: { clusterIdentifier: existing.clusterIdentifier as string | undefined, instanceIdentifier: existing.instanceIdentifier as string | undefined } } : {}),
-  };
-  if (failover.memberSlots !== undefined && (create || !isCluster(database))) {
-    out.push({
-      path: "provider.failover.memberSlots",
-      message: create
-        ? "applies to an existing cluster only: a created cluster gets one slot per instance; remove it"
-        : "applies to clusters only: a Multi-AZ DB instance has no members to keep warm; remove it",
-    });
-  }
-  const raw = obj(provider.ports) ?? {};
-  const valid = (v: unknown) => v === undefined || (typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= 65535);
-  if (!valid(raw.writer) || !(raw.reader === null || valid(raw.reader)) || !valid(raw.firstMember)) return; // reported by the schema
-  const slots = typeof failover.memberSlots === "number" ? failover.memberSlots : undefined;
-  const ports = resolvePorts(engine, raw as PortsInput, resolveMemberSlots(database, create ? undefined : slots));
-  if (ports.reader !== null && ports.writer === ports.reader) {
-    out.push({ path: "provider.ports.reader", message: `${ports.reader} is already used by provider.ports.writer; choose another port` });
-  }
-  const block = [...ports.members, ...ports.readerSets];
-  if (block.length === 0) return;
-  const [first, last] = [block[0], block[block.length - 1]];
-  const where = raw.firstMember === undefined ? "provider.ports (the default member block)" : "provider.ports.firstMember";
-  if (last > 65535) {
-    out.push({ path: where, message: `the member block ${first}-${last} (${ports.members.length} slots, with their reader sets) ends above 65535; set provider.ports.firstMember to at most ${65535 - block.length + 1}` });
-    return;
-  }
-  for (const [name, port] of [["writer", ports.writer], ["reader", ports.reader]] as const) {
-    if (port !== null && port >= first && port <= last) {
-      out.push({ path: `provider.ports.${name}`, message: `${port} falls inside the member block ${first}-${last}; choose another port or move provider.ports.firstMember` });
-    }
-  }
-}
-
-function checkSharing(provider: Raw, out: Problem[]) {
-  const sharing = obj(provider.sharing);
-  if (!sharing) return;
-  const anyAllowed = sharing.allowAnyPrincipal === true;
-  arr(sharing.allowedPrincipals).forEach((p, i) => {
-    if (p === "*" && !anyAllowed) {
-      out.push({
-        path: `provider.sharing.allowedPrincipals[${i}]`,
-        message: '"*" lets every AWS account request a connection; list account ARNs, or set provider.sharing.allowAnyPrincipal to true',
-      });
-    }
-  });
-  if (anyAllowed && sharing.acceptanceRequired === false) {
-    out.push({
-      path: "provider.sharing.acceptanceRequired",
-      message: "must stay true while allowAnyPrincipal is true, or any AWS account could connect without review",
-    });
-  }
-}
-
-function checkConsumerPlacement(provider: Raw | undefined, consumer: Raw, at: string, out: Problem[]) {
-  const pAccount = obj(provider?.account);
-  const cAccount = obj(consumer.account);
-  const sharing = obj(provider?.sharing) ?? {};
-  // Compare only values that are valid on their own; invalid ones are reported by the schema.
-  const validRegion = (r: unknown): r is string => typeof r === "string" && REGION.test(r);
-  if (!pAccount || !cAccount || !validRegion(pAccount.region) || !validRegion(cAccount.region)) return;
-  if (cAccount.region !== pAccount.region && !arr(sharing.supportedRegions).includes(cAccount.region)) {
-    out.push({
-      path: `${at}.account.region`,
-      message: `${cAccount.region} differs from the provider's ${pAccount.region}; add it to provider.sharing.supportedRegions for cross-region PrivateLink`,
-    });
-  }
-  const principals = arr(sharing.allowedPrincipals);
-  if (typeof cAccount.accountId === "string" && sharing.allowAnyPrincipal !== true && !principals.includes("*")) {
-    const id = cAccount.accountId;
-    if (!principals.some((p) => typeof p === "string" && p.split(":")[4] === id)) {
-      out.push({
-        path: `${at}.account.accountId`,
-        message: `${id} is not among provider.sharing.allowedPrincipals; add "arn:aws:iam::${id}:root" there`,
-      });
-    }
-  }
-  // Same-region consumers must sit in the provider's AZs; compare when both lists are in the config.
-  const pIds = arr(obj(obj(provider?.network)?.create)?.azIds);
-  const cIds = arr(obj(obj(consumer.network)?.create)?.azIds);
-  const validIds = (ids: unknown[]) => ids.length > 0 && ids.every((id) => typeof id === "string" && AZ_ID.test(id));
-  if (cAccount.region === pAccount.region && validIds(pIds) && validIds(cIds)) {
-    const missing = cIds.filter((id) => !pIds.includes(id));
-    if (missing.length > 0) {
-      out.push({
-        path: `${at}.network.create.azIds`,
-        message: `${missing.join(", ")} not among the provider's AZ IDs (${pIds.join(", ")}); PrivateLink only serves the provider's zones`,
-      });
-    }
-  }
-}
-
-// ---------- small helpers shared with the stacks ----------
+export type ConsumerConfig = ParsedConfig["consumers"][number];
 
 export function prefixOf(cidr: string): number {
   return Number(cidr.split("/")[1]);

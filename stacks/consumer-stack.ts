@@ -6,7 +6,9 @@ import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Fn, TerraformLocal, TerraformOutput, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
-import { Config, ConsumerConfig, Engine, Ports, providerPorts } from "../config/schema";
+import { Engine } from "../config/engines";
+import { Config, Ports } from "../config/resolve";
+import { ConsumerConfig } from "../config/schema";
 import { addAwsProvider } from "./aws";
 import { addBackend } from "./backend";
 import { Network } from "./constructs/network";
@@ -37,7 +39,7 @@ export class ConsumerStack extends TerraformStack {
     addAwsProvider(this, { account: consumer.account, name: config.name, stackName: id, tags: config.tags });
     addBackend(this, consumer.backend, { name: config.name, stackName: id, region: consumer.account.region });
 
-    const ports = providerPorts(provider);
+    const ports = provider.ports;
     const listenerPorts = ports.reader === null ? [ports.writer] : [ports.writer, ports.reader];
     const key = new OperationsKey(this, "OperationsKey", { name: prefix });
     this.network = new Network(this, "Network", { config: consumer.network, namePrefix: prefix, kmsKeyArn: key.arn });

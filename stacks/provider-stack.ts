@@ -1,7 +1,7 @@
 // The database owner's account: network, database, NLB, endpoint service. Composition only.
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { Config, providerPorts } from "../config/schema";
+import { Config } from "../config/resolve";
 import { addAwsProvider } from "./aws";
 import { addBackend } from "./backend";
 import { Alarms } from "./constructs/alarms";
@@ -35,7 +35,7 @@ export class ProviderStack extends TerraformStack {
     addAwsProvider(this, { account: provider.account, name: config.name, stackName: id, tags: config.tags });
     addBackend(this, provider.backend, { name: config.name, stackName: id, region: provider.account.region });
 
-    const ports = providerPorts(provider);
+    const ports = provider.ports;
     const key = new OperationsKey(this, "OperationsKey", { name: config.name, forAlarms: true });
     this.network = new Network(this, "Network", { config: provider.network, namePrefix: config.name, kmsKeyArn: key.arn });
     this.database = new Database(this, "Database", {

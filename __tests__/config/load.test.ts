@@ -22,7 +22,10 @@ describe("the embedded default config", () => {
     expect(config.name).toBe("orders");
     expect(config.provider.backend).toEqual({ type: "local" });
     expect(config.provider.sharing.acceptanceRequired).toBe(true);
-    expect(config.provider.failover).toEqual({ reconcileEveryMinutes: 1, logRetentionDays: 30 });
+    // Resolved at load: one slot per created instance, every port, the reader count, the kind.
+    expect(config.provider.failover).toEqual({ reconcileEveryMinutes: 1, logRetentionDays: 30, memberSlots: 2 });
+    expect(config.provider.ports).toEqual({ writer: 3306, reader: 3307, members: [3316, 3317], readerSets: [3318, 3319] });
+    expect(config.provider.database).toMatchObject({ kind: "cluster", create: { readers: 1 } });
     expect(config.consumers.map((c) => c.name)).toEqual(["app"]);
   });
 
@@ -75,13 +78,33 @@ describe("bad configs", () => {
 describe("defaults that depend on the engine", () => {
   const base = () => JSON.parse(readFileSync(DEFAULT_CONFIG, "utf8"));
 
-  it("accepts a postgres instance without readers and without ports", () => {
+  it("resolves a postgres instance without readers and without ports to the engine's defaults", () => {
     const c = base();
     c.provider.database = { engine: "postgres", create: {} };
     delete c.provider.ports;
     const config = validateConfig(c);
-    expect(config.provider.database.create?.readers).toBeUndefined();
-    expect(config.provider.ports).toEqual({});
+    expect(config.provider.database.kind).toBe("instance");
+    expect(config.provider.database.create?.readers).toBe(0);
+    expect(config.provider.ports).toEqual({ writer: 5432, reader: 5433, members: [], readerSets: [] });
+    expect(config.provider.failover.memberSlots).toBe(0);
+  });
+
+  it("gives an existing cluster 3 member slots unless memberSlots says otherwise", () => {
+    const c = base();
+    c.provider.database = { engine: "aurora-postgresql", existing: { clusterIdentifier: "orders-prod" } };
+    delete c.provider.ports;
+    expect(validateConfig(c).provider.ports.members).toEqual([5442, 5443, 5444]);
+    c.provider.failover.memberSlots = 4;
+    c.provider.ports = { firstMember: 6000 };
+    expect(validateConfig(c).provider.ports).toEqual({ writer: 5432, reader: 5433, members: [6000, 6001, 6002, 6003], readerSets: [6004, 6005, 6006, 6007] });
+  });
+
+  it("treats an existing mysql cluster (a Multi-AZ DB cluster) as a cluster, and an instance as an instance", () => {
+    const c = base();
+    c.provider.database = { engine: "mysql", existing: { clusterIdentifier: "shop-prod" } };
+    expect(validateConfig(c).provider.database.kind).toBe("cluster");
+    c.provider.database = { engine: "mysql", existing: { instanceIdentifier: "shop-prod" } };
+    expect(validateConfig(c).provider.database.kind).toBe("instance");
   });
 
   it("accepts reader: null as no reader listener", () => {

@@ -3,7 +3,7 @@
 // and trust policies that admit one AWS service of this account.
 import { readFileSync } from "fs";
 import * as path from "path";
-import { ENGINES } from "../../config/schema";
+import { ENGINES } from "../../config/engines";
 import { EXISTING_NETWORK, Json, synthesize } from "../helpers";
 
 const allow: { resourceStar: Array<{ action: string; reason: string }> } = JSON.parse(

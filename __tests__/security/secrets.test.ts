@@ -1,6 +1,6 @@
 // No secret in what the app writes: synthesized JSON, its outputs, or (in the integration
 // tier) the function's logs. The database password lives only in Secrets Manager.
-import { ENGINES } from "../../config/schema";
+import { ENGINES } from "../../config/engines";
 import { EXISTING_NETWORK, Json, synthesize } from "../helpers";
 
 const SECRET_KEY = /(password|passwd|secret|token|private_key|access_key|secret_key|credentials)/i;

@@ -1,6 +1,6 @@
 // The config matrix that the Terraform and security tiers run: the demo, then create/existing
 // network x the four engines x the three backends.
-import { ENGINES } from "../../config/schema";
+import { ENGINES } from "../../config/engines";
 import { EXISTING_NETWORK, Json } from "../helpers";
 
 export const BACKENDS: Record<string, Json> = {

@@ -4,7 +4,7 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { Construct } from "constructs";
 import { METRIC_NAMESPACE, metricDimensions, METRICS } from "../../functions/failover-sync/telemetry";
-import { ProviderConfig } from "../../config/schema";
+import { ProviderConfig } from "../../config/resolve";
 import { FailoverSync } from "./failover-sync";
 import { LoadBalancer } from "./load-balancer";
 

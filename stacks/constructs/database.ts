@@ -12,7 +12,8 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Fn, ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
-import { Engine, ENGINE_PORT, isAurora, ProviderConfig, resolveReaders } from "../../config/schema";
+import { ENGINE_PORT, LOG_EXPORTS } from "../../config/engines";
+import { ProviderConfig } from "../../config/resolve";
 import { accountAdministeredKeyPolicy } from "./operations-key";
 import { Network } from "./network";
 import { StackContext } from "../stack-context";
@@ -27,14 +28,6 @@ export interface DatabaseProps {
   readonly logsKmsKeyArn: string;
   readonly logRetentionDays: number;
 }
-
-// Logs a created database exports to CloudWatch, per engine.
-const LOG_EXPORTS: Record<Engine, string[]> = {
-  "aurora-mysql": ["error", "slowquery"],
-  "aurora-postgresql": ["postgresql"],
-  mysql: ["error", "slowquery"],
-  postgres: ["postgresql"],
-};
 
 /**
  * What the rest of the stack needs to know of the database: a cluster (Aurora or a Multi-AZ DB
@@ -89,7 +82,7 @@ export class Database extends Construct {
         policy: accountAdministeredKeyPolicy(this),
       });
       new KmsAlias(this, "KeyAlias", { name: `alias/${name}-database`, targetKeyId: key.keyId });
-      const kind = isAurora(config.engine) ? "cluster" : "instance";
+      const kind = config.kind;
       // Explicit log groups: RDS would create them without a retention period or encryption.
       const logGroups = LOG_EXPORTS[config.engine].map(
         (log) =>
@@ -123,14 +116,14 @@ export class Database extends Construct {
         vpcSecurityGroupIds: [sg.id],
         dependsOn: logGroups,
       };
-      if (isAurora(config.engine)) {
+      if (config.kind === "cluster") {
         const cluster = new RdsCluster(this, "Cluster", {
           ...common,
           clusterIdentifier: name,
           masterUsername: MASTER_USERNAME,
           port: this.port,
         });
-        const members = 1 + resolveReaders(config.engine, create.readers);
+        const members = 1 + create.readers;
         const memberArns: string[] = [];
         for (let i = 0; i < members; i++) {
           const identifier = `${name}-${i + 1}`;

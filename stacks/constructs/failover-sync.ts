@@ -17,7 +17,7 @@ import { AssetType, Fn, ITerraformDependable, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
 import { toEnvironment } from "../../functions/failover-sync/environment";
 import { rdsEventPattern } from "../../functions/failover-sync/events";
-import { ProviderConfig } from "../../config/schema";
+import { ProviderConfig } from "../../config/resolve";
 import { bundleFailoverFunction } from "../bundle";
 import { policyDocument, serviceTrustPolicy } from "../iam";
 import { StackContext } from "../stack-context";
