@@ -6,15 +6,15 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { synthesize } from "../helpers";
 import { checkov, SKIPS } from "./checkov";
-import { MATRIX } from "./matrix";
+import { EXAMPLES, MATRIX } from "./matrix";
 
 jest.setTimeout(600_000);
 
 describe("checkov", () => {
-  it("passes every stack of the config matrix with no failed check", () => {
+  it("passes every stack of the config matrix and of every example with no failed check", () => {
     const root = mkdtempSync(path.join(tmpdir(), "rds-privatelink-checkov-"));
     let stacks = 0;
-    MATRIX.forEach(({ mutate }, i) => {
+    [...MATRIX, ...EXAMPLES].forEach(({ mutate }, i) => {
       const { stacks: app } = synthesize(mutate);
       for (const stack of [app.provider, ...app.consumers]) {
         cpSync(path.join(app.app.outdir, "stacks", stack.node.id, "cdk.tf.json"), path.join(root, `${i}-${stack.node.id}`, "cdk.tf.json"), { recursive: true });

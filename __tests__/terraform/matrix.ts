@@ -1,5 +1,7 @@
-// The config matrix that the Terraform and security tiers run: the demo, then create/existing
-// network x the four engines x the three backends.
+// The config matrix that the Terraform and security tiers run: the demo, create/existing
+// network x the four engines x the three backends, and every runnable example in examples/.
+import { readdirSync, readFileSync } from "fs";
+import * as path from "path";
 import { ENGINES } from "../../config/engines";
 import { EXISTING_NETWORK, Json } from "../helpers";
 
@@ -44,3 +46,18 @@ export const MATRIX: MatrixCase[] = [
     ),
   ),
 ];
+
+export const EXAMPLES_DIR = path.join(__dirname, "..", "..", "examples");
+
+/** One case per examples/<scenario>/config.json: the file as a user would copy it. */
+export const EXAMPLES: MatrixCase[] = readdirSync(EXAMPLES_DIR, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name)
+  .sort()
+  .map((scenario) => ({
+    name: `example ${scenario}`,
+    mutate: (c: Json) => {
+      for (const key of Object.keys(c)) delete c[key];
+      Object.assign(c, JSON.parse(readFileSync(path.join(EXAMPLES_DIR, scenario, "config.json"), "utf8")));
+    },
+  }));

@@ -4,7 +4,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { Json, synthesize } from "../helpers";
-import { MATRIX } from "./matrix";
+import { EXAMPLES, MATRIX } from "./matrix";
 import { copyStack, Diagnostic, toolchain, validate, withoutArchive } from "./toolchain";
 
 jest.setTimeout(600_000);
@@ -33,6 +33,15 @@ describe("validate with the toolchain's CLI", () => {
     const dir = copyStack(path.join(stacks.app.outdir, "stacks", "provider"));
     if (archiveMissing) withoutArchive(dir);
     expect(unexpected(validate(dir))).toEqual([]);
+  });
+
+  it.each(EXAMPLES)(`every stack of the $name is valid${archiveMissing ? " (provider without archive_file: hashicorp/archive 2.7.1 cannot be installed here)" : ""}`, ({ mutate }) => {
+    const { stacks } = synthesize(mutate);
+    for (const stack of [stacks.provider, ...stacks.consumers]) {
+      const dir = copyStack(path.join(stacks.app.outdir, "stacks", stack.node.id));
+      if (archiveMissing && stack === stacks.provider) withoutArchive(dir);
+      expect({ stack: stack.node.id, diagnostics: unexpected(validate(dir)) }).toEqual({ stack: stack.node.id, diagnostics: [] });
+    }
   });
 
   it("passes the cdktf matcher toBeValidTerraform on the demo's consumer stack", () => {
