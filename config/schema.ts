@@ -95,7 +95,7 @@ export const BackendSchema = z.discriminatedUnion(
         .string()
         .min(1)
         .optional()
-        .describe("State file path, relative to the stack directory. Default: ../../../terraform.<stack>.tfstate (the project root)."),
+        .describe("State file path, relative to the stack directory. Default: terraform.<name>.<stack>.tfstate in the project root."),
     }),
     z.strictObject({
       type: z.literal("s3").describe("Backend kind: local, s3 or cloud."),

@@ -1,5 +1,6 @@
 // Each stack keeps its own state: local (default), S3 with native locking, or Terraform Cloud.
-import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from "cdktf";
+import { App, CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from "cdktf";
+import * as path from "path";
 import { Backend } from "../config/schema";
 
 export interface BackendContext {
@@ -14,8 +15,7 @@ export interface BackendContext {
 export function addBackend(stack: TerraformStack, backend: Backend, ctx: BackendContext): void {
   switch (backend.type) {
     case "local":
-      // Relative to the stack directory, so the synthesized stack holds no machine path.
-      new LocalBackend(stack, { path: backend.path ?? `../../../terraform.${ctx.stackName}.tfstate` });
+      new LocalBackend(stack, { path: backend.path ?? defaultStatePath(stack, ctx) });
       return;
     case "s3": {
       const s3 = new S3Backend(stack, {
@@ -38,4 +38,17 @@ export function addBackend(stack: TerraformStack, backend: Backend, ctx: Backend
       });
       return;
   }
+}
+
+/**
+ * terraform.<name>.<stack>.tfstate in the project root: the share's name keeps two shares of one
+ * checkout apart. Relative to the stack directory, so the synthesized stack holds no machine
+ * path; it climbs as many levels as the output directory is deep (cdktf.out, or --output
+ * cdktf.out/<name>). An output outside the project keeps the default depth of cdktf.out.
+ */
+export function defaultStatePath(stack: TerraformStack, ctx: BackendContext, projectRoot = process.cwd()): string {
+  const outdir = path.relative(projectRoot, App.of(stack).outdir);
+  const inside = outdir !== "" && !outdir.startsWith("..") && !path.isAbsolute(outdir);
+  const depth = (inside ? outdir.split(path.sep).filter(Boolean).length : 1) + 2; // + stacks/<stack>
+  return `${"../".repeat(depth)}terraform.${ctx.name}.${ctx.stackName}.tfstate`;
 }

@@ -1,5 +1,12 @@
-import { Json, resources, synthesize } from "../helpers";
-import { MATRIX } from "../terraform/matrix";
+import { App } from "cdktf";
+import { mkdirSync, mkdtempSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+import { validateConfig } from "../../config/load";
+import { buildApp } from "../../stacks/app";
+import { defaultStatePath } from "../../stacks/backend";
+import { demoInput, Json, resources, synthesize } from "../helpers";
+import { EXAMPLES, MATRIX } from "../terraform/matrix";
 
 const BACKENDS: Record<string, Json> = {
   local: { type: "local" },
@@ -10,7 +17,7 @@ const BACKENDS: Record<string, Json> = {
 describe("state backends", () => {
   it("writes local state next to the project by a relative path, or where the config says", () => {
     const { json } = synthesize((c) => (c.consumers[0].backend = { type: "local", path: "state/app.tfstate" }));
-    expect(json.provider.terraform.backend).toEqual({ local: { path: "../../../terraform.provider.tfstate" } });
+    expect(json.provider.terraform.backend).toEqual({ local: { path: "../../../terraform.orders.provider.tfstate" } });
     expect(json["consumer-app"].terraform.backend).toEqual({ local: { path: "state/app.tfstate" } });
   });
 
@@ -34,6 +41,39 @@ describe("state backends", () => {
     });
     expect(json.provider.terraform.cloud).toEqual({ organization: "acme", workspaces: { name: "orders-provider" } });
     expect(json["consumer-app"].terraform.cloud).toEqual({ organization: "acme", hostname: "tfe.example.com", workspaces: { name: "app-db-link" } });
+  });
+});
+
+describe("one state per stack per share", () => {
+  it("never points two stacks at the same state, across every example and the demo synthesized from one checkout", () => {
+    const seen = new Map<string, string>();
+    for (const { name, mutate } of [{ name: "default", mutate: () => undefined }, ...EXAMPLES, ...EXAMPLES.map((e) => ({ ...e, name: `${e.name} again` }))]) {
+      const { stacks, json } = synthesize(mutate);
+      for (const [stackName, stack] of Object.entries(json)) {
+        const b = stack.terraform.backend ?? {};
+        const where = b.local
+          ? `local:${path.resolve(stacks.app.outdir, "stacks", stackName, b.local.path).replace(stacks.app.outdir, "<out>")}`
+          : b.s3
+            ? `s3:${b.s3.bucket}/${b.s3.key}`
+            : `cloud:${stack.terraform.cloud.hostname ?? "app.terraform.io"}/${stack.terraform.cloud.organization}/${stack.terraform.cloud.workspaces.name}`;
+        const owner = `${name.replace(/ again$/, "")}: ${stackName}`;
+        // The same share synthesized twice must find its own state again; another share never.
+        expect([where, seen.get(where) ?? owner]).toEqual([where, owner]);
+        seen.set(where, owner);
+      }
+    }
+    expect(seen.size).toBeGreaterThan(15);
+  });
+
+  it("climbs out of a nested --output directory to the project root", () => {
+    const project = mkdtempSync(path.join(tmpdir(), "rds-privatelink-project-"));
+    mkdirSync(path.join(project, "cdktf.out"));
+    const app = new App({ outdir: path.join(project, "cdktf.out", "orders") });
+    const stacks = buildApp(validateConfig(demoInput()), app);
+    const ctx = { name: "orders", stackName: "provider", region: "us-east-1" };
+    expect(defaultStatePath(stacks.provider, ctx, project)).toBe("../../../../terraform.orders.provider.tfstate");
+    // An output outside the project keeps the depth of cdktf.out.
+    expect(defaultStatePath(stacks.provider, ctx, path.join(project, "elsewhere"))).toBe("../../../terraform.orders.provider.tfstate");
   });
 });
 
