@@ -1,6 +1,8 @@
 // The cdktf app: load and validate the config, add one stack per account, synthesize.
+// The Terraform CLI is chosen first, on import: cdktf reads the choice when it is loaded.
+import { cliChoice as cli } from "./stacks/terraform-cli";
 import { App } from "cdktf";
-import { rmSync } from "fs";
+import { mkdirSync, rmSync } from "fs";
 import * as path from "path";
 import { ConfigError, configPath, loadConfigFile } from "./config/load";
 import { buildApp } from "./stacks/app";
@@ -17,7 +19,11 @@ function main(): void {
     }
     throw e;
   }
-  const app = new App();
+  // cdktf creates only the last level of --output; cdktf.out/<share> needs its parent too.
+  if (process.env.CDKTF_OUTDIR) mkdirSync(process.env.CDKTF_OUTDIR, { recursive: true });
+  if (cli.note) process.stderr.write(`${cli.note}\n`);
+  // Without a CLI, cdktf's version checks could only fail; every other check still runs in the tests.
+  const app = new App({ skipValidation: !cli.found });
   const { provider, consumers } = buildApp(config, app);
   app.synth();
   // cdktf keeps the other format's file from an earlier synth; Terraform would read both and

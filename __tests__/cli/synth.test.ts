@@ -1,6 +1,6 @@
 // The app as users run it: a child process, the config from RDS_PRIVATELINK_CONFIG.
 import { spawnSync } from "child_process";
-import { existsSync, mkdtempSync, readdirSync } from "fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 
@@ -39,5 +39,55 @@ describe("synth from the command line", () => {
     const { status, cwd } = runApp(undefined, { SYNTH_HCL_OUTPUT: "true" });
     expect(status).toBe(0);
     expect(readdirSync(path.join(cwd, "cdktf.out", "stacks", "provider")).filter((f) => f.startsWith("cdk.tf"))).toEqual(["cdk.tf"]);
+  });
+});
+
+/**
+ * A PATH like the machine's, without terraform and tofu: every other program is linked, and
+ * `withCli` adds a stand-in that prints a version, as the real CLIs do for `version`.
+ */
+function pathWithout(withCli?: "terraform" | "tofu"): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "rds-privatelink-path-"));
+  for (const d of (process.env.PATH ?? "").split(path.delimiter)) {
+    if (!d || !existsSync(d)) continue;
+    for (const name of readdirSync(d)) {
+      if (name === "terraform" || name === "tofu" || existsSync(path.join(dir, name))) continue;
+      try {
+        symlinkSync(path.join(d, name), path.join(dir, name));
+      } catch {
+        // a name listed twice in the PATH: the first one wins, as in a shell
+      }
+    }
+  }
+  if (withCli) {
+    const bin = path.join(dir, "cli-standin");
+    mkdirSync(bin);
+    writeFileSync(path.join(bin, withCli), `#!/bin/sh\necho "${withCli === "tofu" ? "OpenTofu" : "Terraform"} v1.10.6"\n`, { mode: 0o755 });
+    return `${bin}${path.delimiter}${dir}`;
+  }
+  return dir;
+}
+
+describe("synth with any CLI, or none", () => {
+  const cloud = path.join(ROOT, "examples", "terraform-cloud", "config.json");
+
+  it("synthesizes a cloud-backend config with no Terraform CLI at all, and says so in one line", () => {
+    const { status, stderr, cwd } = runApp(cloud, { PATH: pathWithout() });
+    expect(status).toBe(0);
+    expect(stderr.trim().split("\n")).toEqual([expect.stringMatching(/^rds-privatelink: no terraform or tofu on the PATH; synth skips cdktf's CLI version checks/)]);
+    expect(JSON.parse(readFileSync(path.join(cwd, "cdktf.out", "stacks", "provider", "cdk.tf.json"), "utf8")).terraform.cloud.organization).toBe("acme");
+  });
+
+  it("checks the cloud backend with tofu on a machine that has only OpenTofu", () => {
+    const { status, stderr } = runApp(cloud, { PATH: pathWithout("tofu") });
+    expect({ status, stderr }).toEqual({ status: 0, stderr: "" });
+  });
+
+  it("keeps a TERRAFORM_BINARY_NAME the user set, and names it in one line when it is not on the PATH", () => {
+    const { status, stderr } = runApp(cloud, { PATH: pathWithout("tofu"), TERRAFORM_BINARY_NAME: "no-such-terraform" });
+    expect(status).toBe(0);
+    expect(stderr.trim().split("\n")).toEqual([expect.stringMatching(/^rds-privatelink: TERRAFORM_BINARY_NAME=no-such-terraform is not on the PATH; .*fix the name or unset it\)$/)]);
+    const named = runApp(cloud, { PATH: pathWithout("tofu"), TERRAFORM_BINARY_NAME: "tofu" });
+    expect({ status: named.status, stderr: named.stderr }).toEqual({ status: 0, stderr: "" });
   });
 });
