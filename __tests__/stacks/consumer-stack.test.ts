@@ -12,7 +12,7 @@ describe("consumer stack of the demo config", () => {
   it("has its own AWS provider, tags and local state", () => {
     expect(consumer.provider.aws[0]).toMatchObject({ region: "us-east-1", profile: "app", allowed_account_ids: ["222222222222"] });
     expect(consumer.provider.aws[0].default_tags[0].tags.Stack).toBe("consumer-app");
-    expect(consumer.terraform.backend.local.path).toBe("../../../terraform.consumer-app.tfstate");
+    expect(consumer.terraform.backend.local.path).toBe("../../../terraform.orders.consumer-app.tfstate");
   });
 
   it("creates a VPC that overlaps the provider's CIDR on purpose", () => {
@@ -24,7 +24,7 @@ describe("consumer stack of the demo config", () => {
     expect(text["consumer-app"]).toHaveResourceWithProperties(VpcEndpoint, { vpc_endpoint_type: "Interface", private_dns_enabled: false });
     const endpoint = resources(consumer, VpcEndpoint.tfResourceType)[0];
     expect(endpoint.service_name).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-provider\.outputs\./);
-    expect(consumer.data.terraform_remote_state["cross-stack-reference-input-provider"].config.path).toBe("../../../terraform.provider.tfstate");
+    expect(consumer.data.terraform_remote_state["cross-stack-reference-input-provider"].config.path).toBe("../../../terraform.orders.provider.tfstate");
   });
 
   it("admits only the listener ports from the allowed CIDRs", () => {
@@ -56,9 +56,9 @@ describe("consumer stack of the demo config", () => {
   });
 
   it("outputs addresses and connection strings", () => {
-    expect(consumer.output.writer_address.value).toBe("${aws_route53_record.WriterRecord.fqdn}:3306");
-    expect(consumer.output.reader_address.value).toBe("${aws_route53_record.ReaderRecord.fqdn}:3307");
-    expect(consumer.output.writer_connection.value.jdbc).toBe("jdbc:mysql://${aws_route53_record.WriterRecord.fqdn}:3306/?sslMode=REQUIRED");
+    expect(consumer.output.writer_address.value).toBe("${aws_route53_record.Access_WriterRecord_017432F5.fqdn}:3306");
+    expect(consumer.output.reader_address.value).toBe("${aws_route53_record.Access_ReaderRecord_AC58B7CA.fqdn}:3307");
+    expect(consumer.output.writer_connection.value.jdbc).toBe("jdbc:mysql://${aws_route53_record.Access_WriterRecord_017432F5.fqdn}:3306/?sslMode=REQUIRED");
     expect(Object.keys(consumer.output)).toEqual(expect.arrayContaining(["endpoint_id", "endpoint_dns_name"]));
   });
 });
@@ -107,7 +107,7 @@ describe("consumer stack options", () => {
 
   it("falls back to the endpoint's DNS name without a private zone", () => {
     const { json } = synthesize((c) => delete c.consumers[0].privateZone);
-    expect(json["consumer-app"].output.writer_address.value).toBe("${aws_vpc_endpoint.Endpoint.dns_entry[0].dns_name}:3306");
+    expect(json["consumer-app"].output.writer_address.value).toBe("${aws_vpc_endpoint.Access_Endpoint_E9962F5B.dns_entry[0].dns_name}:3306");
   });
 
   it("opens the instance-pinned member ports only when the consumer asks, keyed by the source", () => {
@@ -120,8 +120,8 @@ describe("consumer stack options", () => {
       [3316, 3317, "10.0.0.0/16"],
       [3316, 3317, "sg-0123456789abcdef0"],
     ]);
-    expect(json["consumer-app"].resource.aws_vpc_security_group_ingress_rule).toHaveProperty(["IngressMembers-10_0_0_0_16"]);
-    expect(json["consumer-app"].output.member_addresses.value).toEqual(["${aws_route53_record.WriterRecord.fqdn}:3316", "${aws_route53_record.WriterRecord.fqdn}:3317"]);
+    expect(json["consumer-app"].resource.aws_vpc_security_group_ingress_rule).toHaveProperty(["Access_IngressMembers-10_0_0_0_16_ED58F7F3"]);
+    expect(json["consumer-app"].output.member_addresses.value).toEqual(["${aws_route53_record.Access_WriterRecord_017432F5.fqdn}:3316", "${aws_route53_record.Access_WriterRecord_017432F5.fqdn}:3317"]);
   });
 
   it("writes postgres connection strings for postgres engines", () => {

@@ -86,7 +86,7 @@ afterAll(async () => {
 // moto serves requests from one process; fewer concurrent calls keep it responsive.
 const PARALLELISM = "-parallelism=4";
 
-describe("deploy against moto", () => {
+describe(`deploy against moto with ${toolchain().cliName}`, () => {
   it(`applies the provider stack from a saved plan in a fresh copy${toolchain().missing.includes("archive") ? " (archive_file left out: hashicorp/archive 2.7.1 cannot be installed here)" : ""}`, () => {
     const app = new App({ outdir: path.join(work, "synth") });
     buildApp(validateConfig(JSON.parse(readFileSync(configFile, "utf8"))), app);
@@ -211,6 +211,24 @@ describe("deploy against moto", () => {
     expect(await matcher.matches(rule.EventPattern!, member("orders-2"))).toBe(true);
     expect(await matcher.matches(rule.EventPattern!, cluster("billing"))).toBe(false);
     expect(await matcher.matches(rule.EventPattern!, member("billing-1"))).toBe(false);
+  });
+
+  it("upgrades a consumer deployed with the earlier addresses: the plan moves resources and replaces none", () => {
+    // The state a previous version wrote: the endpoint's resources at their older addresses.
+    const moved: Array<{ from: string; to: string }> = JSON.parse(readFileSync(path.join(consumerDir, "cdk.tf.json"), "utf8")).moved;
+    expect(moved.length).toBeGreaterThanOrEqual(5);
+    for (const m of moved) mustRun(consumerDir, ["state", "mv", "-lock=false", m.to, m.from]);
+    const plan = run(consumerDir, ["plan", "-input=false", "-no-color", "-lock=false"]);
+    const movedLines = plan.stdout.split("\n").filter((l) => / has moved to /.test(l));
+    expect({ moves: movedLines.length, summary: plan.stdout.match(/Plan: .*|No changes\..*/)?.[0], errors: plan.stderr }).toEqual({
+      moves: moved.length,
+      summary: "Plan: 0 to add, 0 to change, 0 to destroy.",
+      errors: "",
+    });
+    expect(plan.stdout).not.toMatch(/must be replaced|will be destroyed|will be created/);
+    mustRun(consumerDir, ["apply", "-auto-approve", "-input=false", "-no-color", "-lock=false"]);
+    const after = run(consumerDir, ["plan", "-detailed-exitcode", "-input=false", "-no-color", "-lock=false"]);
+    expect({ exit: after.status, errors: after.stderr }).toEqual({ exit: 0, errors: "" });
   });
 
   it("destroys both stacks and leaves nothing of ours in the emulator", async () => {

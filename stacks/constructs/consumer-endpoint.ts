@@ -1,0 +1,141 @@
+// The consumer's way in: the endpoint's security group with one rule per port and source, the
+// interface endpoint guarded by the provider's AZ IDs, and the private zone's friendly names.
+import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
+import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { Fn, TerraformLocal, TerraformResource, TerraformStack, Token } from "cdktf";
+import { Construct } from "constructs";
+import { Ports } from "../../config/resolve";
+import { ConsumerConfig } from "../../config/schema";
+import { Network } from "./network";
+
+export interface ConsumerEndpointProps {
+  /** <share>-<consumer>: prefixes resource names. */
+  readonly namePrefix: string;
+  /** The share's name, for descriptions. */
+  readonly shareName: string;
+  readonly consumer: ConsumerConfig;
+  readonly ports: Ports;
+  readonly network: Network;
+  readonly serviceName: string;
+  /** The provider's region when it differs from the consumer's (cross-region PrivateLink). */
+  readonly serviceRegion?: string;
+  /** The provider's AZ IDs; checked against the consumer's subnets when both are in one region. */
+  readonly providerAzIds: string[];
+}
+
+/** A construct id from a value (a CIDR or a security group id): ids may not hold "/". */
+const idOf = (value: string) => value.replace(/[^\w-]/g, "_");
+
+export class ConsumerEndpoint extends Construct {
+  readonly securityGroup: SecurityGroup;
+  readonly endpoint: VpcEndpoint;
+  /** writer.<zone>, or the endpoint's own DNS name without a private zone. */
+  readonly writerHost: string;
+  readonly readerHost: string;
+  /**
+   * Where each resource stood before this construct held it (top-level ids of the consumer
+   * stack, rules keyed by position), so the stack can ship moved blocks for existing deployments.
+   */
+  readonly previousIds = new Map<TerraformResource, string>();
+
+  constructor(scope: Construct, id: string, props: ConsumerEndpointProps) {
+    super(scope, id);
+    const { consumer, ports, network, namePrefix } = props;
+    this.securityGroup = new SecurityGroup(this, "SecurityGroup", {
+      name: `${namePrefix}-endpoint`,
+      description: `Endpoint to the ${props.shareName} database`,
+      vpcId: network.vpcId,
+      tags: { Name: `${namePrefix}-endpoint` },
+    });
+    this.previousIds.set(this.securityGroup, "EndpointSecurityGroup");
+
+    // One rule per port and source, keyed by the source's value: removing a CIDR removes its
+    // rules and touches no other.
+    const allow = (ruleId: string, source: string, peer: { cidrIpv4: string } | { referencedSecurityGroupId: string }, from: number, to: number, what: string) =>
+      new VpcSecurityGroupIngressRule(this, ruleId, {
+        securityGroupId: this.securityGroup.id,
+        ...peer,
+        ipProtocol: "tcp",
+        fromPort: from,
+        toPort: to,
+        description: `${what} from ${source}`,
+      });
+    for (const port of ports.reader === null ? [ports.writer] : [ports.writer, ports.reader]) {
+      consumer.allowedCidrs.forEach((cidr, i) => {
+        const rule = allow(`Ingress-${port}-${idOf(cidr)}`, cidr, { cidrIpv4: cidr }, port, port, `Database port ${port}`);
+        this.previousIds.set(rule, `Ingress${port}Cidr${i}`);
+      });
+      for (const group of consumer.allowedSecurityGroupIds) {
+        const rule = allow(`Ingress-${port}-${group}`, group, { referencedSecurityGroupId: group }, port, port, `Database port ${port}`);
+        this.previousIds.set(rule, `Ingress${port}${group}`);
+      }
+    }
+    if (consumer.memberPorts && ports.members.length > 0) {
+      const [from, to] = [ports.members[0], ports.members[ports.members.length - 1]];
+      for (const cidr of consumer.allowedCidrs) allow(`IngressMembers-${idOf(cidr)}`, cidr, { cidrIpv4: cidr }, from, to, `Member ports ${from}-${to}`);
+      for (const group of consumer.allowedSecurityGroupIds) allow(`IngressMembers-${group}`, group, { referencedSecurityGroupId: group }, from, to, `Member ports ${from}-${to}`);
+    }
+
+    // Named locals keep the precondition short in the plan and in its error message; they sit
+    // on the stack so that their names stay as short as that (one endpoint per consumer stack).
+    const stack = TerraformStack.of(this);
+    const providerAzIds = new TerraformLocal(stack, "provider_az_ids", props.providerAzIds).asList;
+    const consumerAzIds = new TerraformLocal(stack, "consumer_az_ids", network.azIds).asList;
+    const strayZones = Fn.setsubtract(consumerAzIds, providerAzIds);
+    this.endpoint = new VpcEndpoint(this, "Endpoint", {
+      vpcId: network.vpcId,
+      serviceName: props.serviceName,
+      serviceRegion: props.serviceRegion,
+      vpcEndpointType: "Interface",
+      subnetIds: network.subnetIds,
+      securityGroupIds: [this.securityGroup.id],
+      privateDnsEnabled: false,
+      tags: { Name: `${namePrefix}-endpoint` },
+      lifecycle: props.serviceRegion
+        ? undefined
+        : {
+            precondition: [
+              {
+                // PrivateLink serves only the zones the provider's NLB is in, matched by AZ ID.
+                // A template, not Op.eq: cdktf 0.21 renders the literal 0 in Op.eq as "undefined".
+                condition: `\${${Token.asString(Fn.lengthOf(strayZones))} == 0}`,
+                errorMessage: Fn.format(
+                  `AZ-ID guard: consumer ${consumer.name} has subnets in AZ IDs %s, but the provider's NLB serves only %s. ` +
+                    "Place the consumer's subnets in the provider's AZ IDs, or add subnets in those zones to the provider.",
+                  [Fn.jsonencode(consumerAzIds), Fn.jsonencode(providerAzIds)],
+                ),
+              },
+            ],
+          },
+    });
+    this.previousIds.set(this.endpoint, "Endpoint");
+
+    const endpointDns = this.endpoint.dnsEntry.get(0);
+    this.writerHost = endpointDns.dnsName;
+    this.readerHost = endpointDns.dnsName;
+    if (consumer.privateZone) {
+      const zoneName = consumer.privateZone.name;
+      const zone = new Route53Zone(this, "PrivateZone", {
+        name: zoneName,
+        comment: `Friendly names for the ${props.shareName} database`,
+        vpc: [{ vpcId: network.vpcId }],
+      });
+      this.previousIds.set(zone, "PrivateZone");
+      const record = (role: "writer" | "reader", id: string) => {
+        const r = new Route53Record(this, id, {
+          zoneId: zone.zoneId,
+          name: `${role}.${zoneName}`,
+          type: "A",
+          alias: { name: endpointDns.dnsName, zoneId: endpointDns.hostedZoneId, evaluateTargetHealth: false },
+        });
+        this.previousIds.set(r, id);
+        return r.fqdn;
+      };
+      this.writerHost = record("writer", "WriterRecord");
+      if (ports.reader !== null) this.readerHost = record("reader", "ReaderRecord");
+    }
+  }
+}
