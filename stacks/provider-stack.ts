@@ -74,7 +74,8 @@ export class ProviderStack extends TerraformStack {
       name: config.name,
       config: provider.alarms,
       kmsKeyArn: key.arn,
-      failover: this.failover,
+      functionName: this.failover.function.functionName,
+      deadLetterQueueName: this.failover.deadLetterQueue.name,
       loadBalancer: this.loadBalancer,
       databaseIdentifier: this.database.ref.identifier,
     });

@@ -2,7 +2,6 @@ import { File as ArchiveFile } from "@cdktf/provider-archive/lib/file";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
-import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { existsSync, readdirSync, statSync } from "fs";
 import * as path from "path";
@@ -136,36 +135,9 @@ describe("failover function in the provider stack", () => {
       },
     ]);
   });
-
-  it("alarms on errors, dead letters, an unhealthy writer, fallback registrations and sync errors", () => {
-    const alarms = resources(provider, "aws_cloudwatch_metric_alarm");
-    expect(alarms.map((a) => [a.namespace, a.metric_name, a.comparison_operator, a.threshold]).sort()).toEqual(
-      [
-        ["AWS/Lambda", "Errors", "GreaterThanOrEqualToThreshold", 1],
-        ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "GreaterThanOrEqualToThreshold", 1],
-        ["RdsPrivateLink", "WriterHealthyTargets", "LessThanThreshold", 1],
-        ["RdsPrivateLink", "WriterFallbackRegistrations", "GreaterThanOrEqualToThreshold", 1],
-        ["RdsPrivateLink", "SyncErrors", "GreaterThanOrEqualToThreshold", 1],
-      ].sort(),
-    );
-    // The writer's group moves with each failover: the function reports its health, with the
-    // dimensions Powertools writes (service and Database).
-    const writer = alarms.find((a) => a.metric_name === "WriterHealthyTargets");
-    expect(writer.evaluation_periods * writer.period).toBe(120);
-    expect(writer.treat_missing_data).toBe("breaching");
-    expect(writer.dimensions).toEqual({ service: "failover-sync", Database: "${aws_rds_cluster.Database_Cluster_C6094C50.cluster_identifier}" });
-    expect(text.provider).toHaveResourceWithProperties(SnsTopic, { name: "orders-privatelink-alarms" });
-    expect(resources(provider, SnsTopic.tfResourceType)[0].kms_master_key_id).toContain("aws_kms_key.");
-    expect(resources(provider, "aws_sns_topic_subscription")).toHaveLength(0);
-  });
 });
 
 describe("failover function options", () => {
-  it("subscribes the alarm email when set", () => {
-    const { json } = synthesize((c) => (c.provider.alarms = { email: "oncall@example.com" }));
-    expect(resources(json.provider, "aws_sns_topic_subscription")[0]).toMatchObject({ protocol: "email", endpoint: "oncall@example.com" });
-  });
-
   it("runs in VPC subnets when asked, with only HTTPS egress to the VPC", () => {
     const { json } = synthesize((c) => (c.provider.failover.vpcSubnetIds = ["subnet-0123456789abcdef0"]));
     const fn = resources(json.provider, LambdaFunction.tfResourceType)[0];
@@ -187,7 +159,7 @@ describe("failover function options", () => {
     expect(resources(json.provider, "aws_lambda_invocation")[0].depends_on).toBeUndefined();
   });
 
-  it("scopes a Multi-AZ instance's describe to the instance ARN", () => {
+  it("scopes a Multi-AZ instance's describe to the instance ARN, and keeps registering", () => {
     const { json } = synthesize((c) => {
       c.provider.database = { engine: "mysql", create: {} };
       c.provider.ports = {};
@@ -200,8 +172,6 @@ describe("failover function options", () => {
     // Registration stays: the standby's IP is unknown before it takes over.
     expect(Object.keys(fn.environment.variables).sort()).toEqual(["ALLOWED_CIDRS", "DB_INSTANCE_IDENTIFIER", "READER_TARGET_GROUP_ARN", "TARGET_PORT", "WRITER_TARGET_GROUP_ARN"]);
     expect(policy).not.toContain("ModifyListener");
-    const alarm = resources(json.provider, "aws_cloudwatch_metric_alarm").find((a: Json) => a.alarm_name === "orders-writer-target-unhealthy");
-    expect(alarm).toMatchObject({ namespace: "AWS/NetworkELB", metric_name: "HealthyHostCount" });
   });
 });
 

@@ -40,6 +40,10 @@ describe("provider stack of the demo config", () => {
     }
   });
 
+  it("reads the account, partition and region once for the whole stack", () => {
+    for (const type of ["aws_caller_identity", "aws_partition", "aws_region"]) expect(Object.keys(stack.data[type])).toHaveLength(1);
+  });
+
   it("puts an internal NLB with cross-zone balancing and the PrivateLink SG setting off", () => {
     expect(provider).toHaveResourceWithProperties(Lb, {
       internal: true,

@@ -5,14 +5,15 @@ import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 import { Construct } from "constructs";
 import { METRIC_NAMESPACE, metricDimensions, METRICS } from "../../functions/failover-sync/telemetry";
 import { ProviderConfig } from "../../config/resolve";
-import { FailoverSync } from "./failover-sync";
 import { LoadBalancer } from "./load-balancer";
 
 export interface AlarmsProps {
   readonly name: string;
   readonly config: ProviderConfig["alarms"];
   readonly kmsKeyArn: string;
-  readonly failover: FailoverSync;
+  /** The failover function and its dead-letter queue, by name: the alarms watch their metrics. */
+  readonly functionName: string;
+  readonly deadLetterQueueName: string;
   readonly loadBalancer: LoadBalancer;
   /** Cluster or instance identifier: the dimension of the function's own metrics. */
   readonly databaseIdentifier: string;
@@ -35,7 +36,7 @@ export class Alarms extends Construct {
 
   constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
-    const { name, failover, loadBalancer } = props;
+    const { name, loadBalancer } = props;
     this.topic = new SnsTopic(this, "Topic", { name: `${name}-privatelink-alarms`, kmsMasterKeyId: props.kmsKeyArn });
     if (props.config.email) {
       new SnsTopicSubscription(this, "Email", { topicArn: this.topic.arn, protocol: "email", endpoint: props.config.email });
@@ -45,7 +46,7 @@ export class Alarms extends Construct {
       description: "The failover function failed. Its log shows the report and the problem; the target groups were left safe.",
       namespace: "AWS/Lambda",
       metric: "Errors",
-      dimensions: { FunctionName: failover.function.functionName },
+      dimensions: { FunctionName: props.functionName },
       statistic: "Sum",
     });
     this.alarm("DeadLetters", {
@@ -53,7 +54,7 @@ export class Alarms extends Construct {
       description: "An event failed all its retries and waits in the dead-letter queue.",
       namespace: "AWS/SQS",
       metric: "ApproximateNumberOfMessagesVisible",
-      dimensions: { QueueName: failover.deadLetterQueue.name },
+      dimensions: { QueueName: props.deadLetterQueueName },
       statistic: "Maximum",
     });
     const functionMetric = { namespace: METRIC_NAMESPACE, dimensions: metricDimensions(props.databaseIdentifier) };

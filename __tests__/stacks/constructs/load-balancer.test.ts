@@ -1,0 +1,69 @@
+import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
+import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { LoadBalancer } from "../../../stacks/constructs/load-balancer";
+import { TerraformOutput } from "cdktf";
+import { Json, resources } from "../../helpers";
+import { demoConfig, demoNetwork, synthConstruct } from "../../support/construct";
+
+function build(mutate?: Parameters<typeof demoConfig>[0]) {
+  const config = demoConfig(mutate);
+  let lb: LoadBalancer | undefined;
+  const { json } = synthConstruct((scope) => {
+    lb = new LoadBalancer(scope, "LoadBalancer", {
+      name: config.name,
+      network: demoNetwork(scope, config),
+      ports: config.provider.ports,
+      databasePort: 3306,
+      databaseSecurityGroupId: "sg-0123456789abcdef0",
+      deletionProtection: true,
+    });
+    // Synthesized as an output, so the test reads the grants with their references resolved.
+    new TerraformOutput(scope, "grants", { value: lb.targetChangeStatements() });
+  });
+  return { json, lb: lb! };
+}
+
+describe("LoadBalancer, alone", () => {
+  it("gives each member slot a member group and a reader set, each behind its own listener", () => {
+    const { json, lb } = build();
+    expect(lb.targets.kind).toBe("cluster");
+    const listeners = resources(json, LbListener.tfResourceType);
+    expect(listeners.map((l) => l.port).sort()).toEqual([3306, 3307, 3316, 3317, 3318, 3319]);
+    expect(resources(json, LbTargetGroup.tfResourceType).map((g) => g.name)).toEqual(["orders-m0", "orders-m1", "orders-r0", "orders-r1"]);
+    // Every group is attached to a listener of its own, so the NLB health-checks all of them.
+    const forwarded = new Set(listeners.filter((l) => !l.lifecycle).map((l) => l.default_action[0].target_group_arn));
+    expect(forwarded.size).toBe(4);
+  });
+
+  it("lets the failover function own only where the writer and reader listeners forward", () => {
+    const { json } = build();
+    const owned = resources(json, LbListener.tfResourceType).filter((l) => l.lifecycle);
+    expect(owned.map((l) => [l.port, l.lifecycle]).sort((a, b) => a[0] - b[0])).toEqual([
+      [3306, { ignore_changes: ["default_action"] }],
+      [3307, { ignore_changes: ["default_action"] }],
+    ]);
+  });
+
+  it("hands out target changes on its own groups and switches on its own two listeners only", () => {
+    const { json } = build();
+    const bySid = Object.fromEntries(json.output.grants.value.map((s: Json) => [s.Sid, s]));
+    expect(bySid.ChangeTargets.Resource).toEqual(["m0", "m1", "r0", "r1"].map((g) => expect.stringMatching(new RegExp(`^\\$\\{aws_lb_target_group\\.LoadBalancer_(Member|ReaderSet)TargetGroup${g.slice(1)}_.*\\.arn\\}$`))));
+    expect(bySid.SwitchListeners.Resource).toEqual([expect.stringMatching(/LoadBalancer_WriterListener_/), expect.stringMatching(/LoadBalancer_ReaderListener_/)]);
+    expect(bySid.ReadTargets.Resource).toBe("*");
+  });
+
+  it("keeps one writer and one reader group, owned by Terraform, for a Multi-AZ instance", () => {
+    const { json, lb } = build((c) => (c.provider.database = { engine: "postgres", create: {} }));
+    expect(lb.targets.kind).toBe("instance");
+    expect(resources(json, LbTargetGroup.tfResourceType).map((g) => g.name).sort()).toEqual(["orders-reader", "orders-writer"]);
+    expect(resources(json, LbListener.tfResourceType).every((l) => l.lifecycle === undefined)).toBe(true);
+    expect(json.output.grants.value.map((s: Json) => s.Sid)).toEqual(["ChangeTargets", "ReadTargets"]);
+  });
+
+  it("sends its egress only to the database's security group on the database port", () => {
+    const { json } = build();
+    expect(resources(json, "aws_vpc_security_group_egress_rule")).toEqual([
+      expect.objectContaining({ referenced_security_group_id: "sg-0123456789abcdef0", from_port: 3306, to_port: 3306, ip_protocol: "tcp" }),
+    ]);
+  });
+});
