@@ -19,15 +19,15 @@ bash scripts/python-tools.sh >/dev/null
 step "integration tier (moto server + DNS server on loopback, fault scenarios)"
 npx jest --selectProjects integration
 
-step "Terraform toolchain (CLI + provider mirror, cached outside the repo)"
+step "Terraform toolchain (terraform and OpenTofu + provider mirror, cached outside the repo)"
 bash scripts/toolchain.sh
 
-step "validate tier (every stack of the config matrix through the real CLI)"
-npx jest --selectProjects terraform --testPathPattern validate
+step "validate tier (every stack of the config matrix and the examples, under each CLI)"
+bash scripts/terraform-tier.sh validate
 
 step "security tier (checkov over the matrix, from its own venv)"
 bash scripts/python-tools.sh scanner >/dev/null
 npx jest --selectProjects terraform --testPathPattern checkov
 
-step "e2e tier (deploy to moto, no-changes plans, failover drill, destroy)"
-npx jest --selectProjects terraform --testPathPattern e2e
+step "e2e tier (deploy to moto, no-changes plans, failover drill, upgrade moves, destroy, under each CLI)"
+bash scripts/terraform-tier.sh e2e

@@ -2,8 +2,8 @@
 # Assembles the offline Terraform toolchain for the validate tier, idempotently, cached
 # outside the repo under ~/.cache/rds-privatelink/<versions>/. It uses what the machine
 # already has and builds only what is missing, from the Go module proxy:
-#   - a Terraform-compatible CLI: `terraform` >= 1.10 from the PATH, else OpenTofu built
-#     from tools/tofu (a pinned Go tool dependency);
+#   - the CLIs: `terraform` >= 1.10 from the PATH when the machine has it, and OpenTofu built
+#     from tools/tofu (a pinned Go tool dependency) always, so every tier runs under both;
 #   - the provider binaries the bindings pin (hashicorp/aws 5.100.0, hashicorp/archive 2.7.1),
 #     served from a filesystem mirror through a CLI config file it writes.
 # It prints one line per part saying where it came from, and writes toolchain.env, which the
@@ -40,27 +40,27 @@ PY
 
 echo "toolchain in $root"
 
-# ---- the CLI -------------------------------------------------------------------------
-cli="" cli_name="" cli_source=""
+# ---- the CLIs ------------------------------------------------------------------------
+# Terraform and OpenTofu users are equally first-class, so the tiers run under both: terraform
+# from the machine when it has 1.10 or later, and OpenTofu always, built once and cached.
+terraform_cli="" terraform_source="not on this machine (or older than $MIN_TERRAFORM)"
 if command -v terraform >/dev/null 2>&1; then
   have="$(terraform version -json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["terraform_version"])' 2>/dev/null || true)"
   if [ -n "$have" ] && version_ge "$have" "$MIN_TERRAFORM"; then
-    cli="$(command -v terraform)" cli_name=terraform cli_source="machine (terraform $have)"
+    terraform_cli="$(command -v terraform)" terraform_source="machine (terraform $have)"
   fi
 fi
-if [ -z "$cli" ]; then
-  tofu="$root/bin/tofu"
-  if [ ! -x "$tofu" ]; then
-    mkdir -p "$root/bin"
-    (cd "$here/tools/tofu" && timed_build tofu "$tofu" github.com/opentofu/opentofu/cmd/tofu) \
-      || { echo "could not build OpenTofu $TOFU_VERSION; see $root/tofu.build.log" >&2; exit 1; }
-    cli_source="built from the Go module proxy ($(cat "$root/tofu.build.stats"))"
-  else
-    cli_source="cache (OpenTofu $TOFU_VERSION)"
-  fi
-  cli="$tofu" cli_name=tofu
+report "terraform" "$terraform_source"
+tofu_cli="$root/bin/tofu"
+if [ ! -x "$tofu_cli" ]; then
+  mkdir -p "$root/bin"
+  (cd "$here/tools/tofu" && timed_build tofu "$tofu_cli" github.com/opentofu/opentofu/cmd/tofu) \
+    || { echo "could not build OpenTofu $TOFU_VERSION; see $root/tofu.build.log" >&2; exit 1; }
+  tofu_source="built from the Go module proxy ($(cat "$root/tofu.build.stats"))"
+else
+  tofu_source="cache (OpenTofu $TOFU_VERSION)"
 fi
-report "CLI" "$cli_name: $cli_source"
+report "tofu" "$tofu_source"
 
 # ---- provider binaries ---------------------------------------------------------------
 # Where machine images keep provider mirrors or plugin directories.
@@ -101,7 +101,7 @@ place_provider() { # name version go-module
     fi
   fi
   # OpenTofu looks providers up under its own registry host: the same binaries serve it.
-  if [ "$cli_name" = tofu ] && [ -e "$dest" ]; then
+  if [ -e "$dest" ]; then
     local alt="$mirror/registry.opentofu.org/hashicorp/$name/$version/$platform"
     mkdir -p "$alt" && ln -sf "$dest" "$alt/"
   fi
@@ -128,8 +128,8 @@ venv="$(bash "$here/scripts/python-tools.sh")"
 report "moto server" "venv $venv"
 
 cat > "$root/toolchain.env" <<EOF
-TF_CLI="$cli"
-TF_CLI_NAME="$cli_name"
+TERRAFORM_CLI="$terraform_cli"
+TOFU_CLI="$tofu_cli"
 TF_CLI_CONFIG_FILE="$root/terraformrc"
 TF_PLUGIN_MIRROR="$mirror"
 TOOLCHAIN_MISSING="${missing[*]:-}"

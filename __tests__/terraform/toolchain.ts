@@ -5,13 +5,20 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 
+export type CliName = "terraform" | "tofu";
+
 export interface Toolchain {
   readonly cli: string;
-  readonly cliName: "terraform" | "tofu";
+  readonly cliName: CliName;
+  /** Every CLI the toolchain has: the tiers run once under each (scripts/terraform-tier.sh). */
+  readonly available: Record<CliName, string | undefined>;
   readonly configFile: string;
   /** Providers that could not be had on this machine (reported by the toolchain script). */
   readonly missing: string[];
 }
+
+/** The CLI this test run uses: $RDS_PRIVATELINK_CLI (terraform or tofu), else terraform where the machine has it. */
+export const CLI_ENV = "RDS_PRIVATELINK_CLI";
 
 let cached: Toolchain | undefined;
 
@@ -25,13 +32,21 @@ export function toolchain(): Toolchain {
       .filter((l) => l.includes("="))
       .map((l) => [l.slice(0, l.indexOf("=")), JSON.parse(l.slice(l.indexOf("=") + 1))]),
   );
+  const available: Record<CliName, string | undefined> = { terraform: vars.TERRAFORM_CLI || undefined, tofu: vars.TOFU_CLI || undefined };
+  const wanted = process.env[CLI_ENV] as CliName | undefined;
+  if (wanted !== undefined && !(wanted in available)) throw new Error(`${CLI_ENV} must be terraform or tofu, not ${wanted}`);
+  const cliName: CliName = wanted ?? (available.terraform ? "terraform" : "tofu");
+  const cli = available[cliName];
+  if (!cli) throw new Error(`${CLI_ENV}=${cliName}, but the toolchain has no ${cliName} (see scripts/toolchain.sh)`);
   cached = {
-    cli: vars.TF_CLI,
-    cliName: vars.TF_CLI_NAME,
+    cli,
+    cliName,
+    available,
     configFile: vars.TF_CLI_CONFIG_FILE,
     missing: vars.TOOLCHAIN_MISSING ? String(vars.TOOLCHAIN_MISSING).split(" ") : [],
   };
-  // The cdktf matchers and CLI read these.
+  // The cdktf CLI and matchers read these (the matchers read TERRAFORM_BINARY_NAME when cdktf is
+  // first loaded: scripts/terraform-tier.sh exports it before Jest starts).
   process.env.TF_CLI_CONFIG_FILE = cached.configFile;
   process.env.TERRAFORM_BINARY_NAME = cached.cli;
   process.env.CHECKPOINT_DISABLE = "1";

@@ -15,7 +15,7 @@ const ALLOWED_WARNINGS: Array<{ summary: string; reason: string }> = [];
 const unexpected = (diagnostics: Diagnostic[]) =>
   diagnostics.filter((d) => d.severity === "error" || !ALLOWED_WARNINGS.some((w) => d.summary === w.summary));
 
-describe("validate with the toolchain's CLI", () => {
+describe(`validate with ${toolchain().cliName}`, () => {
   const tc = toolchain();
   const archiveMissing = tc.missing.includes("archive");
 
