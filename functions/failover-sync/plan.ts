@@ -152,7 +152,8 @@ export interface ClusterPlan {
   readonly heldBecause?: string;
 }
 
-const liveIps = (g: GroupState, port: number) => new Set(g.current.filter((t) => !isDraining(t.state) && t.port === port).map((t) => t.ip));
+/** The IPs a group serves on the database port: registered and not draining. */
+export const liveIps = (g: GroupState, port: number) => new Set(g.current.filter((t) => !isDraining(t.state) && t.port === port).map((t) => t.ip));
 
 /**
  * Pure: which member each slot holds, which listener moves where, and which targets change.

@@ -6,7 +6,7 @@ import { deregister, readGroups, readListenerTargets, register, switchListener }
 import { ClusterTargets, FunctionEnvironment, InstanceTargets } from "./environment";
 import { classify, Trigger } from "./events";
 import { Log } from "./telemetry";
-import { ClusterState, GroupChange, GroupState, isDraining, Member, plan, planCluster, readerTargets, Refusal, Switch } from "./plan";
+import { ClusterState, GroupChange, GroupState, liveIps, Member, plan, planCluster, readerTargets, Refusal, Switch } from "./plan";
 import { readTopology, Resolve, Topology } from "./topology";
 
 export interface SyncSettings extends FunctionEnvironment {
@@ -80,7 +80,8 @@ interface Decision {
   readonly readerGroups: GroupChange[];
   readonly readerPort: boolean;
   readonly switches: Switch[];
-  readonly listenerArns: { readonly writer: string; readonly reader?: string };
+  /** The listeners a cluster's switches move; a Multi-AZ instance has none to move. */
+  readonly listenerArns?: { readonly writer: string; readonly reader?: string };
   readonly slots?: Array<string | null>;
   readonly fallback: string | null;
   /** Every IP refused this run. */
@@ -151,7 +152,7 @@ export async function sync(event: unknown, settings: SyncSettings, deps: SyncDep
 }
 
 async function observe(targets: ClusterTargets | InstanceTargets, port: number, elb: ElasticLoadBalancingV2Client): Promise<Observed> {
-  const live = (g: GroupState | undefined) => new Set((g?.current ?? []).filter((t) => !isDraining(t.state) && t.port === port).map((t) => t.ip));
+  const live = (g: GroupState | undefined) => (g ? liveIps(g, port) : new Set<string>());
   if (targets.kind === "instance") {
     const arns = [targets.writerTargetGroupArn, ...(targets.readerTargetGroupArn ? [targets.readerTargetGroupArn] : [])];
     const groups = new Map((await readGroups(elb, arns)).map((g) => [g.arn, g]));
@@ -205,7 +206,6 @@ function decideInstance(targets: InstanceTargets, observed: Observed, topology: 
     readerGroups: reader,
     readerPort: targets.readerTargetGroupArn !== undefined,
     switches: [],
-    listenerArns: { writer: "" },
     fallback: null,
     refused: [...writer.plan.refused, ...reader.flatMap((r) => r.plan.refused)],
     clusterRefused: [],
@@ -222,7 +222,9 @@ async function apply(elb: ElasticLoadBalancingV2Client, d: Decision): Promise<Sw
   const changes = [...d.writerGroups, ...d.readerGroups];
   const moved: Switch[] = [];
   const move = async (s: Switch) => {
-    await switchListener(elb, s.listener === "writer" ? d.listenerArns.writer : d.listenerArns.reader!, s.to);
+    const listenerArn = s.listener === "writer" ? d.listenerArns?.writer : d.listenerArns?.reader;
+    if (!listenerArn) throw new Error(`no ${s.listener} listener to switch`);
+    await switchListener(elb, listenerArn, s.to);
     moved.push(s);
   };
   for (const s of d.switches.filter((x) => x.warm)) await move(s);
