@@ -12,6 +12,8 @@ import { VpcEndpointServicePrivateDnsVerification } from "@cdktf/provider-aws/li
 import { DataAwsRdsCluster } from "@cdktf/provider-aws/lib/data-aws-rds-cluster";
 import { DataAwsSubnet } from "@cdktf/provider-aws/lib/data-aws-subnet";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { existsSync, readdirSync, statSync } from "fs";
+import * as path from "path";
 import { dataSources, EXISTING_NETWORK, Json, resources, synthesize } from "../helpers";
 
 describe("provider stack of the demo config", () => {
@@ -257,5 +259,19 @@ describe("provider stack options", () => {
     expect(resources(json.provider, VpcEndpointServiceAllowedPrincipal.tfResourceType)).toHaveLength(2);
     const ids = stacks.provider.endpointService.node.children.map((c) => c.node.id).filter((id) => id.startsWith("AllowedPrincipal"));
     expect(ids).toEqual(["AllowedPrincipal-222222222222-root", "AllowedPrincipal-333333333333-role-app"]);
+  });
+});
+
+describe("the bundle in the synthesized stack", () => {
+  it("is one minified index.js", () => {
+    const { stacks } = synthesize();
+    const dir = path.join(stacks.app.outdir, "stacks", "provider", "assets");
+    const [assetDir] = readdirSync(dir);
+    const [hashDir] = readdirSync(path.join(dir, assetDir));
+    const files = readdirSync(path.join(dir, assetDir, hashDir));
+    expect(files).toEqual(["index.js"]);
+    const file = path.join(dir, assetDir, hashDir, "index.js");
+    expect(existsSync(file)).toBe(true);
+    expect(statSync(file).size).toBeGreaterThan(10_000);
   });
 });
