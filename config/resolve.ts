@@ -2,7 +2,7 @@
 // member slots, reader count, cluster or instance. Constructs read the result and never decide
 // a default again.
 import { Engine, ENGINE_PORT, isAurora } from "./engines";
-import { DEFAULT_MEMBER_SLOTS, MEMBER_PORT_OFFSET, ParsedConfig } from "./schema";
+import { DEFAULT_MEMBER_SLOTS, MEMBER_PORT_OFFSET, ParsedConfig, PRINCIPAL } from "./schema";
 
 export interface Ports {
   writer: number;
@@ -70,10 +70,27 @@ export type ProviderConfig = Omit<ParsedProvider, "ports" | "failover" | "databa
 /** The config every construct receives: valid, with every default resolved. */
 export type Config = Omit<ParsedConfig, "provider" | "$schema"> & { readonly provider: ProviderConfig };
 
+/**
+ * The resource transport passes the database's port through unchanged: the writer and reader
+ * endpoints both use it (ports.writer, when given, states it for a database on another port).
+ * A cluster always has a reader endpoint (Aurora sends it to the writer while there is no
+ * reader); a Multi-AZ instance has none.
+ */
+export function resolveResourcePorts(engine: Engine, cluster: boolean, writer?: number): Ports {
+  const port = writer ?? ENGINE_PORT[engine];
+  return { writer: port, reader: cluster ? port : null, members: [], readerSets: [] };
+}
+
+/** RAM principals: account root ARNs become account ids; ids, OUs and the organization stay. */
+export function ramPrincipal(principal: string): string {
+  return PRINCIPAL.iam.test(principal) && principal.endsWith(":root") ? principal.split(":")[4] : principal;
+}
+
 export function resolveConfig(parsed: ParsedConfig): Config {
   const { $schema: _schema, provider, ...rest } = parsed;
   const { database, ports, failover, ...providerRest } = provider;
-  const memberSlots = resolveMemberSlots(database, failover.memberSlots);
+  const resource = provider.transport === "resource";
+  const memberSlots = resource ? 0 : resolveMemberSlots(database, failover.memberSlots);
   return {
     ...rest,
     provider: {
@@ -83,7 +100,7 @@ export function resolveConfig(parsed: ParsedConfig): Config {
         kind: isCluster(database) ? "cluster" : "instance",
         create: database.create ? { ...database.create, readers: resolveReaders(database.engine, database.create.readers) } : undefined,
       },
-      ports: resolvePorts(database.engine, ports, memberSlots),
+      ports: resource ? resolveResourcePorts(database.engine, isCluster(database), ports.writer) : resolvePorts(database.engine, ports, memberSlots),
       failover: { ...failover, memberSlots },
     },
   };

@@ -3,7 +3,7 @@
 import { isIpv4Cidr } from "../functions/failover-sync/ipv4";
 import { auroraOf, Engine, ENGINES, isAurora } from "./engines";
 import { DatabaseInput, isCluster, PortsInput, resolveMemberSlots, resolvePorts } from "./resolve";
-import { AZ_ID, prefixOf, REGION } from "./schema";
+import { AZ_ID, prefixOf, PRINCIPAL, REGION } from "./schema";
 
 export interface Problem {
   path: string;
@@ -38,8 +38,11 @@ export function crossCheck(input: unknown): Problem[] {
   if (provider) {
     exactlyOne(provider.network, "provider.network", "create", "existing", out);
     checkDatabase(provider, out);
-    checkPorts(provider, out);
-    checkSharing(provider, out);
+    if (isResource(provider)) checkResourceProvider(provider, out);
+    else {
+      checkPorts(provider, out);
+      checkSharing(provider, out);
+    }
   }
   const consumers = arr(root.consumers);
   const seen = new Map<string, number>();
@@ -64,7 +67,8 @@ export function crossCheck(input: unknown): Problem[] {
       }
     });
     checkConsumerPlacement(provider, consumer, at, out);
-    if (consumer.memberPorts === true && provider) {
+    checkConsumerTransport(provider, consumer, at, out);
+    if (consumer.memberPorts === true && provider && !isResource(provider)) {
       const db = obj(provider.database);
       const existing = obj(db?.existing);
       const engine = ENGINES.includes(db?.engine as Engine) ? (db!.engine as Engine) : undefined;
@@ -153,6 +157,21 @@ function checkSharing(provider: Raw, out: Problem[]) {
   const sharing = obj(provider.sharing);
   if (!sharing) return;
   const anyAllowed = sharing.allowAnyPrincipal === true;
+  for (const [field, why] of Object.entries(RESOURCE_ONLY.provider)) {
+    if (valueAt(provider, field) !== undefined) out.push({ path: `provider.${field}`, message: `applies only with "transport": "resource" (${why}); remove it or set provider.transport to "resource"` });
+  }
+  arr(sharing.allowedPrincipals).forEach((p, i) => {
+    if (typeof p !== "string") return;
+    const at = `provider.sharing.allowedPrincipals[${i}]`;
+    if (PRINCIPAL.ou.test(p) || PRINCIPAL.organization.test(p)) {
+      out.push({
+        path: at,
+        message: `${p} is an ${PRINCIPAL.ou.test(p) ? "organizational unit" : "organization"}: an endpoint service admits only IAM principals; set provider.transport to "resource" to share through AWS RAM, or list account ARNs`,
+      });
+    } else if (PRINCIPAL.accountId.test(p)) {
+      out.push({ path: at, message: `an endpoint service takes IAM ARNs: write "arn:aws:iam::${p}:root" (a bare account id is for "transport": "resource")` });
+    }
+  });
   arr(sharing.allowedPrincipals).forEach((p, i) => {
     if (p === "*" && !anyAllowed) {
       out.push({
@@ -176,16 +195,24 @@ function checkConsumerPlacement(provider: Raw | undefined, consumer: Raw, at: st
   // Compare only values that are valid on their own; invalid ones are reported by the schema.
   const validRegion = (r: unknown): r is string => typeof r === "string" && REGION.test(r);
   if (!pAccount || !cAccount || !validRegion(pAccount.region) || !validRegion(cAccount.region)) return;
-  if (cAccount.region !== pAccount.region && !arr(sharing.supportedRegions).includes(cAccount.region)) {
+  const resource = isResource(provider);
+  if (resource && cAccount.region !== pAccount.region) {
+    out.push({
+      path: `${at}.account.region`,
+      message: `${cAccount.region} differs from the provider's ${pAccount.region}; the resource transport serves consumers in the provider's region only: use ${pAccount.region}, or "transport": "endpoint-service" with provider.sharing.supportedRegions`,
+    });
+  } else if (!resource && cAccount.region !== pAccount.region && !arr(sharing.supportedRegions).includes(cAccount.region)) {
     out.push({
       path: `${at}.account.region`,
       message: `${cAccount.region} differs from the provider's ${pAccount.region}; add it to provider.sharing.supportedRegions for cross-region PrivateLink`,
     });
   }
   const principals = arr(sharing.allowedPrincipals);
-  if (typeof cAccount.accountId === "string" && sharing.allowAnyPrincipal !== true && !principals.includes("*")) {
+  // An OU or the organization may hold the account: membership is AWS's to check, not the config's.
+  const coversOrgs = resource && principals.some((p) => typeof p === "string" && (PRINCIPAL.ou.test(p) || PRINCIPAL.organization.test(p)));
+  if (typeof cAccount.accountId === "string" && sharing.allowAnyPrincipal !== true && !principals.includes("*") && !coversOrgs) {
     const id = cAccount.accountId;
-    if (!principals.some((p) => typeof p === "string" && p.split(":")[4] === id)) {
+    if (!principals.some((p) => typeof p === "string" && (p === id || p.split(":")[4] === id))) {
       out.push({
         path: `${at}.account.accountId`,
         message: `${id} is not among provider.sharing.allowedPrincipals; add "arn:aws:iam::${id}:root" there`,
@@ -196,7 +223,14 @@ function checkConsumerPlacement(provider: Raw | undefined, consumer: Raw, at: st
   const pIds = arr(obj(obj(provider?.network)?.create)?.azIds);
   const cIds = arr(obj(obj(consumer.network)?.create)?.azIds);
   const validIds = (ids: unknown[]) => ids.length > 0 && ids.every((id) => typeof id === "string" && AZ_ID.test(id));
-  if (cAccount.region === pAccount.region && validIds(pIds) && validIds(cIds)) {
+  if (resource && cAccount.region === pAccount.region && validIds(pIds) && validIds(cIds)) {
+    if (!cIds.some((id) => pIds.includes(id))) {
+      out.push({
+        path: `${at}.network.create.azIds`,
+        message: `none of ${cIds.join(", ")} is among the provider's AZ IDs (${pIds.join(", ")}); a resource endpoint needs at least one zone in common with the resource gateway`,
+      });
+    }
+  } else if (cAccount.region === pAccount.region && validIds(pIds) && validIds(cIds)) {
     const missing = cIds.filter((id) => !pIds.includes(id));
     if (missing.length > 0) {
       out.push({
@@ -207,3 +241,96 @@ function checkConsumerPlacement(provider: Raw | undefined, consumer: Raw, at: st
   }
 }
 
+
+const isResource = (provider: Raw | undefined) => provider?.transport === "resource";
+
+// Settings of one transport that mean nothing to the other: naming them is an error, never a silent no-op.
+const ENDPOINT_SERVICE_ONLY = {
+  provider: {
+    "sharing.acceptanceRequired": "a RAM share has no connection acceptance: principals outside the organization accept an invitation instead (consumers[].acceptResourceShare)",
+    "sharing.acceptEndpointIds": "a RAM share has no connection acceptance: principals outside the organization accept an invitation instead (consumers[].acceptResourceShare)",
+    "sharing.allowAnyPrincipal": "a RAM share goes to listed accounts, OUs or the organization, never to everyone",
+    "sharing.privateDnsName": "resource endpoints use the names in each consumer's private zone (consumers[].privateZone)",
+    "sharing.supportedRegions": "the resource transport serves consumers in the provider's region only",
+    "ports.reader": "consumers reach the reader endpoint on the database's own port, through their reader endpoint",
+    "ports.firstMember": "there are no member listeners without a load balancer",
+    failover: "there is no load balancer to keep in step, so no failover function: the resource configurations follow the RDS endpoints' DNS names",
+    loadBalancer: "the resource transport has no load balancer",
+    alarms: "the alarms watch the failover function and the load balancer, which the resource transport does not have",
+  },
+  consumer: {
+    serviceName: "a resource endpoint connects to resource configurations (resourceConfigurationArn), not to an endpoint service",
+    memberPorts: "there are no member listeners without a load balancer",
+  },
+} as const;
+
+const RESOURCE_ONLY = {
+  provider: { "sharing.allowExternalPrincipals": "an endpoint service has no RAM share; allowedPrincipals alone decides" },
+  consumer: {
+    resourceConfigurationArn: "an endpoint service is reached by serviceName",
+    readerResourceConfigurationArn: "an endpoint service is reached by serviceName",
+    acceptResourceShare: "an endpoint service shares nothing through RAM; the provider accepts connections instead",
+    resourceShareArn: "an endpoint service shares nothing through RAM; the provider accepts connections instead",
+  },
+} as const;
+
+function valueAt(root: Raw, dotted: string): unknown {
+  return dotted.split(".").reduce<unknown>((v, k) => obj(v)?.[k], root);
+}
+
+function checkResourceProvider(provider: Raw, out: Problem[]) {
+  for (const [field, why] of Object.entries(ENDPOINT_SERVICE_ONLY.provider)) {
+    if (valueAt(provider, field) !== undefined) {
+      out.push({ path: `provider.${field}`, message: `does not apply with "transport": "resource" (${why}); remove it` });
+    }
+  }
+  const sharing = obj(provider.sharing) ?? {};
+  const accounts = new Map<string, number>();
+  arr(sharing.allowedPrincipals).forEach((p, i) => {
+    if (typeof p !== "string") return;
+    const account = PRINCIPAL.accountId.test(p) ? p : PRINCIPAL.iam.test(p) && p.endsWith(":root") ? p.split(":")[4] : undefined;
+    if (account !== undefined) {
+      const first = accounts.get(account);
+      if (first !== undefined) {
+        out.push({ path: `provider.sharing.allowedPrincipals[${i}]`, message: `names account ${account} again (provider.sharing.allowedPrincipals[${first}]); keep one of them` });
+      } else accounts.set(account, i);
+    }
+    if (p === "*" || (PRINCIPAL.iam.test(p) && !/:root$/.test(p))) {
+      out.push({
+        path: `provider.sharing.allowedPrincipals[${i}]`,
+        message: `${p} cannot join a RAM share of resource configurations; list a 12-digit account id, an account root ARN, an OU ARN or the organization ARN`,
+      });
+    }
+  });
+}
+
+function checkConsumerTransport(provider: Raw | undefined, consumer: Raw, at: string, out: Problem[]) {
+  if (!provider) return;
+  if (isResource(provider)) {
+    for (const [field, why] of Object.entries(ENDPOINT_SERVICE_ONLY.consumer)) {
+      if (consumer[field] !== undefined) out.push({ path: `${at}.${field}`, message: `does not apply with "transport": "resource" (${why}); remove it` });
+    }
+    if (consumer.resourceShareArn !== undefined && consumer.acceptResourceShare !== true) {
+      out.push({ path: `${at}.resourceShareArn`, message: "names a share to accept, but acceptResourceShare is not true; set it to true or remove resourceShareArn" });
+    }
+    if (consumer.readerResourceConfigurationArn !== undefined && consumer.resourceConfigurationArn === undefined) {
+      out.push({ path: `${at}.readerResourceConfigurationArn`, message: "is set without resourceConfigurationArn; give both (the writer's and the readers') or neither" });
+    }
+    const db = obj(provider.database);
+    const existing = obj(db?.existing);
+    const engine = ENGINES.includes(db?.engine as Engine) ? (db!.engine as Engine) : undefined;
+    if (engine) {
+      const cluster = isCluster({ engine, existing: existing ? { clusterIdentifier: existing.clusterIdentifier as string | undefined } : undefined });
+      if (cluster && consumer.resourceConfigurationArn !== undefined && consumer.readerResourceConfigurationArn === undefined) {
+        out.push({ path: `${at}.resourceConfigurationArn`, message: "names the writer's configuration only; the provider shares a cluster, so add readerResourceConfigurationArn (its reader_resource_configuration_arn output) or remove both" });
+      }
+      if (!cluster && consumer.readerResourceConfigurationArn !== undefined) {
+        out.push({ path: `${at}.readerResourceConfigurationArn`, message: "the provider shares a Multi-AZ DB instance, which has no reader endpoint; remove it" });
+      }
+    }
+    return;
+  }
+  for (const [field, why] of Object.entries(RESOURCE_ONLY.consumer)) {
+    if (consumer[field] !== undefined) out.push({ path: `${at}.${field}`, message: `applies only with "transport": "resource" in provider (${why}); remove it or set "transport": "resource"` });
+  }
+}

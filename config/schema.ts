@@ -69,6 +69,12 @@ const vpcId = z.string().regex(/^vpc-[0-9a-f]{8,17}$/, "must be a VPC id such as
 const subnetId = z.string().regex(/^subnet-[0-9a-f]{8,17}$/, "must be a subnet id such as subnet-0123456789abcdef0");
 const securityGroupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, "must be a security group id such as sg-0123456789abcdef0");
 const endpointId = z.string().regex(/^vpce-[0-9a-f]{8,17}$/, "must be a VPC endpoint id such as vpce-0123456789abcdef0");
+const resourceConfigurationArn = z
+  .string()
+  .regex(
+    /^arn:aws[a-z-]*:vpc-lattice:[a-z0-9-]+:\d{12}:resourceconfiguration\/rcfg-[0-9a-z]{17}$/,
+    "must be a resource configuration ARN such as arn:aws:vpc-lattice:us-east-1:111111111111:resourceconfiguration/rcfg-0123456789abcdef0",
+  );
 const port = z.number().int("must be a whole number").min(1, "must be from 1 to 65535").max(65535, "must be from 1 to 65535");
 
 const unique = <T extends z.ZodType>(item: T, what: string) =>
@@ -183,7 +189,9 @@ const DatabaseSchema = z
 
 const PortsSchema = z
   .strictObject({
-    writer: port.optional().describe("Writer listener port. Default: the engine port."),
+    writer: port
+      .optional()
+      .describe("Writer listener port. Default: the engine port. With the resource transport: the database's own port, which consumers use unchanged."),
     reader: port.nullable().optional().describe("Reader listener port; null means no reader listener. Default: engine port + 1."),
     firstMember: port
       .optional()
@@ -193,13 +201,30 @@ const PortsSchema = z
   })
   .describe("NLB listener ports.");
 
+export const TRANSPORTS = ["endpoint-service", "resource"] as const;
+export type Transport = (typeof TRANSPORTS)[number];
+
+/** Principal kinds: IAM ARNs serve both transports; account ids, OUs and the organization only RAM. */
+export const PRINCIPAL = {
+  iam: /^arn:aws[a-z-]*:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)$/,
+  accountId: /^\d{12}$/,
+  ou: /^arn:aws[a-z-]*:organizations::\d{12}:ou\/o-[a-z0-9]{4,32}\/ou-[a-z0-9]{4,32}-[a-z0-9]{4,32}$/,
+  organization: /^arn:aws[a-z-]*:organizations::\d{12}:organization\/o-[a-z0-9]{4,32}$/,
+};
+
 const principal = z.string().refine(
-  (p) => p === "*" || /^arn:aws[a-z-]*:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)$/.test(p),
-  'must be an IAM principal ARN such as arn:aws:iam::222222222222:root (or "*" with allowAnyPrincipal)',
+  (p) => p === "*" || Object.values(PRINCIPAL).some((re) => re.test(p)),
+  'must be an IAM principal ARN such as arn:aws:iam::222222222222:root, a 12-digit account id, an OU ARN or the organization ARN (the last three with "transport": "resource"), or "*" with allowAnyPrincipal',
 );
 
 const SharingSchema = z.strictObject({
-  allowedPrincipals: unique(principal, "principal").default([]).describe("Principals allowed to create endpoints."),
+  allowedPrincipals: unique(principal, "principal")
+    .default([])
+    .describe("Principals allowed to connect. endpoint-service: IAM ARNs. resource: account ids, account root ARNs, OU ARNs or the organization ARN (one RAM association each)."),
+  allowExternalPrincipals: z
+    .boolean()
+    .default(false)
+    .describe("resource transport: may principals outside your AWS Organization join the RAM share (they get an invitation)? Default: false."),
   acceptanceRequired: z.boolean().default(true).describe("Each endpoint connection must be accepted."),
   allowAnyPrincipal: z.boolean().default(false).describe('Allow "*" in allowedPrincipals (any AWS account may request a connection).'),
   acceptEndpointIds: unique(endpointId, "endpoint").default([]).describe("Endpoint connections to accept."),
@@ -228,11 +253,17 @@ const AlarmsSchema = z.strictObject({
 
 const ProviderSchema = z.strictObject({
   account: AccountSchema.describe("The database owner's account."),
+  transport: z
+    .enum(TRANSPORTS, { error: () => `must be one of ${TRANSPORTS.join(", ")}` })
+    .default("endpoint-service")
+    .describe(
+      "endpoint-service: an NLB, a VPC endpoint service and the failover function. resource: a resource gateway, resource configurations and an AWS RAM share (accounts, OUs, the organization). Default: endpoint-service.",
+    ),
   backend: BackendSchema.default({ type: "local" }).describe("State backend. Default: local."),
   network: NetworkSchema,
   database: DatabaseSchema,
   ports: PortsSchema.default({}),
-  sharing: SharingSchema.describe("Who may connect, and how.").default({ allowedPrincipals: [], acceptanceRequired: true, allowAnyPrincipal: false, acceptEndpointIds: [], supportedRegions: [] }),
+  sharing: SharingSchema.describe("Who may connect, and how.").default({ allowedPrincipals: [], allowExternalPrincipals: false, acceptanceRequired: true, allowAnyPrincipal: false, acceptEndpointIds: [], supportedRegions: [] }),
   loadBalancer: z
     .strictObject({
       deletionProtection: z.boolean().default(true).describe("Deletion protection of the NLB."),
@@ -255,6 +286,21 @@ const ConsumerSchema = z.strictObject({
     .regex(/^com\.amazonaws\.vpce\.[a-z0-9-]+\.vpce-svc-[0-9a-f]{8,17}$/, "must be an endpoint service name such as com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0")
     .optional()
     .describe("Endpoint service name. Default: the provider stack's output (cross-stack reference)."),
+  resourceConfigurationArn: resourceConfigurationArn
+    .optional()
+    .describe('resource transport: the writer\'s resource configuration. Default: the provider stack\'s output (cross-stack reference).'),
+  readerResourceConfigurationArn: resourceConfigurationArn
+    .optional()
+    .describe("resource transport: the readers' resource configuration. Default: the provider stack's output."),
+  acceptResourceShare: z
+    .boolean()
+    .default(false)
+    .describe("resource transport: accept the provider's RAM share invitation in this account (needed when the account is outside the provider's organization)."),
+  resourceShareArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:ram:[a-z0-9-]+:\d{12}:resource-share\/[0-9a-f-]{36}$/, "must be a RAM resource share ARN such as arn:aws:ram:us-east-1:111111111111:resource-share/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b")
+    .optional()
+    .describe("resource transport, with acceptResourceShare: the share to accept. Default: the provider stack's output."),
   memberPorts: z
     .boolean()
     .default(false)

@@ -1,7 +1,8 @@
 // Builds the whole app from a validated config: one provider stack and one stack per consumer.
 import { App } from "cdktf";
 import { Config } from "../config/resolve";
-import { ConsumerStack, consumerStackName } from "./consumer-stack";
+import { ConsumerConfig } from "../config/schema";
+import { ConsumerStack, consumerStackName, ConsumerTarget } from "./consumer-stack";
 import { PROVIDER_STACK, ProviderStack } from "./provider-stack";
 
 export interface Stacks {
@@ -18,10 +19,25 @@ export function buildApp(config: Config, app: App = new App()): Stacks {
       new ConsumerStack(app, consumerStackName(consumer), {
         config,
         consumer,
-        // Cross-stack references read the provider's outputs from its state at plan time.
-        serviceName: consumer.serviceName ?? provider.endpointService.serviceName,
+        target: targetOf(consumer, provider),
         providerAzIds: consumer.providerAzIds ?? knownProviderAzIds ?? provider.azIds,
       }),
   );
   return { app, provider, consumers };
+}
+
+/** What a consumer connects to: its config's values, else cross-stack references that read the provider's outputs from its state at plan time. */
+function targetOf(consumer: ConsumerConfig, provider: ProviderStack): ConsumerTarget {
+  if (provider.resourceShare) {
+    const share = provider.resourceShare;
+    const fromConfig = consumer.resourceConfigurationArn !== undefined;
+    return {
+      transport: "resource",
+      writerConfigurationArn: consumer.resourceConfigurationArn ?? share.writer.arn,
+      // A consumer that names the writer's configuration names the reader's too (the loader checks).
+      readerConfigurationArn: fromConfig ? consumer.readerResourceConfigurationArn : share.reader?.arn,
+      resourceShareArn: consumer.acceptResourceShare ? (consumer.resourceShareArn ?? share.share.arn) : undefined,
+    };
+  }
+  return { transport: "endpoint-service", serviceName: consumer.serviceName ?? provider.endpointService!.serviceName };
 }

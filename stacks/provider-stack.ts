@@ -1,4 +1,6 @@
-// The database owner's account: network, database, NLB, endpoint service. Composition only.
+// The database owner's account: network, database, and one transport: the NLB, endpoint service
+// and failover function, or a resource gateway with resource configurations shared through RAM.
+// Composition only.
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { Config } from "../config/resolve";
@@ -11,6 +13,7 @@ import { FailoverSync } from "./constructs/failover-sync";
 import { LoadBalancer } from "./constructs/load-balancer";
 import { Network } from "./constructs/network";
 import { OperationsKey } from "./constructs/operations-key";
+import { ResourceShare } from "./constructs/resource-share";
 
 export const PROVIDER_STACK = "provider";
 
@@ -21,10 +24,13 @@ export interface ProviderStackProps {
 export class ProviderStack extends TerraformStack {
   readonly network: Network;
   readonly database: Database;
-  readonly loadBalancer: LoadBalancer;
-  readonly endpointService: EndpointService;
-  readonly failover: FailoverSync;
-  readonly alarms: Alarms;
+  /** endpoint-service transport only. */
+  readonly loadBalancer?: LoadBalancer;
+  readonly endpointService?: EndpointService;
+  readonly failover?: FailoverSync;
+  readonly alarms?: Alarms;
+  /** resource transport only. */
+  readonly resourceShare?: ResourceShare;
   /** AZ IDs the NLB serves; consumers' subnets must be among them. */
   readonly azIds: string[];
 
@@ -36,7 +42,8 @@ export class ProviderStack extends TerraformStack {
     addBackend(this, provider.backend, { name: config.name, stackName: id, region: provider.account.region });
 
     const ports = provider.ports;
-    const key = new OperationsKey(this, "OperationsKey", { name: config.name, forAlarms: true });
+    const resource = provider.transport === "resource";
+    const key = new OperationsKey(this, "OperationsKey", { name: config.name, forAlarms: !resource });
     this.network = new Network(this, "Network", { config: provider.network, namePrefix: config.name, kmsKeyArn: key.arn });
     this.database = new Database(this, "Database", {
       name: config.name,
@@ -44,7 +51,37 @@ export class ProviderStack extends TerraformStack {
       network: this.network,
       logsKmsKeyArn: key.arn,
       logRetentionDays: provider.failover.logRetentionDays,
+      frontedBy: resource ? "resource gateway" : "load balancer",
     });
+    this.azIds = this.network.azIds;
+    const out = (name: string, value: unknown, description: string) => new TerraformOutput(this, name, { value, description });
+
+    if (resource) {
+      // No load balancer and no failover function: RDS keeps the endpoint names on the writer
+      // and the readers, and the resource configurations name those endpoints.
+      const share = new ResourceShare(this, "ResourceShare", {
+        name: config.name,
+        network: this.network,
+        sharing: provider.sharing,
+        port: ports.writer,
+        databasePort: this.database.port,
+        writerAddress: this.database.writerAddress,
+        readerAddress: ports.reader === null ? undefined : this.database.readerAddress,
+        databaseSecurityGroupId: this.database.securityGroupId,
+      });
+      this.resourceShare = share;
+      this.database.allowFrom(share.securityGroupId, "resource gateway");
+      out("writer_resource_configuration_arn", share.writer.arn, "Resource configuration of the writer endpoint; consumers create a resource endpoint with it.");
+      if (share.reader) out("reader_resource_configuration_arn", share.reader.arn, "Resource configuration of the reader endpoint.");
+      out("resource_share_arn", share.share.arn, "AWS RAM share of the resource configurations; accounts outside the organization accept its invitation.");
+      out("resource_gateway_security_group_id", share.securityGroupId, "Security group of the resource gateway; an existing database must admit its port from it.");
+      out("az_ids", this.azIds, "AZ IDs of the resource gateway; a consumer endpoint needs at least one of them.");
+      out("writer_port", ports.writer, "Port of the writer endpoint (the database's own).");
+      if (ports.reader !== null) out("reader_port", ports.reader, "Port of the reader endpoint (the database's own).");
+      out("database_port", this.database.port, "Port of the database.");
+      return;
+    }
+
     this.loadBalancer = new LoadBalancer(this, "LoadBalancer", {
       name: config.name,
       network: this.network,
@@ -59,7 +96,6 @@ export class ProviderStack extends TerraformStack {
       loadBalancerArn: this.loadBalancer.loadBalancer.arn,
       sharing: provider.sharing,
     });
-    this.azIds = this.network.azIds;
 
     this.failover = new FailoverSync(this, "FailoverSync", {
       name: config.name,
@@ -80,7 +116,6 @@ export class ProviderStack extends TerraformStack {
       databaseIdentifier: this.database.ref.identifier,
     });
 
-    const out = (name: string, value: unknown, description: string) => new TerraformOutput(this, name, { value, description });
     out("service_name", this.endpointService.serviceName, "Endpoint service name; consumers create their interface endpoint with it.");
     out("service_id", this.endpointService.serviceId, "Endpoint service id, for accepting connections.");
     out("nlb_dns_name", this.loadBalancer.loadBalancer.dnsName, "Internal DNS name of the NLB (provider VPC only).");

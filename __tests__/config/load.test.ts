@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { ConfigError, configPath, DEFAULT_CONFIG, loadConfigFile, parseConfig, validateConfig } from "../../config/load";
+import { ramPrincipal } from "../../config/resolve";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures", "bad-configs");
 const expected: Record<string, string[]> = JSON.parse(readFileSync(path.join(FIXTURES, "expected.json"), "utf8"));
@@ -111,5 +112,56 @@ describe("defaults that depend on the engine", () => {
     const c = base();
     c.provider.ports = { writer: 3306, reader: null };
     expect(validateConfig(c).provider.ports.reader).toBeNull();
+  });
+});
+
+describe("the resource transport", () => {
+  const resourceInput = (mutate: (c: any) => void = () => undefined) => {
+    const c = JSON.parse(readFileSync(DEFAULT_CONFIG, "utf8"));
+    c.provider.transport = "resource";
+    for (const key of ["ports", "loadBalancer", "failover"]) delete c.provider[key];
+    c.provider.sharing = {
+      allowedPrincipals: [
+        "222222222222",
+        "arn:aws:iam::333333333333:root",
+        "arn:aws:organizations::111111111111:ou/o-abc123/ou-ab12-cd34ef56",
+        "arn:aws:organizations::111111111111:organization/o-abc123",
+      ],
+    };
+    mutate(c);
+    return c;
+  };
+
+  it("takes account ids, root ARNs, an OU and the organization (every principal form RAM takes)", () => {
+    const config = validateConfig(resourceInput());
+    expect(config.provider.transport).toBe("resource");
+    expect(config.provider.sharing.allowExternalPrincipals).toBe(false);
+    expect(config.provider.sharing.allowedPrincipals.map(ramPrincipal)).toEqual([
+      "222222222222",
+      "333333333333",
+      "arn:aws:organizations::111111111111:ou/o-abc123/ou-ab12-cd34ef56",
+      "arn:aws:organizations::111111111111:organization/o-abc123",
+    ]);
+  });
+
+  it("resolves one port, the database's, for the writer and a cluster's reader, and no member slots", () => {
+    expect(validateConfig(resourceInput()).provider.ports).toEqual({ writer: 3306, reader: 3306, members: [], readerSets: [] });
+    expect(validateConfig(resourceInput()).provider.failover.memberSlots).toBe(0);
+    const instance = validateConfig(resourceInput((c) => (c.provider.database = { engine: "postgres", create: {} })));
+    expect(instance.provider.ports).toEqual({ writer: 5432, reader: null, members: [], readerSets: [] });
+    const existing = validateConfig(resourceInput((c) => {
+      c.provider.database = { engine: "aurora-postgresql", existing: { clusterIdentifier: "shared-db" } };
+      c.provider.ports = { writer: 6432 };
+    }));
+    expect(existing.provider.ports).toMatchObject({ writer: 6432, reader: 6432 });
+  });
+
+  it("is refused by the endpoint-service transport when the principals are an OU or the organization", () => {
+    const input = resourceInput();
+    delete input.provider.transport;
+    const problems = problemsOf(() => validateConfig(input)).join("\n");
+    expect(problems).toContain('provider.sharing.allowedPrincipals[2]: arn:aws:organizations::111111111111:ou/o-abc123/ou-ab12-cd34ef56 is an organizational unit');
+    expect(problems).toContain('provider.sharing.allowedPrincipals[3]: arn:aws:organizations::111111111111:organization/o-abc123 is an organization');
+    expect(problems).toContain('set provider.transport to "resource"');
   });
 });

@@ -6,7 +6,7 @@ import { validateConfig } from "../../config/load";
 import { buildApp } from "../../stacks/app";
 import { defaultStatePath } from "../../stacks/backend";
 import { demoInput, Json, resources, synthesize } from "../helpers";
-import { EXAMPLES, MATRIX } from "../terraform/matrix";
+import { EXAMPLES, MATRIX, RESOURCE_MATRIX } from "../terraform/matrix";
 
 const BACKENDS: Record<string, Json> = {
   local: { type: "local" },
@@ -101,6 +101,21 @@ describe("config matrix: network x engine x backend", () => {
     expect(resources(provider, "aws_lb_target_group")).toHaveLength(aurora ? 2 * slots : 2);
     expect(resources(provider, "aws_lambda_function")).toHaveLength(1);
     expect(resources(json["consumer-app"], "aws_vpc_endpoint")).toHaveLength(1);
+  });
+});
+
+describe("config matrix of the resource transport: network x cluster/instance x backend", () => {
+  it.each(RESOURCE_MATRIX)("synthesizes $name", ({ mutate, network, engine, backend }) => {
+    const { json } = synthesize(mutate);
+    const provider = json.provider;
+    const backendKey = backend === "cloud" ? "cloud" : "backend";
+    expect(provider.terraform[backendKey]).toBeDefined();
+    expect(json["consumer-app"].terraform[backendKey]).toBeDefined();
+    const cluster = engine !== "mysql";
+    expect(resources(provider, "aws_vpc")).toHaveLength(network === "create" ? 1 : 0);
+    expect(resources(provider, "aws_vpclattice_resource_configuration").map((r) => r.name).sort()).toEqual(cluster ? ["orders-reader", "orders-writer"] : ["orders-writer"]);
+    expect(resources(provider, "aws_lb")).toHaveLength(0);
+    expect(resources(json["consumer-app"], "aws_vpc_endpoint")).toHaveLength(cluster ? 2 : 1);
   });
 });
 

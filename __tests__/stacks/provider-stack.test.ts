@@ -257,7 +257,7 @@ describe("provider stack options", () => {
       c.provider.sharing.allowedPrincipals = ["arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:role/app"];
     });
     expect(resources(json.provider, VpcEndpointServiceAllowedPrincipal.tfResourceType)).toHaveLength(2);
-    const ids = stacks.provider.endpointService.node.children.map((c) => c.node.id).filter((id) => id.startsWith("AllowedPrincipal"));
+    const ids = stacks.provider.endpointService!.node.children.map((c) => c.node.id).filter((id) => id.startsWith("AllowedPrincipal"));
     expect(ids).toEqual(["AllowedPrincipal-222222222222-root", "AllowedPrincipal-333333333333-role-app"]);
   });
 });

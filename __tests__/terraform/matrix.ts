@@ -1,5 +1,6 @@
 // The config matrix that the Terraform and security tiers run: the demo, create/existing
-// network x the four engines x the three backends, and every runnable example in examples/.
+// network x the four engines x the three backends, the resource transport's create/existing
+// network x cluster/instance x backends, and every runnable example in examples/.
 import { readdirSync, readFileSync } from "fs";
 import * as path from "path";
 import { ENGINES } from "../../config/engines";
@@ -46,6 +47,48 @@ export const MATRIX: MatrixCase[] = [
     ),
   ),
 ];
+
+/**
+ * The resource transport: create/existing network x cluster/instance x the three backends. Its
+ * provider stack has no function and so no archive_file: nothing is left out when it is validated.
+ */
+export const RESOURCE_MATRIX: MatrixCase[] = (["create", "existing"] as const).flatMap((network) =>
+  (["aurora-postgresql", "mysql"] as const).flatMap((engine) =>
+    Object.keys(BACKENDS).map((backend) => ({
+      name: `resource transport, ${network} network, ${engine === "mysql" ? "Multi-AZ instance" : "cluster"}, ${backend} backend`,
+      network,
+      engine,
+      backend,
+      mutate: (c: Json) => {
+        toResourceTransport(c);
+        c.provider.database =
+          network === "create"
+            ? { engine, create: {} }
+            : { engine, existing: engine === "mysql" ? { instanceIdentifier: "shared-db" } : { clusterIdentifier: "shared-db", securityGroupId: "sg-0123456789abcdef0" } };
+        c.provider.backend = BACKENDS[backend];
+        c.consumers[0].backend = BACKENDS[backend];
+        if (network === "existing") {
+          c.provider.network = EXISTING_NETWORK;
+          c.consumers[0].network = EXISTING_NETWORK;
+        }
+      },
+    })),
+  ),
+);
+
+/** The demo config moved to the resource transport: the endpoint-service settings go, an OU and the organization join. */
+export function toResourceTransport(c: Json): void {
+  c.provider.transport = "resource";
+  for (const key of ["ports", "loadBalancer", "failover", "alarms"]) delete c.provider[key];
+  c.provider.sharing = {
+    allowedPrincipals: [
+      "222222222222",
+      "arn:aws:organizations::111111111111:ou/o-abc123defg/ou-ab12-cd34ef56",
+      "arn:aws:organizations::111111111111:organization/o-abc123defg",
+    ],
+    allowExternalPrincipals: false,
+  };
+}
 
 export const EXAMPLES_DIR = path.join(__dirname, "..", "..", "examples");
 

@@ -4,11 +4,11 @@ import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Fn, TerraformLocal, TerraformResource, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import { Ports } from "../../config/resolve";
 import { ConsumerConfig } from "../../config/schema";
+import { endpointSecurityGroup } from "./endpoint-security-group";
 import { Network } from "./network";
 
 export interface ConsumerEndpointProps {
@@ -26,9 +26,6 @@ export interface ConsumerEndpointProps {
   readonly providerAzIds: string[];
 }
 
-/** A construct id from a value (a CIDR or a security group id): ids may not hold "/". */
-const idOf = (value: string) => value.replace(/[^\w-]/g, "_");
-
 export class ConsumerEndpoint extends Construct {
   readonly securityGroup: SecurityGroup;
   readonly endpoint: VpcEndpoint;
@@ -44,40 +41,9 @@ export class ConsumerEndpoint extends Construct {
   constructor(scope: Construct, id: string, props: ConsumerEndpointProps) {
     super(scope, id);
     const { consumer, ports, network, namePrefix } = props;
-    this.securityGroup = new SecurityGroup(this, "SecurityGroup", {
-      name: `${namePrefix}-endpoint`,
-      description: `Endpoint to the ${props.shareName} database`,
-      vpcId: network.vpcId,
-      tags: { Name: `${namePrefix}-endpoint` },
-    });
-    this.previousIds.set(this.securityGroup, "EndpointSecurityGroup");
-
-    // One rule per port and source, keyed by the source's value: removing a CIDR removes its
-    // rules and touches no other.
-    const allow = (ruleId: string, source: string, peer: { cidrIpv4: string } | { referencedSecurityGroupId: string }, from: number, to: number, what: string) =>
-      new VpcSecurityGroupIngressRule(this, ruleId, {
-        securityGroupId: this.securityGroup.id,
-        ...peer,
-        ipProtocol: "tcp",
-        fromPort: from,
-        toPort: to,
-        description: `${what} from ${source}`,
-      });
-    for (const port of ports.reader === null ? [ports.writer] : [ports.writer, ports.reader]) {
-      consumer.allowedCidrs.forEach((cidr, i) => {
-        const rule = allow(`Ingress-${port}-${idOf(cidr)}`, cidr, { cidrIpv4: cidr }, port, port, `Database port ${port}`);
-        this.previousIds.set(rule, `Ingress${port}Cidr${i}`);
-      });
-      for (const group of consumer.allowedSecurityGroupIds) {
-        const rule = allow(`Ingress-${port}-${group}`, group, { referencedSecurityGroupId: group }, port, port, `Database port ${port}`);
-        this.previousIds.set(rule, `Ingress${port}${group}`);
-      }
-    }
-    if (consumer.memberPorts && ports.members.length > 0) {
-      const [from, to] = [ports.members[0], ports.members[ports.members.length - 1]];
-      for (const cidr of consumer.allowedCidrs) allow(`IngressMembers-${idOf(cidr)}`, cidr, { cidrIpv4: cidr }, from, to, `Member ports ${from}-${to}`);
-      for (const group of consumer.allowedSecurityGroupIds) allow(`IngressMembers-${group}`, group, { referencedSecurityGroupId: group }, from, to, `Member ports ${from}-${to}`);
-    }
+    const access = endpointSecurityGroup(this, { namePrefix, shareName: props.shareName, consumer, ports, vpcId: network.vpcId });
+    this.securityGroup = access.securityGroup;
+    for (const [resource, previousId] of access.previousIds) this.previousIds.set(resource, previousId);
 
     // Named locals keep the precondition short in the plan and in its error message; they sit
     // on the stack so that their names stay as short as that (one endpoint per consumer stack).

@@ -27,6 +27,8 @@ export interface DatabaseProps {
   /** The stack's key for log groups (the database's exported logs). */
   readonly logsKmsKeyArn: string;
   readonly logRetentionDays: number;
+  /** What stands in front of the database, for its security group's description. Default: load balancer. */
+  readonly frontedBy?: "load balancer" | "resource gateway";
 }
 
 /**
@@ -50,6 +52,10 @@ export class Database extends Construct {
   readonly ref: DatabaseRef;
   /** Identifiers of the instances this project created (empty for an existing database). */
   readonly createdInstanceIdentifiers: string[] = [];
+  /** DNS name that always leads to the writer: the cluster endpoint, or the instance's address. */
+  readonly writerAddress: string;
+  /** A cluster's reader endpoint (it serves reads from the writer while there is no reader); none for an instance. */
+  readonly readerAddress?: string;
   /** The database's security group, when this project knows it. */
   readonly securityGroupId?: string;
   /** What must exist before the first failover run: the instances this project creates. */
@@ -62,7 +68,7 @@ export class Database extends Construct {
       const create = config.create;
       const sg = new SecurityGroup(this, "SecurityGroup", {
         name: `${name}-database`,
-        description: `Database of ${name}: reachable only from its PrivateLink load balancer`,
+        description: `Database of ${name}: reachable only from its PrivateLink ${props.frontedBy ?? "load balancer"}`,
         vpcId: network.vpcId,
         tags: { Name: `${name}-database` },
       });
@@ -146,6 +152,8 @@ export class Database extends Construct {
           memberArns.push(member.arn);
         }
         this.ref = { kind: "cluster", identifier: cluster.clusterIdentifier, arn: cluster.arn, memberArns };
+        this.writerAddress = cluster.endpoint;
+        this.readerAddress = cluster.readerEndpoint;
       } else {
         const instance = new DbInstance(this, "Instance", {
           ...common,
@@ -161,6 +169,7 @@ export class Database extends Construct {
           ...performanceInsights,
         });
         this.ref = { kind: "instance", identifier: instance.identifier, arn: instance.arn };
+        this.writerAddress = instance.address;
         this.createdInstanceIdentifiers.push(name);
         this.dependables.push(instance);
       }
@@ -173,10 +182,13 @@ export class Database extends Construct {
         // Member ARNs share the cluster ARN's partition, region and account: arn:...:db:<member>.
         const memberArnFormat = Fn.replace(cluster.arn, `:cluster:${existing.clusterIdentifier}`, ":db:%s");
         this.ref = { kind: "cluster", identifier: existing.clusterIdentifier, arn: cluster.arn, memberArns: Fn.formatlist(memberArnFormat, [cluster.clusterMembers]) };
+        this.writerAddress = cluster.endpoint;
+        this.readerAddress = cluster.readerEndpoint;
       } else {
         const instance = new DataAwsDbInstance(this, "Instance", { dbInstanceIdentifier: existing.instanceIdentifier! });
         this.port = Token.asNumber(instance.port);
         this.ref = { kind: "instance", identifier: existing.instanceIdentifier!, arn: instance.dbInstanceArn };
+        this.writerAddress = instance.address;
       }
     } else {
       throw new Error("database needs create or existing (the config loader checks this)");
@@ -195,16 +207,19 @@ export class Database extends Construct {
     ];
   }
 
-  /** Admits the database port from one security group, when the database's group is known. */
-  allowFrom(securityGroupId: string): VpcSecurityGroupIngressRule | undefined {
+  /**
+   * Admits the database port from one security group, when the database's group is known: the
+   * load balancer's (endpoint-service transport) or the resource gateway's (resource transport).
+   */
+  allowFrom(securityGroupId: string, from: "load balancer" | "resource gateway" = "load balancer"): VpcSecurityGroupIngressRule | undefined {
     if (!this.securityGroupId) return undefined;
-    return new VpcSecurityGroupIngressRule(this, "IngressFromLoadBalancer", {
+    return new VpcSecurityGroupIngressRule(this, from === "load balancer" ? "IngressFromLoadBalancer" : "IngressFromResourceGateway", {
       securityGroupId: this.securityGroupId,
       referencedSecurityGroupId: securityGroupId,
       ipProtocol: "tcp",
       fromPort: this.port,
       toPort: this.port,
-      description: "Database port from the PrivateLink load balancer",
+      description: `Database port from the PrivateLink ${from}`,
     });
   }
 }

@@ -4,10 +4,10 @@ import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
 import { Ports } from "../../config/resolve";
+import { egressToDatabase } from "./database-egress";
 import { Network } from "./network";
 
 export interface LoadBalancerProps {
@@ -61,12 +61,11 @@ export class LoadBalancer extends Construct {
     }
     const block = [...ports.members, ...ports.readerSets];
     if (block.length > 0) ingress("IngressMembers", block[0], block[block.length - 1], "Member and reader-set listeners from the provider VPC");
-    new VpcSecurityGroupEgressRule(this, "EgressToDatabase", {
+    egressToDatabase(this, {
       securityGroupId: sg.id,
-      ...(props.databaseSecurityGroupId ? { referencedSecurityGroupId: props.databaseSecurityGroupId } : { cidrIpv4: network.vpcCidr }),
-      ipProtocol: "tcp",
-      fromPort: props.databasePort,
-      toPort: props.databasePort,
+      databasePort: props.databasePort,
+      databaseSecurityGroupId: props.databaseSecurityGroupId,
+      vpcCidr: network.vpcCidr,
       description: "Database port only: traffic and health checks",
     });
 

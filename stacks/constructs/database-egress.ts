@@ -1,0 +1,24 @@
+// The one egress rule of whatever fronts the database (the NLB, or the resource gateway): the
+// database port, to the database's security group when it is known, else within the VPC.
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { Construct } from "constructs";
+
+export interface DatabaseEgressProps {
+  readonly securityGroupId: string;
+  readonly databasePort: number;
+  readonly databaseSecurityGroupId?: string;
+  readonly vpcCidr: string;
+  readonly description: string;
+}
+
+/** Adds the rule to `scope` with the id EgressToDatabase. */
+export function egressToDatabase(scope: Construct, props: DatabaseEgressProps): VpcSecurityGroupEgressRule {
+  return new VpcSecurityGroupEgressRule(scope, "EgressToDatabase", {
+    securityGroupId: props.securityGroupId,
+    ...(props.databaseSecurityGroupId ? { referencedSecurityGroupId: props.databaseSecurityGroupId } : { cidrIpv4: props.vpcCidr }),
+    ipProtocol: "tcp",
+    fromPort: props.databasePort,
+    toPort: props.databasePort,
+    description: props.description,
+  });
+}
