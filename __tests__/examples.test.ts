@@ -15,6 +15,7 @@ describe("examples", () => {
       "cross-region-consumers",
       "minimal",
       "multi-az-mysql-instance",
+      "resource-share-organization",
       "s3-backend",
       "terraform-cloud",
       "two-consumers-two-accounts",
@@ -28,8 +29,17 @@ describe("examples", () => {
     expect(readme).toContain(`RDS_PRIVATELINK_CONFIG=examples/${scenario(name)}/config.json npx cdktf synth`);
     const { json } = synthesize(mutate);
     expect(Object.keys(json).sort()).toEqual(["provider", ...config.consumers.map((c) => `consumer-${c.name}`)].sort());
-    expect(resources(json.provider, "aws_vpc_endpoint_service")).toHaveLength(1);
-    for (const c of config.consumers) expect(resources(json[`consumer-${c.name}`], "aws_vpc_endpoint")).toHaveLength(1);
+    if (config.provider.transport === "resource") {
+      // Two configurations (writer, reader) and a resource endpoint to each in every consumer.
+      expect(resources(json.provider, "aws_vpclattice_resource_configuration")).toHaveLength(2);
+      expect(resources(json.provider, "aws_lb")).toHaveLength(0);
+      for (const c of config.consumers) {
+        expect(resources(json[`consumer-${c.name}`], "aws_vpc_endpoint").map((e) => e.vpc_endpoint_type)).toEqual(["Resource", "Resource"]);
+      }
+    } else {
+      expect(resources(json.provider, "aws_vpc_endpoint_service")).toHaveLength(1);
+      for (const c of config.consumers) expect(resources(json[`consumer-${c.name}`], "aws_vpc_endpoint")).toHaveLength(1);
+    }
     // Editors find the project's JSON Schema from each example, where npm ci writes it.
     expect(path.resolve(dir, JSON.parse(readFileSync(path.join(dir, "config.json"), "utf8")).$schema)).toBe(path.join(EXAMPLES_DIR, "..", "config", "schema.json"));
   });

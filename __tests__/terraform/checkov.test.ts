@@ -6,7 +6,7 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { synthesize } from "../helpers";
 import { checkov, SKIPS } from "./checkov";
-import { EXAMPLES, MATRIX } from "./matrix";
+import { EXAMPLES, MATRIX, RESOURCE_MATRIX } from "./matrix";
 
 jest.setTimeout(600_000);
 
@@ -14,7 +14,7 @@ describe("checkov", () => {
   it("passes every stack of the config matrix and of every example with no failed check", () => {
     const root = mkdtempSync(path.join(tmpdir(), "rds-privatelink-checkov-"));
     let stacks = 0;
-    [...MATRIX, ...EXAMPLES].forEach(({ mutate }, i) => {
+    [...MATRIX, ...RESOURCE_MATRIX, ...EXAMPLES].forEach(({ mutate }, i) => {
       const { stacks: app } = synthesize(mutate);
       for (const stack of [app.provider, ...app.consumers]) {
         // checkov 3.2's terraform_json parser expects every top-level block to be an object and

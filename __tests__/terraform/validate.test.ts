@@ -4,7 +4,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { Json, synthesize } from "../helpers";
-import { EXAMPLES, MATRIX } from "./matrix";
+import { EXAMPLES, MATRIX, RESOURCE_MATRIX } from "./matrix";
 import { copyStack, Diagnostic, toolchain, validate, withoutArchive } from "./toolchain";
 
 jest.setTimeout(600_000);
@@ -33,6 +33,16 @@ describe(`validate with ${toolchain().cliName}`, () => {
     const dir = copyStack(path.join(stacks.app.outdir, "stacks", "provider"));
     if (archiveMissing) withoutArchive(dir);
     expect(unexpected(validate(dir))).toEqual([]);
+  });
+
+  // No function, so no archive_file: every resource of the provider stack is validated.
+  it.each(RESOURCE_MATRIX)("provider and consumer stacks are valid: $name", ({ mutate }) => {
+    const { stacks } = synthesize(mutate);
+    for (const stack of [stacks.provider, ...stacks.consumers]) {
+      const dir = copyStack(path.join(stacks.app.outdir, "stacks", stack.node.id));
+      expect(JSON.parse(readFileSync(path.join(dir, "cdk.tf.json"), "utf8")).resource.archive_file).toBeUndefined();
+      expect({ stack: stack.node.id, diagnostics: unexpected(validate(dir)) }).toEqual({ stack: stack.node.id, diagnostics: [] });
+    }
   });
 
   it.each(EXAMPLES)(`every stack of the $name is valid${archiveMissing ? " (provider without archive_file: hashicorp/archive 2.7.1 cannot be installed here)" : ""}`, ({ mutate }) => {
