@@ -4,6 +4,7 @@
 import { readFileSync } from "fs";
 import * as path from "path";
 import { ENGINES } from "../../config/engines";
+import { toResourceTransport } from "../terraform/matrix";
 import { EXISTING_NETWORK, Json, synthesize } from "../helpers";
 
 const allow: { resourceStar: Array<{ action: string; reason: string }> } = JSON.parse(
@@ -76,6 +77,7 @@ function problems(doc: Doc): string[] {
 const configs: Array<[string, (c: Json) => void]> = [
   ["the demo", () => undefined],
   ["the function in a VPC", (c) => (c.provider.failover.vpcSubnetIds = ["subnet-0123456789abcdef0"])],
+  ["the resource transport", toResourceTransport],
   ...ENGINES.map((engine): [string, (c: Json) => void] => [
     `an existing ${engine} database`,
     (c) => {

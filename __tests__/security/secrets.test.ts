@@ -1,6 +1,7 @@
 // No secret in what the app writes: synthesized JSON, its outputs, or (in the integration
 // tier) the function's logs. The database password lives only in Secrets Manager.
 import { ENGINES } from "../../config/engines";
+import { toResourceTransport } from "../terraform/matrix";
 import { EXISTING_NETWORK, Json, synthesize } from "../helpers";
 
 const SECRET_KEY = /(password|passwd|secret|token|private_key|access_key|secret_key|credentials)/i;
@@ -22,6 +23,7 @@ export function literalSecrets(value: unknown, at = ""): string[] {
 describe("secrets", () => {
   const configs: Array<[string, (c: Json) => void]> = [
     ["the demo", () => undefined],
+    ["the resource transport", toResourceTransport],
     ...ENGINES.map((engine): [string, (c: Json) => void] => [`a created ${engine}`, (c) => ((c.provider.database = { engine, create: {} }), (c.provider.ports = {}))]),
     ["s3 state with a role", (c) => (c.provider.backend = { type: "s3", bucket: "state-bucket", roleArn: "arn:aws:iam::111111111111:role/state" })],
     ["an existing network", (c) => ((c.provider.network = EXISTING_NETWORK), (c.consumers[0].providerAzIds = ["use1-az1", "use1-az2"]))],
