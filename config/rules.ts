@@ -68,13 +68,8 @@ export function crossCheck(input: unknown): Problem[] {
     });
     checkConsumerPlacement(provider, consumer, at, out);
     checkConsumerTransport(provider, consumer, at, out);
-    if (consumer.memberPorts === true && provider && !isResource(provider)) {
-      const db = obj(provider.database);
-      const existing = obj(db?.existing);
-      const engine = ENGINES.includes(db?.engine as Engine) ? (db!.engine as Engine) : undefined;
-      if (engine && !isCluster({ engine, existing: existing ? { clusterIdentifier: existing.clusterIdentifier as string | undefined } : undefined })) {
-        out.push({ path: `${at}.memberPorts`, message: "the provider shares a Multi-AZ DB instance, which has no member ports; remove memberPorts" });
-      }
+    if (consumer.memberPorts === true && provider && !isResource(provider) && sharesCluster(provider) === false) {
+      out.push({ path: `${at}.memberPorts`, message: "the provider shares a Multi-AZ DB instance, which has no member ports; remove memberPorts" });
     }
   });
   return out;
@@ -241,8 +236,16 @@ function checkConsumerPlacement(provider: Raw | undefined, consumer: Raw, at: st
   }
 }
 
-
 const isResource = (provider: Raw | undefined) => provider?.transport === "resource";
+
+/** Does the raw provider share a cluster (true) or a Multi-AZ instance (false)? undefined when its engine is invalid. */
+function sharesCluster(provider: Raw): boolean | undefined {
+  const db = obj(provider.database);
+  const engine = ENGINES.includes(db?.engine as Engine) ? (db!.engine as Engine) : undefined;
+  if (!engine) return undefined;
+  const existing = obj(db?.existing);
+  return isCluster({ engine, existing: existing ? { clusterIdentifier: existing.clusterIdentifier as string | undefined } : undefined });
+}
 
 // Settings of one transport that mean nothing to the other: naming them is an error, never a silent no-op.
 const ENDPOINT_SERVICE_ONLY = {
@@ -316,17 +319,12 @@ function checkConsumerTransport(provider: Raw | undefined, consumer: Raw, at: st
     if (consumer.readerResourceConfigurationArn !== undefined && consumer.resourceConfigurationArn === undefined) {
       out.push({ path: `${at}.readerResourceConfigurationArn`, message: "is set without resourceConfigurationArn; give both (the writer's and the readers') or neither" });
     }
-    const db = obj(provider.database);
-    const existing = obj(db?.existing);
-    const engine = ENGINES.includes(db?.engine as Engine) ? (db!.engine as Engine) : undefined;
-    if (engine) {
-      const cluster = isCluster({ engine, existing: existing ? { clusterIdentifier: existing.clusterIdentifier as string | undefined } : undefined });
-      if (cluster && consumer.resourceConfigurationArn !== undefined && consumer.readerResourceConfigurationArn === undefined) {
-        out.push({ path: `${at}.resourceConfigurationArn`, message: "names the writer's configuration only; the provider shares a cluster, so add readerResourceConfigurationArn (its reader_resource_configuration_arn output) or remove both" });
-      }
-      if (!cluster && consumer.readerResourceConfigurationArn !== undefined) {
-        out.push({ path: `${at}.readerResourceConfigurationArn`, message: "the provider shares a Multi-AZ DB instance, which has no reader endpoint; remove it" });
-      }
+    const cluster = sharesCluster(provider);
+    if (cluster === true && consumer.resourceConfigurationArn !== undefined && consumer.readerResourceConfigurationArn === undefined) {
+      out.push({ path: `${at}.resourceConfigurationArn`, message: "names the writer's configuration only; the provider shares a cluster, so add readerResourceConfigurationArn (its reader_resource_configuration_arn output) or remove both" });
+    }
+    if (cluster === false && consumer.readerResourceConfigurationArn !== undefined) {
+      out.push({ path: `${at}.readerResourceConfigurationArn`, message: "the provider shares a Multi-AZ DB instance, which has no reader endpoint; remove it" });
     }
     return;
   }

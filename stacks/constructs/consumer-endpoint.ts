@@ -1,14 +1,13 @@
 // The consumer's way in: the endpoint's security group with one rule per port and source, the
 // interface endpoint guarded by the provider's AZ IDs, and the private zone's friendly names.
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
-import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { Fn, TerraformLocal, TerraformResource, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import { Ports } from "../../config/resolve";
 import { ConsumerConfig } from "../../config/schema";
-import { endpointSecurityGroup } from "./endpoint-security-group";
+import { endpointSecurityGroup, friendlyNamesZone } from "./consumer-access";
 import { Network } from "./network";
 
 export interface ConsumerEndpointProps {
@@ -84,11 +83,7 @@ export class ConsumerEndpoint extends Construct {
     this.readerHost = endpointDns.dnsName;
     if (consumer.privateZone) {
       const zoneName = consumer.privateZone.name;
-      const zone = new Route53Zone(this, "PrivateZone", {
-        name: zoneName,
-        comment: `Friendly names for the ${props.shareName} database`,
-        vpc: [{ vpcId: network.vpcId }],
-      });
+      const zone = friendlyNamesZone(this, { zoneName, shareName: props.shareName, vpcId: network.vpcId });
       this.previousIds.set(zone, "PrivateZone");
       const record = (role: "writer" | "reader", id: string) => {
         const r = new Route53Record(this, id, {

@@ -3,14 +3,13 @@
 // acceptance of the RAM invitation, and the private zone's friendly names.
 import { RamResourceShareAccepter } from "@cdktf/provider-aws/lib/ram-resource-share-accepter";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
-import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { Fn, TerraformLocal, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import { Ports } from "../../config/resolve";
 import { ConsumerConfig } from "../../config/schema";
-import { endpointSecurityGroup } from "./endpoint-security-group";
+import { endpointSecurityGroup, friendlyNamesZone } from "./consumer-access";
 import { Network } from "./network";
 
 export interface ConsumerResourceEndpointProps {
@@ -87,11 +86,7 @@ export class ConsumerResourceEndpoint extends Construct {
     this.readerHost = this.readerEndpoint?.dnsEntry.get(0).dnsName;
     if (consumer.privateZone) {
       const zoneName = consumer.privateZone.name;
-      const zone = new Route53Zone(this, "PrivateZone", {
-        name: zoneName,
-        comment: `Friendly names for the ${props.shareName} database`,
-        vpc: [{ vpcId: network.vpcId }],
-      });
+      const zone = friendlyNamesZone(this, { zoneName, shareName: props.shareName, vpcId: network.vpcId });
       // CNAME records: a name works for any DNS name the endpoint is given, alias or not.
       const record = (role: "writer" | "reader", target: VpcEndpoint) =>
         new Route53Record(this, role === "writer" ? "WriterRecord" : "ReaderRecord", {

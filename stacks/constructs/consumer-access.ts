@@ -1,6 +1,8 @@
-// The security group of a consumer's endpoint, for either transport: one ingress rule per port
-// and source, keyed by the source's value, so that removing a CIDR removes its rules and
-// touches no other. Nothing is open unless the consumer's config lists it.
+// What a consumer's way in looks like with either transport: the endpoint's security group (one
+// ingress rule per port and source, keyed by the source's value, so that removing a CIDR removes
+// its rules and touches no other; nothing is open unless the config lists it) and the private
+// zone of the friendly names.
+import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { TerraformResource } from "cdktf";
@@ -60,4 +62,13 @@ export function endpointSecurityGroup(scope: Construct, props: EndpointSecurityG
     for (const group of consumer.allowedSecurityGroupIds) allow(`IngressMembers-${group}`, group, { referencedSecurityGroupId: group }, from, to, `Member ports ${from}-${to}`);
   }
   return { securityGroup, previousIds };
+}
+
+/** The consumer's private zone (id PrivateZone), attached to its VPC, for writer.<zone> and reader.<zone>. */
+export function friendlyNamesZone(scope: Construct, props: { zoneName: string; shareName: string; vpcId: string }): Route53Zone {
+  return new Route53Zone(scope, "PrivateZone", {
+    name: props.zoneName,
+    comment: `Friendly names for the ${props.shareName} database`,
+    vpc: [{ vpcId: props.vpcId }],
+  });
 }
