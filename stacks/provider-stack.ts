@@ -7,6 +7,7 @@ import { Config } from "../config/resolve";
 import { addAwsProvider } from "./aws";
 import { addBackend } from "./backend";
 import { Alarms } from "./constructs/alarms";
+import { Dashboard } from "./constructs/dashboard";
 import { Database } from "./constructs/database";
 import { EndpointService } from "./constructs/endpoint-service";
 import { FailoverSync } from "./constructs/failover-sync";
@@ -33,6 +34,7 @@ export class ProviderStack extends TerraformStack {
   readonly resourceShare?: ResourceShare;
   /** AZ IDs the NLB serves; consumers' subnets must be among them. */
   readonly azIds: string[];
+  readonly dashboard: Dashboard;
 
   constructor(scope: Construct, id: string, props: ProviderStackProps) {
     super(scope, id);
@@ -79,6 +81,15 @@ export class ProviderStack extends TerraformStack {
       out("writer_port", ports.writer, "Port of the writer endpoint (the database's own).");
       if (ports.reader !== null) out("reader_port", ports.reader, "Port of the reader endpoint (the database's own).");
       out("database_port", this.database.port, "Port of the database.");
+      this.dashboard = new Dashboard(this, "Dashboard", {
+        name: config.name,
+        region: provider.account.region,
+        database: this.database.ref,
+        ports: [ports.writer],
+        databasePort: this.database.port,
+        flowLogGroupName: this.network.flowLogGroupName,
+      });
+      this.dashboardOutputs();
       return;
     }
 
@@ -116,6 +127,19 @@ export class ProviderStack extends TerraformStack {
       databaseIdentifier: this.database.ref.identifier,
     });
 
+    this.dashboard = new Dashboard(this, "Dashboard", {
+      name: config.name,
+      region: provider.account.region,
+      database: this.database.ref,
+      ports: [ports.writer, ...(ports.reader === null ? [] : [ports.reader]), ...ports.members, ...ports.readerSets],
+      flowLogGroupName: this.network.flowLogGroupName,
+      loadBalancer: this.loadBalancer,
+      endpointServiceId: this.endpointService.serviceId,
+      failover: { functionName: this.failover.function.functionName, deadLetterQueueName: this.failover.deadLetterQueue.name },
+      alarmArns: this.alarms.alarms.map((a) => a.arn),
+    });
+    this.dashboardOutputs();
+
     out("service_name", this.endpointService.serviceName, "Endpoint service name; consumers create their interface endpoint with it.");
     out("service_id", this.endpointService.serviceId, "Endpoint service id, for accepting connections.");
     out("nlb_dns_name", this.loadBalancer.loadBalancer.dnsName, "Internal DNS name of the NLB (provider VPC only).");
@@ -144,5 +168,10 @@ export class ProviderStack extends TerraformStack {
       const dns = this.endpointService.service.privateDnsNameConfiguration.get(0);
       out("private_dns_verification_record", { name: dns.name, type: dns.type, value: dns.value }, "TXT record that proves ownership of the private DNS name.");
     }
+  }
+
+  private dashboardOutputs(): void {
+    new TerraformOutput(this, "dashboard_name", { value: this.dashboard.dashboard.dashboardName, description: "CloudWatch dashboard of the share." });
+    new TerraformOutput(this, "dashboard_url", { value: this.dashboard.url, description: "Console address of the dashboard." });
   }
 }

@@ -137,6 +137,8 @@ describe("provider stack of the demo config", () => {
       [
         "alarm_topic_arn",
         "az_ids",
+        "dashboard_name",
+        "dashboard_url",
         "database_port",
         "dead_letter_queue_url",
         "failover_function_name",

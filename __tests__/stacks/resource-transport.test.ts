@@ -25,6 +25,8 @@ describe("resource transport, demo config", () => {
   it("outputs the configurations, the share and the gateway's group, not the endpoint service's", () => {
     expect(Object.keys(provider.output).filter((o) => !o.startsWith("cross-stack-output")).sort()).toEqual([
       "az_ids",
+      "dashboard_name",
+      "dashboard_url",
       "database_port",
       "reader_port",
       "reader_resource_configuration_arn",

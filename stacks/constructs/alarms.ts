@@ -33,6 +33,8 @@ interface AlarmSpec {
 
 export class Alarms extends Construct {
   readonly topic: SnsTopic;
+  /** Every alarm of the failover path, for the dashboard's alarm widget. */
+  readonly alarms: CloudwatchMetricAlarm[] = [];
 
   constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
@@ -100,7 +102,7 @@ export class Alarms extends Construct {
   }
 
   private alarm(id: string, spec: AlarmSpec): CloudwatchMetricAlarm {
-    return new CloudwatchMetricAlarm(this, id, {
+    const alarm = new CloudwatchMetricAlarm(this, id, {
       alarmName: spec.name,
       alarmDescription: spec.description,
       namespace: spec.namespace,
@@ -116,5 +118,7 @@ export class Alarms extends Construct {
       alarmActions: [this.topic.arn],
       okActions: [this.topic.arn],
     });
+    this.alarms.push(alarm);
+    return alarm;
   }
 }

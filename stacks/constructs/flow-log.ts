@@ -16,6 +16,9 @@ export interface FlowLogProps {
 }
 
 export class FlowLog extends Construct {
+  /** The log group the flow log writes to; the dashboard queries it. */
+  readonly logGroup: CloudwatchLogGroup;
+
   constructor(scope: Construct, id: string, props: FlowLogProps) {
     super(scope, id);
     const group = new CloudwatchLogGroup(this, "LogGroup", {
@@ -23,6 +26,7 @@ export class FlowLog extends Construct {
       retentionInDays: props.retentionDays,
       kmsKeyId: props.kmsKeyArn,
     });
+    this.logGroup = group;
     const role = new IamRole(this, "Role", {
       name: `${props.name}-vpc-flow-log`,
       description: `Writes the VPC flow log of ${props.name}`,

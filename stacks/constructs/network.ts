@@ -29,6 +29,8 @@ export class Network extends Construct {
   readonly azNames: string[];
   /** AZ IDs known at synth time, or undefined when they come from the account. */
   readonly knownAzIds?: string[];
+  /** The VPC flow log's group, when this construct created the VPC (an existing VPC keeps its own). */
+  readonly flowLogGroupName?: string;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
@@ -40,7 +42,8 @@ export class Network extends Construct {
         enableDnsHostnames: true,
         tags: { Name: props.namePrefix },
       });
-      new FlowLog(this, "FlowLog", { name: props.namePrefix, vpcId: vpc.id, kmsKeyArn: props.kmsKeyArn, retentionDays: create.flowLogRetentionDays });
+      const flowLog = new FlowLog(this, "FlowLog", { name: props.namePrefix, vpcId: vpc.id, kmsKeyArn: props.kmsKeyArn, retentionDays: create.flowLogRetentionDays });
+      this.flowLogGroupName = flowLog.logGroup.name;
       // Close the default security group: nothing in this VPC may fall back to it.
       new DefaultSecurityGroup(this, "DefaultSecurityGroup", { vpcId: vpc.id, tags: { Name: `${props.namePrefix}-default-closed` } });
       const count = create.azIds?.length ?? create.azCount;

@@ -1,0 +1,144 @@
+// The share's CloudWatch dashboard: target health, traffic, the failover function and its alarms.
+// Every metric names a resource of this stack by reference; nothing is typed in by hand.
+//
+// Where the numbers come from (AWS docs, as read for this construct):
+// - AWS/NetworkELB publishes flows and bytes per load balancer and per AZ, not per listener, and
+//   healthy and unhealthy host counts per target group ("CloudWatch metrics for your Network Load
+//   Balancer", dimensions). Traffic per listener port therefore comes from the VPC flow log.
+// - AWS/PrivateLinkServices publishes connections and bytes per endpoint service and per
+//   consumer endpoint ("CloudWatch metrics for AWS PrivateLink"); a search expression lists
+//   every endpoint, so a new consumer shows up without a new deploy.
+import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
+import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { Construct } from "constructs";
+import { METRIC_NAMESPACE, metricDimensions, METRICS } from "../../functions/failover-sync/telemetry";
+import { DatabaseRef } from "./database";
+import { LoadBalancer } from "./load-balancer";
+
+export interface DashboardProps {
+  readonly name: string;
+  readonly region: string;
+  readonly database: DatabaseRef;
+  /** Listener ports, for the flow-log query: writer, reader, then member and reader-set ports. */
+  readonly ports: number[];
+  /** The provider VPC's flow log group; without it (an existing VPC) the traffic-per-port widget is left out. */
+  readonly flowLogGroupName?: string;
+  /** endpoint-service transport. */
+  readonly loadBalancer?: LoadBalancer;
+  readonly endpointServiceId?: string;
+  readonly failover?: { readonly functionName: string; readonly deadLetterQueueName: string };
+  readonly alarmArns?: string[];
+  /** resource transport: the database port the resource gateway reaches. */
+  readonly databasePort?: number;
+}
+
+type Metric = (string | Record<string, unknown>)[];
+export interface Widget {
+  readonly type: "metric" | "alarm" | "log" | "text";
+  readonly width: number;
+  readonly height: number;
+  readonly properties: Record<string, unknown>;
+}
+
+const PERIOD = 60;
+
+export class Dashboard extends Construct {
+  readonly dashboard: CloudwatchDashboard;
+  readonly dashboardName: string;
+  /** The console address of the dashboard. */
+  readonly url: string;
+  /** The widgets as written into the body, in order. */
+  readonly widgets: Widget[] = [];
+
+  constructor(scope: Construct, id: string, props: DashboardProps) {
+    super(scope, id);
+    const { name, region, loadBalancer } = props;
+    this.dashboardName = `${name}-privatelink`;
+    const metric = (title: string, metrics: Metric[], extra: Record<string, unknown> = {}) =>
+      this.add("metric", { title, region, view: "timeSeries", period: PERIOD, metrics, ...extra });
+
+    if (loadBalancer) {
+      const lb = loadBalancer.loadBalancer.arnSuffix;
+      const groups = groupsOf(loadBalancer);
+      const health = (metricName: string) => groups.map(({ label, group }) => ["AWS/NetworkELB", metricName, "TargetGroup", group.arnSuffix, "LoadBalancer", lb, { label }]);
+      metric("Healthy targets per target group", health("HealthyHostCount"), { stat: "Minimum" });
+      metric("Unhealthy targets per target group", health("UnHealthyHostCount"), { stat: "Maximum" });
+      metric("Load balancer flows", [
+        ["AWS/NetworkELB", "ActiveFlowCount_TCP", "LoadBalancer", lb, { label: "active flows", stat: "Average" }],
+        ["AWS/NetworkELB", "NewFlowCount_TCP", "LoadBalancer", lb, { label: "new flows", stat: "Sum" }],
+        ["AWS/NetworkELB", "TCP_Target_Reset_Count", "LoadBalancer", lb, { label: "target resets", stat: "Sum" }],
+      ]);
+      metric("Load balancer bytes", [["AWS/NetworkELB", "ProcessedBytes_TCP", "LoadBalancer", lb, { label: "processed bytes", stat: "Sum" }]]);
+    }
+    if (props.flowLogGroupName) {
+      // One row per listener port: accepted flow-log records and their bytes, from the provider VPC.
+      const ports = props.databasePort !== undefined ? [props.databasePort] : props.ports;
+      this.add("log", {
+        title: loadBalancer ? "Traffic per listener port (VPC flow log)" : "Traffic to the database port (VPC flow log)",
+        region,
+        view: "table",
+        query: `SOURCE '${props.flowLogGroupName}' | filter action = "ACCEPT" and dstPort in [${ports.join(", ")}] | stats count(*) as records, sum(bytes) as bytes by dstPort | sort dstPort`,
+      });
+    }
+    if (props.endpointServiceId) {
+      const search = (metricName: string, stat: string, label: string) => ({
+        expression: `SEARCH('{AWS/PrivateLinkServices,"Service Id","VPC Endpoint Id"} MetricName="${metricName}" "Service Id"="${props.endpointServiceId}"', '${stat}', ${PERIOD})`,
+        label,
+        id: metricName === "BytesProcessed" ? "bytes" : metricName === "NewConnections" ? "newconn" : "active",
+      });
+      metric("Connections per consumer endpoint", [[search("ActiveConnections", "Average", "active")], [search("NewConnections", "Sum", "new")]]);
+      metric("Bytes per consumer endpoint", [[search("BytesProcessed", "Sum", "bytes")]]);
+    }
+    const database = props.database;
+    metric("Database connections", [
+      database.kind === "cluster"
+        ? ["AWS/RDS", "DatabaseConnections", "DBClusterIdentifier", database.identifier, { label: "cluster", stat: "Average" }]
+        : ["AWS/RDS", "DatabaseConnections", "DBInstanceIdentifier", database.identifier, { label: "instance", stat: "Average" }],
+    ]);
+    if (props.failover) {
+      const fn = props.failover.functionName;
+      const own = (metricName: string, stat: string) => {
+        const dims = metricDimensions(database.identifier);
+        return [METRIC_NAMESPACE, metricName, "service", dims.service, "Database", dims.Database, { label: metricName, stat }];
+      };
+      metric("Failover function runs and errors", [
+        ["AWS/Lambda", "Invocations", "FunctionName", fn, { label: "runs", stat: "Sum" }],
+        ["AWS/Lambda", "Errors", "FunctionName", fn, { label: "errors", stat: "Sum" }],
+        own(METRICS.errors, "Sum"),
+        own(METRICS.writerChanged, "Sum"),
+      ]);
+      metric("Failover switches and registrations", [own(METRICS.switches, "Sum"), own(METRICS.registered, "Sum"), own(METRICS.deregistered, "Sum"), own(METRICS.fallback, "Sum")]);
+      metric("Failover run duration (ms)", [own(METRICS.duration, "Maximum"), own(METRICS.writerHealthy, "Minimum")]);
+      metric("Dead-letter queue depth", [
+        ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", props.failover.deadLetterQueueName, { label: "failed events waiting", stat: "Maximum" }],
+      ]);
+    }
+    if (props.alarmArns && props.alarmArns.length > 0) {
+      this.add("alarm", { title: "Alarms", alarms: props.alarmArns }, 24, 3);
+    }
+
+    this.dashboard = new CloudwatchDashboard(this, "Dashboard", {
+      dashboardName: this.dashboardName,
+      // Plain JSON with Terraform references inside its strings: the body reads as CloudWatch
+      // documents it, and a test can parse it to check every reference.
+      dashboardBody: JSON.stringify({ widgets: this.widgets }),
+    });
+    this.url = `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards/dashboard/${this.dashboardName}`;
+  }
+
+  private add(type: Widget["type"], properties: Record<string, unknown>, width = 12, height = 6): void {
+    this.widgets.push({ type, width, height, properties });
+  }
+}
+
+/** Every target group with the name an operator knows it by: member slot i, reader set i, writer, reader. */
+export function groupsOf(loadBalancer: LoadBalancer): Array<{ label: string; group: LbTargetGroup }> {
+  const layout = loadBalancer.targets;
+  if (layout.kind === "cluster") {
+    return [
+      ...layout.memberGroups.map((group, i) => ({ label: `member slot ${i}`, group })),
+      ...layout.readerSetGroups.map((group, i) => ({ label: `reader set ${i}`, group })),
+    ];
+  }
+  return [{ label: "writer", group: layout.writerGroup }, ...(layout.readerGroup ? [{ label: "reader", group: layout.readerGroup }] : [])];
+}
