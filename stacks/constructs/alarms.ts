@@ -31,6 +31,9 @@ interface AlarmSpec {
   readonly minutes?: number;
 }
 
+/** How many alarms each layout gets (the cost estimate prices them); a test compares with the synthesized stacks. */
+export const ALARMS_PER_LAYOUT = { cluster: 5, instance: 4 } as const;
+
 export class Alarms extends Construct {
   readonly topic: SnsTopic;
   /** Every alarm of the failover path, for the dashboard's alarm widget. */

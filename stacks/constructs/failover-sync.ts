@@ -27,6 +27,8 @@ import { Network } from "./network";
 
 /** The function's timeout; the fast path polls for at most this minus 15 s (see index.ts). */
 export const FUNCTION_TIMEOUT_SECONDS = 90;
+/** The function's memory; the cost estimate bills its runs at this size. */
+export const FUNCTION_MEMORY_MB = 256;
 
 export interface FailoverSyncProps {
   readonly name: string;
@@ -77,7 +79,6 @@ export class FailoverSync extends Construct {
       sqsManagedSseEnabled: true,
       messageRetentionSeconds: 14 * 24 * 3600,
     });
-
 
     const role = new IamRole(this, "Role", {
       name: functionName,
@@ -146,7 +147,7 @@ export class FailoverSync extends Construct {
       runtime: "nodejs22.x",
       architectures: ["arm64"],
       handler: "index.handler",
-      memorySize: 256,
+      memorySize: FUNCTION_MEMORY_MB,
       timeout: FUNCTION_TIMEOUT_SECONDS,
       // One run at a time: events and the schedule queue up instead of racing each other.
       reservedConcurrentExecutions: 1,
