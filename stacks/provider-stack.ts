@@ -57,6 +57,7 @@ export class ProviderStack extends TerraformStack {
     });
     this.azIds = this.network.azIds;
     const out = (name: string, value: unknown, description: string) => new TerraformOutput(this, name, { value, description });
+    out("database_identifier", this.database.ref.identifier, `Identifier of the shared ${this.database.ref.kind}; npm run status asks RDS for its writer.`);
 
     if (resource) {
       // No load balancer and no failover function: RDS keeps the endpoint names on the writer

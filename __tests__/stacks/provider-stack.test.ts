@@ -139,6 +139,7 @@ describe("provider stack of the demo config", () => {
         "az_ids",
         "dashboard_name",
         "dashboard_url",
+        "database_identifier",
         "database_port",
         "dead_letter_queue_url",
         "failover_function_name",

@@ -27,6 +27,7 @@ describe("resource transport, demo config", () => {
       "az_ids",
       "dashboard_name",
       "dashboard_url",
+      "database_identifier",
       "database_port",
       "reader_port",
       "reader_resource_configuration_arn",

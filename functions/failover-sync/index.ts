@@ -6,10 +6,10 @@ import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { randomUUID } from "crypto";
-import { Resolver } from "dns/promises";
 import { ENV, parseEnvironment } from "./environment";
 import { DEFAULT_TIMING, Report, sync, SyncError, SyncSettings } from "./sync";
 import { METRIC_NAMESPACE, METRICS, runMetrics, SERVICE_NAME } from "./telemetry";
+import { resolverFromEnv } from "./topology";
 
 export interface LambdaContext {
   readonly awsRequestId?: string;
@@ -19,18 +19,6 @@ export interface LambdaContext {
 /** Settings from the environment; every missing or malformed variable is named. */
 export function settingsFromEnv(env: NodeJS.ProcessEnv): SyncSettings {
   return { ...parseEnvironment(env), ...DEFAULT_TIMING };
-}
-
-/** A resolver that asks DNS_SERVERS (ip[:port], comma-separated) when set, else the system's. */
-export function resolverFromEnv(env: NodeJS.ProcessEnv): (host: string) => Promise<string> {
-  const resolver = new Resolver({ timeout: 2000, tries: 2 });
-  const servers = (env[ENV.dnsServers] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-  if (servers.length > 0) resolver.setServers(servers);
-  return async (host) => {
-    const ips = await resolver.resolve4(host);
-    if (ips.length === 0) throw new Error(`no A record for ${host}`);
-    return ips[0];
-  };
 }
 
 // Clients live across invocations of a warm container; AWS_REGION and AWS_ENDPOINT_URL

@@ -1,7 +1,8 @@
 // Who is the writer, who are the other members, and their IPs: from the RDS API and a fresh DNS
 // lookup of each instance's own address. Cluster DNS is never used: it flips late.
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from "@aws-sdk/client-rds";
-import { DatabaseRef } from "./environment";
+import { Resolver } from "dns/promises";
+import { DatabaseRef, ENV } from "./environment";
 import { Member } from "./plan";
 
 export interface Topology {
@@ -19,6 +20,18 @@ export interface Topology {
 }
 
 export type Resolve = (hostname: string) => Promise<string>;
+
+/** A resolver that asks DNS_SERVERS (ip[:port], comma-separated) when set, else the system's. */
+export function resolverFromEnv(env: NodeJS.ProcessEnv): Resolve {
+  const resolver = new Resolver({ timeout: 2000, tries: 2 });
+  const servers = (env[ENV.dnsServers] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  if (servers.length > 0) resolver.setServers(servers);
+  return async (host) => {
+    const ips = await resolver.resolve4(host);
+    if (ips.length === 0) throw new Error(`no A record for ${host}`);
+    return ips[0];
+  };
+}
 
 // A member in these states is gone or going: it is neither a writer nor a reader. Other states
 // (rebooting, modifying, ...) pass: its targets stay registered and health checks decide.

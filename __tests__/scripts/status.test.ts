@@ -1,0 +1,278 @@
+// npm run status, its decisions: pure functions over what the AWS calls return (states and
+// reasons as EC2, ELB and EMF spell them). The e2e tier runs the whole command against moto.
+import { diagnoseConsumer, diagnoseProvider, Finding, FixContext, ProviderObservation, runsFromLog } from "../../scripts/status/diagnose";
+import { formatFindings, parseStatusArgs } from "../../scripts/status";
+
+const NOW = new Date("2026-11-23T12:00:00Z");
+const ctx: FixContext = { configFile: "config/default.json", providerCli: "--profile db-owner --region us-east-1", now: NOW };
+const A = { instance: "orders-1", ip: "10.0.0.10" };
+const B = { instance: "orders-2", ip: "10.0.16.10" };
+const healthy = (ip: string) => ({ ip, port: 3306, state: "healthy" });
+const M0 = "arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/orders-m0/0123456789abcdef";
+const M1 = "arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/orders-m1/0123456789abcdef";
+const R0 = "arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/orders-r0/0123456789abcdef";
+const R1 = "arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/orders-r1/0123456789abcdef";
+
+/** A healthy two-member cluster: A writes from slot 0, B reads; the function ran a minute ago. */
+function cluster(change: (o: Mutable) => void = () => undefined): ProviderObservation {
+  const o: Mutable = {
+    stack: "provider",
+    region: "us-east-1",
+    transport: "endpoint-service",
+    database: { kind: "cluster", identifier: "orders", port: 3306 },
+    topology: { status: "available", writer: A, members: [A, B], problems: [] },
+    writerListener: { arn: "writer-listener", forwardsTo: M0 },
+    readerListener: { arn: "reader-listener", forwardsTo: R0 },
+    groups: [
+      { arn: M0, label: "member slot 0", targets: [healthy(A.ip)] },
+      { arn: M1, label: "member slot 1", targets: [healthy(B.ip)] },
+      { arn: R0, label: "reader set 0", targets: [healthy(B.ip)] },
+      { arn: R1, label: "reader set 1", targets: [healthy(A.ip)] },
+    ],
+    serviceId: "vpce-svc-0123456789abcdef0",
+    connections: [{ endpointId: "vpce-0aaaaaaaaaaaaaaaa", owner: "222222222222", state: "available" }],
+    function: { name: "orders-failover-sync", lastRun: "2026-11-23T11:59:00.000Z", lastSuccess: "2026-11-23T11:59:00.000Z", deadLetters: 0, deadLetterQueueUrl: "https://sqs.us-east-1.amazonaws.com/111111111111/orders-failover-sync-dlq" },
+    reconcileEveryMinutes: 1,
+    azIds: ["use1-az1", "use1-az2"],
+  };
+  change(o);
+  return o as ProviderObservation;
+}
+type Mutable = { -readonly [K in keyof ProviderObservation]: any };
+const problems = (findings: Finding[]) => findings.filter((f) => !f.ok);
+
+describe("status decisions, provider", () => {
+  it("passes a healthy cluster: writer, both ports, every group, the connection, the function and its queue", () => {
+    const findings = diagnoseProvider(cluster(), ctx);
+    expect(problems(findings)).toEqual([]);
+    expect(findings.map((f) => f.check)).toEqual([
+      "database writer",
+      "writer port",
+      "reader port",
+      "target health: member slot 0",
+      "target health: member slot 1",
+      "target health: reader set 0",
+      "target health: reader set 1",
+      "endpoint connection vpce-0aaaaaaaaaaaaaaaa",
+      "failover function",
+      "dead letters",
+    ]);
+    expect(findings[1].detail).toBe("forwards to member slot 0: orders-1 (10.0.0.10), healthy");
+    expect(findings[2].detail).toBe("forwards to reader set 0: orders-2 (10.0.16.10), healthy");
+  });
+
+  it("names a writer port pointed at a reader's slot, and the sync that fixes it", () => {
+    const [f] = problems(diagnoseProvider(cluster((o) => (o.writerListener = { arn: "writer-listener", forwardsTo: M1 })), ctx));
+    expect(f).toEqual({
+      stack: "provider",
+      check: "writer port",
+      ok: false,
+      detail: "the writer port forwards to member slot 1, which reaches orders-2 (10.0.16.10); it should reach orders-1 (10.0.0.10)",
+      fix: `force a sync: aws lambda invoke --function-name orders-failover-sync --payload '{"trigger":"manual"}' --cli-binary-format raw-in-base64-out --profile db-owner --region us-east-1 out.json`,
+    });
+  });
+
+  it("names a writer target gone from its slot: the port reaches nothing", () => {
+    const found = diagnoseProvider(cluster((o) => (o.groups[0] = { ...o.groups[0], targets: [] })), ctx);
+    expect(problems(found).map((f) => [f.check, f.detail])).toEqual([["writer port", "the writer port forwards to member slot 0, which reaches no target; it should reach orders-1 (10.0.0.10)"]]);
+    expect(found.find((f) => f.check === "target health: member slot 0")!.detail).toBe("empty");
+  });
+
+  it("names an unhealthy writer target with ELB's reason, and points at the security group", () => {
+    const found = problems(
+      diagnoseProvider(
+        cluster((o) => (o.groups[0] = { ...o.groups[0], targets: [{ ip: A.ip, port: 3306, state: "unhealthy", reason: "Target.FailedHealthChecks" }] })),
+        ctx,
+      ),
+    );
+    expect(found.map((f) => f.check)).toEqual(["writer port", "target health: member slot 0"]);
+    expect(found[0].detail).toBe("the writer port reaches orders-1 (10.0.0.10) unhealthy (Target.FailedHealthChecks)");
+    expect(found[0].fix).toContain("admit port 3306 from the load balancer's group (output nlb_security_group_id)");
+    expect(found[1].detail).toBe("orders-1 (10.0.0.10) unhealthy; 10.0.0.10: Target.FailedHealthChecks");
+  });
+
+  it("names a reader port that still reaches the writer after a reader joined", () => {
+    const C = { instance: "orders-3", ip: "10.0.32.10" };
+    const found = problems(diagnoseProvider(cluster((o) => (o.topology = { ...o.topology, members: [A, B, C] })), ctx));
+    expect(found.map((f) => [f.check, f.detail])).toEqual([["reader port", "the reader port forwards to reader set 0, which reaches orders-2 (10.0.16.10); it should reach orders-2 (10.0.16.10), orders-3 (10.0.32.10)"]]);
+  });
+
+  it("ignores draining targets: the port reaches what it will keep", () => {
+    const found = diagnoseProvider(cluster((o) => (o.groups[2] = { ...o.groups[2], targets: [healthy(B.ip), { ip: "10.0.48.10", port: 3306, state: "draining", reason: "Target.DeregistrationInProgress" }] })), ctx);
+    expect(problems(found)).toEqual([]);
+  });
+
+  it("cannot judge the ports while RDS names no writer, and says to wait", () => {
+    const found = problems(diagnoseProvider(cluster((o) => (o.topology = { status: "failing-over", writer: null, members: null, problems: ["cluster orders is failing over; waiting for the new writer"] })), ctx));
+    expect(found.map((f) => [f.check, f.detail])).toEqual([
+      ["database writer", "RDS names no usable writer of cluster orders (failing-over): cluster orders is failing over; waiting for the new writer"],
+      ["writer port", "forwards to member slot 0; whether that is right cannot be told while RDS names no writer"],
+      ["reader port", "forwards to reader set 0; whether that is right cannot be told while RDS names no writer"],
+    ]);
+  });
+
+  it("points at name resolution, not at RDS, when the instances' names do not resolve", () => {
+    const problem = "DNS lookup of orders-1.abc.us-east-1.rds.amazonaws.com (orders-1) failed: queryA ETIMEOUT orders-1.abc.us-east-1.rds.amazonaws.com";
+    const [f] = problems(diagnoseProvider(cluster((o) => (o.topology = { status: "available", writer: null, members: null, problems: [problem] })), ctx));
+    expect(f.detail).toBe(`RDS names no usable writer of cluster orders (available): ${problem}`);
+    expect(f.fix).toContain("set DNS_SERVERS=ip[:port]");
+  });
+
+  it("gives a pending connection's exact accept step: the config line or the CLI command", () => {
+    const [f] = problems(diagnoseProvider(cluster((o) => (o.connections = [{ endpointId: "vpce-0bbbbbbbbbbbbbbbb", owner: "333333333333", state: "pendingAcceptance" }])), ctx));
+    expect(f.detail).toBe("from account 333333333333: waiting for acceptance");
+    expect(f.fix).toBe(
+      'add "vpce-0bbbbbbbbbbbbbbbb" to provider.sharing.acceptEndpointIds in config/default.json and deploy the provider stack, or run: aws ec2 accept-vpc-endpoint-connections --service-id vpce-svc-0123456789abcdef0 --vpc-endpoint-ids vpce-0bbbbbbbbbbbbbbbb --profile db-owner --region us-east-1',
+    );
+  });
+
+  it("reports a rejected connection with the allowed-principals check", () => {
+    const [f] = problems(diagnoseProvider(cluster((o) => (o.connections = [{ endpointId: "vpce-0c", owner: "444444444444", state: "rejected" }])), ctx));
+    expect(f.fix).toContain("check that account 444444444444 is among provider.sharing.allowedPrincipals");
+  });
+
+  it("reports a function that has not succeeded for three schedules, and dead letters waiting", () => {
+    const found = problems(
+      diagnoseProvider(
+        cluster((o) => (o.function = { ...o.function, lastSuccess: "2026-11-23T11:50:00.000Z", lastRun: "2026-11-23T11:59:30.000Z", deadLetters: 2 })),
+        ctx,
+      ),
+    );
+    expect(found.map((f) => [f.check, f.detail])).toEqual([
+      ["failover function", "last successful run 2026-11-23T11:50:00.000Z, 10 min ago; last run 2026-11-23T11:59:30.000Z failed; it should run every 1 min"],
+      ["dead letters", "2 failed event(s) waiting in the dead-letter queue"],
+    ]);
+    expect(found[0].fix).toContain("aws logs tail /aws/lambda/orders-failover-sync --since 1h --profile db-owner --region us-east-1");
+    expect(found[1].fix).toContain("aws sqs receive-message --queue-url https://sqs.us-east-1.amazonaws.com/111111111111/orders-failover-sync-dlq");
+  });
+
+  it("reports a function with no successful run in its log at all", () => {
+    const [f] = problems(diagnoseProvider(cluster((o) => (o.function = { ...o.function, lastRun: undefined, lastSuccess: undefined })), ctx));
+    expect(f.detail).toBe("no successful run in its log; it should run every 1 min");
+  });
+
+  it("checks a Multi-AZ instance's writer and reader groups by role", () => {
+    const W = "arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/orders-writer/0123456789abcdef";
+    const R = "arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/orders-reader/0123456789abcdef";
+    const o = cluster((x) => {
+      x.database = { kind: "instance", identifier: "orders", port: 3306 };
+      x.topology = { status: "available", writer: A, members: [A], problems: [] };
+      x.writerListener = { arn: "w", forwardsTo: W };
+      x.readerListener = { arn: "r", forwardsTo: R };
+      // After a failover the standby's address is the writer's; the reader group still holds the old IP.
+      x.groups = [
+        { arn: W, label: "writer", targets: [healthy(A.ip)] },
+        { arn: R, label: "reader", targets: [healthy("10.0.16.99")] },
+      ];
+    });
+    expect(problems(diagnoseProvider(o, ctx)).map((f) => [f.check, f.detail])).toEqual([
+      ["reader port", "the reader port forwards to reader, which reaches 10.0.16.99 (no current member); it should reach orders-1 (10.0.0.10)"],
+    ]);
+  });
+
+  it("checks only the writer in resource mode, where RDS moves the endpoint names itself", () => {
+    const o = cluster((x) => {
+      x.transport = "resource";
+      x.groups = [];
+      x.writerListener = undefined;
+      x.readerListener = undefined;
+      x.connections = undefined;
+      x.function = undefined;
+    });
+    expect(diagnoseProvider(o, ctx).map((f) => [f.check, f.ok])).toEqual([["database writer", true]]);
+  });
+});
+
+describe("status decisions, consumer", () => {
+  const provider = { azIds: ["use1-az1", "use1-az2"], transport: "endpoint-service", serviceId: "vpce-svc-0123456789abcdef0" };
+  const consumer = (state: string, azIds: string[]) => ({ stack: "consumer-app", region: "us-east-1", endpoints: [{ role: "interface", id: "vpce-0aaaaaaaaaaaaaaaa", state, azIds }] });
+
+  it("passes an available endpoint in the provider's AZ IDs", () => {
+    expect(problems(diagnoseConsumer(consumer("available", ["use1-az1", "use1-az2"]), provider, ctx))).toEqual([]);
+  });
+
+  it("says who accepts a pending endpoint and how", () => {
+    const [f] = problems(diagnoseConsumer(consumer("pendingAcceptance", ["use1-az1"]), provider, ctx));
+    expect(f.fix).toBe(
+      'the provider adds "vpce-0aaaaaaaaaaaaaaaa" to provider.sharing.acceptEndpointIds in config/default.json and deploys the provider stack, or runs: aws ec2 accept-vpc-endpoint-connections --service-id vpce-svc-0123456789abcdef0 --vpc-endpoint-ids vpce-0aaaaaaaaaaaaaaaa --profile db-owner --region us-east-1',
+    );
+  });
+
+  it("names an AZ ID the provider does not serve", () => {
+    const [f] = problems(diagnoseConsumer(consumer("available", ["use1-az1", "use1-az4"]), provider, ctx));
+    expect(f).toMatchObject({ check: "AZ IDs of interface endpoint", detail: "use1-az1, use1-az4; the provider serves use1-az1, use1-az2 (not served: use1-az4)" });
+    expect(f.fix).toContain("or add subnets in use1-az4 to the provider");
+  });
+
+  it("in resource mode asks only for one AZ in common", () => {
+    const resource = { ...provider, transport: "resource", serviceId: undefined };
+    expect(problems(diagnoseConsumer(consumer("available", ["use1-az1", "use1-az4"]), resource, ctx))).toEqual([]);
+    expect(problems(diagnoseConsumer(consumer("available", ["use1-az4"]), resource, ctx)).map((f) => f.check)).toEqual(["AZ IDs of interface endpoint"]);
+  });
+});
+
+describe("the function's runs, from its log", () => {
+  // Embedded metric format records as Powertools writes them to stdout, and Lambda to the log.
+  const emf = (timestamp: number, errors: number) =>
+    JSON.stringify({
+      _aws: { Timestamp: timestamp, CloudWatchMetrics: [{ Namespace: "RdsPrivateLink", Dimensions: [["service", "Database"]], Metrics: [{ Name: "SyncErrors", Unit: "Count" }] }] },
+      service: "failover-sync",
+      Database: "orders",
+      SyncErrors: errors,
+    });
+
+  it("finds the last run and the last run without errors, and skips other lines", () => {
+    const t = Date.parse("2026-11-23T11:00:00Z");
+    const lines = [
+      { message: emf(t, 0) },
+      { message: '{"level":"INFO","message":"failover sync report","report":{}}' },
+      { message: "START RequestId: 1f3c Version: $LATEST" },
+      { message: emf(t + 60_000, 1) },
+      { message: "not json {" },
+    ];
+    expect(runsFromLog(lines)).toEqual({ lastRun: "2026-11-23T11:01:00.000Z", lastSuccess: "2026-11-23T11:00:00.000Z" });
+    expect(runsFromLog([])).toEqual({ lastRun: undefined, lastSuccess: undefined });
+  });
+});
+
+describe("status flags", () => {
+  it("reads a config path, --output and --json", () => {
+    const a = parseStatusArgs(["examples/minimal/config.json", "--output", "cdktf.out/orders", "--json"], {});
+    expect(a.configFile).toMatch(/examples\/minimal\/config\.json$/);
+    expect(a.outdir).toMatch(/cdktf\.out\/orders$/);
+    expect(a.json).toBe(true);
+  });
+
+  it("refuses an unknown flag, naming the flags there are", () => {
+    expect(() => parseStatusArgs(["--fix"], {})).toThrow("--fix: unknown flag; the flags are --output DIR and --json");
+  });
+});
+
+describe("status report", () => {
+  it("marks a check the emulator cannot answer as skip, not ok, and counts it apart", () => {
+    const text = formatFindings([
+      { stack: "provider", check: "database writer", ok: true, detail: "RDS names orders-1" },
+      { stack: "provider", check: "endpoint connections", ok: true, skipped: "the emulator does not answer", detail: "not checked: the emulator does not answer" },
+    ]);
+    expect(text).toContain("  skip  endpoint connections");
+    expect(text).toContain("Healthy: 1 checks passed, 1 not checked.");
+  });
+
+  it("lists every problem on the last line, with each fix under its check", () => {
+    const text = formatFindings([
+      { stack: "provider", check: "writer port", ok: false, detail: "forwards to member slot 1", fix: "force a sync" },
+      { stack: "consumer-app", check: "interface endpoint vpce-0a", ok: false, detail: "waiting", fix: "accept it" },
+    ]);
+    expect(text.split("\n")).toEqual([
+      "provider",
+      "  FAIL  writer port                 forwards to member slot 1",
+      "                                    fix: force a sync",
+      "",
+      "consumer-app",
+      "  FAIL  interface endpoint vpce-0a  waiting",
+      "                                    fix: accept it",
+      "",
+      "2 problem(s): provider writer port; consumer-app interface endpoint vpce-0a.",
+    ]);
+  });
+});

@@ -1,0 +1,106 @@
+// npm run status [-- config.json] [--output cdktf.out] [--json]
+// Checks a deployed share: reads each stack's outputs from its state, asks AWS with each
+// account's profile, and reports per stack. Exits 1 when anything is wrong, naming what and the
+// fix; 2 on a bad command line or config. It never changes anything.
+import * as path from "path";
+import { configPath, loadConfigFile } from "../config/load";
+import { Config } from "../config/resolve";
+import { diagnoseConsumer, diagnoseProvider, Finding, FixContext, ProviderObservation } from "./status/diagnose";
+import { cliFlags, observeConsumer, observeProvider } from "./status/observe";
+import { readOutputs, StatusError } from "./status/outputs";
+
+export interface StatusArgs {
+  readonly configFile: string;
+  readonly outdir: string;
+  readonly json: boolean;
+}
+
+export function parseStatusArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): StatusArgs {
+  let configFile: string | undefined;
+  let outdir = "cdktf.out";
+  let json = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--json") json = true;
+    else if (arg === "--output" || arg.startsWith("--output=")) {
+      const value = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : argv[++i];
+      if (!value) throw new Error("--output: give the directory synth wrote to, for example --output cdktf.out");
+      outdir = value;
+    } else if (arg.startsWith("--")) throw new Error(`${arg}: unknown flag; the flags are --output DIR and --json`);
+    else if (configFile === undefined) configFile = path.resolve(arg);
+    else throw new Error(`${arg}: one config file only (already given: ${configFile})`);
+  }
+  return { configFile: configFile ?? configPath(env), outdir: path.resolve(outdir), json };
+}
+
+/** Every finding of every stack; a stack that cannot be read is itself a finding. */
+export async function checkShare(config: Config, args: StatusArgs, env: NodeJS.ProcessEnv = process.env, now = new Date()): Promise<Finding[]> {
+  const ctx: FixContext = { configFile: path.relative(process.cwd(), args.configFile) || args.configFile, providerCli: cliFlags(config.provider.account), now };
+  const location = (stack: string, backend: Config["provider"]["backend"]) => ({ name: config.name, stack, backend, projectRoot: process.cwd(), outdir: args.outdir });
+  const findings: Finding[] = [];
+  const unreadable = (stack: string, e: unknown) =>
+    findings.push({
+      stack,
+      check: "state and AWS",
+      ok: false,
+      detail: (e as Error).message,
+      fix: e instanceof StatusError ? e.fix : "check the account's credentials (profile, role) and region in the config, and that the stack is deployed",
+    });
+
+  let provider: ProviderObservation | undefined;
+  try {
+    provider = await observeProvider(config, readOutputs(location("provider", config.provider.backend), env), env);
+    findings.push(...diagnoseProvider(provider, ctx));
+  } catch (e) {
+    unreadable("provider", e);
+  }
+  for (const consumer of config.consumers) {
+    const stack = `consumer-${consumer.name}`;
+    try {
+      const observed = await observeConsumer(consumer, readOutputs(location(stack, consumer.backend), env));
+      const azIds = provider?.azIds ?? consumer.providerAzIds ?? config.provider.network.create?.azIds ?? [];
+      findings.push(...diagnoseConsumer(observed, { azIds, transport: config.provider.transport, serviceId: provider?.serviceId }, ctx));
+    } catch (e) {
+      unreadable(stack, e);
+    }
+  }
+  return findings;
+}
+
+export function formatFindings(findings: Finding[]): string {
+  const out: string[] = [];
+  const width = Math.max(...findings.map((f) => f.check.length), 10);
+  let stack = "";
+  for (const f of findings) {
+    if (f.stack !== stack) {
+      stack = f.stack;
+      out.push(`${out.length ? "\n" : ""}${stack}`);
+    }
+    out.push(`  ${f.skipped ? "skip" : f.ok ? "ok  " : "FAIL"}  ${f.check.padEnd(width)}  ${f.detail}`);
+    if (!f.ok && f.fix) out.push(`        ${"".padEnd(width)}  fix: ${f.fix}`);
+  }
+  const problems = findings.filter((f) => !f.ok);
+  out.push("");
+  const skipped = findings.filter((f) => f.skipped).length;
+  const passed = `${findings.length - skipped} checks passed${skipped ? `, ${skipped} not checked` : ""}`;
+  out.push(problems.length === 0 ? `Healthy: ${passed}.` : `${problems.length} problem(s): ${problems.map((p) => `${p.stack} ${p.check}`).join("; ")}.`);
+  return out.join("\n");
+}
+
+async function main(): Promise<void> {
+  let args: StatusArgs;
+  let config: Config;
+  try {
+    args = parseStatusArgs(process.argv.slice(2));
+    config = loadConfigFile(args.configFile);
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
+    process.exit(2);
+  }
+  const findings = await checkShare(config, args);
+  const healthy = findings.every((f) => f.ok);
+  process.stdout.write(args.json ? `${JSON.stringify({ healthy, findings }, null, 2)}\n` : `${formatFindings(findings)}\n`);
+  process.exitCode = healthy ? 0 : 1;
+}
+
+if (require.main === module) void main();
