@@ -2,10 +2,11 @@
 // The Terraform CLI is chosen first, on import: cdktf reads the choice when it is loaded.
 import { cliChoice as cli } from "./stacks/terraform-cli";
 import { App } from "cdktf";
-import { mkdirSync, rmSync } from "fs";
+import { mkdirSync, rmSync, writeFileSync } from "fs";
 import * as path from "path";
 import { ConfigError, configPath, loadConfigFile } from "./config/load";
 import { buildApp } from "./stacks/app";
+import { diagramMarkdown } from "./stacks/diagram";
 
 function main(): void {
   let config;
@@ -32,6 +33,8 @@ function main(): void {
   for (const stack of [provider, ...consumers]) {
     rmSync(path.join(app.outdir, "stacks", stack.node.id, stale), { force: true });
   }
+  // The share as configured, next to the stacks: cdktf.out/diagram.md.
+  writeFileSync(path.join(app.outdir, "diagram.md"), diagramMarkdown(config));
 }
 
 main();

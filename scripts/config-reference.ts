@@ -1,7 +1,6 @@
 // Prints the config reference table of the README from the schema itself, so the docs list
 // every field with its default and cannot drift. `npm run docs` rewrites the README section.
-import { readFileSync, writeFileSync } from "fs";
-import * as path from "path";
+import { writeSection } from "./readme-section";
 import { jsonSchema } from "./write-schema";
 
 type Node = Record<string, unknown> & {
@@ -80,11 +79,6 @@ export function configReference(): string {
 }
 
 if (require.main === module) {
-  const readme = path.join(__dirname, "..", "README.md");
-  const text = readFileSync(readme, "utf8");
-  const start = text.indexOf(BEGIN);
-  const end = text.indexOf(END);
-  if (start < 0 || end < 0) throw new Error(`README.md needs ${BEGIN} and ${END}`);
-  writeFileSync(readme, `${text.slice(0, start + BEGIN.length)}\n${configReference()}\n${text.slice(end)}`);
+  writeSection(BEGIN, END, configReference());
   process.stdout.write("updated the config reference in README.md\n");
 }

@@ -23,6 +23,8 @@ describe("synth from the command line", () => {
     expect(status).toBe(0);
     expect(readdirSync(path.join(cwd, "cdktf.out", "stacks")).sort()).toEqual(["consumer-app", "provider"]);
     expect(existsSync(path.join(cwd, "cdktf.out", "stacks", "provider", "cdk.tf.json"))).toBe(true);
+    // The share as configured, beside the stacks: the same picture the README shows.
+    expect(readFileSync(path.join(cwd, "cdktf.out", "diagram.md"), "utf8")).toContain("```mermaid\nflowchart LR\n  subgraph provider");
   });
 
   it.each(["unparseable-json", "many-problems", "star-principal", "network-both"])(

@@ -1,14 +1,13 @@
 import { readFileSync } from "fs";
 import * as path from "path";
 import { BEGIN, configReference, END } from "../../scripts/config-reference";
+import { readSection } from "../../scripts/readme-section";
 import { jsonSchema } from "../../scripts/write-schema";
 import { LAMBDA_INVOKE_GAP, MISSING_RESOURCES, UNREAD_ATTRIBUTES } from "../terraform/emulator";
 
 describe("generated docs", () => {
   it("keeps the README's config reference in step with the schema", () => {
-    const readme = readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
-    const section = readme.slice(readme.indexOf(BEGIN) + BEGIN.length, readme.indexOf(END)).trim();
-    expect(section).toBe(configReference());
+    expect(readSection(BEGIN, END)).toBe(configReference());
   });
 
   it("documents every field of the config with a default or 'required'", () => {

@@ -1,0 +1,110 @@
+// A Mermaid picture of one config's share, written by synth to cdktf.out/diagram.md: the
+// provider and its database, the NLB ports or the resource configurations, each consumer with
+// its account, region, AZ IDs and names, and the failover path. Pure: config in, text out.
+import { Config } from "../config/resolve";
+import { ConsumerConfig, Network } from "../config/schema";
+
+const MORE = "<br/>";
+
+/** The diagram as a Markdown document with one mermaid block. */
+export function diagramMarkdown(config: Config): string {
+  return `# ${config.name}: the share as configured\n\nWritten by \`cdktf synth\` from the config; regenerate with synth.\n\n\`\`\`mermaid\n${mermaid(config)}\`\`\`\n`;
+}
+
+export function mermaid(config: Config): string {
+  const p = config.provider;
+  const db = p.database;
+  const resource = p.transport === "resource";
+  const lines: string[] = ["flowchart LR"];
+  const add = (line: string) => lines.push(`  ${line}`);
+  const sub = (line: string) => lines.push(`    ${line}`);
+
+  // Titles stay short (Mermaid draws long subgraph titles over the nodes); the details go in a
+  // "where" node of each account.
+  add(`subgraph provider["provider"]`);
+  sub(`where["${account(p.account)}${MORE}${p.account.region}${MORE}${zones(p.network)}"]`);
+  const dbName = db.existing?.clusterIdentifier ?? db.existing?.instanceIdentifier ?? config.name;
+  const origin = db.create ? "" : "existing ";
+  sub(`subgraph db["${origin}${db.engine} ${db.kind} ${dbName}"]`);
+  if (db.kind === "cluster") {
+    const readers = db.create ? `${db.create.readers} reader${db.create.readers === 1 ? "" : "s"}` : "readers";
+    lines.push(`      w[("writer")]`, `      r[("${readers}")]`);
+  } else {
+    lines.push(`      w[("writer")]`, `      r[("standby, not readable")]`, `      w -. "synchronous copy" .- r`);
+  }
+  sub("end");
+  if (resource) {
+    const ports = p.ports;
+    sub(`gw["resource gateway${MORE}in the provider subnets"]`);
+    sub(`rcw["resource configuration: writer${MORE}cluster endpoint :${ports.writer}"]`);
+    if (ports.reader !== null) sub(`rcr["resource configuration: reader${MORE}reader endpoint :${ports.reader}"]`);
+    sub(`ram["AWS RAM share${MORE}${p.sharing.allowedPrincipals.length} principal${p.sharing.allowedPrincipals.length === 1 ? "" : "s"}"]`);
+    sub(`rcw --> gw`);
+    if (ports.reader !== null) sub(`rcr --> gw`);
+    sub(`gw -- "writer: cluster endpoint" --> w`);
+    if (ports.reader !== null) sub(`gw -- "reader: reader endpoint" --> r`);
+    sub(`gw ~~~ note["failover: RDS moves the endpoint names"]:::where`);
+    sub(`ram -.- rcw`);
+    if (ports.reader !== null) sub(`ram -.- rcr`);
+  } else {
+    const ports = p.ports;
+    const portList = [`:${ports.writer} writer`, ...(ports.reader === null ? [] : [`:${ports.reader} reader`])].join(", ");
+    const slots = ports.members.length ? `${MORE}:${ports.members[0]}-${ports.members[ports.members.length - 1]} member slots` + (ports.readerSets.length ? `, :${ports.readerSets[0]}-${ports.readerSets[ports.readerSets.length - 1]} reader sets` : "") : "";
+    sub(`nlb["internal NLB, cross-zone${MORE}${portList}${slots}"]`);
+    const acceptance = p.sharing.acceptanceRequired ? "acceptance required" : "no acceptance step";
+    sub(`svc["endpoint service${MORE}${p.sharing.allowedPrincipals.length} allowed principal${p.sharing.allowedPrincipals.length === 1 ? "" : "s"}, ${acceptance}"]`);
+    sub(`fn["failover function${MORE}RDS events of this database${MORE}+ every ${p.failover.reconcileEveryMinutes} min + at deploy"]`);
+    sub(`svc --> nlb`);
+    if (db.kind === "cluster") {
+      sub(`nlb -- ":${ports.writer} to the writer's warm slot" --> w`);
+      if (ports.reader !== null) sub(`nlb -- ":${ports.reader} to that slot's reader set" --> r`);
+      sub(`fn -. "failover: ModifyListener, no registration" .-> nlb`);
+    } else {
+      sub(`nlb -- ":${ports.writer}${ports.reader === null ? "" : ` and :${ports.reader}`} to the writer's IP" --> w`);
+      sub(`fn -. "failover: register the new IP, then deregister" .-> nlb`);
+    }
+    sub(`fn -. "who is the writer" .-> w`);
+  }
+  add("end");
+
+  config.consumers.forEach((c, i) => {
+    const id = `c${i}`;
+    const region = c.account.region === p.account.region ? c.account.region : `${c.account.region}, cross-region`;
+    add(`subgraph ${id}["consumer ${c.name}"]`);
+    sub(`${id}_where["${account(c.account)}${MORE}${region}${MORE}${zones(c.network)}"]`);
+    const names = friendlyNames(c, config);
+    sub(`${id}_names["${names}"]`);
+    if (resource) {
+      const endpoints = p.ports.reader === null ? "writer resource endpoint" : "writer and reader resource endpoints";
+      sub(`${id}_ep["${endpoints}"]`);
+    } else {
+      sub(`${id}_ep["interface endpoint${MORE}security group: ${c.allowedCidrs.length + c.allowedSecurityGroupIds.length} client source${c.allowedCidrs.length + c.allowedSecurityGroupIds.length === 1 ? "" : "s"}"]`);
+    }
+    sub(`${id}_where ~~~ ${id}_names --> ${id}_ep`);
+    add("end");
+    add(resource ? `${id}_ep -- "VPC resources" --> rcw` : `${id}_ep -- "PrivateLink" --> svc`);
+  });
+  add(`classDef where fill:#f6f6f6,stroke:#bbb,color:#333`);
+  add(`class where${config.consumers.map((_, i) => `,c${i}_where`).join("")} where`);
+  return `${lines.join("\n")}\n`;
+}
+
+function account(a: { accountId?: string; profile?: string }): string {
+  if (a.accountId) return `account ${a.accountId}`;
+  return a.profile ? `profile ${a.profile}` : "account of the default credentials";
+}
+
+function zones(n: Network): string {
+  if (n.existing) return `existing VPC, ${n.existing.subnetIds.length} subnets`;
+  return n.create!.azIds ? `AZ IDs ${n.create!.azIds.join(", ")}` : `${n.create!.azCount} AZs chosen at deploy`;
+}
+
+function friendlyNames(c: ConsumerConfig, config: Config): string {
+  const ports = config.provider.ports;
+  const reader = ports.reader !== null;
+  if (c.privateZone) {
+    const z = c.privateZone.name;
+    return `writer.${z}:${ports.writer}${reader ? `${MORE}reader.${z}:${ports.reader}` : ""}`;
+  }
+  return `endpoint DNS name${MORE}:${ports.writer} writer${reader ? `, :${ports.reader} reader` : ""}`;
+}
