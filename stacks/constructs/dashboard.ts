@@ -108,7 +108,7 @@ export class Dashboard extends Construct {
         own(METRICS.writerChanged, "Sum"),
       ]);
       metric("Failover switches and registrations", [own(METRICS.switches, "Sum"), own(METRICS.registered, "Sum"), own(METRICS.deregistered, "Sum"), own(METRICS.fallback, "Sum")]);
-      metric("Failover run duration (ms)", [own(METRICS.duration, "Maximum"), own(METRICS.writerHealthy, "Minimum")]);
+      metric("Failover run duration (ms) and healthy writer targets", [own(METRICS.duration, "Maximum"), own(METRICS.writerHealthy, "Minimum")]);
       metric("Dead-letter queue depth", [
         ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", props.failover.deadLetterQueueName, { label: "failed events waiting", stat: "Maximum" }],
       ]);
