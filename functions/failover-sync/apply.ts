@@ -15,6 +15,7 @@ export async function readTargets(elb: ElasticLoadBalancingV2Client, targetGroup
     ip: d.Target?.Id ?? "",
     port: d.Target?.Port ?? 0,
     state: d.TargetHealth?.State ?? "unknown",
+    ...(d.TargetHealth?.Reason ? { reason: d.TargetHealth.Reason } : {}),
   }));
 }
 

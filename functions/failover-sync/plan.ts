@@ -8,6 +8,8 @@ export interface CurrentTarget {
   readonly port: number;
   /** initial | healthy | unhealthy | unused | draining | unavailable | unhealthy.draining */
   readonly state: string;
+  /** ELB's reason code, when it gives one (Target.FailedHealthChecks, Elb.RegistrationInProgress, ...). */
+  readonly reason?: string;
 }
 
 export interface Target {

@@ -1,6 +1,6 @@
 // npm run status, the decisions: pure functions from what the AWS calls returned to findings,
 // each naming what is wrong and how to fix it. observe.ts makes the calls; nothing here does I/O.
-import { isDraining, Member, readerTargets } from "../../functions/failover-sync/plan";
+import { CurrentTarget, isDraining, Member, readerTargets } from "../../functions/failover-sync/plan";
 
 export interface Finding {
   readonly stack: string;
@@ -15,18 +15,14 @@ export interface Finding {
   readonly fix?: string;
 }
 
-export interface ObservedTarget {
-  readonly ip: string;
-  readonly port: number;
-  readonly state: string;
-  readonly reason?: string;
-}
+/** A target as DescribeTargetHealth reports it, with ELB's reason code. */
+export type ObservedTarget = CurrentTarget;
 
 export interface ObservedGroup {
   readonly arn: string;
   /** The name an operator knows the group by: "member slot 0", "reader set 1", "writer", "reader". */
   readonly label: string;
-  readonly targets: ObservedTarget[];
+  readonly targets: readonly ObservedTarget[];
 }
 
 export interface ObservedListener {

@@ -2,11 +2,11 @@
 // plain observations diagnose.ts decides on. Nothing here changes anything.
 import { CloudWatchLogsClient, DescribeLogStreamsCommand, GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeSubnetsCommand, DescribeVpcEndpointConnectionsCommand, DescribeVpcEndpointsCommand, EC2Client } from "@aws-sdk/client-ec2";
-import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { fromIni, fromTemporaryCredentials } from "@aws-sdk/credential-providers";
-import { readListenerTargets } from "../../functions/failover-sync/apply";
+import { readGroups, readListenerTargets } from "../../functions/failover-sync/apply";
 import { readTopology, resolverFromEnv } from "../../functions/failover-sync/topology";
 import { Config } from "../../config/resolve";
 import { Account, ConsumerConfig } from "../../config/schema";
@@ -56,18 +56,7 @@ export async function observeProvider(config: Config, outputs: Outputs, env: Nod
     ...(text(outputs.writer_target_group_arn) ? [[outputs.writer_target_group_arn as string, "writer"] as [string, string]] : []),
     ...(text(outputs.reader_target_group_arn) ? [[outputs.reader_target_group_arn as string, "reader"] as [string, string]] : []),
   ];
-  const groups = await Promise.all(
-    labelled.map(async ([arn, label]): Promise<ObservedGroup> => {
-      const out = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }));
-      const targets = (out.TargetHealthDescriptions ?? []).map((d) => ({
-        ip: d.Target?.Id ?? "",
-        port: d.Target?.Port ?? 0,
-        state: d.TargetHealth?.State ?? "unknown",
-        reason: d.TargetHealth?.Reason,
-      }));
-      return { arn, label, targets };
-    }),
-  );
+  const groups = (await readGroups(elb, labelled.map(([arn]) => arn))).map((g, i): ObservedGroup => ({ arn: g.arn, label: labelled[i][1], targets: g.current }));
   const listenerArns = [text(outputs.writer_listener_arn), text(outputs.reader_listener_arn)].filter((a): a is string => a !== undefined);
   const forwards = await readListenerTargets(elb, listenerArns);
   const listener = (arn?: string): ObservedListener | undefined => (arn ? { arn, forwardsTo: forwards.get(arn) ?? null } : undefined);
