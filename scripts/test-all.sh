@@ -16,7 +16,10 @@ npx jest --selectProjects unit
 step "emulator tools (moto in a venv)"
 bash scripts/python-tools.sh >/dev/null
 
-step "integration tier (moto server + DNS server on loopback, fault scenarios)"
+step "database servers (MariaDB and PostgreSQL from Debian, for the tests that need real servers)"
+bash scripts/db-servers.sh >/dev/null
+
+step "integration tier (moto server + DNS server on loopback, fault scenarios, real database servers)"
 npx jest --selectProjects integration
 
 step "Terraform toolchain (terraform and OpenTofu + provider mirror, cached outside the repo)"
