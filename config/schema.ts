@@ -14,6 +14,8 @@ export const LOG_RETENTION_DAYS = [
 // is another pair, so slots cost 2 listeners each (an NLB takes 50 by default).
 export const MAX_MEMBER_SLOTS = 16;
 export const DEFAULT_MEMBER_SLOTS = 3;
+/** Reader sets kept populated: the writer's, the previous writer's and the best failover candidate's. */
+export const DEFAULT_WARM_READER_SETS = 3;
 /** The member port block starts this far above the engine port unless the config says where. */
 export const MEMBER_PORT_OFFSET = 10;
 
@@ -242,6 +244,15 @@ const FailoverSchema = z.strictObject({
     .describe(
       `Existing cluster: how many members sit warm in their own target group, best failover candidates (promotion tier) first. Default: ${DEFAULT_MEMBER_SLOTS}, the members of a Multi-AZ DB cluster. A created cluster gets one per instance.`,
     ),
+  warmReaderSets: z
+    .number()
+    .int("must be a whole number")
+    .min(2, "must be at least 2: the writer's reader set and one for the next writer")
+    .max(MAX_MEMBER_SLOTS, `must be at most ${MAX_MEMBER_SLOTS}, the most member slots a share has`)
+    .default(DEFAULT_WARM_READER_SETS)
+    .describe(
+      `Clusters: how many reader sets are kept populated: the writer's, the previous writer's (so a failback is warm) and the best failover candidates'. The others stay empty, so the targets the NLB health-checks grow with the member count, not its square. Default: ${DEFAULT_WARM_READER_SETS}.`,
+    ),
   reconcileEveryMinutes: z.number().int().min(1).max(60).default(1).describe("Schedule of the reconciling run."),
   logRetentionDays: retentionDays.default(30).describe("Retention of the function's log group and of the database's exported logs."),
   vpcSubnetIds: unique(subnetId, "subnet").min(1).optional().describe("Run the function in these subnets (needs interface endpoints, see README). Default: outside a VPC."),
@@ -270,7 +281,7 @@ const ProviderSchema = z.strictObject({
     })
     .describe("The internal Network Load Balancer.")
     .default({ deletionProtection: true }),
-  failover: FailoverSchema.describe("The failover function.").default({ reconcileEveryMinutes: 1, logRetentionDays: 30 }),
+  failover: FailoverSchema.describe("The failover function.").default({ warmReaderSets: DEFAULT_WARM_READER_SETS, reconcileEveryMinutes: 1, logRetentionDays: 30 }),
   alarms: AlarmsSchema.describe("Where the failover alarms go.").default({}),
 });
 

@@ -12,6 +12,7 @@ export const ENV = {
   readerListenerArn: "READER_LISTENER_ARN",
   memberTargetGroups: "MEMBER_TARGET_GROUPS",
   readerSetTargetGroups: "READER_SET_TARGET_GROUPS",
+  warmReaderSets: "WARM_READER_SETS",
   writerTargetGroupArn: "WRITER_TARGET_GROUP_ARN",
   readerTargetGroupArn: "READER_TARGET_GROUP_ARN",
   /** Test only: ip[:port] of DNS servers to ask instead of the system's. */
@@ -36,6 +37,8 @@ export interface ClusterTargets {
   readonly memberGroups: readonly string[];
   /** One per member group, in the same order; empty when there is no reader port. */
   readonly readerSetGroups: readonly string[];
+  /** How many reader sets are kept populated (provider.failover.warmReaderSets); undefined: all. */
+  readonly warmReaderSets?: number;
 }
 
 /** Multi-AZ DB instance: the standby's IP is unknown until it takes over, so it is registered. */
@@ -64,7 +67,14 @@ export interface EnvironmentInput {
   readonly port: string;
   readonly allowedCidrs: readonly string[];
   readonly targets:
-    | { readonly kind: "cluster"; readonly writerListenerArn: string; readonly readerListenerArn?: string; readonly memberGroupSuffixes: readonly string[]; readonly readerSetGroupSuffixes: readonly string[] }
+    | {
+        readonly kind: "cluster";
+        readonly writerListenerArn: string;
+        readonly readerListenerArn?: string;
+        readonly memberGroupSuffixes: readonly string[];
+        readonly readerSetGroupSuffixes: readonly string[];
+        readonly warmReaderSets?: number;
+      }
     | { readonly kind: "instance"; readonly writerTargetGroupArn: string; readonly readerTargetGroupArn?: string };
 }
 
@@ -81,6 +91,7 @@ export function toEnvironment(input: EnvironmentInput): Record<string, string> {
     if (targets.readerListenerArn) {
       env[ENV.readerListenerArn] = targets.readerListenerArn;
       env[ENV.readerSetTargetGroups] = targets.readerSetGroupSuffixes.join(",");
+      if (targets.warmReaderSets !== undefined) env[ENV.warmReaderSets] = String(targets.warmReaderSets);
     }
   } else {
     env[ENV.writerTargetGroupArn] = targets.writerTargetGroupArn;
@@ -124,7 +135,10 @@ export function parseEnvironment(env: NodeJS.ProcessEnv): FunctionEnvironment {
     if (readerListenerArn && readerSetGroups.length !== memberGroups.length) {
       problems.push(`${ENV.readerSetTargetGroups} must list one group per member target group (${memberGroups.length})`);
     }
-    targets = { kind: "cluster", writerListenerArn, readerListenerArn, memberGroups, readerSetGroups };
+    const warmText = get(ENV.warmReaderSets);
+    const warmReaderSets = warmText === undefined ? undefined : Number(warmText);
+    if (warmReaderSets !== undefined && (!Number.isInteger(warmReaderSets) || warmReaderSets < 1)) problems.push(`${ENV.warmReaderSets} must be a whole number of at least 1 when set`);
+    targets = { kind: "cluster", writerListenerArn, readerListenerArn, memberGroups, readerSetGroups, ...(warmReaderSets !== undefined ? { warmReaderSets } : {}) };
   } else {
     const writerTargetGroupArn = get(ENV.writerTargetGroupArn) ?? "";
     if (!isArn(writerTargetGroupArn, "targetgroup")) problems.push(`${ENV.writerTargetGroupArn} must be a target group ARN`);

@@ -16,6 +16,10 @@ export interface SyncSettings extends FunctionEnvironment {
   readonly pollDeadlineMs: number;
   /** A "failover started" event older than this is stale: reconcile without waiting. */
   readonly staleEventMs: number;
+  /** After a failover, how often the run re-reads the health checks to finish its moves. */
+  readonly settleIntervalMs: number;
+  /** How long, from the start of the run, it may do so. */
+  readonly settleDeadlineMs: number;
 }
 
 export interface SyncDeps {
@@ -46,6 +50,10 @@ export interface Report {
   readonly readerTargets: GroupReport | null;
   /** Cluster only: the instance each member slot holds after the run. */
   readonly slots?: Array<string | null>;
+  /** Cluster only: the member each reader set is kept for (it holds everyone else); null: kept empty. */
+  readonly readerSets?: Array<string | null>;
+  /** Choices that are not the plain layout, such as the reader port served by the writer for a while. */
+  readonly notes?: string[];
   /** Targets registered and deregistered this run, counted per group. */
   readonly registrations: number;
   readonly deregistrations: number;
@@ -72,7 +80,7 @@ export class SyncError extends Error {
   }
 }
 
-export const DEFAULT_TIMING = { pollIntervalMs: 2000, pollDeadlineMs: 60_000, staleEventMs: 120_000 } as const;
+export const DEFAULT_TIMING = { pollIntervalMs: 2000, pollDeadlineMs: 60_000, staleEventMs: 120_000, settleIntervalMs: 5000, settleDeadlineMs: 240_000 } as const;
 
 /** What a run decided: changes to groups and listener switches, in the shape apply needs. */
 interface Decision {
@@ -83,7 +91,11 @@ interface Decision {
   /** The listeners a cluster's switches move; a Multi-AZ instance has none to move. */
   readonly listenerArns?: { readonly writer: string; readonly reader?: string };
   readonly slots?: Array<string | null>;
+  readonly readerSets?: Array<string | null>;
   readonly fallback: string | null;
+  /** What only an operator can fix, such as a member in a zone the NLB does not enable. */
+  readonly problems: string[];
+  readonly notes: string[];
   /** Every IP refused this run. */
   readonly refused: Refusal[];
   /** Refusals the cluster plan made before planning groups (reported with the writer port). */
@@ -103,7 +115,7 @@ interface Observed {
 export async function sync(event: unknown, settings: SyncSettings, deps: SyncDeps): Promise<Report> {
   const started = deps.now();
   const { trigger, eventId, time } = classify(event);
-  const observed = await observe(settings.targets, settings.port, deps.elb);
+  let observed = await observe(settings.targets, settings.port, deps.elb);
 
   let topology = await readTopology(deps.rds, deps.resolve, settings.database);
   let polls = 1;
@@ -122,27 +134,51 @@ export async function sync(event: unknown, settings: SyncSettings, deps: SyncDep
     }
   }
 
-  const decision = settings.targets.kind === "cluster" ? decideCluster(settings.targets, observed, topology, settings) : decideInstance(settings.targets, observed, topology, settings);
+  // Polling took seconds, in which health checks went on: decide on what the NLB says now, not
+  // on what it said before the wait (the new writer may have restarted meanwhile).
+  if (polls > 1) observed = await observe(settings.targets, settings.port, deps.elb);
+  const decide = () => (settings.targets.kind === "cluster" ? decideCluster(settings.targets, observed, topology, settings) : decideInstance(settings.targets, observed, topology, settings));
+  let decision = decide();
   const moved = await apply(deps.elb, decision);
+  const rounds = [decision];
   deps.log.info("applied", { switches: moved.length, fallback: decision.fallback !== null });
 
+  // Settle: right after a failover the new writer may still be restarting (Aurora restarts the
+  // reader it promotes) and the reader port may be waiting for a set to turn healthy. Watch the
+  // health checks and finish the moves in this run, not a schedule later: with a listener change
+  // that takes a while to reach every NLB node, each second of waiting here is one of darkness.
+  const settles = settings.targets.kind === "cluster" && (trigger === "failover-started" || trigger === "failover-finished" || (trigger !== "deploy" && moved.length > 0));
+  while (settles && topology.writer !== null && decision.notes.length > 0 && deps.now() + settings.settleIntervalMs - started <= settings.settleDeadlineMs) {
+    deps.log.info("settling", { poll: polls, notes: decision.notes });
+    await deps.sleep(settings.settleIntervalMs);
+    topology = await readTopology(deps.rds, deps.resolve, settings.database);
+    polls++;
+    observed = await observe(settings.targets, settings.port, deps.elb);
+    decision = decide();
+    moved.push(...(await apply(deps.elb, decision)));
+    rounds.push(decision);
+  }
+
   const writerGroup = decision.writerGroup ? observed.groups.get(decision.writerGroup) : undefined;
+  const fallback = rounds.map((r) => r.fallback).find((f) => f !== null) ?? null;
   const report: Report = {
     trigger,
     eventId,
     writer: topology.writer,
     readers: topology.members && topology.writer ? topology.members.filter((m) => m.instance !== topology.writer!.instance) : null,
-    writerTargets: groupReport(decision.writerGroups, decision.clusterRefused),
-    readerTargets: decision.readerPort ? groupReport(decision.readerGroups, []) : null,
+    writerTargets: groupReport(rounds.flatMap((r) => r.writerGroups), decision.clusterRefused),
+    readerTargets: decision.readerPort ? groupReport(rounds.flatMap((r) => r.readerGroups), []) : null,
     ...(decision.slots ? { slots: decision.slots } : {}),
-    registrations: count(decision, (c) => c.plan.register.length),
-    deregistrations: count(decision, (c) => c.plan.deregister.length),
+    ...(decision.readerSets ? { readerSets: decision.readerSets } : {}),
+    ...(rounds.some((r) => r.notes.length) ? { notes: [...new Set(rounds.flatMap((r) => r.notes))] } : {}),
+    registrations: rounds.reduce((n, r) => n + count(r, (c) => c.plan.register.length), 0),
+    deregistrations: rounds.reduce((n, r) => n + count(r, (c) => c.plan.deregister.length), 0),
     switches: moved.map(({ listener, to, warm }) => ({ listener, to, warm })),
-    writerChanged: moved.some((s) => s.listener === "writer" && s.from !== null) || writerRegisteredOver(decision, observed),
-    fallback: decision.fallback,
+    writerChanged: moved.some((s) => s.listener === "writer" && s.from !== null) || rounds.some((r) => writerRegisteredOver(r, observed)),
+    fallback,
     writerHealthyTargets: writerGroup?.current.filter((t) => t.state === "healthy" && t.ip === topology.writer?.ip).length ?? 0,
     polls,
-    problems: [...topology.problems, ...(decision.fallback ? [decision.fallback] : []), ...decision.refused.map((r) => `refused ${r.ip}: ${r.reason}`)],
+    problems: [...topology.problems, ...(fallback ? [fallback] : []), ...decision.problems, ...decision.refused.map((r) => `refused ${r.ip}: ${r.reason}`)],
     durationMs: deps.now() - started,
   };
   if (report.problems.length > 0) {
@@ -176,7 +212,14 @@ async function observe(targets: ClusterTargets | InstanceTargets, port: number, 
 }
 
 function decideCluster(targets: ClusterTargets, observed: Observed, topology: Topology, settings: SyncSettings): Decision {
-  const p = planCluster({ writer: topology.writer, members: topology.members, state: observed.cluster!, port: settings.port, allowedCidrs: settings.allowedCidrs });
+  const p = planCluster({
+    writer: topology.writer,
+    members: topology.members,
+    state: observed.cluster!,
+    port: settings.port,
+    allowedCidrs: settings.allowedCidrs,
+    warmReaderSets: targets.warmReaderSets,
+  });
   return {
     writerGroups: p.groups.filter((g) => g.role === "member"),
     readerGroups: p.groups.filter((g) => g.role === "reader-set"),
@@ -184,7 +227,10 @@ function decideCluster(targets: ClusterTargets, observed: Observed, topology: To
     switches: p.switches,
     listenerArns: { writer: targets.writerListenerArn, reader: targets.readerListenerArn },
     slots: p.slots.map((m) => m?.instance ?? null),
+    readerSets: p.readerSetOwners.map((m) => m?.instance ?? null),
     fallback: p.fallback,
+    problems: p.problems,
+    notes: p.notes,
     refused: p.refused,
     clusterRefused: p.refused,
     writerGroup: p.writerSlot === null ? observed.cluster!.writerListenerTarget : targets.memberGroups[p.writerSlot],
@@ -196,7 +242,8 @@ function decideInstance(targets: InstanceTargets, observed: Observed, topology: 
     role,
     slot: 0,
     arn,
-    plan: plan({ desired: desired ? desired.map((m) => m.ip) : null, current: observed.groups.get(arn)!.current, port: settings.port, allowedCidrs: settings.allowedCidrs }),
+    // Make before break: the old address leaves once the new one is healthy, over as many runs as it takes.
+    plan: plan({ desired: desired ? desired.map((m) => m.ip) : null, current: observed.groups.get(arn)!.current, port: settings.port, allowedCidrs: settings.allowedCidrs, keepLastHealthy: true }),
   });
   const writer = change(targets.writerTargetGroupArn, topology.writer ? [topology.writer] : null, "writer");
   const readers = topology.writer ? topology.members?.filter((m) => m.instance !== topology.writer!.instance) ?? null : null;
@@ -207,6 +254,8 @@ function decideInstance(targets: InstanceTargets, observed: Observed, topology: 
     readerPort: targets.readerTargetGroupArn !== undefined,
     switches: [],
     fallback: null,
+    problems: [],
+    notes: [],
     refused: [...writer.plan.refused, ...reader.flatMap((r) => r.plan.refused)],
     clusterRefused: [],
     writerGroup: targets.writerTargetGroupArn,

@@ -11,8 +11,9 @@ export interface Topology {
   /** null when the writer cannot be determined: then nothing is changed. */
   readonly writer: Member | null;
   /**
-   * Every member that can serve (the writer included), best failover candidate first: by
-   * promotion tier, then identifier. null when the set cannot be determined.
+   * Every member that has not left (the writer included, transient states too, each with its
+   * state), best failover candidate first: by promotion tier, then identifier. null when the
+   * set cannot be determined.
    */
   readonly members: Member[] | null;
   /** What kept the writer or members unknown; any entry makes the run fail loudly. */
@@ -33,11 +34,25 @@ export function resolverFromEnv(env: NodeJS.ProcessEnv): Resolve {
   };
 }
 
-// A member in these states is gone or going: it is neither a writer nor a reader. Other states
-// (rebooting, modifying, ...) pass: its targets stay registered and health checks decide.
-const GONE_STATES = new Set(["deleting", "failed", "stopped", "stopping", "inaccessible-encryption-credentials", "incompatible-network", "storage-full"]);
-// Readers must be serving now; a writer in a transient state still holds the role.
-const READER_STATES = new Set(["available"]);
+// A member in these states has left, or cannot serve until someone acts: it is neither a writer
+// nor a reader, and its targets go. Every other state (available, modifying, rebooting,
+// upgrading, backing-up, configuring-*, maintenance, ...) is transient: the member keeps its
+// targets, and the NLB's health checks decide whether it serves (RDS User Guide, "Viewing
+// Amazon RDS DB instance status").
+export const GONE_STATES = new Set([
+  "deleting",
+  "failed",
+  "stopped",
+  "stopping",
+  "inaccessible-encryption-credentials",
+  "inaccessible-encryption-credentials-recoverable",
+  "incompatible-network",
+  "incompatible-option-group",
+  "incompatible-parameters",
+  "incompatible-restore",
+  "restore-error",
+  "storage-full",
+]);
 
 export async function readTopology(rds: RDSClient, resolve: Resolve, db: DatabaseRef): Promise<Topology> {
   return db.kind === "cluster" ? readCluster(rds, resolve, db.identifier) : readInstance(rds, resolve, db.identifier);
@@ -57,7 +72,16 @@ async function readCluster(rds: RDSClient, resolve: Resolve, id: string): Promis
   const problems: string[] = [];
   const listed = cluster.DBClusterMembers ?? [];
   const writerId = listed.find((m) => m.IsClusterWriter)?.DBInstanceIdentifier;
-  if (!writerId) problems.push(`cluster ${id} reports no writer`);
+  if (!writerId) {
+    // A global database's secondary cluster (or a cross-region replica cluster) has no writer in
+    // this region: nothing is changed, so the writer port keeps its last target, now read-only.
+    const secondary = cluster.ReplicationSourceIdentifier || cluster.GlobalWriteForwardingStatus;
+    problems.push(
+      secondary
+        ? `cluster ${id} reports no writer: it is a secondary (replicating from ${cluster.ReplicationSourceIdentifier ?? "a global database's primary"}); the writer port keeps its last target, which is read-only now. Point writers at the primary's share, or fail the global database back`
+        : `cluster ${id} reports no writer`,
+    );
+  }
 
   let writer: Member | null = null;
   let members: Member[] | null = [];
@@ -71,8 +95,8 @@ async function readCluster(rds: RDSClient, resolve: Resolve, id: string): Promis
     const isWriter = instanceId === writerId;
     if (isWriter && !address) problems.push(`writer ${instanceId} has no endpoint address yet`);
     else if (isWriter && GONE_STATES.has(state)) problems.push(`writer ${instanceId} is ${state}`);
-    if (!address || GONE_STATES.has(state) || (!isWriter && !READER_STATES.has(state))) continue;
-    const member = await lookup(resolve, instanceId, address, problems);
+    if (!address || GONE_STATES.has(state)) continue;
+    const member = await lookup(resolve, instanceId, address, problems, state);
     // A member that cannot be resolved makes the set unknown: never drop a live member on a guess.
     if (member === null) members = null;
     else members?.push(member);
@@ -93,13 +117,13 @@ async function readInstance(rds: RDSClient, resolve: Resolve, id: string): Promi
   if (!address) problems.push(`instance ${id} has no endpoint address yet`);
   else if (GONE_STATES.has(status)) problems.push(`instance ${id} is ${status}`);
   // A Multi-AZ instance keeps its name across a failover; its address moves to the standby.
-  else writer = await lookup(resolve, id, address, problems);
+  else writer = await lookup(resolve, id, address, problems, status);
   return { status, writer, members: writer ? [writer] : null, problems };
 }
 
-async function lookup(resolve: Resolve, instance: string, address: string, problems: string[]): Promise<Member | null> {
+async function lookup(resolve: Resolve, instance: string, address: string, problems: string[], state: string): Promise<Member | null> {
   try {
-    return { instance, ip: await resolve(address) };
+    return { instance, ip: await resolve(address), ...(state ? { state } : {}) };
   } catch (e) {
     problems.push(`DNS lookup of ${address} (${instance}) failed: ${(e as Error).message}`);
     return null;

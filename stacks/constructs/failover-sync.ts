@@ -25,8 +25,12 @@ import { Database } from "./database";
 import { LoadBalancer } from "./load-balancer";
 import { Network } from "./network";
 
-/** The function's timeout; the fast path polls for at most this minus 15 s (see index.ts). */
-export const FUNCTION_TIMEOUT_SECONDS = 90;
+/**
+ * The function's timeout. The fast path polls for the new writer for at most 60 s, and a
+ * failover run then settles (finishes moves that wait on health checks) for at most 240 s from
+ * its start, never later than this minus 15 s (see index.ts and sync.ts).
+ */
+export const FUNCTION_TIMEOUT_SECONDS = 300;
 /** The function's memory; the cost estimate bills its runs at this size. */
 export const FUNCTION_MEMORY_MB = 256;
 
@@ -137,6 +141,7 @@ export class FailoverSync extends Construct {
               readerListenerArn: loadBalancer.readerListener?.arn,
               memberGroupSuffixes: layout.memberGroups.map((g) => g.arnSuffix),
               readerSetGroupSuffixes: layout.readerSetGroups.map((g) => g.arnSuffix),
+              warmReaderSets: config.warmReaderSets,
             }
           : { kind: "instance", writerTargetGroupArn: layout.writerGroup.arn, readerTargetGroupArn: layout.readerGroup?.arn },
     });
