@@ -9,7 +9,7 @@ import { randomUUID } from "crypto";
 import { ENV, parseEnvironment } from "./environment";
 import { DEFAULT_TIMING, Report, sync, SyncError, SyncSettings } from "./sync";
 import { METRIC_NAMESPACE, METRICS, runMetrics, SERVICE_NAME } from "./telemetry";
-import { resolverFromEnv } from "./topology";
+import { Resolve, resolverFromEnv } from "./topology";
 
 export interface LambdaContext {
   readonly awsRequestId?: string;
@@ -29,25 +29,50 @@ function awsClients() {
   return clients;
 }
 
-export async function handler(event: unknown, context: LambdaContext = {}): Promise<Report> {
-  const env = process.env;
+/** What the handler takes from the world. Lambda gets the real ones; a simulation its own. */
+export interface HandlerDeps {
+  readonly env: NodeJS.ProcessEnv;
+  readonly clients: () => { rds: RDSClient; elb: ElasticLoadBalancingV2Client };
+  readonly resolve?: Resolve;
+  readonly now: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+}
+
+const LAMBDA: HandlerDeps = {
+  get env() {
+    return process.env;
+  },
+  clients: awsClients,
+  now: Date.now,
+  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+};
+
+/** The handler over the given world; `handler` is this over Lambda's. */
+export function createHandler(deps: HandlerDeps = LAMBDA): (event: unknown, context?: LambdaContext) => Promise<Report> {
+  return (event, context = {}) => run(event, context, deps);
+}
+
+export const handler = createHandler();
+
+async function run(event: unknown, context: LambdaContext, deps: HandlerDeps): Promise<Report> {
+  const env = deps.env;
   const database = env[ENV.clusterIdentifier] || env[ENV.instanceIdentifier] || "unknown";
   const logger = new Logger({ serviceName: SERVICE_NAME, persistentKeys: { correlationId: context.awsRequestId ?? randomUUID(), database } });
   const metrics = new Metrics({ namespace: METRIC_NAMESPACE, serviceName: SERVICE_NAME, defaultDimensions: { Database: database } });
-  const started = Date.now();
+  const started = deps.now();
   let report: Report | undefined;
   let failed = false;
   try {
     const settings = settingsFromEnv(env);
-    // Leave 15 s of the function's timeout for the apply after polling.
+    // Leave 15 s of the function's timeout for the apply after polling and settling.
     const remaining = context.getRemainingTimeInMillis?.();
-    const pollDeadlineMs = remaining ? Math.min(settings.pollDeadlineMs, Math.max(0, remaining - 15_000)) : settings.pollDeadlineMs;
-    report = await sync(event, { ...settings, pollDeadlineMs }, {
-      ...awsClients(),
-      resolve: resolverFromEnv(env),
+    const cap = (ms: number) => (remaining ? Math.min(ms, Math.max(0, remaining - 15_000)) : ms);
+    report = await sync(event, { ...settings, pollDeadlineMs: cap(settings.pollDeadlineMs), settleDeadlineMs: cap(settings.settleDeadlineMs) }, {
+      ...deps.clients(),
+      resolve: deps.resolve ?? resolverFromEnv(env),
       log: { info: (m, f = {}) => logger.info(m, f), error: (m, f = {}) => logger.error(m, f) },
-      now: Date.now,
-      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      now: deps.now,
+      sleep: deps.sleep,
     });
     logger.info("failover sync report", { report });
     return report;
@@ -59,7 +84,7 @@ export async function handler(event: unknown, context: LambdaContext = {}): Prom
     throw e;
   } finally {
     // Once per run, whatever happened: a failed run is counted, never written twice.
-    for (const [name, value] of Object.entries(runMetrics(report, Date.now() - started, failed))) {
+    for (const [name, value] of Object.entries(runMetrics(report, deps.now() - started, failed))) {
       metrics.addMetric(name, name === METRICS.duration ? MetricUnit.Milliseconds : MetricUnit.Count, value);
     }
     metrics.publishStoredMetrics();
