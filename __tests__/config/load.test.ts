@@ -24,7 +24,7 @@ describe("the embedded default config", () => {
     expect(config.provider.backend).toEqual({ type: "local" });
     expect(config.provider.sharing.acceptanceRequired).toBe(true);
     // Resolved at load: one slot per created instance, every port, the reader count, the kind.
-    expect(config.provider.failover).toEqual({ reconcileEveryMinutes: 1, logRetentionDays: 30, memberSlots: 2 });
+    expect(config.provider.failover).toEqual({ warmReaderSets: 3, reconcileEveryMinutes: 1, logRetentionDays: 30, memberSlots: 2 });
     expect(config.provider.ports).toEqual({ writer: 3306, reader: 3307, members: [3316, 3317], readerSets: [3318, 3319] });
     expect(config.provider.database).toMatchObject({ kind: "cluster", create: { readers: 1 } });
     expect(config.consumers.map((c) => c.name)).toEqual(["app"]);

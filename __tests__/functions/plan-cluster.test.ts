@@ -47,6 +47,12 @@ function applied(state: ClusterState, plan: ClusterPlan): ClusterState {
   };
 }
 
+/** Health checks pass for every target that was initial. */
+function checksPass(state: ClusterState): ClusterState {
+  const pass = (g: GroupState): GroupState => ({ arn: g.arn, current: g.current.map((t) => (t.state === "initial" ? { ...t, state: "healthy" } : t)) });
+  return { ...state, memberGroups: state.memberGroups.map(pass), readerSetGroups: state.readerSetGroups.map(pass) };
+}
+
 const run = (writer: Member | null, members: Member[] | null, state: ClusterState) => planCluster({ writer, members, state, port: PORT, allowedCidrs: VPC });
 const registrations = (p: ClusterPlan) => p.groups.flatMap((g) => g.plan.register.map((t) => `${g.role}${g.slot}+${t.ip}`));
 const deregistrations = (p: ClusterPlan) => p.groups.flatMap((g) => g.plan.deregister.map((t) => `${g.role}${g.slot}-${t.ip}`));
@@ -140,18 +146,21 @@ const cases: Case[] = [
     state: steady([A, B, C], [A, B, C], 0),
     switches: [],
     register: [],
-    // Slot 2's reader set (everyone, now that the slot is free) never held db-c.
-    deregister: ["member2-10.0.3.3", "reader-set0-10.0.3.3", "reader-set1-10.0.3.3"],
+    // Two members need two reader sets: the third, kept for db-c, empties.
+    deregister: ["member2-10.0.3.3", "reader-set0-10.0.3.3", "reader-set1-10.0.3.3", "reader-set2-10.0.1.1", "reader-set2-10.0.2.2"],
     slots: ["db-a", "db-b", null],
   },
   {
-    name: "a member replaced with a new IP: the new IP takes its slot, off the failover path",
+    name: "a member replaced with a new IP: the new IP takes its slot, off the failover path, and reads go to the writer until it is healthy",
     writer: A,
     members: [A, { instance: "db-b", ip: "10.0.2.99" }],
     state: steady([A, B], [A, B], 0),
-    switches: [],
+    // The old IP belongs to no member any more: the writer's reader set has nothing to serve
+    // reads with, so they move to the set kept for db-b (everyone but db-b: the writer).
+    switches: [["reader", R(1), true]],
     register: ["member1+10.0.2.99", "reader-set0+10.0.2.99"],
-    deregister: ["member1-10.0.2.2", "reader-set0-10.0.2.2"],
+    // Make before break: the old IP stays in the set the reader listener used until the new one is healthy.
+    deregister: ["member1-10.0.2.2"],
     slots: ["db-a", "db-b"],
   },
   {
@@ -185,13 +194,14 @@ const cases: Case[] = [
     slots: ["db-c", "db-a"],
   },
   {
-    name: "with no reader left, the writer's reader set holds the writer: reads never go nowhere",
+    name: "with no reader left, reads move to the set that already holds the writer: reads never go nowhere, and nothing is registered",
     writer: A,
     members: [A],
     state: steady([A, B], [A, B], 0),
-    switches: [],
-    register: ["reader-set0+10.0.1.1"],
-    deregister: ["member1-10.0.2.2", "reader-set0-10.0.2.2"],
+    switches: [["reader", R(1), true]],
+    register: [],
+    // The set the reader listener used keeps db-b until the listener has left it (next run).
+    deregister: ["member1-10.0.2.2"],
     slots: ["db-a", null],
   },
   {
@@ -271,15 +281,25 @@ describe("planCluster(writer, members, state)", () => {
     expect(p.heldBecause !== undefined).toBe(c.held ?? false);
   });
 
-  it.each(cases.filter((c) => !c.held))("converges in one run, so a second run changes nothing: $name", (c) => {
-    const first = run(c.writer, c.members, c.state);
-    const second = run(c.writer, c.members, applied(c.state, first));
-    expect({ switches: second.switches, register: registrations(second), deregister: deregistrations(second), fallback: second.fallback }).toEqual({
-      switches: c.state.readerListenerTarget !== undefined && second.switches.length ? second.switches : [],
-      register: [],
-      deregister: [],
-      fallback: null,
-    });
+  // Make before break spans runs: a run registers, the targets pass their checks, a later run
+  // moves the reader port and lets the old targets go. Within three runs it is done.
+  it.each(cases.filter((c) => !c.held))("settles within three runs once registered targets pass their checks, then a run changes nothing: $name", (c) => {
+    let state = c.state;
+    for (let i = 0; i < 3; i++) state = checksPass(applied(state, run(c.writer, c.members, state)));
+    const last = run(c.writer, c.members, state);
+    expect({ switches: last.switches, register: registrations(last), deregister: deregistrations(last), fallback: last.fallback }).toEqual({ switches: [], register: [], deregister: [], fallback: null });
+  });
+
+  it("never removes the last healthy target of the set the reader port uses: a replaced reader's old IP stays until reads have moved", () => {
+    const B2: Member = { instance: "db-b", ip: "10.0.2.99" };
+    const state = steady([A, B], [A, B], 0);
+    const first = run(A, [A, B2], state);
+    expect(first.switches.map((s) => [s.listener, s.to])).toEqual([["reader", R(1)]]);
+    expect(registrations(first)).toContain("reader-set0+10.0.2.99");
+    expect(deregistrations(first)).not.toContain("reader-set0-10.0.2.2");
+    expect(first.groups.find((g) => g.arn === R(0))?.plan.deferred).toEqual([{ ip: B.ip, port: PORT }]);
+    // With three members the set keeps db-c healthy, so the old IP may go at once.
+    expect(deregistrations(run(A, [A, B2, C], steady([A, B, C], [A, B, C], 0)))).toContain("reader-set0-10.0.2.2");
   });
 
   it("moves the writer without a registration whatever the failover order (4 members, every pair)", () => {
@@ -328,5 +348,80 @@ describe("planCluster(writer, members, state)", () => {
     const writer = run(outside, [outside, A], steady([A, null], [A], 0));
     expect(writer.heldBecause).toMatch(/refused/);
     expect(writer.switches).toEqual([]);
+  });
+});
+
+describe("planCluster under AWS's timing: only healthy serves, transient members stay", () => {
+  const withState = (targets: CurrentTarget[], state: string, ip: string) => targets.map((t) => (t.ip === ip ? { ...t, state } : t));
+  const plan3 = (writer: Member, members: Member[], state: ClusterState, warmReaderSets?: number) => planCluster({ writer, members, state, port: PORT, allowedCidrs: VPC, warmReaderSets });
+
+  it.each(["modifying", "rebooting", "backing-up", "configuring-enhanced-monitoring", "upgrading", "maintenance"])("keeps a reader that is %s registered everywhere", (status) => {
+    const p = plan3(A, [A, { ...B, state: status }, C], steady([A, B, C], [A, B, C], 0));
+    expect(deregistrations(p)).toEqual([]);
+    expect(registrations(p)).toEqual([]);
+  });
+
+  it("moves reads off the only reader while it is modifying, to the set that already holds the writer, with no registration", () => {
+    const p = plan3(A, [A, { ...B, state: "modifying" }], steady([A, B], [A, B], 0));
+    expect(p.switches.map((s) => [s.listener, s.to, s.warm])).toEqual([["reader", R(1), true]]);
+    expect(registrations(p)).toEqual([]);
+    expect(p.notes.join(" ")).toMatch(/reader port on the reader set kept for db-b/);
+    // Back to available: reads return to the readers.
+    const back = plan3(A, [A, B], { ...steady([A, B], [A, B], 0), readerListenerTarget: R(1) });
+    expect(back.switches.map((s) => [s.listener, s.to])).toEqual([["reader", R(0)]]);
+  });
+
+  it.each(["initial", "unhealthy", "unused", "unavailable"])("does not count a writer target that reads %s as warm: the move is reported, and nothing is registered", (status) => {
+    const state = steady([A, B], [A, B], 0);
+    const p = plan3(B, [B, A], { ...state, memberGroups: [state.memberGroups[0], { arn: M(1), current: withState(healthy(B), status, B.ip) }] });
+    expect(p.switches.find((s) => s.listener === "writer")).toMatchObject({ to: M(1), warm: false });
+    expect(p.notes.join(" ")).toMatch(new RegExp(`writer port moved to slot 1, where writer db-b \\(10\\.0\\.2\\.2\\) reads ${status}`));
+    expect(registrations(p)).toEqual([]);
+    expect(p.fallback).toBeNull();
+  });
+
+  it("does not move reads to a set whose only targets are initial", () => {
+    const state = steady([A, B], [A, B], 0);
+    const p = plan3(B, [B, A], { ...state, readerSetGroups: [state.readerSetGroups[0], { arn: R(1), current: withState(healthy(A), "initial", A.ip) }] });
+    expect(p.switches.map((s) => s.listener)).toEqual(["writer"]);
+  });
+
+  it("fails back to the old writer without a registration while it is still restarting", () => {
+    // db-a restarted as a reader and its checks have not passed yet; RDS names it writer again.
+    const state = { ...steady([A, B], [A, B], 1), memberGroups: [{ arn: M(0), current: withState(healthy(A), "unhealthy", A.ip) }, { arn: M(1), current: healthy(B) }] };
+    const p = plan3(A, [A, B], state);
+    expect(registrations(p)).toEqual([]);
+    expect(p.switches.find((s) => s.listener === "writer")).toMatchObject({ to: M(0), warm: false });
+  });
+
+  it("keeps three reader sets populated by default, not one per member: N + 3(N - 1) targets for six members", () => {
+    const six = [A, B, C, D, { instance: "db-e", ip: "10.0.5.5" }, { instance: "db-f", ip: "10.0.6.6" }];
+    const empty = { memberGroups: six.map((_, i) => ({ arn: M(i), current: [] })), readerSetGroups: six.map((_, i) => ({ arn: R(i), current: [] })), writerListenerTarget: M(0), readerListenerTarget: R(0) };
+    const p = plan3(A, six, empty, 3);
+    expect(registrations(p)).toHaveLength(6 + 3 * 5);
+    expect(p.readerSetOwners.map((o) => o?.instance ?? null)).toEqual(["db-a", "db-b", "db-c", null, null, null]);
+  });
+
+  it("keeps the previous writer's reader set after a failover, so a failback is warm", () => {
+    const six = [A, B, C, D, { instance: "db-e", ip: "10.0.5.5" }, { instance: "db-f", ip: "10.0.6.6" }];
+    const empty = { memberGroups: six.map((_, i) => ({ arn: M(i), current: [] })), readerSetGroups: six.map((_, i) => ({ arn: R(i), current: [] })), writerListenerTarget: M(0), readerListenerTarget: R(0) };
+    let state = checksPass(applied(empty, plan3(A, six, empty, 3)));
+    // Aurora promotes db-d (not among the best candidates): its set is made from the closest one.
+    const failover = plan3(D, [D, ...six.filter((m) => m !== D)], state, 3);
+    expect(failover.readerSetOwners.map((o) => o?.instance ?? null)).toContain("db-a");
+    expect(failover.switches.find((s) => s.listener === "writer")).toMatchObject({ warm: true });
+    state = checksPass(applied(state, failover));
+    const failback = plan3(A, six, state, 3);
+    expect(failback.switches.map((s) => [s.listener, s.warm])).toEqual([
+      ["writer", true],
+      ["reader", true],
+    ]);
+    expect(registrations(failback)).toEqual([]);
+  });
+
+  it("reports a member in a zone the NLB does not enable", () => {
+    const state = steady([A, B], [A, B], 0);
+    const p = plan3(A, [A, B], { ...state, memberGroups: [state.memberGroups[0], { arn: M(1), current: [{ ip: B.ip, port: PORT, state: "unused", reason: "Target.NotInUse" }] }] });
+    expect(p.problems).toEqual([expect.stringMatching(/^db-b \(10\.0\.2\.2\) reads "unused" on the load balancer: its Availability Zone is not enabled on the NLB/)]);
   });
 });

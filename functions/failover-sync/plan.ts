@@ -318,7 +318,8 @@ export function planCluster(input: ClusterPlanInput): ClusterPlan {
   // First the sets already kept for an owner (non-empty, without the owner), then repurpose
   // the closest free set: a repurposed set changes by one member in and one out.
   for (const owner of prepared) {
-    const only = wantedIn(owner).length === 1 && wantedIn(owner)[0] === owner.ip;
+    // The last member's set holds the member itself; with the members unknown, look for the set without it.
+    const only = membersKnown && wantedIn(owner).length === 1 && wantedIn(owner)[0] === owner.ip;
     let best = -1;
     sets.forEach((_, j) => {
       if (owners[j] || setIps[j].size === 0) return;
@@ -367,10 +368,16 @@ export function planCluster(input: ClusterPlanInput): ClusterPlan {
   // healthy target: the listener change may not have reached every NLB node yet.
   const used = new Set<string>([state.writerListenerTarget, state.readerListenerTarget, writerGroup.arn].filter((a): a is string => typeof a === "string"));
   const add = (role: "member" | "reader-set", slot: number, g: GroupState, desired: string[] | null, mayEmpty: boolean) => {
-    const p = plan({ desired, current: g.current, port, allowedCidrs, mayEmpty, keepLastHealthy: used.has(g.arn) });
+    // Not the writer's own group: anything but the writer there serves writes to a non-writer,
+    // which is worse than waiting for the writer's checks.
+    const keepLastHealthy = used.has(g.arn) && !(role === "member" && slot === writerSlot);
+    const p = plan({ desired, current: g.current, port, allowedCidrs, mayEmpty, keepLastHealthy });
     if (p.register.length || p.deregister.length || p.heldBecause || p.deferred?.length) groups.push({ role, slot, arn: g.arn, plan: p });
   };
 
+  // Who can serve reads in a group: its healthy members; with the member set unknown (a reader's
+  // DNS failed), every healthy target.
+  const serving = (g: GroupState) => [...healthy(g)].filter((ip) => !membersKnown || byIp.has(ip));
   // The reader listener: the writer's set when it can serve, else stay where reads are served,
   // else any group holding a healthy member (the writer's own group last).
   const readerChoice = chooseReaderGroup();
@@ -378,8 +385,7 @@ export function planCluster(input: ClusterPlanInput): ClusterPlan {
     if (state.readerListenerTarget === undefined || sets.length === 0) return { index: -1, arn: null };
     const writerSet = owners.findIndex((o) => o?.instance === writer.instance);
     // Only members count: a target that left the cluster is on its way out of every set.
-    const serving = (g: GroupState) => [...healthy(g)].filter((ip) => byIp.has(ip));
-    const good = (g: GroupState) => serving(g).some((ip) => isStable(byIp.get(ip)!));
+    const good = (g: GroupState) => serving(g).some((ip) => !byIp.has(ip) || isStable(byIp.get(ip)!));
     const ok = (g: GroupState) => serving(g).length > 0;
     const options: Array<{ index: number; arn: string; label: string }> = [];
     if (writerSet >= 0) options.push({ index: writerSet, arn: sets[writerSet].arn, label: "the writer's reader set" });
@@ -420,7 +426,7 @@ export function planCluster(input: ClusterPlanInput): ClusterPlan {
 
   if (readerChoice.arn && readerChoice.arn !== state.readerListenerTarget) {
     const dest = readerChoice.index >= 0 ? sets[readerChoice.index] : writerGroup;
-    const warm = [...healthy(dest)].some((ip) => byIp.has(ip));
+    const warm = serving(dest).length > 0;
     // Reads move only to a group that already serves; otherwise they stay put this run.
     if (warm || state.readerListenerTarget === null) switches.push({ listener: "reader", from: state.readerListenerTarget ?? null, to: readerChoice.arn, warm });
   }

@@ -49,7 +49,7 @@ describe("FailoverSync, with the neighbours it serves", () => {
       runtime: "nodejs22.x",
       architectures: ["arm64"],
       memory_size: 256,
-      timeout: 90,
+      timeout: 300,
       reserved_concurrent_executions: 1,
       handler: "index.handler",
     });
@@ -69,7 +69,7 @@ describe("FailoverSync, with the neighbours it serves", () => {
 
   it("passes the database, listeners, member slots, port and CIDRs in its environment", () => {
     const env = resources(provider, LambdaFunction.tfResourceType)[0].environment.variables;
-    expect(Object.keys(env).sort()).toEqual(["ALLOWED_CIDRS", "DB_CLUSTER_IDENTIFIER", "MEMBER_TARGET_GROUPS", "READER_LISTENER_ARN", "READER_SET_TARGET_GROUPS", "TARGET_PORT", "WRITER_LISTENER_ARN"]);
+    expect(Object.keys(env).sort()).toEqual(["ALLOWED_CIDRS", "DB_CLUSTER_IDENTIFIER", "MEMBER_TARGET_GROUPS", "READER_LISTENER_ARN", "READER_SET_TARGET_GROUPS", "TARGET_PORT", "WARM_READER_SETS", "WRITER_LISTENER_ARN"]);
     expect(env.ALLOWED_CIDRS).toBe("${aws_vpc.Network_Vpc_FAC8F4A5.cidr_block}");
     expect(env.WRITER_LISTENER_ARN).toBe("${aws_lb_listener.LoadBalancer_WriterListener_33FB0EE7.arn}");
     // ARN suffixes in slot order: the handler rebuilds the ARNs from the listener's.
