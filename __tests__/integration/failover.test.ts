@@ -109,7 +109,7 @@ describe("the handler against moto and a DNS server", () => {
 
   it("puts every member warm in its slot on the first run, then follows a failover by switching listeners", async () => {
     const first = await handler({ trigger: "deploy" });
-    expect(first.writer).toEqual({ instance: "orders-1", ip: IPS["orders-1"] });
+    expect(first.writer).toEqual({ instance: "orders-1", ip: IPS["orders-1"], state: "available" });
     expect(first.slots).toEqual(["orders-1", "orders-2", "orders-3"]);
     expect(await writerPort()).toEqual(ips("orders-1"));
     expect(await readerPort()).toEqual(ips("orders-2", "orders-3"));
@@ -355,7 +355,7 @@ describe("a cluster with more members than slots", () => {
 });
 
 describe("a Multi-AZ DB instance", () => {
-  it("converges when the endpoint's IP flips in DNS: register the new writer, then deregister the old", async () => {
+  it("converges when the endpoint's IP flips in DNS: register the new writer, and deregister the old once the new one is healthy", async () => {
     await moto.reset();
     dns.records.clear();
     const instanceWorld = await createInstanceWorld(moto.url, dns, "orders-db", "10.0.1.50");
@@ -369,9 +369,15 @@ describe("a Multi-AZ DB instance", () => {
     dns.records.set(instanceAddress("orders-db"), "10.0.2.50");
     c.elb.recorder.calls.length = 0;
     const report = await run({ source: "aws.rds", "detail-type": "RDS DB Instance Event", time: new Date().toISOString(), detail: { EventID: "RDS-EVENT-0049", SourceIdentifier: "rds:orders-db" } });
-    expect(report.writerTargets).toEqual({ registered: ["10.0.2.50"], deregistered: ["10.0.1.50"], refused: [] });
+    // Make before break: moto still calls the old IP healthy, so it stays until the new one is.
+    expect(report.writerTargets).toEqual({ registered: ["10.0.2.50"], deregistered: [], refused: [] });
     expect(report.writerChanged).toBe(true);
-    expect(c.elb.recorder.names().filter((n) => !n.startsWith("Describe"))).toEqual(["RegisterTargetsCommand", "RegisterTargetsCommand", "DeregisterTargetsCommand", "DeregisterTargetsCommand"]);
+    expect(c.elb.recorder.names().filter((n) => !n.startsWith("Describe"))).toEqual(["RegisterTargetsCommand", "RegisterTargetsCommand"]);
+    // moto reports a registered target healthy at once: the next run lets the old IP go.
+    c.elb.recorder.calls.length = 0;
+    const next = await run({ trigger: "schedule" });
+    expect(next.writerTargets).toEqual({ registered: [], deregistered: ["10.0.1.50"], refused: [] });
+    expect(c.elb.recorder.names().filter((n) => !n.startsWith("Describe"))).toEqual(["DeregisterTargetsCommand", "DeregisterTargetsCommand"]);
     expect(await targetIps(moto.url, instanceWorld.writerArn)).toEqual(["10.0.2.50"]);
     expect(await targetIps(moto.url, instanceWorld.readerArn)).toEqual(["10.0.2.50"]);
   });
