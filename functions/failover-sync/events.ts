@@ -1,9 +1,24 @@
 // Which kind of run an event asks for. The rule's event IDs and the handler read this one list.
 
-export const FAILOVER_STARTED = ["RDS-EVENT-0072", "RDS-EVENT-0073", "RDS-EVENT-0013"] as const;
-export const FAILOVER_FINISHED = ["RDS-EVENT-0071", "RDS-EVENT-0015", "RDS-EVENT-0049", "RDS-EVENT-0050", "RDS-EVENT-0051"] as const;
-// Members created, deleted, stopped, started or restarted: the reader set may have changed.
-export const MEMBERSHIP = ["RDS-EVENT-0005", "RDS-EVENT-0003", "RDS-EVENT-0004", "RDS-EVENT-0006", "RDS-EVENT-0087", "RDS-EVENT-0088"] as const;
+// Aurora User Guide, "Amazon RDS event categories and event messages for Aurora": 0072/0073
+// started same-AZ/cross-AZ failover, 0071 completed; Multi-AZ instance failover 0013 started,
+// 0015/0049/0050/0051; global database (DB cluster events) 0181 switchover started, 0185
+// finished, 0238 failover completed.
+export const FAILOVER_STARTED = ["RDS-EVENT-0072", "RDS-EVENT-0073", "RDS-EVENT-0013", "RDS-EVENT-0181"] as const;
+export const FAILOVER_FINISHED = ["RDS-EVENT-0071", "RDS-EVENT-0015", "RDS-EVENT-0049", "RDS-EVENT-0050", "RDS-EVENT-0051", "RDS-EVENT-0185", "RDS-EVENT-0238"] as const;
+// Members created, deleted, stopped, started, shut down or restarted, an instance class change
+// started or finished (0012/0014: the instance goes modifying, then restarts), and the cluster's
+// topology updated (0385): the reader set or a member's state may have changed.
+export const MEMBERSHIP = ["RDS-EVENT-0005", "RDS-EVENT-0003", "RDS-EVENT-0004", "RDS-EVENT-0006", "RDS-EVENT-0087", "RDS-EVENT-0088", "RDS-EVENT-0012", "RDS-EVENT-0014", "RDS-EVENT-0385"] as const;
+/**
+ * Blue/Green switchover started (0247, 0259) and completed (0248, 0260). They come as "RDS Blue
+ * Green Deployment Event" with the deployment's ARN as their source, which the stack cannot
+ * know, so their rule matches them by detail type and ID for the whole region; a run they start
+ * for another database changes nothing.
+ */
+export const BLUE_GREEN_STARTED = ["RDS-EVENT-0247", "RDS-EVENT-0259"] as const;
+export const BLUE_GREEN_FINISHED = ["RDS-EVENT-0248", "RDS-EVENT-0260"] as const;
+export const BLUE_GREEN_DETAIL_TYPE = "RDS Blue Green Deployment Event";
 export const ALL_EVENT_IDS: readonly string[] = [...FAILOVER_STARTED, ...FAILOVER_FINISHED, ...MEMBERSHIP];
 export const RDS_DETAIL_TYPES = ["RDS DB Cluster Event", "RDS DB Instance Event"] as const;
 
@@ -17,6 +32,11 @@ export function rdsEventPattern(sourceArns: readonly string[] | string[]): Recor
     "detail-type": RDS_DETAIL_TYPES,
     detail: { EventID: ALL_EVENT_IDS, SourceArn: sourceArns },
   };
+}
+
+/** The pattern of Blue/Green switchovers in the region (see BLUE_GREEN_STARTED). */
+export function blueGreenEventPattern(): Record<string, unknown> {
+  return { source: ["aws.rds"], "detail-type": [BLUE_GREEN_DETAIL_TYPE], detail: { EventID: [...BLUE_GREEN_STARTED, ...BLUE_GREEN_FINISHED] } };
 }
 
 export type Trigger = "failover-started" | "failover-finished" | "membership" | "schedule" | "deploy" | "manual";
@@ -36,8 +56,8 @@ export function classify(event: unknown): Classified {
     const parsed = typeof e.time === "string" ? Date.parse(e.time) : NaN;
     const time = Number.isNaN(parsed) ? undefined : parsed;
     const has = (ids: readonly string[]) => eventId !== undefined && ids.includes(eventId);
-    if (has(FAILOVER_STARTED)) return { trigger: "failover-started", eventId, time };
-    if (has(FAILOVER_FINISHED)) return { trigger: "failover-finished", eventId, time };
+    if (has(FAILOVER_STARTED) || has(BLUE_GREEN_STARTED)) return { trigger: "failover-started", eventId, time };
+    if (has(FAILOVER_FINISHED) || has(BLUE_GREEN_FINISHED)) return { trigger: "failover-finished", eventId, time };
     return { trigger: "membership", eventId, time };
   }
   if (e.source === "aws.events" || e.trigger === "schedule") return { trigger: "schedule" };

@@ -16,7 +16,7 @@ import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security
 import { AssetType, Fn, ITerraformDependable, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
 import { toEnvironment } from "../../functions/failover-sync/environment";
-import { rdsEventPattern } from "../../functions/failover-sync/events";
+import { blueGreenEventPattern, rdsEventPattern } from "../../functions/failover-sync/events";
 import { ProviderConfig } from "../../config/resolve";
 import { bundleFailoverFunction } from "../bundle";
 import { policyDocument, serviceTrustPolicy } from "../iam";
@@ -51,6 +51,7 @@ export class FailoverSync extends Construct {
   readonly deadLetterQueue: SqsQueue;
   readonly logGroup: CloudwatchLogGroup;
   readonly eventRule: CloudwatchEventRule;
+  readonly blueGreenRule: CloudwatchEventRule;
   readonly scheduleRule: CloudwatchEventRule;
 
   constructor(scope: Construct, id: string, props: FailoverSyncProps) {
@@ -183,6 +184,12 @@ export class FailoverSync extends Construct {
       description: `Failover and membership events of ${ref.identifier}`,
       eventPattern: Fn.jsonencode(rdsEventPattern(sourceArns)),
     });
+    // Blue/Green switchovers name the deployment, not the cluster, as their source (events.ts).
+    this.blueGreenRule = new CloudwatchEventRule(this, "BlueGreenEventRule", {
+      name: `${functionName}-blue-green`,
+      description: `Blue/Green switchovers in the region, for ${ref.identifier}`,
+      eventPattern: JSON.stringify(blueGreenEventPattern()),
+    });
     this.scheduleRule = new CloudwatchEventRule(this, "ScheduleRule", {
       name: `${functionName}-reconcile`,
       description: `Reconciles ${name}'s target groups every ${config.reconcileEveryMinutes} minute(s)`,
@@ -190,6 +197,7 @@ export class FailoverSync extends Construct {
     });
     for (const [ruleId, rule, input] of [
       ["Rds", this.eventRule, undefined],
+      ["BlueGreen", this.blueGreenRule, undefined],
       ["Schedule", this.scheduleRule, JSON.stringify({ trigger: "schedule" })],
     ] as const) {
       new CloudwatchEventTarget(this, `${ruleId}Target`, { rule: rule.name, arn: this.function.arn, input });

@@ -80,7 +80,7 @@ describe("FailoverSync, with the neighbours it serves", () => {
   });
 
   it("listens to this database's RDS events only, by the ARNs of the cluster and its members", () => {
-    const rule = resources(provider, "aws_cloudwatch_event_rule").find((r) => r.event_pattern);
+    const rule = resources(provider, "aws_cloudwatch_event_rule").find((r) => r.name === "orders-failover-sync-rds-events");
     expect(rule.event_pattern).toContain('"source" = ["aws.rds"]');
     expect(rule.event_pattern).toContain('"detail-type" = ["RDS DB Cluster Event", "RDS DB Instance Event"]');
     expect(rule.event_pattern).toContain(
@@ -90,11 +90,17 @@ describe("FailoverSync, with the neighbours it serves", () => {
     for (const id of ALL_EVENT_IDS) expect(rule.event_pattern).toContain(`"${id}"`);
   });
 
-  it("reconciles on a schedule and may be invoked only by its two rules", () => {
+  it("follows Blue/Green switchovers by their own detail type, whose source is the deployment and not the cluster", () => {
+    const rule = resources(provider, "aws_cloudwatch_event_rule").find((r) => r.name === "orders-failover-sync-blue-green");
+    expect(JSON.parse(rule.event_pattern)).toEqual({ source: ["aws.rds"], "detail-type": ["RDS Blue Green Deployment Event"], detail: { EventID: ["RDS-EVENT-0247", "RDS-EVENT-0259", "RDS-EVENT-0248", "RDS-EVENT-0260"] } });
+  });
+
+  it("reconciles on a schedule and may be invoked only by its three rules", () => {
     const schedule = resources(provider, "aws_cloudwatch_event_rule").find((r) => r.schedule_expression);
     expect(schedule.schedule_expression).toBe("rate(1 minute)");
     const permissions = resources(provider, "aws_lambda_permission");
     expect(permissions.map((p) => p.source_arn).sort()).toEqual([
+      "${aws_cloudwatch_event_rule.FailoverSync_BlueGreenEventRule_C6589EFC.arn}",
       "${aws_cloudwatch_event_rule.FailoverSync_RdsEventRule_CD5B1671.arn}",
       "${aws_cloudwatch_event_rule.FailoverSync_ScheduleRule_C910BC1D.arn}",
     ]);
@@ -179,7 +185,7 @@ describe("failover function options", () => {
       c.provider.database = { engine: "aurora-mysql", existing: { clusterIdentifier: "orders-prod" } };
       c.consumers[0].providerAzIds = ["use1-az1", "use1-az2"];
     });
-    const rule = resources(json, "aws_cloudwatch_event_rule").find((r) => r.event_pattern);
+    const rule = resources(json, "aws_cloudwatch_event_rule").find((r) => String(r.name).endsWith("-rds-events"));
     expect(rule.event_pattern).toContain(
       '"SourceArn" = concat([data.aws_rds_cluster.Database_Cluster_C6094C50.arn], formatlist(replace(data.aws_rds_cluster.Database_Cluster_C6094C50.arn, ":cluster:orders-prod", ":db:%s"), tolist(data.aws_rds_cluster.Database_Cluster_C6094C50.cluster_members)))',
     );
