@@ -40,3 +40,6 @@ node --require tsx/cjs bench/function.ts
 
 echo "== failover run against moto (event to switch, calls by kind)"
 node --require tsx/cjs bench/failover.ts
+
+echo "== failover timeline, simulated (virtual time; parameters and sources printed below)"
+node --require tsx/cjs bench/failover-sim.ts

@@ -3,6 +3,8 @@
 // changes that land late, instances that restart, events late, lost or twice, API faults. Each
 // scenario runs for every registration delay R and listener delay L of the sweep. Hours of
 // simulated time take seconds; the same seed replays the same timeline.
+import { readFileSync } from "fs";
+import path from "path";
 import { DEFAULT_PARAMS, SWEEP } from "../support/sim/params";
 import { Outcome, simulate } from "../support/sim/run";
 import { CLUSTER_SCENARIOS, REGISTERING_SCENARIOS, ROLE_SCENARIOS } from "../support/sim/scenarios";
@@ -138,5 +140,27 @@ describe("health-check load", () => {
     const name = { 2: "Aurora failover, writer and one reader (the demo)", 3: "Aurora failover, three members", 6: "Aurora failover, six members, to the best candidate (tier 1)" }[n]!;
     const o = await outcome(name, 180, 75);
     expect(o.targets).toBe(n + Math.min(3, n) * (n - 1));
+  });
+});
+
+describe("the README's timeline", () => {
+  it("is the simulation's, figure for figure (npm run bench prints the same table)", async () => {
+    const readme = readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("| scenario | R 90 / L 0"), readme.indexOf("### Health-check load"));
+    const scenarios = [...CLUSTER_SCENARIOS, ...ROLE_SCENARIOS, ...REGISTERING_SCENARIOS];
+    let rows = 0;
+    for (const line of section.split("\n")) {
+      const cells = line.split("|").map((c) => c.trim());
+      const scenario = scenarios.find((s) => s.name === cells[1]);
+      if (!scenario) continue;
+      rows++;
+      const measured: string[] = [];
+      for (const { R, L } of sweep) {
+        const o = await outcome(scenario.name, R, L);
+        measured.push(`${o.writerDarkS + o.wrongWriterS}/${o.readerDarkS}`);
+      }
+      expect([scenario.name, ...cells.slice(2, 8)]).toEqual([scenario.name, ...measured]);
+    }
+    expect(rows).toBe(scenarios.length);
   });
 });
