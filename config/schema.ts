@@ -111,7 +111,14 @@ export const BackendSchema = z.discriminatedUnion(
         .describe("State bucket."),
       key: z.string().min(1).optional().describe("State object key. Default: <name>/<stack>.tfstate."),
       region: region.optional().describe("Bucket region. Default: the stack's account region."),
-      roleArn: roleArn.optional().describe("Role assumed to reach the state. Default: none."),
+      profile: z
+        .string()
+        .min(1, "must name a profile of the AWS shared config")
+        .optional()
+        .describe("Named profile that reaches the state. Default: the stack's account.profile."),
+      roleArn: roleArn
+        .optional()
+        .describe("Role assumed to reach the state. Default: the stack's account.assumeRoleArn (none when the backend sets its own profile)."),
       dynamodbTable: z.string().min(3).max(255).optional().describe("Legacy DynamoDB lock table. Default: none (S3 native locking is always on)."),
     }),
     z.strictObject({

@@ -24,6 +24,9 @@ export function addBackend(stack: TerraformStack, backend: Backend, ctx: Backend
         region: backend.region ?? ctx.region,
         encrypt: true,
         dynamodbTable: backend.dynamodbTable,
+        // The loader gives the backend its account's profile and role unless it has its own
+        // (config/resolve.ts); the consumers' remote-state reads of this state use the same.
+        profile: backend.profile,
         assumeRole: backend.roleArn ? { roleArn: backend.roleArn } : undefined,
       });
       // S3 native locking (Terraform 1.10+, OpenTofu 1.10+); cdktf 0.21 has no typed field for it.
