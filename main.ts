@@ -5,6 +5,7 @@ import { App } from "cdktf";
 import { mkdirSync, rmSync, writeFileSync } from "fs";
 import * as path from "path";
 import { ConfigError, configPath, loadConfigFile } from "./config/load";
+import { notices } from "./config/notices";
 import { buildApp } from "./stacks/app";
 import { diagramMarkdown } from "./stacks/diagram";
 
@@ -23,6 +24,7 @@ function main(): void {
   // cdktf creates only the last level of --output; cdktf.out/<share> needs its parent too.
   if (process.env.CDKTF_OUTDIR) mkdirSync(process.env.CDKTF_OUTDIR, { recursive: true });
   if (cli.note) process.stderr.write(`${cli.note}\n`);
+  for (const notice of notices(config)) process.stderr.write(`note: ${notice}\n`);
   // Without a CLI, cdktf's version checks could only fail; every other check still runs in the tests.
   const app = new App({ skipValidation: !cli.found });
   const { provider, consumers } = buildApp(config, app);

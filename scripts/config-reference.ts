@@ -20,6 +20,8 @@ export const BEGIN = "<!-- config-reference:begin -->";
 export const END = "<!-- config-reference:end -->";
 
 function typeOf(n: Node): string {
+  // A long list (the regions) reads better as its kind; config/schema.json holds every value.
+  if (n.enum && n.enum.length > 8) return `string, one of ${n.enum.length} (${n.enum.slice(0, 2).map((v) => JSON.stringify(v)).join(", ")}, …)`;
   if (n.enum) return n.enum.map((v) => JSON.stringify(v)).join(" \\| ");
   if (n.const !== undefined) return JSON.stringify(n.const);
   const variants = n.anyOf ?? n.oneOf;
