@@ -6,7 +6,7 @@ import { mkdirSync, rmSync, writeFileSync } from "fs";
 import * as path from "path";
 import { ConfigError, configPath, loadConfigFile } from "./config/load";
 import { notices } from "./config/notices";
-import { buildApp } from "./stacks/app";
+import { buildApp, SHARE_FILE, shareManifest } from "./stacks/app";
 import { diagramMarkdown } from "./stacks/diagram";
 
 function main(): void {
@@ -37,6 +37,8 @@ function main(): void {
   }
   // The share as configured, next to the stacks: cdktf.out/diagram.md.
   writeFileSync(path.join(app.outdir, "diagram.md"), diagramMarkdown(config));
+  // Which share this directory holds: npm run status refuses to judge another share's stacks.
+  writeFileSync(path.join(app.outdir, SHARE_FILE), `${JSON.stringify(shareManifest(config), null, 2)}\n`);
 }
 
 main();

@@ -20,7 +20,7 @@ export function addBackend(stack: TerraformStack, backend: Backend, ctx: Backend
     case "s3": {
       const s3 = new S3Backend(stack, {
         bucket: backend.bucket,
-        key: backend.key ?? `${ctx.name}/${ctx.stackName}.tfstate`,
+        key: s3Key(backend, ctx),
         region: backend.region ?? ctx.region,
         encrypt: true,
         dynamodbTable: backend.dynamodbTable,
@@ -37,10 +37,20 @@ export function addBackend(stack: TerraformStack, backend: Backend, ctx: Backend
       new CloudBackend(stack, {
         organization: backend.organization,
         hostname: backend.hostname,
-        workspaces: new NamedCloudWorkspace(backend.workspace ?? `${ctx.name}-${ctx.stackName}`),
+        workspaces: new NamedCloudWorkspace(cloudWorkspace(backend, ctx)),
       });
       return;
   }
+}
+
+/** The S3 key of a stack's state: the config's, else <name>/<stack>.tfstate. */
+export function s3Key(backend: Extract<Backend, { type: "s3" }>, ctx: Pick<BackendContext, "name" | "stackName">): string {
+  return backend.key ?? `${ctx.name}/${ctx.stackName}.tfstate`;
+}
+
+/** The Terraform Cloud workspace of a stack: the config's, else <name>-<stack>. */
+export function cloudWorkspace(backend: Extract<Backend, { type: "cloud" }>, ctx: Pick<BackendContext, "name" | "stackName">): string {
+  return backend.workspace ?? `${ctx.name}-${ctx.stackName}`;
 }
 
 /**
