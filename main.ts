@@ -15,9 +15,10 @@ function main(): void {
     config = loadConfigFile(configPath());
   } catch (e) {
     // Nothing has been written to cdktf.out yet: a bad config leaves no half-written output.
+    // 2, as every script of the project exits on a usage or config error (1 is a finding).
     if (e instanceof ConfigError) {
       process.stderr.write(`${e.message}\n`);
-      process.exit(1);
+      process.exit(2);
     }
     throw e;
   }

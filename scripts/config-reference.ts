@@ -1,7 +1,8 @@
 // Prints the config reference table of the README from the schema itself, so the docs list
-// every field with its default and cannot drift. `npm run docs` rewrites the README section.
+// every field with its default and cannot drift. `npx tsx scripts/config-reference.ts` rewrites the README section.
 import { writeSection } from "./readme-section";
 import { jsonSchema } from "./write-schema";
+import { helpIfAsked } from "./usage";
 
 type Node = Record<string, unknown> & {
   type?: string | string[];
@@ -81,6 +82,7 @@ export function configReference(): string {
 }
 
 if (require.main === module) {
+  helpIfAsked(__filename);
   writeSection(BEGIN, END, configReference());
   process.stdout.write("updated the config reference in README.md\n");
 }
