@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from "fs";
 import * as path from "path";
 import { RESOURCES_BEGIN, RESOURCES_END, stackResources } from "../../scripts/docs";
 import { readSection } from "../../scripts/readme-section";
+import { MATRIX } from "../terraform/matrix";
 
 const ROOT = path.join(__dirname, "..", "..");
 const README = readFileSync(path.join(ROOT, "README.md"), "utf8");
@@ -24,6 +25,10 @@ describe("figures in the docs", () => {
   it("counts the examples as the examples folder holds them, and lists each in the Quick start", () => {
     expect(README).toContain(`every stack of the ${examples.length} examples`);
     for (const e of examples) expect(README).toContain(`[\`${e}\`](examples/${e})`);
+  });
+
+  it("counts the stacks of the config matrix: each case is a provider and one consumer", () => {
+    expect(README).toContain(`\`validate\` of all ${MATRIX.length * 2} stacks of the config matrix`);
   });
 
   it("keeps the resources and deploy permissions of each stack in step with a synth of the demo and the resource example", () => {
