@@ -5,7 +5,8 @@ import { App } from "cdktf";
 import { mkdirSync, rmSync, writeFileSync } from "fs";
 import * as path from "path";
 import { ConfigError, configPath, loadConfigFile } from "./config/load";
-import { buildApp } from "./stacks/app";
+import { notices } from "./config/notices";
+import { buildApp, SHARE_FILE, shareManifest } from "./stacks/app";
 import { diagramMarkdown } from "./stacks/diagram";
 
 function main(): void {
@@ -14,15 +15,17 @@ function main(): void {
     config = loadConfigFile(configPath());
   } catch (e) {
     // Nothing has been written to cdktf.out yet: a bad config leaves no half-written output.
+    // 2, as every script of the project exits on a usage or config error (1 is a finding).
     if (e instanceof ConfigError) {
       process.stderr.write(`${e.message}\n`);
-      process.exit(1);
+      process.exit(2);
     }
     throw e;
   }
   // cdktf creates only the last level of --output; cdktf.out/<share> needs its parent too.
   if (process.env.CDKTF_OUTDIR) mkdirSync(process.env.CDKTF_OUTDIR, { recursive: true });
   if (cli.note) process.stderr.write(`${cli.note}\n`);
+  for (const notice of notices(config)) process.stderr.write(`note: ${notice}\n`);
   // Without a CLI, cdktf's version checks could only fail; every other check still runs in the tests.
   const app = new App({ skipValidation: !cli.found });
   const { provider, consumers } = buildApp(config, app);
@@ -35,6 +38,8 @@ function main(): void {
   }
   // The share as configured, next to the stacks: cdktf.out/diagram.md.
   writeFileSync(path.join(app.outdir, "diagram.md"), diagramMarkdown(config));
+  // Which share this directory holds: npm run status refuses to judge another share's stacks.
+  writeFileSync(path.join(app.outdir, SHARE_FILE), `${JSON.stringify(shareManifest(config), null, 2)}\n`);
 }
 
 main();

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Speed and size figures. Not a test: it prints numbers and asserts nothing.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/usage.sh" && usage_if_asked "${BASH_SOURCE[0]}" "$@"
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export CHECKPOINT_DISABLE=1
 work="$(mktemp -d)"

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { Config, resolveConfig } from "./resolve";
 import { crossCheck, Problem } from "./rules";
 import { ConfigSchema } from "./schema";
+import { closest } from "./suggest";
 
 export const CONFIG_ENV = "RDS_PRIVATELINK_CONFIG";
 export const DEFAULT_CONFIG = path.join(__dirname, "default.json");
@@ -67,9 +68,29 @@ export function validateConfig(raw: unknown, source = "config"): Config {
   return resolveConfig(result.data);
 }
 
+/**
+ * The root cause first: a misspelled key with a likely meaning explains the "is required" of the
+ * key it meant (and what is checked inside it), so it leads, and those follow, saying so.
+ */
 function sortProblems(problems: Problem[]): Problem[] {
-  return [...problems].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const byPath = (a: Problem, b: Problem) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  const typos = problems
+    .map((p) => ({ p, meant: /did you mean "([^"]+)"/.exec(p.message)?.[1] }))
+    .filter((t): t is { p: Problem; meant: string } => t.meant !== undefined && isUnknownKey(t.p))
+    .map(({ p, meant }) => ({ p, meant: p.path.includes(".") ? `${p.path.slice(0, p.path.lastIndexOf("."))}.${meant}` : meant }));
+  const causeOf = (q: Problem) => typos.find((t) => q.path === t.meant || q.path.startsWith(`${t.meant}.`) || q.path.startsWith(`${t.meant}[`));
+  const roots = typos.map((t) => t.p).sort(byPath);
+  const rest = problems
+    .filter((q) => !roots.includes(q))
+    .map((q) => {
+      const cause = causeOf(q);
+      return cause ? { ...q, message: `${q.message} (follows from ${cause.p.path} above)` } : q;
+    })
+    .sort(byPath);
+  return [...roots, ...rest];
 }
+
+const isUnknownKey = (p: Problem) => p.message.startsWith("unknown key");
 
 export function formatPath(segments: readonly PropertyKey[]): string {
   let out = "";
@@ -85,7 +106,7 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): Problem[] {
   if (issue.code === "unrecognized_keys") {
     const known = knownKeys(issue.path);
     return issue.keys.map((key) => {
-      const hint = suggest(key, known);
+      const hint = closest(key, known);
       return {
         path: at ? `${at}.${key}` : key,
         message: `unknown key${hint ? `; did you mean "${hint}"?` : known.length ? `; allowed keys: ${known.join(", ")}` : ""}`,
@@ -101,8 +122,29 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): Problem[] {
   if (issue.code === "invalid_type") {
     return [{ path: at, message: `must be ${article(issue.expected)}, not ${kindOf(valueAt(raw, issue.path))}` }];
   }
-  return [{ path: at, message: issue.message }];
+  return [{ path: at, message: plain(issue) }];
 }
+
+/**
+ * The schema's own messages where it gives one; for a bare bound or format check, a sentence in
+ * the same voice instead of the validator's text ("Too small: expected number to be >=1").
+ */
+function plain(issue: z.core.$ZodIssue): string {
+  if (!RAW.test(issue.message)) return issue.message;
+  const i = issue as z.core.$ZodIssue & { minimum?: number | bigint; maximum?: number | bigint; origin?: string; inclusive?: boolean; values?: unknown[] };
+  const unit = i.origin === "string" ? " characters" : i.origin === "array" || i.origin === "set" ? " entries" : "";
+  if (issue.code === "too_small") {
+    if (unit && Number(i.minimum) === 1) return i.origin === "string" ? "must not be empty" : "must list at least one entry";
+    return `must be ${i.inclusive === false ? "more than" : "at least"} ${i.minimum}${unit}`;
+  }
+  if (issue.code === "too_big") return `must be ${i.inclusive === false ? "less than" : "at most"} ${i.maximum}${unit}`;
+  if (issue.code === "invalid_value" && i.values) return `must be one of ${i.values.map((v) => JSON.stringify(v)).join(", ")}`;
+  if (issue.code === "not_multiple_of") return "must be a whole number";
+  return "has a value this field does not accept; see config/schema.json or the README's config reference";
+}
+
+/** The validator's own wording, which names neither the fix nor the field's meaning. */
+export const RAW = /^(Too (small|big)|Invalid (input|string|option|type|value|element|key|union)|Unrecognized key|Expected |Number must|String must|Array must|Required$)/;
 
 function article(t: string): string {
   return /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`;
@@ -163,34 +205,6 @@ function childOf(n: z.core.$ZodType, segment: PropertyKey): z.core.$ZodType[] {
   }
   if (def.type === "array" && typeof segment === "number") return [def.element as z.core.$ZodType];
   return [];
-}
-
-function suggest(key: string, known: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const k of known) {
-    const d = distance(key.toLowerCase(), k.toLowerCase());
-    if (d < bestDistance) {
-      bestDistance = d;
-      best = k;
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
-}
-
-function distance(a: string, b: string): number {
-  if (a.length > 64 || b.length > 64) return Infinity;
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
 }
 
 /** Nesting depth, measured without recursion so hostile input cannot overflow the stack. */

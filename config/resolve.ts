@@ -2,7 +2,7 @@
 // member slots, reader count, cluster or instance. Constructs read the result and never decide
 // a default again.
 import { Engine, ENGINE_PORT, isAurora } from "./engines";
-import { DEFAULT_MEMBER_SLOTS, MEMBER_PORT_OFFSET, ParsedConfig, PRINCIPAL } from "./schema";
+import { Account, Backend, DEFAULT_MEMBER_SLOTS, MEMBER_PORT_OFFSET, ParsedConfig, PRINCIPAL } from "./schema";
 
 export interface Ports {
   writer: number;
@@ -86,15 +86,32 @@ export function ramPrincipal(principal: string): string {
   return PRINCIPAL.iam.test(principal) && principal.endsWith(":root") ? principal.split(":")[4] : principal;
 }
 
+/**
+ * An S3 backend reaches its state with the stack's own account credentials unless it names its
+ * own: without this, terraform init and the consumers' remote-state reads would use whatever
+ * credentials the shell has, which in a multi-account setup is the wrong account or none.
+ */
+export function resolveBackend(backend: Backend, account: Account): Backend {
+  if (backend.type !== "s3") return backend;
+  const own = backend.profile !== undefined || backend.roleArn !== undefined;
+  return {
+    ...backend,
+    profile: backend.profile ?? account.profile,
+    roleArn: own ? backend.roleArn : account.assumeRoleArn,
+  };
+}
+
 export function resolveConfig(parsed: ParsedConfig): Config {
-  const { $schema: _schema, provider, ...rest } = parsed;
+  const { $schema: _schema, provider, consumers, ...rest } = parsed;
   const { database, ports, failover, ...providerRest } = provider;
   const resource = provider.transport === "resource";
   const memberSlots = resource ? 0 : resolveMemberSlots(database, failover.memberSlots);
   return {
     ...rest,
+    consumers: consumers.map((c) => ({ ...c, backend: resolveBackend(c.backend, c.account) })),
     provider: {
       ...providerRest,
+      backend: resolveBackend(provider.backend, provider.account),
       database: {
         ...database,
         kind: isCluster(database) ? "cluster" : "instance",

@@ -3,7 +3,8 @@
 import { isIpv4Cidr } from "../functions/failover-sync/ipv4";
 import { auroraOf, Engine, ENGINES, isAurora } from "./engines";
 import { DatabaseInput, isCluster, PortsInput, resolveMemberSlots, resolvePorts } from "./resolve";
-import { AZ_ID, prefixOf, PRINCIPAL, REGION } from "./schema";
+import { azIdProblem, isKnownRegion } from "./regions";
+import { AZ_ID, prefixOf, PRINCIPAL } from "./schema";
 
 export interface Problem {
   path: string;
@@ -37,6 +38,7 @@ export function crossCheck(input: unknown): Problem[] {
   const provider = obj(root.provider);
   if (provider) {
     exactlyOne(provider.network, "provider.network", "create", "existing", out);
+    checkAzIds(provider.account, obj(obj(provider.network)?.create)?.azIds, "provider.network.create.azIds", out);
     checkDatabase(provider, out);
     if (isResource(provider)) checkResourceProvider(provider, out);
     else {
@@ -66,6 +68,9 @@ export function crossCheck(input: unknown): Problem[] {
         out.push({ path: `${at}.allowedCidrs[${j}]`, message: `${c2} would open the endpoint to every address; list the client VPC or subnet CIDRs` });
       }
     });
+    checkAzIds(consumer.account, obj(obj(consumer.network)?.create)?.azIds, `${at}.network.create.azIds`, out);
+    // The provider's AZ IDs as the consumer states them are the provider's region's.
+    checkAzIds(provider?.account, consumer.providerAzIds, `${at}.providerAzIds`, out, "the provider's");
     checkConsumerPlacement(provider, consumer, at, out);
     checkConsumerTransport(provider, consumer, at, out);
     if (consumer.memberPorts === true && provider && !isResource(provider) && sharesCluster(provider) === false) {
@@ -188,7 +193,7 @@ function checkConsumerPlacement(provider: Raw | undefined, consumer: Raw, at: st
   const cAccount = obj(consumer.account);
   const sharing = obj(provider?.sharing) ?? {};
   // Compare only values that are valid on their own; invalid ones are reported by the schema.
-  const validRegion = (r: unknown): r is string => typeof r === "string" && REGION.test(r);
+  const validRegion = (r: unknown): r is string => typeof r === "string" && isKnownRegion(r);
   if (!pAccount || !cAccount || !validRegion(pAccount.region) || !validRegion(cAccount.region)) return;
   const resource = isResource(provider);
   if (resource && cAccount.region !== pAccount.region) {
@@ -217,7 +222,7 @@ function checkConsumerPlacement(provider: Raw | undefined, consumer: Raw, at: st
   // Same-region consumers must sit in the provider's AZs; compare when both lists are in the config.
   const pIds = arr(obj(obj(provider?.network)?.create)?.azIds);
   const cIds = arr(obj(obj(consumer.network)?.create)?.azIds);
-  const validIds = (ids: unknown[]) => ids.length > 0 && ids.every((id) => typeof id === "string" && AZ_ID.test(id));
+  const validIds = (ids: unknown[]) => idsOfRegion(ids, pAccount.region as string);
   if (resource && cAccount.region === pAccount.region && validIds(pIds) && validIds(cIds)) {
     if (!cIds.some((id) => pIds.includes(id))) {
       out.push({
@@ -237,6 +242,21 @@ function checkConsumerPlacement(provider: Raw | undefined, consumer: Raw, at: st
 }
 
 const isResource = (provider: Raw | undefined) => provider?.transport === "resource";
+
+/** Each AZ ID must carry its account's region prefix (use1- for us-east-1), or it fails only at apply. */
+function checkAzIds(account: unknown, ids: unknown, path: string, out: Problem[], whose = "this account's") {
+  const region = obj(account)?.region;
+  if (typeof region !== "string" || !isKnownRegion(region)) return; // the region is reported itself
+  arr(ids).forEach((id, i) => {
+    if (typeof id !== "string" || !AZ_ID.test(id)) return; // reported by the schema
+    const problem = azIdProblem(id, region);
+    if (problem) out.push({ path: `${path}[${i}]`, message: problem.replace("this account's", whose) });
+  });
+}
+
+/** AZ IDs that are well formed and carry the region's prefix: only those are compared across stacks. */
+const idsOfRegion = (ids: unknown[], region: string) =>
+  ids.length > 0 && ids.every((id) => typeof id === "string" && AZ_ID.test(id) && azIdProblem(id, region) === undefined);
 
 /** Does the raw provider share a cluster (true) or a Multi-AZ instance (false)? undefined when its engine is invalid. */
 function sharesCluster(provider: Raw): boolean | undefined {

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { isIpv4Cidr } from "../functions/failover-sync/ipv4";
 import { ENGINES } from "./engines";
+import { regionProblem, REGIONS } from "./regions";
 
 // CloudWatch Logs accepts only these retention periods.
 export const LOG_RETENTION_DAYS = [
@@ -41,13 +42,16 @@ const vpcCidr = cidr.refine(
 );
 
 export const AZ_ID = /^[a-z]{2,5}\d-(?:[a-z0-9]+-)?az\d{1,2}$/;
-export const REGION = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 
 const azId = z
   .string()
   .regex(AZ_ID, "must be an AZ ID such as use1-az1 (AZ IDs, not names: names differ per account)");
 
-const region = z.string().regex(REGION, "must be an AWS region such as us-east-1");
+// A region outside the table is refused with the nearest one: a typo would otherwise fail only at
+// apply, and the table also gives the AZ-ID prefix that rules.ts checks every AZ ID against.
+const region = z.enum(REGIONS as [string, ...string[]], {
+  error: (iss) => (typeof iss.input === "string" ? regionProblem(iss.input) : "must be an AWS region code such as us-east-1"),
+});
 
 const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id");
 
@@ -57,7 +61,7 @@ const roleArn = z
 
 const hostname = z
   .string()
-  .max(253)
+  .max(253, "must be at most 253 characters")
   .regex(
     /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
     "must be a lowercase DNS name such as db.example.com",
@@ -84,7 +88,7 @@ const unique = <T extends z.ZodType>(item: T, what: string) =>
 
 export const AccountSchema = z.strictObject({
   region: region.describe("AWS region of this stack's resources."),
-  profile: z.string().min(1).optional().describe("Named profile from the AWS shared config. Default: the standard credential chain."),
+  profile: z.string().min(1, "must name a profile of the AWS shared config, or be left out").optional().describe("Named profile from the AWS shared config. Default: the standard credential chain."),
   assumeRoleArn: roleArn.optional().describe("Role the AWS provider assumes. Default: none."),
   accountId: accountId
     .optional()
@@ -111,14 +115,21 @@ export const BackendSchema = z.discriminatedUnion(
         .string()
         .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)")
         .describe("State bucket."),
-      key: z.string().min(1).optional().describe("State object key. Default: <name>/<stack>.tfstate."),
+      key: z.string().min(1, "must not be empty; leave it out for the default").optional().describe("State object key. Default: <name>/<stack>.tfstate."),
       region: region.optional().describe("Bucket region. Default: the stack's account region."),
-      roleArn: roleArn.optional().describe("Role assumed to reach the state. Default: none."),
-      dynamodbTable: z.string().min(3).max(255).optional().describe("Legacy DynamoDB lock table. Default: none (S3 native locking is always on)."),
+      profile: z
+        .string()
+        .min(1, "must name a profile of the AWS shared config")
+        .optional()
+        .describe("Named profile that reaches the state. Default: the stack's account.profile."),
+      roleArn: roleArn
+        .optional()
+        .describe("Role assumed to reach the state. Default: the stack's account.assumeRoleArn (none when the backend sets its own profile)."),
+      dynamodbTable: z.string().min(3, "must be a DynamoDB table name of 3 to 255 characters").max(255, "must be a DynamoDB table name of 3 to 255 characters").optional().describe("Legacy DynamoDB lock table. Default: none (S3 native locking is always on)."),
     }),
     z.strictObject({
       type: z.literal("cloud").describe("Backend kind: local, s3 or cloud."),
-      organization: z.string().min(1).describe("Terraform Cloud / HCP Terraform organization."),
+      organization: z.string().min(1, "must name the organization").describe("Terraform Cloud / HCP Terraform organization."),
       workspace: z
         .string()
         .regex(/^[A-Za-z0-9_-]{1,90}$/, "must use only letters, digits, '-' and '_' (at most 90)")
@@ -171,10 +182,10 @@ const DatabaseSchema = z
       .strictObject({
         engineVersion: z.string().regex(/^\d+(\.\d+)*(\.[\w-]+)?$/, "must be an engine version such as 8.0.mysql_aurora.3.08.0 or 16.4").optional().describe("Engine version. Default: the engine's default."),
         instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "must be an instance class such as db.t4g.medium").default("db.t4g.medium").describe("Instance class."),
-        readers: z.number().int().min(0).max(15, "must be at most 15 (the Aurora limit)").optional().describe("Aurora reader instances. Default: 1 for Aurora, 0 otherwise (a Multi-AZ instance has no readers)."),
+        readers: z.number().int("must be a whole number").min(0, "must be 0 or more").max(15, "must be at most 15 (the Aurora limit)").optional().describe("Aurora reader instances. Default: 1 for Aurora, 0 otherwise (a Multi-AZ instance has no readers)."),
         deletionProtection: z.boolean().default(true).describe("Deletion protection of the database."),
-        backupRetentionDays: z.number().int().min(1, "must be at least 1: backups stay on").max(35).default(7).describe("Automated backup retention."),
-        allocatedStorageGb: z.number().int().min(20).max(65536).default(20).describe("Storage of a mysql/postgres instance (Aurora grows on its own)."),
+        backupRetentionDays: z.number().int().min(1, "must be at least 1: backups stay on").max(35, "must be at most 35 days (the RDS maximum)").default(7).describe("Automated backup retention."),
+        allocatedStorageGb: z.number().int("must be a whole number of GB").min(20, "must be at least 20 GB (the RDS minimum for gp3)").max(65536, "must be at most 65536 GB (the RDS maximum)").default(20).describe("Storage of a mysql/postgres instance (Aurora grows on its own)."),
       })
       .optional()
       .describe("Create a demo database: Multi-AZ, encrypted, IAM auth, password managed by RDS in Secrets Manager."),
@@ -253,9 +264,13 @@ const FailoverSchema = z.strictObject({
     .describe(
       `Clusters: how many reader sets are kept populated: the writer's, the previous writer's (so a failback is warm) and the best failover candidates'. The others stay empty, so the targets the NLB health-checks grow with the member count, not its square. Default: ${DEFAULT_WARM_READER_SETS}.`,
     ),
-  reconcileEveryMinutes: z.number().int().min(1).max(60).default(1).describe("Schedule of the reconciling run."),
+  reconcileEveryMinutes: z
+    .number()
+    .int("must be a whole number of minutes")
+    .min(1, "must be from 1 to 60 minutes: EventBridge schedules run at most once a minute")
+    .max(60, "must be from 1 to 60 minutes: a slower schedule leaves a missed failover event unrepaired for over an hour").default(1).describe("Schedule of the reconciling run."),
   logRetentionDays: retentionDays.default(30).describe("Retention of the function's log group and of the database's exported logs."),
-  vpcSubnetIds: unique(subnetId, "subnet").min(1).optional().describe("Run the function in these subnets (needs interface endpoints, see README). Default: outside a VPC."),
+  vpcSubnetIds: unique(subnetId, "subnet").min(1, "must list at least one subnet, or be left out to run outside a VPC").optional().describe("Run the function in these subnets (needs interface endpoints, see README). Default: outside a VPC."),
 });
 
 const AlarmsSchema = z.strictObject({
@@ -316,7 +331,10 @@ const ConsumerSchema = z.strictObject({
     .boolean()
     .default(false)
     .describe("Open the provider's member ports (instance-pinned endpoints of a cluster) on this consumer's endpoint. Default: only the writer and reader ports."),
-  privateZone: z.strictObject({ name: hostname.describe("Private hosted zone; records writer.<zone> and reader.<zone>.") }).optional(),
+  privateZone: z
+    .strictObject({ name: hostname.describe("Private hosted zone; records writer.<zone> and reader.<zone>.") })
+    .optional()
+    .describe("Friendly names in a private hosted zone of the consumer's VPC. Default: none: applications use the endpoint's own DNS names (writer_address, reader_address); synth says so."),
   providerAzIds: unique(azId, "AZ ID")
     .min(1)
     .optional()
@@ -327,11 +345,11 @@ export const ConfigSchema = z.strictObject({
   $schema: z.string().optional(),
   name: name("every resource name").describe("Name of the share: lowercase letters, digits, hyphens; prefixes every resource name."),
   tags: z
-    .record(z.string().regex(/^[\w .:/=+@-]{1,128}$/, "tag keys use at most 128 letters, digits, spaces and _.:/=+-@"), z.string().max(256))
+    .record(z.string().regex(/^[\w .:/=+@-]{1,128}$/, "tag keys use at most 128 letters, digits, spaces and _.:/=+-@"), z.string().max(256, "tag values are at most 256 characters"))
     .default({})
     .describe("Tags on every resource."),
   provider: ProviderSchema,
-  consumers: z.array(ConsumerSchema).max(100, "must list at most 100 consumers").default([]).describe("One consumer stack each, in the consumer's own account."),
+  consumers: z.array(ConsumerSchema).max(100, "must list at most 100 consumers").default([]).describe("One consumer stack each, in the consumer's own account. Empty: only the provider stack is synthesized (synth says so); consumers elsewhere connect with its outputs."),
 });
 
 /** The config as the schema leaves it, before the defaults that depend on other fields. */

@@ -1,7 +1,8 @@
 // Prints the config reference table of the README from the schema itself, so the docs list
-// every field with its default and cannot drift. `npm run docs` rewrites the README section.
+// every field with its default and cannot drift. `npx tsx scripts/config-reference.ts` rewrites the README section.
 import { writeSection } from "./readme-section";
 import { jsonSchema } from "./write-schema";
+import { helpIfAsked } from "./usage";
 
 type Node = Record<string, unknown> & {
   type?: string | string[];
@@ -20,6 +21,8 @@ export const BEGIN = "<!-- config-reference:begin -->";
 export const END = "<!-- config-reference:end -->";
 
 function typeOf(n: Node): string {
+  // A long list (the regions) reads better as its kind; config/schema.json holds every value.
+  if (n.enum && n.enum.length > 8) return `string, one of ${n.enum.length} (${n.enum.slice(0, 2).map((v) => JSON.stringify(v)).join(", ")}, …)`;
   if (n.enum) return n.enum.map((v) => JSON.stringify(v)).join(" \\| ");
   if (n.const !== undefined) return JSON.stringify(n.const);
   const variants = n.anyOf ?? n.oneOf;
@@ -79,6 +82,7 @@ export function configReference(): string {
 }
 
 if (require.main === module) {
+  helpIfAsked(__filename);
   writeSection(BEGIN, END, configReference());
   process.stdout.write("updated the config reference in README.md\n");
 }

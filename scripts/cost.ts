@@ -19,7 +19,22 @@ export interface CostArgs {
   readonly configFile: string;
   readonly assumptions: Assumptions;
   readonly json: boolean;
+  readonly help?: boolean;
 }
+
+export const COST_USAGE = `usage: npm run cost [-- CONFIG] [--gb N] [--connections N] [--hours N] [--log-gb N] [--function-ms N] [--json]
+
+The monthly list price of every stack of a share, and what one more consumer adds, from
+config/prices.json (each price with its source and date).
+
+  CONFIG            the share's config file (default: $RDS_PRIVATELINK_CONFIG, else config/default.json)
+${Object.entries(FLAGS)
+  .map(([flag, f]) => `  ${`${flag} N`.padEnd(18)}${f.what} (default ${DEFAULT_ASSUMPTIONS[f.key]})`)
+  .join("\n")}
+  --json            one JSON document instead of the table
+  -h, --help        this text
+
+Exit codes: 0 printed, 2 a bad command line or config.`;
 
 /** Parses the command line; throws an Error naming the flag and the fix. */
 export function parseCostArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): CostArgs {
@@ -28,6 +43,7 @@ export function parseCostArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
   let json = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
+    if (arg === "--help" || arg === "-h") return { configFile: configPath(env), assumptions: { ...DEFAULT_ASSUMPTIONS }, json, help: true };
     if (arg === "--json") json = true;
     else if (FLAGS[arg.split("=")[0]]) {
       const [flag, inline] = arg.split("=");
@@ -38,8 +54,8 @@ export function parseCostArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
       }
       if (flag === "--hours" && (value === 0 || value > 744)) throw new Error(`--hours: ${value} is not an hour count of a month; give 1 to 744 (default 730)`);
       assumptions[FLAGS[flag].key] = value;
-    } else if (arg.startsWith("--")) {
-      throw new Error(`${arg}: unknown flag; the flags are ${[...Object.keys(FLAGS), "--json"].join(", ")}`);
+    } else if (arg.startsWith("-")) {
+      throw new Error(`${arg}: unknown flag; the flags are ${[...Object.keys(FLAGS), "--json", "--help"].join(", ")}`);
     } else if (configFile === undefined) configFile = path.resolve(arg);
     else throw new Error(`${arg}: one config file only (already given: ${configFile})`);
   }
@@ -83,13 +99,18 @@ function main(): void {
     process.stderr.write(`${(e as Error).message}\n`);
     process.exit(2);
   }
+  if (args.help) {
+    process.stdout.write(`${COST_USAGE}\n`);
+    return;
+  }
   let config;
   try {
     config = loadConfigFile(args.configFile);
   } catch (e) {
+    // A bad config is a usage error here as in status (2); 1 is kept for findings.
     if (e instanceof ConfigError) {
       process.stderr.write(`${e.message}\n`);
-      process.exit(1);
+      process.exit(2);
     }
     throw e;
   }

@@ -4,6 +4,7 @@
 import { DEFAULT_CONFIG, loadConfigFile } from "../config/load";
 import { mermaid } from "../stacks/diagram";
 import { writeSection } from "./readme-section";
+import { helpIfAsked } from "./usage";
 
 export const BEGIN = "<!-- diagram:begin -->";
 export const END = "<!-- diagram:end -->";
@@ -12,4 +13,7 @@ export function readmeDiagram(): string {
   return `\`\`\`mermaid\n${mermaid(loadConfigFile(DEFAULT_CONFIG))}\`\`\``;
 }
 
-if (require.main === module) writeSection(BEGIN, END, readmeDiagram());
+if (require.main === module) {
+  helpIfAsked(__filename);
+  writeSection(BEGIN, END, readmeDiagram());
+}

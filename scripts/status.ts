@@ -3,17 +3,31 @@
 // account's profile, and reports per stack. Exits 1 when anything is wrong, naming what and the
 // fix; 2 on a bad command line or config. It never changes anything.
 import * as path from "path";
-import { configPath, loadConfigFile } from "../config/load";
+import { CONFIG_ENV, configPath, loadConfigFile } from "../config/load";
 import { Config } from "../config/resolve";
 import { diagnoseConsumer, diagnoseProvider, Finding, FixContext, ProviderObservation } from "./status/diagnose";
 import { cliFlags, observeConsumer, observeProvider } from "./status/observe";
-import { readOutputs, StatusError } from "./status/outputs";
+import { NotThisShareError, readOutputs, StatusError } from "./status/outputs";
 
 export interface StatusArgs {
   readonly configFile: string;
   readonly outdir: string;
   readonly json: boolean;
+  readonly help?: boolean;
 }
+
+export const STATUS_USAGE = `usage: npm run status [-- CONFIG] [--output DIR] [--json]
+
+Checks a deployed share, read-only: the writer, the ports, target health, endpoint connections,
+each consumer endpoint and its AZ IDs, the failover function's last run and dead letters.
+
+  CONFIG        the share's config file (default: $RDS_PRIVATELINK_CONFIG, else config/default.json)
+  --output DIR  where synth wrote the stacks (default: cdktf.out); must hold this config's share
+  --json        one JSON document instead of the report
+  -h, --help    this text
+
+Exit codes: 0 healthy, 1 a problem found (each named with its fix), 2 a bad command line or config,
+or stacks in --output that belong to another share.`;
 
 export function parseStatusArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): StatusArgs {
   let configFile: string | undefined;
@@ -21,12 +35,13 @@ export function parseStatusArgs(argv: string[], env: NodeJS.ProcessEnv = process
   let json = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
+    if (arg === "--help" || arg === "-h") return { configFile: configPath(env), outdir: path.resolve(outdir), json, help: true };
     if (arg === "--json") json = true;
     else if (arg === "--output" || arg.startsWith("--output=")) {
       const value = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : argv[++i];
       if (!value) throw new Error("--output: give the directory synth wrote to, for example --output cdktf.out");
       outdir = value;
-    } else if (arg.startsWith("--")) throw new Error(`${arg}: unknown flag; the flags are --output DIR and --json`);
+    } else if (arg.startsWith("-")) throw new Error(`${arg}: unknown flag; the flags are --output DIR, --json and --help`);
     else if (configFile === undefined) configFile = path.resolve(arg);
     else throw new Error(`${arg}: one config file only (already given: ${configFile})`);
   }
@@ -36,9 +51,10 @@ export function parseStatusArgs(argv: string[], env: NodeJS.ProcessEnv = process
 /** Every finding of every stack; a stack that cannot be read is itself a finding. */
 export async function checkShare(config: Config, args: StatusArgs, env: NodeJS.ProcessEnv = process.env, now = new Date()): Promise<Finding[]> {
   const ctx: FixContext = { configFile: path.relative(process.cwd(), args.configFile) || args.configFile, providerCli: cliFlags(config.provider.account), now };
-  const location = (stack: string, backend: Config["provider"]["backend"]) => ({ name: config.name, stack, backend, projectRoot: process.cwd(), outdir: args.outdir });
+  const location = (stack: string, backend: Config["provider"]["backend"]) => ({ name: config.name, configFile: ctx.configFile, stack, backend, projectRoot: process.cwd(), outdir: args.outdir });
   const findings: Finding[] = [];
-  const unreadable = (stack: string, e: unknown) =>
+  const unreadable = (stack: string, e: unknown) => {
+    if (e instanceof NotThisShareError) throw e;
     findings.push({
       stack,
       check: "state and AWS",
@@ -46,6 +62,7 @@ export async function checkShare(config: Config, args: StatusArgs, env: NodeJS.P
       detail: (e as Error).message,
       fix: e instanceof StatusError ? e.fix : "check the account's credentials (profile, role) and region in the config, and that the stack is deployed",
     });
+  };
 
   let provider: ProviderObservation | undefined;
   try {
@@ -64,7 +81,23 @@ export async function checkShare(config: Config, args: StatusArgs, env: NodeJS.P
       unreadable(stack, e);
     }
   }
-  return findings;
+  return findings.map((f) => (f.fix ? { ...f, fix: withConfig(f.fix, ctx.configFile) } : f));
+}
+
+/**
+ * Every fix names the config it is for: a cdktf command gets RDS_PRIVATELINK_CONFIG in front
+ * (without it, cdktf would act on the embedded demo), and any other fix says which config it
+ * means.
+ */
+export function withConfig(fix: string, configFile: string): string {
+  const env = `${CONFIG_ENV}=${configFile}`;
+  const prefixed = `${env} npx cdktf `;
+  // Commands that already carry it keep it once; the others get it.
+  const commands = fix
+    .split(prefixed)
+    .map((part) => part.replace(/npx cdktf /g, prefixed))
+    .join(prefixed);
+  return commands.includes(env) ? commands : `${commands} (config: ${env})`;
 }
 
 export function formatFindings(findings: Finding[]): string {
@@ -92,12 +125,23 @@ async function main(): Promise<void> {
   let config: Config;
   try {
     args = parseStatusArgs(process.argv.slice(2));
+    if (args.help) {
+      process.stdout.write(`${STATUS_USAGE}\n`);
+      return;
+    }
     config = loadConfigFile(args.configFile);
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n`);
     process.exit(2);
   }
-  const findings = await checkShare(config, args);
+  let findings: Finding[];
+  try {
+    findings = await checkShare(config, args);
+  } catch (e) {
+    if (!(e instanceof NotThisShareError)) throw e;
+    process.stderr.write(`${e.message}\nfix: ${e.fix}\n`);
+    process.exit(2);
+  }
   const healthy = findings.every((f) => f.ok);
   process.stdout.write(args.json ? `${JSON.stringify({ healthy, findings }, null, 2)}\n` : `${formatFindings(findings)}\n`);
   process.exitCode = healthy ? 0 : 1;

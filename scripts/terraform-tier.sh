@@ -5,6 +5,7 @@
 #   scripts/terraform-tier.sh validate            every CLI
 #   scripts/terraform-tier.sh e2e tofu            one CLI
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/usage.sh" && usage_if_asked "${BASH_SOURCE[0]}" "$@"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tier="${1:?usage: terraform-tier.sh validate|e2e [terraform|tofu ...]}"
 shift

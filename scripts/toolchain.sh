@@ -9,6 +9,7 @@
 # It prints one line per part saying where it came from, and writes toolchain.env, which the
 # tests source. A part that cannot be had is reported as missing with the reason.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/usage.sh" && usage_if_asked "${BASH_SOURCE[0]}" "$@"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 AWS_VERSION=5.100.0

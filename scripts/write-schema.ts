@@ -4,6 +4,7 @@ import { writeFileSync } from "fs";
 import * as path from "path";
 import { z } from "zod";
 import { ConfigSchema } from "../config/schema";
+import { helpIfAsked } from "./usage";
 
 export function jsonSchema(): Record<string, unknown> {
   return {
@@ -13,6 +14,7 @@ export function jsonSchema(): Record<string, unknown> {
 }
 
 if (require.main === module) {
+  helpIfAsked(__filename);
   const out = path.join(__dirname, "..", "config", "schema.json");
   writeFileSync(out, `${JSON.stringify(jsonSchema(), null, 2)}\n`);
   process.stdout.write(`wrote ${path.relative(process.cwd(), out)}\n`);

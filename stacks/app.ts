@@ -41,3 +41,15 @@ function targetOf(consumer: ConsumerConfig, provider: ProviderStack): ConsumerTa
   }
   return { transport: "endpoint-service", serviceName: consumer.serviceName ?? provider.endpointService!.serviceName };
 }
+
+/** The file synth writes next to the stacks, naming the share they belong to. */
+export const SHARE_FILE = "share.json";
+
+export interface ShareManifest {
+  readonly name: string;
+  readonly stacks: string[];
+}
+
+export function shareManifest(config: Config): ShareManifest {
+  return { name: config.name, stacks: [PROVIDER_STACK, ...config.consumers.map((c) => consumerStackName(c))] };
+}

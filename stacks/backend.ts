@@ -20,10 +20,13 @@ export function addBackend(stack: TerraformStack, backend: Backend, ctx: Backend
     case "s3": {
       const s3 = new S3Backend(stack, {
         bucket: backend.bucket,
-        key: backend.key ?? `${ctx.name}/${ctx.stackName}.tfstate`,
+        key: s3Key(backend, ctx),
         region: backend.region ?? ctx.region,
         encrypt: true,
         dynamodbTable: backend.dynamodbTable,
+        // The loader gives the backend its account's profile and role unless it has its own
+        // (config/resolve.ts); the consumers' remote-state reads of this state use the same.
+        profile: backend.profile,
         assumeRole: backend.roleArn ? { roleArn: backend.roleArn } : undefined,
       });
       // S3 native locking (Terraform 1.10+, OpenTofu 1.10+); cdktf 0.21 has no typed field for it.
@@ -34,10 +37,20 @@ export function addBackend(stack: TerraformStack, backend: Backend, ctx: Backend
       new CloudBackend(stack, {
         organization: backend.organization,
         hostname: backend.hostname,
-        workspaces: new NamedCloudWorkspace(backend.workspace ?? `${ctx.name}-${ctx.stackName}`),
+        workspaces: new NamedCloudWorkspace(cloudWorkspace(backend, ctx)),
       });
       return;
   }
+}
+
+/** The S3 key of a stack's state: the config's, else <name>/<stack>.tfstate. */
+export function s3Key(backend: Extract<Backend, { type: "s3" }>, ctx: Pick<BackendContext, "name" | "stackName">): string {
+  return backend.key ?? `${ctx.name}/${ctx.stackName}.tfstate`;
+}
+
+/** The Terraform Cloud workspace of a stack: the config's, else <name>-<stack>. */
+export function cloudWorkspace(backend: Extract<Backend, { type: "cloud" }>, ctx: Pick<BackendContext, "name" | "stackName">): string {
+  return backend.workspace ?? `${ctx.name}-${ctx.stackName}`;
 }
 
 /**

@@ -25,7 +25,10 @@ export function mermaid(config: Config): string {
   sub(`where["${account(p.account)}${MORE}${p.account.region}${MORE}${zones(p.network)}"]`);
   const dbName = db.existing?.clusterIdentifier ?? db.existing?.instanceIdentifier ?? config.name;
   const origin = db.create ? "" : "existing ";
-  sub(`subgraph db["${origin}${db.engine} ${db.kind} ${dbName}"]`);
+  // A fixed short title: Mermaid wraps a long one onto a second line drawn over the first node
+  // (an identifier may have 63 characters), so what the database is goes in a node of its own.
+  sub(`subgraph db["database"]`);
+  lines.push(`      dbinfo["${origin}${db.engine} ${db.kind}${MORE}${dbName}"]:::where`);
   if (db.kind === "cluster") {
     const readers = db.create ? `${db.create.readers} reader${db.create.readers === 1 ? "" : "s"}` : "readers";
     lines.push(`      w[("writer")]`, `      r[("${readers}")]`);
@@ -104,7 +107,15 @@ function friendlyNames(c: ConsumerConfig, config: Config): string {
   const reader = ports.reader !== null;
   if (c.privateZone) {
     const z = c.privateZone.name;
-    return `writer.${z}:${ports.writer}${reader ? `${MORE}reader.${z}:${ports.reader}` : ""}`;
+    return `writer.${z}:${ports.writer}${reader ? `${MORE}reader.${z}:${ports.reader}` : ""}${memberPortsOf(c, config, `writer.${z}`)}`;
   }
-  return `endpoint DNS name${MORE}:${ports.writer} writer${reader ? `, :${ports.reader} reader` : ""}`;
+  return `endpoint DNS name${MORE}:${ports.writer} writer${reader ? `, :${ports.reader} reader` : ""}${memberPortsOf(c, config, "")}`;
+}
+
+/** The instance-pinned member ports, when this consumer opens them (memberPorts). */
+function memberPortsOf(c: ConsumerConfig, config: Config, host: string): string {
+  const members = config.provider.ports.members;
+  if (!c.memberPorts || members.length === 0) return "";
+  const range = members.length === 1 ? `${members[0]}` : `${members[0]}-${members[members.length - 1]}`;
+  return `${MORE}${host}:${range} member slots, instance-pinned`;
 }

@@ -2,7 +2,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { ConfigError, configPath, DEFAULT_CONFIG, loadConfigFile, parseConfig, validateConfig } from "../../config/load";
+import { notices } from "../../config/notices";
+import { AZ_ID_PREFIX, azIdProblem, regionProblem } from "../../config/regions";
 import { ramPrincipal } from "../../config/resolve";
+import { RAW } from "../../config/load";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures", "bad-configs");
 const expected: Record<string, string[]> = JSON.parse(readFileSync(path.join(FIXTURES, "expected.json"), "utf8"));
@@ -58,6 +61,25 @@ describe("bad configs", () => {
 
   it("names a missing file and the variable that points at it", () => {
     expect(problemsOf(() => loadConfigFile("/nonexistent/config.json")).join("\n")).toContain("cannot read the file (ENOENT); check RDS_PRIVATELINK_CONFIG");
+  });
+
+  it.each(Object.keys(expected))("words every problem of %s in sentences, never in the validator's raw text", (name) => {
+    const problems = problemsOf(() => loadConfigFile(path.join(FIXTURES, `${name}.json`)));
+    for (const p of problems) {
+      const message = p.slice(p.indexOf(": ") + 2);
+      expect(message).not.toMatch(RAW);
+      expect(message).not.toMatch(/expected \w+ to (be|have)|received \w+|Invalid input/i);
+    }
+  });
+
+  it("puts a misspelled key first, before the problems that follow from it", () => {
+    const text = readFileSync(DEFAULT_CONFIG, "utf8").replace('"network": { "create": { "cidr": "10.0.0.0/16", "azIds": ["use1-az1", "use1-az2"] } },\n    "database"', '"netwrok": {},\n    "database"').replace('"reconcileEveryMinutes": 1', '"reconcileEveryMinutes": 0');
+    const problems = problemsOf(() => parseConfig(text));
+    expect(problems).toEqual([
+      'provider.netwrok: unknown key; did you mean "network"?',
+      expect.stringMatching(/^provider\.failover\.reconcileEveryMinutes: must be from 1 to 60 minutes/),
+      "provider.network: is required (follows from provider.netwrok above)",
+    ]);
   });
 
   it("lists every problem at once, not only the first", () => {
@@ -163,5 +185,53 @@ describe("the resource transport", () => {
     expect(problems).toContain('provider.sharing.allowedPrincipals[2]: arn:aws:organizations::111111111111:ou/o-abc123/ou-ab12-cd34ef56 is an organizational unit');
     expect(problems).toContain('provider.sharing.allowedPrincipals[3]: arn:aws:organizations::111111111111:organization/o-abc123 is an organization');
     expect(problems).toContain('set provider.transport to "resource"');
+  });
+});
+
+describe("regions and AZ IDs", () => {
+  it("keeps the AZ-ID prefix of every region as AWS forms it: country, the initials of the direction, the number", () => {
+    const initials = (words: string[]) => words.map((w) => (w === "gov" ? "g" : w[0])).join("");
+    for (const [region, prefix] of Object.entries(AZ_ID_PREFIX)) {
+      const parts = region.split("-");
+      const number = parts.pop()!;
+      const [country, ...rest] = parts;
+      // northeast -> ne, southeast -> se, northwest -> nw: a compound direction keeps both initials.
+      const direction = rest.map((w) => w.replace(/^(north|south)(east|west)$/, (_, a, b) => `${a[0]}${b[0]}`)).map((w) => (w.length <= 2 ? w : initials([w])));
+      expect(`${region} ${prefix}`).toBe(`${region} ${country}${direction.join("")}${number}`);
+    }
+  });
+
+  it("suggests the nearest region for a typo and a region code for nonsense", () => {
+    expect(regionProblem("eu-centrl-1")).toContain('did you mean "eu-central-1"?');
+    expect(regionProblem("mars-north-9")).toContain("write a region code such as us-east-1");
+    expect(regionProblem("ap-southeast-2")).toBeUndefined();
+  });
+
+  it("accepts an AZ ID of the region, a Local Zone's included, and names the region of one that is not", () => {
+    expect(azIdProblem("euc1-az3", "eu-central-1")).toBeUndefined();
+    expect(azIdProblem("use1-bos1-az1", "us-east-1")).toBeUndefined();
+    expect(azIdProblem("apne1-az4", "ap-northeast-2")).toBe('apne1-az4 is an AZ ID of ap-northeast-1, but this account\'s region is ap-northeast-2, whose AZ IDs start with "apne2-"; did you mean apne2-az4?');
+  });
+});
+
+describe("choices accepted with a stated consequence", () => {
+  const base = () => JSON.parse(readFileSync(DEFAULT_CONFIG, "utf8"));
+
+  it("accepts an empty consumer list and says only the provider stack is synthesized", () => {
+    const input = base();
+    input.consumers = [];
+    const config = validateConfig(input);
+    expect(config.consumers).toEqual([]);
+    expect(notices(config)).toEqual([expect.stringMatching(/^consumers is empty: only the provider stack is synthesized/)]);
+  });
+
+  it("accepts a consumer without privateZone and says its applications use the endpoint's own names", () => {
+    const input = base();
+    delete input.consumers[0].privateZone;
+    expect(notices(validateConfig(input))).toEqual([expect.stringMatching(/^consumers "app" has no privateZone: no writer.<zone>\/reader.<zone> names are created; applications use the endpoint's own DNS names/)]);
+  });
+
+  it("has nothing to say about the demo", () => {
+    expect(notices(validateConfig(base()))).toEqual([]);
   });
 });

@@ -1,7 +1,11 @@
 // npm run status, its decisions: pure functions over what the AWS calls return (states and
 // reasons as EC2, ELB and EMF spell them). The e2e tier runs the whole command against moto.
 import { diagnoseConsumer, diagnoseProvider, Finding, FixContext, ProviderObservation, runsFromLog } from "../../scripts/status/diagnose";
-import { formatFindings, parseStatusArgs } from "../../scripts/status";
+import { mkdirSync, mkdtempSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+import { formatFindings, parseStatusArgs, withConfig } from "../../scripts/status";
+import { checkBelongs, deployCommand, NotThisShareError, readOutputs, StateLocation } from "../../scripts/status/outputs";
 
 const NOW = new Date("2026-11-23T12:00:00Z");
 const ctx: FixContext = { configFile: "config/default.json", providerCli: "--profile db-owner --region us-east-1", now: NOW };
@@ -244,7 +248,7 @@ describe("status flags", () => {
   });
 
   it("refuses an unknown flag, naming the flags there are", () => {
-    expect(() => parseStatusArgs(["--fix"], {})).toThrow("--fix: unknown flag; the flags are --output DIR and --json");
+    expect(() => parseStatusArgs(["--fix"], {})).toThrow("--fix: unknown flag; the flags are --output DIR, --json and --help");
   });
 });
 
@@ -274,5 +278,76 @@ describe("status report", () => {
       "",
       "2 problem(s): provider writer port; consumer-app interface endpoint vpce-0a.",
     ]);
+  });
+});
+
+describe("status reads only the stacks of the config it is given", () => {
+  /** A synthesized output directory as main.ts writes it: share.json and each stack's backend. */
+  function outdirOf(name: string, stacks: Record<string, object>): string {
+    const dir = mkdtempSync(path.join(tmpdir(), "rds-privatelink-status-"));
+    writeFileSync(path.join(dir, "share.json"), JSON.stringify({ name, stacks: Object.keys(stacks) }));
+    for (const [stack, terraform] of Object.entries(stacks)) {
+      mkdirSync(path.join(dir, "stacks", stack), { recursive: true });
+      writeFileSync(path.join(dir, "stacks", stack, "cdk.tf.json"), JSON.stringify({ terraform }));
+    }
+    return dir;
+  }
+  const s3 = (key: string) => ({ backend: { s3: { bucket: "orders-state", key } } });
+  const loc = (outdir: string, over: Partial<StateLocation> = {}): StateLocation => ({
+    name: "inventory",
+    configFile: "config/inventory.json",
+    stack: "provider",
+    backend: { type: "s3", bucket: "orders-state" },
+    projectRoot: outdir,
+    outdir,
+    ...over,
+  });
+
+  it("refuses the demo's stacks for another share, and the fix synthesizes this config into its own directory", () => {
+    const demo = outdirOf("orders", { provider: s3("orders/provider.tfstate"), "consumer-app": s3("orders/consumer-app.tfstate") });
+    const error = (() => {
+      try {
+        readOutputs(loc(demo));
+      } catch (e) {
+        return e as NotThisShareError;
+      }
+      throw new Error("accepted another share's stacks");
+    })();
+    expect(error).toBeInstanceOf(NotThisShareError);
+    expect(error.message).toContain('holds the stacks of share "orders", not of "inventory" (config/inventory.json)');
+    expect(error.fix).toMatch(/^RDS_PRIVATELINK_CONFIG=config\/inventory\.json npx cdktf synth --output cdktf.out\/inventory, then .*npm run status -- config\/inventory\.json --output cdktf.out\/inventory/);
+  });
+
+  it("refuses a directory with no share.json, and one synthesized before the backend changed", () => {
+    const bare = mkdtempSync(path.join(tmpdir(), "rds-privatelink-status-"));
+    expect(() => checkBelongs(loc(bare))).toThrow("holds no synthesized share (no share.json)");
+    const stale = outdirOf("inventory", { provider: s3("old/provider.tfstate") });
+    expect(() => checkBelongs(loc(stale))).toThrow("reads its state from s3://orders-state/old/provider.tfstate, but config/inventory.json puts it at s3://orders-state/inventory/provider.tfstate");
+    const cloud = outdirOf("inventory", { provider: { cloud: { organization: "acme", workspaces: { name: "inventory-provider" } } } });
+    expect(() => checkBelongs(loc(cloud, { backend: { type: "cloud", organization: "acme" } }))).not.toThrow();
+  });
+
+  it("refuses a stack the synthesized share does not have", () => {
+    const dir = outdirOf("inventory", { provider: s3("inventory/provider.tfstate") });
+    expect(() => checkBelongs(loc(dir, { stack: "consumer-billing" }))).toThrow("was synthesized without consumer-billing");
+    expect(() => checkBelongs(loc(dir))).not.toThrow();
+  });
+
+  it("puts the config in front of every cdktf command of a fix, and names it in every other fix", () => {
+    const cfg = "config/inventory.json";
+    expect(withConfig("deploy it first (npx cdktf deploy provider)", cfg)).toBe("deploy it first (RDS_PRIVATELINK_CONFIG=config/inventory.json npx cdktf deploy provider)");
+    expect(withConfig("RDS_PRIVATELINK_CONFIG=config/inventory.json npx cdktf synth, then npx cdktf deploy x", cfg)).toBe("RDS_PRIVATELINK_CONFIG=config/inventory.json npx cdktf synth, then RDS_PRIVATELINK_CONFIG=config/inventory.json npx cdktf deploy x");
+    expect(withConfig("redeploy this consumer stack", cfg)).toBe("redeploy this consumer stack (config: RDS_PRIVATELINK_CONFIG=config/inventory.json)");
+  });
+
+  it("tells a consumer's deploy to go without the provider stack, as the README does", () => {
+    const where = { configFile: "config/inventory.json", outdir: path.resolve("cdktf.out") };
+    expect(deployCommand({ ...where, stack: "consumer-app" })).toBe("RDS_PRIVATELINK_CONFIG=config/inventory.json npx cdktf deploy consumer-app --ignore-missing-stack-dependencies");
+    expect(deployCommand({ ...where, stack: "provider", outdir: path.resolve("cdktf.out/inventory") })).toBe("RDS_PRIVATELINK_CONFIG=config/inventory.json npx cdktf deploy provider --output cdktf.out/inventory");
+  });
+
+  it("prints its usage for --help and -h", () => {
+    expect(parseStatusArgs(["--help"], {}).help).toBe(true);
+    expect(parseStatusArgs(["-h"], {}).help).toBe(true);
   });
 });

@@ -30,8 +30,49 @@ describe("state backends", () => {
       encrypt: true,
       use_lockfile: true,
       dynamodb_table: "tf-locks",
+      // The account's profile gives the base credentials the backend's own role is assumed with.
+      profile: "db-owner",
       assume_role: { role_arn: "arn:aws:iam::111111111111:role/state" },
     });
+  });
+
+  it("reaches S3 state with the stack's own account profile and role unless the backend names its own", () => {
+    const { json } = synthesize((c) => {
+      c.provider.account.assumeRoleArn = "arn:aws:iam::111111111111:role/deployer";
+      c.provider.backend = { type: "s3", bucket: "orders-tf-state" };
+      c.consumers[0].backend = { type: "s3", bucket: "app-tf-state", profile: "app-state" };
+    });
+    expect(json.provider.terraform.backend.s3).toMatchObject({ profile: "db-owner", assume_role: { role_arn: "arn:aws:iam::111111111111:role/deployer" } });
+    // A profile of the backend's own replaces the account's credentials, role included.
+    expect(json["consumer-app"].terraform.backend.s3.profile).toBe("app-state");
+    expect(json["consumer-app"].terraform.backend.s3.assume_role).toBeUndefined();
+  });
+
+  it("reads the provider's state from the consumer with the provider backend's credentials, and its own state with its own", () => {
+    const { json } = synthesize((c) => {
+      c.provider.backend = { type: "s3", bucket: "orders-tf-state", roleArn: "arn:aws:iam::111111111111:role/state-reader" };
+      c.consumers[0].backend = { type: "s3", bucket: "app-tf-state" };
+    });
+    const consumer = json["consumer-app"];
+    expect(consumer.terraform.backend.s3).toMatchObject({ bucket: "app-tf-state", profile: "app" });
+    const remote = Object.values(consumer.data.terraform_remote_state) as Json[];
+    expect(remote).toHaveLength(1);
+    expect(remote[0]).toMatchObject({
+      backend: "s3",
+      config: { bucket: "orders-tf-state", key: "orders/provider.tfstate", region: "us-east-1", profile: "db-owner", assume_role: { role_arn: "arn:aws:iam::111111111111:role/state-reader" } },
+    });
+    // The read is the provider backend's, exactly, so it always finds the state the provider wrote.
+    const { use_lockfile: _lock, ...providerBackend } = json.provider.terraform.backend.s3;
+    expect(remote[0].config).toEqual(providerBackend);
+  });
+
+  it("reads no provider state at all when the consumer's entry gives serviceName and providerAzIds", () => {
+    const { json } = synthesize((c) => {
+      c.provider.backend = { type: "s3", bucket: "orders-tf-state" };
+      c.consumers[0].serviceName = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0";
+      c.consumers[0].providerAzIds = ["use1-az1", "use1-az2"];
+    });
+    expect(json["consumer-app"].data?.terraform_remote_state).toBeUndefined();
   });
 
   it("names one Terraform Cloud workspace per stack, <name>-<stack> by default", () => {

@@ -30,10 +30,19 @@ function parse(texts: string[]): Array<{ ok: boolean; diagramType?: string; erro
 }
 
 describe("diagram of the share", () => {
+  it("draws a consumer's member ports when it opens them, and no member ports for the others", () => {
+    const input = demoInput();
+    input.consumers.push({ ...input.consumers[0], name: "reports", memberPorts: true });
+    const text = mermaid(validateConfig(input));
+    expect(text).toContain("writer.orders.db.internal:3306<br/>reader.orders.db.internal:3307<br/>writer.orders.db.internal:3316-3317 member slots, instance-pinned");
+    expect(text.match(/member slots, instance-pinned/g)).toHaveLength(1);
+  });
+
   it("shows the demo's provider, database, ports, consumer and failover path", () => {
     const text = mermaid(demo());
     for (const piece of [
-      'subgraph db["aurora-mysql cluster orders"]',
+      'subgraph db["database"]',
+      'dbinfo["aurora-mysql cluster<br/>orders"]:::where',
       'r[("1 reader")]',
       "account 111111111111<br/>us-east-1<br/>AZ IDs use1-az1, use1-az2",
       ":3306 writer, :3307 reader<br/>:3316-3317 member slots, :3318-3319 reader sets",

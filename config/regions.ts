@@ -1,0 +1,84 @@
+// AWS regions and the prefix of their AZ IDs. An AZ ID is the region's short code, its number
+// and "-az" with a zone number: use1-az1 is in us-east-1, euc1-az2 in eu-central-1. AZ IDs,
+// not names, place subnets across accounts (names are shuffled per account in older regions).
+// Source: AWS Regions and Availability Zones guide, "AWS Availability Zones" (the AZ ID of every
+// zone with its region) and "AZ IDs":
+//   https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-availability-zones.html
+//   https://docs.aws.amazon.com/global-infrastructure/latest/regions/az-ids.html
+// A region AWS opens later is refused until it is added here, with its prefix from that page.
+import { closest } from "./suggest";
+
+export const AZ_ID_PREFIX: Readonly<Record<string, string>> = {
+  "us-east-1": "use1",
+  "us-east-2": "use2",
+  "us-west-1": "usw1",
+  "us-west-2": "usw2",
+  "ca-central-1": "cac1",
+  "ca-west-1": "caw1",
+  "mx-central-1": "mxc1",
+  "sa-east-1": "sae1",
+  "eu-west-1": "euw1",
+  "eu-west-2": "euw2",
+  "eu-west-3": "euw3",
+  "eu-central-1": "euc1",
+  "eu-central-2": "euc2",
+  "eu-north-1": "eun1",
+  "eu-south-1": "eus1",
+  "eu-south-2": "eus2",
+  "af-south-1": "afs1",
+  "me-south-1": "mes1",
+  "me-central-1": "mec1",
+  "il-central-1": "ilc1",
+  "ap-east-1": "ape1",
+  "ap-east-2": "ape2",
+  "ap-south-1": "aps1",
+  "ap-south-2": "aps2",
+  "ap-northeast-1": "apne1",
+  "ap-northeast-2": "apne2",
+  "ap-northeast-3": "apne3",
+  "ap-southeast-1": "apse1",
+  "ap-southeast-2": "apse2",
+  "ap-southeast-3": "apse3",
+  "ap-southeast-4": "apse4",
+  "ap-southeast-5": "apse5",
+  "ap-southeast-6": "apse6",
+  "ap-southeast-7": "apse7",
+  "cn-north-1": "cnn1",
+  "cn-northwest-1": "cnnw1",
+  "us-gov-west-1": "usgw1",
+  "us-gov-east-1": "usge1",
+};
+
+export const REGIONS = Object.keys(AZ_ID_PREFIX);
+
+export function isKnownRegion(region: string): boolean {
+  return Object.prototype.hasOwnProperty.call(AZ_ID_PREFIX, region);
+}
+
+/** The problem with a region string, or undefined when it is a known region. */
+export function regionProblem(region: string): string | undefined {
+  if (isKnownRegion(region)) return undefined;
+  const hint = closest(region, REGIONS, 3);
+  return `must be an AWS region: "${region}" is not one${hint ? `; did you mean "${hint}"?` : "; write a region code such as us-east-1 or eu-central-1"} (config/regions.ts lists the regions this version knows)`;
+}
+
+/** The region whose AZ IDs start with this ID's prefix, if any. */
+export function regionOfAzId(azId: string): string | undefined {
+  const prefix = azId.split("-")[0];
+  return REGIONS.find((r) => AZ_ID_PREFIX[r] === prefix);
+}
+
+/**
+ * The problem with an AZ ID in a given region: its prefix must be the region's. The suggestion
+ * keeps the zone part (use1-az2 in eu-central-1 -> euc1-az2); whether that zone exists is for
+ * AWS to say at plan time.
+ */
+export function azIdProblem(azId: string, region: string): string | undefined {
+  const prefix = AZ_ID_PREFIX[region];
+  if (prefix === undefined) return undefined; // the region itself is reported
+  const [head, ...rest] = azId.split("-");
+  if (head === prefix) return undefined;
+  const from = regionOfAzId(azId);
+  const guess = `${prefix}-${rest.join("-")}`;
+  return `${azId} is ${from ? `an AZ ID of ${from}` : "not an AZ ID of any known region"}, but this account's region is ${region}, whose AZ IDs start with "${prefix}-"; did you mean ${guess}?`;
+}
