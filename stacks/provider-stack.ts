@@ -9,6 +9,7 @@ import { addBackend } from "./backend";
 import { Alarms } from "./constructs/alarms";
 import { Dashboard } from "./constructs/dashboard";
 import { Database } from "./constructs/database";
+import { DatabaseZones } from "./constructs/database-zones";
 import { EndpointService } from "./constructs/endpoint-service";
 import { FailoverSync } from "./constructs/failover-sync";
 import { LoadBalancer } from "./constructs/load-balancer";
@@ -94,6 +95,7 @@ export class ProviderStack extends TerraformStack {
       return;
     }
 
+    if (provider.database.existing) new DatabaseZones(this, "DatabaseZones", { existing: provider.database.existing, network: this.network });
     this.loadBalancer = new LoadBalancer(this, "LoadBalancer", {
       name: config.name,
       network: this.network,
