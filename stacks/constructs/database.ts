@@ -14,7 +14,7 @@ import { Fn, ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { ENGINE_PORT, LOG_EXPORTS } from "../../config/engines";
 import { ProviderConfig } from "../../config/resolve";
-import { blocksHosts, ConnectErrorsParameters } from "./connect-errors";
+import { blocksHosts, InstanceParameters } from "./instance-parameters";
 import { accountAdministeredKeyPolicy } from "./operations-key";
 import { Network } from "./network";
 import { StackContext } from "../stack-context";
@@ -132,7 +132,7 @@ export class Database extends Construct {
         });
         // Instance-level on Aurora MySQL: one DB parameter group for every member.
         const parameters =
-          config.engine === "aurora-mysql" ? new ConnectErrorsParameters(this, "ConnectErrors", { name, engine: config.engine, engineVersion: cluster.engineVersionActual }) : undefined;
+          config.engine === "aurora-mysql" ? new InstanceParameters(this, "Parameters", { name, engine: config.engine, engineVersion: cluster.engineVersionActual }) : undefined;
         const members = 1 + create.readers;
         const memberArns: string[] = [];
         for (let i = 0; i < members; i++) {
@@ -161,7 +161,7 @@ export class Database extends Construct {
         this.readerAddress = cluster.readerEndpoint;
       } else {
         const parameters = blocksHosts(config.engine)
-          ? new ConnectErrorsParameters(this, "ConnectErrors", { name, engine: "mysql", engineVersion: create.engineVersion })
+          ? new InstanceParameters(this, "Parameters", { name, engine: "mysql", engineVersion: create.engineVersion })
           : undefined;
         const instance = new DbInstance(this, "Instance", {
           ...common,

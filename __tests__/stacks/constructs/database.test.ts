@@ -4,7 +4,7 @@ import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { RdsClusterInstance } from "@cdktf/provider-aws/lib/rds-cluster-instance";
 import { TerraformOutput } from "cdktf";
 import { Database } from "../../../stacks/constructs/database";
-import { MAX_CONNECT_ERRORS } from "../../../stacks/constructs/connect-errors";
+import { MAX_CONNECT_ERRORS } from "../../../stacks/constructs/instance-parameters";
 import { dataSources, Json, resources } from "../../helpers";
 import { demoConfig, demoNetwork, synthConstruct } from "../../support/construct";
 
@@ -56,7 +56,7 @@ describe("Database, alone", () => {
 
 describe("Database, MySQL host blocking", () => {
   const groups = (json: Json) => resources(json, DbParameterGroup.tfResourceType);
-  const groupRef = /^\$\{aws_db_parameter_group\.Database_ConnectErrors_Group_[0-9A-F]+\.name\}$/;
+  const groupRef = /^\$\{aws_db_parameter_group\.Database_Parameters_Group_[0-9A-F]+\.name\}$/;
 
   it("gives every member of a created Aurora MySQL cluster one DB parameter group with max_connect_errors at 2^32 - 1", () => {
     const { json } = build((c) => (c.provider.database.create.readers = 2));
@@ -79,9 +79,18 @@ describe("Database, MySQL host blocking", () => {
     expect(group.lifecycle).toBeUndefined();
   });
 
-  it("attaches the group to a created RDS for MySQL instance, its family from the configured version", () => {
+  it("attaches the group to a created RDS for MySQL instance, its family from the configured version, and requires TLS there", () => {
     const { json } = build((c) => (c.provider.database = { engine: "mysql", create: { engineVersion: "8.4.3" } }));
-    expect(groups(json)).toEqual([expect.objectContaining({ family: "mysql8.4", name: "orders-database" })]);
+    expect(groups(json)).toEqual([
+      expect.objectContaining({
+        family: "mysql8.4",
+        name: "orders-database",
+        parameter: [
+          { name: "max_connect_errors", value: "4294967295", apply_method: "immediate" },
+          { name: "require_secure_transport", value: "1", apply_method: "immediate" },
+        ],
+      }),
+    ]);
     expect(resources(json, DbInstance.tfResourceType)[0].parameter_group_name).toMatch(groupRef);
     expect(dataSources(json, DataAwsRdsEngineVersion.tfResourceType)).toEqual([]);
   });
@@ -90,7 +99,7 @@ describe("Database, MySQL host blocking", () => {
     const { json } = build((c) => (c.provider.database = { engine: "mysql", create: {} }));
     expect(dataSources(json, DataAwsRdsEngineVersion.tfResourceType)).toEqual([expect.objectContaining({ engine: "mysql", default_only: true })]);
     const [group] = groups(json);
-    expect(group.family).toMatch(/^\$\{data\.aws_rds_engine_version\.Database_ConnectErrors_DefaultVersion_[0-9A-F]+\.parameter_group_family\}$/);
+    expect(group.family).toMatch(/^\$\{data\.aws_rds_engine_version\.Database_Parameters_DefaultVersion_[0-9A-F]+\.parameter_group_family\}$/);
     expect(group.lifecycle).toEqual({ ignore_changes: ["family"] });
   });
 

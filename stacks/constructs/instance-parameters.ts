@@ -1,3 +1,4 @@
+// The DB parameter group of a created MySQL-family database's instances. Its reason to exist is
 // MySQL host blocking, prevented: a MySQL-family server counts every connection that closes
 // before the handshake as a connect error of the client's address, and after max_connect_errors
 // of them in a row refuses that address until FLUSH HOSTS. Each NLB node TCP-health-checks
@@ -28,7 +29,7 @@ export function blocksHosts(engine: Engine): boolean {
   return engine === "aurora-mysql" || engine === "mysql";
 }
 
-export interface ConnectErrorsParametersProps {
+export interface InstanceParametersProps {
   /** Prefixes the group's name: the share's name. */
   readonly name: string;
   readonly engine: "aurora-mysql" | "mysql";
@@ -41,18 +42,21 @@ export interface ConnectErrorsParametersProps {
 }
 
 /**
- * A DB parameter group with a high max_connect_errors, for the created database's instances.
+ * A DB parameter group with a high max_connect_errors, for the created database's instances;
+ * on RDS for MySQL it also requires TLS, since a group of the mysql family is where that
+ * setting lives (checkov CKV2_AWS_69 asks it of every MySQL instance with a group; on Aurora
+ * MySQL require_secure_transport is a cluster-level parameter, so not here).
  * A DB parameter group, not a DB cluster parameter group, for both engines: Aurora MySQL lists
  * max_connect_errors among its instance-level parameters (modifiable), and a Multi-AZ DB
  * instance of RDS for MySQL takes its parameters from a DB parameter group (AWS: "Aurora MySQL
  * configuration parameters", "Overview of parameter groups").
  */
-export class ConnectErrorsParameters extends Construct {
+export class InstanceParameters extends Construct {
   /** The group's name, for the instances' db_parameter_group_name / parameter_group_name. */
   readonly groupName: string;
   readonly family: string;
 
-  constructor(scope: Construct, id: string, props: ConnectErrorsParametersProps) {
+  constructor(scope: Construct, id: string, props: InstanceParametersProps) {
     super(scope, id);
     let fromDefault = false;
     if (props.engine === "aurora-mysql") {
@@ -70,8 +74,11 @@ export class ConnectErrorsParameters extends Construct {
     const group = new DbParameterGroup(this, "Group", {
       name: `${props.name}-database`,
       family: this.family,
-      description: `${props.name}: max_connect_errors high enough that the load balancer's health checks never block its addresses`,
-      parameter: [{ name: MAX_CONNECT_ERRORS_PARAMETER, value: String(MAX_CONNECT_ERRORS), applyMethod: "immediate" }],
+      description: `${props.name}: max_connect_errors high enough that the load balancer's health checks never block its addresses${props.engine === "mysql" ? "; TLS required" : ""}`,
+      parameter: [
+        { name: MAX_CONNECT_ERRORS_PARAMETER, value: String(MAX_CONNECT_ERRORS), applyMethod: "immediate" },
+        ...(props.engine === "mysql" ? [{ name: "require_secure_transport", value: "1", applyMethod: "immediate" }] : []),
+      ],
       // RDS's default version moves on; the instance stays on the version it was created with,
       // and so must its group. A pinned engineVersion is followed as configured. (A major
       // upgrade needs a group of the new family: docs/health-checks.md.)
