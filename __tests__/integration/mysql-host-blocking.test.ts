@@ -45,11 +45,16 @@ afterAll(async () => {
   await db?.stop();
 });
 
-/** One NLB TCP health check: connect from the node's address, close before the handshake. */
+/**
+ * One NLB TCP health check from the node's address: the TCP handshake, and when the server
+ * answers (its greeting), a reset, before any MySQL handshake (the NLB's behaviour as
+ * captured in qiita.com/araryo/items/09eb79c59be7e3961bc0).
+ */
 function probe(from: string): Promise<void> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: db.host, port: db.port, localAddress: from });
-    socket.once("connect", () => socket.destroy());
+    socket.once("data", () => socket.resetAndDestroy());
+    socket.setTimeout(5_000, () => socket.resetAndDestroy());
     socket.once("close", () => resolve());
     socket.once("error", () => resolve());
   });
