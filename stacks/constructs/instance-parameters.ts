@@ -15,9 +15,9 @@ export const MAX_CONNECT_ERRORS_PARAMETER = "max_connect_errors";
 /**
  * The value the created database ships with: 2^32 - 1, the highest value every server of the
  * family accepts (MariaDB's maximum; MySQL 8's is 2^64 - 1 on 64-bit builds). Health checks
- * from one NLB node reach an instance at (target groups holding it) / (10 s interval); at the
- * busiest layout this project ships (16 groups, 1.6 probes/s) it takes 85 years of probes
- * without one successful login through that node to reach it.
+ * from one NLB node reach an instance at (target groups holding it) / (10 s interval): at 16
+ * groups, 1.6 probes/s, it takes 85 years without one successful login through that node to
+ * reach it (docs/health-checks.md).
  */
 export const MAX_CONNECT_ERRORS = 4_294_967_295;
 
@@ -42,38 +42,39 @@ export interface InstanceParametersProps {
 }
 
 /**
- * A DB parameter group with a high max_connect_errors, for the created database's instances;
- * on RDS for MySQL it also requires TLS, since a group of the mysql family is where that
- * setting lives (checkov CKV2_AWS_69 asks it of every MySQL instance with a group; on Aurora
- * MySQL require_secure_transport is a cluster-level parameter, so not here).
+ * A DB parameter group with a high max_connect_errors, for the created database's instances.
  * A DB parameter group, not a DB cluster parameter group, for both engines: Aurora MySQL lists
  * max_connect_errors among its instance-level parameters (modifiable), and a Multi-AZ DB
  * instance of RDS for MySQL takes its parameters from a DB parameter group (AWS: "Aurora MySQL
  * configuration parameters", "Overview of parameter groups").
+ *
+ * On RDS for MySQL the group also requires TLS: checkov's CKV2_AWS_69 asks it of every MySQL
+ * instance with a group. (On Aurora MySQL require_secure_transport is a cluster-level
+ * parameter, so it has no place here.)
  */
 export class InstanceParameters extends Construct {
   /** The group's name, for the instances' db_parameter_group_name / parameter_group_name. */
   readonly groupName: string;
-  readonly family: string;
 
   constructor(scope: Construct, id: string, props: InstanceParametersProps) {
     super(scope, id);
+    let family: string;
     let fromDefault = false;
     if (props.engine === "aurora-mysql") {
       if (!props.engineVersion) throw new Error("an Aurora parameter group follows the cluster's engine_version_actual; pass it");
       // 8.0.mysql_aurora.3.08.0 -> aurora-mysql8.0: the family is the major.minor of the version.
-      this.family = Fn.format("aurora-mysql%s", [majorMinor(props.engineVersion)]);
+      family = Fn.format("aurora-mysql%s", [majorMinor(props.engineVersion)]);
     } else if (props.engineVersion) {
-      this.family = `mysql${props.engineVersion.split(".").slice(0, 2).join(".")}`;
+      family = `mysql${props.engineVersion.split(".").slice(0, 2).join(".")}`;
     } else {
       // No version in the config: the instance is created at the engine's default version, and
       // the group must match it before the instance exists, so RDS is asked for that default.
-      this.family = new DataAwsRdsEngineVersion(this, "DefaultVersion", { engine: "mysql", defaultOnly: true }).parameterGroupFamily;
+      family = new DataAwsRdsEngineVersion(this, "DefaultVersion", { engine: "mysql", defaultOnly: true }).parameterGroupFamily;
       fromDefault = true;
     }
     const group = new DbParameterGroup(this, "Group", {
       name: `${props.name}-database`,
-      family: this.family,
+      family,
       description: `${props.name}: max_connect_errors high enough that the load balancer's health checks never block its addresses${props.engine === "mysql" ? "; TLS required" : ""}`,
       parameter: [
         { name: MAX_CONNECT_ERRORS_PARAMETER, value: String(MAX_CONNECT_ERRORS), applyMethod: "immediate" },
