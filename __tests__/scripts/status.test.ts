@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { formatFindings, parseStatusArgs, withConfig } from "../../scripts/status";
+import { connectErrors } from "../../scripts/status/observe";
 import { checkBelongs, deployCommand, NotThisShareError, readOutputs, StateLocation } from "../../scripts/status/outputs";
 
 const NOW = new Date("2026-11-23T12:00:00Z");
@@ -184,6 +185,75 @@ describe("status decisions, provider", () => {
       x.function = undefined;
     });
     expect(diagnoseProvider(o, ctx).map((f) => [f.check, f.ok])).toEqual([["database writer", true]]);
+  });
+});
+
+describe("status decisions, MySQL host blocking", () => {
+  const shipped = "4294967295";
+  const group = (over: Partial<ReturnType<typeof connectErrors>> = {}) => ({ ...connectErrors("db", "orders-database", ["orders-1", "orders-2"], { ParameterName: "max_connect_errors", ParameterValue: shipped, Source: "user" }, []), ...over });
+  const withGroups = (created: boolean, ...groups: Array<ReturnType<typeof group>>) => cluster((o) => (o.hostBlocking = { created, groups }));
+  const hostFindings = (o: ProviderObservation) => diagnoseProvider(o, ctx).filter((f) => f.check.startsWith("max_connect_errors"));
+
+  it("passes a group at the value the created database ships, applied on every instance", () => {
+    expect(hostFindings(withGroups(true, group()))).toEqual([
+      { stack: "provider", check: "max_connect_errors: orders-database", ok: true, detail: "4294967295 in DB parameter group orders-database of orders-1, orders-2: the load balancer's health checks cannot block its addresses" },
+    ]);
+  });
+
+  it("reads a parameter RDS returns without a value as the engine default, 100, and warns with the probes each node sends", () => {
+    // DescribeDBParameters on a default group: the engine's own default has no ParameterValue.
+    const observed = connectErrors("db", "default.aurora-mysql8.0", ["orders-1", "orders-2"], { ParameterName: "max_connect_errors", Source: "engine-default", IsModifiable: true }, []);
+    expect(observed).toMatchObject({ value: 100, source: "engine-default" });
+    const [f] = hostFindings(cluster((o) => (o.hostBlocking = { created: false, groups: [observed] })));
+    expect(f.ok).toBe(false);
+    expect(f.detail).toBe(
+      "100 (the engine default) in DB parameter group default.aurora-mysql8.0 of orders-1, orders-2: every NLB node TCP-health-checks each target from its own address, the one PrivateLink clients arrive from (orders-1 is a target of 2 group(s): 2 check(s) per interval from each node; orders-2 is a target of 2 group(s): 2 check(s) per interval from each node), and MySQL counts each check as a connect error; after 100 without a successful login through a node, it refuses that node's address",
+    );
+    // A default group cannot be modified: the fix creates a group of its family and moves each instance to it.
+    expect(f.fix).toContain("aws rds create-db-parameter-group --db-parameter-group-name orders-connect-errors --db-parameter-group-family aurora-mysql8.0");
+    expect(f.fix).toContain('aws rds modify-db-parameter-group --db-parameter-group-name orders-connect-errors --parameters "ParameterName=max_connect_errors,ParameterValue=4294967295,ApplyMethod=immediate" --profile db-owner --region us-east-1');
+    expect(f.fix).toContain("aws rds modify-db-instance --db-instance-identifier <instance> --db-parameter-group-name orders-connect-errors --apply-immediately");
+    expect(f.fix).toContain("TRUNCATE TABLE performance_schema.host_cache");
+  });
+
+  it("changes an existing custom group in place: the parameter is dynamic", () => {
+    const [f] = hostFindings(withGroups(false, group({ group: "ledger-mysql80", value: 10000, raw: "10000" })));
+    expect(f.detail).toMatch(/^10000 in DB parameter group ledger-mysql80 of orders-1, orders-2: /);
+    expect(f.fix).toMatch(/^aws rds modify-db-parameter-group --db-parameter-group-name ledger-mysql80 --parameters "ParameterName=max_connect_errors,ParameterValue=4294967295,ApplyMethod=immediate" --profile db-owner --region us-east-1 \(a dynamic parameter: no reboot\); or in the RDS console, Parameter groups > ledger-mysql80 > Edit/);
+  });
+
+  it("points a created database that drifted back at the deploy that sets the value", () => {
+    const [f] = hostFindings(withGroups(true, group({ value: 100, raw: "100" })));
+    expect(f.ok).toBe(false);
+    expect(f.fix).toMatch(/^deploy the provider stack again \(npx cdktf deploy provider\): it sets max_connect_errors to 4294967295 in orders-database; or at once: aws rds modify-db-parameter-group --db-parameter-group-name orders-database/);
+  });
+
+  it("says a group at the right value that an instance has not applied yet needs that instance rebooted", () => {
+    const [f] = hostFindings(withGroups(true, group({ notApplied: [{ instance: "orders-2", status: "pending-reboot" }] })));
+    expect(f).toMatchObject({ ok: false, detail: "4294967295 in DB parameter group orders-database, but not applied yet on orders-2 (pending-reboot): they still run with their earlier setting" });
+    expect(f.fix).toContain("aws rds reboot-db-instance --db-instance-identifier orders-2 --profile db-owner --region us-east-1");
+  });
+
+  it("uses the DB cluster parameter group of a Multi-AZ DB cluster, and its commands", () => {
+    const observed = connectErrors("cluster", "default.mysql8.0", ["orders"], undefined, []);
+    const [f] = hostFindings(cluster((o) => (o.hostBlocking = { created: false, groups: [observed] })));
+    expect(f.detail).toMatch(/^100 \(the engine default\) in DB cluster parameter group default\.mysql8\.0 of orders: /);
+    expect(f.fix).toContain("aws rds create-db-cluster-parameter-group --db-cluster-parameter-group-name orders-connect-errors --db-parameter-group-family mysql8.0");
+    expect(f.fix).toContain("aws rds modify-db-cluster --db-cluster-identifier orders --db-cluster-parameter-group-name orders-connect-errors");
+  });
+
+  it("reports a value that is not a whole number as it reads, and a failed read with the permissions it needs", () => {
+    const odd = connectErrors("db", "orders-database", ["orders-1"], { ParameterName: "max_connect_errors", ParameterValue: "{DBInstanceClassMemory/1}", Source: "user" }, []);
+    expect(odd.value).toBeNull();
+    expect(hostFindings(withGroups(true, odd))[0].detail).toMatch(/^"\{DBInstanceClassMemory\/1\}" in DB parameter group orders-database of orders-1: .* after that many without a successful login/);
+    const [unread] = hostFindings(cluster((o) => (o.hostBlocking = { created: false, groups: [], unread: "User is not authorized to perform: rds:DescribeDBParameters" })));
+    expect(unread).toMatchObject({ ok: false, check: "max_connect_errors", detail: "could not read the database's parameter groups: User is not authorized to perform: rds:DescribeDBParameters" });
+    expect(unread.fix).toContain("rds:DescribeDBParameters");
+  });
+
+  it("checks nothing for an engine that blocks no hosts, nor behind a resource gateway, which sends no NLB health checks", () => {
+    expect(hostFindings(cluster())).toEqual([]);
+    expect(hostFindings(cluster((o) => ((o.transport = "resource"), (o.hostBlocking = { created: true, groups: [group({ value: 100 })] }))))).toEqual([]);
   });
 });
 

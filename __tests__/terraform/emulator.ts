@@ -74,6 +74,12 @@ UNREAD_ATTRIBUTES.push(
   { resource: "aws_rds_cluster_instance", attribute: "performance_insights_kms_key_id", api: "rds:DescribeDBInstances", what: "same" },
   { resource: "aws_rds_cluster_instance", attribute: "performance_insights_retention_period", api: "rds:DescribeDBInstances", what: "same" },
   {
+    resource: "aws_db_parameter_group",
+    attribute: "parameter",
+    api: "rds:DescribeDBParameters",
+    what: "a parameter is stored as ModifyDBParameterGroup sent it, without Source, and the Source filter is ignored; the provider's read of the user-set parameters comes back without it",
+  },
+  {
     resource: "aws_vpc_security_group_egress_rule",
     attribute: "description",
     api: "ec2:DescribeSecurityGroupRules",

@@ -3,14 +3,15 @@
 import { CloudWatchLogsClient, DescribeLogStreamsCommand, GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeSubnetsCommand, DescribeVpcEndpointConnectionsCommand, DescribeVpcEndpointsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { RDSClient } from "@aws-sdk/client-rds";
+import { DescribeDBClusterParametersCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand, DescribeDBParametersCommand, Parameter, RDSClient } from "@aws-sdk/client-rds";
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { fromIni, fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import { readGroups, readListenerTargets } from "../../functions/failover-sync/apply";
 import { readTopology, resolverFromEnv } from "../../functions/failover-sync/topology";
 import { Config } from "../../config/resolve";
 import { Account, ConsumerConfig } from "../../config/schema";
-import { ConsumerObservation, ObservedGroup, ObservedListener, ProviderObservation, runsFromLog } from "./diagnose";
+import { blocksHosts, ENGINE_DEFAULT_MAX_CONNECT_ERRORS, MAX_CONNECT_ERRORS_PARAMETER } from "../../stacks/constructs/instance-parameters";
+import { ConsumerObservation, ObservedConnectErrors, ObservedGroup, ObservedHostBlocking, ObservedListener, ProviderObservation, runsFromLog } from "./diagnose";
 import { Outputs } from "./outputs";
 
 /** SDK client settings for one account of the config: its region, profile and role, or the emulator. */
@@ -37,7 +38,8 @@ export async function observeProvider(config: Config, outputs: Outputs, env: Nod
   const kind = provider.database.kind;
   const identifier = text(outputs.database_identifier);
   if (!identifier) throw new Error("provider: its state has no database_identifier output; deploy the provider stack with this version first");
-  const topology = await readTopology(new RDSClient(cc), resolverFromEnv(env), { kind, identifier });
+  const rds = new RDSClient(cc);
+  const topology = await readTopology(rds, resolverFromEnv(env), { kind, identifier });
   const base = {
     stack: "provider",
     region: provider.account.region,
@@ -84,10 +86,13 @@ export async function observeProvider(config: Config, outputs: Outputs, env: Nod
     const attrs = await new SQSClient(cc).send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["ApproximateNumberOfMessages"] }));
     fn = { name: functionName, deadLetters: Number(attrs.Attributes?.ApproximateNumberOfMessages ?? 0), deadLetterQueueUrl: queueUrl, ...(await lastRuns(new CloudWatchLogsClient(cc), `/aws/lambda/${functionName}`)) };
   }
+  const engine = provider.database.engine;
+  const hostBlocking = blocksHosts(engine) ? await readHostBlocking(rds, { kind, identifier, engine, created: provider.database.create !== undefined }) : undefined;
   return {
     ...base,
     transport: "endpoint-service",
     groups,
+    hostBlocking,
     writerListener: listener(text(outputs.writer_listener_arn)),
     readerListener: listener(text(outputs.reader_listener_arn)),
     serviceId,
@@ -95,6 +100,77 @@ export async function observeProvider(config: Config, outputs: Outputs, env: Nod
     connectionsUnread,
     function: fn,
   };
+}
+
+/**
+ * max_connect_errors of every parameter group the database's instances use. Aurora MySQL and a
+ * Multi-AZ instance keep it in the instances' DB parameter groups (Aurora: an instance-level
+ * parameter); a Multi-AZ DB cluster in its DB cluster parameter group, which applies to all
+ * its instances. A call that fails is reported, not thrown: the other checks still stand.
+ */
+export async function readHostBlocking(
+  rds: RDSClient,
+  db: { readonly kind: "cluster" | "instance"; readonly identifier: string; readonly engine: string; readonly created: boolean },
+): Promise<ObservedHostBlocking> {
+  try {
+    if (db.kind === "cluster" && db.engine === "mysql") {
+      const cluster = (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: db.identifier }))).DBClusters?.[0];
+      const group = cluster?.DBClusterParameterGroup;
+      if (!group) return { created: db.created, groups: [], unread: `cluster ${db.identifier} reports no DB cluster parameter group` };
+      const notApplied = (cluster.DBClusterMembers ?? [])
+        .filter((m) => m.DBClusterParameterGroupStatus && m.DBClusterParameterGroupStatus !== "in-sync")
+        .map((m) => ({ instance: m.DBInstanceIdentifier ?? "?", status: m.DBClusterParameterGroupStatus! }));
+      const parameter = await findParameter((Marker) => rds.send(new DescribeDBClusterParametersCommand({ DBClusterParameterGroupName: group, Filters: byName, Marker })));
+      return { created: db.created, groups: [connectErrors("cluster", group, [db.identifier], parameter, notApplied)] };
+    }
+    const instances =
+      (
+        await rds.send(
+          db.kind === "cluster" ? new DescribeDBInstancesCommand({ Filters: [{ Name: "db-cluster-id", Values: [db.identifier] }] }) : new DescribeDBInstancesCommand({ DBInstanceIdentifier: db.identifier }),
+        )
+      ).DBInstances ?? [];
+    const byGroup = new Map<string, { usedBy: string[]; notApplied: Array<{ instance: string; status: string }> }>();
+    for (const instance of instances) {
+      const id = instance.DBInstanceIdentifier ?? "?";
+      for (const g of instance.DBParameterGroups ?? []) {
+        if (!g.DBParameterGroupName) continue;
+        const entry = byGroup.get(g.DBParameterGroupName) ?? { usedBy: [], notApplied: [] };
+        entry.usedBy.push(id);
+        if (g.ParameterApplyStatus && g.ParameterApplyStatus !== "in-sync") entry.notApplied.push({ instance: id, status: g.ParameterApplyStatus });
+        byGroup.set(g.DBParameterGroupName, entry);
+      }
+    }
+    const groups: ObservedConnectErrors[] = [];
+    for (const [group, { usedBy, notApplied }] of [...byGroup].sort(([a], [b]) => a.localeCompare(b))) {
+      const parameter = await findParameter((Marker) => rds.send(new DescribeDBParametersCommand({ DBParameterGroupName: group, Filters: byName, Marker })));
+      groups.push(connectErrors("db", group, usedBy.sort(), parameter, notApplied));
+    }
+    return { created: db.created, groups };
+  } catch (e) {
+    return { created: db.created, groups: [], unread: (e as Error).message.split("\n")[0] };
+  }
+}
+
+const byName = [{ Name: "parameter-name", Values: [MAX_CONNECT_ERRORS_PARAMETER] }];
+
+/** The parameter from every page; the name is matched here too, in case a filter is not applied. */
+async function findParameter(page: (marker?: string) => Promise<{ Parameters?: Parameter[]; Marker?: string }>): Promise<Parameter | undefined> {
+  let marker: string | undefined;
+  do {
+    const out = await page(marker);
+    const found = (out.Parameters ?? []).find((p) => p.ParameterName === MAX_CONNECT_ERRORS_PARAMETER);
+    if (found) return found;
+    marker = out.Marker;
+  } while (marker);
+  return undefined;
+}
+
+/** What the server runs with: RDS returns no value for a parameter the group leaves to the engine. */
+export function connectErrors(kind: "db" | "cluster", group: string, usedBy: string[], parameter: Parameter | undefined, notApplied: Array<{ instance: string; status: string }>): ObservedConnectErrors {
+  const raw = parameter?.ParameterValue;
+  if (raw === undefined || raw === "") return { kind, group, usedBy, value: ENGINE_DEFAULT_MAX_CONNECT_ERRORS, source: parameter?.Source ?? "engine-default", notApplied };
+  const value = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : null;
+  return { kind, group, usedBy, value, raw, source: parameter?.Source ?? "user", notApplied };
 }
 
 /** The function's last runs, from the newest streams of its log group (Lambda writes a run's output there). */

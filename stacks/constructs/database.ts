@@ -14,6 +14,7 @@ import { Fn, ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { ENGINE_PORT, LOG_EXPORTS } from "../../config/engines";
 import { ProviderConfig } from "../../config/resolve";
+import { blocksHosts, InstanceParameters } from "./instance-parameters";
 import { accountAdministeredKeyPolicy } from "./operations-key";
 import { Network } from "./network";
 import { StackContext } from "../stack-context";
@@ -129,6 +130,9 @@ export class Database extends Construct {
           masterUsername: MASTER_USERNAME,
           port: this.port,
         });
+        // Instance-level on Aurora MySQL: one DB parameter group for every member.
+        const parameters =
+          config.engine === "aurora-mysql" ? new InstanceParameters(this, "Parameters", { name, engine: config.engine, engineVersion: cluster.engineVersionActual }) : undefined;
         const members = 1 + create.readers;
         const memberArns: string[] = [];
         for (let i = 0; i < members; i++) {
@@ -142,6 +146,7 @@ export class Database extends Construct {
             // Spread the writer and readers over the zones: one zone failing leaves a member.
             availabilityZone: network.azNames[i % network.azNames.length],
             dbSubnetGroupName: subnetGroup.name,
+            dbParameterGroupName: parameters?.groupName,
             publiclyAccessible: false,
             autoMinorVersionUpgrade: true,
             copyTagsToSnapshot: true,
@@ -155,6 +160,9 @@ export class Database extends Construct {
         this.writerAddress = cluster.endpoint;
         this.readerAddress = cluster.readerEndpoint;
       } else {
+        const parameters = blocksHosts(config.engine)
+          ? new InstanceParameters(this, "Parameters", { name, engine: "mysql", engineVersion: create.engineVersion })
+          : undefined;
         const instance = new DbInstance(this, "Instance", {
           ...common,
           identifier: name,
@@ -163,6 +171,7 @@ export class Database extends Construct {
           allocatedStorage: create.allocatedStorageGb,
           storageType: "gp3",
           multiAz: true,
+          parameterGroupName: parameters?.groupName,
           publiclyAccessible: false,
           autoMinorVersionUpgrade: true,
           port: this.port,

@@ -1,7 +1,11 @@
+import { DataAwsRdsEngineVersion } from "@cdktf/provider-aws/lib/data-aws-rds-engine-version";
+import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
+import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { RdsClusterInstance } from "@cdktf/provider-aws/lib/rds-cluster-instance";
 import { TerraformOutput } from "cdktf";
 import { Database } from "../../../stacks/constructs/database";
-import { Json, resources } from "../../helpers";
+import { MAX_CONNECT_ERRORS } from "../../../stacks/constructs/instance-parameters";
+import { dataSources, Json, resources } from "../../helpers";
 import { demoConfig, demoNetwork, synthConstruct } from "../../support/construct";
 
 function build(mutate?: (c: Json) => void) {
@@ -47,5 +51,66 @@ describe("Database, alone", () => {
       db.allowFrom("sg-0123456789abcdef0");
     });
     expect(resources(json, "aws_vpc_security_group_ingress_rule")).toEqual([expect.objectContaining({ referenced_security_group_id: "sg-0123456789abcdef0", from_port: 3306, to_port: 3306 })]);
+  });
+});
+
+describe("Database, MySQL host blocking", () => {
+  const groups = (json: Json) => resources(json, DbParameterGroup.tfResourceType);
+  const groupRef = /^\$\{aws_db_parameter_group\.Database_Parameters_Group_[0-9A-F]+\.name\}$/;
+
+  it("gives every member of a created Aurora MySQL cluster one DB parameter group with max_connect_errors at 2^32 - 1", () => {
+    const { json } = build((c) => (c.provider.database.create.readers = 2));
+    expect(groups(json)).toEqual([
+      expect.objectContaining({
+        name: "orders-database",
+        parameter: [{ name: "max_connect_errors", value: "4294967295", apply_method: "immediate" }],
+      }),
+    ]);
+    expect(MAX_CONNECT_ERRORS).toBe(2 ** 32 - 1);
+    const members = resources(json, RdsClusterInstance.tfResourceType);
+    expect(members).toHaveLength(3);
+    for (const m of members) expect(m.db_parameter_group_name).toMatch(groupRef);
+  });
+
+  it("takes an Aurora group's family from the version the cluster really runs, so it never mismatches the default", () => {
+    const [group] = groups(build().json);
+    // aurora-mysql + major.minor of engine_version_actual, e.g. 8.0.mysql_aurora.3.08.0 -> aurora-mysql8.0.
+    expect(group.family).toMatch(/^\$\{format\("aurora-mysql%s", join\("\.", slice\(split\("\.", aws_rds_cluster\.Database_Cluster_[0-9A-F]+\.engine_version_actual\), 0, 2\)\)\)\}$/);
+    expect(group.lifecycle).toBeUndefined();
+  });
+
+  it("attaches the group to a created RDS for MySQL instance, its family from the configured version, and requires TLS there", () => {
+    const { json } = build((c) => (c.provider.database = { engine: "mysql", create: { engineVersion: "8.4.3" } }));
+    expect(groups(json)).toEqual([
+      expect.objectContaining({
+        family: "mysql8.4",
+        name: "orders-database",
+        parameter: [
+          { name: "max_connect_errors", value: "4294967295", apply_method: "immediate" },
+          { name: "require_secure_transport", value: "1", apply_method: "immediate" },
+        ],
+      }),
+    ]);
+    expect(resources(json, DbInstance.tfResourceType)[0].parameter_group_name).toMatch(groupRef);
+    expect(dataSources(json, DataAwsRdsEngineVersion.tfResourceType)).toEqual([]);
+  });
+
+  it("asks RDS for the default version's family when none is configured, and keeps it when RDS's default moves on", () => {
+    const { json } = build((c) => (c.provider.database = { engine: "mysql", create: {} }));
+    expect(dataSources(json, DataAwsRdsEngineVersion.tfResourceType)).toEqual([expect.objectContaining({ engine: "mysql", default_only: true })]);
+    const [group] = groups(json);
+    expect(group.family).toMatch(/^\$\{data\.aws_rds_engine_version\.Database_Parameters_DefaultVersion_[0-9A-F]+\.parameter_group_family\}$/);
+    expect(group.lifecycle).toEqual({ ignore_changes: ["family"] });
+  });
+
+  it.each([
+    ["aurora-postgresql", { engine: "aurora-postgresql", create: {} }],
+    ["postgres", { engine: "postgres", create: {} }],
+    ["an existing Aurora MySQL cluster (status warns instead)", { engine: "aurora-mysql", existing: { clusterIdentifier: "ledger-prod" } }],
+  ])("creates no parameter group for %s", (_name, database) => {
+    const { json } = build((c) => (c.provider.database = database));
+    expect(groups(json)).toEqual([]);
+    for (const m of resources(json, RdsClusterInstance.tfResourceType)) expect(m.db_parameter_group_name).toBeUndefined();
+    for (const i of resources(json, DbInstance.tfResourceType)) expect(i.parameter_group_name).toBeUndefined();
   });
 });
