@@ -164,3 +164,17 @@ describe("the README's timeline", () => {
     expect(rows).toBe(scenarios.length);
   });
 });
+
+describe("the health-check load tables of the README and docs/health-checks.md", () => {
+  it.each(["README.md", "docs/health-checks.md"])("%s states N + min(3, N)(N - 1) targets and (1 + 3) x zones / 10 probes a second, as bench/failover-sim.ts prints", (file) => {
+    const text = readFileSync(path.join(__dirname, "..", "..", file), "utf8");
+    const rows = text.split("\n").filter((l) => /^\| \d+ \| \d+ \| \d+ \| [\d.]+ \/ [\d.]+ \| [\d.]+ \/ [\d.]+ \|$/.test(l));
+    expect(rows.length).toBeGreaterThanOrEqual(6);
+    for (const row of rows) {
+      const [n, now, before, z2, z3, b2, b3] = row.split(/[|/]/).map((c) => c.trim()).filter(Boolean).map(Number);
+      const sets = Math.min(3, n);
+      const groups = 1 + sets - (sets === n ? 1 : 0);
+      expect([n, now, before, z2, z3, b2, b3]).toEqual([n, n + sets * (n - 1), n * n, (groups * 2) / 10, (groups * 3) / 10, (n * 2) / 10, (n * 3) / 10]);
+    }
+  });
+});
