@@ -421,3 +421,23 @@ describe("status reads only the stacks of the config it is given", () => {
     expect(parseStatusArgs(["-h"], {}).help).toBe(true);
   });
 });
+
+describe("status decisions, provider, with the function's planner", () => {
+  it("accepts the reader port on the set that holds the writer while the only reader is modifying, as the function keeps it", () => {
+    const modifying = { ...B, state: "modifying" };
+    const found = diagnoseProvider(
+      cluster((o) => {
+        o.topology = { ...o.topology, members: [A, modifying] };
+        o.readerListener = { arn: "reader-listener", forwardsTo: R1 };
+      }),
+      ctx,
+    );
+    expect(problems(found)).toEqual([]);
+    expect(found.find((f) => f.check === "reader port")?.detail).toMatch(/^forwards to reader set 1: orders-1 \(10\.0\.0\.10\), healthy; the function keeps it there \(the reader set it uses now, because the writer.s reader set holds no available member that is healthy yet\)$/);
+  });
+
+  it("still names the same port once the reader is available again: the function would move it back", () => {
+    const found = problems(diagnoseProvider(cluster((o) => (o.readerListener = { arn: "reader-listener", forwardsTo: R1 })), ctx));
+    expect(found.map((f) => f.check)).toEqual(["reader port"]);
+  });
+});

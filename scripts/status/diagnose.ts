@@ -1,6 +1,7 @@
 // npm run status, the decisions: pure functions from what the AWS calls returned to findings,
 // each naming what is wrong and how to fix it. observe.ts makes the calls; nothing here does I/O.
-import { CurrentTarget, isDraining, Member, readerTargets } from "../../functions/failover-sync/plan";
+import { parseCidr } from "../../functions/failover-sync/ipv4";
+import { CurrentTarget, isDraining, Member, planCluster, readerTargets } from "../../functions/failover-sync/plan";
 import { MAX_CONNECT_ERRORS } from "../../stacks/constructs/instance-parameters";
 
 export interface Finding {
@@ -92,6 +93,8 @@ export interface ProviderObservation {
   readonly connectionsUnread?: string;
   readonly function?: ObservedFunction;
   readonly reconcileEveryMinutes: number;
+  /** provider.failover.warmReaderSets: how many reader sets the function keeps populated. */
+  readonly warmReaderSets?: number;
   readonly azIds: string[];
   /** MySQL-family engines only: max_connect_errors of every parameter group the database uses. */
   readonly hostBlocking?: ObservedHostBlocking;
@@ -167,7 +170,11 @@ export function diagnoseProvider(o: ProviderObservation, ctx: FixContext): Findi
     };
     const readers = t.members && t.writer ? t.members.filter((m) => m.ip !== t.writer!.ip) : null;
     portCheck("writer port", o.writerListener, t.writer ? [t.writer] : null, "writer");
-    portCheck("reader port", o.readerListener, readerTargets(t.writer, readers), "reader");
+    // A cluster's reader port may rightly sit elsewhere for a while (its only reader modifying,
+    // a set still warming): where the function's own planner would leave it is right.
+    const kept = database.kind === "cluster" && o.readerListener && t.writer ? readerPortAsPlanned(o, t.writer, t.members) : undefined;
+    if (kept) ok("reader port", kept);
+    else portCheck("reader port", o.readerListener, readerTargets(t.writer, readers), "reader");
 
     for (const group of o.groups) {
       const sick = group.targets.filter((x) => !isDraining(x.state) && x.state !== HEALTHY);
@@ -341,4 +348,36 @@ function parseRecord(message: string): { SyncErrors?: unknown; _aws?: { Timestam
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The reader port's group, said as the function's planner sees it, when the planner would leave
+ * the reader listener where it is and that group serves: undefined when it would move it.
+ */
+function readerPortAsPlanned(o: ProviderObservation, writer: Member, members: Member[] | null): string | undefined {
+  const slot = (prefix: string) =>
+    o.groups
+      .filter((g) => g.label.startsWith(prefix))
+      .sort((a, b) => Number(a.label.slice(prefix.length)) - Number(b.label.slice(prefix.length)))
+      .map((g) => ({ arn: g.arn, current: g.targets }));
+  const memberGroups = slot("member slot ");
+  if (memberGroups.length === 0 || !o.readerListener) return undefined;
+  const p = planCluster({
+    writer,
+    members,
+    state: { memberGroups, readerSetGroups: slot("reader set "), writerListenerTarget: o.writerListener?.forwardsTo ?? null, readerListenerTarget: o.readerListener.forwardsTo },
+    port: o.database.port,
+    // Status judges where traffic goes, not which IPs may be registered: the function refuses those.
+    allowedCidrs: [parseCidr("0.0.0.0/0")!],
+    warmReaderSets: o.warmReaderSets,
+  });
+  // Only a settled port: no move to come, and nothing left to register in or remove from its group.
+  const pending = p.groups.some((g) => g.arn === o.readerListener!.forwardsTo && (g.plan.register.length > 0 || g.plan.deregister.length > 0));
+  if (p.heldBecause || pending || p.switches.some((s) => s.listener === "reader")) return undefined;
+  const group = o.groups.find((g) => g.arn === o.readerListener!.forwardsTo);
+  const serving = group?.targets.filter((x) => x.state === HEALTHY && x.port === o.database.port) ?? [];
+  if (!group || serving.length === 0) return undefined;
+  const note = p.notes.find((n) => n.startsWith("reader port on "));
+  const reaches = serving.map((x) => `${(members ?? []).find((m) => m.ip === x.ip)?.instance ?? x.ip} (${x.ip})`).join(", ");
+  return `forwards to ${group.label}: ${reaches}, healthy${note ? `; the function keeps it there (${note.replace(/^reader port on /, "")})` : ""}`;
 }

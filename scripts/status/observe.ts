@@ -46,6 +46,7 @@ export async function observeProvider(config: Config, outputs: Outputs, env: Nod
     database: { kind, identifier, port: Number(outputs.database_port) },
     topology,
     reconcileEveryMinutes: provider.failover.reconcileEveryMinutes,
+    warmReaderSets: provider.failover.warmReaderSets,
     azIds: list(outputs.az_ids),
     groups: [] as ObservedGroup[],
   };
