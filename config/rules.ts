@@ -71,6 +71,7 @@ export function crossCheck(input: unknown): Problem[] {
     if (consumer.memberPorts === true && provider && !isResource(provider) && sharesCluster(provider) === false) {
       out.push({ path: `${at}.memberPorts`, message: "the provider shares a Multi-AZ DB instance, which has no member ports; remove memberPorts" });
     }
+    checkDatabaseNames(provider, consumer, at, out);
   });
   return out;
 }
@@ -264,6 +265,7 @@ const ENDPOINT_SERVICE_ONLY = {
   consumer: {
     serviceName: "a resource endpoint connects to resource configurations (resourceConfigurationArn), not to an endpoint service",
     memberPorts: "there are no member listeners without a load balancer",
+    databaseNames: "the resource endpoint's private DNS gives the consumer the database's own names",
   },
 } as const;
 
@@ -330,5 +332,21 @@ function checkConsumerTransport(provider: Raw | undefined, consumer: Raw, at: st
   }
   for (const [field, why] of Object.entries(RESOURCE_ONLY.consumer)) {
     if (consumer[field] !== undefined) out.push({ path: `${at}.${field}`, message: `applies only with "transport": "resource" in provider (${why}); remove it or set "transport": "resource"` });
+  }
+}
+
+/** A consumer's databaseNames must fit what the provider shares: a reader and instances only for a cluster, instances only with memberPorts. */
+function checkDatabaseNames(provider: Raw | undefined, consumer: Raw, at: string, out: Problem[]) {
+  const names = obj(consumer.databaseNames);
+  if (!names || !provider || isResource(provider)) return;
+  const cluster = sharesCluster(provider);
+  if (cluster === false) {
+    for (const field of ["reader", "instances"]) {
+      if (names[field] !== undefined) out.push({ path: `${at}.databaseNames.${field}`, message: "the provider shares a Multi-AZ DB instance, whose certificate names only the instance; remove it" });
+    }
+    return;
+  }
+  if (names.instances !== undefined && consumer.memberPorts !== true) {
+    out.push({ path: `${at}.databaseNames.instances`, message: "instance names reach their member ports, which are closed without memberPorts; set memberPorts to true or remove instances" });
   }
 }

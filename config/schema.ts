@@ -305,7 +305,20 @@ const ConsumerSchema = z.strictObject({
     .boolean()
     .default(false)
     .describe("Open the provider's member ports (instance-pinned endpoints of a cluster) on this consumer's endpoint. Default: only the writer and reader ports."),
-  privateZone: z.strictObject({ name: hostname.describe("Private hosted zone; records writer.<zone> and reader.<zone>.") }).optional(),
+  databaseNames: z
+    .strictObject({
+      writer: hostname.describe("The writer's RDS name: the cluster endpoint (<cluster>.cluster-<id>.<region>.rds.amazonaws.com), or a Multi-AZ instance's address."),
+      reader: hostname.optional().describe("Clusters: the reader endpoint (<cluster>.cluster-ro-<id>.<region>.rds.amazonaws.com)."),
+      instances: unique(hostname, "name")
+        .min(1)
+        .optional()
+        .describe("Clusters, with memberPorts: the members' instance endpoints (<instance>.<id>.<region>.rds.amazonaws.com)."),
+    })
+    .optional()
+    .describe(
+      "endpoint-service transport: the database's own RDS names, which this consumer's VPC resolves to its endpoint (one private zone each) so that TLS clients can verify the server. Default: the provider stack's writer_name, reader_name and instance_names outputs (cross-stack reference).",
+    ),
+  privateZone: z.strictObject({ name: hostname.describe("Private hosted zone; records writer.<zone> and reader.<zone>.") }).optional().describe("Friendly names for clients that do not verify the server's identity (the RDS certificate does not carry them)."),
   providerAzIds: unique(azId, "AZ ID")
     .min(1)
     .optional()

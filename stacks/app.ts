@@ -39,5 +39,9 @@ function targetOf(consumer: ConsumerConfig, provider: ProviderStack): ConsumerTa
       resourceShareArn: consumer.acceptResourceShare ? (consumer.resourceShareArn ?? share.share.arn) : undefined,
     };
   }
-  return { transport: "endpoint-service", serviceName: consumer.serviceName ?? provider.endpointService!.serviceName };
+  return {
+    transport: "endpoint-service",
+    serviceName: consumer.serviceName ?? provider.endpointService!.serviceName,
+    databaseNames: consumer.databaseNames ?? provider.databaseNames,
+  };
 }

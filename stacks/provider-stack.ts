@@ -15,6 +15,8 @@ import { LoadBalancer } from "./constructs/load-balancer";
 import { Network } from "./constructs/network";
 import { OperationsKey } from "./constructs/operations-key";
 import { ResourceShare } from "./constructs/resource-share";
+import { DatabaseNames } from "./constructs/consumer-rds-names";
+import { databaseNamesOf } from "./rds-names";
 
 export const PROVIDER_STACK = "provider";
 
@@ -35,6 +37,8 @@ export class ProviderStack extends TerraformStack {
   /** AZ IDs the NLB serves; consumers' subnets must be among them. */
   readonly azIds: string[];
   readonly dashboard: Dashboard;
+  /** The database's own RDS names, which its certificates carry: consumers resolve them to their endpoint. */
+  readonly databaseNames: DatabaseNames;
 
   constructor(scope: Construct, id: string, props: ProviderStackProps) {
     super(scope, id);
@@ -58,6 +62,7 @@ export class ProviderStack extends TerraformStack {
     this.azIds = this.network.azIds;
     const out = (name: string, value: unknown, description: string) => new TerraformOutput(this, name, { value, description });
     out("database_identifier", this.database.ref.identifier, `Identifier of the shared ${this.database.ref.kind}; npm run status asks RDS for its writer.`);
+    this.databaseNames = databaseNamesOf(this.database);
 
     if (resource) {
       // No load balancer and no failover function: RDS keeps the endpoint names on the writer
@@ -141,6 +146,11 @@ export class ProviderStack extends TerraformStack {
     });
     this.dashboardOutputs();
 
+    // The names consumers resolve to their endpoint, so that TLS clients verify the server.
+    const names = this.databaseNames;
+    out("writer_name", names.writer, "The writer's RDS name (cluster endpoint or instance address); its certificate carries it, so clients can verify it through PrivateLink.");
+    if (names.reader) out("reader_name", names.reader, "The reader endpoint's RDS name (cluster-ro).");
+    if (names.instances) out("instance_names", names.instances, "Every member's instance endpoint name; each reaches its instance on the member port of the slot that holds it.");
     out("service_name", this.endpointService.serviceName, "Endpoint service name; consumers create their interface endpoint with it.");
     out("service_id", this.endpointService.serviceId, "Endpoint service id, for accepting connections.");
     out("nlb_dns_name", this.loadBalancer.loadBalancer.dnsName, "Internal DNS name of the NLB (provider VPC only).");
