@@ -238,6 +238,8 @@ function checkConsumerPlacement(provider: Raw | undefined, consumer: Raw, at: st
 }
 
 const isResource = (provider: Raw | undefined) => provider?.transport === "resource";
+/** Resource transport with DNS-type configurations (arn is the default). */
+const byDns = (provider: Raw) => provider.resourceDefinition === "dns";
 
 /** Does the raw provider share a cluster (true) or a Multi-AZ instance (false)? undefined when its engine is invalid. */
 function sharesCluster(provider: Raw): boolean | undefined {
@@ -265,12 +267,14 @@ const ENDPOINT_SERVICE_ONLY = {
   consumer: {
     serviceName: "a resource endpoint connects to resource configurations (resourceConfigurationArn), not to an endpoint service",
     memberPorts: "there are no member listeners without a load balancer",
-    databaseNames: "the resource endpoint's private DNS gives the consumer the database's own names",
   },
 } as const;
 
 const RESOURCE_ONLY = {
-  provider: { "sharing.allowExternalPrincipals": "an endpoint service has no RAM share; allowedPrincipals alone decides" },
+  provider: {
+    "sharing.allowExternalPrincipals": "an endpoint service has no RAM share; allowedPrincipals alone decides",
+    resourceDefinition: "an endpoint service has no resource configurations",
+  },
   consumer: {
     resourceConfigurationArn: "an endpoint service is reached by serviceName",
     readerResourceConfigurationArn: "an endpoint service is reached by serviceName",
@@ -322,6 +326,15 @@ function checkConsumerTransport(provider: Raw | undefined, consumer: Raw, at: st
       out.push({ path: `${at}.readerResourceConfigurationArn`, message: "is set without resourceConfigurationArn; give both (the writer's and the readers') or neither" });
     }
     const cluster = sharesCluster(provider);
+    if (!byDns(provider)) {
+      if (consumer.readerResourceConfigurationArn !== undefined) {
+        out.push({ path: `${at}.readerResourceConfigurationArn`, message: 'does not apply with "resourceDefinition": "arn" (one configuration of the database serves the writer and the readers); remove it, or set provider.resourceDefinition to "dns"' });
+      }
+      return;
+    }
+    if (consumer.databaseNames !== undefined) {
+      out.push({ path: `${at}.databaseNames`, message: 'does not apply with "resourceDefinition": "dns" (the consumer reaches the database by its own names, which the RDS certificate does not carry); remove it, or use "arn" to get the database\'s names' });
+    }
     if (cluster === true && consumer.resourceConfigurationArn !== undefined && consumer.readerResourceConfigurationArn === undefined) {
       out.push({ path: `${at}.resourceConfigurationArn`, message: "names the writer's configuration only; the provider shares a cluster, so add readerResourceConfigurationArn (its reader_resource_configuration_arn output) or remove both" });
     }
@@ -338,8 +351,12 @@ function checkConsumerTransport(provider: Raw | undefined, consumer: Raw, at: st
 /** A consumer's databaseNames must fit what the provider shares: a reader and instances only for a cluster, instances only with memberPorts. */
 function checkDatabaseNames(provider: Raw | undefined, consumer: Raw, at: string, out: Problem[]) {
   const names = obj(consumer.databaseNames);
-  if (!names || !provider || isResource(provider)) return;
+  if (!names || !provider) return;
   const cluster = sharesCluster(provider);
+  if (isResource(provider) && names.instances !== undefined) {
+    out.push({ path: `${at}.databaseNames.instances`, message: 'does not apply with "transport": "resource" (a resource endpoint has no member ports); remove it' });
+    return;
+  }
   if (cluster === false) {
     for (const field of ["reader", "instances"]) {
       if (names[field] !== undefined) out.push({ path: `${at}.databaseNames.${field}`, message: "the provider shares a Multi-AZ DB instance, whose certificate names only the instance; remove it" });

@@ -76,10 +76,17 @@ export class ProviderStack extends TerraformStack {
         writerAddress: this.database.writerAddress,
         readerAddress: ports.reader === null ? undefined : this.database.readerAddress,
         databaseSecurityGroupId: this.database.securityGroupId,
+        definition: provider.resourceDefinition,
+        databaseArn: this.database.ref.arn,
       });
       this.resourceShare = share;
       this.database.allowFrom(share.securityGroupId, "resource gateway");
-      out("writer_resource_configuration_arn", share.writer.arn, "Resource configuration of the writer endpoint; consumers create a resource endpoint with it.");
+      if (share.database) {
+        out("database_resource_configuration_arn", share.database.arn, "ARN-type resource configuration of the database; consumers create one resource endpoint with it, with private DNS.");
+        out("writer_name", this.databaseNames.writer, "The writer's RDS name, which consumers' resource endpoints answer through private DNS and its certificate carries.");
+        if (this.databaseNames.reader) out("reader_name", this.databaseNames.reader, "The reader endpoint's RDS name (cluster-ro).");
+      }
+      if (share.writer) out("writer_resource_configuration_arn", share.writer.arn, "Resource configuration of the writer endpoint; consumers create a resource endpoint with it.");
       if (share.reader) out("reader_resource_configuration_arn", share.reader.arn, "Resource configuration of the reader endpoint.");
       out("resource_share_arn", share.share.arn, "AWS RAM share of the resource configurations; accounts outside the organization accept its invitation.");
       out("resource_gateway_security_group_id", share.securityGroupId, "Security group of the resource gateway; an existing database must admit its port from it.");

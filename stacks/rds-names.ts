@@ -14,7 +14,7 @@ import { Database } from "./constructs/database";
 export function databaseNamesOf(database: Database): DatabaseNames {
   if (database.ref.kind === "instance") return { writer: database.writerAddress };
   // "<id>.<region>.rds.amazonaws.com": the cluster endpoint after its first two labels' prefix.
-  const suffix = Fn.replace(database.writerAddress, "/^[^.]+\\.cluster-/", "");
+  const suffix = Fn.replace(database.writerAddress, "/^[^.]+[.]cluster-/", "");
   const identifiers =
     database.createdInstanceIdentifiers.length > 0
       ? database.createdInstanceIdentifiers
@@ -23,6 +23,7 @@ export function databaseNamesOf(database: Database): DatabaseNames {
   return {
     writer: database.writerAddress,
     reader: database.readerAddress,
-    instances: Fn.formatlist(Fn.format("%%s.%s", [suffix]), [Fn.split(",", Fn.lower(Fn.join(",", identifiers)))]),
+    // compact: a cluster without members gives no name rather than an empty one.
+    instances: Fn.formatlist(Fn.format("%%s.%s", [suffix]), [Fn.compact(Fn.split(",", Fn.lower(Fn.join(",", identifiers))))]),
   };
 }

@@ -93,7 +93,7 @@ describe("consumer stack of the demo config", () => {
     const provider = json.provider.output;
     expect(provider.writer_name.value).toBe("${aws_rds_cluster.Database_Cluster_C6094C50.endpoint}");
     expect(provider.reader_name.value).toBe("${aws_rds_cluster.Database_Cluster_C6094C50.reader_endpoint}");
-    expect(provider.instance_names.value).toBe('${formatlist(format("%%s.%s", replace(aws_rds_cluster.Database_Cluster_C6094C50.endpoint, "/^[^.]+\\.cluster-/", "")), split(",", lower(join(",", ["orders-1", "orders-2"]))))}');
+    expect(provider.instance_names.value).toBe('${formatlist(format("%%s.%s", replace(aws_rds_cluster.Database_Cluster_C6094C50.endpoint, "/^[^.]+[.]cluster-/", "")), compact(split(",", lower(join(",", ["orders-1", "orders-2"])))))}');
   });
 });
 
