@@ -50,8 +50,9 @@ export function connectionStrings(engine: Engine, host: string, port: number, bu
     return {
       cli: `mysql --host=${host} --port=${port} --user=<user> --ssl-mode=VERIFY_IDENTITY --ssl-ca=${bundle.file}`,
       mariadb: `mariadb --host=${host} --port=${port} --user=<user> --ssl-verify-server-cert --ssl-ca=${bundle.file}`,
-      // Connector/J reads trusted certificates from a key store: import the bundle with keytool.
-      jdbc: `jdbc:mysql://${host}:${port}/?sslMode=VERIFY_IDENTITY&trustCertificateKeyStoreUrl=file:rds-truststore.jks&trustCertificateKeyStorePassword=<password>`,
+      // Connector/J reads trusted certificates from a key store: import the bundle with keytool
+      // (and add trustCertificateKeyStorePassword when the store has one).
+      jdbc: `jdbc:mysql://${host}:${port}/?sslMode=VERIFY_IDENTITY&trustCertificateKeyStoreUrl=file:rds-truststore.jks`,
     };
   }
   return {
