@@ -65,8 +65,9 @@ export class ProviderStack extends TerraformStack {
     this.databaseNames = databaseNamesOf(this.database);
 
     if (resource) {
-      // No load balancer and no failover function: RDS keeps the endpoint names on the writer
-      // and the readers, and the resource configurations name those endpoints.
+      // No load balancer and no failover function: the configuration names the database by its
+      // ARN (AWS handles its group and children), or names its endpoints, which RDS keeps on the
+      // writer and the readers (resourceDefinition dns).
       const share = new ResourceShare(this, "ResourceShare", {
         name: config.name,
         network: this.network,
