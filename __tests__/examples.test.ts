@@ -30,11 +30,15 @@ describe("examples", () => {
     const { json } = synthesize(mutate);
     expect(Object.keys(json).sort()).toEqual(["provider", ...config.consumers.map((c) => `consumer-${c.name}`)].sort());
     if (config.provider.transport === "resource") {
-      // Two configurations (writer, reader) and a resource endpoint to each in every consumer.
-      expect(resources(json.provider, "aws_vpclattice_resource_configuration")).toHaveLength(2);
+      // arn: one configuration of the database and one resource endpoint with private DNS in every
+      // consumer; dns: two configurations (writer, reader) and a resource endpoint to each.
+      const arn = config.provider.resourceDefinition === "arn";
+      expect(resources(json.provider, "aws_vpclattice_resource_configuration")).toHaveLength(arn ? 1 : 2);
       expect(resources(json.provider, "aws_lb")).toHaveLength(0);
       for (const c of config.consumers) {
-        expect(resources(json[`consumer-${c.name}`], "aws_vpc_endpoint").map((e) => e.vpc_endpoint_type)).toEqual(["Resource", "Resource"]);
+        expect(resources(json[`consumer-${c.name}`], "aws_vpc_endpoint").map((e) => [e.vpc_endpoint_type, e.private_dns_enabled])).toEqual(
+          arn ? [["Resource", true]] : [["Resource", false], ["Resource", false]],
+        );
       }
     } else {
       expect(resources(json.provider, "aws_vpc_endpoint_service")).toHaveLength(1);

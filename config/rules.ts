@@ -76,6 +76,7 @@ export function crossCheck(input: unknown): Problem[] {
     if (consumer.memberPorts === true && provider && !isResource(provider) && sharesCluster(provider) === false) {
       out.push({ path: `${at}.memberPorts`, message: "the provider shares a Multi-AZ DB instance, which has no member ports; remove memberPorts" });
     }
+    checkDatabaseNames(provider, consumer, at, out);
   });
   return out;
 }
@@ -242,6 +243,8 @@ function checkConsumerPlacement(provider: Raw | undefined, consumer: Raw, at: st
 }
 
 const isResource = (provider: Raw | undefined) => provider?.transport === "resource";
+/** Resource transport with DNS-type configurations (arn is the default). */
+const byDns = (provider: Raw) => provider.resourceDefinition === "dns";
 
 /** Each AZ ID must carry its account's region prefix (use1- for us-east-1), or it fails only at apply. */
 function checkAzIds(account: unknown, ids: unknown, path: string, out: Problem[], whose = "this account's") {
@@ -288,7 +291,10 @@ const ENDPOINT_SERVICE_ONLY = {
 } as const;
 
 const RESOURCE_ONLY = {
-  provider: { "sharing.allowExternalPrincipals": "an endpoint service has no RAM share; allowedPrincipals alone decides" },
+  provider: {
+    "sharing.allowExternalPrincipals": "an endpoint service has no RAM share; allowedPrincipals alone decides",
+    resourceDefinition: "an endpoint service has no resource configurations",
+  },
   consumer: {
     resourceConfigurationArn: "an endpoint service is reached by serviceName",
     readerResourceConfigurationArn: "an endpoint service is reached by serviceName",
@@ -340,6 +346,15 @@ function checkConsumerTransport(provider: Raw | undefined, consumer: Raw, at: st
       out.push({ path: `${at}.readerResourceConfigurationArn`, message: "is set without resourceConfigurationArn; give both (the writer's and the readers') or neither" });
     }
     const cluster = sharesCluster(provider);
+    if (!byDns(provider)) {
+      if (consumer.readerResourceConfigurationArn !== undefined) {
+        out.push({ path: `${at}.readerResourceConfigurationArn`, message: 'does not apply with "resourceDefinition": "arn" (one configuration of the database serves the writer and the readers); remove it, or set provider.resourceDefinition to "dns"' });
+      }
+      return;
+    }
+    if (consumer.databaseNames !== undefined) {
+      out.push({ path: `${at}.databaseNames`, message: 'does not apply with "resourceDefinition": "dns" (the consumer reaches the database by its own names, which the RDS certificate does not carry); remove it, or use "arn" to get the database\'s names' });
+    }
     if (cluster === true && consumer.resourceConfigurationArn !== undefined && consumer.readerResourceConfigurationArn === undefined) {
       out.push({ path: `${at}.resourceConfigurationArn`, message: "names the writer's configuration only; the provider shares a cluster, so add readerResourceConfigurationArn (its reader_resource_configuration_arn output) or remove both" });
     }
@@ -350,5 +365,25 @@ function checkConsumerTransport(provider: Raw | undefined, consumer: Raw, at: st
   }
   for (const [field, why] of Object.entries(RESOURCE_ONLY.consumer)) {
     if (consumer[field] !== undefined) out.push({ path: `${at}.${field}`, message: `applies only with "transport": "resource" in provider (${why}); remove it or set "transport": "resource"` });
+  }
+}
+
+/** A consumer's databaseNames must fit what the provider shares: a reader and instances only for a cluster, instances only with memberPorts. */
+function checkDatabaseNames(provider: Raw | undefined, consumer: Raw, at: string, out: Problem[]) {
+  const names = obj(consumer.databaseNames);
+  if (!names || !provider) return;
+  const cluster = sharesCluster(provider);
+  if (isResource(provider) && names.instances !== undefined) {
+    out.push({ path: `${at}.databaseNames.instances`, message: 'does not apply with "transport": "resource" (a resource endpoint has no member ports); remove it' });
+    return;
+  }
+  if (cluster === false) {
+    for (const field of ["reader", "instances"]) {
+      if (names[field] !== undefined) out.push({ path: `${at}.databaseNames.${field}`, message: "the provider shares a Multi-AZ DB instance, whose certificate names only the instance; remove it" });
+    }
+    return;
+  }
+  if (names.instances !== undefined && consumer.memberPorts !== true) {
+    out.push({ path: `${at}.databaseNames.instances`, message: "instance names reach their member ports, which are closed without memberPorts; set memberPorts to true or remove instances" });
   }
 }

@@ -215,7 +215,10 @@ const PortsSchema = z
   .describe("NLB listener ports.");
 
 export const TRANSPORTS = ["endpoint-service", "resource"] as const;
+/** How a resource configuration names the database: by its ARN (RDS names through private DNS) or by DNS names. */
+export const RESOURCE_DEFINITIONS = ["arn", "dns"] as const;
 export type Transport = (typeof TRANSPORTS)[number];
+export type ResourceDefinition = (typeof RESOURCE_DEFINITIONS)[number];
 
 /** Principal kinds: IAM ARNs serve both transports; account ids, OUs and the organization only RAM. */
 export const PRINCIPAL = {
@@ -286,6 +289,12 @@ const ProviderSchema = z.strictObject({
       "endpoint-service: an NLB, a VPC endpoint service and the failover function. resource: a resource gateway, resource configurations and an AWS RAM share (accounts, OUs, the organization). Default: endpoint-service.",
     ),
   backend: BackendSchema.default({ type: "local" }).describe("State backend. Default: local."),
+  resourceDefinition: z
+    .enum(RESOURCE_DEFINITIONS, { error: () => `must be one of ${RESOURCE_DEFINITIONS.join(", ")}` })
+    .default("arn")
+    .describe(
+      "resource transport: arn shares the database by its ARN in one configuration; consumers' resource endpoints get the database's own RDS names through private DNS, so TLS clients verify the server. dns shares the writer and reader endpoints' DNS names in two configurations, reached by the consumer's names, which the RDS certificate does not carry (for RDS Proxy and other DNS names). Default: arn.",
+    ),
   network: NetworkSchema,
   database: DatabaseSchema,
   ports: PortsSchema.default({}),
@@ -314,10 +323,10 @@ const ConsumerSchema = z.strictObject({
     .describe("Endpoint service name. Default: the provider stack's output (cross-stack reference)."),
   resourceConfigurationArn: resourceConfigurationArn
     .optional()
-    .describe('resource transport: the writer\'s resource configuration. Default: the provider stack\'s output (cross-stack reference).'),
+    .describe("resource transport: the database's resource configuration (resourceDefinition arn), or the writer's (dns). Default: the provider stack's output (cross-stack reference)."),
   readerResourceConfigurationArn: resourceConfigurationArn
     .optional()
-    .describe("resource transport: the readers' resource configuration. Default: the provider stack's output."),
+    .describe("resource transport with resourceDefinition dns: the readers' resource configuration. Default: the provider stack's output."),
   acceptResourceShare: z
     .boolean()
     .default(false)
@@ -331,10 +340,20 @@ const ConsumerSchema = z.strictObject({
     .boolean()
     .default(false)
     .describe("Open the provider's member ports (instance-pinned endpoints of a cluster) on this consumer's endpoint. Default: only the writer and reader ports."),
-  privateZone: z
-    .strictObject({ name: hostname.describe("Private hosted zone; records writer.<zone> and reader.<zone>.") })
+  databaseNames: z
+    .strictObject({
+      writer: hostname.describe("The writer's RDS name: the cluster endpoint (<cluster>.cluster-<id>.<region>.rds.amazonaws.com), or a Multi-AZ instance's address."),
+      reader: hostname.optional().describe("Clusters: the reader endpoint (<cluster>.cluster-ro-<id>.<region>.rds.amazonaws.com)."),
+      instances: unique(hostname, "name")
+        .min(1)
+        .optional()
+        .describe("Clusters, with memberPorts: the members' instance endpoints (<instance>.<id>.<region>.rds.amazonaws.com)."),
+    })
     .optional()
-    .describe("Friendly names in a private hosted zone of the consumer's VPC. Default: none: applications use the endpoint's own DNS names (writer_address, reader_address); synth says so."),
+    .describe(
+      "The database's own RDS names, which its certificate carries: with the endpoint-service transport this consumer's VPC resolves them to its endpoint (one private zone each); with resourceDefinition arn the resource endpoint's private DNS answers them, and they name the outputs. Default: the provider stack's writer_name, reader_name and instance_names outputs (cross-stack reference).",
+    ),
+  privateZone: z.strictObject({ name: hostname.describe("Private hosted zone; records writer.<zone> and reader.<zone>.") }).optional().describe("Friendly names for clients that do not verify the server's identity (the RDS certificate does not carry them). Default: none: applications use the endpoint's own DNS names (writer_address, reader_address); synth says so."),
   providerAzIds: unique(azId, "AZ ID")
     .min(1)
     .optional()

@@ -30,16 +30,31 @@ export function buildApp(config: Config, app: App = new App()): Stacks {
 function targetOf(consumer: ConsumerConfig, provider: ProviderStack): ConsumerTarget {
   if (provider.resourceShare) {
     const share = provider.resourceShare;
+    const resourceShareArn = consumer.acceptResourceShare ? (consumer.resourceShareArn ?? share.share.arn) : undefined;
+    if (share.database) {
+      return {
+        transport: "resource",
+        definition: "arn",
+        configurationArn: consumer.resourceConfigurationArn ?? share.database.arn,
+        databaseNames: consumer.databaseNames ?? provider.databaseNames,
+        resourceShareArn,
+      };
+    }
     const fromConfig = consumer.resourceConfigurationArn !== undefined;
     return {
       transport: "resource",
-      writerConfigurationArn: consumer.resourceConfigurationArn ?? share.writer.arn,
+      definition: "dns",
+      writerConfigurationArn: consumer.resourceConfigurationArn ?? share.writer!.arn,
       // A consumer that names the writer's configuration names the reader's too (the loader checks).
       readerConfigurationArn: fromConfig ? consumer.readerResourceConfigurationArn : share.reader?.arn,
-      resourceShareArn: consumer.acceptResourceShare ? (consumer.resourceShareArn ?? share.share.arn) : undefined,
+      resourceShareArn,
     };
   }
-  return { transport: "endpoint-service", serviceName: consumer.serviceName ?? provider.endpointService!.serviceName };
+  return {
+    transport: "endpoint-service",
+    serviceName: consumer.serviceName ?? provider.endpointService!.serviceName,
+    databaseNames: consumer.databaseNames ?? provider.databaseNames,
+  };
 }
 
 /** The file synth writes next to the stacks, naming the share they belong to. */

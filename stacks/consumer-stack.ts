@@ -4,12 +4,13 @@
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { Engine } from "../config/engines";
-import { Config, Ports } from "../config/resolve";
+import { Config } from "../config/resolve";
 import { ConsumerConfig } from "../config/schema";
 import { addAwsProvider } from "./aws";
 import { addBackend } from "./backend";
+import { connectionStrings, rdsCaBundle, unverifiedConnectionStrings } from "./connection-strings";
 import { ConsumerEndpoint } from "./constructs/consumer-endpoint";
+import { DatabaseNames } from "./constructs/consumer-rds-names";
 import { ConsumerResourceEndpoint } from "./constructs/consumer-resource-endpoint";
 import { Network } from "./constructs/network";
 import { OperationsKey } from "./constructs/operations-key";
@@ -24,12 +25,27 @@ export interface ConsumerStackProps {
 }
 
 export type ConsumerTarget =
-  | { readonly transport: "endpoint-service"; readonly serviceName: string }
+  | {
+      readonly transport: "endpoint-service";
+      readonly serviceName: string;
+      /** The database's own RDS names, resolved to the endpoint inside the consumer's VPC. */
+      readonly databaseNames: DatabaseNames;
+    }
   | {
       readonly transport: "resource";
+      /** One ARN-type configuration of the database; its resource endpoint answers the RDS names. */
+      readonly definition: "arn";
+      readonly configurationArn: string;
+      readonly databaseNames: DatabaseNames;
+      /** Set when the consumer accepts the RAM invitation. */
+      readonly resourceShareArn?: string;
+    }
+  | {
+      readonly transport: "resource";
+      /** DNS-type configurations of the writer and reader endpoint names. */
+      readonly definition: "dns";
       readonly writerConfigurationArn: string;
       readonly readerConfigurationArn?: string;
-      /** Set when the consumer accepts the RAM invitation. */
       readonly resourceShareArn?: string;
     };
 
@@ -58,6 +74,9 @@ export class ConsumerStack extends TerraformStack {
 
     const out = (name: string, value: unknown, description: string) => new TerraformOutput(this, name, { value, description });
     const { target } = props;
+    const engine = provider.database.engine;
+    const bundle = rdsCaBundle(provider.account.region);
+    const samePort = "The port may differ from the database's own: TLS checks the name, not the port.";
     if (target.transport === "resource") {
       const access = new ConsumerResourceEndpoint(this, "Access", {
         namePrefix: prefix,
@@ -65,19 +84,32 @@ export class ConsumerStack extends TerraformStack {
         consumer,
         ports,
         network: this.network,
-        writerConfigurationArn: target.writerConfigurationArn,
-        readerConfigurationArn: target.readerConfigurationArn,
+        configurations:
+          target.definition === "arn"
+            ? { definition: "arn", configurationArn: target.configurationArn, databaseNames: target.databaseNames }
+            : { definition: "dns", writerConfigurationArn: target.writerConfigurationArn, readerConfigurationArn: target.readerConfigurationArn },
         resourceShareArn: target.resourceShareArn,
         providerAzIds: props.providerAzIds,
       });
       this.resourceEndpoint = access;
-      out("writer_endpoint_id", access.writerEndpoint.id, "Resource endpoint of the writer.");
+      if (access.databaseEndpoint) out("database_endpoint_id", access.databaseEndpoint.id, "Resource endpoint of the database, with private DNS: it answers the database's own RDS names in this VPC.");
+      if (access.writerEndpoint) out("writer_endpoint_id", access.writerEndpoint.id, "Resource endpoint of the writer.");
       if (access.readerEndpoint) out("reader_endpoint_id", access.readerEndpoint.id, "Resource endpoint of the readers.");
-      out("writer_address", `${access.writerHost}:${ports.writer}`, "host:port of the writer.");
-      out("writer_connection", connectionStrings(provider.database.engine, access.writerHost, ports.writer), "Ready-to-use CLI and JDBC connection strings for the writer.");
-      if (access.readerHost && ports.reader !== null) {
-        out("reader_address", `${access.readerHost}:${ports.reader}`, "host:port of the readers.");
-        out("reader_connection", connectionStrings(provider.database.engine, access.readerHost, ports.reader), "Ready-to-use CLI and JDBC connection strings for the readers.");
+      const roles = [
+        { role: "writer", name: access.writerName, host: access.writerHost, port: ports.writer },
+        ...(access.readerHost && ports.reader !== null ? [{ role: "reader", name: access.readerName, host: access.readerHost, port: ports.reader }] : []),
+      ];
+      if (access.writerName) out("ca_bundle", bundle, "The RDS CA bundle of the database's region: download it from url to file, where the connection strings look for it.");
+      for (const { role, name, host, port } of roles) {
+        if (name) {
+          out(`${role}_address`, `${name}:${port}`, `host:port of the ${role}: the database's own RDS name, which the resource endpoint's private DNS answers.`);
+          out(`${role}_connection`, connectionStrings(engine, name, port, bundle), `Connection strings for the ${role} that verify the server (verify-full / VERIFY_IDENTITY) against the RDS CA bundle.`);
+        } else {
+          // DNS-type configurations: the consumer's names reach the database, and its certificate carries none of them.
+          out(`${role}_address`, `${host}:${port}`, `host:port of the ${role}, by a name the RDS certificate does not carry (resourceDefinition dns).`);
+        }
+        out(`${role}_connection_unverified`, unverifiedConnectionStrings(engine, host, port), "Encrypted but unverified, for clients that cannot verify the server.");
+        if (consumer.privateZone) out(`friendly_${role}_address`, `${host}:${port}`, `${role}.<zone>:port, for clients that do not verify the server.`);
       }
       return;
     }
@@ -92,6 +124,7 @@ export class ConsumerStack extends TerraformStack {
       serviceName: target.serviceName,
       serviceRegion: sameRegion ? undefined : provider.account.region,
       providerAzIds: props.providerAzIds,
+      databaseNames: target.databaseNames,
     });
     const endpoint = access.endpoint;
     this.endpoint = endpoint;
@@ -109,31 +142,25 @@ export class ConsumerStack extends TerraformStack {
 
     out("endpoint_id", endpoint.id, "Interface endpoint id; the provider accepts this connection.");
     out("endpoint_dns_name", endpointDns.dnsName, "Regional DNS name of the endpoint.");
-    out("writer_address", `${writerHost}:${ports.writer}`, "host:port of the writer.");
-    out("writer_connection", connectionStrings(provider.database.engine, writerHost, ports.writer), "Ready-to-use CLI and JDBC connection strings for the writer.");
+    out("ca_bundle", bundle, "The RDS CA bundle of the database's region: download it from url to file, where the connection strings look for it.");
+    out("writer_address", `${access.writerName}:${ports.writer}`, `host:port of the writer: its own RDS name, answered with this endpoint inside the VPC. ${samePort}`);
+    out("writer_connection", connectionStrings(engine, access.writerName, ports.writer, bundle), `Connection strings for the writer that verify the server (verify-full / VERIFY_IDENTITY) against the RDS CA bundle. ${samePort}`);
+    out("writer_connection_unverified", unverifiedConnectionStrings(engine, writerHost, ports.writer), "Encrypted but unverified, for clients that cannot verify the server: the friendly or endpoint name, which the RDS certificate does not carry.");
     if (ports.reader !== null) {
-      out("reader_address", `${readerHost}:${ports.reader}`, "host:port of the readers.");
-      out("reader_connection", connectionStrings(provider.database.engine, readerHost, ports.reader), "Ready-to-use CLI and JDBC connection strings for the readers.");
+      out("reader_address", `${access.readerName}:${ports.reader}`, `host:port of the readers: the reader endpoint's RDS name. ${samePort}`);
+      out("reader_connection", connectionStrings(engine, access.readerName, ports.reader, bundle), `Connection strings for the readers that verify the server. ${samePort}`);
+      out("reader_connection_unverified", unverifiedConnectionStrings(engine, readerHost, ports.reader), "Encrypted but unverified, for clients that cannot verify the server.");
+    }
+    if (consumer.privateZone) {
+      out("friendly_writer_address", `${writerHost}:${ports.writer}`, "writer.<zone>:port, for clients that do not verify the server.");
+      if (ports.reader !== null) out("friendly_reader_address", `${readerHost}:${ports.reader}`, "reader.<zone>:port, for clients that do not verify the server.");
     }
     if (consumer.memberPorts && ports.members.length > 0) {
-      out("member_addresses", ports.members.map((port) => `${writerHost}:${port}`), "Instance-pinned host:port per member slot; the provider's failover function reports which instance holds each slot.");
+      out("member_ports", ports.members, "Instance-pinned ports, one per member slot; the provider's failover function reports which instance holds each slot.");
+      if (access.instanceNames) {
+        out("instance_names", access.instanceNames, `Instance endpoint names that resolve to this endpoint: connect to an instance's name on the member port of its slot, with verification on (a name on another slot's port is refused). ${samePort}`);
+      }
+      out("member_addresses", ports.members.map((port) => `${writerHost}:${port}`), "Instance-pinned host:port per member slot, by the friendly or endpoint name (unverified clients).");
     }
   }
-}
-
-/**
- * CLI and JDBC strings. TLS is required but not verified against the name: the RDS
- * certificate names the database host, not this endpoint's name.
- */
-export function connectionStrings(engine: Engine, host: string, port: Ports["writer"]): { cli: string; jdbc: string } {
-  if (engine === "mysql" || engine === "aurora-mysql") {
-    return {
-      cli: `mysql --host=${host} --port=${port} --user=<user> --ssl-mode=REQUIRED`,
-      jdbc: `jdbc:mysql://${host}:${port}/?sslMode=REQUIRED`,
-    };
-  }
-  return {
-    cli: `psql "host=${host} port=${port} dbname=postgres user=<user> sslmode=require"`,
-    jdbc: `jdbc:postgresql://${host}:${port}/postgres?sslmode=require`,
-  };
 }

@@ -16,6 +16,8 @@ import { LoadBalancer } from "./constructs/load-balancer";
 import { Network } from "./constructs/network";
 import { OperationsKey } from "./constructs/operations-key";
 import { ResourceShare } from "./constructs/resource-share";
+import { DatabaseNames } from "./constructs/consumer-rds-names";
+import { databaseNamesOf } from "./rds-names";
 
 export const PROVIDER_STACK = "provider";
 
@@ -36,6 +38,8 @@ export class ProviderStack extends TerraformStack {
   /** AZ IDs the NLB serves; consumers' subnets must be among them. */
   readonly azIds: string[];
   readonly dashboard: Dashboard;
+  /** The database's own RDS names, which its certificates carry: consumers resolve them to their endpoint. */
+  readonly databaseNames: DatabaseNames;
 
   constructor(scope: Construct, id: string, props: ProviderStackProps) {
     super(scope, id);
@@ -59,10 +63,12 @@ export class ProviderStack extends TerraformStack {
     this.azIds = this.network.azIds;
     const out = (name: string, value: unknown, description: string) => new TerraformOutput(this, name, { value, description });
     out("database_identifier", this.database.ref.identifier, `Identifier of the shared ${this.database.ref.kind}; npm run status asks RDS for its writer.`);
+    this.databaseNames = databaseNamesOf(this.database);
 
     if (resource) {
-      // No load balancer and no failover function: RDS keeps the endpoint names on the writer
-      // and the readers, and the resource configurations name those endpoints.
+      // No load balancer and no failover function: the configuration names the database by its
+      // ARN (AWS handles its group and children), or names its endpoints, which RDS keeps on the
+      // writer and the readers (resourceDefinition dns).
       const share = new ResourceShare(this, "ResourceShare", {
         name: config.name,
         network: this.network,
@@ -72,10 +78,17 @@ export class ProviderStack extends TerraformStack {
         writerAddress: this.database.writerAddress,
         readerAddress: ports.reader === null ? undefined : this.database.readerAddress,
         databaseSecurityGroupId: this.database.securityGroupId,
+        definition: provider.resourceDefinition,
+        databaseArn: this.database.ref.arn,
       });
       this.resourceShare = share;
       this.database.allowFrom(share.securityGroupId, "resource gateway");
-      out("writer_resource_configuration_arn", share.writer.arn, "Resource configuration of the writer endpoint; consumers create a resource endpoint with it.");
+      if (share.database) {
+        out("database_resource_configuration_arn", share.database.arn, "ARN-type resource configuration of the database; consumers create one resource endpoint with it, with private DNS.");
+        out("writer_name", this.databaseNames.writer, "The writer's RDS name, which consumers' resource endpoints answer through private DNS and its certificate carries.");
+        if (this.databaseNames.reader) out("reader_name", this.databaseNames.reader, "The reader endpoint's RDS name (cluster-ro).");
+      }
+      if (share.writer) out("writer_resource_configuration_arn", share.writer.arn, "Resource configuration of the writer endpoint; consumers create a resource endpoint with it.");
       if (share.reader) out("reader_resource_configuration_arn", share.reader.arn, "Resource configuration of the reader endpoint.");
       out("resource_share_arn", share.share.arn, "AWS RAM share of the resource configurations; accounts outside the organization accept its invitation.");
       out("resource_gateway_security_group_id", share.securityGroupId, "Security group of the resource gateway; an existing database must admit its port from it.");
@@ -143,6 +156,11 @@ export class ProviderStack extends TerraformStack {
     });
     this.dashboardOutputs();
 
+    // The names consumers resolve to their endpoint, so that TLS clients verify the server.
+    const names = this.databaseNames;
+    out("writer_name", names.writer, "The writer's RDS name (cluster endpoint or instance address); its certificate carries it, so clients can verify it through PrivateLink.");
+    if (names.reader) out("reader_name", names.reader, "The reader endpoint's RDS name (cluster-ro).");
+    if (names.instances) out("instance_names", names.instances, "Every member's instance endpoint name; each reaches its instance on the member port of the slot that holds it.");
     out("service_name", this.endpointService.serviceName, "Endpoint service name; consumers create their interface endpoint with it.");
     out("service_id", this.endpointService.serviceId, "Endpoint service id, for accepting connections.");
     out("nlb_dns_name", this.loadBalancer.loadBalancer.dnsName, "Internal DNS name of the NLB (provider VPC only).");

@@ -40,12 +40,13 @@ describe("cost estimate", () => {
       ["data processed (GB)", 100, expect.closeTo(1, 9)],
       ["KMS keys", 1, 1],
       ["private hosted zone", 1, 0.5],
+      ["RDS name hosted zones (writer, reader)", 2, 1],
       ["logs ingested (GB)", 1, 0.5],
     ]);
-    expect(e.usd).toBeCloseTo(provider.usd + 17.6, 9);
+    expect(e.usd).toBeCloseTo(provider.usd + 18.6, 9);
     expect(e.unknown).toEqual([]);
     // One more consumer like "app": its stack, plus the NLCUs of its 100 GB.
-    expect(e.oneMoreConsumer).toEqual({ like: "consumer-app", usd: expect.closeTo(17.6 + 0.6, 9), unknown: [] });
+    expect(e.oneMoreConsumer).toEqual({ like: "consumer-app", usd: expect.closeTo(18.6 + 0.6, 9), unknown: [] });
   });
 
   it("follows the flags: GB per consumer, connections and hours", () => {
@@ -65,8 +66,8 @@ describe("cost estimate", () => {
       c.consumers[0].network = { existing: { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1", "subnet-0123456789abcdef2"] } };
       delete c.consumers[0].privateZone;
     });
-    expect(e.stacks[1].lines.map((l) => l.item)).toEqual(["interface endpoint hours (3 AZs)", "data processed (GB)", "KMS keys"]);
-    expect(e.stacks[1].usd).toBeCloseTo(3 * 730 * 0.01 + 1 + 1, 9);
+    expect(e.stacks[1].lines.map((l) => l.item)).toEqual(["interface endpoint hours (3 AZs)", "data processed (GB)", "KMS keys", "RDS name hosted zones (writer, reader)"]);
+    expect(e.stacks[1].usd).toBeCloseTo(3 * 730 * 0.01 + 1 + 1 + 1, 9);
   });
 
   it("prices a Multi-AZ instance's four alarms", () => {
@@ -84,8 +85,9 @@ describe("cost estimate", () => {
       ["dashboard", 3],
       ["logs ingested (GB)", 0.5],
     ]);
-    expect(consumer.lines[0]).toMatchObject({ item: "resource endpoint hours (2 endpoints, 2 AZs)", quantity: 1460, usd: null });
-    expect(e.unknown).toEqual(["resource gateway hours", "resource endpoint hours (2 endpoints, 2 AZs)"]);
+    // One endpoint of the database's ARN-type configuration (the default); its private DNS zones are AWS's.
+    expect(consumer.lines[0]).toMatchObject({ item: "resource endpoint hours (1 endpoint, 2 AZs)", quantity: 730, usd: null });
+    expect(e.unknown).toEqual(["resource gateway hours", "resource endpoint hours (1 endpoint, 2 AZs)"]);
     expect(e.usd).toBeCloseTo(1 + 2 + 3 + 0.5 + 1 + 1 + 0.5 + 0.5, 9);
     const text = formatEstimate(e, table);
     expect(text).toContain("unknown (no price found)");
@@ -107,8 +109,8 @@ describe("cost estimate", () => {
     const e = run((c) => (c.consumers = []));
     expect(e.stacks).toHaveLength(1);
     expect(e.stacks[0].lines[1]).toMatchObject({ item: "load balancer capacity units (NLCU-hours)", quantity: 0 });
-    // Two AZs of interface endpoint, 100 GB, a key and a flow log; plus 100 GB of NLCUs.
-    expect(e.oneMoreConsumer.usd).toBeCloseTo(14.6 + 1 + 1 + 0.5 + 0.6, 9);
+    // Two AZs of interface endpoint, 100 GB, a key, the writer's and reader's name zones and a flow log; plus 100 GB of NLCUs.
+    expect(e.oneMoreConsumer.usd).toBeCloseTo(14.6 + 1 + 1 + 1 + 0.5 + 0.6, 9);
   });
 
   it("counts the alarms, keys and dashboard the stacks really synthesize", () => {
@@ -125,7 +127,9 @@ describe("cost estimate", () => {
         expect({ stack: stack.stack, keys: resources(json[stack.stack], KmsKey.tfResourceType).length }).toEqual({ stack: stack.stack, keys });
       }
       expect(resources(json.provider, "aws_cloudwatch_dashboard")).toHaveLength(1);
-      expect(resources(json["consumer-app"], "aws_route53_zone")).toHaveLength(1);
+      // The friendly zone and one per RDS name: as many zones as the estimate prices.
+      const zones = e.stacks[1].lines.filter((l) => l.price === "hostedZoneMonth").reduce((n, l) => n + l.quantity, 0);
+      expect(resources(json["consumer-app"], "aws_route53_zone")).toHaveLength(zones);
     }
   });
 });

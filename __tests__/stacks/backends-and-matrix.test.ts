@@ -146,7 +146,7 @@ describe("config matrix: network x engine x backend", () => {
 });
 
 describe("config matrix of the resource transport: network x cluster/instance x backend", () => {
-  it.each(RESOURCE_MATRIX)("synthesizes $name", ({ mutate, network, engine, backend }) => {
+  it.each(RESOURCE_MATRIX)("synthesizes $name", ({ mutate, network, engine, backend, definition }) => {
     const { json } = synthesize(mutate);
     const provider = json.provider;
     const backendKey = backend === "cloud" ? "cloud" : "backend";
@@ -154,9 +154,17 @@ describe("config matrix of the resource transport: network x cluster/instance x 
     expect(json["consumer-app"].terraform[backendKey]).toBeDefined();
     const cluster = engine !== "mysql";
     expect(resources(provider, "aws_vpc")).toHaveLength(network === "create" ? 1 : 0);
-    expect(resources(provider, "aws_vpclattice_resource_configuration").map((r) => r.name).sort()).toEqual(cluster ? ["orders-reader", "orders-writer"] : ["orders-writer"]);
+    const configurations = resources(provider, "aws_vpclattice_resource_configuration").map((r) => [r.name, r.type]).sort();
+    const endpoints = resources(json["consumer-app"], "aws_vpc_endpoint").map((e) => e.private_dns_enabled);
+    if (definition === "dns") {
+      expect(configurations).toEqual(cluster ? [["orders-reader", "SINGLE"], ["orders-writer", "SINGLE"]] : [["orders-writer", "SINGLE"]]);
+      expect(endpoints).toEqual(cluster ? [false, false] : [false]);
+    } else {
+      // One ARN-type configuration of the cluster or instance, one endpoint with private DNS.
+      expect(configurations).toEqual([["orders-database", "ARN"]]);
+      expect(endpoints).toEqual([true]);
+    }
     expect(resources(provider, "aws_lb")).toHaveLength(0);
-    expect(resources(json["consumer-app"], "aws_vpc_endpoint")).toHaveLength(cluster ? 2 : 1);
   });
 });
 

@@ -140,7 +140,9 @@ describe(`deploy against moto with ${toolchain().cliName}`, () => {
     const r = cdktf("deploy", "consumer-app", "--skip-synth", "--auto-approve", "--ignore-missing-stack-dependencies", "--skip-provider-lock", "--terraform-parallelism", "4");
     expect({ status: r.status, tail: r.status === 0 ? "" : `${r.stdout}\n${r.stderr}`.slice(-4000) + moto.log().slice(-3000) }).toEqual({ status: 0, tail: "" });
     consumerDir = path.join(out, "stacks", "consumer-app");
-    expect(output(consumerDir, "writer_address")).toBe("writer.orders.db.internal:3306");
+    expect(output(consumerDir, "friendly_writer_address")).toBe("writer.orders.db.internal:3306");
+    // Verifying clients connect by the database's own name, which the consumer's VPC resolves to its endpoint.
+    expect(output(consumerDir, "writer_address")).toBe(`${output(providerDir, "writer_name")}:3306`);
     const service = output(providerDir, "service_name");
     const state = JSON.parse(mustRun(consumerDir, ["show", "-json"]).stdout);
     const endpoint = state.values.root_module.resources.find((r: Json) => r.type === "aws_vpc_endpoint");

@@ -19,6 +19,8 @@ export interface MatrixCase {
   network?: "create" | "existing";
   engine?: (typeof ENGINES)[number];
   backend?: string;
+  /** Resource transport: how the configurations name the database (the default arn, or dns). */
+  definition?: "arn" | "dns";
 }
 
 export const MATRIX: MatrixCase[] = [
@@ -74,6 +76,20 @@ export const RESOURCE_MATRIX: MatrixCase[] = (["create", "existing"] as const).f
       },
     })),
   ),
+).concat(
+  // DNS-type configurations, the option for RDS Proxy and other DNS names: one network and backend.
+  (["aurora-postgresql", "mysql"] as const).map((engine) => ({
+    name: `resource transport, DNS-type configurations, ${engine === "mysql" ? "Multi-AZ instance" : "cluster"}`,
+    network: "create" as const,
+    engine,
+    backend: "local",
+    definition: "dns" as const,
+    mutate: (c: Json) => {
+      toResourceTransport(c);
+      c.provider.resourceDefinition = "dns";
+      c.provider.database = { engine, create: {} };
+    },
+  })),
 );
 
 /** The demo config moved to the resource transport: the endpoint-service settings go, an OU and the organization join. */

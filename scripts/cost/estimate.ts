@@ -135,7 +135,8 @@ function estimateStacks(config: Config, a: Assumptions, table: PriceTable): Stac
     const rows: Array<[string, number, PriceKey]> = [];
     const zones = azCount(consumer.network);
     if (provider.transport === "resource") {
-      const endpoints = provider.database.kind === "cluster" ? 2 : 1;
+      // arn: one endpoint of the database's configuration; dns: one per configuration.
+      const endpoints = provider.resourceDefinition === "dns" && provider.database.kind === "cluster" ? 2 : 1;
       rows.push([`resource endpoint hours (${endpoints} endpoint${endpoints === 1 ? "" : "s"}, ${zones} AZs)`, endpoints * a.hours, "resourceEndpointHour"]);
       rows.push(["data processed (GB)", a.gbPerConsumer, "resourceEndpointGb"]);
     } else {
@@ -144,6 +145,14 @@ function estimateStacks(config: Config, a: Assumptions, table: PriceTable): Stac
     }
     rows.push(["KMS keys", 1, "kmsKeyMonth"]);
     if (consumer.privateZone) rows.push(["private hosted zone", 1, "hostedZoneMonth"]);
+    if (provider.transport !== "resource") {
+      // One zone per RDS name the consumer's VPC answers: the writer's, a cluster's reader
+      // endpoint, and with memberPorts one per member (a member slot each, as an estimate).
+      const names = ["writer", ...(provider.database.kind === "cluster" ? ["reader"] : [])];
+      const instances = consumer.memberPorts ? provider.ports.members.length : 0;
+      if (instances > 0) names.push(`${instances} instances`);
+      rows.push([`RDS name hosted zones (${names.join(", ")})`, names.length - (instances > 0 ? 1 : 0) + instances, "hostedZoneMonth"]);
+    }
     // Only a created VPC has this project's flow log; the consumer stack has no other log group.
     if (consumer.network.create) rows.push(["logs ingested (GB)", a.logGbPerStack, "logIngestGb"]);
     stacks.push(priced(`consumer-${consumer.name}`, consumer.account.region, rows, table));

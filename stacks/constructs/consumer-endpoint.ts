@@ -1,5 +1,7 @@
 // The consumer's way in: the endpoint's security group with one rule per port and source, the
-// interface endpoint guarded by the provider's AZ IDs, and the private zone's friendly names.
+// interface endpoint guarded by the provider's AZ IDs, the database's own RDS names answered
+// with the endpoint (so that TLS clients can verify the server), and the private zone's
+// friendly names.
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
@@ -8,6 +10,7 @@ import { Construct } from "constructs";
 import { Ports } from "../../config/resolve";
 import { ConsumerConfig } from "../../config/schema";
 import { endpointSecurityGroup, friendlyNamesZone } from "./consumer-access";
+import { DatabaseNames, RdsNameZones } from "./consumer-rds-names";
 import { Network } from "./network";
 
 export interface ConsumerEndpointProps {
@@ -23,12 +26,20 @@ export interface ConsumerEndpointProps {
   readonly serviceRegion?: string;
   /** The provider's AZ IDs; checked against the consumer's subnets when both are in one region. */
   readonly providerAzIds: string[];
+  /** The database's own RDS names; instance names get zones only when the consumer opens memberPorts. */
+  readonly databaseNames: DatabaseNames;
 }
 
 export class ConsumerEndpoint extends Construct {
   readonly securityGroup: SecurityGroup;
   readonly endpoint: VpcEndpoint;
-  /** writer.<zone>, or the endpoint's own DNS name without a private zone. */
+  /** The RDS names that resolve to the endpoint in the consumer's VPC: what verifying clients connect to. */
+  readonly rdsNames: RdsNameZones;
+  readonly writerName: string;
+  /** The reader endpoint's name for a cluster; the instance's name for a Multi-AZ instance. */
+  readonly readerName: string;
+  readonly instanceNames?: string[];
+  /** Unverified clients: writer.<zone>, or the endpoint's own DNS name without a private zone. */
   readonly writerHost: string;
   readonly readerHost: string;
   /**
@@ -79,6 +90,17 @@ export class ConsumerEndpoint extends Construct {
     this.previousIds.set(this.endpoint, "Endpoint");
 
     const endpointDns = this.endpoint.dnsEntry.get(0);
+    const names = props.databaseNames;
+    const instances = consumer.memberPorts && ports.members.length > 0 ? names.instances : undefined;
+    this.rdsNames = new RdsNameZones(this, "RdsNames", {
+      names: { writer: names.writer, reader: names.reader, instances },
+      shareName: props.shareName,
+      vpcId: network.vpcId,
+      target: { name: endpointDns.dnsName, zoneId: endpointDns.hostedZoneId },
+    });
+    this.writerName = names.writer;
+    this.readerName = names.reader ?? names.writer;
+    this.instanceNames = instances;
     this.writerHost = endpointDns.dnsName;
     this.readerHost = endpointDns.dnsName;
     if (consumer.privateZone) {

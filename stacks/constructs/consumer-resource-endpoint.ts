@@ -1,6 +1,7 @@
 // The consumer's way in with the resource transport: the same security group as the endpoint
-// service's, one resource VPC endpoint per shared configuration (writer, reader), the optional
-// acceptance of the RAM invitation, and the private zone's friendly names.
+// service's, one resource VPC endpoint per shared configuration (the database's with private
+// DNS, or the writer's and the reader's), the optional acceptance of the RAM invitation, and
+// the private zone's friendly names.
 import { RamResourceShareAccepter } from "@cdktf/provider-aws/lib/ram-resource-share-accepter";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
@@ -10,6 +11,7 @@ import { Construct } from "constructs";
 import { Ports } from "../../config/resolve";
 import { ConsumerConfig } from "../../config/schema";
 import { endpointSecurityGroup, friendlyNamesZone } from "./consumer-access";
+import { DatabaseNames } from "./consumer-rds-names";
 import { Network } from "./network";
 
 export interface ConsumerResourceEndpointProps {
@@ -21,8 +23,9 @@ export interface ConsumerResourceEndpointProps {
   readonly ports: Ports;
   readonly network: Network;
   /** Resource configurations: from the config, or cross-stack references to the provider. */
-  readonly writerConfigurationArn: string;
-  readonly readerConfigurationArn?: string;
+  readonly configurations:
+    | { readonly definition: "arn"; readonly configurationArn: string; readonly databaseNames: DatabaseNames }
+    | { readonly definition: "dns"; readonly writerConfigurationArn: string; readonly readerConfigurationArn?: string };
   /** The RAM share to accept, when the consumer's config asks for it. */
   readonly resourceShareArn?: string;
   /** The resource gateway's AZ IDs; the endpoint needs at least one zone in common. */
@@ -31,10 +34,16 @@ export interface ConsumerResourceEndpointProps {
 
 export class ConsumerResourceEndpoint extends Construct {
   readonly securityGroup: SecurityGroup;
-  readonly writerEndpoint: VpcEndpoint;
+  /** arn: the one endpoint of the database's configuration, with private DNS. */
+  readonly databaseEndpoint?: VpcEndpoint;
+  /** dns: one endpoint per configuration. */
+  readonly writerEndpoint?: VpcEndpoint;
   readonly readerEndpoint?: VpcEndpoint;
   readonly accepter?: RamResourceShareAccepter;
-  /** writer.<zone>, or the writer endpoint's own DNS name without a private zone. */
+  /** arn: the database's own RDS names, which the endpoint's private DNS answers and the certificate carries. */
+  readonly writerName?: string;
+  readonly readerName?: string;
+  /** Unverified clients: writer.<zone>, else the writer's RDS name (arn) or the writer endpoint's DNS name (dns). */
   readonly writerHost: string;
   readonly readerHost?: string;
 
@@ -54,14 +63,14 @@ export class ConsumerResourceEndpoint extends Construct {
     const providerAzIds = new TerraformLocal(stack, "provider_az_ids", props.providerAzIds).asList;
     const consumerAzIds = new TerraformLocal(stack, "consumer_az_ids", network.azIds).asList;
     const sharedZones = Fn.setintersection(consumerAzIds, [providerAzIds]);
-    const endpoint = (role: "writer" | "reader", configurationArn: string) =>
-      new VpcEndpoint(this, role === "writer" ? "WriterEndpoint" : "ReaderEndpoint", {
+    const endpoint = (endpointId: string, role: string, configurationArn: string, privateDnsEnabled: boolean) =>
+      new VpcEndpoint(this, endpointId, {
         vpcId: network.vpcId,
         vpcEndpointType: "Resource",
         resourceConfigurationArn: configurationArn,
         subnetIds: network.subnetIds,
         securityGroupIds: [this.securityGroup.id],
-        privateDnsEnabled: false,
+        privateDnsEnabled,
         tags: { Name: `${namePrefix}-${role}` },
         dependsOn: this.accepter ? [this.accepter] : undefined,
         lifecycle: {
@@ -79,25 +88,37 @@ export class ConsumerResourceEndpoint extends Construct {
           ],
         },
       });
-    this.writerEndpoint = endpoint("writer", props.writerConfigurationArn);
-    if (props.readerConfigurationArn) this.readerEndpoint = endpoint("reader", props.readerConfigurationArn);
+    const zoneName = consumer.privateZone?.name;
+    const zone = zoneName ? friendlyNamesZone(this, { zoneName, shareName: props.shareName, vpcId: network.vpcId }) : undefined;
+    // CNAME records: a name works for any DNS name it points at, alias or not.
+    const friendly = (role: "writer" | "reader", target: string) =>
+      new Route53Record(this, role === "writer" ? "WriterRecord" : "ReaderRecord", {
+        zoneId: zone!.zoneId,
+        name: `${role}.${zoneName}`,
+        type: "CNAME",
+        ttl: 60,
+        records: [target],
+      }).fqdn;
 
+    const configurations = props.configurations;
+    if (configurations.definition === "arn") {
+      // Private DNS: the endpoint answers the database's own names in this VPC (AWS manages the zones).
+      this.databaseEndpoint = endpoint("DatabaseEndpoint", "database", configurations.configurationArn, true);
+      const names = configurations.databaseNames;
+      this.writerName = names.writer;
+      this.readerName = names.reader;
+      // The friendly names point at the RDS names, which the endpoint's private DNS resolves.
+      this.writerHost = zone ? friendly("writer", names.writer) : names.writer;
+      if (names.reader) this.readerHost = zone ? friendly("reader", names.reader) : names.reader;
+      return;
+    }
+    this.writerEndpoint = endpoint("WriterEndpoint", "writer", configurations.writerConfigurationArn, false);
+    if (configurations.readerConfigurationArn) this.readerEndpoint = endpoint("ReaderEndpoint", "reader", configurations.readerConfigurationArn, false);
     this.writerHost = this.writerEndpoint.dnsEntry.get(0).dnsName;
     this.readerHost = this.readerEndpoint?.dnsEntry.get(0).dnsName;
-    if (consumer.privateZone) {
-      const zoneName = consumer.privateZone.name;
-      const zone = friendlyNamesZone(this, { zoneName, shareName: props.shareName, vpcId: network.vpcId });
-      // CNAME records: a name works for any DNS name the endpoint is given, alias or not.
-      const record = (role: "writer" | "reader", target: VpcEndpoint) =>
-        new Route53Record(this, role === "writer" ? "WriterRecord" : "ReaderRecord", {
-          zoneId: zone.zoneId,
-          name: `${role}.${zoneName}`,
-          type: "CNAME",
-          ttl: 60,
-          records: [target.dnsEntry.get(0).dnsName],
-        }).fqdn;
-      this.writerHost = record("writer", this.writerEndpoint);
-      if (this.readerEndpoint) this.readerHost = record("reader", this.readerEndpoint);
+    if (zone) {
+      this.writerHost = friendly("writer", this.writerHost);
+      if (this.readerEndpoint) this.readerHost = friendly("reader", this.readerHost!);
     }
   }
 }

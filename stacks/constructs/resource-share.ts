@@ -1,21 +1,27 @@
 // The resource transport: the database shared as VPC resources through AWS RAM. A resource
-// gateway in the provider subnets, one resource configuration for the writer endpoint and one for
-// the reader endpoint, and a RAM share with one association per principal. No load balancer,
-// no target IPs, no failover function.
+// gateway in the provider subnets, the resource configurations, and a RAM share with one
+// association per principal. No load balancer, no target IPs, no failover function.
 //
-// Why DNS-type configurations and not one ARN-type configuration of the cluster:
-// - AWS documents an ARN-type configuration as "a supported resource-type that is provisioned
-//   by an AWS service. Any Group/Child relationship is automatically taken care of" (VPC Lattice
-//   User Guide, "Resource configurations for VPC resources"), and RDS databases as such a type
-//   (AWS::VpcLattice::ResourceConfiguration ResourceConfigurationDefinition). Which names the
-//   consumer then gets for an Aurora cluster's writer and reader endpoints, and what a failover
-//   does to them, is not in the AWS sources found here: unknown.
-// - A DNS-type configuration names "any domain name that is publicly resolvable" (same
-//   CloudFormation page). RDS endpoint names are such names. The cluster endpoint always leads
-//   to the writer and the reader endpoint to the readers (Aurora User Guide, "Types of Aurora
-//   endpoints"), so a failover needs nothing from this project: RDS moves the names.
-// - So writer and reader stay separately reachable, each through its own configuration, with
-//   behaviour AWS documents. README.md ("Choosing a transport") says the same with the sources.
+// Two ways to name the database (provider.resourceDefinition):
+// - arn (default): one ARN-type configuration of the cluster or instance. AWS documents ARN
+//   configurations as "a supported resource-type that is provisioned by an AWS service. Any
+//   Group/Child relationship is automatically taken care of" (VPC Lattice User Guide, "Resource
+//   configurations for VPC resources"), with RDS databases as such a type
+//   (AWS::VpcLattice::ResourceConfiguration ResourceConfigurationDefinition). A consumer's
+//   resource endpoint with private DNS then answers the database's own names: a cross-account
+//   test reached an Aurora cluster's cluster and cluster-ro names that way (mizzy/playground,
+//   cross-account-rds-pattern-a/README.md, Nov 2025), so the RDS certificate verifies. Port
+//   ranges and protocol come from the database: the API takes them only for SINGLE, GROUP and
+//   CHILD (VPC Lattice API Reference, CreateResourceConfiguration), and the AWS provider 5.100.0
+//   refuses them next to arn_resource ("Invalid Attribute Combination", terraform and tofu
+//   validate). Which child configurations AWS creates for a cluster ARN, whether instance
+//   endpoints are among them, and how soon a failover shows in them: not in the sources found
+//   here, unknown.
+// - dns: one DNS-type configuration per RDS endpoint name ("any domain name that is publicly
+//   resolvable", same CloudFormation page), the writer's and the reader's. RDS moves those names
+//   on a failover (Aurora User Guide, "Types of Aurora endpoints"). Consumers reach them by
+//   their own names, which the RDS certificate does not carry, so clients cannot verify it; the
+//   choice for RDS Proxy and other DNS names.
 import { RamPrincipalAssociation } from "@cdktf/provider-aws/lib/ram-principal-association";
 import { RamResourceAssociation } from "@cdktf/provider-aws/lib/ram-resource-association";
 import { RamResourceShare } from "@cdktf/provider-aws/lib/ram-resource-share";
@@ -25,6 +31,7 @@ import { VpclatticeResourceGateway } from "@cdktf/provider-aws/lib/vpclattice-re
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { ProviderConfig, ramPrincipal } from "../../config/resolve";
+import { ResourceDefinition } from "../../config/schema";
 import { egressToDatabase } from "./database-egress";
 import { Network } from "./network";
 
@@ -41,13 +48,22 @@ export interface ResourceShareProps {
   readonly readerAddress?: string;
   /** The database's security group; the gateway's egress goes only there when known, else to the VPC CIDR. */
   readonly databaseSecurityGroupId?: string;
+  /** arn: one configuration of `databaseArn`; dns: one per address. */
+  readonly definition: ResourceDefinition;
+  /** The cluster's or instance's ARN, for an ARN-type configuration. */
+  readonly databaseArn: string;
 }
 
 export class ResourceShare extends Construct {
   readonly securityGroupId: string;
   readonly gateway: VpclatticeResourceGateway;
-  readonly writer: VpclatticeResourceConfiguration;
+  /** arn: the one configuration of the database. */
+  readonly database?: VpclatticeResourceConfiguration;
+  /** dns: the writer endpoint's and, for a cluster, the reader endpoint's configurations. */
+  readonly writer?: VpclatticeResourceConfiguration;
   readonly reader?: VpclatticeResourceConfiguration;
+  /** Every configuration this share holds. */
+  readonly configurations: VpclatticeResourceConfiguration[];
   readonly share: RamResourceShare;
 
   constructor(scope: Construct, id: string, props: ResourceShareProps) {
@@ -79,38 +95,53 @@ export class ResourceShare extends Construct {
       tags: { Name: `${name}-gateway` },
     });
 
-    const configuration = (role: "writer" | "reader", domainName: string) =>
-      new VpclatticeResourceConfiguration(this, role === "writer" ? "Writer" : "Reader", {
-        name: `${name}-${role}`,
-        type: "SINGLE",
-        protocol: "TCP",
+    // An existing database's port is known at plan time only: consumers are told the port in
+    // their outputs, so the database must listen there. (A created one uses it.)
+    const portCheck = Token.isUnresolved(props.databasePort)
+      ? {
+          precondition: [
+            {
+              condition: `\${${Token.asString(props.databasePort)} == ${props.port}}`,
+              errorMessage: `The database listens on port \${${Token.asString(props.databasePort)}}, but consumers of ${name} are given ${props.port}: set provider.ports.writer to the database's port.`,
+            },
+          ],
+        }
+      : undefined;
+    if (props.definition === "arn") {
+      this.database = new VpclatticeResourceConfiguration(this, "Database", {
+        name: `${name}-database`,
+        type: "ARN",
         resourceGatewayIdentifier: this.gateway.id,
-        portRanges: [String(props.port)],
-        resourceConfigurationDefinition: [{ dnsResource: [{ domainName, ipAddressType: "IPV4" }] }],
-        tags: { Name: `${name}-${role}` },
-        // An existing database's port is known at plan time only: consumers are told the
-        // port in their outputs, so the database must listen there. (A created one uses it.)
-        lifecycle: Token.isUnresolved(props.databasePort)
-          ? {
-              precondition: [
-                {
-                  condition: `\${${Token.asString(props.databasePort)} == ${props.port}}`,
-                  errorMessage: `The database listens on port \${${Token.asString(props.databasePort)}}, but consumers of ${name} are given ${props.port}: set provider.ports.writer to the database's port.`,
-                },
-              ],
-            }
-          : undefined,
+        resourceConfigurationDefinition: [{ arnResource: [{ arn: props.databaseArn }] }],
+        tags: { Name: `${name}-database` },
+        lifecycle: portCheck,
       });
-    this.writer = configuration("writer", props.writerAddress);
-    if (props.readerAddress) this.reader = configuration("reader", props.readerAddress);
+      this.configurations = [this.database];
+    } else {
+      const configuration = (role: "writer" | "reader", domainName: string) =>
+        new VpclatticeResourceConfiguration(this, role === "writer" ? "Writer" : "Reader", {
+          name: `${name}-${role}`,
+          type: "SINGLE",
+          protocol: "TCP",
+          resourceGatewayIdentifier: this.gateway.id,
+          portRanges: [String(props.port)],
+          resourceConfigurationDefinition: [{ dnsResource: [{ domainName, ipAddressType: "IPV4" }] }],
+          tags: { Name: `${name}-${role}` },
+          lifecycle: portCheck,
+        });
+      this.writer = configuration("writer", props.writerAddress);
+      if (props.readerAddress) this.reader = configuration("reader", props.readerAddress);
+      this.configurations = this.reader ? [this.writer, this.reader] : [this.writer];
+    }
 
     this.share = new RamResourceShare(this, "Share", {
       name: `${name}-database`,
       allowExternalPrincipals: sharing.allowExternalPrincipals,
       tags: { Name: `${name}-database` },
     });
-    for (const [key, configurationArn] of [["Writer", this.writer.arn], ...(this.reader ? [["Reader", this.reader.arn]] : [])]) {
-      new RamResourceAssociation(this, `Resource-${key}`, { resourceShareArn: this.share.arn, resourceArn: configurationArn });
+    // Keyed by the configuration's construct id: Resource-Writer, Resource-Reader, Resource-Database.
+    for (const configuration of this.configurations) {
+      new RamResourceAssociation(this, `Resource-${configuration.node.id}`, { resourceShareArn: this.share.arn, resourceArn: configuration.arn });
     }
     // One association per principal: adding a consumer adds one resource and touches no other.
     for (const principal of sharing.allowedPrincipals) {

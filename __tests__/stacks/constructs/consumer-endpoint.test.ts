@@ -18,6 +18,7 @@ function build(mutate: (c: Json) => void = () => undefined, serviceRegion?: stri
       serviceName: "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0",
       serviceRegion,
       providerAzIds: ["use1-az1", "use1-az2"],
+      databaseNames: { writer: "orders.cluster-c7tj4example.us-east-1.rds.amazonaws.com", reader: "orders.cluster-ro-c7tj4example.us-east-1.rds.amazonaws.com" },
     });
     new TerraformOutput(scope, "writer_host", { value: endpoint.writerHost });
   });
@@ -53,10 +54,22 @@ describe("ConsumerEndpoint, alone", () => {
 
   it("names the writer and reader in the private zone, or falls back to the endpoint's DNS name", () => {
     const { json } = build();
-    expect(resources(json, "aws_route53_record").map((r) => r.name).sort()).toEqual(["reader.orders.db.internal", "writer.orders.db.internal"]);
+    const friendly = (j: Json) => resources(j, "aws_route53_record").filter((r) => !String(r.name).startsWith("${aws_route53_zone.Access_RdsNames_"));
+    expect(friendly(json).map((r) => r.name).sort()).toEqual(["reader.orders.db.internal", "writer.orders.db.internal"]);
     expect(json.output.writer_host.value).toMatch(/^\$\{aws_route53_record\.Access_WriterRecord_.*\.fqdn\}$/);
     const bare = build((c) => delete c.consumers[0].privateZone);
-    expect(resources(bare.json, "aws_route53_record")).toHaveLength(0);
+    expect(friendly(bare.json)).toHaveLength(0);
     expect(bare.json.output.writer_host.value).toMatch(/dns_entry\[0\]\.dns_name/);
+  });
+
+  it("gives each of the database's RDS names its own zone, whose apex aliases the endpoint, with or without a private zone", () => {
+    const bare = build((c) => delete c.consumers[0].privateZone);
+    const zones = resources(bare.json, "aws_route53_zone");
+    expect(zones.map((z) => z.name).sort()).toEqual(["orders.cluster-c7tj4example.us-east-1.rds.amazonaws.com", "orders.cluster-ro-c7tj4example.us-east-1.rds.amazonaws.com"]);
+    for (const record of resources(bare.json, "aws_route53_record")) {
+      expect(record.alias.name).toMatch(/^\$\{aws_vpc_endpoint\.Access_Endpoint_\w+\.dns_entry\[0\]\.dns_name\}$/);
+      expect(record.name).toBe(record.zone_id.replace(".zone_id}", ".name}"));
+    }
+    expect(bare.endpoint.writerName).toBe("orders.cluster-c7tj4example.us-east-1.rds.amazonaws.com");
   });
 });

@@ -8,7 +8,10 @@ const WRITER = "arn:aws:vpc-lattice:us-east-1:111111111111:resourceconfiguration
 const READER = "arn:aws:vpc-lattice:us-east-1:111111111111:resourceconfiguration/rcfg-0123456789abcdef1";
 const SHARE = "arn:aws:ram:us-east-1:111111111111:resource-share/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b";
 
-function build(mutate: (c: Json) => void = () => undefined, options: { reader?: boolean; share?: boolean } = {}): Json {
+const NAMES = { writer: "orders.cluster-c7tj4example.us-east-1.rds.amazonaws.com", reader: "orders.cluster-ro-c7tj4example.us-east-1.rds.amazonaws.com" };
+
+/** DNS-type configurations (resourceDefinition dns), unless options.arn asks for the database's ARN-type one. */
+function build(mutate: (c: Json) => void = () => undefined, options: { reader?: boolean; share?: boolean; arn?: boolean } = {}): Json {
   const config = demoConfig((c) => {
     toResourceTransport(c);
     mutate(c);
@@ -21,8 +24,9 @@ function build(mutate: (c: Json) => void = () => undefined, options: { reader?: 
       consumer,
       ports: config.provider.ports,
       network: demoNetwork(scope, config),
-      writerConfigurationArn: WRITER,
-      readerConfigurationArn: options.reader === false ? undefined : READER,
+      configurations: options.arn
+        ? { definition: "arn", configurationArn: WRITER, databaseNames: options.reader === false ? { writer: NAMES.writer } : NAMES }
+        : { definition: "dns", writerConfigurationArn: WRITER, readerConfigurationArn: options.reader === false ? undefined : READER },
       resourceShareArn: options.share ? SHARE : undefined,
       providerAzIds: ["use1-az1", "use1-az2"],
     });
@@ -32,6 +36,22 @@ function build(mutate: (c: Json) => void = () => undefined, options: { reader?: 
 }
 
 describe("ConsumerResourceEndpoint, alone", () => {
+  it("creates one endpoint with private DNS for the database's ARN-type configuration, and points the friendly names at the RDS names", () => {
+    const json = build(() => undefined, { arn: true, share: true });
+    const [endpoint] = resources(json, "aws_vpc_endpoint");
+    expect(resources(json, "aws_vpc_endpoint")).toHaveLength(1);
+    expect(endpoint).toMatchObject({ vpc_endpoint_type: "Resource", resource_configuration_arn: WRITER, private_dns_enabled: true, tags: { Name: "orders-app-database" } });
+    expect(endpoint.depends_on).toEqual(["aws_ram_resource_share_accepter.Access_ShareAccepter_ACB0BD9F"]);
+    expect(resources(json, "aws_route53_record").map((r) => [r.name, r.type, r.records]).sort()).toEqual([
+      ["reader.orders.db.internal", "CNAME", [NAMES.reader]],
+      ["writer.orders.db.internal", "CNAME", [NAMES.writer]],
+    ]);
+    // No zones of RDS names of our own: AWS answers them through the endpoint's private DNS.
+    expect(resources(json, "aws_route53_zone").map((z) => z.name)).toEqual(["orders.db.internal"]);
+    const bare = build((c) => delete c.consumers[0].privateZone, { arn: true });
+    expect(bare.output).toMatchObject({ writer_host: { value: NAMES.writer }, reader_host: { value: NAMES.reader } });
+  });
+
   it("creates one resource endpoint per configuration, in the consumer's subnets behind its own group", () => {
     const endpoints = resources(build(), "aws_vpc_endpoint").sort((a, b) => a.tags.Name.localeCompare(b.tags.Name));
     expect(endpoints.map((e) => [e.tags.Name, e.vpc_endpoint_type, e.resource_configuration_arn, e.service_name])).toEqual([

@@ -30,10 +30,19 @@ function build(mutate: (c: Json) => void = () => undefined): Json {
       writerAddress: database.writerAddress,
       readerAddress: provider.ports.reader === null ? undefined : database.readerAddress,
       databaseSecurityGroupId: database.securityGroupId,
+      definition: provider.resourceDefinition,
+      databaseArn: database.ref.arn,
     });
     database.allowFrom(share.securityGroupId, "resource gateway");
   }).json;
 }
+
+/** The same with DNS-type configurations. */
+const byDns = (mutate: (c: Json) => void = () => undefined) =>
+  build((c) => {
+    c.provider.resourceDefinition = "dns";
+    mutate(c);
+  });
 
 const one = (json: Json, type: string) => {
   const all = resources(json, type);
@@ -58,8 +67,35 @@ describe("ResourceShare, alone", () => {
     expect(groups.find((g) => g.name === "orders-database").description).toBe("Database of orders: reachable only from its PrivateLink resource gateway");
   });
 
+  it("shares a cluster by its ARN in one ARN-type configuration, with no ports or protocol (the database's own)", () => {
+    const json = build();
+    const configuration = one(json, VpclatticeResourceConfiguration.tfResourceType);
+    expect(configuration).toMatchObject({
+      name: "orders-database",
+      type: "ARN",
+      resource_gateway_identifier: "${aws_vpclattice_resource_gateway.ResourceShare_Gateway_C1645BFC.id}",
+      resource_configuration_definition: [{ arn_resource: [{ arn: "${aws_rds_cluster.Database_Cluster_C6094C50.arn}" }] }],
+    });
+    // AWS provider 5.100.0 refuses port_ranges and protocol next to arn_resource (terraform and tofu validate).
+    expect(configuration.port_ranges).toBeUndefined();
+    expect(configuration.protocol).toBeUndefined();
+    expect(resources(json, "aws_ram_resource_association").map((a) => a.resource_arn)).toEqual(["${aws_vpclattice_resource_configuration.ResourceShare_Database_A2AD44E2.arn}"]);
+  });
+
+  it("shares a Multi-AZ instance and a Multi-AZ DB cluster by their ARNs, and checks an existing one's port", () => {
+    const instance = one(build((c) => (c.provider.database = { engine: "postgres", create: {} })), VpclatticeResourceConfiguration.tfResourceType);
+    expect(instance.resource_configuration_definition[0].arn_resource[0].arn).toBe("${aws_db_instance.Database_Instance_02E622FB.arn}");
+    const json = build((c) => {
+      c.provider.database = { engine: "postgres", existing: { clusterIdentifier: "shared-db" } };
+      c.provider.ports = { writer: 6432 };
+    });
+    const cluster = one(json, VpclatticeResourceConfiguration.tfResourceType);
+    expect(cluster.resource_configuration_definition[0].arn_resource[0].arn).toBe("${data.aws_rds_cluster.Database_Cluster_C6094C50.arn}");
+    expect(cluster.lifecycle.precondition[0].condition).toBe("${data.aws_rds_cluster.Database_Cluster_C6094C50.port == 6432}");
+  });
+
   it("names the writer's cluster endpoint and the reader endpoint in two DNS configurations on the database port", () => {
-    const configurations = resources(build(), VpclatticeResourceConfiguration.tfResourceType);
+    const configurations = resources(byDns(), VpclatticeResourceConfiguration.tfResourceType);
     expect(configurations.map((c) => [c.name, c.type, c.protocol, c.port_ranges, c.resource_configuration_definition[0].dns_resource[0].domain_name]).sort()).toEqual([
       ["orders-reader", "SINGLE", "TCP", ["3306"], "${aws_rds_cluster.Database_Cluster_C6094C50.reader_endpoint}"],
       ["orders-writer", "SINGLE", "TCP", ["3306"], "${aws_rds_cluster.Database_Cluster_C6094C50.endpoint}"],
@@ -69,14 +105,14 @@ describe("ResourceShare, alone", () => {
   });
 
   it("shares a Multi-AZ instance by its address, with no reader configuration", () => {
-    const configurations = resources(build((c) => (c.provider.database = { engine: "postgres", create: {} })), VpclatticeResourceConfiguration.tfResourceType);
+    const configurations = resources(byDns((c) => (c.provider.database = { engine: "postgres", create: {} })), VpclatticeResourceConfiguration.tfResourceType);
     expect(configurations.map((c) => [c.name, c.port_ranges, c.resource_configuration_definition[0].dns_resource[0].domain_name])).toEqual([
       ["orders-writer", ["5432"], "${aws_db_instance.Database_Instance_02E622FB.address}"],
     ]);
   });
 
   it("checks an existing database's port at plan time against the port consumers are told", () => {
-    const json = build((c) => {
+    const json = byDns((c) => {
       c.provider.database = { engine: "aurora-postgresql", existing: { clusterIdentifier: "shared-db" } };
       c.provider.ports = { writer: 6432 };
     });
@@ -89,8 +125,8 @@ describe("ResourceShare, alone", () => {
     expect(resources(json, "aws_vpc_security_group_egress_rule")[0]).toMatchObject({ cidr_ipv4: "${aws_vpc.Network_Vpc_FAC8F4A5.cidr_block}" });
   });
 
-  it("associates both configurations and one principal each, OU and organization included, account root ARNs as account ids", () => {
-    const json = build((c) => c.provider.sharing.allowedPrincipals.push("arn:aws:iam::333333333333:root"));
+  it("associates both DNS configurations and one principal each, OU and organization included, account root ARNs as account ids", () => {
+    const json = byDns((c) => c.provider.sharing.allowedPrincipals.push("arn:aws:iam::333333333333:root"));
     expect(one(json, RamResourceShare.tfResourceType)).toMatchObject({ name: "orders-database", allow_external_principals: false });
     expect(resources(json, "aws_ram_resource_association").map((a) => a.resource_arn).sort()).toEqual([
       "${aws_vpclattice_resource_configuration.ResourceShare_Reader_712834EB.arn}",
