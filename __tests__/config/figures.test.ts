@@ -19,7 +19,7 @@ describe("figures in the docs", () => {
     expect(files.length).toBe(corpus);
     expect(README).toContain(`config corpus (${corpus} bad configs and a generated 1.1 MB file)`);
     // The generated file over 1 MiB is the one more.
-    expect(SECURITY).toContain(`**${corpus + 1} of ${corpus + 1}** refused (${corpus} files,`);
+    expect(SECURITY).toContain(`**${corpus + 1} of ${corpus + 1}** refused (${corpus} files and a generated 1.1 MB file)`);
   });
 
   it("counts the examples as the examples folder holds them, and lists each in the Quick start", () => {

@@ -66,11 +66,12 @@ describe("state backends", () => {
     expect(remote[0].config).toEqual(providerBackend);
   });
 
-  it("reads no provider state at all when the consumer's entry gives serviceName and providerAzIds", () => {
+  it("reads no provider state at all when the consumer's entry gives serviceName, providerAzIds and databaseNames", () => {
     const { json } = synthesize((c) => {
       c.provider.backend = { type: "s3", bucket: "orders-tf-state" };
       c.consumers[0].serviceName = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0";
       c.consumers[0].providerAzIds = ["use1-az1", "use1-az2"];
+      c.consumers[0].databaseNames = { writer: "orders.cluster-c0example0.us-east-1.rds.amazonaws.com", reader: "orders.cluster-ro-c0example0.us-east-1.rds.amazonaws.com" };
     });
     expect(json["consumer-app"].data?.terraform_remote_state).toBeUndefined();
   });
