@@ -26,11 +26,6 @@ export const MISSING_RESOURCES: ResourceGap[] = [
     api: "ec2:CreateFlowLogs",
     what: "moto compares MaxAggregationInterval, which arrives as a number, with the strings \"60\" and \"600\", and refuses every value",
   },
-  {
-    resource: "aws_lambda_function_event_invoke_config",
-    api: "lambda:PutFunctionEventInvokeConfig",
-    what: "moto returns LastModified as a string where the API returns a number; the SDK cannot decode the response",
-  },
 ];
 
 /** Attributes moto does not return, ignored in the emulated plan so it can report no changes. */

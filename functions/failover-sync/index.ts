@@ -7,6 +7,7 @@ import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balan
 import { RDSClient } from "@aws-sdk/client-rds";
 import { randomUUID } from "crypto";
 import { ENV, parseEnvironment } from "./environment";
+import { runEvent } from "./events";
 import { DEFAULT_TIMING, Report, sync, SyncError, SyncSettings } from "./sync";
 import { METRIC_NAMESPACE, METRICS, runMetrics, SERVICE_NAME } from "./telemetry";
 import { resolverFromEnv } from "./topology";
@@ -42,7 +43,8 @@ export async function handler(event: unknown, context: LambdaContext = {}): Prom
     // Leave 15 s of the function's timeout for the apply after polling.
     const remaining = context.getRemainingTimeInMillis?.();
     const pollDeadlineMs = remaining ? Math.min(settings.pollDeadlineMs, Math.max(0, remaining - 15_000)) : settings.pollDeadlineMs;
-    report = await sync(event, { ...settings, pollDeadlineMs }, {
+    // The run queue delivers batches of EventBridge events: one run acts on the most urgent.
+    report = await sync(runEvent(event), { ...settings, pollDeadlineMs }, {
       ...awsClients(),
       resolve: resolverFromEnv(env),
       log: { info: (m, f = {}) => logger.info(m, f), error: (m, f = {}) => logger.error(m, f) },
