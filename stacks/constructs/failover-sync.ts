@@ -17,6 +17,7 @@ import { AssetType, Fn, ITerraformDependable, TerraformAsset, Token } from "cdkt
 import { Construct } from "constructs";
 import { toEnvironment } from "../../functions/failover-sync/environment";
 import { MAX_RULES, MEMBERS_PER_RULE, rdsEventPattern, rdsEventPatterns } from "../../functions/failover-sync/events";
+import { iamRoleName } from "../../config/names";
 import { ProviderConfig } from "../../config/resolve";
 import { bundleFailoverFunction, FUNCTION_RUNTIME } from "../bundle";
 import { policyDocument, serviceTrustPolicy } from "../iam";
@@ -42,6 +43,8 @@ export const RUN_MESSAGE_GROUP = "runs";
 
 export interface FailoverSyncProps {
   readonly name: string;
+  /** The stack's region: IAM role names are global per account, so the role's name carries it. */
+  readonly region: string;
   readonly config: ProviderConfig["failover"];
   readonly database: Database;
   readonly loadBalancer: LoadBalancer;
@@ -114,9 +117,12 @@ export class FailoverSync extends Construct {
     });
 
     const role = new IamRole(this, "Role", {
-      name: functionName,
+      name: iamRoleName({ share: name, region: props.region }, "failover-sync"),
       description: `Runs ${functionName}`,
       assumeRolePolicy: serviceTrustPolicy("lambda.amazonaws.com", StackContext.of(this).accountId),
+      // A renamed role is a new role: the function moves to it before the old one goes, so no
+      // run finds its role deleted (the policy follows, as a dependency of the role).
+      lifecycle: { createBeforeDestroy: true },
     });
     const statements: Record<string, unknown>[] = [
       { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${this.logGroup.arn}:*` },

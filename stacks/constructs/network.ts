@@ -7,6 +7,7 @@ import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
+import { iamRoleName, NameScope } from "../../config/names";
 import { Network as NetworkConfig } from "../../config/schema";
 import { subnetCidrs } from "../cidr";
 import { FlowLog } from "./flow-log";
@@ -15,6 +16,8 @@ export interface NetworkProps {
   readonly config: NetworkConfig;
   /** Prefix of the Name tags, e.g. "orders" or "orders-app". */
   readonly namePrefix: string;
+  /** Whose network: names unique beyond the stack (the flow log's role) are built from it. */
+  readonly nameScope: NameScope;
   /** KMS key of the flow log group of a created VPC. */
   readonly kmsKeyArn: string;
 }
@@ -42,7 +45,7 @@ export class Network extends Construct {
         enableDnsHostnames: true,
         tags: { Name: props.namePrefix },
       });
-      const flowLog = new FlowLog(this, "FlowLog", { name: props.namePrefix, vpcId: vpc.id, kmsKeyArn: props.kmsKeyArn, retentionDays: create.flowLogRetentionDays });
+      const flowLog = new FlowLog(this, "FlowLog", { name: props.namePrefix, roleName: iamRoleName(props.nameScope, "vpc-flow-log"), vpcId: vpc.id, kmsKeyArn: props.kmsKeyArn, retentionDays: create.flowLogRetentionDays });
       this.flowLogGroupName = flowLog.logGroup.name;
       // Close the default security group: nothing in this VPC may fall back to it.
       new DefaultSecurityGroup(this, "DefaultSecurityGroup", { vpcId: vpc.id, tags: { Name: `${props.namePrefix}-default-closed` } });

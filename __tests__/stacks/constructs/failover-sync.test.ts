@@ -31,7 +31,7 @@ function build(mutate?: (c: Json) => void): { text: string; json: Json } {
       databaseSecurityGroupId: database.securityGroupId,
       deletionProtection: true,
     });
-    new FailoverSync(scope, "FailoverSync", { name: config.name, config: provider.failover, database, loadBalancer, network, kmsKeyArn: KEY, dependsOn: database.dependables });
+    new FailoverSync(scope, "FailoverSync", { name: config.name, region: provider.account.region, config: provider.failover, database, loadBalancer, network, kmsKeyArn: KEY, dependsOn: database.dependables });
   });
 }
 
