@@ -102,6 +102,7 @@ export class ProviderStack extends TerraformStack {
       databasePort: this.database.port,
       databaseSecurityGroupId: this.database.securityGroupId,
       deletionProtection: provider.loadBalancer.deletionProtection,
+      tcpIdleTimeoutSeconds: provider.loadBalancer.tcpIdleTimeoutSeconds,
     });
     this.database.allowFrom(this.loadBalancer.securityGroupId);
     this.endpointService = new EndpointService(this, "EndpointService", {

@@ -20,6 +20,8 @@ export interface LoadBalancerProps {
   /** The database's security group; egress goes only there when known, else to the VPC CIDR. */
   readonly databaseSecurityGroupId?: string;
   readonly deletionProtection: boolean;
+  /** Every listener's TCP idle timeout: an idle connection is reset after this. */
+  readonly tcpIdleTimeoutSeconds: number;
 }
 
 /**
@@ -44,8 +46,11 @@ export class LoadBalancer extends Construct {
   /** Every target group of this load balancer, for alarms and dashboards. */
   readonly targetGroups: LbTargetGroup[];
 
+  private readonly tcpIdleTimeoutSeconds: number;
+
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
     super(scope, id);
+    this.tcpIdleTimeoutSeconds = props.tcpIdleTimeoutSeconds;
     const { name, network, ports } = props;
     const sg = new SecurityGroup(this, "SecurityGroup", {
       name: `${name}-nlb`,
@@ -163,6 +168,7 @@ export class LoadBalancer extends Construct {
       loadBalancerArn: this.loadBalancer.arn,
       port,
       protocol: "TCP",
+      tcpIdleTimeoutSeconds: this.tcpIdleTimeoutSeconds,
       defaultAction: [{ type: "forward", targetGroupArn: targetGroup.arn }],
       // The failover function moves this listener between warm groups. Without this, every plan
       // after a failover would move it back to the group it was created with.

@@ -30,6 +30,7 @@ function build(mutate?: (c: Json) => void): { text: string; json: Json } {
       databasePort: database.port,
       databaseSecurityGroupId: database.securityGroupId,
       deletionProtection: true,
+      tcpIdleTimeoutSeconds: 350,
     });
     new FailoverSync(scope, "FailoverSync", { name: config.name, region: provider.account.region, config: provider.failover, database, loadBalancer, network, kmsKeyArn: KEY, dependsOn: database.dependables });
   });

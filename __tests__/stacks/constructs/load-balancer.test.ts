@@ -16,6 +16,7 @@ function build(mutate?: Parameters<typeof demoConfig>[0]) {
       databasePort: 3306,
       databaseSecurityGroupId: "sg-0123456789abcdef0",
       deletionProtection: true,
+      tcpIdleTimeoutSeconds: config.provider.loadBalancer.tcpIdleTimeoutSeconds,
     });
     // Synthesized as an output, so the test reads the grants with their references resolved.
     new TerraformOutput(scope, "grants", { value: lb.targetChangeStatements() });
@@ -24,6 +25,12 @@ function build(mutate?: Parameters<typeof demoConfig>[0]) {
 }
 
 describe("LoadBalancer, alone", () => {
+  it("gives every listener the configured TCP idle timeout, 350 s unless the config says otherwise", () => {
+    expect(resources(build().json, LbListener.tfResourceType).map((l) => l.tcp_idle_timeout_seconds)).toEqual(Array(6).fill(350));
+    const { json } = build((c) => (c.provider.loadBalancer = { tcpIdleTimeoutSeconds: 3600 }));
+    expect(resources(json, LbListener.tfResourceType).map((l) => l.tcp_idle_timeout_seconds)).toEqual(Array(6).fill(3600));
+  });
+
   it("gives each member slot a member group and a reader set, each behind its own listener", () => {
     const { json, lb } = build();
     expect(lb.targets.kind).toBe("cluster");
