@@ -13,7 +13,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { AssetType, Fn, ITerraformDependable, TerraformAsset, Token } from "cdktf";
+import { AssetType, Fn, ITerraformDependable, TerraformAsset, TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
 import { toEnvironment } from "../../functions/failover-sync/environment";
 import { MAX_RULES, MEMBERS_PER_RULE, rdsEventPattern, rdsEventPatterns } from "../../functions/failover-sync/events";
@@ -149,6 +149,18 @@ export class FailoverSync extends Construct {
         toPort: 443,
         description: "Interface endpoints of RDS, ELB, SQS and CloudWatch Logs",
       });
+      if (network.secondaryCidrs.length > 0) {
+        const secondary = TerraformIterator.fromList(network.secondaryCidrs);
+        new VpcSecurityGroupEgressRule(this, "EgressHttpsSecondary", {
+          forEach: secondary,
+          securityGroupId: sg.id,
+          cidrIpv4: secondary.value,
+          ipProtocol: "tcp",
+          fromPort: 443,
+          toPort: 443,
+          description: "Interface endpoints in a secondary VPC CIDR",
+        });
+      }
       vpcConfig = { subnetIds: config.vpcSubnetIds, securityGroupIds: [sg.id] };
       // Lambda's network interfaces: these EC2 actions support no resource-level permissions.
       statements.push({
@@ -168,7 +180,9 @@ export class FailoverSync extends Construct {
     const environment = toEnvironment({
       database: { kind: ref.kind, identifier: ref.identifier },
       port: Fn.tostring(database.port),
-      allowedCidrs: [network.vpcCidr],
+      // Every CIDR of the VPC: a member in a secondary CIDR is as much the database's as one in the primary.
+      // (A list known only at plan time becomes one comma-separated value, as the variable is.)
+      allowedCidrs: Token.isUnresolved(network.vpcCidrs) ? [Fn.join(",", network.vpcCidrs)] : network.vpcCidrs,
       targets:
         layout.kind === "cluster"
           ? {

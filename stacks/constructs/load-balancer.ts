@@ -5,6 +5,7 @@ import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { TerraformIterator } from "cdktf";
 import { Construct } from "constructs";
 import { Ports } from "../../config/resolve";
 import { egressToDatabase } from "./database-egress";
@@ -59,8 +60,13 @@ export class LoadBalancer extends Construct {
       tags: { Name: `${name}-nlb` },
     });
     this.securityGroupId = sg.id;
-    const ingress = (id: string, from: number, to: number, description: string) =>
+    // The primary CIDR's rule keeps its address; the VPC's other CIDRs get one rule each.
+    const secondary = TerraformIterator.fromList(network.secondaryCidrs);
+    const ingress = (id: string, from: number, to: number, description: string) => {
       new VpcSecurityGroupIngressRule(this, id, { securityGroupId: sg.id, cidrIpv4: network.vpcCidr, ipProtocol: "tcp", fromPort: from, toPort: to, description });
+      if (network.secondaryCidrs.length === 0) return;
+      new VpcSecurityGroupIngressRule(this, `${id}Secondary`, { forEach: secondary, securityGroupId: sg.id, cidrIpv4: secondary.value, ipProtocol: "tcp", fromPort: from, toPort: to, description: `${description} (secondary CIDR)` });
+    };
     for (const port of ports.reader === null ? [ports.writer] : [ports.writer, ports.reader]) {
       ingress(`Ingress${port}`, port, port, `Listener ${port} from the provider VPC`);
     }
@@ -71,6 +77,7 @@ export class LoadBalancer extends Construct {
       databasePort: props.databasePort,
       databaseSecurityGroupId: props.databaseSecurityGroupId,
       vpcCidr: network.vpcCidr,
+      secondaryCidrs: network.secondaryCidrs,
       description: "Database port only: traffic and health checks",
     });
 

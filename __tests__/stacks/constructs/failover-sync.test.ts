@@ -234,6 +234,11 @@ describe("failover function options", () => {
     expect(rules[0].event_pattern).toContain(`"SourceArn" = concat([data.aws_rds_cluster.Database_Cluster_C6094C50.arn], slice(${members}, min(0, length(${members})), min(8, length(${members}))))`);
     expect(rules[1].event_pattern).toContain(`slice(${members}, min(8, length(${members})), min(16, length(${members})))`);
     expect(rules.map((r) => r.name)).toEqual(["orders-failover-sync-rds-events", "orders-failover-sync-rds-events-1"]);
+    // Every CIDR of the existing VPC, its secondary blocks read at plan time.
+    const env = resources(json, LambdaFunction.tfResourceType)[0].environment.variables;
+    expect(env.ALLOWED_CIDRS).toBe(
+      '${join(",", concat([data.aws_vpc.Network_Vpc_FAC8F4A5.cidr_block], [ for key, val in toset(data.aws_vpc.Network_Vpc_FAC8F4A5.cidr_block_associations): val.cidr_block if val.state == "associated" && val.cidr_block != data.aws_vpc.Network_Vpc_FAC8F4A5.cidr_block]))}',
+    );
     expect(resources(json, "aws_lambda_invocation")[0].depends_on).toBeUndefined();
   });
 
