@@ -1,11 +1,12 @@
 // The internal NLB in front of the database. For a cluster, every member sits warm in its own
 // target group, so a failover only moves listeners; for a Multi-AZ instance, one group per role.
 import { Lb } from "@cdktf/provider-aws/lib/lb";
+import { DataAwsLbListener } from "@cdktf/provider-aws/lib/data-aws-lb-listener";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { TerraformIterator } from "cdktf";
+import { Fn, ref, TerraformIterator } from "cdktf";
 import { Construct } from "constructs";
 import { Ports } from "../../config/resolve";
 import { egressToDatabase } from "./database-egress";
@@ -118,6 +119,8 @@ export class LoadBalancer extends Construct {
       // The failover function owns where these two forward; Terraform only creates them.
       this.writerListener = this.listener("WriterListener", ports.writer, memberGroups[0], true);
       if (ports.reader !== null) this.readerListener = this.listener("ReaderListener", ports.reader, readerSetGroups[0], true);
+      this.refuseRemovingServedSlot("WriterListenerTarget", this.writerListener, "writer", memberGroups);
+      if (this.readerListener) this.refuseRemovingServedSlot("ReaderListenerTarget", this.readerListener, "reader", readerSetGroups);
     } else {
       const writerGroup = this.targetGroup("WriterTargetGroup", `${name}-writer`, props, 0);
       const readerGroup = ports.reader === null ? undefined : this.targetGroup("ReaderTargetGroup", `${name}-reader`, props, 10);
@@ -126,6 +129,33 @@ export class LoadBalancer extends Construct {
       this.writerListener = this.listener("WriterListener", ports.writer, writerGroup);
       if (readerGroup && ports.reader !== null) this.readerListener = this.listener("ReaderListener", ports.reader, readerGroup);
     }
+  }
+
+  /**
+   * Safe shrinking. Fewer readers or member slots delete the highest slots' target groups; if
+   * the function has switched a listener to one of them, the delete fails midway ("ResourceInUse:
+   * Target group ... is currently in use by a listener", hashicorp/terraform-provider-aws#16889).
+   * Terraform leaves these listeners' targets to the function, so it cannot move them first:
+   * instead the plan reads where the listener forwards now and refuses, before anything
+   * changes, when that group is not among the ones the config keeps.
+   */
+  private refuseRemovingServedSlot(id: string, listener: LbListener, role: "writer" | "reader", groups: LbTargetGroup[]): void {
+    const current = "self.default_action[0].target_group_arn";
+    new DataAwsLbListener(this, id, {
+      arn: listener.arn,
+      lifecycle: {
+        postcondition: [
+          {
+            condition: Fn.contains(groups.map((g) => g.arn), ref(current)),
+            errorMessage:
+              `The ${role} listener (port \${self.port}) forwards to \${${current}}, a member slot this change removes ` +
+              "(provider.database.create.readers or provider.failover.memberSlots lowered). Fail the cluster over to a member that keeps its slot " +
+              "(aws rds failover-db-cluster --target-db-instance-identifier <member>; the function's report lists the members by slot), " +
+              "wait until the function has switched this listener, then plan again.",
+          },
+        ],
+      },
+    });
   }
 
   /** Listeners whose target the failover function switches (a cluster's writer and reader). */
