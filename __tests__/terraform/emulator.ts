@@ -55,6 +55,12 @@ export const UNREAD_ATTRIBUTES: AttributeGap[] = [
 UNREAD_ATTRIBUTES.push(
   { resource: "aws_lambda_function", attribute: "kms_key_arn", api: "lambda:GetFunction", what: "KMSKeyArn is not returned" },
   {
+    resource: "aws_sqs_queue",
+    attribute: "redrive_policy",
+    api: "sqs:GetQueueAttributes",
+    what: "RedrivePolicy comes back re-serialized by Python's json.dumps, with a space after every ',' and ':'",
+  },
+  {
     resource: "aws_rds_cluster",
     attribute: "scaling_configuration",
     api: "rds:DescribeDBClusters",
