@@ -1,5 +1,6 @@
 // The cdktf app: load and validate the config, add one stack per account, synthesize.
 // The Terraform CLI is chosen first, on import: cdktf reads the choice when it is loaded.
+import "./stacks/node-warnings";
 import { cliChoice as cli } from "./stacks/terraform-cli";
 import { App } from "cdktf";
 import { mkdirSync, rmSync, writeFileSync } from "fs";

@@ -3,6 +3,7 @@
 import { isIpv4Cidr } from "../functions/failover-sync/ipv4";
 import { auroraOf, Engine, ENGINES, isAurora } from "./engines";
 import { DatabaseInput, isCluster, PortsInput, resolveMemberSlots, resolvePorts } from "./resolve";
+import { dashboardName, GlobalName, globalNameCollisions, iamRoleName, kmsAliasName, NameScope } from "./names";
 import { azIdProblem, isKnownRegion } from "./regions";
 import { AZ_ID, prefixOf, PRINCIPAL } from "./schema";
 
@@ -78,7 +79,46 @@ export function crossCheck(input: unknown): Problem[] {
     }
     checkDatabaseNames(provider, consumer, at, out);
   });
+  checkGlobalNames(root, out);
   return out;
+}
+
+/** The account as the config names it: its id when given, else the credentials that reach it. */
+function accountKey(account: Raw): string {
+  if (typeof account.accountId === "string") return account.accountId;
+  const via = [typeof account.profile === "string" ? `profile ${account.profile}` : "the default credentials", typeof account.assumeRoleArn === "string" ? `role ${account.assumeRoleArn}` : ""];
+  return `(${via.filter(Boolean).join(", ")})`;
+}
+
+/** The IAM roles and KMS aliases every stack of this config creates, checked against each other. */
+function checkGlobalNames(root: Raw, out: Problem[]) {
+  const share = root.name;
+  if (typeof share !== "string") return;
+  const names: GlobalName[] = [];
+  const add = (party: string, account: Raw, scope: NameScope, parts: { roles: string[]; aliases: string[] }) => {
+    const key = accountKey(account);
+    for (const purpose of parts.roles) names.push({ kind: "IAM role", name: iamRoleName(scope, purpose), party, account: key });
+    for (const purpose of parts.aliases) names.push({ kind: "KMS alias", name: kmsAliasName(scope, purpose), party, account: key, region: scope.region });
+  };
+  const provider = obj(root.provider);
+  const providerAccount = obj(provider?.account);
+  if (provider && providerAccount && typeof providerAccount.region === "string") {
+    names.push({ kind: "dashboard", name: dashboardName({ share, region: providerAccount.region }), party: "provider", account: accountKey(providerAccount) });
+    add("provider", providerAccount, { share, region: providerAccount.region }, {
+      roles: [...(isResource(provider) ? [] : ["failover-sync"]), ...(obj(obj(provider.network)?.create) ? ["vpc-flow-log"] : [])],
+      aliases: ["operations", ...(obj(obj(provider.database)?.create) ? ["database"] : [])],
+    });
+  }
+  arr(root.consumers).forEach((c, i) => {
+    const consumer = obj(c);
+    const account = obj(consumer?.account);
+    if (!consumer || !account || typeof consumer.name !== "string" || typeof account.region !== "string") return;
+    add(`consumers[${i}] (${consumer.name})`, account, { share, consumer: consumer.name, region: account.region }, {
+      roles: obj(obj(consumer.network)?.create) ? ["vpc-flow-log"] : [],
+      aliases: ["operations"],
+    });
+  });
+  for (const message of globalNameCollisions(names)) out.push({ path: "name", message });
 }
 
 function checkDatabase(provider: Raw, out: Problem[]) {

@@ -302,9 +302,16 @@ const ProviderSchema = z.strictObject({
   loadBalancer: z
     .strictObject({
       deletionProtection: z.boolean().default(true).describe("Deletion protection of the NLB."),
+      tcpIdleTimeoutSeconds: z
+        .number()
+        .int("must be a whole number of seconds")
+        .min(60, "must be from 60 to 6000 seconds (the NLB's TCP idle timeout range)")
+        .max(6000, "must be from 60 to 6000 seconds (the NLB's TCP idle timeout range)")
+        .default(350)
+        .describe("Seconds a connection may sit idle before every listener resets it. Default: 350, the NLB's own. Clients should send keepalives more often (README, \"Idle connections\")."),
     })
     .describe("The internal Network Load Balancer.")
-    .default({ deletionProtection: true }),
+    .default({ deletionProtection: true, tcpIdleTimeoutSeconds: 350 }),
   failover: FailoverSchema.describe("The failover function.").default({ warmReaderSets: DEFAULT_WARM_READER_SETS, reconcileEveryMinutes: 1, logRetentionDays: 30 }),
   alarms: AlarmsSchema.describe("Where the failover alarms go.").default({}),
 });

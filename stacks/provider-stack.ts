@@ -50,8 +50,9 @@ export class ProviderStack extends TerraformStack {
 
     const ports = provider.ports;
     const resource = provider.transport === "resource";
-    const key = new OperationsKey(this, "OperationsKey", { name: config.name, forAlarms: !resource });
-    this.network = new Network(this, "Network", { config: provider.network, namePrefix: config.name, kmsKeyArn: key.arn });
+    const nameScope = { share: config.name, region: provider.account.region };
+    const key = new OperationsKey(this, "OperationsKey", { name: config.name, nameScope, forAlarms: !resource });
+    this.network = new Network(this, "Network", { config: provider.network, namePrefix: config.name, nameScope, kmsKeyArn: key.arn });
     this.database = new Database(this, "Database", {
       name: config.name,
       config: provider.database,
@@ -116,6 +117,7 @@ export class ProviderStack extends TerraformStack {
       databasePort: this.database.port,
       databaseSecurityGroupId: this.database.securityGroupId,
       deletionProtection: provider.loadBalancer.deletionProtection,
+      tcpIdleTimeoutSeconds: provider.loadBalancer.tcpIdleTimeoutSeconds,
     });
     this.database.allowFrom(this.loadBalancer.securityGroupId);
     this.endpointService = new EndpointService(this, "EndpointService", {
@@ -126,6 +128,7 @@ export class ProviderStack extends TerraformStack {
 
     this.failover = new FailoverSync(this, "FailoverSync", {
       name: config.name,
+      region: provider.account.region,
       config: provider.failover,
       database: this.database,
       loadBalancer: this.loadBalancer,

@@ -98,3 +98,31 @@ describe("synth with any CLI, or none", () => {
 function cliLines(stderr: string): string[] {
   return stderr.trim().split("\n").filter((l) => l !== "" && !l.startsWith("note: "));
 }
+
+describe("npm run synth: the app without cdktf-cli, which cannot start on Node 24", () => {
+  const { synthEnvironment } = require("../../scripts/synth") as typeof import("../../scripts/synth");
+
+  it.each([
+    [[], {}],
+    [["--output", "cdktf.out/orders"], { CDKTF_OUTDIR: "cdktf.out/orders" }],
+    [["--output=cdktf.out/orders", "--hcl"], { CDKTF_OUTDIR: "cdktf.out/orders", SYNTH_HCL_OUTPUT: "true" }],
+  ])("passes %j to the app as cdktf-cli would: %j", (args, env) => {
+    expect(synthEnvironment(args)).toEqual(env);
+  });
+
+  it("refuses an option it does not know, naming the ones it takes", () => {
+    expect(() => synthEnvironment(["--app", "x"])).toThrow("unknown option --app: npm run synth takes --output DIR and --hcl");
+    expect(() => synthEnvironment(["--output"])).toThrow("--output needs a directory");
+  });
+
+  it("writes the stacks where --output says, as HCL with --hcl, with nothing on stderr", () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), "rds-privatelink-npm-synth-"));
+    const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1" };
+    delete env.RDS_PRIVATELINK_CONFIG;
+    const result = spawnSync(process.execPath, ["--require", require.resolve("tsx/cjs"), path.join(ROOT, "scripts", "synth.ts"), "--output", "out/demo", "--hcl"], { cwd, env, encoding: "utf8" });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(readdirSync(path.join(cwd, "out", "demo", "stacks")).sort()).toEqual(["consumer-app", "provider"]);
+    expect(existsSync(path.join(cwd, "out", "demo", "stacks", "provider", "cdk.tf"))).toBe(true);
+  });
+});

@@ -204,6 +204,50 @@ describe(`deploy against moto with ${toolchain().cliName}`, () => {
     expect({ exit: plan.status, changes, errors: plan.stderr }).toEqual({ exit: 0, changes: [], errors: "" });
   });
 
+  it("refuses at plan time to remove the member slot a listener forwards to, naming the fix, and plans the shrink once the listeners stay", async () => {
+    // One reader fewer: the cluster keeps one member slot, and slot 1's groups go.
+    const shrunk = JSON.parse(readFileSync(configFile, "utf8"));
+    shrunk.provider.database.create.readers = 0;
+    const app = new App({ outdir: path.join(work, "shrunk") });
+    buildApp(validateConfig(shrunk), app);
+    app.synth();
+    const synthesized = path.join(app.outdir, "stacks", "provider");
+    if (toolchain().missing.includes("archive")) withoutArchive(synthesized);
+    forEmulator(synthesized);
+    const dir = copyStack(synthesized);
+    mustRun(dir, ["init", "-input=false", "-no-color"]);
+    const plan = (out: string) => run(dir, ["plan", "-input=false", "-no-color", "-lock=false", `-out=${out}`]);
+    const writerListener = output(providerDir, "writer_listener_arn");
+    const memberGroups: string[] = output(providerDir, "member_target_group_arns");
+    const moveWriter = (slot: number) => elbClient().send(new ModifyListenerCommand({ ListenerArn: writerListener, DefaultActions: [{ Type: "forward", TargetGroupArn: memberGroups[slot] }] }));
+    const served = memberGroups.indexOf(await forwardsTo(moto.url, writerListener));
+    try {
+      // As after a failover to the member of slot 1: the writer listener forwards there.
+      await moveWriter(1);
+      const refused = plan("refused.tfplan");
+      // Terraform shows what the change would do, then fails with the postconditions' errors.
+      expect(refused.status).toBe(1);
+      // Terraform wraps a diagnostic's lines: compare the words.
+      const message = refused.stderr.replace(/[\s│]+/g, " ");
+      // The reader listener followed the writer to slot 1's reader set: it is refused too.
+      expect(message).toContain("The reader listener (port 3307) forwards to");
+      expect(message).toContain(`The writer listener (port 3306) forwards to ${memberGroups[1]}, a member slot this change removes`);
+      expect(message).toContain("Fail the cluster over to a member that keeps its slot (aws rds failover-db-cluster --target-db-instance-identifier <member>");
+      // With the listeners on slot 0 the same change plans, the slot's groups among what goes.
+      await moveWriter(0);
+      const readerListener = output(providerDir, "reader_listener_arn");
+      const readerSets: string[] = output(providerDir, "reader_set_target_group_arns");
+      await elbClient().send(new ModifyListenerCommand({ ListenerArn: readerListener, DefaultActions: [{ Type: "forward", TargetGroupArn: readerSets[0] }] }));
+      const accepted = plan("accepted.tfplan");
+      expect({ status: accepted.status, errors: accepted.stderr }).toEqual({ status: 0, errors: "" });
+      expect(accepted.stdout).toContain("aws_lb_target_group.LoadBalancer_MemberTargetGroup1_EA003CEE will be destroyed");
+    } finally {
+      // The function puts the listeners back where the writer is.
+      await moveWriter(served);
+      await invokeBundle({ trigger: "manual" });
+    }
+  });
+
   it(`reports a healthy share with \`npm run status\` (the function's output delivered to its log group by the drill, as Lambda would: ${LAMBDA_INVOKE_GAP.api} is run here)`, async () => {
     const r = await status();
     const failed = r.findings.filter((f: Json) => !f.ok);

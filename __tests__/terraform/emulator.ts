@@ -26,11 +26,6 @@ export const MISSING_RESOURCES: ResourceGap[] = [
     api: "ec2:CreateFlowLogs",
     what: "moto compares MaxAggregationInterval, which arrives as a number, with the strings \"60\" and \"600\", and refuses every value",
   },
-  {
-    resource: "aws_lambda_function_event_invoke_config",
-    api: "lambda:PutFunctionEventInvokeConfig",
-    what: "moto returns LastModified as a string where the API returns a number; the SDK cannot decode the response",
-  },
 ];
 
 /** Attributes moto does not return, ignored in the emulated plan so it can report no changes. */
@@ -59,6 +54,12 @@ export const UNREAD_ATTRIBUTES: AttributeGap[] = [
 
 UNREAD_ATTRIBUTES.push(
   { resource: "aws_lambda_function", attribute: "kms_key_arn", api: "lambda:GetFunction", what: "KMSKeyArn is not returned" },
+  {
+    resource: "aws_sqs_queue",
+    attribute: "redrive_policy",
+    api: "sqs:GetQueueAttributes",
+    what: "RedrivePolicy comes back re-serialized by Python's json.dumps, with a space after every ',' and ':'",
+  },
   {
     resource: "aws_rds_cluster",
     attribute: "scaling_configuration",

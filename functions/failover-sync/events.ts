@@ -39,6 +39,69 @@ export function blueGreenEventPattern(): Record<string, unknown> {
   return { source: ["aws.rds"], "detail-type": [BLUE_GREEN_DETAIL_TYPE], detail: { EventID: [...BLUE_GREEN_STARTED, ...BLUE_GREEN_FINISHED] } };
 }
 
+/** EventBridge refuses an event pattern longer than this (EventBridge quotas: "Event pattern", 2048 characters). */
+export const EVENT_PATTERN_LIMIT = 2048;
+/** An Aurora cluster has a writer and at most 15 replicas (Aurora User Guide, "Aurora Replicas"). */
+export const MAX_CLUSTER_MEMBERS = 16;
+/**
+ * Member ARNs per rule. Sixteen 63-character member ARNs and the cluster's make a pattern of
+ * about 2,200 characters, over the limit; eight leave room for more event IDs (the size test
+ * computes the worst case with the full list of IDs).
+ */
+export const MEMBERS_PER_RULE = 8;
+/** Rules for a cluster whose member count is unknown at synth (an existing one): enough for the largest. */
+export const MAX_RULES = Math.ceil(MAX_CLUSTER_MEMBERS / MEMBERS_PER_RULE);
+
+/**
+ * The patterns of one database, each within EVENT_PATTERN_LIMIT: every pattern names the
+ * database's own ARN (EventBridge refuses an empty array, and a pattern without members
+ * still matches the cluster's events) and up to MEMBERS_PER_RULE members. A cluster event
+ * then matches every rule; the run queue's content-based deduplication keeps one copy.
+ */
+export function rdsEventPatterns(databaseArn: string, memberArns: readonly string[]): Record<string, unknown>[] {
+  const patterns: Record<string, unknown>[] = [];
+  for (let i = 0; i === 0 || i < memberArns.length; i += MEMBERS_PER_RULE) {
+    patterns.push(rdsEventPattern([databaseArn, ...memberArns.slice(i, i + MEMBERS_PER_RULE)]));
+  }
+  return patterns;
+}
+
+const TRIGGER_URGENCY: readonly Trigger[] = ["failover-started", "failover-finished", "membership", "deploy", "manual", "schedule"];
+
+/**
+ * The one event a run acts on. EventBridge delivers to the run queue, and Lambda hands the
+ * function a batch of the queue's messages (an SQS event: Records[].body holds each
+ * EventBridge event as JSON). Every run reconciles the whole share, so one run serves the
+ * batch: it acts on the most urgent event, the newest of its kind (a failover start gets the
+ * fast path, and a fresh one is not skipped as stale). Any other event passes unchanged.
+ */
+/** Does this invocation come from the run queue (an SQS event of one or more records)? */
+export function isQueueBatch(event: unknown): boolean {
+  const records = (event as { Records?: unknown } | null)?.Records;
+  return Array.isArray(records) && records.length > 0 && records.every((r) => r && typeof r === "object" && (r as Record<string, unknown>).eventSource === "aws:sqs");
+}
+
+export function runEvent(event: unknown): unknown {
+  const records = (event as { Records?: unknown } | null)?.Records;
+  if (!Array.isArray(records) || records.length === 0) return event;
+  const bodies = records.filter((r) => r && typeof r === "object" && (r as Record<string, unknown>).eventSource === "aws:sqs");
+  if (bodies.length !== records.length) return event;
+  let best: { event: unknown; rank: number; time: number } | undefined;
+  for (const record of bodies) {
+    const body = (record as { body?: unknown }).body;
+    let inner: unknown;
+    try {
+      inner = typeof body === "string" ? JSON.parse(body) : undefined;
+    } catch {
+      inner = undefined; // not JSON: a message someone sent by hand, a manual run
+    }
+    const { trigger, time = 0 } = classify(inner);
+    const rank = TRIGGER_URGENCY.indexOf(trigger);
+    if (!best || rank < best.rank || (rank === best.rank && time > best.time)) best = { event: inner ?? {}, rank, time };
+  }
+  return best!.event;
+}
+
 export type Trigger = "failover-started" | "failover-finished" | "membership" | "schedule" | "deploy" | "manual";
 
 export interface Classified {

@@ -7,6 +7,7 @@ import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balan
 import { RDSClient } from "@aws-sdk/client-rds";
 import { randomUUID } from "crypto";
 import { ENV, parseEnvironment } from "./environment";
+import { isQueueBatch, runEvent } from "./events";
 import { DEFAULT_TIMING, Report, sync, SyncError, SyncSettings } from "./sync";
 import { METRIC_NAMESPACE, METRICS, runMetrics, SERVICE_NAME } from "./telemetry";
 import { Resolve, resolverFromEnv } from "./topology";
@@ -67,7 +68,8 @@ async function run(event: unknown, context: LambdaContext, deps: HandlerDeps): P
     // Leave 15 s of the function's timeout for the apply after polling and settling.
     const remaining = context.getRemainingTimeInMillis?.();
     const cap = (ms: number) => (remaining ? Math.min(ms, Math.max(0, remaining - 15_000)) : ms);
-    report = await sync(event, { ...settings, pollDeadlineMs: cap(settings.pollDeadlineMs), settleDeadlineMs: cap(settings.settleDeadlineMs) }, {
+    // The run queue delivers batches of EventBridge events: one run acts on the most urgent.
+    report = await sync(runEvent(event), { ...settings, pollDeadlineMs: cap(settings.pollDeadlineMs), settleDeadlineMs: cap(settings.settleDeadlineMs) }, {
       ...deps.clients(),
       resolve: deps.resolve ?? resolverFromEnv(env),
       log: { info: (m, f = {}) => logger.info(m, f), error: (m, f = {}) => logger.error(m, f) },
@@ -81,6 +83,12 @@ async function run(event: unknown, context: LambdaContext, deps: HandlerDeps): P
     report = e instanceof SyncError ? e.report : undefined;
     if (report) logger.info("failover sync report", { report });
     logger.error("failover sync failed", { error: (e as Error).message, name: (e as Error).name });
+    // A run from the run queue that got as far as its report has applied what it could; its
+    // problems are in the log and in SyncErrors, which the sync-errors alarm watches. Failing the
+    // batch would hold every later event of the one message group back for the visibility
+    // timeout, while the schedule tries again within reconcileEveryMinutes. Anything else (an
+    // API that kept failing) fails the batch: the queue redelivers it, then dead-letters it.
+    if (report && isQueueBatch(event)) return report;
     throw e;
   } finally {
     // Once per run, whatever happened: a failed run is counted, never written twice.

@@ -10,6 +10,7 @@
 //   every endpoint, so a new consumer shows up without a new deploy.
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { dashboardName } from "../../config/names";
 import { Construct } from "constructs";
 import { METRIC_NAMESPACE, metricDimensions, METRICS } from "../../functions/failover-sync/telemetry";
 import { DatabaseRef } from "./database";
@@ -53,7 +54,8 @@ export class Dashboard extends Construct {
   constructor(scope: Construct, id: string, props: DashboardProps) {
     super(scope, id);
     const { name, region, loadBalancer } = props;
-    this.dashboardName = `${name}-privatelink`;
+    // Dashboards are global per account: the region keeps one share's two regions apart.
+    this.dashboardName = dashboardName({ share: name, region });
     const metric = (title: string, metrics: Metric[], extra: Record<string, unknown> = {}) =>
       this.add("metric", { title, region, view: "timeSeries", period: PERIOD, metrics, ...extra });
 

@@ -10,6 +10,8 @@ import { StackContext } from "../stack-context";
 
 export interface FlowLogProps {
   readonly name: string;
+  /** The role's name, unique in the account (config/names.ts). */
+  readonly roleName: string;
   readonly vpcId: string;
   readonly kmsKeyArn: string;
   readonly retentionDays: number;
@@ -28,9 +30,11 @@ export class FlowLog extends Construct {
     });
     this.logGroup = group;
     const role = new IamRole(this, "Role", {
-      name: `${props.name}-vpc-flow-log`,
+      name: props.roleName,
       description: `Writes the VPC flow log of ${props.name}`,
       assumeRolePolicy: serviceTrustPolicy("vpc-flow-logs.amazonaws.com", StackContext.of(this).accountId),
+      // A renamed role is a new role: it exists before the flow log moves to it.
+      lifecycle: { createBeforeDestroy: true },
     });
     new IamRolePolicy(this, "Policy", {
       name: `${props.name}-vpc-flow-log`,

@@ -1,10 +1,12 @@
 // The internal NLB in front of the database. For a cluster, every member sits warm in its own
 // target group, so a failover only moves listeners; for a Multi-AZ instance, one group per role.
 import { Lb } from "@cdktf/provider-aws/lib/lb";
+import { DataAwsLbListener } from "@cdktf/provider-aws/lib/data-aws-lb-listener";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { Fn, ref, TerraformIterator } from "cdktf";
 import { Construct } from "constructs";
 import { Ports } from "../../config/resolve";
 import { egressToDatabase } from "./database-egress";
@@ -20,6 +22,8 @@ export interface LoadBalancerProps {
   /** The database's security group; egress goes only there when known, else to the VPC CIDR. */
   readonly databaseSecurityGroupId?: string;
   readonly deletionProtection: boolean;
+  /** Every listener's TCP idle timeout: an idle connection is reset after this. */
+  readonly tcpIdleTimeoutSeconds: number;
 }
 
 /**
@@ -44,8 +48,11 @@ export class LoadBalancer extends Construct {
   /** Every target group of this load balancer, for alarms and dashboards. */
   readonly targetGroups: LbTargetGroup[];
 
+  private readonly tcpIdleTimeoutSeconds: number;
+
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
     super(scope, id);
+    this.tcpIdleTimeoutSeconds = props.tcpIdleTimeoutSeconds;
     const { name, network, ports } = props;
     const sg = new SecurityGroup(this, "SecurityGroup", {
       name: `${name}-nlb`,
@@ -54,8 +61,13 @@ export class LoadBalancer extends Construct {
       tags: { Name: `${name}-nlb` },
     });
     this.securityGroupId = sg.id;
-    const ingress = (id: string, from: number, to: number, description: string) =>
+    // The primary CIDR's rule keeps its address; the VPC's other CIDRs get one rule each.
+    const secondary = TerraformIterator.fromList(network.secondaryCidrs);
+    const ingress = (id: string, from: number, to: number, description: string) => {
       new VpcSecurityGroupIngressRule(this, id, { securityGroupId: sg.id, cidrIpv4: network.vpcCidr, ipProtocol: "tcp", fromPort: from, toPort: to, description });
+      if (network.secondaryCidrs.length === 0) return;
+      new VpcSecurityGroupIngressRule(this, `${id}Secondary`, { forEach: secondary, securityGroupId: sg.id, cidrIpv4: secondary.value, ipProtocol: "tcp", fromPort: from, toPort: to, description: `${description} (secondary CIDR)` });
+    };
     for (const port of ports.reader === null ? [ports.writer] : [ports.writer, ports.reader]) {
       ingress(`Ingress${port}`, port, port, `Listener ${port} from the provider VPC`);
     }
@@ -66,6 +78,7 @@ export class LoadBalancer extends Construct {
       databasePort: props.databasePort,
       databaseSecurityGroupId: props.databaseSecurityGroupId,
       vpcCidr: network.vpcCidr,
+      secondaryCidrs: network.secondaryCidrs,
       description: "Database port only: traffic and health checks",
     });
 
@@ -106,6 +119,8 @@ export class LoadBalancer extends Construct {
       // The failover function owns where these two forward; Terraform only creates them.
       this.writerListener = this.listener("WriterListener", ports.writer, memberGroups[0], true);
       if (ports.reader !== null) this.readerListener = this.listener("ReaderListener", ports.reader, readerSetGroups[0], true);
+      this.refuseRemovingServedSlot("WriterListenerTarget", this.writerListener, "writer", memberGroups);
+      if (this.readerListener) this.refuseRemovingServedSlot("ReaderListenerTarget", this.readerListener, "reader", readerSetGroups);
     } else {
       const writerGroup = this.targetGroup("WriterTargetGroup", `${name}-writer`, props, 0);
       const readerGroup = ports.reader === null ? undefined : this.targetGroup("ReaderTargetGroup", `${name}-reader`, props, 10);
@@ -114,6 +129,33 @@ export class LoadBalancer extends Construct {
       this.writerListener = this.listener("WriterListener", ports.writer, writerGroup);
       if (readerGroup && ports.reader !== null) this.readerListener = this.listener("ReaderListener", ports.reader, readerGroup);
     }
+  }
+
+  /**
+   * Safe shrinking. Fewer readers or member slots delete the highest slots' target groups; if
+   * the function has switched a listener to one of them, the delete fails midway ("ResourceInUse:
+   * Target group ... is currently in use by a listener", hashicorp/terraform-provider-aws#16889).
+   * Terraform leaves these listeners' targets to the function, so it cannot move them first:
+   * instead the plan reads where the listener forwards now and refuses, before anything
+   * changes, when that group is not among the ones the config keeps.
+   */
+  private refuseRemovingServedSlot(id: string, listener: LbListener, role: "writer" | "reader", groups: LbTargetGroup[]): void {
+    const current = "self.default_action[0].target_group_arn";
+    new DataAwsLbListener(this, id, {
+      arn: listener.arn,
+      lifecycle: {
+        postcondition: [
+          {
+            condition: Fn.contains(groups.map((g) => g.arn), ref(current)),
+            errorMessage:
+              `The ${role} listener (port \${self.port}) forwards to \${${current}}, a member slot this change removes ` +
+              "(provider.database.create.readers or provider.failover.memberSlots lowered). Fail the cluster over to a member that keeps its slot " +
+              "(aws rds failover-db-cluster --target-db-instance-identifier <member>; the function's report lists the members by slot), " +
+              "wait until the function has switched this listener, then plan again.",
+          },
+        ],
+      },
+    });
   }
 
   /** Listeners whose target the failover function switches (a cluster's writer and reader). */
@@ -163,6 +205,7 @@ export class LoadBalancer extends Construct {
       loadBalancerArn: this.loadBalancer.arn,
       port,
       protocol: "TCP",
+      tcpIdleTimeoutSeconds: this.tcpIdleTimeoutSeconds,
       defaultAction: [{ type: "forward", targetGroupArn: targetGroup.arn }],
       // The failover function moves this listener between warm groups. Without this, every plan
       // after a failover would move it back to the group it was created with.

@@ -5,8 +5,9 @@ import { DataAwsVpc } from "@cdktf/provider-aws/lib/data-aws-vpc";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
-import { Fn } from "cdktf";
+import { Fn, TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
+import { iamRoleName, NameScope } from "../../config/names";
 import { Network as NetworkConfig } from "../../config/schema";
 import { subnetCidrs } from "../cidr";
 import { FlowLog } from "./flow-log";
@@ -15,12 +16,15 @@ export interface NetworkProps {
   readonly config: NetworkConfig;
   /** Prefix of the Name tags, e.g. "orders" or "orders-app". */
   readonly namePrefix: string;
+  /** Whose network: names unique beyond the stack (the flow log's role) are built from it. */
+  readonly nameScope: NameScope;
   /** KMS key of the flow log group of a created VPC. */
   readonly kmsKeyArn: string;
 }
 
 export class Network extends Construct {
   readonly vpcId: string;
+  /** The VPC's primary IPv4 CIDR. */
   readonly vpcCidr: string;
   readonly subnetIds: string[];
   /** AZ IDs of the subnets, in subnet order. AZ IDs, not names: names differ per account. */
@@ -31,6 +35,8 @@ export class Network extends Construct {
   readonly knownAzIds?: string[];
   /** The VPC flow log's group, when this construct created the VPC (an existing VPC keeps its own). */
   readonly flowLogGroupName?: string;
+  /** An existing VPC as AWS reports it at plan time, for its CIDR blocks. */
+  private readonly existingVpc?: DataAwsVpc;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
@@ -42,7 +48,7 @@ export class Network extends Construct {
         enableDnsHostnames: true,
         tags: { Name: props.namePrefix },
       });
-      const flowLog = new FlowLog(this, "FlowLog", { name: props.namePrefix, vpcId: vpc.id, kmsKeyArn: props.kmsKeyArn, retentionDays: create.flowLogRetentionDays });
+      const flowLog = new FlowLog(this, "FlowLog", { name: props.namePrefix, roleName: iamRoleName(props.nameScope, "vpc-flow-log"), vpcId: vpc.id, kmsKeyArn: props.kmsKeyArn, retentionDays: create.flowLogRetentionDays });
       this.flowLogGroupName = flowLog.logGroup.name;
       // Close the default security group: nothing in this VPC may fall back to it.
       new DefaultSecurityGroup(this, "DefaultSecurityGroup", { vpcId: vpc.id, tags: { Name: `${props.namePrefix}-default-closed` } });
@@ -92,11 +98,30 @@ export class Network extends Construct {
       );
       this.vpcId = vpc.id;
       this.vpcCidr = vpc.cidrBlock;
+      this.existingVpc = vpc;
       this.subnetIds = existing.subnetIds;
       this.azIds = subnets.map((s) => s.availabilityZoneId);
       this.azNames = subnets.map((s) => s.availabilityZone);
     } else {
       throw new Error("network needs create or existing (the config loader checks this)");
     }
+  }
+
+  /**
+   * An existing VPC's associated IPv4 CIDR blocks besides the primary one, as AWS reports them
+   * at plan time: a database or client in a secondary CIDR is as much inside the VPC as one in
+   * the primary. A list known at plan time (the VPC is looked up by a literal id), so rules
+   * over it may use for_each. Empty for a created VPC, which has the one CIDR of its config:
+   * a data source of it would be unknown on the first plan, and for_each cannot wait for that.
+   */
+  get secondaryCidrs(): string[] {
+    const vpc = this.existingVpc;
+    if (!vpc) return [];
+    return Token.asList(TerraformIterator.fromList(vpc.cidrBlockAssociations).forExpressionForList(`val.cidr_block if val.state == "associated" && val.cidr_block != ${vpc.cidrBlock}`));
+  }
+
+  /** Every associated IPv4 CIDR of the VPC, the primary first. */
+  get vpcCidrs(): string[] {
+    return this.existingVpc ? Fn.concat([[this.vpcCidr], this.secondaryCidrs]) : [this.vpcCidr];
   }
 }

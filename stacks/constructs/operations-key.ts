@@ -5,12 +5,15 @@
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
+import { kmsAliasName, NameScope } from "../../config/names";
 import { policyDocument } from "../iam";
 import { StackContext } from "../stack-context";
 
 export interface OperationsKeyProps {
-  /** Alias and description prefix, e.g. "orders" or "orders-app". */
+  /** Description prefix, e.g. "orders" or "orders-app". */
   readonly name: string;
+  /** Whose key: the alias is built from it (unique per account and region, config/names.ts). */
+  readonly nameScope: NameScope;
   /** Let CloudWatch alarms publish to topics under this key. */
   readonly forAlarms?: boolean;
 }
@@ -84,7 +87,7 @@ export class OperationsKey extends Construct {
       deletionWindowInDays: 30,
       policy: policyDocument(statements),
     });
-    new KmsAlias(this, "Alias", { name: `alias/${props.name}-operations`, targetKeyId: this.key.keyId });
+    new KmsAlias(this, "Alias", { name: kmsAliasName(props.nameScope, "operations"), targetKeyId: this.key.keyId });
     this.arn = this.key.arn;
   }
 }

@@ -14,6 +14,7 @@ function build(mutate?: (c: Json) => void) {
       ports: config.provider.ports,
       databasePort: 3306,
       deletionProtection: true,
+      tcpIdleTimeoutSeconds: 350,
     });
     new Alarms(scope, "Alarms", {
       name: config.name,

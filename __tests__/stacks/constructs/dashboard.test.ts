@@ -32,8 +32,8 @@ describe("dashboard, endpoint-service transport (demo: a cluster with two member
 
   it("is named <name>-privatelink and its console address is an output", () => {
     const [dashboard] = resources(provider, CloudwatchDashboard.tfResourceType);
-    expect(dashboard.dashboard_name).toBe("orders-privatelink");
-    expect(provider.output.dashboard_url.value).toBe("https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards/dashboard/orders-privatelink");
+    expect(dashboard.dashboard_name).toBe("orders-privatelink-us-east-1");
+    expect(provider.output.dashboard_url.value).toBe("https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards/dashboard/orders-privatelink-us-east-1");
   });
 
   it("refers only to resources of this stack, and types no ARN, id or name by hand", () => {
@@ -114,6 +114,6 @@ describe("dashboard, other layouts", () => {
     expect(references.filter((r) => !inStack.has(r))).toEqual([]);
     expect(widgets.map((w) => w.properties.title)).toEqual(["Traffic to the database port (VPC flow log)", "Database connections"]);
     expect(widgets[0].properties.query).toContain("dstPort in [3306]");
-    expect(provider.output.dashboard_url.value).toContain("#dashboards/dashboard/orders-privatelink");
+    expect(provider.output.dashboard_url.value).toContain("#dashboards/dashboard/orders-privatelink-us-east-1");
   });
 });

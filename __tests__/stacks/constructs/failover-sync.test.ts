@@ -1,9 +1,10 @@
 import { File as ArchiveFile } from "@cdktf/provider-archive/lib/file";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
-import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
+import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-source-mapping";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
-import { ALL_EVENT_IDS } from "../../../functions/failover-sync/events";
+import { ALL_EVENT_IDS, MAX_RULES } from "../../../functions/failover-sync/events";
+import { BUNDLE_TARGET, FUNCTION_RUNTIME } from "../../../stacks/bundle";
 import { Database } from "../../../stacks/constructs/database";
 import { FailoverSync } from "../../../stacks/constructs/failover-sync";
 import { LoadBalancer } from "../../../stacks/constructs/load-balancer";
@@ -29,8 +30,9 @@ function build(mutate?: (c: Json) => void): { text: string; json: Json } {
       databasePort: database.port,
       databaseSecurityGroupId: database.securityGroupId,
       deletionProtection: true,
+      tcpIdleTimeoutSeconds: 350,
     });
-    new FailoverSync(scope, "FailoverSync", { name: config.name, config: provider.failover, database, loadBalancer, network, kmsKeyArn: KEY, dependsOn: database.dependables });
+    new FailoverSync(scope, "FailoverSync", { name: config.name, region: provider.account.region, config: provider.failover, database, loadBalancer, network, kmsKeyArn: KEY, dependsOn: database.dependables });
   });
 }
 
@@ -43,17 +45,24 @@ describe("FailoverSync, with the neighbours it serves", () => {
   const { text, json } = build();
   const provider = json;
 
-  it("runs Node.js 22 on arm64 with 256 MB, one at a time", () => {
+  it("runs the pinned Node.js runtime on arm64 with 256 MB, and reserves no concurrency", () => {
     expect(text).toHaveResourceWithProperties(LambdaFunction, {
       function_name: "orders-failover-sync",
-      runtime: "nodejs22.x",
+      runtime: FUNCTION_RUNTIME,
       architectures: ["arm64"],
       memory_size: 256,
       timeout: 300,
-      reserved_concurrent_executions: 1,
       handler: "index.handler",
     });
-    expect(resources(provider, LambdaFunction.tfResourceType)[0].vpc_config).toBeUndefined();
+    const fn = resources(provider, LambdaFunction.tfResourceType)[0];
+    expect(fn.vpc_config).toBeUndefined();
+    // A new account's quota of 10 leaves nothing to reserve: the deploy would fail.
+    expect(fn.reserved_concurrent_executions).toBeUndefined();
+  });
+
+  it("bundles for the Node version of the function's runtime", () => {
+    expect(FUNCTION_RUNTIME).toMatch(/^nodejs\d+\.x$/);
+    expect(BUNDLE_TARGET).toBe(`node${FUNCTION_RUNTIME.slice("nodejs".length, -".x".length)}`);
   });
 
   it("ships the bundle as a cdktf asset zipped by the archive resource", () => {
@@ -84,7 +93,7 @@ describe("FailoverSync, with the neighbours it serves", () => {
     expect(rule.event_pattern).toContain('"source" = ["aws.rds"]');
     expect(rule.event_pattern).toContain('"detail-type" = ["RDS DB Cluster Event", "RDS DB Instance Event"]');
     expect(rule.event_pattern).toContain(
-      '"SourceArn" = concat([aws_rds_cluster.Database_Cluster_C6094C50.arn], [aws_rds_cluster_instance.Database_Instance0_D30B7BE8.arn, aws_rds_cluster_instance.Database_Instance1_844F58FD.arn])',
+      '"SourceArn" = [aws_rds_cluster.Database_Cluster_C6094C50.arn, aws_rds_cluster_instance.Database_Instance0_D30B7BE8.arn, aws_rds_cluster_instance.Database_Instance1_844F58FD.arn]',
     );
     expect(rule.event_pattern).not.toContain("SourceIdentifier");
     for (const id of ALL_EVENT_IDS) expect(rule.event_pattern).toContain(`"${id}"`);
@@ -95,17 +104,42 @@ describe("FailoverSync, with the neighbours it serves", () => {
     expect(JSON.parse(rule.event_pattern)).toEqual({ source: ["aws.rds"], "detail-type": ["RDS Blue Green Deployment Event"], detail: { EventID: ["RDS-EVENT-0247", "RDS-EVENT-0259", "RDS-EVENT-0248", "RDS-EVENT-0260"] } });
   });
 
-  it("reconciles on a schedule and may be invoked only by its three rules", () => {
+  it("reconciles on a schedule, and every rule feeds one message group of the FIFO run queue", () => {
     const schedule = resources(provider, "aws_cloudwatch_event_rule").find((r) => r.schedule_expression);
     expect(schedule.schedule_expression).toBe("rate(1 minute)");
-    const permissions = resources(provider, "aws_lambda_permission");
-    expect(permissions.map((p) => p.source_arn).sort()).toEqual([
-      "${aws_cloudwatch_event_rule.FailoverSync_BlueGreenEventRule_C6589EFC.arn}",
-      "${aws_cloudwatch_event_rule.FailoverSync_RdsEventRule_CD5B1671.arn}",
-      "${aws_cloudwatch_event_rule.FailoverSync_ScheduleRule_C910BC1D.arn}",
-    ]);
+    // Nothing invokes the function but the queue's event source mapping and the deploy-time run.
+    expect(resources(provider, "aws_lambda_permission")).toHaveLength(0);
     const targets = resources(provider, "aws_cloudwatch_event_target");
-    expect(targets.find((t) => t.input)?.input).toBe('{"trigger":"schedule"}');
+    expect(targets.map((t) => t.rule).sort()).toEqual(["${aws_cloudwatch_event_rule.FailoverSync_RdsEventRule_CD5B1671.name}", "${aws_cloudwatch_event_rule.FailoverSync_ScheduleRule_C910BC1D.name}"]);
+    for (const t of targets) {
+      expect(t.arn).toBe("${aws_sqs_queue.FailoverSync_RunQueue_2548B430.arn}");
+      expect(t.sqs_target).toEqual({ message_group_id: "runs" });
+      // A fixed body would be deduplicated: the scheduled event's own id and time keep each one.
+      expect(t.input).toBeUndefined();
+    }
+  });
+
+  it("lets only its own rules send to the run queue", () => {
+    const [queuePolicy] = resources(provider, "aws_sqs_queue_policy");
+    expect(queuePolicy.queue_url).toBe("${aws_sqs_queue.FailoverSync_RunQueue_2548B430.url}");
+    expect(JSON.parse(queuePolicy.policy).Statement).toEqual([
+      {
+        Sid: "EventRules",
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: "sqs:SendMessage",
+        Resource: "${aws_sqs_queue.FailoverSync_RunQueue_2548B430.arn}",
+        Condition: { ArnEquals: { "aws:SourceArn": ["${aws_cloudwatch_event_rule.FailoverSync_RdsEventRule_CD5B1671.arn}", "${aws_cloudwatch_event_rule.FailoverSync_ScheduleRule_C910BC1D.arn}"] } },
+      },
+    ]);
+  });
+
+  it("is fed by the run queue one batch at a time, only after the first run has returned", () => {
+    const [mapping] = resources(provider, LambdaEventSourceMapping.tfResourceType);
+    expect(mapping).toMatchObject({ event_source_arn: "${aws_sqs_queue.FailoverSync_RunQueue_2548B430.arn}", function_name: "${aws_lambda_function.FailoverSync_Function_C26999C5.arn}", batch_size: 10 });
+    // No scaling_config: a FIFO queue's one message group already allows one batch in flight.
+    expect(mapping.scaling_config).toBeUndefined();
+    expect(mapping.depends_on).toEqual(["aws_iam_role_policy.FailoverSync_Policy_4A022FFD", "aws_lambda_invocation.FailoverSync_FirstRun_1EBB5028"]);
   });
 
   it("runs once at deploy, again when the code or a target group changes", () => {
@@ -118,12 +152,18 @@ describe("FailoverSync, with the neighbours it serves", () => {
     expect(invocation.depends_on).toEqual(["aws_rds_cluster_instance.Database_Instance0_D30B7BE8", "aws_rds_cluster_instance.Database_Instance1_844F58FD"]);
   });
 
-  it("retries async events twice, then dead-letters to an encrypted 14-day queue", () => {
-    expect(text).toHaveResourceWithProperties(LambdaFunctionEventInvokeConfig, {
-      maximum_retry_attempts: 2,
-      destination_config: { on_failure: { destination: "${aws_sqs_queue.FailoverSync_DeadLetterQueue_5C859183.arn}" } },
+  it("retries a failed run twice, then dead-letters its events to an encrypted 14-day FIFO queue", () => {
+    expect(text).toHaveResourceWithProperties(SqsQueue, {
+      name: "orders-failover-sync-runs.fifo",
+      fifo_queue: true,
+      content_based_deduplication: true,
+      sqs_managed_sse_enabled: true,
+      visibility_timeout_seconds: 540,
     });
-    expect(text).toHaveResourceWithProperties(SqsQueue, { sqs_managed_sse_enabled: true, message_retention_seconds: 1209600 });
+    const run = resources(provider, SqsQueue.tfResourceType).find((q) => q.name.endsWith("-runs.fifo"));
+    expect(JSON.parse(run.redrive_policy)).toEqual({ deadLetterTargetArn: "${aws_sqs_queue.FailoverSync_DeadLetterQueue_5C859183.arn}", maxReceiveCount: 3 });
+    expect(text).toHaveResourceWithProperties(SqsQueue, { name: "orders-failover-sync-dlq.fifo", fifo_queue: true, sqs_managed_sse_enabled: true, message_retention_seconds: 1209600 });
+    expect(resources(provider, "aws_lambda_function_event_invoke_config")).toHaveLength(0);
   });
 
   it("logs to its own encrypted log group with the configured retention", () => {
@@ -149,7 +189,14 @@ describe("FailoverSync, with the neighbours it serves", () => {
       Resource: ["${aws_lb_listener.LoadBalancer_WriterListener_33FB0EE7.arn}", "${aws_lb_listener.LoadBalancer_ReaderListener_1E9308CA.arn}"],
     });
     expect(bySid.ReadCluster.Resource).toBe("${aws_rds_cluster.Database_Cluster_C6094C50.arn}");
-    expect(bySid.DeadLetters.Resource).toBe("${aws_sqs_queue.FailoverSync_DeadLetterQueue_5C859183.arn}");
+    expect(bySid.ReadRunQueue).toEqual({
+      Sid: "ReadRunQueue",
+      Effect: "Allow",
+      Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"],
+      Resource: "${aws_sqs_queue.FailoverSync_RunQueue_2548B430.arn}",
+    });
+    // SQS moves dead letters itself: the function sends nothing.
+    expect(JSON.stringify(statements)).not.toContain("sqs:SendMessage");
     const star = statements.filter((s) => s.Resource === "*").map((s) => s.Action);
     expect(star).toEqual([["elasticloadbalancing:DescribeTargetHealth", "elasticloadbalancing:DescribeListeners"]]);
     for (const s of statements) {
@@ -185,9 +232,17 @@ describe("failover function options", () => {
       c.provider.database = { engine: "aurora-mysql", existing: { clusterIdentifier: "orders-prod" } };
       c.consumers[0].providerAzIds = ["use1-az1", "use1-az2"];
     });
-    const rule = resources(json, "aws_cloudwatch_event_rule").find((r) => String(r.name).endsWith("-rds-events"));
-    expect(rule.event_pattern).toContain(
-      '"SourceArn" = concat([data.aws_rds_cluster.Database_Cluster_C6094C50.arn], formatlist(replace(data.aws_rds_cluster.Database_Cluster_C6094C50.arn, ":cluster:orders-prod", ":db:%s"), tolist(data.aws_rds_cluster.Database_Cluster_C6094C50.cluster_members)))',
+    // The member count is unknown at synth: enough rules for the largest cluster, each a slice.
+    const rules = resources(json, "aws_cloudwatch_event_rule").filter((r) => r.event_pattern && String(r.name).includes("-rds-events")).sort((a, b) => a.name.localeCompare(b.name));
+    expect(rules).toHaveLength(MAX_RULES);
+    const members = 'formatlist(replace(data.aws_rds_cluster.Database_Cluster_C6094C50.arn, ":cluster:orders-prod", ":db:%s"), tolist(data.aws_rds_cluster.Database_Cluster_C6094C50.cluster_members))';
+    expect(rules[0].event_pattern).toContain(`"SourceArn" = concat([data.aws_rds_cluster.Database_Cluster_C6094C50.arn], slice(${members}, min(0, length(${members})), min(8, length(${members}))))`);
+    expect(rules[1].event_pattern).toContain(`slice(${members}, min(8, length(${members})), min(16, length(${members})))`);
+    expect(rules.map((r) => r.name)).toEqual(["orders-failover-sync-rds-events", "orders-failover-sync-rds-events-1"]);
+    // Every CIDR of the existing VPC, its secondary blocks read at plan time.
+    const env = resources(json, LambdaFunction.tfResourceType)[0].environment.variables;
+    expect(env.ALLOWED_CIDRS).toBe(
+      '${join(",", concat([data.aws_vpc.Network_Vpc_FAC8F4A5.cidr_block], [ for key, val in toset(data.aws_vpc.Network_Vpc_FAC8F4A5.cidr_block_associations): val.cidr_block if val.state == "associated" && val.cidr_block != data.aws_vpc.Network_Vpc_FAC8F4A5.cidr_block]))}',
     );
     expect(resources(json, "aws_lambda_invocation")[0].depends_on).toBeUndefined();
   });

@@ -16,6 +16,7 @@ function build(mutate?: Parameters<typeof demoConfig>[0]) {
       databasePort: 3306,
       databaseSecurityGroupId: "sg-0123456789abcdef0",
       deletionProtection: true,
+      tcpIdleTimeoutSeconds: config.provider.loadBalancer.tcpIdleTimeoutSeconds,
     });
     // Synthesized as an output, so the test reads the grants with their references resolved.
     new TerraformOutput(scope, "grants", { value: lb.targetChangeStatements() });
@@ -24,6 +25,33 @@ function build(mutate?: Parameters<typeof demoConfig>[0]) {
 }
 
 describe("LoadBalancer, alone", () => {
+  it("refuses at plan time a config that removes the slot a switched listener forwards to", () => {
+    const listeners = build().json.data.aws_lb_listener;
+    const check = (id: string) => listeners[id].lifecycle.postcondition[0];
+    const writer = check("LoadBalancer_WriterListenerTarget_F75B3C1D");
+    expect(listeners.LoadBalancer_WriterListenerTarget_F75B3C1D.arn).toBe("${aws_lb_listener.LoadBalancer_WriterListener_33FB0EE7.arn}");
+    expect(writer.condition).toBe(
+      "${contains([aws_lb_target_group.LoadBalancer_MemberTargetGroup0_896CE283.arn, aws_lb_target_group.LoadBalancer_MemberTargetGroup1_EA003CEE.arn], self.default_action[0].target_group_arn)}",
+    );
+    expect(writer.error_message).toContain("The writer listener (port ${self.port}) forwards to ${self.default_action[0].target_group_arn}, a member slot this change removes");
+    expect(writer.error_message).toContain("aws rds failover-db-cluster");
+    expect(check("LoadBalancer_ReaderListenerTarget_38165573").condition).toContain("LoadBalancer_ReaderSetTargetGroup1_66529E31.arn], self.default_action[0].target_group_arn)");
+  });
+
+  it("checks nothing for a Multi-AZ instance, whose listeners Terraform itself points", () => {
+    const { json } = build((c) => {
+      c.provider.database = { engine: "mysql", create: {} };
+      c.provider.ports = {};
+    });
+    expect(json.data?.aws_lb_listener).toBeUndefined();
+  });
+
+  it("gives every listener the configured TCP idle timeout, 350 s unless the config says otherwise", () => {
+    expect(resources(build().json, LbListener.tfResourceType).map((l) => l.tcp_idle_timeout_seconds)).toEqual(Array(6).fill(350));
+    const { json } = build((c) => (c.provider.loadBalancer = { tcpIdleTimeoutSeconds: 3600 }));
+    expect(resources(json, LbListener.tfResourceType).map((l) => l.tcp_idle_timeout_seconds)).toEqual(Array(6).fill(3600));
+  });
+
   it("gives each member slot a member group and a reader set, each behind its own listener", () => {
     const { json, lb } = build();
     expect(lb.targets.kind).toBe("cluster");

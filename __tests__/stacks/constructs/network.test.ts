@@ -16,7 +16,7 @@ describe("Network, alone", () => {
 
   it("looks an existing VPC and its subnets up, and creates nothing", () => {
     const config = demoConfig((c) => (c.provider.network = EXISTING_NETWORK));
-    const { json } = synthConstruct((scope) => new Network(scope, "Network", { config: config.provider.network, namePrefix: "orders", kmsKeyArn: "arn:aws:kms:us-east-1:111111111111:key/test" }));
+    const { json } = synthConstruct((scope) => new Network(scope, "Network", { config: config.provider.network, namePrefix: "orders", nameScope: { share: "orders", region: "us-east-1" }, kmsKeyArn: "arn:aws:kms:us-east-1:111111111111:key/test" }));
     expect(json.resource ?? {}).toEqual({});
     expect(Object.keys(json.data.aws_subnet)).toHaveLength(2);
     expect(Object.values<{ id: string }>(json.data.aws_vpc)[0].id).toBe("vpc-0123456789abcdef0");
