@@ -110,7 +110,11 @@ describe("FailoverSync, with the neighbours it serves", () => {
     // Nothing invokes the function but the queue's event source mapping and the deploy-time run.
     expect(resources(provider, "aws_lambda_permission")).toHaveLength(0);
     const targets = resources(provider, "aws_cloudwatch_event_target");
-    expect(targets.map((t) => t.rule).sort()).toEqual(["${aws_cloudwatch_event_rule.FailoverSync_RdsEventRule_CD5B1671.name}", "${aws_cloudwatch_event_rule.FailoverSync_ScheduleRule_C910BC1D.name}"]);
+    expect(targets.map((t) => t.rule).sort()).toEqual([
+      "${aws_cloudwatch_event_rule.FailoverSync_BlueGreenEventRule_C6589EFC.name}",
+      "${aws_cloudwatch_event_rule.FailoverSync_RdsEventRule_CD5B1671.name}",
+      "${aws_cloudwatch_event_rule.FailoverSync_ScheduleRule_C910BC1D.name}",
+    ]);
     for (const t of targets) {
       expect(t.arn).toBe("${aws_sqs_queue.FailoverSync_RunQueue_2548B430.arn}");
       expect(t.sqs_target).toEqual({ message_group_id: "runs" });
@@ -129,7 +133,7 @@ describe("FailoverSync, with the neighbours it serves", () => {
         Principal: { Service: "events.amazonaws.com" },
         Action: "sqs:SendMessage",
         Resource: "${aws_sqs_queue.FailoverSync_RunQueue_2548B430.arn}",
-        Condition: { ArnEquals: { "aws:SourceArn": ["${aws_cloudwatch_event_rule.FailoverSync_RdsEventRule_CD5B1671.arn}", "${aws_cloudwatch_event_rule.FailoverSync_ScheduleRule_C910BC1D.arn}"] } },
+        Condition: { ArnEquals: { "aws:SourceArn": ["${aws_cloudwatch_event_rule.FailoverSync_RdsEventRule_CD5B1671.arn}", "${aws_cloudwatch_event_rule.FailoverSync_BlueGreenEventRule_C6589EFC.arn}", "${aws_cloudwatch_event_rule.FailoverSync_ScheduleRule_C910BC1D.arn}"] } },
       },
     ]);
   });
@@ -158,7 +162,7 @@ describe("FailoverSync, with the neighbours it serves", () => {
       fifo_queue: true,
       content_based_deduplication: true,
       sqs_managed_sse_enabled: true,
-      visibility_timeout_seconds: 540,
+      visibility_timeout_seconds: 1800,
     });
     const run = resources(provider, SqsQueue.tfResourceType).find((q) => q.name.endsWith("-runs.fifo"));
     expect(JSON.parse(run.redrive_policy)).toEqual({ deadLetterTargetArn: "${aws_sqs_queue.FailoverSync_DeadLetterQueue_5C859183.arn}", maxReceiveCount: 3 });
