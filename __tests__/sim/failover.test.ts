@@ -178,3 +178,17 @@ describe("the health-check load tables of the README and docs/health-checks.md",
     }
   });
 });
+
+describe("the simulation's parameters", () => {
+  it("are the stack's own where the stack sets them: function timeout, run queue, health checks", () => {
+    // Required here, not imported at the top: the construct pulls in the provider bindings.
+    const fs = require("../../stacks/constructs/failover-sync") as typeof import("../../stacks/constructs/failover-sync");
+    expect(DEFAULT_PARAMS.functionTimeoutS).toBe(fs.FUNCTION_TIMEOUT_SECONDS);
+    expect(DEFAULT_PARAMS.runQueue.visibilityTimeoutS).toBe(fs.RUN_VISIBILITY_TIMEOUT_SECONDS);
+    expect(DEFAULT_PARAMS.runQueue.maxReceives).toBe(fs.RUN_MAX_RECEIVES);
+    const text = readFileSync(path.join(__dirname, "..", "..", "stacks", "constructs", "load-balancer.ts"), "utf8");
+    expect(text).toContain(`interval: ${DEFAULT_PARAMS.healthCheckIntervalS},`);
+    expect(text).toContain(`healthyThreshold: ${DEFAULT_PARAMS.healthyThreshold},`);
+    expect(text).toContain(`unhealthyThreshold: ${DEFAULT_PARAMS.unhealthyThreshold},`);
+  });
+});

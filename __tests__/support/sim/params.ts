@@ -18,8 +18,8 @@ export interface SimParams {
   readonly eventDelayS: readonly [number, number];
   /** The function's schedule (provider.failover.reconcileEveryMinutes, default 1). */
   readonly scheduleEveryS: number;
-  /** Lambda's waits before the two retries of a failed asynchronous run. */
-  readonly lambdaRetryDelaysS: readonly number[];
+  /** The FIFO run queue between EventBridge and the function (stacks/constructs/failover-sync.ts). */
+  readonly runQueue: { readonly batchSize: number; readonly visibilityTimeoutS: number; readonly maxReceives: number; readonly deduplicationS: number; readonly pollerLatencyS: number };
   /** The function's timeout (stacks/constructs/failover-sync.ts). */
   readonly functionTimeoutS: number;
 }
@@ -34,7 +34,8 @@ export const SOURCES = {
   apiLatencyMs: "unknown (no AWS account here): 100 ms a call, which makes runs slower than the 118 ms end to end measured against moto (bench/failover.ts)",
   eventDelayS: 'unknown; RDS delivers events to EventBridge "in near-real time" and "on a best effort basis ... they might be out of sequence or missing" (Aurora User Guide, Monitoring Amazon Aurora events): drawn from 1-10 s, and lost, duplicated or reordered in the fault scenarios',
   scheduleEveryS: "provider.failover.reconcileEveryMinutes, default 1 (config/schema.ts)",
-  lambdaRetryDelaysS: '"Lambda attempts to run it two more times, with a one-minute wait between the first two attempts, and two minutes between the second and third" (Lambda Developer Guide, How Lambda handles errors and retries with asynchronous invocation)',
+  runQueue:
+    'this project\'s run queue: batches of 10, visibility timeout 6 x the 300 s function timeout, 3 receives, then the dead-letter queue (stacks/constructs/failover-sync.ts); FIFO content-based deduplication over 5 minutes (Amazon SQS Developer Guide, exactly-once processing); the poller\'s delay is unknown: 1 s',
   auroraFailover:
     'Aurora: "service is typically restored in less than 60 seconds, and often less than 30 seconds"; "In Aurora MySQL, Aurora restarts only the writer DB instance and the reader instance to which it fails over" (Aurora User Guide, High availability for Amazon Aurora): the new writer is named at 30 s, the promoted reader restarts for the first 30 s and the old writer for 60 s (how long each restart takes is unknown)',
   multiAzClusterFailover: '"Failover times are typically under 35 seconds" (RDS User Guide, Failing over a Multi-AZ DB cluster): the new writer is named at 35 s; the old writer is terminated and comes back as a reader at 90 s (unknown)',
@@ -55,7 +56,7 @@ export const DEFAULT_PARAMS: SimParams = {
   apiLatencyMs: 100,
   eventDelayS: [1, 10],
   scheduleEveryS: 60,
-  lambdaRetryDelaysS: [60, 120],
+  runQueue: { batchSize: 10, visibilityTimeoutS: 1800, maxReceives: 3, deduplicationS: 300, pollerLatencyS: 1 },
   functionTimeoutS: 300,
 };
 

@@ -88,10 +88,32 @@ function addSecond(list: Array<[number, number]>, s: number): void {
   else list.push([s, s + 1]);
 }
 
-interface Invocation {
+/** A message of the FIFO run queue, or the deploy-time run, which invokes the function directly. */
+interface Message {
   readonly at: number;
-  readonly event: unknown;
-  readonly attempt: number;
+  readonly body: string;
+  receives: number;
+  readonly direct?: boolean;
+}
+
+/** An SQS record as Lambda hands it to the function (Lambda Developer Guide, "Using Lambda with Amazon SQS", example event). */
+function sqsRecord(m: Message, i: number, at: number): Record<string, unknown> {
+  return {
+    messageId: `sim-${m.at}-${i}`,
+    receiptHandle: `sim-receipt-${m.at}-${i}`,
+    body: m.body,
+    attributes: { ApproximateReceiveCount: String(m.receives + 1), SentTimestamp: String(EPOCH + m.at), SequenceNumber: String(m.at), MessageGroupId: "runs", SenderId: "AIDAEVENTS", MessageDeduplicationId: `sim-${m.at}`, ApproximateFirstReceiveTimestamp: String(EPOCH + at) },
+    messageAttributes: {},
+    md5OfBody: "0",
+    eventSource: "aws:sqs",
+    eventSourceARN: `arn:aws:sqs:us-east-1:${ACCOUNT}:orders-failover-sync-runs.fifo`,
+    awsRegion: "us-east-1",
+  };
+}
+
+/** EventBridge's scheduled event (EventBridge User Guide, example of a scheduled event). */
+function scheduledEvent(at: number): unknown {
+  return { version: "0", id: `sim-schedule-${at}`, "detail-type": "Scheduled Event", source: "aws.events", account: ACCOUNT, time: new Date(EPOCH + at).toISOString(), region: "us-east-1", resources: [`arn:aws:events:us-east-1:${ACCOUNT}:rule/orders-failover-sync-reconcile`], detail: {} };
 }
 
 function rdsEvent(e: RdsEvent): unknown {
@@ -182,20 +204,29 @@ export async function simulate(s: Scenario, overrides: Partial<SimParams> = {}, 
     sleep: async (ms) => world.advance(ms),
   });
 
-  const queue: Invocation[] = [];
-  const enqueue = (at: number, event: unknown, attempt = 0) => queue.push({ at, event, attempt });
+  // The run queue: FIFO, one message group, content-based deduplication over five minutes.
+  const queue: Message[] = [];
+  const sentAt = new Map<string, number>();
+  const send = (at: number, event: unknown) => {
+    const body = JSON.stringify(event);
+    const first = sentAt.get(body);
+    if (first !== undefined && at - first < params.runQueue.deduplicationS * 1000) return;
+    sentAt.set(body, at);
+    queue.push({ at, body, receives: 0 });
+  };
   const t0 = WARM_UP_S;
   const end = (t0 + s.watchS) * 1000;
-  enqueue(0, { trigger: "deploy" });
+  queue.push({ at: 0, body: JSON.stringify({ trigger: "deploy" }), receives: 0, direct: true });
   const phase = Math.floor(world.rng() * params.scheduleEveryS * 1000);
-  for (let at = phase; at < end; at += params.scheduleEveryS * 1000) enqueue(at, { trigger: "schedule" });
+  for (let at = phase; at < end; at += params.scheduleEveryS * 1000) send(at, scheduledEvent(at));
   world.onEvent = (e) => {
     const f = world.now >= t0 * 1000 ? (s.eventFaults ?? {}) : {};
     if (f.lose && world.rng() < f.lose) return;
     const [lo, hi] = params.eventDelayS;
     const delay = (lo + world.rng() * (hi - lo) + (f.reorderS ? world.rng() * f.reorderS : 0)) * 1000;
-    enqueue(world.now + delay, rdsEvent(e));
-    if (f.duplicate && world.rng() < f.duplicate) enqueue(world.now + delay + world.rng() * 30_000, rdsEvent(e));
+    send(world.now + delay, rdsEvent(e));
+    // A duplicate carries the same event: the queue's deduplication drops it within five minutes.
+    if (f.duplicate && world.rng() < f.duplicate) send(world.now + delay + world.rng() * 30_000, rdsEvent(e));
   };
   world.at(t0, () => Object.assign(faults, s.faults ?? {}));
   s.script(world, t0, db);
@@ -249,30 +280,43 @@ export async function simulate(s: Scenario, overrides: Partial<SimParams> = {}, 
     if (writer && readerIps.includes(writer.ip)) counts.readerOnWriter++;
   };
 
-  // ---- the function: one run at a time, as Lambda runs it here ----
+  // ---- the function: one batch of the run queue at a time, as Lambda's event source mapping runs a FIFO group ----
   const reports: Report[] = [];
   let failedRuns = 0;
-  while (queue.length > 0) {
+  let blockedUntil = 0;
+  for (;;) {
     queue.sort((a, b) => a.at - b.at);
-    const next = queue.shift()!;
-    if (next.at >= end) break;
-    world.advanceTo(Math.max(world.now, next.at));
-    world.advance(100); // Lambda picks the event up: unknown, 100 ms
+    const head = queue[0];
+    if (!head) break;
+    const at = Math.max(world.now, head.at, head.direct ? 0 : blockedUntil);
+    if (at >= end) break;
+    world.advanceTo(at);
+    world.advance(params.runQueue.pollerLatencyS * 1000);
+    const batch = head.direct ? [head] : queue.filter((m) => !m.direct && m.at <= world.now).slice(0, params.runQueue.batchSize);
+    const event = head.direct ? JSON.parse(head.body) : { Records: batch.map((m, i) => sqsRecord(m, i, world.now)) };
     const started = world.now;
     log.lastTopologyReadAt = -1;
     let applied = false;
+    let done = true;
     try {
-      reports.push(await handler(next.event, { awsRequestId: `run-${runs.length}`, getRemainingTimeInMillis: () => params.functionTimeoutS * 1000 - (world.now - started) }));
+      const report = await handler(event, { awsRequestId: `run-${runs.length}`, getRemainingTimeInMillis: () => params.functionTimeoutS * 1000 - (world.now - started) });
+      reports.push(report);
       applied = true;
+      if (report.problems.length > 0) failedRuns++;
     } catch (e) {
       failedRuns++;
       if (e instanceof SyncError) {
         reports.push(e.report);
         applied = true;
       }
-      const wait = params.lambdaRetryDelaysS[next.attempt];
-      if (wait !== undefined) enqueue(world.now + wait * 1000, next.event, next.attempt + 1);
+      // A failed batch comes back after the visibility timeout, and holds the group until then.
+      if (!head.direct) {
+        done = false;
+        blockedUntil = world.now + params.runQueue.visibilityTimeoutS * 1000;
+        for (const m of batch) m.receives++;
+      }
     }
+    for (const m of batch) if (done || m.receives >= params.runQueue.maxReceives) queue.splice(queue.indexOf(m), 1);
     runs.push({ readAt: log.lastTopologyReadAt, end: world.now, applied });
   }
   world.advanceTo(end);
