@@ -180,7 +180,7 @@ describe(`deploy against moto with ${toolchain().cliName}`, () => {
     const reader = writer === "orders-1" ? "orders-2" : "orders-1";
 
     const first = await invokeBundle({ trigger: "deploy" });
-    expect(first.writer).toEqual({ instance: writer, ip: ips[writer] });
+    expect(first.writer).toMatchObject({ instance: writer, ip: ips[writer] });
     expect(await portReaches(moto.url, writerListener)).toEqual([ips[writer]]);
     expect(await portReaches(moto.url, readerListener)).toEqual([ips[reader]]);
 
