@@ -213,7 +213,7 @@ export function diagnoseProvider(o: ProviderObservation, ctx: FixContext): Findi
         bad("failover function", `${last}${lastRun}; it should run every ${o.reconcileEveryMinutes} min`, `read its log: aws logs tail /aws/lambda/${f.name} --since 1h ${ctx.providerCli}; then ${sync}`);
       }
       if (f.deadLetters === 0) ok("dead letters", "none waiting");
-      else bad("dead letters", `${f.deadLetters} failed event(s) waiting in the dead-letter queue`, `read them: aws sqs receive-message --queue-url ${f.deadLetterQueueUrl} --max-number-of-messages 10 ${ctx.providerCli}; each holds the error. Fix the cause, ${sync}, then purge the queue`);
+      else bad("dead letters", `${f.deadLetters} failed event(s) waiting in the dead-letter queue`, `read them: aws sqs receive-message --queue-url ${f.deadLetterQueueUrl} --max-number-of-messages 10 ${ctx.providerCli}; each holds the events of a batch whose run failed (SQS keeps the message, not the error: the function's log has it). Fix the cause, ${sync}, then purge the queue`);
     }
   }
   if (o.transport === "endpoint-service" && o.hostBlocking) findings.push(...diagnoseHostBlocking(o, o.hostBlocking, ctx));
