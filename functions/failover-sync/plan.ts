@@ -375,8 +375,8 @@ export function planCluster(input: ClusterPlanInput): ClusterPlan {
     if (p.register.length || p.deregister.length || p.heldBecause || p.deferred?.length) groups.push({ role, slot, arn: g.arn, plan: p });
   };
 
-  // Who can serve reads in a group: its healthy members; with the member set unknown (a reader's
-  // DNS failed), every healthy target.
+  // Who can serve reads in a group: its healthy members (a target that left the cluster is on its
+  // way out of every set); with the member set unknown (a reader's DNS failed), every healthy target.
   const serving = (g: GroupState) => [...healthy(g)].filter((ip) => !membersKnown || byIp.has(ip));
   // The reader listener: the writer's set when it can serve, else stay where reads are served,
   // else any group holding a healthy member (the writer's own group last).
@@ -384,7 +384,7 @@ export function planCluster(input: ClusterPlanInput): ClusterPlan {
   function chooseReaderGroup(): { index: number; arn: string | null; why?: string } {
     if (state.readerListenerTarget === undefined || sets.length === 0) return { index: -1, arn: null };
     const writerSet = owners.findIndex((o) => o?.instance === writer.instance);
-    // Only members count: a target that left the cluster is on its way out of every set.
+    // Good: an available member serves there; ok: anyone healthy does (a modifying reader, say).
     const good = (g: GroupState) => serving(g).some((ip) => !byIp.has(ip) || isStable(byIp.get(ip)!));
     const ok = (g: GroupState) => serving(g).length > 0;
     const options: Array<{ index: number; arn: string; label: string }> = [];
