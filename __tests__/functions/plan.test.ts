@@ -116,3 +116,15 @@ describe("classify(event)", () => {
     expect(classify({}).trigger).toBe("manual");
   });
 });
+
+describe("isQueueBatch(event)", () => {
+  const { isQueueBatch } = require("../../functions/failover-sync/events") as typeof import("../../functions/failover-sync/events");
+  it.each([
+    [{ Records: [{ eventSource: "aws:sqs", body: "{}" }] }, true],
+    [{ Records: [{ eventSource: "aws:sqs", body: "{}" }, { eventSource: "aws:sns" }] }, false],
+    [{ Records: [] }, false],
+    [{ trigger: "deploy" }, false],
+    [{ source: "aws.rds", detail: {} }, false],
+    [null, false],
+  ])("tells a run-queue batch from a direct invocation: %j -> %s", (event, expected) => expect(isQueueBatch(event)).toBe(expected));
+});

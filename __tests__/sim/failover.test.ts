@@ -97,8 +97,10 @@ describe("the plain failover", () => {
 });
 
 describe("what the function reports", () => {
-  it("names a member in a zone the NLB does not enable, in every run, so the alarm fires", async () => {
+  it("names a member in a zone the NLB does not enable, in every run, so the alarm fires, and never holds the run queue for it", async () => {
     const o = await outcome("a reader in a zone the NLB does not enable", 180, 0);
+    expect(o.failedRuns).toBeGreaterThan(10);
+    expect(o.heldBatches).toBe(0);
     const runsAfterWarm = o.reports.slice(-5);
     for (const r of runsAfterWarm) expect(r.problems.join(" ")).toMatch(/orders-c \(10\.0\.3\.33\) reads "unused".*Availability Zone is not enabled/);
   });
@@ -121,6 +123,14 @@ describe("what the function reports", () => {
 });
 
 describe("the measure itself", () => {
+  it("holds the run queue for the visibility timeout only when a run fails before its report", async () => {
+    const scenario = CLUSTER_SCENARIOS.find((s) => s.name === "Aurora failover, three members")!;
+    // Every RDS call throttled from t0 on: no run gets as far as its report.
+    const o = await simulate({ ...scenario, faults: { throttle: 1 } }, { registrationDelayS: 180, listenerDelayS: 0 }, 1);
+    // One failed run, then the group waits out the 1,800 s timeout, longer than the 900 s watched.
+    expect({ failedRuns: o.failedRuns, heldBatches: o.heldBatches }).toEqual({ failedRuns: 1, heldBatches: 1 });
+  });
+
   it("catches a shell whose listener changes never land (the test can fail)", async () => {
     const scenario = CLUSTER_SCENARIOS.find((s) => s.name === "Aurora failover, three members")!;
     const broken = await simulate({ ...scenario, faults: { listenerChangesLost: true } }, { registrationDelayS: 180, listenerDelayS: 0 }, 1);

@@ -75,6 +75,8 @@ export interface Outcome {
   readonly runs: number;
   readonly failedRuns: number;
   readonly fallbacks: number;
+  /** Batches the run queue held back for the visibility timeout because their run failed. */
+  readonly heldBatches: number;
   /** Health-check load once warm: registered targets, and probes per second per instance. */
   readonly targets: number;
   /** The dark seconds as [from, to] intervals, in seconds after t0, for reading a timeline. */
@@ -284,6 +286,7 @@ export async function simulate(s: Scenario, overrides: Partial<SimParams> = {}, 
   const reports: Report[] = [];
   let failedRuns = 0;
   let blockedUntil = 0;
+  let heldBatches = 0;
   for (;;) {
     queue.sort((a, b) => a.at - b.at);
     const head = queue[0];
@@ -312,6 +315,7 @@ export async function simulate(s: Scenario, overrides: Partial<SimParams> = {}, 
       // A failed batch comes back after the visibility timeout, and holds the group until then.
       if (!head.direct) {
         done = false;
+        heldBatches++;
         blockedUntil = world.now + params.runQueue.visibilityTimeoutS * 1000;
         for (const m of batch) m.receives++;
       }
@@ -350,6 +354,7 @@ export async function simulate(s: Scenario, overrides: Partial<SimParams> = {}, 
     runs: runs.length,
     failedRuns,
     fallbacks: reports.filter((r) => r.fallback).length,
+    heldBatches,
     targets,
     intervals,
     reports,
