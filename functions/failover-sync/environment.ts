@@ -67,15 +67,8 @@ export interface EnvironmentInput {
   readonly port: string;
   readonly allowedCidrs: readonly string[];
   readonly targets:
-    | {
-        readonly kind: "cluster";
-        readonly writerListenerArn: string;
-        readonly readerListenerArn?: string;
-        readonly memberGroupSuffixes: readonly string[];
-        readonly readerSetGroupSuffixes: readonly string[];
-        readonly warmReaderSets?: number;
-      }
-    | { readonly kind: "instance"; readonly writerTargetGroupArn: string; readonly readerTargetGroupArn?: string };
+    | (Omit<ClusterTargets, "memberGroups" | "readerSetGroups"> & { readonly memberGroupSuffixes: readonly string[]; readonly readerSetGroupSuffixes: readonly string[] })
+    | InstanceTargets;
 }
 
 export function toEnvironment(input: EnvironmentInput): Record<string, string> {

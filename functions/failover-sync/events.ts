@@ -68,6 +68,12 @@ export function rdsEventPatterns(databaseArn: string, memberArns: readonly strin
 
 const TRIGGER_URGENCY: readonly Trigger[] = ["failover-started", "failover-finished", "membership", "deploy", "manual", "schedule"];
 
+/** Does this invocation come from the run queue (an SQS event of one or more records)? */
+export function isQueueBatch(event: unknown): boolean {
+  const records = (event as { Records?: unknown } | null)?.Records;
+  return Array.isArray(records) && records.length > 0 && records.every((r) => r && typeof r === "object" && (r as Record<string, unknown>).eventSource === "aws:sqs");
+}
+
 /**
  * The one event a run acts on. EventBridge delivers to the run queue, and Lambda hands the
  * function a batch of the queue's messages (an SQS event: Records[].body holds each
@@ -75,19 +81,10 @@ const TRIGGER_URGENCY: readonly Trigger[] = ["failover-started", "failover-finis
  * batch: it acts on the most urgent event, the newest of its kind (a failover start gets the
  * fast path, and a fresh one is not skipped as stale). Any other event passes unchanged.
  */
-/** Does this invocation come from the run queue (an SQS event of one or more records)? */
-export function isQueueBatch(event: unknown): boolean {
-  const records = (event as { Records?: unknown } | null)?.Records;
-  return Array.isArray(records) && records.length > 0 && records.every((r) => r && typeof r === "object" && (r as Record<string, unknown>).eventSource === "aws:sqs");
-}
-
 export function runEvent(event: unknown): unknown {
-  const records = (event as { Records?: unknown } | null)?.Records;
-  if (!Array.isArray(records) || records.length === 0) return event;
-  const bodies = records.filter((r) => r && typeof r === "object" && (r as Record<string, unknown>).eventSource === "aws:sqs");
-  if (bodies.length !== records.length) return event;
+  if (!isQueueBatch(event)) return event;
   let best: { event: unknown; rank: number; time: number } | undefined;
-  for (const record of bodies) {
+  for (const record of (event as { Records: unknown[] }).Records) {
     const body = (record as { body?: unknown }).body;
     let inner: unknown;
     try {

@@ -99,7 +99,6 @@ function dedupe(targets: Target[]): Target[] {
   return targets.filter((t) => (seen.has(key(t)) ? false : (seen.add(key(t)), true)));
 }
 
-
 export interface Member {
   readonly instance: string;
   readonly ip: string;
@@ -309,37 +308,33 @@ export function planCluster(input: ClusterPlanInput): ClusterPlan {
   const ordered = [writer, ...(previousWriter ? [previousWriter] : []), ...candidates.filter((m) => m.instance !== previousWriter?.instance)];
   const warmCount = Math.max(1, Math.min(input.warmReaderSets ?? sets.length, sets.length, membersKnown ? members.length : 1));
   const prepared = sets.length > 0 ? ordered.slice(0, warmCount) : [];
-  const closeness = (j: number, owner: Member) => {
-    const want = new Set(wantedIn(owner));
-    let score = 0;
-    for (const ip of setIps[j]) score += want.has(ip) ? 1 : -1;
-    return score;
+  // How close set j is to holding `want`: one up for each IP it should hold, one down for each other.
+  const closeness = (j: number, want: ReadonlySet<string>) => [...setIps[j]].reduce((score, ip) => score + (want.has(ip) ? 1 : -1), 0);
+  // The unowned set that scores best; ties go to the lowest index.
+  const bestSet = (eligible: (j: number) => boolean, score: (j: number) => number) => {
+    let best = -1;
+    sets.forEach((_, j) => {
+      if (!owners[j] && eligible(j) && (best < 0 || score(j) > score(best))) best = j;
+    });
+    return best;
   };
   // First the sets already kept for an owner (non-empty, without the owner), then repurpose
   // the closest free set: a repurposed set changes by one member in and one out.
   for (const owner of prepared) {
+    const want = new Set(wantedIn(owner));
     // The last member's set holds the member itself; with the members unknown, look for the set without it.
-    const only = membersKnown && wantedIn(owner).length === 1 && wantedIn(owner)[0] === owner.ip;
-    let best = -1;
-    sets.forEach((_, j) => {
-      if (owners[j] || setIps[j].size === 0) return;
-      const keptFor = only ? setIps[j].has(owner.ip) : !setIps[j].has(owner.ip);
-      if (!keptFor) return;
-      const better = best < 0 || closeness(j, owner) > closeness(best, owner) || (closeness(j, owner) === closeness(best, owner) && j === readerSetNow);
-      if (better) best = j;
-    });
+    const only = membersKnown && want.size === 1 && want.has(owner.ip);
+    const keptFor = (j: number) => setIps[j].size > 0 && (only ? setIps[j].has(owner.ip) : !setIps[j].has(owner.ip));
+    // Among equals, the set the reader listener uses.
+    const best = bestSet(keptFor, (j) => closeness(j, want) + (j === readerSetNow ? 0.5 : 0));
     if (best >= 0) owners[best] = owner;
   }
   for (const owner of prepared.filter((o) => !owners.includes(o))) {
-    let best = -1;
-    sets.forEach((_, j) => {
-      if (owners[j]) return;
-      // The writer's set is best where the reader listener already forwards (no switch); any
-      // other owner's set is best anywhere else, so the set in use changes last.
-      const here = owner.instance === writer.instance ? 0.5 : -0.5;
-      const score = (j: number) => closeness(j, owner) + (j === readerSetNow ? here : 0);
-      if (best < 0 || score(j) > score(best)) best = j;
-    });
+    const want = new Set(wantedIn(owner));
+    // The writer's set is best where the reader listener already forwards (no switch); any
+    // other owner's set is best anywhere else, so the set in use changes last.
+    const here = owner.instance === writer.instance ? 0.5 : -0.5;
+    const best = bestSet(() => true, (j) => closeness(j, want) + (j === readerSetNow ? here : 0));
     if (best >= 0) owners[best] = owner;
   }
 

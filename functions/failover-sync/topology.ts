@@ -39,7 +39,7 @@ export function resolverFromEnv(env: NodeJS.ProcessEnv): Resolve {
 // upgrading, backing-up, configuring-*, maintenance, ...) is transient: the member keeps its
 // targets, and the NLB's health checks decide whether it serves (RDS User Guide, "Viewing
 // Amazon RDS DB instance status").
-export const GONE_STATES = new Set([
+const GONE_STATES = new Set([
   "deleting",
   "failed",
   "stopped",
