@@ -1,8 +1,8 @@
 // The one egress rule of whatever fronts the database (the NLB, or the resource gateway): the
 // database port, to the database's security group when it is known, else within the VPC.
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { TerraformIterator } from "cdktf";
 import { Construct } from "constructs";
+import { ruleForEveryVpcCidr } from "./vpc-cidr-rules";
 
 export interface DatabaseEgressProps {
   readonly securityGroupId: string;
@@ -14,26 +14,17 @@ export interface DatabaseEgressProps {
   readonly description: string;
 }
 
-/** Adds the rule to `scope` with the id EgressToDatabase (and EgressToDatabaseSecondary, one per secondary CIDR). */
-export function egressToDatabase(scope: Construct, props: DatabaseEgressProps): VpcSecurityGroupEgressRule {
-  if (!props.databaseSecurityGroupId && props.secondaryCidrs?.length) {
-    const cidrs = TerraformIterator.fromList(props.secondaryCidrs);
-    new VpcSecurityGroupEgressRule(scope, "EgressToDatabaseSecondary", {
-      forEach: cidrs,
-      securityGroupId: props.securityGroupId,
-      cidrIpv4: cidrs.value,
-      ipProtocol: "tcp",
-      fromPort: props.databasePort,
-      toPort: props.databasePort,
-      description: `${props.description} (secondary VPC CIDR)`,
-    });
+/** Adds the rule to `scope` with the id EgressToDatabase (and EgressToDatabaseSecondary, one per secondary CIDR, when it goes by CIDR). */
+export function egressToDatabase(scope: Construct, props: DatabaseEgressProps): void {
+  const port = { securityGroupId: props.securityGroupId, fromPort: props.databasePort, toPort: props.databasePort, description: props.description };
+  if (props.databaseSecurityGroupId) {
+    new VpcSecurityGroupEgressRule(scope, "EgressToDatabase", { ...port, referencedSecurityGroupId: props.databaseSecurityGroupId, ipProtocol: "tcp" });
+    return;
   }
-  return new VpcSecurityGroupEgressRule(scope, "EgressToDatabase", {
-    securityGroupId: props.securityGroupId,
-    ...(props.databaseSecurityGroupId ? { referencedSecurityGroupId: props.databaseSecurityGroupId } : { cidrIpv4: props.vpcCidr }),
-    ipProtocol: "tcp",
-    fromPort: props.databasePort,
-    toPort: props.databasePort,
-    description: props.description,
+  ruleForEveryVpcCidr(scope, "EgressToDatabase", VpcSecurityGroupEgressRule, {
+    ...port,
+    primaryCidr: props.vpcCidr,
+    secondaryCidrs: props.secondaryCidrs ?? [],
+    secondaryDescription: `${props.description} (secondary VPC CIDR)`,
   });
 }

@@ -13,7 +13,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { AssetType, Fn, ITerraformDependable, TerraformAsset, TerraformIterator, Token } from "cdktf";
+import { AssetType, Fn, ITerraformDependable, TerraformAsset, Token } from "cdktf";
 import { Construct } from "constructs";
 import { toEnvironment } from "../../functions/failover-sync/environment";
 import { blueGreenEventPattern, MAX_RULES, MEMBERS_PER_RULE, rdsEventPattern, rdsEventPatterns } from "../../functions/failover-sync/events";
@@ -23,6 +23,7 @@ import { bundleFailoverFunction, FUNCTION_RUNTIME } from "../bundle";
 import { policyDocument, serviceTrustPolicy } from "../iam";
 import { StackContext } from "../stack-context";
 import { Database } from "./database";
+import { ruleForEveryVpcCidr } from "./vpc-cidr-rules";
 import { LoadBalancer } from "./load-balancer";
 import { Network } from "./network";
 
@@ -146,26 +147,15 @@ export class FailoverSync extends Construct {
         description: `${functionName}: HTTPS to AWS APIs and DNS only`,
         vpcId: network.vpcId,
       });
-      new VpcSecurityGroupEgressRule(this, "EgressHttps", {
+      ruleForEveryVpcCidr(this, "EgressHttps", VpcSecurityGroupEgressRule, {
         securityGroupId: sg.id,
-        cidrIpv4: network.vpcCidr,
-        ipProtocol: "tcp",
+        primaryCidr: network.vpcCidr,
+        secondaryCidrs: network.secondaryCidrs,
         fromPort: 443,
         toPort: 443,
         description: "Interface endpoints of RDS, ELB, SQS and CloudWatch Logs",
+        secondaryDescription: "Interface endpoints in a secondary VPC CIDR",
       });
-      if (network.secondaryCidrs.length > 0) {
-        const secondary = TerraformIterator.fromList(network.secondaryCidrs);
-        new VpcSecurityGroupEgressRule(this, "EgressHttpsSecondary", {
-          forEach: secondary,
-          securityGroupId: sg.id,
-          cidrIpv4: secondary.value,
-          ipProtocol: "tcp",
-          fromPort: 443,
-          toPort: 443,
-          description: "Interface endpoints in a secondary VPC CIDR",
-        });
-      }
       vpcConfig = { subnetIds: config.vpcSubnetIds, securityGroupIds: [sg.id] };
       // Lambda's network interfaces: these EC2 actions support no resource-level permissions.
       statements.push({

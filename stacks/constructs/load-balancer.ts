@@ -6,10 +6,11 @@ import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { Fn, ref, TerraformIterator } from "cdktf";
+import { Fn, ref } from "cdktf";
 import { Construct } from "constructs";
 import { Ports } from "../../config/resolve";
 import { egressToDatabase } from "./database-egress";
+import { ruleForEveryVpcCidr } from "./vpc-cidr-rules";
 import { Network } from "./network";
 
 export interface LoadBalancerProps {
@@ -61,13 +62,16 @@ export class LoadBalancer extends Construct {
       tags: { Name: `${name}-nlb` },
     });
     this.securityGroupId = sg.id;
-    // The primary CIDR's rule keeps its address; the VPC's other CIDRs get one rule each.
-    const secondary = TerraformIterator.fromList(network.secondaryCidrs);
-    const ingress = (id: string, from: number, to: number, description: string) => {
-      new VpcSecurityGroupIngressRule(this, id, { securityGroupId: sg.id, cidrIpv4: network.vpcCidr, ipProtocol: "tcp", fromPort: from, toPort: to, description });
-      if (network.secondaryCidrs.length === 0) return;
-      new VpcSecurityGroupIngressRule(this, `${id}Secondary`, { forEach: secondary, securityGroupId: sg.id, cidrIpv4: secondary.value, ipProtocol: "tcp", fromPort: from, toPort: to, description: `${description} (secondary CIDR)` });
-    };
+    const ingress = (id: string, fromPort: number, toPort: number, description: string) =>
+      ruleForEveryVpcCidr(this, id, VpcSecurityGroupIngressRule, {
+        securityGroupId: sg.id,
+        primaryCidr: network.vpcCidr,
+        secondaryCidrs: network.secondaryCidrs,
+        fromPort,
+        toPort,
+        description,
+        secondaryDescription: `${description} (secondary CIDR)`,
+      });
     for (const port of ports.reader === null ? [ports.writer] : [ports.writer, ports.reader]) {
       ingress(`Ingress${port}`, port, port, `Listener ${port} from the provider VPC`);
     }
