@@ -3,7 +3,7 @@
 // a rule over the secondary blocks (for_each) applies on the first plan, with the VPC looked up
 // by its literal id.
 import { AssociateVpcCidrBlockCommand, CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, DescribeSecurityGroupRulesCommand, EC2Client } from "@aws-sdk/client-ec2";
-import { App, TerraformOutput, TerraformStack } from "cdktf";
+import { App, LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import { mkdtempSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
@@ -37,6 +37,8 @@ it("honours a database in the existing VPC's secondary CIDR: allowed, and reache
   const outdir = mkdtempSync(path.join(tmpdir(), "rds-privatelink-cidrs-"));
   const app = new App({ outdir });
   const stack = new TerraformStack(app, "cidrs");
+  // State stays in the temporary folder: cdktf's default local path is the working directory.
+  new LocalBackend(stack, { path: path.join(outdir, "cidrs.tfstate") });
   addAwsProvider(stack, { account: { region: "us-east-1", endpoint: moto.url }, name: "orders", stackName: "cidrs", tags: {} });
   const network = new Network(stack, "Network", { config: { existing: { vpcId, subnetIds } }, namePrefix: "orders", nameScope: { share: "orders", region: "us-east-1" }, kmsKeyArn: "unused" });
   egressToDatabase(stack, { securityGroupId: sgId, databasePort: 5432, vpcCidr: network.vpcCidr, secondaryCidrs: network.secondaryCidrs, description: "database port" });
