@@ -5,17 +5,16 @@
 // existing cluster; the loopback DNS server answers what the consumer's resource endpoint's
 // private DNS and its friendly CNAMEs would (support/resource-dns.ts); a TCP listener on the
 // endpoint's address stands in for the resource gateway, on the database's own port.
-import { copyFileSync, mkdtempSync, rmSync } from "fs";
+import { mkdtempSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { Json, synthesize } from "../helpers";
 import { toResourceTransport } from "../terraform/matrix";
-import { loopbackResolver, resolvingStream, runCli } from "../support/db-clients";
+import { loopbackResolver, pgQuery, runCli } from "../support/db-clients";
 import { DbServer, freePort, startListeners, startMariadb, startPostgres } from "../support/db-servers";
-import { DnsServer, startDns } from "../support/dns";
 import { answersFromResourceEndpoints, providerWorld, resolveInConsumer, World, WorldCluster } from "../support/resource-dns";
-import { createCa, issueServerCertificate, TestCa } from "../support/tls-ca";
-const { Client } = require("pg");
+import { issueServerCertificate } from "../support/tls-ca";
+import { useTlsWorld, withUser } from "../support/tls-world";
 
 jest.setTimeout(120_000);
 
@@ -46,35 +45,21 @@ function synthApp(engine: "aurora-postgresql" | "aurora-mysql", port: number, na
   return { provider, consumer: json["consumer-app"], world: providerWorld(provider, { orders: cluster }), cluster };
 }
 
-let dns: DnsServer;
-let work: string;
-let ca: TestCa;
-const resolver = () => loopbackResolver(dns.address);
+const resolver = () => loopbackResolver(tls.dns.address);
 
 /** Loads the DNS server with the consumer VPC's answers; the cluster's ARN has the names the world gives it. */
 function answerAs(app: App): Map<string, string> {
   const [endpoint] = Object.keys(app.consumer.resource.aws_vpc_endpoint);
   const names = [app.cluster.endpoint, app.cluster.reader_endpoint];
   const answers = answersFromResourceEndpoints(app.consumer, app.provider, app.world, { [endpoint]: ENDPOINT_ADDRESS }, { [app.cluster.arn]: names });
-  dns.records.clear();
-  for (const [name, address] of answers) dns.records.set(name, address);
+  tls.dns.records.clear();
+  for (const [name, address] of answers) tls.dns.records.set(name, address);
   return answers;
 }
 
 const output = (app: App, name: string): Json => resolveInConsumer(app.consumer.output[name].value, app.consumer, app.provider, app.world);
-const withUser = (s: string, user: string) => s.replace("<user>", user);
 
-beforeAll(async () => {
-  dns = await startDns();
-  work = mkdtempSync(path.join(tmpdir(), "tls-resource-"));
-  ca = createCa(work);
-  copyFileSync(ca.certFile, path.join(work, "us-east-1-bundle.pem"));
-});
-
-afterAll(async () => {
-  await dns?.close();
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+const tls = useTlsWorld("tls-resource-");
 
 /** A server with the cluster's names in its certificate, reached on ENDPOINT_ADDRESS at the database's port. */
 function serve(engine: "aurora-postgresql" | "aurora-mysql") {
@@ -82,9 +67,9 @@ function serve(engine: "aurora-postgresql" | "aurora-mysql") {
   beforeAll(async () => {
     const port = await freePort(ENDPOINT_ADDRESS);
     state.app = synthApp(engine, port);
-    const cert = issueServerCertificate(ca, work, `${engine}-writer`, [CERT_NAMES.writer, CERT_NAMES.reader]);
+    const cert = issueServerCertificate(tls.ca, tls.work, `${engine}-writer`, [CERT_NAMES.writer, CERT_NAMES.reader]);
     state.dir = mkdtempSync(path.join(tmpdir(), `tls-resource-${engine}-`));
-    state.server = engine === "aurora-mysql" ? await startMariadb(state.dir, await freePort(), cert, ca) : await startPostgres(state.dir, await freePort(), cert);
+    state.server = engine === "aurora-mysql" ? await startMariadb(state.dir, await freePort(), cert, tls.ca) : await startPostgres(state.dir, await freePort(), cert);
     state.listeners = await startListeners(ENDPOINT_ADDRESS, [{ port, to: { host: state.server.host, port: state.server.port } }]);
   });
   afterAll(async () => {
@@ -110,31 +95,22 @@ describe("PostgreSQL through the consumer's resource endpoint, verify-full", () 
   it.each(["writer_connection", "reader_connection"])("connects psql with the stack's %s, verify-full, over TLS", async (out) => {
     const cli = withUser(output(s.app, out).cli, s.server.user);
     expect(cli).toContain("sslmode=verify-full sslrootcert=us-east-1-bundle.pem");
-    const r = await runCli(cli, `-tA -c "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"`, { cwd: work, resolver: resolver() });
+    const r = await runCli(cli, `-tA -c "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"`, { cwd: tls.work, resolver: resolver() });
     expect({ status: r.status, stdout: r.stdout.trim(), stderr: r.stderr }).toEqual({ status: 0, stdout: "t", stderr: "" });
   });
 
   it("connects node-postgres with the stack's reader URI, verify-full", async () => {
-    const cwd = process.cwd();
-    process.chdir(work); // sslrootcert names a file relative to the client's working directory
-    try {
-      const client = new Client({ connectionString: withUser(output(s.app, "reader_connection").uri, s.server.user), stream: resolvingStream(resolver()) });
-      await client.connect();
-      const { rows } = await client.query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()");
-      await client.end();
-      expect(rows).toEqual([{ ssl: true }]);
-    } finally {
-      process.chdir(cwd);
-    }
+    const rows = await pgQuery(withUser(output(s.app, "reader_connection").uri, s.server.user), "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", { cwd: tls.work, resolver: resolver() });
+    expect(rows).toEqual([{ ssl: true }]);
   });
 
   it("refuses the friendly name with verification on, and reaches the server by it with the unverified strings", async () => {
     const friendly = output(s.app, "friendly_writer_address").split(":")[0];
     const verified = withUser(output(s.app, "writer_connection").cli, s.server.user).replace(CERT_NAMES.writer, friendly);
-    const refused = await runCli(verified, `-c "SELECT 1"`, { cwd: work, resolver: resolver() });
+    const refused = await runCli(verified, `-c "SELECT 1"`, { cwd: tls.work, resolver: resolver() });
     expect(refused.status).not.toBe(0);
     expect(refused.stderr).toContain(`does not match host name "${friendly}"`);
-    const unverified = await runCli(withUser(output(s.app, "writer_connection_unverified").cli, s.server.user), `-tA -c "SELECT 1"`, { cwd: work, resolver: resolver() });
+    const unverified = await runCli(withUser(output(s.app, "writer_connection_unverified").cli, s.server.user), `-tA -c "SELECT 1"`, { cwd: tls.work, resolver: resolver() });
     expect({ status: unverified.status, stdout: unverified.stdout.trim() }).toEqual({ status: 0, stdout: "1" });
   });
 
@@ -142,7 +118,7 @@ describe("PostgreSQL through the consumer's resource endpoint, verify-full", () 
     const broken: App = { ...s.app, consumer: JSON.parse(JSON.stringify(s.app.consumer)) };
     for (const endpoint of Object.values<Json>(broken.consumer.resource.aws_vpc_endpoint)) endpoint.private_dns_enabled = false;
     expect(answerAs(broken).size).toBe(0);
-    const r = await runCli(withUser(output(s.app, "writer_connection").cli, s.server.user), `-c "SELECT 1"`, { cwd: work, resolver: resolver() });
+    const r = await runCli(withUser(output(s.app, "writer_connection").cli, s.server.user), `-c "SELECT 1"`, { cwd: tls.work, resolver: resolver() });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/could not translate host name|Name or service not known|Temporary failure in name resolution/);
   });
@@ -157,7 +133,7 @@ describe("PostgreSQL through the consumer's resource endpoint, verify-full", () 
     const other = synthApp("aurora-postgresql", s.app.cluster.port, rdsNames("other0example"));
     const answers = answerAs(other);
     expect(answers.get(rdsNames("other0example").writer)).toBe(ENDPOINT_ADDRESS);
-    const r = await runCli(withUser(output(other, "writer_connection").cli, s.server.user), `-c "SELECT 1"`, { cwd: work, resolver: resolver() });
+    const r = await runCli(withUser(output(other, "writer_connection").cli, s.server.user), `-c "SELECT 1"`, { cwd: tls.work, resolver: resolver() });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain(`does not match host name "${rdsNames("other0example").writer}"`);
   });
@@ -174,14 +150,14 @@ describe("MariaDB through the consumer's resource endpoint, --ssl-verify-server-
   it.each(["writer_connection", "reader_connection"])("connects the mariadb client with the stack's %s, verification on, over TLS", async (out) => {
     const cli = withUser(output(s.app, out).mariadb, s.server.user);
     expect(cli).toContain("--ssl-verify-server-cert --ssl-ca=us-east-1-bundle.pem");
-    const r = await runCli(cli, `-N -B -e "SHOW SESSION STATUS LIKE 'Ssl_version'"`, { cwd: work, resolver: resolver() });
+    const r = await runCli(cli, `-N -B -e "SHOW SESSION STATUS LIKE 'Ssl_version'"`, { cwd: tls.work, resolver: resolver() });
     expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
     expect(r.stdout).toMatch(/^Ssl_version\tTLSv1\.[23]$/m);
   });
 
   it("refuses the friendly name with verification on", async () => {
     const friendly = output(s.app, "friendly_reader_address").split(":")[0];
-    const r = await runCli(withUser(output(s.app, "reader_connection").mariadb, s.server.user).replace(CERT_NAMES.reader, friendly), `-e "SELECT 1"`, { cwd: work, resolver: resolver() });
+    const r = await runCli(withUser(output(s.app, "reader_connection").mariadb, s.server.user).replace(CERT_NAMES.reader, friendly), `-e "SELECT 1"`, { cwd: tls.work, resolver: resolver() });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain("TLS/SSL error: Validation of SSL server certificate failed");
   });
@@ -190,7 +166,7 @@ describe("MariaDB through the consumer's resource endpoint, --ssl-verify-server-
     const broken: App = { ...s.app, consumer: JSON.parse(JSON.stringify(s.app.consumer)) };
     for (const endpoint of Object.values<Json>(broken.consumer.resource.aws_vpc_endpoint)) endpoint.private_dns_enabled = false;
     answerAs(broken);
-    const r = await runCli(withUser(output(s.app, "writer_connection").mariadb, s.server.user), `-e "SELECT 1"`, { cwd: work, resolver: resolver() });
+    const r = await runCli(withUser(output(s.app, "writer_connection").mariadb, s.server.user), `-e "SELECT 1"`, { cwd: tls.work, resolver: resolver() });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/Unknown (\w+ )?server host '/);
   });

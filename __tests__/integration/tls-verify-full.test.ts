@@ -5,16 +5,15 @@
 // stack's JSON); TCP listeners on the endpoint's address standing in for the NLB's ports; and
 // the stack's own connection strings, verification on, through psql, mariadb and node-postgres.
 // Only the user placeholder is filled in, and the CA bundle file the strings name is the test CA.
-import { copyFileSync, mkdtempSync, rmSync } from "fs";
+import { mkdtempSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { Json, synthesize } from "../helpers";
 import { answersFromConsumerStack } from "../support/consumer-dns";
-import { hostOf, loopbackResolver, resolvingStream, runCli } from "../support/db-clients";
+import { hostOf, loopbackResolver, pgQuery, runCli } from "../support/db-clients";
 import { DbServer, freePort, startListeners, startMariadb, startPostgres } from "../support/db-servers";
-import { DnsServer, startDns } from "../support/dns";
-import { createCa, issueServerCertificate, TestCa } from "../support/tls-ca";
-const { Client } = require("pg");
+import { issueServerCertificate } from "../support/tls-ca";
+import { useTlsWorld, withUser } from "../support/tls-world";
 
 jest.setTimeout(120_000);
 
@@ -67,11 +66,11 @@ function synthShare(engine: "aurora-postgresql" | "aurora-mysql", ports: Share["
 }
 
 /** Loads the DNS server with what the consumer stack's records answer, its endpoint at ENDPOINT_ADDRESS. */
-function answerAs(dns: DnsServer, consumer: Json): Map<string, string> {
+function answerAs(consumer: Json): Map<string, string> {
   const [endpoint] = Object.keys(consumer.resource.aws_vpc_endpoint);
   const { answers } = answersFromConsumerStack(consumer, { [endpoint]: ENDPOINT_ADDRESS });
-  dns.records.clear();
-  for (const [name, address] of answers) dns.records.set(name, address);
+  tls.dns.records.clear();
+  for (const [name, address] of answers) tls.dns.records.set(name, address);
   return answers;
 }
 
@@ -83,24 +82,9 @@ const output = (consumer: Json, name: string): Json => {
   if (Array.isArray(value)) return value.map((v) => (typeof v === "string" ? fqdn(v) : v));
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === "string" ? fqdn(v) : v]));
 };
-const withUser = (s: string, user: string) => s.replace("<user>", user);
 
-let dns: DnsServer;
-let work: string;
-let ca: TestCa;
 
-beforeAll(async () => {
-  dns = await startDns();
-  work = mkdtempSync(path.join(tmpdir(), "tls-verify-"));
-  ca = createCa(work);
-  // The strings name the region's bundle; here that file is the test CA.
-  copyFileSync(ca.certFile, path.join(work, "us-east-1-bundle.pem"));
-});
-
-afterAll(async () => {
-  await dns?.close();
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+const tls = useTlsWorld("tls-verify-");
 
 describe("PostgreSQL through the consumer's endpoint, verify-full", () => {
   const rds = names("orders");
@@ -113,7 +97,7 @@ describe("PostgreSQL through the consumer's endpoint, verify-full", () => {
     const base = await freeBlock(6);
     share = synthShare("aurora-postgresql", { writer: base, reader: base + 1, firstMember: base + 2 }, rds);
     // The writer instance's certificate: the cluster's names and its own instance name (slot 0 holds it).
-    const cert = issueServerCertificate(ca, work, "pg-writer", [rds.writer, rds.reader, rds.instances[0]]);
+    const cert = issueServerCertificate(tls.ca, tls.work, "pg-writer", [rds.writer, rds.reader, rds.instances[0]]);
     dir = mkdtempSync(path.join(tmpdir(), "tls-pg-"));
     server = await startPostgres(dir, await freePort(), cert);
     const to = { host: server.host, port: server.port };
@@ -126,10 +110,10 @@ describe("PostgreSQL through the consumer's endpoint, verify-full", () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  beforeEach(() => answerAs(dns, share.consumer));
+  beforeEach(() => answerAs(share.consumer));
 
   it("answers every RDS name of the stack, and the friendly names, with the endpoint", () => {
-    const answers = answerAs(dns, share.consumer);
+    const answers = answerAs(share.consumer);
     expect(Object.fromEntries(answers)).toEqual(
       Object.fromEntries([rds.writer, rds.reader, ...rds.instances, "writer.orders.db.internal", "reader.orders.db.internal"].map((n) => [n, ENDPOINT_ADDRESS])),
     );
@@ -138,69 +122,52 @@ describe("PostgreSQL through the consumer's endpoint, verify-full", () => {
   it.each(["writer_connection", "reader_connection"])("connects psql with the stack's %s, verify-full, over TLS", async (out) => {
     const cli = withUser(output(share.consumer, out).cli, server.user);
     expect(cli).toContain("sslmode=verify-full sslrootcert=us-east-1-bundle.pem");
-    const r = await runCli(cli, `-tA -c "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"`, { cwd: work, resolver: loopbackResolver(dns.address) });
+    const r = await runCli(cli, `-tA -c "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"`, { cwd: tls.work, resolver: loopbackResolver(tls.dns.address) });
     expect({ status: r.status, stdout: r.stdout.trim(), stderr: r.stderr }).toEqual({ status: 0, stdout: "t", stderr: "" });
   });
 
   it("connects node-postgres with the stack's writer URI, verify-full", async () => {
-    const cwd = process.cwd();
-    process.chdir(work); // sslrootcert names a file relative to the client's working directory
-    try {
-      const client = new Client({ connectionString: withUser(output(share.consumer, "writer_connection").uri, server.user), stream: resolvingStream(loopbackResolver(dns.address)) });
-      await client.connect();
-      const { rows } = await client.query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()");
-      await client.end();
-      expect(rows).toEqual([{ ssl: true }]);
-    } finally {
-      process.chdir(cwd);
-    }
+    const rows = await pgQuery(withUser(output(share.consumer, "writer_connection").uri, server.user), "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", { cwd: tls.work, resolver: loopbackResolver(tls.dns.address) });
+    expect(rows).toEqual([{ ssl: true }]);
   });
 
   it("reaches an instance by its own name on the member port of its slot", async () => {
     const [instance] = output(share.consumer, "instance_names");
     const [port] = output(share.consumer, "member_ports");
     const cli = withUser(output(share.consumer, "writer_connection").cli, server.user).replace(hostOf(output(share.consumer, "writer_connection").cli), instance).replace(`port=${share.ports.writer}`, `port=${port}`);
-    const r = await runCli(cli, `-tA -c "SELECT 1"`, { cwd: work, resolver: loopbackResolver(dns.address) });
+    const r = await runCli(cli, `-tA -c "SELECT 1"`, { cwd: tls.work, resolver: loopbackResolver(tls.dns.address) });
     expect({ status: r.status, stdout: r.stdout.trim() }).toEqual({ status: 0, stdout: "1" });
   });
 
   it("refuses a name the certificate does not carry (the friendly name), with psql and with node-postgres", async () => {
     const friendly = output(share.consumer, "friendly_writer_address").split(":")[0];
     const verified = withUser(output(share.consumer, "writer_connection").cli, server.user);
-    const r = await runCli(verified.replace(hostOf(verified), friendly), `-c "SELECT 1"`, { cwd: work, resolver: loopbackResolver(dns.address) });
+    const r = await runCli(verified.replace(hostOf(verified), friendly), `-c "SELECT 1"`, { cwd: tls.work, resolver: loopbackResolver(tls.dns.address) });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain(`server certificate for "${rds.writer}" (and 2 other names) does not match host name "${friendly}"`);
 
-    const cwd = process.cwd();
-    process.chdir(work);
-    try {
-      const uri = withUser(output(share.consumer, "writer_connection").uri, server.user).replace(rds.writer, friendly);
-      const client = new Client({ connectionString: uri, stream: resolvingStream(loopbackResolver(dns.address)) });
-      client.on("error", () => undefined);
-      await expect(client.connect()).rejects.toMatchObject({ code: "ERR_TLS_CERT_ALTNAME_INVALID" });
-    } finally {
-      process.chdir(cwd);
-    }
+    const uri = withUser(output(share.consumer, "writer_connection").uri, server.user).replace(rds.writer, friendly);
+    await expect(pgQuery(uri, "SELECT 1", { cwd: tls.work, resolver: loopbackResolver(tls.dns.address) })).rejects.toMatchObject({ code: "ERR_TLS_CERT_ALTNAME_INVALID" });
   });
 
   it("reaches the same server by the friendly name with the unverified strings: the refusal above is the identity check", async () => {
-    const r = await runCli(withUser(output(share.consumer, "writer_connection_unverified").cli, server.user), `-tA -c "SELECT 1"`, { cwd: work, resolver: loopbackResolver(dns.address) });
+    const r = await runCli(withUser(output(share.consumer, "writer_connection_unverified").cli, server.user), `-tA -c "SELECT 1"`, { cwd: tls.work, resolver: loopbackResolver(tls.dns.address) });
     expect({ status: r.status, stdout: r.stdout.trim() }).toEqual({ status: 0, stdout: "1" });
   });
 
   it("refuses another instance's name on this slot's port: a wrong name-port pairing fails closed", async () => {
     const other = output(share.consumer, "instance_names")[1];
     const verified = withUser(output(share.consumer, "writer_connection").cli, server.user);
-    const r = await runCli(verified.replace(hostOf(verified), other).replace(`port=${share.ports.writer}`, `port=${share.ports.firstMember}`), `-c "SELECT 1"`, { cwd: work, resolver: loopbackResolver(dns.address) });
+    const r = await runCli(verified.replace(hostOf(verified), other).replace(`port=${share.ports.writer}`, `port=${share.ports.firstMember}`), `-c "SELECT 1"`, { cwd: tls.work, resolver: loopbackResolver(tls.dns.address) });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain(`does not match host name "${other}"`);
   });
 
   it("fails when the stack names the database wrongly: its records and strings carry a name the certificate does not", async () => {
     const wrong = synthShare("aurora-postgresql", share.ports, { ...rds, writer: `orders.cluster-wrong0example.us-east-1.rds.amazonaws.com` });
-    const answers = answerAs(dns, wrong.consumer);
+    const answers = answerAs(wrong.consumer);
     expect(answers.get("orders.cluster-wrong0example.us-east-1.rds.amazonaws.com")).toBe(ENDPOINT_ADDRESS);
-    const r = await runCli(withUser(output(wrong.consumer, "writer_connection").cli, server.user), `-c "SELECT 1"`, { cwd: work, resolver: loopbackResolver(dns.address) });
+    const r = await runCli(withUser(output(wrong.consumer, "writer_connection").cli, server.user), `-c "SELECT 1"`, { cwd: tls.work, resolver: loopbackResolver(tls.dns.address) });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('does not match host name "orders.cluster-wrong0example.us-east-1.rds.amazonaws.com"');
   });
@@ -210,9 +177,9 @@ describe("PostgreSQL through the consumer's endpoint, verify-full", () => {
     const records = broken.resource.aws_route53_record;
     const writerRecord = Object.keys(records).find((id) => id.startsWith("Access_RdsNames_WriterRecord_"))!;
     delete records[writerRecord];
-    const answers = answerAs(dns, broken);
+    const answers = answerAs(broken);
     expect(answers.has(rds.writer)).toBe(false);
-    const r = await runCli(withUser(output(share.consumer, "writer_connection").cli, server.user), `-c "SELECT 1"`, { cwd: work, resolver: loopbackResolver(dns.address) });
+    const r = await runCli(withUser(output(share.consumer, "writer_connection").cli, server.user), `-c "SELECT 1"`, { cwd: tls.work, resolver: loopbackResolver(tls.dns.address) });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/could not translate host name|Name or service not known|Temporary failure in name resolution/);
   });
@@ -222,8 +189,8 @@ describe("PostgreSQL through the consumer's endpoint, verify-full", () => {
     const records = broken.resource.aws_route53_record;
     const readerRecord = Object.keys(records).find((id) => id.startsWith("Access_RdsNames_ReaderRecord_"))!;
     records[readerRecord].alias.name = "${aws_lb.Elsewhere.dns_name}";
-    expect(answerAs(dns, broken).has(rds.reader)).toBe(false);
-    const r = await runCli(withUser(output(share.consumer, "reader_connection").cli, server.user), `-c "SELECT 1"`, { cwd: work, resolver: loopbackResolver(dns.address) });
+    expect(answerAs(broken).has(rds.reader)).toBe(false);
+    const r = await runCli(withUser(output(share.consumer, "reader_connection").cli, server.user), `-c "SELECT 1"`, { cwd: tls.work, resolver: loopbackResolver(tls.dns.address) });
     expect(r.status).not.toBe(0);
   });
 });
@@ -238,9 +205,9 @@ describe("MariaDB through the consumer's endpoint, --ssl-verify-server-cert", ()
   beforeAll(async () => {
     const base = await freeBlock(6);
     share = synthShare("aurora-mysql", { writer: base, reader: base + 1, firstMember: base + 2 }, rds);
-    const cert = issueServerCertificate(ca, work, "mariadb-writer", [rds.writer, rds.reader, rds.instances[0]]);
+    const cert = issueServerCertificate(tls.ca, tls.work, "mariadb-writer", [rds.writer, rds.reader, rds.instances[0]]);
     dir = mkdtempSync(path.join(tmpdir(), "tls-mariadb-"));
-    server = await startMariadb(dir, await freePort(), cert, ca);
+    server = await startMariadb(dir, await freePort(), cert, tls.ca);
     const to = { host: server.host, port: server.port };
     listeners = await startListeners(ENDPOINT_ADDRESS, [share.ports.writer, share.ports.reader, share.ports.firstMember].map((port) => ({ port, to })));
   });
@@ -251,12 +218,12 @@ describe("MariaDB through the consumer's endpoint, --ssl-verify-server-cert", ()
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  beforeEach(() => answerAs(dns, share.consumer));
+  beforeEach(() => answerAs(share.consumer));
 
   it.each(["writer_connection", "reader_connection"])("connects the mariadb client with the stack's %s, verification on, over TLS", async (out) => {
     const cli = withUser(output(share.consumer, out).mariadb, server.user);
     expect(cli).toContain("--ssl-verify-server-cert --ssl-ca=us-east-1-bundle.pem");
-    const r = await runCli(cli, `-N -B -e "SHOW SESSION STATUS LIKE 'Ssl_version'"`, { cwd: work, resolver: loopbackResolver(dns.address) });
+    const r = await runCli(cli, `-N -B -e "SHOW SESSION STATUS LIKE 'Ssl_version'"`, { cwd: tls.work, resolver: loopbackResolver(tls.dns.address) });
     expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
     expect(r.stdout).toMatch(/^Ssl_version\tTLSv1\.[23]$/m);
   });
@@ -264,11 +231,11 @@ describe("MariaDB through the consumer's endpoint, --ssl-verify-server-cert", ()
   it("refuses a name the certificate does not carry, and connects by it only without verification", async () => {
     const friendly = output(share.consumer, "friendly_writer_address").split(":")[0];
     const verified = withUser(output(share.consumer, "writer_connection").mariadb, server.user).replace(rds.writer, friendly);
-    const refused = await runCli(verified, `-e "SELECT 1"`, { cwd: work, resolver: loopbackResolver(dns.address) });
+    const refused = await runCli(verified, `-e "SELECT 1"`, { cwd: tls.work, resolver: loopbackResolver(tls.dns.address) });
     expect(refused.status).not.toBe(0);
     // The same client, CA and server accept the RDS name (above): what fails here is the name.
     expect(refused.stderr).toContain("TLS/SSL error: Validation of SSL server certificate failed");
-    const unverified = await runCli(verified.replace(" --ssl-verify-server-cert", ""), `-N -B -e "SELECT 1"`, { cwd: work, resolver: loopbackResolver(dns.address) });
+    const unverified = await runCli(verified.replace(" --ssl-verify-server-cert", ""), `-N -B -e "SELECT 1"`, { cwd: tls.work, resolver: loopbackResolver(tls.dns.address) });
     expect({ status: unverified.status, stdout: unverified.stdout.trim() }).toEqual({ status: 0, stdout: "1" });
   });
 
@@ -276,8 +243,8 @@ describe("MariaDB through the consumer's endpoint, --ssl-verify-server-cert", ()
     const broken: Json = JSON.parse(JSON.stringify(share.consumer));
     const records = broken.resource.aws_route53_record;
     delete records[Object.keys(records).find((id) => id.startsWith("Access_RdsNames_ReaderRecord_"))!];
-    answerAs(dns, broken);
-    const r = await runCli(withUser(output(share.consumer, "reader_connection").mariadb, server.user), `-e "SELECT 1"`, { cwd: work, resolver: loopbackResolver(dns.address) });
+    answerAs(broken);
+    const r = await runCli(withUser(output(share.consumer, "reader_connection").mariadb, server.user), `-e "SELECT 1"`, { cwd: tls.work, resolver: loopbackResolver(tls.dns.address) });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/Unknown (\w+ )?server host '/);
   });

@@ -76,3 +76,25 @@ export function resolvingStream(resolver: dnsPromises.Resolver): () => net.Socke
   }
   return () => new ResolvingSocket();
 }
+
+/**
+ * node-postgres with a generated URI, run in `cwd` (sslrootcert names a file relative to the
+ * client's working directory) and resolving through the DNS server: the rows of `sql`.
+ */
+export async function pgQuery(uri: string, sql: string, opts: { cwd: string; resolver: dnsPromises.Resolver }): Promise<unknown[]> {
+  const { Client } = require("pg");
+  const previous = process.cwd();
+  process.chdir(opts.cwd);
+  try {
+    const client = new Client({ connectionString: uri, stream: resolvingStream(opts.resolver) });
+    client.on("error", () => undefined);
+    await client.connect();
+    try {
+      return (await client.query(sql)).rows;
+    } finally {
+      await client.end();
+    }
+  } finally {
+    process.chdir(previous);
+  }
+}
