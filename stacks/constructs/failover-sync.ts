@@ -68,15 +68,9 @@ export class FailoverSync extends Construct {
       loadBalancer,
       inVpc: config.vpcSubnetIds !== undefined,
     });
-    this.function = failoverFunction(this, {
-      functionName,
-      code,
-      role,
-      logGroup: this.logGroup,
-      environment: functionEnvironment({ config, database, loadBalancer, network }),
-      kmsKeyArn,
-      vpcConfig: functionVpcConfig(this, { functionName, subnetIds: config.vpcSubnetIds, network }),
-    });
+    const vpcConfig = functionVpcConfig(this, { functionName, subnetIds: config.vpcSubnetIds, network });
+    const environment = functionEnvironment({ config, database, loadBalancer, network });
+    this.function = failoverFunction(this, { functionName, code, role, logGroup: this.logGroup, environment, kmsKeyArn, vpcConfig });
 
     const rules = eventRulesToRunQueue(this, { name, functionName, database: database.ref, reconcileEveryMinutes: config.reconcileEveryMinutes, runQueue: this.runQueue });
     this.eventRules = rules.rds;

@@ -27,7 +27,7 @@ export interface FunctionRoleProps {
 
 export interface FunctionRole {
   readonly role: IamRole;
-  /** What the function and its event source mapping wait for: a run needs the grants, not only the role. */
+  /** The function and the run queue's event source mapping wait for it, not only for the role. */
   readonly policy: IamRolePolicy;
 }
 
