@@ -230,6 +230,35 @@ describe("failover function options", () => {
     expect(egress.cidr_ipv4).toBe("${aws_vpc.Network_Vpc_FAC8F4A5.cidr_block}");
   });
 
+  it("manages its network interfaces in a VPC on '*', the only resource these EC2 actions accept, and not outside one", () => {
+    const inVpc = policyStatements(build((c) => (c.provider.failover.vpcSubnetIds = ["subnet-0123456789abcdef0"])).json);
+    expect(inVpc.filter((s) => s.Resource === "*").map((s) => s.Sid)).toEqual(["ReadTargets", "VpcNetworkInterfaces"]);
+    expect(inVpc.find((s) => s.Sid === "VpcNetworkInterfaces").Action).toEqual([
+      "ec2:CreateNetworkInterface",
+      "ec2:DescribeNetworkInterfaces",
+      "ec2:DeleteNetworkInterface",
+      "ec2:AssignPrivateIpAddresses",
+      "ec2:UnassignPrivateIpAddresses",
+    ]);
+    expect(policyStatements(build().json).map((s) => s.Sid)).not.toContain("VpcNetworkInterfaces");
+  });
+
+  // The default config's addresses are pinned in __tests__/fixtures/default-addresses.json;
+  // these are the ones only a function in VPC subnets of an existing VPC has.
+  it("keeps its security group and egress rules at the addresses they have always had", () => {
+    const { json } = build((c) => {
+      c.provider.network = EXISTING_NETWORK;
+      c.provider.database = { engine: "aurora-mysql", existing: { clusterIdentifier: "orders-prod" } };
+      c.consumers[0].providerAzIds = ["use1-az1", "use1-az2"];
+      c.provider.failover.vpcSubnetIds = ["subnet-0123456789abcdef0"];
+    });
+    expect(Object.keys(json.resource.aws_security_group).filter((k) => k.startsWith("FailoverSync_"))).toEqual(["FailoverSync_SecurityGroup_44409493"]);
+    expect(Object.keys(json.resource.aws_vpc_security_group_egress_rule).filter((k) => k.startsWith("FailoverSync_")).sort()).toEqual([
+      "FailoverSync_EgressHttpsSecondary_45AB9381",
+      "FailoverSync_EgressHttps_1A3ACBB8",
+    ]);
+  });
+
   it("watches an existing cluster's members by ARN, from its data source", () => {
     const { json } = build((c) => {
       c.provider.network = EXISTING_NETWORK;
@@ -243,6 +272,20 @@ describe("failover function options", () => {
     expect(rules[0].event_pattern).toContain(`"SourceArn" = concat([data.aws_rds_cluster.Database_Cluster_C6094C50.arn], slice(${members}, min(0, length(${members})), min(8, length(${members}))))`);
     expect(rules[1].event_pattern).toContain(`slice(${members}, min(8, length(${members})), min(16, length(${members})))`);
     expect(rules.map((r) => r.name)).toEqual(["orders-failover-sync-rds-events", "orders-failover-sync-rds-events-1"]);
+    // Each slice keeps its rule, its target and its place in the run queue's policy.
+    expect(Object.keys(json.resource.aws_cloudwatch_event_target).sort()).toEqual([
+      "FailoverSync_BlueGreenTarget_25D295C7",
+      "FailoverSync_Rds1Target_2A95BBD7",
+      "FailoverSync_RdsTarget_D456FC40",
+      "FailoverSync_ScheduleTarget_B78BA9D5",
+    ]);
+    expect(resources(json, "aws_cloudwatch_event_target").find((t) => t.rule.includes("RdsEventRule1")).rule).toBe("${aws_cloudwatch_event_rule.FailoverSync_RdsEventRule1_6645D6FD.name}");
+    expect(JSON.parse(resources(json, "aws_sqs_queue_policy")[0].policy).Statement[0].Condition.ArnEquals["aws:SourceArn"]).toEqual([
+      "${aws_cloudwatch_event_rule.FailoverSync_RdsEventRule_CD5B1671.arn}",
+      "${aws_cloudwatch_event_rule.FailoverSync_RdsEventRule1_6645D6FD.arn}",
+      "${aws_cloudwatch_event_rule.FailoverSync_BlueGreenEventRule_C6589EFC.arn}",
+      "${aws_cloudwatch_event_rule.FailoverSync_ScheduleRule_C910BC1D.arn}",
+    ]);
     // Every CIDR of the existing VPC, its secondary blocks read at plan time.
     const env = resources(json, LambdaFunction.tfResourceType)[0].environment.variables;
     expect(env.ALLOWED_CIDRS).toBe(
