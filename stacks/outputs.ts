@@ -204,18 +204,19 @@ export class OutputValues {
     const raw = this.values[output.name];
     if (raw === undefined || raw === null || raw === "") return undefined;
     const checked = checkValue(output.type, raw);
-    if (checked === undefined) throw new OutputError(this.stack, output, `is ${JSON.stringify(raw).slice(0, 80)}, not ${TYPE_TEXT[output.type]}`);
+    if (checked === undefined) throw new OutputError(this.stack, `its ${output.name} output is ${JSON.stringify(raw).slice(0, 80)}, not ${TYPE_TEXT[output.type]}`);
     return checked as ValueTypes[T];
   }
 }
 
+/** An output a stack's state lacks or holds in another shape: its stack is older than this code, or not this share's. */
 export class OutputError extends Error {
   constructor(
     readonly stack: string,
-    readonly output: StackOutput,
+    /** What is wrong, after the stack's name: "its database_port output is missing from its state". */
     problem: string,
   ) {
-    super(`${stack}: its ${output.name} output ${problem}`);
+    super(`${stack}: ${problem}`);
   }
 }
 
@@ -234,7 +235,7 @@ export class OutputReader<R extends StackOutput, O extends StackOutput> {
   require<X extends R>(output: X): ValueTypes[X["type"]] {
     this.check(output, this.declared.required);
     const v = this.outputs.value(output);
-    if (v === undefined) throw new OutputError(this.outputs.stack, output, "is missing from its state");
+    if (v === undefined) throw new OutputError(this.outputs.stack, `its ${output.name} output is missing from its state`);
     return v as ValueTypes[X["type"]];
   }
 
