@@ -54,7 +54,8 @@ export const CONSUMER_ENDPOINTS = [
 export const CONSUMER_READS = reads({ optional: CONSUMER_ENDPOINTS.map(([, output]) => output) });
 
 /** Throws an OutputError, naming the output and the stack, for a required output the state lacks. */
-export async function observeProvider(config: Config, outputs: OutputValues, env: NodeJS.ProcessEnv = process.env): Promise<ProviderObservation> {  const provider = config.provider;
+export async function observeProvider(config: Config, outputs: OutputValues, env: NodeJS.ProcessEnv = process.env): Promise<ProviderObservation> {
+  const provider = config.provider;
   const cc = clientConfig(provider.account);
   const kind = provider.database.kind;
   const common = outputs.reader(PROVIDER_READS.resource);
