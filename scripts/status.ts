@@ -7,7 +7,8 @@ import { CONFIG_ENV, configPath, loadConfigFile } from "../config/load";
 import { Config } from "../config/resolve";
 import { diagnoseConsumer, diagnoseProvider, Finding, FixContext, ProviderObservation } from "./status/diagnose";
 import { cliFlags, observeConsumer, observeProvider } from "./status/observe";
-import { NotThisShareError, readOutputs, StatusError } from "./status/outputs";
+import { deployCommand, NotThisShareError, readOutputs, StateLocation, StatusError } from "./status/outputs";
+import { OutputError } from "../stacks/outputs";
 
 export interface StatusArgs {
   readonly configFile: string;
@@ -53,32 +54,38 @@ export async function checkShare(config: Config, args: StatusArgs, env: NodeJS.P
   const ctx: FixContext = { configFile: path.relative(process.cwd(), args.configFile) || args.configFile, providerCli: cliFlags(config.provider.account), now };
   const location = (stack: string, backend: Config["provider"]["backend"]) => ({ name: config.name, configFile: ctx.configFile, stack, backend, projectRoot: process.cwd(), outdir: args.outdir });
   const findings: Finding[] = [];
-  const unreadable = (stack: string, e: unknown) => {
+  const unreadable = (loc: StateLocation, e: unknown) => {
     if (e instanceof NotThisShareError) throw e;
     findings.push({
-      stack,
+      stack: loc.stack,
       check: "state and AWS",
       ok: false,
       detail: (e as Error).message,
-      fix: e instanceof StatusError ? e.fix : "check the account's credentials (profile, role) and region in the config, and that the stack is deployed",
+      fix:
+        e instanceof StatusError
+          ? e.fix
+          : e instanceof OutputError
+            ? `deploy it with this version (${deployCommand(loc)}), or check that its state is this share's`
+            : "check the account's credentials (profile, role) and region in the config, and that the stack is deployed",
     });
   };
 
   let provider: ProviderObservation | undefined;
+  const providerLoc = location("provider", config.provider.backend);
   try {
-    provider = await observeProvider(config, readOutputs(location("provider", config.provider.backend), env), env);
+    provider = await observeProvider(config, readOutputs(providerLoc, env), env);
     findings.push(...diagnoseProvider(provider, ctx));
   } catch (e) {
-    unreadable("provider", e);
+    unreadable(providerLoc, e);
   }
   for (const consumer of config.consumers) {
-    const stack = `consumer-${consumer.name}`;
+    const loc = location(`consumer-${consumer.name}`, consumer.backend);
     try {
-      const observed = await observeConsumer(consumer, readOutputs(location(stack, consumer.backend), env));
+      const observed = await observeConsumer(consumer, readOutputs(loc, env));
       const azIds = provider?.azIds ?? consumer.providerAzIds ?? config.provider.network.create?.azIds ?? [];
       findings.push(...diagnoseConsumer(observed, { azIds, transport: config.provider.transport, serviceId: provider?.serviceId }, ctx));
     } catch (e) {
-      unreadable(stack, e);
+      unreadable(loc, e);
     }
   }
   return findings.map((f) => (f.fix ? { ...f, fix: withConfig(f.fix, ctx.configFile) } : f));

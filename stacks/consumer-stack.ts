@@ -1,8 +1,8 @@
 // One consumer account: its network and its way in to the provider's database, through an
 // interface endpoint to the endpoint service or resource endpoints to the shared configurations.
-// Composition only.
+// Composition only; the outputs' names and descriptions are stacks/outputs.ts's.
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { Config } from "../config/resolve";
 import { ConsumerConfig } from "../config/schema";
@@ -14,6 +14,7 @@ import { DatabaseNames } from "./constructs/consumer-rds-names";
 import { ConsumerResourceEndpoint } from "./constructs/consumer-resource-endpoint";
 import { Network } from "./constructs/network";
 import { OperationsKey } from "./constructs/operations-key";
+import { CONSUMER_OUTPUTS as C, outputsOf } from "./outputs";
 
 export interface ConsumerStackProps {
   readonly config: Config;
@@ -73,12 +74,11 @@ export class ConsumerStack extends TerraformStack {
     const key = new OperationsKey(this, "OperationsKey", { name: prefix, nameScope });
     this.network = new Network(this, "Network", { config: consumer.network, namePrefix: prefix, nameScope, kmsKeyArn: key.arn });
 
-    const out = (name: string, value: unknown, description: string) => new TerraformOutput(this, name, { value, description });
     const { target } = props;
     const engine = provider.database.engine;
     const bundle = rdsCaBundle(provider.account.region);
-    const samePort = "The port may differ from the database's own: TLS checks the name, not the port.";
     if (target.transport === "resource") {
+      const out = outputsOf(this, "consumer", "resource");
       const access = new ConsumerResourceEndpoint(this, "Access", {
         namePrefix: prefix,
         shareName: config.name,
@@ -93,24 +93,26 @@ export class ConsumerStack extends TerraformStack {
         providerAzIds: props.providerAzIds,
       });
       this.resourceEndpoint = access;
-      if (access.databaseEndpoint) out("database_endpoint_id", access.databaseEndpoint.id, "Resource endpoint of the database, with private DNS: it answers the database's own RDS names in this VPC.");
-      if (access.writerEndpoint) out("writer_endpoint_id", access.writerEndpoint.id, "Resource endpoint of the writer.");
-      if (access.readerEndpoint) out("reader_endpoint_id", access.readerEndpoint.id, "Resource endpoint of the readers.");
+      if (access.databaseEndpoint) out(C.databaseEndpointId, access.databaseEndpoint.id);
+      if (access.writerEndpoint) out(C.writerEndpointId, access.writerEndpoint.id);
+      if (access.readerEndpoint) out(C.readerEndpointId, access.readerEndpoint.id);
+      const writer = { address: C.writerAddress, connection: C.writerConnection, unverified: C.writerConnectionUnverified, friendly: C.friendlyWriterAddress };
+      const reader = { address: C.readerAddress, connection: C.readerConnection, unverified: C.readerConnectionUnverified, friendly: C.friendlyReaderAddress };
       const roles = [
-        { role: "writer", name: access.writerName, host: access.writerHost, port: ports.writer },
-        ...(access.readerHost && ports.reader !== null ? [{ role: "reader", name: access.readerName, host: access.readerHost, port: ports.reader }] : []),
+        { outputs: writer, name: access.writerName, host: access.writerHost, port: ports.writer },
+        ...(access.readerHost && ports.reader !== null ? [{ outputs: reader, name: access.readerName, host: access.readerHost, port: ports.reader }] : []),
       ];
-      if (access.writerName) out("ca_bundle", bundle, "The RDS CA bundle of the database's region: download it from url to file, where the connection strings look for it.");
-      for (const { role, name, host, port } of roles) {
+      if (access.writerName) out(C.caBundle, bundle);
+      for (const { outputs, name, host, port } of roles) {
         if (name) {
-          out(`${role}_address`, `${name}:${port}`, `host:port of the ${role}: the database's own RDS name, which the resource endpoint's private DNS answers.`);
-          out(`${role}_connection`, connectionStrings(engine, name, port, bundle), `Connection strings for the ${role} that verify the server (verify-full / VERIFY_IDENTITY) against the RDS CA bundle.`);
+          out(outputs.address, `${name}:${port}`, true);
+          out(outputs.connection, connectionStrings(engine, name, port, bundle));
         } else {
           // DNS-type configurations: the consumer's names reach the database, and its certificate carries none of them.
-          out(`${role}_address`, `${host}:${port}`, `host:port of the ${role}, by a name the RDS certificate does not carry (resourceDefinition dns).`);
+          out(outputs.address, `${host}:${port}`, false);
         }
-        out(`${role}_connection_unverified`, unverifiedConnectionStrings(engine, host, port), "Encrypted but unverified, for clients that cannot verify the server.");
-        if (consumer.privateZone) out(`friendly_${role}_address`, `${host}:${port}`, `${role}.<zone>:port, for clients that do not verify the server.`);
+        out(outputs.unverified, unverifiedConnectionStrings(engine, host, port));
+        if (consumer.privateZone) out(outputs.friendly, `${host}:${port}`);
       }
       return;
     }
@@ -141,27 +143,26 @@ export class ConsumerStack extends TerraformStack {
       })),
     );
 
-    out("endpoint_id", endpoint.id, "Interface endpoint id; the provider accepts this connection.");
-    out("endpoint_dns_name", endpointDns.dnsName, "Regional DNS name of the endpoint.");
-    out("ca_bundle", bundle, "The RDS CA bundle of the database's region: download it from url to file, where the connection strings look for it.");
-    out("writer_address", `${access.writerName}:${ports.writer}`, `host:port of the writer: its own RDS name, answered with this endpoint inside the VPC. ${samePort}`);
-    out("writer_connection", connectionStrings(engine, access.writerName, ports.writer, bundle), `Connection strings for the writer that verify the server (verify-full / VERIFY_IDENTITY) against the RDS CA bundle. ${samePort}`);
-    out("writer_connection_unverified", unverifiedConnectionStrings(engine, writerHost, ports.writer), "Encrypted but unverified, for clients that cannot verify the server: the friendly or endpoint name, which the RDS certificate does not carry.");
+    const out = outputsOf(this, "consumer", "endpoint-service");
+    out(C.endpointId, endpoint.id);
+    out(C.endpointDnsName, endpointDns.dnsName);
+    out(C.caBundle, bundle);
+    out(C.writerAddress, `${access.writerName}:${ports.writer}`);
+    out(C.writerConnection, connectionStrings(engine, access.writerName, ports.writer, bundle));
+    out(C.writerConnectionUnverified, unverifiedConnectionStrings(engine, writerHost, ports.writer));
     if (ports.reader !== null) {
-      out("reader_address", `${access.readerName}:${ports.reader}`, `host:port of the readers: the reader endpoint's RDS name. ${samePort}`);
-      out("reader_connection", connectionStrings(engine, access.readerName, ports.reader, bundle), `Connection strings for the readers that verify the server. ${samePort}`);
-      out("reader_connection_unverified", unverifiedConnectionStrings(engine, readerHost, ports.reader), "Encrypted but unverified, for clients that cannot verify the server.");
+      out(C.readerAddress, `${access.readerName}:${ports.reader}`);
+      out(C.readerConnection, connectionStrings(engine, access.readerName, ports.reader, bundle));
+      out(C.readerConnectionUnverified, unverifiedConnectionStrings(engine, readerHost, ports.reader));
     }
     if (consumer.privateZone) {
-      out("friendly_writer_address", `${writerHost}:${ports.writer}`, "writer.<zone>:port, for clients that do not verify the server.");
-      if (ports.reader !== null) out("friendly_reader_address", `${readerHost}:${ports.reader}`, "reader.<zone>:port, for clients that do not verify the server.");
+      out(C.friendlyWriterAddress, `${writerHost}:${ports.writer}`);
+      if (ports.reader !== null) out(C.friendlyReaderAddress, `${readerHost}:${ports.reader}`);
     }
     if (consumer.memberPorts && ports.members.length > 0) {
-      out("member_ports", ports.members, "Instance-pinned ports, one per member slot; the provider's failover function reports which instance holds each slot.");
-      if (access.instanceNames) {
-        out("instance_names", access.instanceNames, `Instance endpoint names that resolve to this endpoint: connect to an instance's name on the member port of its slot, with verification on (a name on another slot's port is refused). ${samePort}`);
-      }
-      out("member_addresses", ports.members.map((port) => `${writerHost}:${port}`), "Instance-pinned host:port per member slot, by the friendly or endpoint name (unverified clients).");
+      out(C.memberPorts, ports.members);
+      if (access.instanceNames) out(C.instanceNames, access.instanceNames);
+      out(C.memberAddresses, ports.members.map((port) => `${writerHost}:${port}`));
     }
   }
 }

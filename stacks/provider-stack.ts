@@ -1,13 +1,13 @@
 // The database owner's account: network, database, and one transport: the NLB, endpoint service
 // and failover function, or a resource gateway with resource configurations shared through RAM.
-// Composition only.
-import { TerraformOutput, TerraformStack } from "cdktf";
+// Composition only; the outputs' names and descriptions are stacks/outputs.ts's.
+import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { Config } from "../config/resolve";
 import { addAwsProvider } from "./aws";
 import { addBackend } from "./backend";
 import { Alarms } from "./constructs/alarms";
-import { Dashboard } from "./constructs/dashboard";
+import { Dashboard, DashboardProps } from "./constructs/dashboard";
 import { Database } from "./constructs/database";
 import { DatabaseZones } from "./constructs/database-zones";
 import { EndpointService } from "./constructs/endpoint-service";
@@ -17,6 +17,7 @@ import { Network } from "./constructs/network";
 import { OperationsKey } from "./constructs/operations-key";
 import { ResourceShare } from "./constructs/resource-share";
 import { DatabaseNames } from "./constructs/consumer-rds-names";
+import { PROVIDER_OUTPUTS, outputsOf } from "./outputs";
 import { databaseNamesOf } from "./rds-names";
 
 export const PROVIDER_STACK = "provider";
@@ -62,140 +63,167 @@ export class ProviderStack extends TerraformStack {
       frontedBy: resource ? "resource gateway" : "load balancer",
     });
     this.azIds = this.network.azIds;
-    const out = (name: string, value: unknown, description: string) => new TerraformOutput(this, name, { value, description });
-    out("database_identifier", this.database.ref.identifier, `Identifier of the shared ${this.database.ref.kind}; npm run status asks RDS for its writer.`);
+    outputsOf(this, "provider", provider.transport)(PROVIDER_OUTPUTS.databaseIdentifier, this.database.ref.identifier, this.database.ref.kind);
     this.databaseNames = databaseNamesOf(this.database);
 
     if (resource) {
-      // No load balancer and no failover function: the configuration names the database by its
-      // ARN (AWS handles its group and children), or names its endpoints, which RDS keeps on the
-      // writer and the readers (resourceDefinition dns).
-      const share = new ResourceShare(this, "ResourceShare", {
-        name: config.name,
-        network: this.network,
-        sharing: provider.sharing,
-        port: ports.writer,
-        databasePort: this.database.port,
-        writerAddress: this.database.writerAddress,
-        readerAddress: ports.reader === null ? undefined : this.database.readerAddress,
-        databaseSecurityGroupId: this.database.securityGroupId,
-        definition: provider.resourceDefinition,
-        databaseArn: this.database.ref.arn,
-      });
-      this.resourceShare = share;
-      this.database.allowFrom(share.securityGroupId, "resource gateway");
-      if (share.database) {
-        out("database_resource_configuration_arn", share.database.arn, "ARN-type resource configuration of the database; consumers create one resource endpoint with it, with private DNS.");
-        out("writer_name", this.databaseNames.writer, "The writer's RDS name, which consumers' resource endpoints answer through private DNS and its certificate carries.");
-        if (this.databaseNames.reader) out("reader_name", this.databaseNames.reader, "The reader endpoint's RDS name (cluster-ro).");
-      }
-      if (share.writer) out("writer_resource_configuration_arn", share.writer.arn, "Resource configuration of the writer endpoint; consumers create a resource endpoint with it.");
-      if (share.reader) out("reader_resource_configuration_arn", share.reader.arn, "Resource configuration of the reader endpoint.");
-      out("resource_share_arn", share.share.arn, "AWS RAM share of the resource configurations; accounts outside the organization accept its invitation.");
-      out("resource_gateway_security_group_id", share.securityGroupId, "Security group of the resource gateway; an existing database must admit its port from it.");
-      out("az_ids", this.azIds, "AZ IDs of the resource gateway; a consumer endpoint needs at least one of them.");
-      out("writer_port", ports.writer, "Port of the writer endpoint (the database's own).");
-      if (ports.reader !== null) out("reader_port", ports.reader, "Port of the reader endpoint (the database's own).");
-      out("database_port", this.database.port, "Port of the database.");
-      this.dashboard = new Dashboard(this, "Dashboard", {
-        name: config.name,
-        region: provider.account.region,
-        database: this.database.ref,
-        ports: [ports.writer],
-        databasePort: this.database.port,
-        flowLogGroupName: this.network.flowLogGroupName,
-      });
-      this.dashboardOutputs();
+      this.resourceShare = this.shareThroughResources(config);
+      this.dashboard = this.addDashboard(config, { ports: [ports.writer], databasePort: this.database.port });
       return;
     }
 
-    if (provider.database.existing) new DatabaseZones(this, "DatabaseZones", { existing: provider.database.existing, network: this.network });
-    this.loadBalancer = new LoadBalancer(this, "LoadBalancer", {
+    const { loadBalancer, endpointService } = this.shareThroughEndpointService(config);
+    this.loadBalancer = loadBalancer;
+    this.endpointService = endpointService;
+    const { failover, alarms } = this.addFailover(config, loadBalancer, key);
+    this.failover = failover;
+    this.alarms = alarms;
+    this.dashboard = this.addDashboard(config, {
+      ports: [ports.writer, ...(ports.reader === null ? [] : [ports.reader]), ...ports.members, ...ports.readerSets],
+      loadBalancer,
+      endpointServiceId: endpointService.serviceId,
+      failover: { functionName: failover.function.functionName, deadLetterQueueName: failover.deadLetterQueue.name },
+      alarmArns: alarms.alarms.map((a) => a.arn),
+    });
+    this.endpointServiceOutputs(config, { loadBalancer, endpointService, failover, alarms });
+  }
+
+  /**
+   * The resource transport: no load balancer and no failover function. The configuration names
+   * the database by its ARN (AWS handles its group and children), or names its endpoints, which
+   * RDS keeps on the writer and the readers (resourceDefinition dns).
+   */
+  private shareThroughResources(config: Config): ResourceShare {
+    const provider = config.provider;
+    const ports = provider.ports;
+    const share = new ResourceShare(this, "ResourceShare", {
       name: config.name,
       network: this.network,
-      ports,
+      sharing: provider.sharing,
+      port: ports.writer,
+      databasePort: this.database.port,
+      writerAddress: this.database.writerAddress,
+      readerAddress: ports.reader === null ? undefined : this.database.readerAddress,
+      databaseSecurityGroupId: this.database.securityGroupId,
+      definition: provider.resourceDefinition,
+      databaseArn: this.database.ref.arn,
+    });
+    this.database.allowFrom(share.securityGroupId, "resource gateway");
+    const out = outputsOf(this, "provider", "resource");
+    const P = PROVIDER_OUTPUTS;
+    if (share.database) {
+      out(P.databaseResourceConfigurationArn, share.database.arn);
+      out(P.writerName, this.databaseNames.writer);
+      if (this.databaseNames.reader) out(P.readerName, this.databaseNames.reader);
+    }
+    if (share.writer) out(P.writerResourceConfigurationArn, share.writer.arn);
+    if (share.reader) out(P.readerResourceConfigurationArn, share.reader.arn);
+    out(P.resourceShareArn, share.share.arn);
+    out(P.resourceGatewaySecurityGroupId, share.securityGroupId);
+    out(P.azIds, this.azIds);
+    out(P.writerPort, ports.writer);
+    if (ports.reader !== null) out(P.readerPort, ports.reader);
+    out(P.databasePort, this.database.port);
+    return share;
+  }
+
+  /** The endpoint-service transport's path in: the NLB in front of the database, and the service over it. */
+  private shareThroughEndpointService(config: Config): { loadBalancer: LoadBalancer; endpointService: EndpointService } {
+    const provider = config.provider;
+    if (provider.database.existing) new DatabaseZones(this, "DatabaseZones", { existing: provider.database.existing, network: this.network });
+    const loadBalancer = new LoadBalancer(this, "LoadBalancer", {
+      name: config.name,
+      network: this.network,
+      ports: provider.ports,
       databasePort: this.database.port,
       databaseSecurityGroupId: this.database.securityGroupId,
       deletionProtection: provider.loadBalancer.deletionProtection,
       tcpIdleTimeoutSeconds: provider.loadBalancer.tcpIdleTimeoutSeconds,
     });
-    this.database.allowFrom(this.loadBalancer.securityGroupId);
-    this.endpointService = new EndpointService(this, "EndpointService", {
+    this.database.allowFrom(loadBalancer.securityGroupId);
+    const endpointService = new EndpointService(this, "EndpointService", {
       name: config.name,
-      loadBalancerArn: this.loadBalancer.loadBalancer.arn,
+      loadBalancerArn: loadBalancer.loadBalancer.arn,
       sharing: provider.sharing,
     });
+    return { loadBalancer, endpointService };
+  }
 
-    this.failover = new FailoverSync(this, "FailoverSync", {
+  /** The function that keeps the ports on the writer and the readers, and the alarms on it. */
+  private addFailover(config: Config, loadBalancer: LoadBalancer, key: OperationsKey): { failover: FailoverSync; alarms: Alarms } {
+    const provider = config.provider;
+    const failover = new FailoverSync(this, "FailoverSync", {
       name: config.name,
       region: provider.account.region,
       config: provider.failover,
       database: this.database,
-      loadBalancer: this.loadBalancer,
+      loadBalancer,
       network: this.network,
       kmsKeyArn: key.arn,
       dependsOn: this.database.dependables,
     });
-    this.alarms = new Alarms(this, "Alarms", {
+    const alarms = new Alarms(this, "Alarms", {
       name: config.name,
       config: provider.alarms,
       kmsKeyArn: key.arn,
-      functionName: this.failover.function.functionName,
-      deadLetterQueueName: this.failover.deadLetterQueue.name,
-      loadBalancer: this.loadBalancer,
+      functionName: failover.function.functionName,
+      deadLetterQueueName: failover.deadLetterQueue.name,
+      loadBalancer,
       databaseIdentifier: this.database.ref.identifier,
     });
-
-    this.dashboard = new Dashboard(this, "Dashboard", {
-      name: config.name,
-      region: provider.account.region,
-      database: this.database.ref,
-      ports: [ports.writer, ...(ports.reader === null ? [] : [ports.reader]), ...ports.members, ...ports.readerSets],
-      flowLogGroupName: this.network.flowLogGroupName,
-      loadBalancer: this.loadBalancer,
-      endpointServiceId: this.endpointService.serviceId,
-      failover: { functionName: this.failover.function.functionName, deadLetterQueueName: this.failover.deadLetterQueue.name },
-      alarmArns: this.alarms.alarms.map((a) => a.arn),
-    });
-    this.dashboardOutputs();
-
-    // The names consumers resolve to their endpoint, so that TLS clients verify the server.
-    const names = this.databaseNames;
-    out("writer_name", names.writer, "The writer's RDS name (cluster endpoint or instance address); its certificate carries it, so clients can verify it through PrivateLink.");
-    if (names.reader) out("reader_name", names.reader, "The reader endpoint's RDS name (cluster-ro).");
-    if (names.instances) out("instance_names", names.instances, "Every member's instance endpoint name; each reaches its instance on the member port of the slot that holds it.");
-    out("service_name", this.endpointService.serviceName, "Endpoint service name; consumers create their interface endpoint with it.");
-    out("service_id", this.endpointService.serviceId, "Endpoint service id, for accepting connections.");
-    out("nlb_dns_name", this.loadBalancer.loadBalancer.dnsName, "Internal DNS name of the NLB (provider VPC only).");
-    out("nlb_security_group_id", this.loadBalancer.securityGroupId, "Security group of the NLB; an existing database must admit its port from it.");
-    out("az_ids", this.azIds, "AZ IDs the NLB serves; consumer subnets must be in these.");
-    out("writer_port", ports.writer, "Listener port of the writer.");
-    if (ports.reader !== null) out("reader_port", ports.reader, "Listener port of the readers.");
-    out("database_port", this.database.port, "Port of the database, used by the target groups.");
-    const layout = this.loadBalancer.targets;
-    out("writer_listener_arn", this.loadBalancer.writerListener.arn, "Listener of the writer port.");
-    if (this.loadBalancer.readerListener) out("reader_listener_arn", this.loadBalancer.readerListener.arn, "Listener of the reader port.");
-    if (layout.kind === "cluster") {
-      out("member_ports", ports.members, "Cluster: slot i's member listener (instance-pinned endpoint); the function's report names the instance in each slot.");
-      out("member_target_group_arns", layout.memberGroups.map((g) => g.arn), "Cluster: slot i's member group; the writer port forwards to the writer's.");
-      if (layout.readerSetGroups.length > 0) {
-        out("reader_set_target_group_arns", layout.readerSetGroups.map((g) => g.arn), "Cluster: slot i's reader set (every member but slot i's); the reader port forwards to the writer's slot.");
-      }
-    } else {
-      out("writer_target_group_arn", layout.writerGroup.arn, "Target group the failover function keeps on the writer.");
-      if (layout.readerGroup) out("reader_target_group_arn", layout.readerGroup.arn, "Target group the failover function keeps on the readers.");
-    }
-    out("failover_function_name", this.failover.function.functionName, "Failover function; invoke it to force a sync.");
-    out("dead_letter_queue_url", this.failover.deadLetterQueue.url, "Events that failed every retry land here.");
-    out("alarm_topic_arn", this.alarms.topic.arn, "SNS topic of the failover alarms.");
-    if (provider.sharing.privateDnsName) {
-      const dns = this.endpointService.service.privateDnsNameConfiguration.get(0);
-      out("private_dns_verification_record", { name: dns.name, type: dns.type, value: dns.value }, "TXT record that proves ownership of the private DNS name.");
-    }
+    return { failover, alarms };
   }
 
-  private dashboardOutputs(): void {
-    new TerraformOutput(this, "dashboard_name", { value: this.dashboard.dashboard.dashboardName, description: "CloudWatch dashboard of the share." });
-    new TerraformOutput(this, "dashboard_url", { value: this.dashboard.url, description: "Console address of the dashboard." });
+  /** The dashboard of either transport, and its outputs. */
+  private addDashboard(config: Config, props: Omit<DashboardProps, "name" | "region" | "database" | "flowLogGroupName">): Dashboard {
+    const dashboard = new Dashboard(this, "Dashboard", {
+      name: config.name,
+      region: config.provider.account.region,
+      database: this.database.ref,
+      flowLogGroupName: this.network.flowLogGroupName,
+      ...props,
+    });
+    const out = outputsOf(this, "provider", config.provider.transport);
+    out(PROVIDER_OUTPUTS.dashboardName, dashboard.dashboard.dashboardName);
+    out(PROVIDER_OUTPUTS.dashboardUrl, dashboard.url);
+    return dashboard;
+  }
+
+  private endpointServiceOutputs(config: Config, parts: { loadBalancer: LoadBalancer; endpointService: EndpointService; failover: FailoverSync; alarms: Alarms }): void {
+    const { loadBalancer, endpointService, failover, alarms } = parts;
+    const ports = config.provider.ports;
+    const out = outputsOf(this, "provider", "endpoint-service");
+    const P = PROVIDER_OUTPUTS;
+    // The names consumers resolve to their endpoint, so that TLS clients verify the server.
+    const names = this.databaseNames;
+    out(P.writerName, names.writer);
+    if (names.reader) out(P.readerName, names.reader);
+    if (names.instances) out(P.instanceNames, names.instances);
+    out(P.serviceName, endpointService.serviceName);
+    out(P.serviceId, endpointService.serviceId);
+    out(P.nlbDnsName, loadBalancer.loadBalancer.dnsName);
+    out(P.nlbSecurityGroupId, loadBalancer.securityGroupId);
+    out(P.azIds, this.azIds);
+    out(P.writerPort, ports.writer);
+    if (ports.reader !== null) out(P.readerPort, ports.reader);
+    out(P.databasePort, this.database.port);
+    const layout = loadBalancer.targets;
+    out(P.writerListenerArn, loadBalancer.writerListener.arn);
+    if (loadBalancer.readerListener) out(P.readerListenerArn, loadBalancer.readerListener.arn);
+    if (layout.kind === "cluster") {
+      out(P.memberPorts, ports.members);
+      out(P.memberTargetGroupArns, layout.memberGroups.map((g) => g.arn));
+      if (layout.readerSetGroups.length > 0) out(P.readerSetTargetGroupArns, layout.readerSetGroups.map((g) => g.arn));
+    } else {
+      out(P.writerTargetGroupArn, layout.writerGroup.arn);
+      if (layout.readerGroup) out(P.readerTargetGroupArn, layout.readerGroup.arn);
+    }
+    out(P.failoverFunctionName, failover.function.functionName);
+    out(P.deadLetterQueueUrl, failover.deadLetterQueue.url);
+    out(P.alarmTopicArn, alarms.topic.arn);
+    if (config.provider.sharing.privateDnsName) {
+      const dns = endpointService.service.privateDnsNameConfiguration.get(0);
+      out(P.privateDnsVerificationRecord, { name: dns.name, type: dns.type, value: dns.value });
+    }
   }
 }

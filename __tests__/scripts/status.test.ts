@@ -4,7 +4,9 @@ import { diagnoseConsumer, diagnoseProvider, Finding, FixContext, ProviderObserv
 import { mkdirSync, mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { formatFindings, parseStatusArgs, withConfig } from "../../scripts/status";
+import { checkShare, formatFindings, parseStatusArgs, withConfig } from "../../scripts/status";
+import { validateConfig } from "../../config/load";
+import { demoInput } from "../helpers";
 import { connectErrors } from "../../scripts/status/observe";
 import { checkBelongs, deployCommand, NotThisShareError, readOutputs, StateLocation } from "../../scripts/status/outputs";
 
@@ -414,6 +416,36 @@ describe("status reads only the stacks of the config it is given", () => {
     const where = { configFile: "config/inventory.json", outdir: path.resolve("cdktf.out") };
     expect(deployCommand({ ...where, stack: "consumer-app" })).toBe("RDS_PRIVATELINK_CONFIG=config/inventory.json npx cdktf deploy consumer-app --ignore-missing-stack-dependencies");
     expect(deployCommand({ ...where, stack: "provider", outdir: path.resolve("cdktf.out/inventory") })).toBe("RDS_PRIVATELINK_CONFIG=config/inventory.json npx cdktf deploy provider --output cdktf.out/inventory");
+  });
+
+  it("reports a state without an output it reads as that stack's finding, naming the output and the deploy that adds it", async () => {
+    // Local states beside the synthesized stacks: read directly, before any AWS call.
+    const outdir = mkdtempSync(path.join(tmpdir(), "rds-privatelink-status-"));
+    const input = demoInput();
+    input.provider.backend = { type: "local", path: "../../provider.tfstate" };
+    input.consumers[0].backend = { type: "local", path: "../../consumer-app.tfstate" };
+    const state = (values: Record<string, unknown>) => JSON.stringify({ outputs: Object.fromEntries(Object.entries(values).map(([k, value]) => [k, { value }])) });
+    writeFileSync(path.join(outdir, "provider.tfstate"), state({ database_port: 3306, az_ids: ["use1-az1", "use1-az2"] }));
+    writeFileSync(path.join(outdir, "consumer-app.tfstate"), state({ writer_address: "orders.cluster-c7tj4example.us-east-1.rds.amazonaws.com:3306" }));
+    const configFile = path.resolve("config/inventory.json");
+    const findings = await checkShare(validateConfig(input), { configFile, outdir, json: false }, {});
+    const output = `--output ${path.relative(process.cwd(), outdir)}`;
+    expect(findings).toEqual([
+      {
+        stack: "provider",
+        check: "state and AWS",
+        ok: false,
+        detail: "provider: its database_identifier output is missing from its state",
+        fix: `deploy it with this version (RDS_PRIVATELINK_CONFIG=config/inventory.json npx cdktf deploy provider ${output}), or check that its state is this share's`,
+      },
+      {
+        stack: "consumer-app",
+        check: "state and AWS",
+        ok: false,
+        detail: "consumer-app: its state has none of the endpoint id outputs (endpoint_id, database_endpoint_id, writer_endpoint_id, reader_endpoint_id)",
+        fix: `deploy it with this version (RDS_PRIVATELINK_CONFIG=config/inventory.json npx cdktf deploy consumer-app --ignore-missing-stack-dependencies ${output}), or check that its state is this share's`,
+      },
+    ]);
   });
 
   it("prints its usage for --help and -h", () => {

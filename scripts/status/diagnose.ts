@@ -3,6 +3,7 @@
 import { parseCidr } from "../../functions/failover-sync/ipv4";
 import { CurrentTarget, isDraining, Member, planCluster, readerTargets } from "../../functions/failover-sync/plan";
 import { MAX_CONNECT_ERRORS } from "../../stacks/constructs/instance-parameters";
+import { MEMBER_SLOT, READER_SET } from "../../stacks/group-labels";
 
 export interface Finding {
   readonly stack: string;
@@ -360,12 +361,12 @@ function readerPortAsPlanned(o: ProviderObservation, writer: Member, members: Me
       .filter((g) => g.label.startsWith(prefix))
       .sort((a, b) => Number(a.label.slice(prefix.length)) - Number(b.label.slice(prefix.length)))
       .map((g) => ({ arn: g.arn, current: g.targets }));
-  const memberGroups = slot("member slot ");
+  const memberGroups = slot(MEMBER_SLOT);
   if (memberGroups.length === 0 || !o.readerListener) return undefined;
   const p = planCluster({
     writer,
     members,
-    state: { memberGroups, readerSetGroups: slot("reader set "), writerListenerTarget: o.writerListener?.forwardsTo ?? null, readerListenerTarget: o.readerListener.forwardsTo },
+    state: { memberGroups, readerSetGroups: slot(READER_SET), writerListenerTarget: o.writerListener?.forwardsTo ?? null, readerListenerTarget: o.readerListener.forwardsTo },
     port: o.database.port,
     // Status judges where traffic goes, not which IPs may be registered: the function refuses those.
     allowedCidrs: [parseCidr("0.0.0.0/0")!],

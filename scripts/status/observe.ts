@@ -12,7 +12,8 @@ import { Config } from "../../config/resolve";
 import { Account, ConsumerConfig } from "../../config/schema";
 import { blocksHosts, ENGINE_DEFAULT_MAX_CONNECT_ERRORS, MAX_CONNECT_ERRORS_PARAMETER } from "../../stacks/constructs/instance-parameters";
 import { ConsumerObservation, ObservedConnectErrors, ObservedGroup, ObservedHostBlocking, ObservedListener, ProviderObservation, runsFromLog } from "./diagnose";
-import { Outputs } from "./outputs";
+import { GROUP_LABELS } from "../../stacks/group-labels";
+import { CONSUMER_OUTPUTS as C, OutputError, OutputValues, PROVIDER_OUTPUTS as P, reads } from "../../stacks/outputs";
 
 /** SDK client settings for one account of the config: its region, profile and role, or the emulator. */
 export function clientConfig(account: Account) {
@@ -29,64 +30,89 @@ export function cliFlags(account: Account): string {
   return [account.profile ? `--profile ${account.profile}` : "", `--region ${account.region}`].filter(Boolean).join(" ");
 }
 
-const list = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : []);
-const text = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
+/**
+ * Every output status reads, by the transport it reads it for: a reader reads nothing else (it
+ * does not compile), and a test checks each against the synthesized stacks of that transport.
+ * Required outputs are in every provider stack; optional ones in some (a cluster's or an
+ * instance's groups, a reader port's listener).
+ */
+const COMMON_READS = [P.databaseIdentifier, P.databasePort, P.azIds] as const;
+export const PROVIDER_READS = {
+  resource: reads({ required: COMMON_READS }),
+  "endpoint-service": reads({
+    required: [...COMMON_READS, P.writerListenerArn, P.serviceId, P.failoverFunctionName, P.deadLetterQueueUrl],
+    optional: [P.memberTargetGroupArns, P.readerSetTargetGroupArns, P.writerTargetGroupArn, P.readerTargetGroupArn, P.readerListenerArn],
+  }),
+};
+/** A consumer stack has one or more of these, by transport and resource definition; each is checked by its role. */
+export const CONSUMER_ENDPOINTS = [
+  ["interface", C.endpointId],
+  ["database", C.databaseEndpointId],
+  ["writer", C.writerEndpointId],
+  ["reader", C.readerEndpointId],
+] as const;
+export const CONSUMER_READS = reads({ optional: CONSUMER_ENDPOINTS.map(([, output]) => output) });
 
-export async function observeProvider(config: Config, outputs: Outputs, env: NodeJS.ProcessEnv = process.env): Promise<ProviderObservation> {
+/** Throws an OutputError, naming the output and the stack, for a required output the state lacks. */
+export async function observeProvider(config: Config, outputs: OutputValues, env: NodeJS.ProcessEnv = process.env): Promise<ProviderObservation> {
   const provider = config.provider;
   const cc = clientConfig(provider.account);
   const kind = provider.database.kind;
-  const identifier = text(outputs.database_identifier);
-  if (!identifier) throw new Error("provider: its state has no database_identifier output; deploy the provider stack with this version first");
+  const common = outputs.reader(PROVIDER_READS.resource);
+  const identifier = common.require(P.databaseIdentifier);
   const rds = new RDSClient(cc);
   const topology = await readTopology(rds, resolverFromEnv(env), { kind, identifier });
   const base = {
-    stack: "provider",
+    stack: outputs.stack,
     region: provider.account.region,
-    database: { kind, identifier, port: Number(outputs.database_port) },
+    database: { kind, identifier, port: common.require(P.databasePort) },
     topology,
     reconcileEveryMinutes: provider.failover.reconcileEveryMinutes,
     warmReaderSets: provider.failover.warmReaderSets,
-    azIds: list(outputs.az_ids),
+    azIds: common.require(P.azIds),
     groups: [] as ObservedGroup[],
   };
   if (provider.transport === "resource") return { ...base, transport: "resource" };
 
+  const read = outputs.reader(PROVIDER_READS["endpoint-service"]);
   const elb = new ElasticLoadBalancingV2Client(cc);
+  const one = (arn: string | undefined, label: string): Array<[string, string]> => (arn ? [[arn, label]] : []);
   const labelled: Array<[string, string]> = [
-    ...list(outputs.member_target_group_arns).map((arn, i): [string, string] => [arn, `member slot ${i}`]),
-    ...list(outputs.reader_set_target_group_arns).map((arn, i): [string, string] => [arn, `reader set ${i}`]),
-    ...(text(outputs.writer_target_group_arn) ? [[outputs.writer_target_group_arn as string, "writer"] as [string, string]] : []),
-    ...(text(outputs.reader_target_group_arn) ? [[outputs.reader_target_group_arn as string, "reader"] as [string, string]] : []),
+    ...(read.get(P.memberTargetGroupArns) ?? []).map((arn, i): [string, string] => [arn, GROUP_LABELS.memberSlot(i)]),
+    ...(read.get(P.readerSetTargetGroupArns) ?? []).map((arn, i): [string, string] => [arn, GROUP_LABELS.readerSet(i)]),
+    ...one(read.get(P.writerTargetGroupArn), GROUP_LABELS.writer),
+    ...one(read.get(P.readerTargetGroupArn), GROUP_LABELS.reader),
   ];
   const groups = (await readGroups(elb, labelled.map(([arn]) => arn))).map((g, i): ObservedGroup => ({ arn: g.arn, label: labelled[i][1], targets: g.current }));
-  const listenerArns = [text(outputs.writer_listener_arn), text(outputs.reader_listener_arn)].filter((a): a is string => a !== undefined);
+  const writerListenerArn = read.require(P.writerListenerArn);
+  const readerListenerArn = read.get(P.readerListenerArn);
+  const listenerArns = [writerListenerArn, readerListenerArn].filter((a): a is string => a !== undefined);
   const forwards = await readListenerTargets(elb, listenerArns);
   const listener = (arn?: string): ObservedListener | undefined => (arn ? { arn, forwardsTo: forwards.get(arn) ?? null } : undefined);
 
   const ec2 = new EC2Client(cc);
-  const serviceId = text(outputs.service_id);
+  const serviceId = read.require(P.serviceId);
   let connections: ProviderObservation["connections"];
   let connectionsUnread: string | undefined;
-  if (serviceId) {
-    try {
-      const out = await ec2.send(new DescribeVpcEndpointConnectionsCommand({ Filters: [{ Name: "service-id", Values: [serviceId] }] }));
-      connections = (out.VpcEndpointConnections ?? []).map((c) => ({ endpointId: c.VpcEndpointId ?? "", owner: c.VpcEndpointOwner ?? "", state: c.VpcEndpointState ?? "unknown" }));
-    } catch (e) {
-      // Only against the test emulator, which does not implement this call (docs/emulator-gaps.md):
-      // said as not checked. Against AWS the error stands.
-      if (!provider.account.endpoint) throw e;
-      connectionsUnread = `the emulator does not answer ec2:DescribeVpcEndpointConnections (${(e as Error).message.split("\n")[0]})`;
-    }
+  try {
+    const out = await ec2.send(new DescribeVpcEndpointConnectionsCommand({ Filters: [{ Name: "service-id", Values: [serviceId] }] }));
+    connections = (out.VpcEndpointConnections ?? []).map((c) => ({ endpointId: c.VpcEndpointId ?? "", owner: c.VpcEndpointOwner ?? "", state: c.VpcEndpointState ?? "unknown" }));
+  } catch (e) {
+    // Only against the test emulator, which does not implement this call (docs/emulator-gaps.md):
+    // said as not checked. Against AWS the error stands.
+    if (!provider.account.endpoint) throw e;
+    connectionsUnread = `the emulator does not answer ec2:DescribeVpcEndpointConnections (${(e as Error).message.split("\n")[0]})`;
   }
 
-  const functionName = text(outputs.failover_function_name);
-  const queueUrl = text(outputs.dead_letter_queue_url);
-  let fn: ProviderObservation["function"];
-  if (functionName && queueUrl) {
-    const attrs = await new SQSClient(cc).send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["ApproximateNumberOfMessages"] }));
-    fn = { name: functionName, deadLetters: Number(attrs.Attributes?.ApproximateNumberOfMessages ?? 0), deadLetterQueueUrl: queueUrl, ...(await lastRuns(new CloudWatchLogsClient(cc), `/aws/lambda/${functionName}`)) };
-  }
+  const functionName = read.require(P.failoverFunctionName);
+  const queueUrl = read.require(P.deadLetterQueueUrl);
+  const attrs = await new SQSClient(cc).send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["ApproximateNumberOfMessages"] }));
+  const fn: ProviderObservation["function"] = {
+    name: functionName,
+    deadLetters: Number(attrs.Attributes?.ApproximateNumberOfMessages ?? 0),
+    deadLetterQueueUrl: queueUrl,
+    ...(await lastRuns(new CloudWatchLogsClient(cc), `/aws/lambda/${functionName}`)),
+  };
   const engine = provider.database.engine;
   const hostBlocking = blocksHosts(engine) ? await readHostBlocking(rds, { kind, identifier, engine, created: provider.database.create !== undefined }) : undefined;
   return {
@@ -94,8 +120,8 @@ export async function observeProvider(config: Config, outputs: Outputs, env: Nod
     transport: "endpoint-service",
     groups,
     hostBlocking,
-    writerListener: listener(text(outputs.writer_listener_arn)),
-    readerListener: listener(text(outputs.reader_listener_arn)),
+    writerListener: listener(writerListenerArn),
+    readerListener: listener(readerListenerArn),
     serviceId,
     connections,
     connectionsUnread,
@@ -185,20 +211,20 @@ async function lastRuns(logs: CloudWatchLogsClient, group: string): Promise<{ la
   return runsFromLog(lines);
 }
 
-export async function observeConsumer(consumer: ConsumerConfig, outputs: Outputs): Promise<ConsumerObservation> {
+export async function observeConsumer(consumer: ConsumerConfig, outputs: OutputValues): Promise<ConsumerObservation> {
   const ec2 = new EC2Client(clientConfig(consumer.account));
-  const ids: Array<[string, string]> = [
-    ["interface", text(outputs.endpoint_id)],
-    ["writer", text(outputs.writer_endpoint_id)],
-    ["reader", text(outputs.reader_endpoint_id)],
-  ].filter((e): e is [string, string] => e[1] !== undefined);
-  if (ids.length === 0) throw new Error(`consumer-${consumer.name}: its state has no endpoint id output; deploy it first (npx cdktf deploy consumer-${consumer.name})`);
+  const read = outputs.reader(CONSUMER_READS);
+  const ids = CONSUMER_ENDPOINTS.flatMap(([role, output]): Array<[string, string]> => {
+    const id = read.get(output);
+    return id ? [[role, id]] : [];
+  });
+  if (ids.length === 0) throw new OutputError(outputs.stack, `its state has none of the endpoint id outputs (${CONSUMER_ENDPOINTS.map(([, o]) => o.name).join(", ")})`);
   const found = (await ec2.send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: ids.map(([, id]) => id) }))).VpcEndpoints ?? [];
   const subnetIds = [...new Set(found.flatMap((e) => e.SubnetIds ?? []))];
   const subnets = subnetIds.length ? ((await ec2.send(new DescribeSubnetsCommand({ SubnetIds: subnetIds }))).Subnets ?? []) : [];
   const zoneOf = new Map(subnets.map((s) => [s.SubnetId, s.AvailabilityZoneId ?? "unknown"]));
   return {
-    stack: `consumer-${consumer.name}`,
+    stack: outputs.stack,
     region: consumer.account.region,
     endpoints: ids.map(([role, id]) => {
       const e = found.find((x) => x.VpcEndpointId === id);

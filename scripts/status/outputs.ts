@@ -7,9 +7,8 @@ import * as path from "path";
 import { Backend } from "../../config/schema";
 import { SHARE_FILE, ShareManifest } from "../../stacks/app";
 import { cloudWorkspace, s3Key } from "../../stacks/backend";
+import { OutputValues } from "../../stacks/outputs";
 import { chooseTerraformCli, isOnPath } from "../../stacks/terraform-cli";
-
-export type Outputs = Record<string, unknown>;
 
 export class StatusError extends Error {
   constructor(
@@ -35,7 +34,7 @@ export interface StateLocation {
 }
 
 /** The outputs of a deployed stack; a StatusError names the stack, what is missing and the fix. */
-export function readOutputs(loc: StateLocation, env: NodeJS.ProcessEnv = process.env): Outputs {
+export function readOutputs(loc: StateLocation, env: NodeJS.ProcessEnv = process.env): OutputValues {
   const stackDir = path.join(loc.outdir, "stacks", loc.stack);
   // A remote state is read through the synthesized stack directory, whose backend decides which
   // state is read: it must be this config's, or another share's outputs would be judged.
@@ -50,7 +49,7 @@ export function readOutputs(loc: StateLocation, env: NodeJS.ProcessEnv = process
     const state = JSON.parse(readFileSync(file, "utf8"));
     const outputs = Object.fromEntries(Object.entries(state.outputs ?? {}).map(([k, v]) => [k, (v as { value: unknown }).value]));
     if (Object.keys(outputs).length === 0) throw new StatusError("its state has no outputs", `deploy it (${deployCommand(loc)})`);
-    return outputs;
+    return new OutputValues(loc.stack, outputs);
   }
   const cli = chooseTerraformCli(env, (b) => isOnPath(b, env));
   if (!cli.found) throw new StatusError(`its ${loc.backend.type} state is read with terraform or tofu, and neither is on the PATH`, "install one, or set TERRAFORM_BINARY_NAME");
@@ -60,7 +59,7 @@ export function readOutputs(loc: StateLocation, env: NodeJS.ProcessEnv = process
   const r = spawnSync(cli.binary, ["output", "-json", "-no-color"], { cwd: stackDir, encoding: "utf8", env: { ...env, CHECKPOINT_DISABLE: "1" } });
   if (r.status !== 0) throw new StatusError(`${cli.binary} output failed: ${(r.stderr || r.stdout).trim().split("\n").slice(-3).join(" ")}`, "check the backend's credentials and that the stack is deployed");
   const parsed = JSON.parse(r.stdout || "{}");
-  return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, (v as { value: unknown }).value]));
+  return new OutputValues(loc.stack, Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, (v as { value: unknown }).value])));
 }
 
 const configEnv = (loc: Pick<StateLocation, "configFile">) => `RDS_PRIVATELINK_CONFIG=${loc.configFile}`;

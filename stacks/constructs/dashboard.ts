@@ -13,6 +13,7 @@ import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { dashboardName } from "../../config/names";
 import { Construct } from "constructs";
 import { METRIC_NAMESPACE, metricDimensions, METRICS } from "../../functions/failover-sync/telemetry";
+import { GROUP_LABELS } from "../group-labels";
 import { DatabaseRef } from "./database";
 import { LoadBalancer } from "./load-balancer";
 
@@ -138,9 +139,9 @@ export function groupsOf(loadBalancer: LoadBalancer): Array<{ label: string; gro
   const layout = loadBalancer.targets;
   if (layout.kind === "cluster") {
     return [
-      ...layout.memberGroups.map((group, i) => ({ label: `member slot ${i}`, group })),
-      ...layout.readerSetGroups.map((group, i) => ({ label: `reader set ${i}`, group })),
+      ...layout.memberGroups.map((group, i) => ({ label: GROUP_LABELS.memberSlot(i), group })),
+      ...layout.readerSetGroups.map((group, i) => ({ label: GROUP_LABELS.readerSet(i), group })),
     ];
   }
-  return [{ label: "writer", group: layout.writerGroup }, ...(layout.readerGroup ? [{ label: "reader", group: layout.readerGroup }] : [])];
+  return [{ label: GROUP_LABELS.writer, group: layout.writerGroup }, ...(layout.readerGroup ? [{ label: GROUP_LABELS.reader, group: layout.readerGroup }] : [])];
 }

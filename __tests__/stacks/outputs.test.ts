@@ -1,0 +1,160 @@
+// The stack-outputs contract (stacks/outputs.ts) against the synthesized stacks of both
+// transports, and what npm run status reads against what those stacks declare: a stack that
+// declares an output the contract does not know, or status reading one that no stack of its
+// transport declares, fails here rather than in a deployed share.
+import { CONSUMER_ENDPOINTS, CONSUMER_READS, observeConsumer, observeProvider, PROVIDER_READS } from "../../scripts/status/observe";
+import { validateConfig } from "../../config/load";
+import { OUTPUTS, OutputError, OutputValues, PROVIDER_OUTPUTS as P, reads, StackKind, StackOutput, Transport } from "../../stacks/outputs";
+import { demoInput, Json, synthesize } from "../helpers";
+import { toResourceTransport } from "../terraform/matrix";
+
+/** Configs that between them declare every output of the contract, in each transport. */
+const CASES: Array<{ name: string; transport: Transport; mutate: (c: Json) => void }> = [
+  { name: "the demo (Aurora cluster, private zone)", transport: "endpoint-service", mutate: () => undefined },
+  {
+    name: "the demo with member ports and a private DNS name",
+    transport: "endpoint-service",
+    mutate: (c) => {
+      c.consumers[0].memberPorts = true;
+      c.provider.sharing.privateDnsName = "orders.db.example.com";
+    },
+  },
+  {
+    name: "a Multi-AZ instance with a reader port",
+    transport: "endpoint-service",
+    mutate: (c) => {
+      c.provider.database = { engine: "mysql", create: {} };
+      c.provider.ports = { writer: 3306, reader: 3307 };
+    },
+  },
+  { name: "the demo on the resource transport (ARN-type configuration)", transport: "resource", mutate: toResourceTransport },
+  {
+    name: "the demo on the resource transport with DNS-type configurations",
+    transport: "resource",
+    mutate: (c) => {
+      toResourceTransport(c);
+      c.provider.resourceDefinition = "dns";
+    },
+  },
+];
+
+interface Declared {
+  readonly case: string;
+  readonly kind: StackKind;
+  readonly stack: string;
+  readonly transport: Transport;
+  /** Its own outputs; cdktf's cross-stack-output-* are not the contract's. */
+  readonly outputs: Record<string, { value: unknown; description: string }>;
+}
+
+const declared: Declared[] = CASES.flatMap(({ name, transport, mutate }) => {
+  const { json } = synthesize(mutate);
+  return Object.entries(json).map(([stack, body]: [string, Json]) => ({
+    case: name,
+    kind: stack === "provider" ? ("provider" as const) : ("consumer" as const),
+    stack,
+    transport,
+    outputs: Object.fromEntries(Object.entries(body.output ?? {}).filter(([k]) => !k.startsWith("cross-stack-output"))) as Declared["outputs"],
+  }));
+});
+const of = (kind: StackKind, transport: Transport) => declared.filter((d) => d.kind === kind && d.transport === transport);
+const where = (d: Declared) => `${d.stack} of ${d.case}`;
+
+/** The descriptions the contract gives an output in a transport: built ones for every argument a stack passes. */
+function descriptions(output: StackOutput, transport: Transport): string[] {
+  const d = output.description[transport];
+  if (d === undefined) return [];
+  if (typeof d === "string") return [d];
+  const build = d as (arg: unknown) => string;
+  return ["cluster", "instance", true, false].map((arg) => build(arg));
+}
+
+const TOKEN = /^\$\{.+\}$/s;
+function hasType(output: StackOutput, value: unknown): boolean {
+  if (typeof value === "string" && TOKEN.test(value)) return true;
+  switch (output.type) {
+    case "string":
+      return typeof value === "string";
+    case "number":
+      return typeof value === "number";
+    case "strings":
+      return Array.isArray(value) && value.every((x) => typeof x === "string");
+    case "numbers":
+      return Array.isArray(value) && value.every((x) => typeof x === "number");
+    case "object":
+      return typeof value === "object" && value !== null && !Array.isArray(value);
+  }
+}
+
+describe("the stacks and the contract agree", () => {
+  it("synthesizes a provider and a consumer stack for every case", () => {
+    expect(CASES.map((c) => declared.filter((d) => d.case === c.name).map((d) => d.kind))).toEqual(CASES.map(() => ["provider", "consumer"]));
+  });
+
+  it("declares only the contract's outputs of the stack's kind and transport, with the contract's description and value type", () => {
+    const problems = declared.flatMap((d) =>
+      Object.entries(d.outputs).flatMap(([name, { value, description }]) => {
+        const output = OUTPUTS[d.kind].find((o) => o.name === name);
+        if (!output) return [`${where(d)} declares ${name}, which stacks/outputs.ts does not know`];
+        const known = descriptions(output, d.transport);
+        if (known.length === 0) return [`${where(d)} declares ${name}, which the contract has only for ${Object.keys(output.description).join(", ")}`];
+        return [
+          ...(known.includes(description) ? [] : [`${where(d)}: ${name}'s description "${description}" is not the contract's`]),
+          ...(hasType(output, value) ? [] : [`${where(d)}: ${name} is ${JSON.stringify(value)}, not of type ${output.type}`]),
+        ];
+      }),
+    );
+    expect(problems).toEqual([]);
+  });
+
+  it("lists no output that no stack of its transport declares", () => {
+    const unused = (["provider", "consumer"] as const).flatMap((kind) =>
+      OUTPUTS[kind].flatMap((output) =>
+        (Object.keys(output.description) as Transport[]).filter((t) => !of(kind, t).some((d) => output.name in d.outputs)).map((t) => `${kind} ${output.name} (${t})`),
+      ),
+    );
+    expect(unused).toEqual([]);
+  });
+});
+
+describe("npm run status reads only what the stacks declare", () => {
+  it.each(["endpoint-service", "resource"] as const)("reads from every %s provider stack the outputs it requires, and optional ones some stack has", (transport) => {
+    const stacks = of("provider", transport);
+    const { required, optional } = PROVIDER_READS[transport];
+    const missing = [
+      ...stacks.flatMap((d) => required.filter((o) => !(o.name in d.outputs)).map((o) => `${o.name} (required) in ${where(d)}`)),
+      ...optional.filter((o) => !stacks.some((d) => o.name in d.outputs)).map((o) => `${o.name} (optional) in every ${transport} provider stack`),
+    ];
+    expect(stacks.length).toBeGreaterThan(1);
+    expect(missing).toEqual([]);
+  });
+
+  it("finds an endpoint id in every consumer stack of either transport, and reads no id no consumer declares", () => {
+    const consumers = declared.filter((d) => d.kind === "consumer");
+    expect(consumers.filter((d) => !CONSUMER_ENDPOINTS.some(([, o]) => o.name in d.outputs)).map(where)).toEqual([]);
+    expect(CONSUMER_READS.optional.filter((o) => !consumers.some((d) => o.name in d.outputs)).map((o) => o.name)).toEqual([]);
+  });
+
+  it("names the stack and the output when a required one is missing from a state, before asking AWS", async () => {
+    const config = validateConfig(demoInput());
+    const err = await observeProvider(config, new OutputValues("provider", { database_port: 3306, az_ids: ["use1-az1"] })).catch((e) => e);
+    expect(err).toBeInstanceOf(OutputError);
+    expect(err.message).toBe("provider: its database_identifier output is missing from its state");
+    const none = await observeConsumer(config.consumers[0], new OutputValues("consumer-app", { ca_bundle: {} })).catch((e) => e);
+    expect(none).toBeInstanceOf(OutputError);
+    expect(none.message).toBe("consumer-app: its state has none of the endpoint id outputs (endpoint_id, database_endpoint_id, writer_endpoint_id, reader_endpoint_id)");
+  });
+
+  it("checks a value's type against the contract, and reads a port that the CLI printed as text", () => {
+    const read = new OutputValues("provider", { database_identifier: 42, database_port: "5432", az_ids: ["use1-az1", 7] }).reader(reads({ required: [P.databaseIdentifier, P.databasePort], optional: [P.azIds] }));
+    expect(() => read.require(P.databaseIdentifier)).toThrow("provider: its database_identifier output is 42, not a string");
+    expect(read.require(P.databasePort)).toBe(5432);
+    expect(() => read.get(P.azIds)).toThrow('provider: its az_ids output is ["use1-az1",7], not a list of strings');
+  });
+
+  it("refuses, at run time too, to read an output the reader was not given", () => {
+    const read = new OutputValues("provider", { service_id: "vpce-svc-0123456789abcdef0" }).reader(reads({ optional: [P.azIds] }));
+    // @ts-expect-error: the types refuse it; a cast would not.
+    expect(() => read.get(P.serviceId)).toThrow("service_id is read without being declared among the reads (stacks/outputs.ts)");
+  });
+});
