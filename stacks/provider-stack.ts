@@ -9,6 +9,7 @@ import { addBackend } from "./backend";
 import { Alarms } from "./constructs/alarms";
 import { Dashboard } from "./constructs/dashboard";
 import { Database } from "./constructs/database";
+import { databaseFromConfig } from "./constructs/database-from-config";
 import { DatabaseZones } from "./constructs/database-zones";
 import { EndpointService } from "./constructs/endpoint-service";
 import { FailoverSync } from "./constructs/failover-sync";
@@ -53,7 +54,7 @@ export class ProviderStack extends TerraformStack {
     const nameScope = { share: config.name, region: provider.account.region };
     const key = new OperationsKey(this, "OperationsKey", { name: config.name, nameScope, forAlarms: !resource });
     this.network = new Network(this, "Network", { config: provider.network, namePrefix: config.name, nameScope, kmsKeyArn: key.arn });
-    this.database = new Database(this, "Database", {
+    this.database = databaseFromConfig(this, "Database", {
       name: config.name,
       config: provider.database,
       network: this.network,
