@@ -110,7 +110,7 @@ export class ProviderStack extends TerraformStack {
       return;
     }
 
-    if (provider.database.existing) new DatabaseZones(this, "DatabaseZones", { existing: provider.database.existing, network: this.network });
+    if (provider.database.existing) new DatabaseZones(this, "DatabaseZones", { database: this.database, network: this.network });
     this.loadBalancer = new LoadBalancer(this, "LoadBalancer", {
       name: config.name,
       network: this.network,
