@@ -9,6 +9,7 @@ import { addBackend } from "./backend";
 import { Alarms } from "./constructs/alarms";
 import { Dashboard, DashboardProps } from "./constructs/dashboard";
 import { Database } from "./constructs/database";
+import { databaseFromConfig } from "./constructs/database-from-config";
 import { DatabaseZones } from "./constructs/database-zones";
 import { EndpointService } from "./constructs/endpoint-service";
 import { FailoverSync } from "./constructs/failover-sync";
@@ -54,7 +55,7 @@ export class ProviderStack extends TerraformStack {
     const nameScope = { share: config.name, region: provider.account.region };
     const key = new OperationsKey(this, "OperationsKey", { name: config.name, nameScope, forAlarms: !resource });
     this.network = new Network(this, "Network", { config: provider.network, namePrefix: config.name, nameScope, kmsKeyArn: key.arn });
-    this.database = new Database(this, "Database", {
+    this.database = databaseFromConfig(this, "Database", {
       name: config.name,
       config: provider.database,
       network: this.network,
@@ -130,7 +131,7 @@ export class ProviderStack extends TerraformStack {
   /** The endpoint-service transport's path in: the NLB in front of the database, and the service over it. */
   private shareThroughEndpointService(config: Config): { loadBalancer: LoadBalancer; endpointService: EndpointService } {
     const provider = config.provider;
-    if (provider.database.existing) new DatabaseZones(this, "DatabaseZones", { existing: provider.database.existing, network: this.network });
+    if (provider.database.existing) new DatabaseZones(this, "DatabaseZones", { database: this.database, network: this.network });
     const loadBalancer = new LoadBalancer(this, "LoadBalancer", {
       name: config.name,
       network: this.network,

@@ -31,8 +31,6 @@ export class Network extends Construct {
   readonly azIds: string[];
   /** AZ names of the subnets, in subnet order (for APIs that only take names). */
   readonly azNames: string[];
-  /** AZ IDs known at synth time, or undefined when they come from the account. */
-  readonly knownAzIds?: string[];
   /** The VPC flow log's group, when this construct created the VPC (an existing VPC keeps its own). */
   readonly flowLogGroupName?: string;
   /** An existing VPC as AWS reports it at plan time, for its CIDR blocks. */
@@ -56,7 +54,6 @@ export class Network extends Construct {
       let zoneIds: string[];
       if (create.azIds) {
         zoneIds = create.azIds;
-        this.knownAzIds = create.azIds;
       } else {
         const zones = new DataAwsAvailabilityZones(this, "Zones", {
           state: "available",

@@ -3,15 +3,23 @@
 import { DataAwsDbInstance } from "@cdktf/provider-aws/lib/data-aws-db-instance";
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
+import { ExistingDatabase } from "../../../stacks/constructs/database-existing";
 import { DatabaseZones } from "../../../stacks/constructs/database-zones";
 import { synthesize } from "../../helpers";
 import { demoNetwork, synthConstruct } from "../../support/construct";
 
+/** The check beside the database it checks, under the ids the provider stack gives them. */
+function zonesOf(existing: { clusterIdentifier?: string; instanceIdentifier?: string }) {
+  return synthConstruct((scope) => new DatabaseZones(scope, "DatabaseZones", { database: new ExistingDatabase(scope, "Database", { existing }), network: demoNetwork(scope) }));
+}
+
 describe("DatabaseZones", () => {
   it("checks every member of an existing cluster at plan time, against the zones of the NLB's subnets", () => {
-    const { json } = synthConstruct((scope) => new DatabaseZones(scope, "DatabaseZones", { existing: { clusterIdentifier: "orders-prod" }, network: demoNetwork(scope) }));
+    const { json } = zonesOf({ clusterIdentifier: "orders-prod" });
     const [member] = Object.values(json.data[DataAwsDbInstance.tfResourceType]) as Array<Record<string, any>>;
-    expect(member.for_each).toMatch(/data\.aws_rds_cluster\.DatabaseZones_Cluster_\w+\.cluster_members/);
+    // The members of the database's own lookup: the cluster is read once.
+    expect(Object.keys(json.data.aws_rds_cluster)).toEqual([expect.stringMatching(/^Database_Cluster_/)]);
+    expect(member.for_each).toMatch(/^\$\{toset\(tolist\(tolist\(data\.aws_rds_cluster\.Database_Cluster_\w+\.cluster_members\)\)\)\}$/);
     expect(member.db_instance_identifier).toBe("${each.value}");
     expect(member.lifecycle.postcondition[0].condition).toBe("${contains(local.nlb_zones, self.availability_zone)}");
     expect(member.lifecycle.postcondition[0].error_message).toMatch(/^Member \$\{self\.db_instance_identifier\} of cluster orders-prod \(zone \$\{self\.availability_zone\}\) is in an Availability Zone the load balancer does not enable.*provider\.network/);
@@ -19,8 +27,11 @@ describe("DatabaseZones", () => {
   });
 
   it("checks an existing instance the same way", () => {
-    const { json } = synthConstruct((scope) => new DatabaseZones(scope, "DatabaseZones", { existing: { instanceIdentifier: "orders-db" }, network: demoNetwork(scope) }));
-    const [instance] = Object.values(json.data[DataAwsDbInstance.tfResourceType]) as Array<Record<string, any>>;
+    const { json } = zonesOf({ instanceIdentifier: "orders-db" });
+    // Its own read of the instance, beside the database's: the postcondition lives on it.
+    const reads = json.data[DataAwsDbInstance.tfResourceType] as Record<string, Record<string, any>>;
+    expect(Object.keys(reads).sort()).toEqual([expect.stringMatching(/^DatabaseZones_Instance_/), expect.stringMatching(/^Database_Instance_/)]);
+    const instance = Object.entries(reads).find(([name]) => name.startsWith("DatabaseZones_"))![1];
     expect(instance.db_instance_identifier).toBe("orders-db");
     expect(instance.lifecycle.postcondition[0].error_message).toMatch(/^Instance orders-db \(zone/);
   });

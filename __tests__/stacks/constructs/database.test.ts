@@ -4,15 +4,18 @@ import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { RdsClusterInstance } from "@cdktf/provider-aws/lib/rds-cluster-instance";
 import { TerraformOutput } from "cdktf";
 import { Database } from "../../../stacks/constructs/database";
+import { CreatedDatabase } from "../../../stacks/constructs/database-created";
+import { ExistingDatabase } from "../../../stacks/constructs/database-existing";
+import { databaseFromConfig } from "../../../stacks/constructs/database-from-config";
 import { MAX_CONNECT_ERRORS } from "../../../stacks/constructs/instance-parameters";
-import { dataSources, Json, resources } from "../../helpers";
+import { dataSources, Json, resources, synthesize } from "../../helpers";
 import { demoConfig, demoNetwork, synthConstruct } from "../../support/construct";
 
 function build(mutate?: (c: Json) => void) {
   const config = demoConfig(mutate);
   let database: Database | undefined;
   const { json } = synthConstruct((scope) => {
-    database = new Database(scope, "Database", { name: config.name, config: config.provider.database, network: demoNetwork(scope, config), logsKmsKeyArn: "arn:aws:kms:us-east-1:111111111111:key/test", logRetentionDays: 30 });
+    database = databaseFromConfig(scope, "Database", { name: config.name, config: config.provider.database, network: demoNetwork(scope, config), logsKmsKeyArn: "arn:aws:kms:us-east-1:111111111111:key/test", logRetentionDays: 30 });
     new TerraformOutput(scope, "grants", { value: database.topologyReadStatements() });
   });
   return { json, database: database! };
@@ -47,10 +50,61 @@ describe("Database, alone", () => {
   it("admits the database port only from the group it is told, when it knows its own group", () => {
     const config = demoConfig();
     const { json } = synthConstruct((scope) => {
-      const db = new Database(scope, "Database", { name: "orders", config: config.provider.database, network: demoNetwork(scope, config), logsKmsKeyArn: "k", logRetentionDays: 30 });
+      const db = databaseFromConfig(scope, "Database", { name: "orders", config: config.provider.database, network: demoNetwork(scope, config), logsKmsKeyArn: "k", logRetentionDays: 30 });
       db.allowFrom("sg-0123456789abcdef0");
     });
     expect(resources(json, "aws_vpc_security_group_ingress_rule")).toEqual([expect.objectContaining({ referenced_security_group_id: "sg-0123456789abcdef0", from_port: 3306, to_port: 3306 })]);
+  });
+});
+
+describe("Database, created or looked up", () => {
+  const EXISTING_CLUSTER = { engine: "aurora-postgresql", existing: { clusterIdentifier: "ledger-prod", securityGroupId: "sg-0a1b2c3d4e5f60744" } };
+  const EXISTING_INSTANCE = { engine: "mysql", existing: { instanceIdentifier: "shop-prod" } };
+  /** Resources under Database/ (the network beside it is the test's own). */
+  const ownResources = (json: Json) => Object.values<Json>(json.resource ?? {}).flatMap((byName) => Object.keys(byName)).filter((n) => n.startsWith("Database_"));
+
+  it("creates the database when the config says create, and looks it up when it says existing", () => {
+    expect(build().database).toBeInstanceOf(CreatedDatabase);
+    const cluster = build((c) => (c.provider.database = EXISTING_CLUSTER));
+    expect(cluster.database).toBeInstanceOf(ExistingDatabase);
+    expect(ownResources(cluster.json)).toEqual([]);
+    expect(dataSources(cluster.json, "aws_rds_cluster")).toEqual([expect.objectContaining({ cluster_identifier: "ledger-prod" })]);
+    const instance = build((c) => (c.provider.database = EXISTING_INSTANCE));
+    expect(instance.database).toBeInstanceOf(ExistingDatabase);
+    expect(ownResources(instance.json)).toEqual([]);
+    expect(dataSources(instance.json, "aws_db_instance")).toEqual([expect.objectContaining({ db_instance_identifier: "shop-prod" })]);
+  });
+
+  it("keeps the looked-up database and the rule added to its group at the addresses they have always had", () => {
+    const addresses = (stack: Json) => [
+      ...Object.keys(stack.data?.aws_rds_cluster ?? {}).map((n) => `data.aws_rds_cluster.${n}`),
+      ...Object.keys(stack.data?.aws_db_instance ?? {}).map((n) => `data.aws_db_instance.${n}`),
+      ...Object.keys(stack.resource?.aws_vpc_security_group_ingress_rule ?? {}).filter((n) => n.startsWith("Database_")).map((n) => `aws_vpc_security_group_ingress_rule.${n}`),
+    ];
+    const cluster = synthesize((c) => (c.provider.database = EXISTING_CLUSTER)).json.provider;
+    expect(addresses(cluster)).toEqual(expect.arrayContaining(["data.aws_rds_cluster.Database_Cluster_C6094C50", "aws_vpc_security_group_ingress_rule.Database_IngressFromLoadBalancer_100CCA31"]));
+    const instance = synthesize((c) => (c.provider.database = EXISTING_INSTANCE)).json.provider;
+    expect(addresses(instance)).toEqual(expect.arrayContaining(["data.aws_db_instance.Database_Instance_02E622FB"]));
+  });
+
+  it("names a cluster's members: the created ones by their literal names, an existing cluster's by its own lookup's member list", () => {
+    const members = (mutate: (c: Json) => void) => {
+      const config = demoConfig(mutate);
+      return synthConstruct((scope) => {
+        const db = databaseFromConfig(scope, "Database", { name: config.name, config: config.provider.database, network: demoNetwork(scope, config), logsKmsKeyArn: "k", logRetentionDays: 30 });
+        new TerraformOutput(scope, "members", { value: db.ref.kind === "cluster" ? db.ref.memberIdentifiers : null });
+      }).json;
+    };
+    expect(members((c) => (c.provider.database.create.readers = 2)).output.members.value).toEqual(["orders-1", "orders-2", "orders-3"]);
+    const existing = members((c) => (c.provider.database = EXISTING_CLUSTER));
+    expect(existing.output.members.value).toMatch(/^\$\{tolist\(data\.aws_rds_cluster\.Database_Cluster_[0-9A-F]+\.cluster_members\)\}$/);
+    expect(Object.keys(existing.data.aws_rds_cluster)).toHaveLength(1);
+  });
+
+  it("hands out only the security group it knows: its own when created, the configured one when looked up", () => {
+    expect(build().database.securityGroupId).toMatch(/^\$\{TfToken/);
+    expect(build((c) => (c.provider.database = EXISTING_CLUSTER)).database.securityGroupId).toBe("sg-0a1b2c3d4e5f60744");
+    expect(build((c) => (c.provider.database = EXISTING_INSTANCE)).database.securityGroupId).toBeUndefined();
   });
 });
 

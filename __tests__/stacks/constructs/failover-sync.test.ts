@@ -5,7 +5,7 @@ import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-s
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { ALL_EVENT_IDS, MAX_RULES } from "../../../functions/failover-sync/events";
 import { BUNDLE_TARGET, FUNCTION_RUNTIME } from "../../../stacks/bundle";
-import { Database } from "../../../stacks/constructs/database";
+import { databaseFromConfig } from "../../../stacks/constructs/database-from-config";
 import { FailoverSync } from "../../../stacks/constructs/failover-sync";
 import { LoadBalancer } from "../../../stacks/constructs/load-balancer";
 import { EXISTING_NETWORK, Json, resources } from "../../helpers";
@@ -22,7 +22,7 @@ function build(mutate?: (c: Json) => void): { text: string; json: Json } {
   const provider = config.provider;
   return synthConstruct((scope) => {
     const network = demoNetwork(scope, config);
-    const database = new Database(scope, "Database", { name: config.name, config: provider.database, network, logsKmsKeyArn: KEY, logRetentionDays: 30 });
+    const database = databaseFromConfig(scope, "Database", { name: config.name, config: provider.database, network, logsKmsKeyArn: KEY, logRetentionDays: 30 });
     const loadBalancer = new LoadBalancer(scope, "LoadBalancer", {
       name: config.name,
       network,

@@ -3,7 +3,7 @@ import { RamResourceShare } from "@cdktf/provider-aws/lib/ram-resource-share";
 import { VpclatticeResourceConfiguration } from "@cdktf/provider-aws/lib/vpclattice-resource-configuration";
 import { VpclatticeResourceGateway } from "@cdktf/provider-aws/lib/vpclattice-resource-gateway";
 import { Testing } from "cdktf";
-import { Database } from "../../../stacks/constructs/database";
+import { databaseFromConfig } from "../../../stacks/constructs/database-from-config";
 import { ResourceShare } from "../../../stacks/constructs/resource-share";
 import { Json, resources } from "../../helpers";
 import { demoConfig, demoNetwork, synthConstruct } from "../../support/construct";
@@ -20,7 +20,7 @@ function build(mutate: (c: Json) => void = () => undefined): Json {
   const provider = config.provider;
   return synthConstruct((scope) => {
     const network = demoNetwork(scope, config);
-    const database = new Database(scope, "Database", { name: config.name, config: provider.database, network, logsKmsKeyArn: KEY, logRetentionDays: 30, frontedBy: "resource gateway" });
+    const database = databaseFromConfig(scope, "Database", { name: config.name, config: provider.database, network, logsKmsKeyArn: KEY, logRetentionDays: 30, frontedBy: "resource gateway" });
     const share = new ResourceShare(scope, "ResourceShare", {
       name: config.name,
       network,
