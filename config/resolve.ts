@@ -63,8 +63,8 @@ export type ProviderConfig = Omit<ParsedProvider, "ports" | "failover" | "databa
   readonly database: DatabaseConfig;
   /** Every listener port, defaults applied. */
   readonly ports: Ports;
-  /** memberSlots resolved: per created instance, the configured or default count, 0 for an instance. */
-  readonly failover: Omit<ParsedProvider["failover"], "memberSlots"> & { readonly memberSlots: number };
+  /** The slots themselves are ports.members (one port per slot): the count is not kept twice. */
+  readonly failover: Omit<ParsedProvider["failover"], "memberSlots">;
 };
 
 /** The config every construct receives: valid, with every default resolved. */
@@ -103,9 +103,9 @@ export function resolveBackend(backend: Backend, account: Account): Backend {
 
 export function resolveConfig(parsed: ParsedConfig): Config {
   const { $schema: _schema, provider, consumers, ...rest } = parsed;
-  const { database, ports, failover, ...providerRest } = provider;
+  const { database, ports, failover: { memberSlots: configuredSlots, ...failover }, ...providerRest } = provider;
   const resource = provider.transport === "resource";
-  const memberSlots = resource ? 0 : resolveMemberSlots(database, failover.memberSlots);
+  const memberSlots = resource ? 0 : resolveMemberSlots(database, configuredSlots);
   return {
     ...rest,
     consumers: consumers.map((c) => ({ ...c, backend: resolveBackend(c.backend, c.account) })),
@@ -118,7 +118,7 @@ export function resolveConfig(parsed: ParsedConfig): Config {
         create: database.create ? { ...database.create, readers: resolveReaders(database.engine, database.create.readers) } : undefined,
       },
       ports: resource ? resolveResourcePorts(database.engine, isCluster(database), ports.writer) : resolvePorts(database.engine, ports, memberSlots),
-      failover: { ...failover, memberSlots },
+      failover,
     },
   };
 }

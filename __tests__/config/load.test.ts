@@ -27,7 +27,7 @@ describe("the embedded default config", () => {
     expect(config.provider.backend).toEqual({ type: "local" });
     expect(config.provider.sharing.acceptanceRequired).toBe(true);
     // Resolved at load: one slot per created instance, every port, the reader count, the kind.
-    expect(config.provider.failover).toEqual({ warmReaderSets: 3, reconcileEveryMinutes: 1, logRetentionDays: 30, memberSlots: 2 });
+    expect(config.provider.failover).toEqual({ warmReaderSets: 3, reconcileEveryMinutes: 1, logRetentionDays: 30 });
     expect(config.provider.ports).toEqual({ writer: 3306, reader: 3307, members: [3316, 3317], readerSets: [3318, 3319] });
     expect(config.provider.database).toMatchObject({ kind: "cluster", create: { readers: 1 } });
     expect(config.consumers.map((c) => c.name)).toEqual(["app"]);
@@ -109,7 +109,6 @@ describe("defaults that depend on the engine", () => {
     expect(config.provider.database.kind).toBe("instance");
     expect(config.provider.database.create?.readers).toBe(0);
     expect(config.provider.ports).toEqual({ writer: 5432, reader: 5433, members: [], readerSets: [] });
-    expect(config.provider.failover.memberSlots).toBe(0);
   });
 
   it("gives an existing cluster 3 member slots unless memberSlots says otherwise", () => {
@@ -168,7 +167,6 @@ describe("the resource transport", () => {
 
   it("resolves one port, the database's, for the writer and a cluster's reader, and no member slots", () => {
     expect(validateConfig(resourceInput()).provider.ports).toEqual({ writer: 3306, reader: 3306, members: [], readerSets: [] });
-    expect(validateConfig(resourceInput()).provider.failover.memberSlots).toBe(0);
     const instance = validateConfig(resourceInput((c) => (c.provider.database = { engine: "postgres", create: {} })));
     expect(instance.provider.ports).toEqual({ writer: 5432, reader: null, members: [], readerSets: [] });
     const existing = validateConfig(resourceInput((c) => {
