@@ -3,7 +3,7 @@
 // And the layout's one contract: what the construct encodes is what the handler reads back.
 import { parseEnvironment, toEnvironment } from "../../functions/failover-sync/environment";
 import { parseCidr } from "../../functions/failover-sync/ipv4";
-import { ClusterState, GroupChange, GroupState, InstanceState, Member, planRun, readersOf, RunInput, RunPlan, settles, Step, steps, writerChanged, writerMoved } from "../../functions/failover-sync/plan";
+import { ClusterState, GroupChange, GroupState, InstanceState, keepsWaiting, Member, planRun, readersOf, RunInput, RunPlan, settles, Step, steps, writerChanged, writerMoved } from "../../functions/failover-sync/plan";
 
 const PORT = 3306;
 const VPC = [parseCidr("10.0.0.0/16")!];
@@ -144,14 +144,26 @@ describe("settles(trigger, kind, switches moved)", () => {
   ] as const)("a %s run of a %s that moved %d listener(s): %s", (trigger, kind, moved, expected) => expect(settles(trigger, kind, moved)).toBe(expected));
 });
 
-describe("writerMoved(topology, served)", () => {
-  it("waits while the cluster fails over, while RDS names no writer, and while the writer port already serves the writer", () => {
-    const served = new Set([A.ip]);
+describe("the fast path: writerMoved and keepsWaiting", () => {
+  const served = new Set([A.ip]);
+  it("sees the writer moved only once RDS names a writer the writer port does not serve, and is not failing over", () => {
     expect(writerMoved({ status: "failing-over", writer: B }, served)).toBe(false);
     expect(writerMoved({ status: "available", writer: null }, served)).toBe(false);
     expect(writerMoved({ status: "available", writer: A }, served)).toBe(false);
     expect(writerMoved({ status: "available", writer: B }, served)).toBe(true);
   });
+
+  const now = 1_000_000;
+  const waiting = { now, staleEventMs: 120_000, served, sawFailingOver: false, topology: { status: "available", writer: A } };
+  it.each([
+    ["a fresh event while RDS still names the old writer", {}, true],
+    ["an event that carries no time", { eventTime: undefined }, true],
+    ["a stale event", { eventTime: now - 120_001 }, false],
+    ["an event just inside the stale limit", { eventTime: now - 120_000 }, true],
+    ["the new writer named", { topology: { status: "available", writer: B } }, false],
+    ["a failover seen and over with the same writer", { sawFailingOver: true }, false],
+    ["a failover seen and still going", { sawFailingOver: true, topology: { status: "failing-over", writer: null } }, true],
+  ])("keeps waiting after %s: %s", (_, change, expected) => expect(keepsWaiting({ eventTime: now - 1000, ...waiting, ...change })).toBe(expected));
 });
 
 describe("the layout through the function's environment", () => {

@@ -176,6 +176,31 @@ export function servedWriterIps(state: LayoutState, port: number): Set<string> {
 
 // ---------- one run: what it waits for, what it changes, in which order ----------
 
+export interface FastPath {
+  /** When the "failover started" event happened (epoch ms); undefined when it carries no time. */
+  readonly eventTime?: number;
+  /** When the run started. */
+  readonly now: number;
+  /** An event older than this is stale: reconcile without waiting. */
+  readonly staleEventMs: number;
+  readonly topology: { readonly status: string; readonly writer: Member | null };
+  /** Some read of the topology in this run saw the database failing over. */
+  readonly sawFailingOver: boolean;
+  /** IPs the writer port served when the run read the layout. */
+  readonly served: ReadonlySet<string>;
+}
+
+/**
+ * After "failover started", does the run poll RDS again? Until RDS names a writer the writer
+ * port does not serve yet; not at all for a stale event; and no more once a failover it saw is
+ * over with the same writer. The time budget is the caller's.
+ */
+export function keepsWaiting(f: FastPath): boolean {
+  const stale = f.eventTime !== undefined && f.now - f.eventTime > f.staleEventMs;
+  if (stale || writerMoved(f.topology, f.served)) return false;
+  return !(f.sawFailingOver && f.topology.status !== "failing-over");
+}
+
 /** RDS names a writer that the writer port does not serve yet: the fast path stops polling. */
 export function writerMoved(topology: { readonly status: string; readonly writer: Member | null }, served: ReadonlySet<string>): boolean {
   return topology.writer !== null && topology.status !== "failing-over" && !served.has(topology.writer.ip);

@@ -8,7 +8,7 @@ import { FunctionEnvironment, TargetArns } from "./environment";
 import { classify, Trigger } from "./events";
 import { Log } from "./telemetry";
 import { layoutGroups } from "./layout";
-import { GroupChange, LayoutState, Member, planRun, Refusal, RunPlan, servedWriterIps, settles, steps, Switch, writerChanged, writerMoved } from "./plan";
+import { GroupChange, keepsWaiting, LayoutState, Member, planRun, Refusal, RunPlan, servedWriterIps, settles, steps, Switch, writerChanged } from "./plan";
 import { readTopology, Resolve } from "./topology";
 
 export interface SyncSettings extends FunctionEnvironment {
@@ -92,12 +92,10 @@ export async function sync(event: unknown, settings: SyncSettings, deps: SyncDep
   let topology = await readTopology(deps.rds, deps.resolve, settings.database);
   let polls = 1;
   if (trigger === "failover-started") {
-    const stale = time !== undefined && started - time > settings.staleEventMs;
     let sawFailingOver = topology.status === "failing-over";
     const served = servedWriterIps(state, settings.port);
     // Fast path: poll the RDS API until it names a writer other than the one served now.
-    while (!stale && !writerMoved(topology, served)) {
-      if (sawFailingOver && topology.status !== "failing-over") break; // over, same writer
+    while (keepsWaiting({ eventTime: time, now: started, staleEventMs: settings.staleEventMs, topology, sawFailingOver, served })) {
       if (deps.now() + settings.pollIntervalMs - started > settings.pollDeadlineMs) break;
       deps.log.info("waiting for the new writer", { poll: polls, status: topology.status, writer: topology.writer });
       await deps.sleep(settings.pollIntervalMs);
