@@ -13,11 +13,17 @@ const D: Member = { instance: "db-d", ip: "10.0.4.4" };
 
 const M = (i: number) => `arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/orders-m${i}/000${i}`;
 const R = (i: number) => `arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/orders-r${i}/100${i}`;
+const WRITER_LISTENER = "arn:aws:elasticloadbalancing:us-east-1:111111111111:listener/net/orders-nlb/0001/0001";
+const READER_LISTENER = "arn:aws:elasticloadbalancing:us-east-1:111111111111:listener/net/orders-nlb/0001/0002";
+/** The listeners as read: where each forwards now. */
+const writerListener = (forwardsTo: string | null) => ({ arn: WRITER_LISTENER, forwardsTo });
+const readerListener = (forwardsTo: string | null) => ({ arn: READER_LISTENER, forwardsTo });
 const healthy = (...ms: Member[]): CurrentTarget[] => ms.map((m) => ({ ip: m.ip, port: PORT, state: "healthy" }));
 
 /** A steady state: slot i holds occupants[i], every reader set holds everyone else. */
 function steady(occupants: Array<Member | null>, members: Member[], writerSlot: number, withReaderPort = true): ClusterState {
   return {
+    kind: "cluster",
     memberGroups: occupants.map((m, i) => ({ arn: M(i), current: m ? healthy(m) : [] })),
     readerSetGroups: withReaderPort
       ? occupants.map((m, i) => {
@@ -25,8 +31,8 @@ function steady(occupants: Array<Member | null>, members: Member[], writerSlot: 
           return { arn: R(i), current: healthy(...(others.length ? others : m ? [m] : [])) };
         })
       : [],
-    writerListenerTarget: M(writerSlot),
-    ...(withReaderPort ? { readerListenerTarget: R(writerSlot) } : {}),
+    writerListener: writerListener(M(writerSlot)),
+    ...(withReaderPort ? { readerListener: readerListener(R(writerSlot)) } : {}),
   };
 }
 
@@ -40,10 +46,11 @@ function applied(state: ClusterState, plan: ClusterPlan): ClusterState {
   };
   const moved = (listener: "writer" | "reader", current: string | null | undefined) => plan.switches.find((s) => s.listener === listener)?.to ?? current;
   return {
+    kind: "cluster",
     memberGroups: state.memberGroups.map(change),
     readerSetGroups: state.readerSetGroups.map(change),
-    writerListenerTarget: moved("writer", state.writerListenerTarget) ?? null,
-    ...(state.readerListenerTarget !== undefined ? { readerListenerTarget: moved("reader", state.readerListenerTarget) ?? null } : {}),
+    writerListener: writerListener(moved("writer", state.writerListener.forwardsTo) ?? null),
+    ...(state.readerListener !== undefined ? { readerListener: readerListener(moved("reader", state.readerListener.forwardsTo) ?? null) } : {}),
   };
 }
 
@@ -168,10 +175,11 @@ const cases: Case[] = [
     writer: A,
     members: [A, B],
     state: {
+      kind: "cluster",
       memberGroups: [0, 1].map((i) => ({ arn: M(i), current: [] })),
       readerSetGroups: [0, 1].map((i) => ({ arn: R(i), current: [] })),
-      writerListenerTarget: M(0),
-      readerListenerTarget: R(0),
+      writerListener: writerListener(M(0)),
+      readerListener: readerListener(R(0)),
     },
     switches: [],
     register: ["member0+10.0.1.1", "member1+10.0.2.2", "reader-set0+10.0.2.2", "reader-set1+10.0.1.1"],
@@ -183,10 +191,11 @@ const cases: Case[] = [
     writer: C,
     members: [A, C, B, D],
     state: {
+      kind: "cluster",
       memberGroups: [0, 1].map((i) => ({ arn: M(i), current: [] })),
       readerSetGroups: [0, 1].map((i) => ({ arn: R(i), current: [] })),
-      writerListenerTarget: M(0),
-      readerListenerTarget: R(0),
+      writerListener: writerListener(M(0)),
+      readerListener: readerListener(R(0)),
     },
     switches: [],
     register: ["member0+10.0.3.3", "member1+10.0.1.1", "reader-set0+10.0.1.1", "reader-set0+10.0.2.2", "reader-set0+10.0.4.4", "reader-set1+10.0.3.3", "reader-set1+10.0.2.2", "reader-set1+10.0.4.4"],
@@ -255,7 +264,7 @@ const cases: Case[] = [
     name: "the writer listener pointed elsewhere by hand is moved back to the writer's slot",
     writer: A,
     members: [A, B],
-    state: { ...steady([A, B], [A, B], 0), writerListenerTarget: R(0) },
+    state: { ...steady([A, B], [A, B], 0), writerListener: writerListener(R(0)) },
     switches: [["writer", M(0), true]],
     register: [],
     deregister: [],
@@ -265,7 +274,7 @@ const cases: Case[] = [
 
 describe("planCluster(writer, members, state)", () => {
   it("registers the first writer into an empty slot quietly: population, not a fallback", () => {
-    const empty = { memberGroups: [{ arn: M(0), current: [] }], readerSetGroups: [], writerListenerTarget: M(0) };
+    const empty: ClusterState = { kind: "cluster", memberGroups: [{ arn: M(0), current: [] }], readerSetGroups: [], writerListener: writerListener(M(0)) };
     expect(run(A, [A], empty)).toMatchObject({ fallback: null, switches: [] });
   });
 
@@ -318,8 +327,8 @@ describe("planCluster(writer, members, state)", () => {
   it("handles duplicate and out-of-order runs: finished, started again, finished again end where they began", () => {
     let state = steady([A, B, C], [A, B, C], 0);
     for (const writer of [B, B, B]) state = applied(state, run(writer, [B, A, C], state));
-    expect(state.writerListenerTarget).toBe(M(1));
-    expect(state.readerListenerTarget).toBe(R(1));
+    expect(state.writerListener.forwardsTo).toBe(M(1));
+    expect(state.readerListener?.forwardsTo).toBe(R(1));
     expect(run(B, [B, A, C], state).switches).toEqual([]);
   });
 
@@ -333,9 +342,9 @@ describe("planCluster(writer, members, state)", () => {
       if (present.length === 0) continue;
       const writer = present[Math.floor(next() * present.length)];
       state = applied(state, run(writer, [writer, ...present.filter((m) => m !== writer)], state));
-      const group = state.memberGroups.find((g) => g.arn === state.writerListenerTarget)!;
+      const group = state.memberGroups.find((g) => g.arn === state.writerListener.forwardsTo)!;
       expect(group.current.some((t) => t.ip === writer.ip && !t.state.includes("draining"))).toBe(true);
-      const readers = state.readerSetGroups.find((g) => g.arn === state.readerListenerTarget);
+      const readers = state.readerSetGroups.find((g) => g.arn === state.readerListener?.forwardsTo);
       expect(readers === undefined || readers.current.length > 0).toBe(true);
     }
   });
@@ -367,7 +376,7 @@ describe("planCluster under AWS's timing: only healthy serves, transient members
     expect(registrations(p)).toEqual([]);
     expect(p.notes.join(" ")).toMatch(/reader port on the reader set kept for db-b/);
     // Back to available: reads return to the readers.
-    const back = plan3(A, [A, B], { ...steady([A, B], [A, B], 0), readerListenerTarget: R(1) });
+    const back = plan3(A, [A, B], { ...steady([A, B], [A, B], 0), readerListener: readerListener(R(1)) });
     expect(back.switches.map((s) => [s.listener, s.to])).toEqual([["reader", R(0)]]);
   });
 
@@ -396,7 +405,7 @@ describe("planCluster under AWS's timing: only healthy serves, transient members
 
   it("keeps three reader sets populated by default, not one per member: N + 3(N - 1) targets for six members", () => {
     const six = [A, B, C, D, { instance: "db-e", ip: "10.0.5.5" }, { instance: "db-f", ip: "10.0.6.6" }];
-    const empty = { memberGroups: six.map((_, i) => ({ arn: M(i), current: [] })), readerSetGroups: six.map((_, i) => ({ arn: R(i), current: [] })), writerListenerTarget: M(0), readerListenerTarget: R(0) };
+    const empty: ClusterState = { kind: "cluster", memberGroups: six.map((_, i) => ({ arn: M(i), current: [] })), readerSetGroups: six.map((_, i) => ({ arn: R(i), current: [] })), writerListener: writerListener(M(0)), readerListener: readerListener(R(0)) };
     const p = plan3(A, six, empty, 3);
     expect(registrations(p)).toHaveLength(6 + 3 * 5);
     expect(p.readerSetOwners.map((o) => o?.instance ?? null)).toEqual(["db-a", "db-b", "db-c", null, null, null]);
@@ -404,7 +413,7 @@ describe("planCluster under AWS's timing: only healthy serves, transient members
 
   it("keeps the previous writer's reader set after a failover, so a failback is warm", () => {
     const six = [A, B, C, D, { instance: "db-e", ip: "10.0.5.5" }, { instance: "db-f", ip: "10.0.6.6" }];
-    const empty = { memberGroups: six.map((_, i) => ({ arn: M(i), current: [] })), readerSetGroups: six.map((_, i) => ({ arn: R(i), current: [] })), writerListenerTarget: M(0), readerListenerTarget: R(0) };
+    const empty: ClusterState = { kind: "cluster", memberGroups: six.map((_, i) => ({ arn: M(i), current: [] })), readerSetGroups: six.map((_, i) => ({ arn: R(i), current: [] })), writerListener: writerListener(M(0)), readerListener: readerListener(R(0)) };
     let state = checksPass(applied(empty, plan3(A, six, empty, 3)));
     // Aurora promotes db-d (not among the best candidates): its set is made from the closest one.
     const failover = plan3(D, [D, ...six.filter((m) => m !== D)], state, 3);

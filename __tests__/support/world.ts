@@ -141,11 +141,11 @@ export function testSettings(world: ClusterWorld | InstanceWorld, overrides: Par
     ...(world.kind === "cluster"
       ? {
           database: { kind: "cluster", identifier: world.cluster },
-          targets: { kind: "cluster", writerListenerArn: world.writerListenerArn, readerListenerArn: world.readerListenerArn, memberGroups: world.memberGroups, readerSetGroups: world.readerSetGroups },
+          targets: { kind: "cluster", writerListener: world.writerListenerArn, readerListener: world.readerListenerArn, memberGroups: world.memberGroups, readerSetGroups: world.readerSetGroups },
         }
       : {
           database: { kind: "instance", identifier: world.instance },
-          targets: { kind: "instance", writerTargetGroupArn: world.writerArn, readerTargetGroupArn: world.readerArn },
+          targets: { kind: "instance", writerGroup: world.writerArn, readerGroup: world.readerArn },
         }),
     port: PORT,
     allowedCidrs: [parseCidr("10.0.0.0/16")!],

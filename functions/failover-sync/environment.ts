@@ -2,6 +2,7 @@
 // it: the variable names, how the construct writes them (toEnvironment) and how the handler
 // reads them back (parseEnvironment). Nothing else names these variables.
 import { Cidr, parseCidr } from "./ipv4";
+import { TargetLayout } from "./layout";
 
 export const ENV = {
   clusterIdentifier: "DB_CLUSTER_IDENTIFIER",
@@ -24,37 +25,25 @@ export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
 
 export type DatabaseRef = { readonly kind: "cluster"; readonly identifier: string } | { readonly kind: "instance"; readonly identifier: string };
 
-/**
- * Aurora and Multi-AZ DB clusters: every member sits warm in its own member target group, and
- * a failover only switches listeners. readerSetGroups[i] holds every member but the one in
- * slot i: the reader listener forwards to the set of the writer's slot.
- */
-export interface ClusterTargets {
-  readonly kind: "cluster";
-  readonly writerListenerArn: string;
-  /** Absent when the share has no reader port. */
-  readonly readerListenerArn?: string;
-  readonly memberGroups: readonly string[];
-  /** One per member group, in the same order; empty when there is no reader port. */
-  readonly readerSetGroups: readonly string[];
-  /** How many reader sets are kept populated (provider.failover.warmReaderSets); undefined: all. */
-  readonly warmReaderSets?: number;
-}
-
-/** Multi-AZ DB instance: the standby's IP is unknown until it takes over, so it is registered. */
-export interface InstanceTargets {
-  readonly kind: "instance";
-  readonly writerTargetGroupArn: string;
-  readonly readerTargetGroupArn?: string;
-}
+/** The layout as the function reads it: every group and listener by its ARN. */
+export type TargetArns = TargetLayout<string, string>;
 
 export interface FunctionEnvironment {
   readonly database: DatabaseRef;
-  readonly targets: ClusterTargets | InstanceTargets;
+  readonly targets: TargetArns;
   /** The database port: every target is registered on it. */
   readonly port: number;
   /** Only IPs inside these are ever registered. */
   readonly allowedCidrs: readonly Cidr[];
+  /** Cluster only: how many reader sets are kept populated (provider.failover.warmReaderSets); undefined: all. */
+  readonly warmReaderSets?: number;
+}
+
+/** A target group as the construct holds it; LbTargetGroup fits. */
+export interface GroupArn {
+  readonly arn: string;
+  /** targetgroup/<name>/<id>: a cluster's groups are passed so (see EnvironmentInput). */
+  readonly arnSuffix: string;
 }
 
 /**
@@ -66,9 +55,10 @@ export interface EnvironmentInput {
   readonly database: DatabaseRef;
   readonly port: string;
   readonly allowedCidrs: readonly string[];
-  readonly targets:
-    | (Omit<ClusterTargets, "memberGroups" | "readerSetGroups"> & { readonly memberGroupSuffixes: readonly string[]; readonly readerSetGroupSuffixes: readonly string[] })
-    | InstanceTargets;
+  /** The load balancer's layout (LoadBalancer.targets fits). */
+  readonly targets: TargetLayout<GroupArn, { readonly arn: string }>;
+  /** Written for a cluster with a reader port only: the other layouts have no reader sets. */
+  readonly warmReaderSets?: number;
 }
 
 export function toEnvironment(input: EnvironmentInput): Record<string, string> {
@@ -79,16 +69,16 @@ export function toEnvironment(input: EnvironmentInput): Record<string, string> {
     [ENV.allowedCidrs]: input.allowedCidrs.join(","),
   };
   if (targets.kind === "cluster") {
-    env[ENV.writerListenerArn] = targets.writerListenerArn;
-    env[ENV.memberTargetGroups] = targets.memberGroupSuffixes.join(",");
-    if (targets.readerListenerArn) {
-      env[ENV.readerListenerArn] = targets.readerListenerArn;
-      env[ENV.readerSetTargetGroups] = targets.readerSetGroupSuffixes.join(",");
-      if (targets.warmReaderSets !== undefined) env[ENV.warmReaderSets] = String(targets.warmReaderSets);
+    env[ENV.writerListenerArn] = targets.writerListener.arn;
+    env[ENV.memberTargetGroups] = targets.memberGroups.map((g) => g.arnSuffix).join(",");
+    if (targets.readerListener) {
+      env[ENV.readerListenerArn] = targets.readerListener.arn;
+      env[ENV.readerSetTargetGroups] = targets.readerSetGroups.map((g) => g.arnSuffix).join(",");
+      if (input.warmReaderSets !== undefined) env[ENV.warmReaderSets] = String(input.warmReaderSets);
     }
   } else {
-    env[ENV.writerTargetGroupArn] = targets.writerTargetGroupArn;
-    if (targets.readerTargetGroupArn) env[ENV.readerTargetGroupArn] = targets.readerTargetGroupArn;
+    env[ENV.writerTargetGroupArn] = targets.writerGroup.arn;
+    if (targets.readerGroup) env[ENV.readerTargetGroupArn] = targets.readerGroup.arn;
   }
   return env;
 }
@@ -109,7 +99,8 @@ export function parseEnvironment(env: NodeJS.ProcessEnv): FunctionEnvironment {
   const allowedCidrs = cidrTexts.map(parseCidr);
   if (cidrTexts.length === 0 || allowedCidrs.some((c) => c === undefined)) problems.push(`${ENV.allowedCidrs} must be comma-separated IPv4 CIDRs`);
 
-  let targets: ClusterTargets | InstanceTargets | undefined;
+  let targets: TargetArns;
+  let warmReaderSets: number | undefined;
   if (cluster) {
     const writerListenerArn = get(ENV.writerListenerArn) ?? "";
     if (!isArn(writerListenerArn, "listener")) problems.push(`${ENV.writerListenerArn} must be a listener ARN`);
@@ -129,15 +120,15 @@ export function parseEnvironment(env: NodeJS.ProcessEnv): FunctionEnvironment {
       problems.push(`${ENV.readerSetTargetGroups} must list one group per member target group (${memberGroups.length})`);
     }
     const warmText = get(ENV.warmReaderSets);
-    const warmReaderSets = warmText === undefined ? undefined : Number(warmText);
+    warmReaderSets = warmText === undefined ? undefined : Number(warmText);
     if (warmReaderSets !== undefined && (!Number.isInteger(warmReaderSets) || warmReaderSets < 1)) problems.push(`${ENV.warmReaderSets} must be a whole number of at least 1 when set`);
-    targets = { kind: "cluster", writerListenerArn, readerListenerArn, memberGroups, readerSetGroups, ...(warmReaderSets !== undefined ? { warmReaderSets } : {}) };
+    targets = { kind: "cluster", writerListener: writerListenerArn, readerListener: readerListenerArn, memberGroups, readerSetGroups };
   } else {
     const writerTargetGroupArn = get(ENV.writerTargetGroupArn) ?? "";
     if (!isArn(writerTargetGroupArn, "targetgroup")) problems.push(`${ENV.writerTargetGroupArn} must be a target group ARN`);
     const readerTargetGroupArn = get(ENV.readerTargetGroupArn);
     if (readerTargetGroupArn && !isArn(readerTargetGroupArn, "targetgroup")) problems.push(`${ENV.readerTargetGroupArn} must be a target group ARN when set`);
-    targets = { kind: "instance", writerTargetGroupArn, readerTargetGroupArn };
+    targets = { kind: "instance", writerGroup: writerTargetGroupArn, readerGroup: readerTargetGroupArn };
   }
   if (problems.length > 0) throw new Error(`failover-sync misconfigured: ${problems.join("; ")}`);
   return {
@@ -145,5 +136,6 @@ export function parseEnvironment(env: NodeJS.ProcessEnv): FunctionEnvironment {
     targets,
     port,
     allowedCidrs: allowedCidrs.map((c) => c!),
+    ...(warmReaderSets !== undefined ? { warmReaderSets } : {}),
   };
 }

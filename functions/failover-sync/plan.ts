@@ -1,6 +1,11 @@
-// Pure: desired targets x current targets -> what to register, deregister and refuse.
-// No I/O here; every failover decision is made by this file and tested as plain data.
+// Pure: every failover decision of a run, made here and tested as plain data. Per group:
+// desired targets x current targets -> what to register, deregister and refuse. Per cluster:
+// which member each slot holds, which reader set is kept for whom, where the listeners go.
+// Per run: when the fast path may stop waiting, whether the run settles, and the one safe
+// order of its changes. No I/O here: sync.ts observes, asks this file, applies and reports.
+import type { Trigger } from "./events";
 import { Cidr, cidrContains, parseIpv4 } from "./ipv4";
+import { ClusterLayout, InstanceLayout, layoutGroups, TargetLayout } from "./layout";
 
 /** A target as DescribeTargetHealth reports it. */
 export interface CurrentTarget {
@@ -123,7 +128,12 @@ export function readerTargets(writer: Member | null, readers: readonly Member[] 
   return writer ? [writer] : null;
 }
 
-// ---------- clusters: warm member slots, failover by switching listeners ----------
+/** The members other than the writer, in the order RDS ranks them; null when either is unknown. */
+export function readersOf(writer: Member | null, members: readonly Member[] | null): Member[] | null {
+  return writer && members ? members.filter((m) => m.instance !== writer.instance) : null;
+}
+
+// ---------- the layout as read at the start of a run ----------
 
 /** A target group as read at the start of a run. */
 export interface GroupState {
@@ -131,18 +141,230 @@ export interface GroupState {
   readonly current: readonly CurrentTarget[];
 }
 
-export interface ClusterState {
-  /** Slot i: the group that holds one member, warm behind its own listener. */
-  readonly memberGroups: readonly GroupState[];
-  /**
-   * A pool of reader sets, each behind its own listener. A prepared set holds every member but
-   * one, its owner; the reader listener forwards to the writer's set. Empty when the share has
-   * no reader port.
-   */
-  readonly readerSetGroups: readonly GroupState[];
-  /** The group the writer listener forwards to now; null when it forwards elsewhere. */
+/** A listener as read: the one group it forwards to; null when it forwards anywhere else. */
+export interface ListenerState {
+  readonly arn: string;
+  readonly forwardsTo: string | null;
+}
+
+/** The load balancer's layout with every group's targets and every switched listener's target. */
+export type LayoutState = TargetLayout<GroupState, ListenerState>;
+/**
+ * A cluster's: slot i's member group holds one member, warm behind its own listener; the reader
+ * sets form a pool, each behind its own listener. A prepared set holds every member but one, its
+ * owner; the reader listener forwards to the writer's set. No reader sets without a reader port.
+ */
+export type ClusterState = ClusterLayout<GroupState, ListenerState>;
+export type InstanceState = InstanceLayout<GroupState>;
+
+/** The IPs a group serves on the database port: registered and not draining. */
+export const liveIps = (g: GroupState, port: number) => new Set(g.current.filter((t) => !isDraining(t.state) && t.port === port).map((t) => t.ip));
+
+/** Only a healthy target gets traffic: initial, unhealthy, unused and unavailable ones do not. */
+export const healthyIps = (g: GroupState, port: number) => new Set(g.current.filter((t) => t.state === "healthy" && t.port === port).map((t) => t.ip));
+
+const groupByArn = (state: LayoutState, arn: string | null): GroupState | undefined => (arn === null ? undefined : layoutGroups(state).find((g) => g.arn === arn));
+
+/** The group the writer port forwards to now: a cluster's by its listener, an instance's own. */
+const writerPortGroup = (state: LayoutState): GroupState | undefined => (state.kind === "cluster" ? groupByArn(state, state.writerListener.forwardsTo) : state.writerGroup);
+
+/** IPs the writer port serves now: the fast path waits until the writer is not among them. */
+export function servedWriterIps(state: LayoutState, port: number): Set<string> {
+  const g = writerPortGroup(state);
+  return g ? liveIps(g, port) : new Set<string>();
+}
+
+// ---------- one run: what it waits for, what it changes, in which order ----------
+
+export interface FastPath {
+  /** When the "failover started" event happened (epoch ms); undefined when it carries no time. */
+  readonly eventTime?: number;
+  /** When the run started. */
+  readonly now: number;
+  /** An event older than this is stale: reconcile without waiting. */
+  readonly staleEventMs: number;
+  readonly topology: { readonly status: string; readonly writer: Member | null };
+  /** Some read of the topology in this run saw the database failing over. */
+  readonly sawFailingOver: boolean;
+  /** IPs the writer port served when the run read the layout. */
+  readonly served: ReadonlySet<string>;
+}
+
+/**
+ * After "failover started", does the run poll RDS again? Until RDS names a writer the writer
+ * port does not serve yet; not at all for a stale event; and no more once a failover it saw is
+ * over with the same writer. The time budget is the caller's.
+ */
+export function keepsWaiting(f: FastPath): boolean {
+  const stale = f.eventTime !== undefined && f.now - f.eventTime > f.staleEventMs;
+  if (stale || writerMoved(f.topology, f.served)) return false;
+  return !(f.sawFailingOver && f.topology.status !== "failing-over");
+}
+
+/** RDS names a writer that the writer port does not serve yet: the fast path stops polling. */
+export function writerMoved(topology: { readonly status: string; readonly writer: Member | null }, served: ReadonlySet<string>): boolean {
+  return topology.writer !== null && topology.status !== "failing-over" && !served.has(topology.writer.ip);
+}
+
+/**
+ * Whether a run stays after applying, to watch the health checks and finish its moves: right
+ * after a failover the new writer may still be restarting (Aurora restarts the reader it
+ * promotes) and the reader port may be waiting for a set to turn healthy. Only a cluster moves
+ * listeners; a deploy-time run returns so that the deploy does.
+ */
+export function settles(trigger: Trigger, kind: LayoutState["kind"], switchesMoved: number): boolean {
+  return kind === "cluster" && (trigger === "failover-started" || trigger === "failover-finished" || (trigger !== "deploy" && switchesMoved > 0));
+}
+
+export interface RunInput {
+  readonly writer: Member | null;
+  /** Every member (the writer included, transient states too), best failover candidate first; null when unknown. */
+  readonly members: readonly Member[] | null;
+  readonly state: LayoutState;
+  readonly port: number;
+  readonly allowedCidrs: readonly Cidr[];
+  /** Cluster only: see ClusterPlanInput. */
+  readonly warmReaderSets?: number;
+}
+
+/** What a run decided, in one shape for both kinds of database. */
+export interface RunPlan {
+  /** Changes to the groups behind the writer port (cluster: the member slots). */
+  readonly writerGroups: GroupChange[];
+  /** Changes to the groups behind the reader port (cluster: the reader sets). */
+  readonly readerGroups: GroupChange[];
+  readonly readerPort: boolean;
+  readonly switches: Switch[];
+  /** The listeners a cluster's switches move; a Multi-AZ instance has none to move. */
+  readonly listenerArns?: { readonly writer: string; readonly reader?: string };
+  /** Cluster only: the instance each member slot holds after the run. */
+  readonly slots?: Array<string | null>;
+  /** Cluster only: the member each reader set is kept for; null: kept empty. */
+  readonly readerSets?: Array<string | null>;
+  readonly fallback: string | null;
+  /** What only an operator can fix, such as a member in a zone the NLB does not enable. */
+  readonly problems: string[];
+  readonly notes: string[];
+  /** Every IP refused this run. */
+  readonly refused: Refusal[];
+  /** Refusals the cluster plan made before planning groups (reported with the writer port). */
+  readonly clusterRefused: Refusal[];
+  /** The group the writer port forwards to after the run. */
+  readonly writerGroup: string | null;
+  /** The members other than the writer, as read; null when either is unknown. */
+  readonly readers: Member[] | null;
+  /** IPs the writer port served when the run read the layout. */
+  readonly servedWriterIps: Set<string>;
+  /** The writer is registered where the writer port already forwards, with no listener moving. */
+  readonly writerRegistered: boolean;
+  /** Healthy targets of the writer in the writer port's group, as read (the alarm's metric). */
+  readonly writerHealthyTargets: number;
+  /** Nothing waits on a health check: the writer is unknown, or the plan has no note. */
+  readonly settled: boolean;
+}
+
+/** Pure: the whole decision of one run, from the topology and the layout as read. */
+export function planRun(input: RunInput): RunPlan {
+  const { state, port, writer } = input;
+  // Computed once: the instance's reader group, the cluster's failover candidates and the report all use it.
+  const readers = readersOf(writer, input.members);
+  const decided = state.kind === "cluster" ? clusterRun(input, state, readers) : instanceRun(input, state, readers);
+  const writerChange = decided.writerGroup ? decided.writerGroups.find((g) => g.arn === decided.writerGroup) : undefined;
+  const writerGroup = groupByArn(state, decided.writerGroup);
+  return {
+    ...decided,
+    readers,
+    servedWriterIps: servedWriterIps(state, port),
+    writerRegistered: decided.switches.length === 0 && (writerChange?.plan.register.length ?? 0) > 0,
+    writerHealthyTargets: writerGroup?.current.filter((t) => t.state === "healthy" && t.ip === writer?.ip).length ?? 0,
+    settled: writer === null || decided.notes.length === 0,
+  };
+}
+
+type Decided = Omit<RunPlan, "readers" | "servedWriterIps" | "writerRegistered" | "writerHealthyTargets" | "settled">;
+
+function clusterRun(input: RunInput, state: ClusterState, readers: Member[] | null): Decided {
+  const p = clusterPlan({ ...input, state }, readers);
+  return {
+    writerGroups: p.groups.filter((g) => g.role === "member"),
+    readerGroups: p.groups.filter((g) => g.role === "reader-set"),
+    readerPort: state.readerListener !== undefined,
+    switches: p.switches,
+    listenerArns: { writer: state.writerListener.arn, reader: state.readerListener?.arn },
+    slots: p.slots.map((m) => m?.instance ?? null),
+    readerSets: p.readerSetOwners.map((m) => m?.instance ?? null),
+    fallback: p.fallback,
+    problems: p.problems,
+    notes: p.notes,
+    refused: p.refused,
+    clusterRefused: p.refused,
+    writerGroup: p.writerSlot === null ? state.writerListener.forwardsTo : state.memberGroups[p.writerSlot].arn,
+  };
+}
+
+function instanceRun(input: RunInput, state: InstanceState, readers: Member[] | null): Decided {
+  const { writer, port, allowedCidrs } = input;
+  const change = (g: GroupState, desired: Member[] | null, role: "writer" | "reader"): GroupChange => ({
+    role,
+    slot: 0,
+    arn: g.arn,
+    // Make before break: the old address leaves once the new one is healthy, over as many runs as it takes.
+    plan: plan({ desired: desired ? desired.map((m) => m.ip) : null, current: g.current, port, allowedCidrs, keepLastHealthy: true }),
+  });
+  const writerChange = change(state.writerGroup, writer ? [writer] : null, "writer");
+  const reader = state.readerGroup ? [change(state.readerGroup, readerTargets(writer, readers), "reader")] : [];
+  return {
+    writerGroups: [writerChange],
+    readerGroups: reader,
+    readerPort: state.readerGroup !== undefined,
+    switches: [],
+    fallback: null,
+    problems: [],
+    notes: [],
+    refused: [...writerChange.plan.refused, ...reader.flatMap((r) => r.plan.refused)],
+    clusterRefused: [],
+    writerGroup: state.writerGroup.arn,
+  };
+}
+
+/**
+ * Did the writer move over a run's rounds: a writer listener switched away from a group, or (a
+ * Multi-AZ instance) the writer's IP registered where the writer port, as last read, serves.
+ */
+export function writerChanged(rounds: readonly RunPlan[], moved: readonly Switch[]): boolean {
+  const served = rounds[rounds.length - 1].servedWriterIps;
+  return moved.some((s) => s.listener === "writer" && s.from !== null) || rounds.some((r) => r.writerRegistered && served.size > 0);
+}
+
+export type Step =
+  | { readonly kind: "switch"; readonly switch: Switch; readonly listenerArn: string | undefined }
+  | { readonly kind: "register" | "deregister"; readonly arn: string; readonly targets: Target[] };
+
+/**
+ * The one safe order for every kind of database: switches to groups that are already warm
+ * first (the failover path), then every registration, then switches that needed one, and only
+ * then deregistrations, so no listener ever forwards to a group without a live target.
+ */
+export function steps(p: RunPlan): Step[] {
+  const changes = [...p.writerGroups, ...p.readerGroups];
+  const move = (s: Switch): Step => ({ kind: "switch", switch: s, listenerArn: s.listener === "writer" ? p.listenerArns?.writer : p.listenerArns?.reader });
+  return [
+    ...p.switches.filter((s) => s.warm).map(move),
+    ...changes.map((c): Step => ({ kind: "register", arn: c.arn, targets: c.plan.register })),
+    ...p.switches.filter((s) => !s.warm).map(move),
+    ...changes.map((c): Step => ({ kind: "deregister", arn: c.arn, targets: c.plan.deregister })),
+  ];
+}
+
+// ---------- clusters: warm member slots, failover by switching listeners ----------
+
+/**
+ * @deprecated The shape scripts/status/diagnose.ts passes today: the listeners' targets without
+ * the listeners. Remove it once status builds a ClusterState (its observation already holds
+ * each listener as { arn, forwardsTo }).
+ */
+export interface ListenerTargetsState extends Pick<ClusterState, "memberGroups" | "readerSetGroups"> {
   readonly writerListenerTarget: string | null;
-  /** The same for the reader listener; undefined when the share has no reader port. */
   readonly readerListenerTarget?: string | null;
 }
 
@@ -150,7 +372,7 @@ export interface ClusterPlanInput {
   readonly writer: Member | null;
   /** Every member (the writer included, transient states too), best failover candidate first; null when unknown. */
   readonly members: readonly Member[] | null;
-  readonly state: ClusterState;
+  readonly state: ClusterState | ListenerTargetsState;
   readonly port: number;
   readonly allowedCidrs: readonly Cidr[];
   /**
@@ -201,12 +423,6 @@ export interface ClusterPlan {
   readonly heldBecause?: string;
 }
 
-/** The IPs a group serves on the database port: registered and not draining. */
-export const liveIps = (g: GroupState, port: number) => new Set(g.current.filter((t) => !isDraining(t.state) && t.port === port).map((t) => t.ip));
-
-/** Only a healthy target gets traffic: initial, unhealthy, unused and unavailable ones do not. */
-export const healthyIps = (g: GroupState, port: number) => new Set(g.current.filter((t) => t.state === "healthy" && t.port === port).map((t) => t.ip));
-
 /**
  * Pure: which member each slot holds, which reader set is kept for whom, which listener moves
  * where, and which targets change. The rules:
@@ -218,7 +434,36 @@ export const healthyIps = (g: GroupState, port: number) => new Set(g.current.fil
  * - a failover between members that already sit in slots is listener switches only.
  */
 export function planCluster(input: ClusterPlanInput): ClusterPlan {
-  const { state, port, allowedCidrs } = input;
+  return clusterPlan({ ...input, state: clusterState(input.state) }, readersOf(input.writer, input.members));
+}
+
+/** The planner needs where each listener forwards, not its ARN: the old shape carries no ARN. */
+function clusterState(state: ClusterState | ListenerTargetsState): ClusterState {
+  if ("kind" in state) return state;
+  const { memberGroups, readerSetGroups, writerListenerTarget, readerListenerTarget } = state;
+  return {
+    kind: "cluster",
+    writerListener: { arn: "", forwardsTo: writerListenerTarget },
+    ...(readerListenerTarget !== undefined ? { readerListener: { arn: "", forwardsTo: readerListenerTarget } } : {}),
+    memberGroups,
+    readerSetGroups,
+  };
+}
+
+/** The members a cluster plan works with, once the refused ones are out. */
+interface Roster {
+  readonly writer: Member;
+  /** The writer and every reader whose IP is allowed, best failover candidate first. */
+  readonly members: readonly Member[];
+  /** The same without the writer: the failover candidates. */
+  readonly readers: readonly Member[];
+  /** false when RDS's member set is unknown (a reader's DNS failed): then only the writer is in it. */
+  readonly known: boolean;
+  readonly byIp: ReadonlyMap<string, Member>;
+}
+
+function clusterPlan(input: ClusterPlanInput & { readonly state: ClusterState }, readers: Member[] | null): ClusterPlan {
+  const { state, port } = input;
   const held = (why: string, refused: Refusal[] = []): ClusterPlan => ({
     slots: state.memberGroups.map(() => null),
     writerSlot: null,
@@ -233,22 +478,58 @@ export function planCluster(input: ClusterPlanInput): ClusterPlan {
   });
   if (input.writer === null) return held("writer unknown; nothing is changed");
   const refused: Refusal[] = [];
-  const allowed = (m: Member) => {
-    const check = plan({ desired: [m.ip], current: [], port, allowedCidrs });
+  const roster = admit(input.writer, input.members, readers, (m) => {
+    const check = plan({ desired: [m.ip], current: [], port, allowedCidrs: input.allowedCidrs });
     refused.push(...check.refused.map((r) => ({ ...r, reason: `${m.instance}: ${r.reason}` })));
     return check.refused.length === 0;
-  };
-  const writer = input.writer;
-  if (!allowed(writer)) return held("the writer's IP is refused; nothing is changed", refused);
-  const membersKnown = input.members !== null;
-  const members = (input.members ?? [writer]).filter((m) => m.instance === writer.instance || allowed(m));
-  if (!members.some((m) => m.instance === writer.instance)) members.unshift(writer);
-  const rank = (m: Member) => members.findIndex((x) => x.instance === m.instance);
-  const byIp = new Map(members.map((m) => [m.ip, m]));
+  });
+  if (roster === null) return held("the writer's IP is refused; nothing is changed", refused);
 
+  const slots = placeMembers(state, roster, port);
+  const sets = chooseReaderSets(state, roster, port, input.warmReaderSets);
+  const listeners = routeListeners(state, roster, slots, sets, port);
+  const groups = targetChanges(state, roster, slots, sets, listeners.used, port, input.allowedCidrs);
+  return {
+    slots: slots.slots,
+    writerSlot: slots.writerSlot,
+    readerSetOwners: sets.owners,
+    switches: listeners.switches,
+    groups,
+    fallback: listeners.fallback,
+    problems: unusedZoneProblems(state, roster),
+    notes: listeners.notes,
+    refused,
+  };
+}
+
+/** The writer and the readers whose IPs are allowed; null when the writer's own is refused. */
+function admit(writer: Member, members: readonly Member[] | null, readers: readonly Member[] | null, allowed: (m: Member) => boolean): Roster | null {
+  if (!allowed(writer)) return null;
+  const admitted = (readers ?? []).filter(allowed);
+  const kept = new Set(admitted);
+  const roster = members ? members.filter((m) => m.instance === writer.instance || kept.has(m)) : [writer];
+  if (!roster.some((m) => m.instance === writer.instance)) roster.unshift(writer);
+  return { writer, members: roster, readers: admitted, known: members !== null, byIp: new Map(roster.map((m) => [m.ip, m])) };
+}
+
+// ---- slots: which member each member group holds ----
+
+interface Slots {
+  readonly slots: Array<Member | null>;
+  readonly writerSlot: number;
+  /** Live IPs of each member group, as read. */
+  readonly live: ReadonlyArray<Set<string>>;
+  /** The writer port served someone when the run read it: registering the writer is then a fallback. */
+  readonly wasServing: boolean;
+  /** Set when the writer held no slot and was registered into one while the port was serving. */
+  readonly fallback: string | null;
+}
+
+function placeMembers(state: ClusterState, roster: Roster, port: number): Slots {
+  const { writer, members } = roster;
+  const rank = (m: Member) => members.findIndex((x) => x.instance === m.instance);
   // Keep every member that already sits live in a slot: moving one would cost a registration.
   const live = state.memberGroups.map((g) => liveIps(g, port));
-  const healthy = (g: GroupState) => healthyIps(g, port);
   const slots: Array<Member | null> = live.map(() => null);
   const placed = new Set<string>();
   live.forEach((ips, i) => {
@@ -269,7 +550,7 @@ export function planCluster(input: ClusterPlanInput): ClusterPlan {
   let fallback: string | null = null;
   // Registering the writer is a fallback only when the writer port was serving someone: on a
   // first run, or when every member had gone, it is plain population.
-  const wasServing = state.memberGroups.some((g, i) => g.arn === state.writerListenerTarget && live[i].size > 0);
+  const wasServing = state.memberGroups.some((g, i) => g.arn === state.writerListener.forwardsTo && live[i].size > 0);
   if (writerSlot < 0) {
     // Last resort: a free slot, else the slot of the least likely failover target.
     const free = freeSlot();
@@ -280,7 +561,7 @@ export function planCluster(input: ClusterPlanInput): ClusterPlan {
     slots[writerSlot] = writer;
     placed.add(writer.instance);
   }
-  if (membersKnown) {
+  if (roster.known) {
     // Free slots go to the best failover candidates, so the next writer is most likely warm.
     for (const m of members) {
       const free = freeSlot();
@@ -291,22 +572,36 @@ export function planCluster(input: ClusterPlanInput): ClusterPlan {
       }
     }
   }
+  return { slots, writerSlot, live, wasServing, fallback };
+}
 
-  // ---- reader sets: which set is kept for whom ----
+// ---- reader sets: which set is kept for whom ----
+
+interface ReaderSets {
+  readonly owners: Array<Member | null>;
+  /** Live IPs of each reader set, as read. */
+  readonly setIps: ReadonlyArray<Set<string>>;
+  /** The set the reader listener forwards to now; -1 when none. */
+  readonly readerSetNow: number;
+}
+
+/** What the set kept for owner holds: every other member, or the owner itself when it is the last. */
+function readerSetFor(owner: Member, members: readonly Member[]): string[] {
+  const others = members.filter((m) => m.instance !== owner.instance).map((m) => m.ip);
+  return others.length > 0 ? others : [owner.ip];
+}
+
+function chooseReaderSets(state: ClusterState, roster: Roster, port: number, warmReaderSets: number | undefined): ReaderSets {
+  const { writer, members } = roster;
   const sets = state.readerSetGroups;
   const setIps = sets.map((g) => liveIps(g, port));
   const owners: Array<Member | null> = sets.map(() => null);
-  const wantedIn = (owner: Member) => {
-    const others = members.filter((m) => m.instance !== owner.instance).map((m) => m.ip);
-    return others.length > 0 ? others : [owner.ip];
-  };
   // The set the reader listener uses belongs to the member it leaves out: the previous writer.
-  const readerSetNow = sets.findIndex((g) => g.arn === state.readerListenerTarget);
+  const readerSetNow = sets.findIndex((g) => g.arn === state.readerListener?.forwardsTo);
   const excludedNow = readerSetNow >= 0 ? members.filter((m) => !setIps[readerSetNow].has(m.ip)) : [];
   const previousWriter = excludedNow.length === 1 && excludedNow[0].instance !== writer.instance ? excludedNow[0] : undefined;
-  const candidates = members.filter((m) => m.instance !== writer.instance);
-  const ordered = [writer, ...(previousWriter ? [previousWriter] : []), ...candidates.filter((m) => m.instance !== previousWriter?.instance)];
-  const warmCount = Math.max(1, Math.min(input.warmReaderSets ?? sets.length, sets.length, membersKnown ? members.length : 1));
+  const ordered = [writer, ...(previousWriter ? [previousWriter] : []), ...roster.readers.filter((m) => m.instance !== previousWriter?.instance)];
+  const warmCount = Math.max(1, Math.min(warmReaderSets ?? sets.length, sets.length, roster.known ? members.length : 1));
   const prepared = sets.length > 0 ? ordered.slice(0, warmCount) : [];
   // How close set j is to holding `want`: one up for each IP it should hold, one down for each other.
   const closeness = (j: number, want: ReadonlySet<string>) => [...setIps[j]].reduce((score, ip) => score + (want.has(ip) ? 1 : -1), 0);
@@ -321,47 +616,120 @@ export function planCluster(input: ClusterPlanInput): ClusterPlan {
   // First the sets already kept for an owner (non-empty, without the owner), then repurpose
   // the closest free set: a repurposed set changes by one member in and one out.
   for (const owner of prepared) {
-    const want = new Set(wantedIn(owner));
+    const want = new Set(readerSetFor(owner, members));
     // The last member's set holds the member itself; with the members unknown, look for the set without it.
-    const only = membersKnown && want.size === 1 && want.has(owner.ip);
+    const only = roster.known && want.size === 1 && want.has(owner.ip);
     const keptFor = (j: number) => setIps[j].size > 0 && (only ? setIps[j].has(owner.ip) : !setIps[j].has(owner.ip));
     // Among equals, the set the reader listener uses.
     const best = bestSet(keptFor, (j) => closeness(j, want) + (j === readerSetNow ? 0.5 : 0));
     if (best >= 0) owners[best] = owner;
   }
   for (const owner of prepared.filter((o) => !owners.includes(o))) {
-    const want = new Set(wantedIn(owner));
+    const want = new Set(readerSetFor(owner, members));
     // The writer's set is best where the reader listener already forwards (no switch); any
     // other owner's set is best anywhere else, so the set in use changes last.
     const here = owner.instance === writer.instance ? 0.5 : -0.5;
     const best = bestSet(() => true, (j) => closeness(j, want) + (j === readerSetNow ? here : 0));
     if (best >= 0) owners[best] = owner;
   }
+  return { owners, setIps, readerSetNow };
+}
 
-  // ---- where the listeners go ----
+// ---- listeners: where the writer and reader ports go ----
+
+interface Listeners {
+  readonly switches: Switch[];
+  readonly notes: string[];
+  /** The slots' fallback, or the writer registered again in its own slot. */
+  readonly fallback: string | null;
+  /** The groups a listener of ours forwards to, before or after this run. */
+  readonly used: ReadonlySet<string>;
+}
+
+/** Who can serve reads in a group: its healthy members; with the member set unknown, every healthy target. */
+function servingIps(g: GroupState, roster: Roster, port: number): string[] {
+  // A target that left the cluster is on its way out of every set.
+  return [...healthyIps(g, port)].filter((ip) => !roster.known || roster.byIp.has(ip));
+}
+
+function routeListeners(state: ClusterState, roster: Roster, placement: Slots, readerSets: ReaderSets, port: number): Listeners {
+  const { writer } = roster;
+  const { writerSlot, wasServing } = placement;
+  const writerTarget = state.writerListener.forwardsTo;
+  const readerTarget = state.readerListener?.forwardsTo;
   const writerGroup = state.memberGroups[writerSlot];
-  const registeringWriter = !live[writerSlot].has(writer.ip);
+  const registeringWriter = !placement.live[writerSlot].has(writer.ip);
+  let fallback = placement.fallback;
   const switches: Switch[] = [];
-  let coldSwitch: string | undefined;
-  if (state.writerListenerTarget !== writerGroup.arn) {
-    const warm = healthy(writerGroup).has(writer.ip);
-    switches.push({ listener: "writer", from: state.writerListenerTarget, to: writerGroup.arn, warm });
+  const notes: string[] = [];
+  if (writerTarget !== writerGroup.arn) {
+    const warm = healthyIps(writerGroup, port).has(writer.ip);
+    switches.push({ listener: "writer", from: writerTarget, to: writerGroup.arn, warm });
     if (!warm && !fallback && wasServing) {
       // Registered but not healthy yet: Aurora restarts the reader it promotes, so this is an
       // ordinary failover, not a fallback. The port goes where the writer will answer first.
       const target = writerGroup.current.find((t) => t.ip === writer.ip && t.port === port);
-      coldSwitch = `writer port moved to slot ${writerSlot}, where writer ${writer.instance} (${writer.ip}) reads ${target?.state ?? "absent"}: writes return once its health checks pass`;
+      notes.push(`writer port moved to slot ${writerSlot}, where writer ${writer.instance} (${writer.ip}) reads ${target?.state ?? "absent"}: writes return once its health checks pass`);
     }
   } else if (registeringWriter && wasServing && !fallback) {
     fallback = `writer ${writer.instance} (${writer.ip}) was not registered in its slot ${writerSlot}; registered again. Writes return once the registration completes (minutes)`;
   }
 
-  // ---- target changes ----
-  const groups: GroupChange[] = [];
-  const notes: string[] = coldSwitch ? [coldSwitch] : [];
   // The groups a listener of ours forwards to, before or after this run, never lose their last
   // healthy target: the listener change may not have reached every NLB node yet.
-  const used = new Set<string>([state.writerListenerTarget, state.readerListenerTarget, writerGroup.arn].filter((a): a is string => typeof a === "string"));
+  const used = new Set<string>([writerTarget, readerTarget, writerGroup.arn].filter((a): a is string => typeof a === "string"));
+  const choice = chooseReaderGroup(state, roster, readerSets, writerGroup, port);
+  if (choice.arn) used.add(choice.arn);
+  if (choice.arn && choice.arn !== readerTarget) {
+    const dest = choice.index >= 0 ? state.readerSetGroups[choice.index] : writerGroup;
+    const warm = servingIps(dest, roster, port).length > 0;
+    // Reads move only to a group that already serves; otherwise they stay put this run.
+    if (warm || readerTarget === null) switches.push({ listener: "reader", from: readerTarget ?? null, to: choice.arn, warm });
+  }
+  if (choice.why && (switches.some((s) => s.listener === "reader") || choice.arn === readerTarget)) notes.push(`reader port on ${choice.why}`);
+  return { switches, notes, fallback, used };
+}
+
+/**
+ * The reader listener: the writer's set when it can serve, else stay where reads are served,
+ * else any group holding a healthy member (the writer's own group last).
+ */
+function chooseReaderGroup(state: ClusterState, roster: Roster, readerSets: ReaderSets, writerGroup: GroupState, port: number): { index: number; arn: string | null; why?: string } {
+  const { writer, byIp } = roster;
+  const { owners, readerSetNow } = readerSets;
+  const sets = state.readerSetGroups;
+  const readerTarget = state.readerListener?.forwardsTo;
+  if (readerTarget === undefined || sets.length === 0) return { index: -1, arn: null };
+  const serving = (g: GroupState) => servingIps(g, roster, port);
+  const writerSet = owners.findIndex((o) => o?.instance === writer.instance);
+  // Good: an available member serves there; ok: anyone healthy does (a modifying reader, say).
+  const good = (g: GroupState) => serving(g).some((ip) => !byIp.has(ip) || isStable(byIp.get(ip)!));
+  const ok = (g: GroupState) => serving(g).length > 0;
+  const options: Array<{ index: number; arn: string; label: string }> = [];
+  if (writerSet >= 0) options.push({ index: writerSet, arn: sets[writerSet].arn, label: "the writer's reader set" });
+  // Where reads go now comes next: a move that gains nothing costs a listener change.
+  if (readerSetNow >= 0 && readerSetNow !== writerSet) options.push({ index: readerSetNow, arn: sets[readerSetNow].arn, label: "the reader set it uses now" });
+  if (readerTarget === writerGroup.arn) options.push({ index: -2, arn: writerGroup.arn, label: "the writer's member group, where it is now" });
+  owners.forEach((o, j) => {
+    if (o && j !== writerSet && j !== readerSetNow) options.push({ index: j, arn: sets[j].arn, label: `the reader set kept for ${o.instance}` });
+  });
+  if (readerTarget !== writerGroup.arn) options.push({ index: -2, arn: writerGroup.arn, label: "the writer's member group" });
+  const group = (o: { index: number; arn: string }) => (o.index >= 0 ? sets[o.index] : writerGroup);
+  for (const test of [good, ok]) {
+    const pick = options.find((o) => test(group(o)));
+    if (pick) return { index: pick.index, arn: pick.arn, why: pick.index === writerSet ? undefined : `${pick.label}, because the writer's reader set holds no ${test === good ? "available member that is healthy" : "healthy target"} yet` };
+  }
+  // Nothing can serve reads: leave the listener where it is, or on the writer's set, and say
+  // so, so that a failover run keeps watching until something can.
+  const stay = readerSetNow >= 0 ? readerSetNow : writerSet;
+  return { index: stay, arn: stay >= 0 ? sets[stay].arn : readerTarget ?? null, why: "the reader set it uses now, because no group holds a healthy member yet" };
+}
+
+// ---- target changes: what each group registers and deregisters ----
+
+function targetChanges(state: ClusterState, roster: Roster, placement: Slots, readerSets: ReaderSets, used: ReadonlySet<string>, port: number, allowedCidrs: readonly Cidr[]): GroupChange[] {
+  const { slots, writerSlot } = placement;
+  const groups: GroupChange[] = [];
   const add = (role: "member" | "reader-set", slot: number, g: GroupState, desired: string[] | null, mayEmpty: boolean) => {
     // Not the writer's own group: anything but the writer there serves writes to a non-writer,
     // which is worse than waiting for the writer's checks.
@@ -369,75 +737,38 @@ export function planCluster(input: ClusterPlanInput): ClusterPlan {
     const p = plan({ desired, current: g.current, port, allowedCidrs, mayEmpty, keepLastHealthy });
     if (p.register.length || p.deregister.length || p.heldBecause || p.deferred?.length) groups.push({ role, slot, arn: g.arn, plan: p });
   };
-
-  // Who can serve reads in a group: its healthy members (a target that left the cluster is on its
-  // way out of every set); with the member set unknown (a reader's DNS failed), every healthy target.
-  const serving = (g: GroupState) => [...healthy(g)].filter((ip) => !membersKnown || byIp.has(ip));
-  // The reader listener: the writer's set when it can serve, else stay where reads are served,
-  // else any group holding a healthy member (the writer's own group last).
-  const readerChoice = chooseReaderGroup();
-  function chooseReaderGroup(): { index: number; arn: string | null; why?: string } {
-    if (state.readerListenerTarget === undefined || sets.length === 0) return { index: -1, arn: null };
-    const writerSet = owners.findIndex((o) => o?.instance === writer.instance);
-    // Good: an available member serves there; ok: anyone healthy does (a modifying reader, say).
-    const good = (g: GroupState) => serving(g).some((ip) => !byIp.has(ip) || isStable(byIp.get(ip)!));
-    const ok = (g: GroupState) => serving(g).length > 0;
-    const options: Array<{ index: number; arn: string; label: string }> = [];
-    if (writerSet >= 0) options.push({ index: writerSet, arn: sets[writerSet].arn, label: "the writer's reader set" });
-    // Where reads go now comes next: a move that gains nothing costs a listener change.
-    if (readerSetNow >= 0 && readerSetNow !== writerSet) options.push({ index: readerSetNow, arn: sets[readerSetNow].arn, label: "the reader set it uses now" });
-    if (state.readerListenerTarget === writerGroup.arn) options.push({ index: -2, arn: writerGroup.arn, label: "the writer's member group, where it is now" });
-    owners.forEach((o, j) => {
-      if (o && j !== writerSet && j !== readerSetNow) options.push({ index: j, arn: sets[j].arn, label: `the reader set kept for ${o.instance}` });
-    });
-    if (state.readerListenerTarget !== writerGroup.arn) options.push({ index: -2, arn: writerGroup.arn, label: "the writer's member group" });
-    const group = (o: { index: number; arn: string }) => (o.index >= 0 ? sets[o.index] : writerGroup);
-    for (const test of [good, ok]) {
-      const pick = options.find((o) => test(group(o)));
-      if (pick) return { index: pick.index, arn: pick.arn, why: pick.index === writerSet ? undefined : `${pick.label}, because the writer's reader set holds no ${test === good ? "available member that is healthy" : "healthy target"} yet` };
-    }
-    // Nothing can serve reads: leave the listener where it is, or on the writer's set, and say
-    // so, so that a failover run keeps watching until something can.
-    const stay = readerSetNow >= 0 ? readerSetNow : writerSet;
-    return { index: stay, arn: stay >= 0 ? sets[stay].arn : state.readerListenerTarget ?? null, why: "the reader set it uses now, because no group holds a healthy member yet" };
-  }
-  if (readerChoice.arn) used.add(readerChoice.arn);
-
   state.memberGroups.forEach((g, i) => {
     // With the member set unknown only the writer's slot may change (the fallback).
-    if (!membersKnown && i !== writerSlot) return;
+    if (!roster.known && i !== writerSlot) return;
     add("member", i, g, slots[i] ? [slots[i]!.ip] : [], i !== writerSlot);
   });
-  if (membersKnown) {
-    sets.forEach((g, j) => {
-      const owner = owners[j];
-      if (owner) add("reader-set", j, g, wantedIn(owner), false);
+  if (roster.known) {
+    state.readerSetGroups.forEach((g, j) => {
+      const owner = readerSets.owners[j];
+      if (owner) add("reader-set", j, g, readerSetFor(owner, roster.members), false);
       // A set kept for no one empties, unless a listener of ours forwards to it.
       else if (used.has(g.arn)) {
-        if (setIps[j].size > 0) groups.push({ role: "reader-set", slot: j, arn: g.arn, plan: { register: [], deregister: [], refused: [], heldBecause: "the reader listener forwards here" } });
+        if (readerSets.setIps[j].size > 0) groups.push({ role: "reader-set", slot: j, arn: g.arn, plan: { register: [], deregister: [], refused: [], heldBecause: "the reader listener forwards here" } });
       } else add("reader-set", j, g, [], true);
     });
   }
+  return groups;
+}
 
-  if (readerChoice.arn && readerChoice.arn !== state.readerListenerTarget) {
-    const dest = readerChoice.index >= 0 ? sets[readerChoice.index] : writerGroup;
-    const warm = serving(dest).length > 0;
-    // Reads move only to a group that already serves; otherwise they stay put this run.
-    if (warm || state.readerListenerTarget === null) switches.push({ listener: "reader", from: state.readerListenerTarget ?? null, to: readerChoice.arn, warm });
-  }
-  if (readerChoice.why && (switches.some((s) => s.listener === "reader") || readerChoice.arn === state.readerListenerTarget)) notes.push(`reader port on ${readerChoice.why}`);
+// ---- problems no run can fix ----
 
-  // A member whose target reads "unused" with a listener in front sits in a zone the NLB does not enable.
+/** A member whose target reads "unused" with a listener in front sits in a zone the NLB does not enable. */
+function unusedZoneProblems(state: ClusterState, roster: Roster): string[] {
   const problems: string[] = [];
-  const unusedSeen = new Set<string>();
-  for (const g of [...state.memberGroups, ...sets]) {
+  const seen = new Set<string>();
+  for (const g of [...state.memberGroups, ...state.readerSetGroups]) {
     for (const t of g.current) {
-      const m = byIp.get(t.ip);
-      if (t.state === "unused" && m && !unusedSeen.has(m.instance) && (t.reason === undefined || t.reason === "Target.NotInUse")) {
-        unusedSeen.add(m.instance);
+      const m = roster.byIp.get(t.ip);
+      if (t.state === "unused" && m && !seen.has(m.instance) && (t.reason === undefined || t.reason === "Target.NotInUse")) {
+        seen.add(m.instance);
         problems.push(`${m.instance} (${t.ip}) reads "unused" on the load balancer: its Availability Zone is not enabled on the NLB, so it never gets traffic. Add a provider subnet in that zone (provider.network), or move the instance to a zone the NLB has`);
       }
     }
   }
-  return { slots, writerSlot, readerSetOwners: owners, switches, groups, fallback, problems, notes, refused };
+  return problems;
 }

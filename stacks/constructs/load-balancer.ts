@@ -9,6 +9,7 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { Fn, ref } from "cdktf";
 import { Construct } from "constructs";
 import { Ports } from "../../config/resolve";
+import { layoutGroups, switchedListeners, TargetLayout } from "../../functions/failover-sync/layout";
 import { egressToDatabase } from "./database-egress";
 import { ruleForEveryVpcCidr } from "./vpc-cidr-rules";
 import { Network } from "./network";
@@ -27,25 +28,17 @@ export interface LoadBalancerProps {
   readonly tcpIdleTimeoutSeconds: number;
 }
 
-/**
- * Which groups stand behind the writer and reader ports.
- * - cluster: slot i has a member group (one instance, behind its own listener, so the NLB
- *   health-checks it all the time) and a reader-set group (every member but slot i's, behind its
- *   own listener too). The writer listener forwards to the writer's member group and the reader
- *   listener to that slot's reader set; the failover function moves both with ModifyListener.
- * - instance: a writer group and a reader group whose targets the function registers.
- */
-export type TargetLayout =
-  | { readonly kind: "cluster"; readonly memberGroups: LbTargetGroup[]; readonly readerSetGroups: LbTargetGroup[] }
-  | { readonly kind: "instance"; readonly writerGroup: LbTargetGroup; readonly readerGroup?: LbTargetGroup };
-
 export class LoadBalancer extends Construct {
   readonly loadBalancer: Lb;
   readonly securityGroupId: string;
   readonly writerListener: LbListener;
   /** Undefined when ports.reader is null (no reader listener). */
   readonly readerListener?: LbListener;
-  readonly targets: TargetLayout;
+  /**
+   * Which groups stand behind the writer and reader ports, and which listeners the failover
+   * function switches: the layout its environment carries (functions/failover-sync/layout.ts).
+   */
+  readonly targets: TargetLayout<LbTargetGroup, LbListener>;
   /** Every target group of this load balancer, for alarms and dashboards. */
   readonly targetGroups: LbTargetGroup[];
 
@@ -118,21 +111,20 @@ export class LoadBalancer extends Construct {
         this.listener(`ReaderSetListener${i}`, port, group);
         return group;
       });
-      this.targets = { kind: "cluster", memberGroups, readerSetGroups };
-      this.targetGroups = [...memberGroups, ...readerSetGroups];
       // The failover function owns where these two forward; Terraform only creates them.
       this.writerListener = this.listener("WriterListener", ports.writer, memberGroups[0], true);
       if (ports.reader !== null) this.readerListener = this.listener("ReaderListener", ports.reader, readerSetGroups[0], true);
+      this.targets = { kind: "cluster", writerListener: this.writerListener, readerListener: this.readerListener, memberGroups, readerSetGroups };
       this.refuseRemovingServedSlot("WriterListenerTarget", this.writerListener, "writer", memberGroups);
       if (this.readerListener) this.refuseRemovingServedSlot("ReaderListenerTarget", this.readerListener, "reader", readerSetGroups);
     } else {
       const writerGroup = this.targetGroup("WriterTargetGroup", `${name}-writer`, props, 0);
       const readerGroup = ports.reader === null ? undefined : this.targetGroup("ReaderTargetGroup", `${name}-reader`, props, 10);
       this.targets = { kind: "instance", writerGroup, readerGroup };
-      this.targetGroups = readerGroup ? [writerGroup, readerGroup] : [writerGroup];
       this.writerListener = this.listener("WriterListener", ports.writer, writerGroup);
       if (readerGroup && ports.reader !== null) this.readerListener = this.listener("ReaderListener", ports.reader, readerGroup);
     }
+    this.targetGroups = layoutGroups(this.targets);
   }
 
   /**
@@ -143,7 +135,7 @@ export class LoadBalancer extends Construct {
    * instead the plan reads where the listener forwards now and refuses, before anything
    * changes, when that group is not among the ones the config keeps.
    */
-  private refuseRemovingServedSlot(id: string, listener: LbListener, role: "writer" | "reader", groups: LbTargetGroup[]): void {
+  private refuseRemovingServedSlot(id: string, listener: LbListener, role: "writer" | "reader", groups: readonly LbTargetGroup[]): void {
     const current = "self.default_action[0].target_group_arn";
     new DataAwsLbListener(this, id, {
       arn: listener.arn,
@@ -164,7 +156,7 @@ export class LoadBalancer extends Construct {
 
   /** Listeners whose target the failover function switches (a cluster's writer and reader). */
   get switchedListeners(): LbListener[] {
-    return this.targets.kind === "cluster" ? [this.writerListener, ...(this.readerListener ? [this.readerListener] : [])] : [];
+    return switchedListeners(this.targets);
   }
 
   /** IAM statements that let a role move this load balancer's targets and switch its listeners. */

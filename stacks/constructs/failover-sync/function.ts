@@ -78,24 +78,14 @@ export interface FunctionEnvironmentProps {
 /** The variables the handler reads back with parseEnvironment: what to watch and what to move. */
 export function functionEnvironment({ config, database, loadBalancer, network }: FunctionEnvironmentProps): Record<string, string> {
   const ref = database.ref;
-  const layout = loadBalancer.targets;
   return toEnvironment({
     database: { kind: ref.kind, identifier: ref.identifier },
     port: Fn.tostring(database.port),
     // Every CIDR of the VPC: a member in a secondary CIDR is as much the database's as one in the primary.
     // (A list known only at plan time becomes one comma-separated value, as the variable is.)
     allowedCidrs: Token.isUnresolved(network.vpcCidrs) ? [Fn.join(",", network.vpcCidrs)] : network.vpcCidrs,
-    targets:
-      layout.kind === "cluster"
-        ? {
-            kind: "cluster",
-            writerListenerArn: loadBalancer.writerListener.arn,
-            readerListenerArn: loadBalancer.readerListener?.arn,
-            memberGroupSuffixes: layout.memberGroups.map((g) => g.arnSuffix),
-            readerSetGroupSuffixes: layout.readerSetGroups.map((g) => g.arnSuffix),
-            warmReaderSets: config.warmReaderSets,
-          }
-        : { kind: "instance", writerTargetGroupArn: layout.writerGroup.arn, readerTargetGroupArn: layout.readerGroup?.arn },
+    targets: loadBalancer.targets,
+    warmReaderSets: config.warmReaderSets,
   });
 }
 
