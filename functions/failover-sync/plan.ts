@@ -358,21 +358,11 @@ export function steps(p: RunPlan): Step[] {
 
 // ---------- clusters: warm member slots, failover by switching listeners ----------
 
-/**
- * @deprecated The shape scripts/status/diagnose.ts passes today: the listeners' targets without
- * the listeners. Remove it once status builds a ClusterState (its observation already holds
- * each listener as { arn, forwardsTo }).
- */
-export interface ListenerTargetsState extends Pick<ClusterState, "memberGroups" | "readerSetGroups"> {
-  readonly writerListenerTarget: string | null;
-  readonly readerListenerTarget?: string | null;
-}
-
 export interface ClusterPlanInput {
   readonly writer: Member | null;
   /** Every member (the writer included, transient states too), best failover candidate first; null when unknown. */
   readonly members: readonly Member[] | null;
-  readonly state: ClusterState | ListenerTargetsState;
+  readonly state: ClusterState;
   readonly port: number;
   readonly allowedCidrs: readonly Cidr[];
   /**
@@ -434,20 +424,7 @@ export interface ClusterPlan {
  * - a failover between members that already sit in slots is listener switches only.
  */
 export function planCluster(input: ClusterPlanInput): ClusterPlan {
-  return clusterPlan({ ...input, state: clusterState(input.state) }, readersOf(input.writer, input.members));
-}
-
-/** The planner needs where each listener forwards, not its ARN: the old shape carries no ARN. */
-function clusterState(state: ClusterState | ListenerTargetsState): ClusterState {
-  if ("kind" in state) return state;
-  const { memberGroups, readerSetGroups, writerListenerTarget, readerListenerTarget } = state;
-  return {
-    kind: "cluster",
-    writerListener: { arn: "", forwardsTo: writerListenerTarget },
-    ...(readerListenerTarget !== undefined ? { readerListener: { arn: "", forwardsTo: readerListenerTarget } } : {}),
-    memberGroups,
-    readerSetGroups,
-  };
+  return clusterPlan(input, readersOf(input.writer, input.members));
 }
 
 /** The members a cluster plan works with, once the refused ones are out. */

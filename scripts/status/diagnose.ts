@@ -1,7 +1,7 @@
 // npm run status, the decisions: pure functions from what the AWS calls returned to findings,
 // each naming what is wrong and how to fix it. observe.ts makes the calls; nothing here does I/O.
 import { parseCidr } from "../../functions/failover-sync/ipv4";
-import { CurrentTarget, isDraining, Member, planCluster, readerTargets } from "../../functions/failover-sync/plan";
+import { CurrentTarget, isDraining, Member, planCluster, readersOf, readerTargets } from "../../functions/failover-sync/plan";
 import { MAX_CONNECT_ERRORS } from "../../stacks/constructs/instance-parameters";
 import { MEMBER_SLOT, READER_SET } from "../../stacks/group-labels";
 
@@ -169,7 +169,7 @@ export function diagnoseProvider(o: ProviderObservation, ctx: FixContext): Findi
         );
       } else ok(check, `forwards to ${group.label}: ${expectedText}, healthy`);
     };
-    const readers = t.members && t.writer ? t.members.filter((m) => m.ip !== t.writer!.ip) : null;
+    const readers = readersOf(t.writer, t.members);
     portCheck("writer port", o.writerListener, t.writer ? [t.writer] : null, "writer");
     // A cluster's reader port may rightly sit elsewhere for a while (its only reader modifying,
     // a set still warming): where the function's own planner would leave it is right.
@@ -362,11 +362,12 @@ function readerPortAsPlanned(o: ProviderObservation, writer: Member, members: Me
       .sort((a, b) => Number(a.label.slice(prefix.length)) - Number(b.label.slice(prefix.length)))
       .map((g) => ({ arn: g.arn, current: g.targets }));
   const memberGroups = slot(MEMBER_SLOT);
-  if (memberGroups.length === 0 || !o.readerListener) return undefined;
+  // Without either listener there is no plan to judge by: the port checks report what is missing.
+  if (memberGroups.length === 0 || !o.readerListener || !o.writerListener) return undefined;
   const p = planCluster({
     writer,
     members,
-    state: { memberGroups, readerSetGroups: slot(READER_SET), writerListenerTarget: o.writerListener?.forwardsTo ?? null, readerListenerTarget: o.readerListener.forwardsTo },
+    state: { kind: "cluster", memberGroups, readerSetGroups: slot(READER_SET), writerListener: o.writerListener, readerListener: o.readerListener },
     port: o.database.port,
     // Status judges where traffic goes, not which IPs may be registered: the function refuses those.
     allowedCidrs: [parseCidr("0.0.0.0/0")!],

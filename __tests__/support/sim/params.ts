@@ -18,9 +18,9 @@ export interface SimParams {
   readonly eventDelayS: readonly [number, number];
   /** The function's schedule (provider.failover.reconcileEveryMinutes, default 1). */
   readonly scheduleEveryS: number;
-  /** The FIFO run queue between EventBridge and the function (stacks/constructs/failover-sync.ts). */
+  /** The FIFO run queue between EventBridge and the function (stacks/constructs/failover-sync/triggers.ts). */
   readonly runQueue: { readonly batchSize: number; readonly visibilityTimeoutS: number; readonly maxReceives: number; readonly deduplicationS: number; readonly pollerLatencyS: number };
-  /** The function's timeout (stacks/constructs/failover-sync.ts). */
+  /** The function's timeout (stacks/constructs/failover-sync/function.ts). */
   readonly functionTimeoutS: number;
 }
 
@@ -35,7 +35,7 @@ export const SOURCES = {
   eventDelayS: 'unknown; RDS delivers events to EventBridge "in near-real time" and "on a best effort basis ... they might be out of sequence or missing" (Aurora User Guide, Monitoring Amazon Aurora events): drawn from 1-10 s, and lost, duplicated or reordered in the fault scenarios',
   scheduleEveryS: "provider.failover.reconcileEveryMinutes, default 1 (config/schema.ts)",
   runQueue:
-    'this project\'s run queue: batches of 10, visibility timeout 6 x the 300 s function timeout, 3 receives, then the dead-letter queue (stacks/constructs/failover-sync.ts); FIFO content-based deduplication over 5 minutes (Amazon SQS Developer Guide, exactly-once processing); the poller\'s delay is unknown: 1 s',
+    'this project\'s run queue: batches of 10, visibility timeout 6 x the 300 s function timeout, 3 receives, then the dead-letter queue (stacks/constructs/failover-sync/triggers.ts); FIFO content-based deduplication over 5 minutes (Amazon SQS Developer Guide, exactly-once processing); the poller\'s delay is unknown: 1 s',
   auroraFailover:
     'Aurora: "service is typically restored in less than 60 seconds, and often less than 30 seconds"; "In Aurora MySQL, Aurora restarts only the writer DB instance and the reader instance to which it fails over" (Aurora User Guide, High availability for Amazon Aurora): the new writer is named at 30 s, the promoted reader restarts for the first 30 s and the old writer for 60 s (how long each restart takes is unknown)',
   multiAzClusterFailover: '"Failover times are typically under 35 seconds" (RDS User Guide, Failing over a Multi-AZ DB cluster): the new writer is named at 35 s; the old writer is terminated and comes back as a reader at 90 s (unknown)',
