@@ -15,11 +15,8 @@ export function databaseNamesOf(database: Database): DatabaseNames {
   if (database.ref.kind === "instance") return { writer: database.writerAddress };
   // "<id>.<region>.rds.amazonaws.com": the cluster endpoint after its first two labels' prefix.
   const suffix = Fn.replace(database.writerAddress, "/^[^.]+[.]cluster-/", "");
-  const identifiers =
-    database.createdInstanceIdentifiers.length > 0
-      ? database.createdInstanceIdentifiers
-      : // An existing cluster's members are known only at plan time: arn:...:db:<identifier>.
-        Fn.split(",", Fn.replace(Fn.join(",", database.ref.memberArns), "/arn:[^,]*:db:/", ""));
+  // Literal names for a created cluster; an existing one's are known at plan time (its cluster_members).
+  const identifiers = database.ref.memberIdentifiers;
   return {
     writer: database.writerAddress,
     reader: database.readerAddress,

@@ -35,7 +35,6 @@ export interface CreatedDatabaseProps {
 export class CreatedDatabase extends Database {
   readonly port: number;
   readonly ref: DatabaseRef;
-  readonly createdInstanceIdentifiers: string[] = [];
   readonly writerAddress: string;
   readonly readerAddress?: string;
   readonly securityGroupId: string;
@@ -110,6 +109,7 @@ export class CreatedDatabase extends Database {
       const parameters = engine === "aurora-mysql" ? new InstanceParameters(this, "Parameters", { name, engine, engineVersion: cluster.engineVersionActual }) : undefined;
       const members = 1 + create.readers;
       const memberArns: string[] = [];
+      const memberIdentifiers: string[] = [];
       for (let i = 0; i < members; i++) {
         const identifier = `${name}-${i + 1}`;
         const member = new RdsClusterInstance(this, `Instance${i}`, {
@@ -127,11 +127,11 @@ export class CreatedDatabase extends Database {
           copyTagsToSnapshot: true,
           ...performanceInsights,
         });
-        this.createdInstanceIdentifiers.push(identifier);
+        memberIdentifiers.push(identifier);
         this.dependables.push(member);
         memberArns.push(member.arn);
       }
-      this.ref = { kind: "cluster", identifier: cluster.clusterIdentifier, arn: cluster.arn, memberArns, memberIdentifiers: [...this.createdInstanceIdentifiers] };
+      this.ref = { kind: "cluster", identifier: cluster.clusterIdentifier, arn: cluster.arn, memberArns, memberIdentifiers };
       this.writerAddress = cluster.endpoint;
       this.readerAddress = cluster.readerEndpoint;
     } else {
@@ -152,7 +152,6 @@ export class CreatedDatabase extends Database {
       });
       this.ref = { kind: "instance", identifier: instance.identifier, arn: instance.arn };
       this.writerAddress = instance.address;
-      this.createdInstanceIdentifiers.push(name);
       this.dependables.push(instance);
     }
   }

@@ -15,8 +15,6 @@ export interface ExistingDatabaseProps {
 export class ExistingDatabase extends Database {
   readonly port: number;
   readonly ref: DatabaseRef;
-  /** None: this project created no instance of it. */
-  readonly createdInstanceIdentifiers: string[] = [];
   readonly writerAddress: string;
   readonly readerAddress?: string;
   readonly securityGroupId?: string;

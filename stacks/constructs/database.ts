@@ -32,11 +32,6 @@ export abstract class Database extends Construct {
   /** The port the database listens on: the target groups' port. */
   abstract readonly port: number;
   abstract readonly ref: DatabaseRef;
-  /**
-   * Identifiers of the instances this project created (empty for an existing database):
-   * literal names, where an existing cluster's members are known only at plan time.
-   */
-  abstract readonly createdInstanceIdentifiers: string[];
   /** DNS name that always leads to the writer: the cluster endpoint, or the instance's address. */
   abstract readonly writerAddress: string;
   /** A cluster's reader endpoint (it serves reads from the writer while there is no reader); none for an instance. */
