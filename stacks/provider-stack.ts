@@ -61,7 +61,6 @@ export class ProviderStack extends TerraformStack {
     // The stack is the scope of the share's resources: their ids and addresses stay the stack's.
     this.share = transport.share({ stack: this, config, network: this.network, database: this.database, databaseNames: this.databaseNames, azIds: this.azIds, key });
     this.dashboard = this.addDashboard(config, this.share.dashboard);
-    this.share.outputsAfterDashboard?.();
   }
 
   /** The dashboard of any transport, and its outputs. */

@@ -5,11 +5,11 @@ import { ENDPOINT_SERVICE_TRANSPORT } from "./endpoint-service";
 import { RESOURCE_TRANSPORT } from "./resource";
 import { Transport, TransportName } from "./transport";
 
-export const TRANSPORTS: Readonly<Record<TransportName, Transport>> = {
+export const TRANSPORT_BY_NAME: Readonly<Record<TransportName, Transport>> = {
   "endpoint-service": ENDPOINT_SERVICE_TRANSPORT,
   resource: RESOURCE_TRANSPORT,
 };
 
 export function transportOf(name: TransportName): Transport {
-  return TRANSPORTS[name];
+  return TRANSPORT_BY_NAME[name];
 }

@@ -24,7 +24,7 @@ export interface Transport {
   readonly frontedBy: NonNullable<DatabaseFromConfigProps["frontedBy"]>;
   /** Does the provider's operations key let CloudWatch alarms publish to topics under it? */
   readonly alarms: boolean;
-  /** The provider side: builds what the share exposes to consumers, in the provider stack. */
+  /** The provider side: builds what the share exposes to consumers, and its outputs, in the provider stack. */
   share(parts: ProviderParts): ProviderShare;
   /** This transport's part of the config's diagram (stacks/diagram.ts). */
   readonly diagram: DiagramPart;
@@ -50,11 +50,6 @@ export interface ProviderShare {
   readonly transport: TransportName;
   /** The transport's part of the dashboard's input. */
   readonly dashboard: TransportDashboard;
-  /**
-   * Declares the outputs that follow the dashboard's in the stack. Output order is the order of
-   * cdk.tf.json; a transport declares the rest of its outputs in share().
-   */
-  outputsAfterDashboard?(): void;
   /** What a consumer connects to: its config's values, else cross-stack references to this share. */
   target(consumer: ConsumerConfig): ConsumerTarget;
 }

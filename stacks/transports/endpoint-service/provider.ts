@@ -34,9 +34,10 @@ export class EndpointServiceProviderShare implements ProviderShare {
       failover: { functionName: failover.function.functionName, deadLetterQueueName: failover.deadLetterQueue.name },
       alarmArns: alarms.alarms.map((a) => a.arn),
     };
+    this.declareOutputs();
   }
 
-  outputsAfterDashboard(): void {
+  private declareOutputs(): void {
     const { stack, config, database, azIds } = this.parts;
     const { loadBalancer, endpointService, failover, alarms } = this;
     const ports = config.provider.ports;
