@@ -1,8 +1,10 @@
 // A Mermaid picture of one config's share, written by synth to cdktf.out/diagram.md: the
-// provider and its database, the NLB ports or the resource configurations, each consumer with
-// its account, region, AZ IDs and names, and the failover path. Pure: config in, text out.
+// provider and its database, the transport's part (the NLB ports and the failover path, or the
+// resource configurations: stacks/transports/<name>/diagram.ts), each consumer with its account,
+// region, AZ IDs and names. Pure: config in, text out.
 import { Config } from "../config/resolve";
 import { ConsumerConfig, Network } from "../config/schema";
+import { transportOf } from "./transports";
 
 const MORE = "<br/>";
 
@@ -14,7 +16,7 @@ export function diagramMarkdown(config: Config): string {
 export function mermaid(config: Config): string {
   const p = config.provider;
   const db = p.database;
-  const resource = p.transport === "resource";
+  const transport = transportOf(p.transport);
   const lines: string[] = ["flowchart LR"];
   const add = (line: string) => lines.push(`  ${line}`);
   const sub = (line: string) => lines.push(`    ${line}`);
@@ -36,38 +38,7 @@ export function mermaid(config: Config): string {
     lines.push(`      w[("writer")]`, `      r[("standby, not readable")]`, `      w -. "synchronous copy" .- r`);
   }
   sub("end");
-  if (resource) {
-    const ports = p.ports;
-    sub(`gw["resource gateway${MORE}in the provider subnets"]`);
-    sub(`rcw["resource configuration: writer${MORE}cluster endpoint :${ports.writer}"]`);
-    if (ports.reader !== null) sub(`rcr["resource configuration: reader${MORE}reader endpoint :${ports.reader}"]`);
-    sub(`ram["AWS RAM share${MORE}${p.sharing.allowedPrincipals.length} principal${p.sharing.allowedPrincipals.length === 1 ? "" : "s"}"]`);
-    sub(`rcw --> gw`);
-    if (ports.reader !== null) sub(`rcr --> gw`);
-    sub(`gw -- "writer: cluster endpoint" --> w`);
-    if (ports.reader !== null) sub(`gw -- "reader: reader endpoint" --> r`);
-    sub(`gw ~~~ note["failover: RDS moves the endpoint names"]:::where`);
-    sub(`ram -.- rcw`);
-    if (ports.reader !== null) sub(`ram -.- rcr`);
-  } else {
-    const ports = p.ports;
-    const portList = [`:${ports.writer} writer`, ...(ports.reader === null ? [] : [`:${ports.reader} reader`])].join(", ");
-    const slots = ports.members.length ? `${MORE}:${ports.members[0]}-${ports.members[ports.members.length - 1]} member slots` + (ports.readerSets.length ? `, :${ports.readerSets[0]}-${ports.readerSets[ports.readerSets.length - 1]} reader sets` : "") : "";
-    sub(`nlb["internal NLB, cross-zone${MORE}${portList}${slots}"]`);
-    const acceptance = p.sharing.acceptanceRequired ? "acceptance required" : "no acceptance step";
-    sub(`svc["endpoint service${MORE}${p.sharing.allowedPrincipals.length} allowed principal${p.sharing.allowedPrincipals.length === 1 ? "" : "s"}, ${acceptance}"]`);
-    sub(`fn["failover function${MORE}RDS events of this database${MORE}+ every ${p.failover.reconcileEveryMinutes} min + at deploy"]`);
-    sub(`svc --> nlb`);
-    if (db.kind === "cluster") {
-      sub(`nlb -- ":${ports.writer} to the writer's warm slot" --> w`);
-      if (ports.reader !== null) sub(`nlb -- ":${ports.reader} to that slot's reader set" --> r`);
-      sub(`fn -. "failover: ModifyListener, no registration" .-> nlb`);
-    } else {
-      sub(`nlb -- ":${ports.writer}${ports.reader === null ? "" : ` and :${ports.reader}`} to the writer's IP" --> w`);
-      sub(`fn -. "failover: register the new IP, then deregister" .-> nlb`);
-    }
-    sub(`fn -. "who is the writer" .-> w`);
-  }
+  for (const line of transport.diagram.provider(config)) sub(line);
   add("end");
 
   config.consumers.forEach((c, i) => {
@@ -77,15 +48,10 @@ export function mermaid(config: Config): string {
     sub(`${id}_where["${account(c.account)}${MORE}${region}${MORE}${zones(c.network)}"]`);
     const names = friendlyNames(c, config);
     sub(`${id}_names["${names}"]`);
-    if (resource) {
-      const endpoints = p.ports.reader === null ? "writer resource endpoint" : "writer and reader resource endpoints";
-      sub(`${id}_ep["${endpoints}"]`);
-    } else {
-      sub(`${id}_ep["interface endpoint${MORE}security group: ${c.allowedCidrs.length + c.allowedSecurityGroupIds.length} client source${c.allowedCidrs.length + c.allowedSecurityGroupIds.length === 1 ? "" : "s"}"]`);
-    }
+    sub(transport.diagram.consumerEndpoint(config, c, id));
     sub(`${id}_where ~~~ ${id}_names --> ${id}_ep`);
     add("end");
-    add(resource ? `${id}_ep -- "VPC resources" --> rcw` : `${id}_ep -- "PrivateLink" --> svc`);
+    add(transport.diagram.link(id));
   });
   add(`classDef where fill:#f6f6f6,stroke:#bbb,color:#333`);
   add(`class where${config.consumers.map((_, i) => `,c${i}_where`).join("")} where`);

@@ -14,6 +14,7 @@ import { DataAwsSubnet } from "@cdktf/provider-aws/lib/data-aws-subnet";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { existsSync, readdirSync, statSync } from "fs";
 import * as path from "path";
+import { EndpointServiceProviderShare } from "../../stacks/transports/endpoint-service/provider";
 import { dataSources, EXISTING_NETWORK, Json, resources, synthesize } from "../helpers";
 
 describe("provider stack of the demo config", () => {
@@ -263,7 +264,9 @@ describe("provider stack options", () => {
       c.provider.sharing.allowedPrincipals = ["arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:role/app"];
     });
     expect(resources(json.provider, VpcEndpointServiceAllowedPrincipal.tfResourceType)).toHaveLength(2);
-    const ids = stacks.provider.endpointService!.node.children.map((c) => c.node.id).filter((id) => id.startsWith("AllowedPrincipal"));
+    const share = stacks.provider.share;
+    if (!(share instanceof EndpointServiceProviderShare)) throw new Error(`the demo shares through ${share.transport}, not endpoint-service`);
+    const ids = share.endpointService.node.children.map((c) => c.node.id).filter((id) => id.startsWith("AllowedPrincipal"));
     expect(ids).toEqual(["AllowedPrincipal-222222222222-root", "AllowedPrincipal-333333333333-role-app"]);
   });
 });

@@ -1,10 +1,10 @@
 // The monthly list-price estimate of a share: pure arithmetic over the config, the assumptions
-// and the price table (config/prices.json). `npm run cost` prints it; the tests pin it.
+// and the price table (config/prices.json). `npm run cost` prints it; the tests pin it. The
+// transport's lines are its own (stacks/transports/<name>/cost.ts); the ones every share has are here.
 import { Config } from "../../config/resolve";
 import { ConsumerConfig, Network } from "../../config/schema";
-import { METRICS } from "../../functions/failover-sync/telemetry";
-import { ALARMS_PER_LAYOUT } from "../../stacks/constructs/alarms";
-import { FUNCTION_MEMORY_MB } from "../../stacks/constructs/failover-sync";
+import { transportOf } from "../../stacks/transports";
+import { CostRow } from "../../stacks/transports/transport";
 
 export type PriceKey =
   | "nlbHour"
@@ -106,25 +106,11 @@ export function estimate(config: Config, assumptions: Assumptions, table: PriceT
 function estimateStacks(config: Config, a: Assumptions, table: PriceTable): StackEstimate[] {
   const provider = config.provider;
   const consumers = config.consumers;
-  const totalGb = a.gbPerConsumer * consumers.length;
-  const lines: Array<[string, number, PriceKey]> = [];
+  const transport = transportOf(provider.transport);
+  const lines: CostRow[] = [];
   const add = (item: string, quantity: number, price: PriceKey) => lines.push([item, quantity, price]);
 
-  if (provider.transport === "resource") {
-    add("resource gateway hours", a.hours, "resourceGatewayHour");
-    add("resource gateway data processed (GB)", totalGb, "resourceGatewayGb");
-  } else {
-    const units = table.capacityUnits;
-    // An hour is billed on its busiest dimension; traffic is assumed spread evenly over the month.
-    const perHour = Math.max(totalGb / a.hours / units.gbPerHour, (a.connectionsPerConsumer * consumers.length) / units.activeFlows);
-    add("load balancer hours", a.hours, "nlbHour");
-    add("load balancer capacity units (NLCU-hours)", perHour * a.hours, "nlcuHour");
-    const runs = (a.hours * 60) / provider.failover.reconcileEveryMinutes;
-    add("failover function runs (millions)", runs / 1e6, "lambdaMillionRequests");
-    add("failover function compute (GB-seconds)", runs * (a.functionMs / 1000) * (FUNCTION_MEMORY_MB / 1024), "lambdaArmGbSecond");
-    add("failover function metrics", Object.keys(METRICS).length, "customMetricMonth");
-    add("alarms", ALARMS_PER_LAYOUT[provider.database.kind], "alarmMonth");
-  }
+  lines.push(...transport.cost.provider(config, a, table));
   // The stack's operations key, and a created database's own storage key.
   add("KMS keys", provider.database.create ? 2 : 1, "kmsKeyMonth");
   add("dashboard", 1, "dashboardMonth");
@@ -132,27 +118,13 @@ function estimateStacks(config: Config, a: Assumptions, table: PriceTable): Stac
   const stacks = [priced("provider", provider.account.region, lines, table)];
 
   for (const consumer of consumers) {
-    const rows: Array<[string, number, PriceKey]> = [];
+    const rows: CostRow[] = [];
     const zones = azCount(consumer.network);
-    if (provider.transport === "resource") {
-      // arn: one endpoint of the database's configuration; dns: one per configuration.
-      const endpoints = provider.resourceDefinition === "dns" && provider.database.kind === "cluster" ? 2 : 1;
-      rows.push([`resource endpoint hours (${endpoints} endpoint${endpoints === 1 ? "" : "s"}, ${zones} AZs)`, endpoints * a.hours, "resourceEndpointHour"]);
-      rows.push(["data processed (GB)", a.gbPerConsumer, "resourceEndpointGb"]);
-    } else {
-      rows.push([`interface endpoint hours (${zones} AZs)`, zones * a.hours, "interfaceEndpointAzHour"]);
-      rows.push(["data processed (GB)", a.gbPerConsumer, "interfaceEndpointGb"]);
-    }
+    const { endpoint, names } = transport.cost.consumer(config, consumer, a, zones);
+    rows.push(...endpoint);
     rows.push(["KMS keys", 1, "kmsKeyMonth"]);
     if (consumer.privateZone) rows.push(["private hosted zone", 1, "hostedZoneMonth"]);
-    if (provider.transport !== "resource") {
-      // One zone per RDS name the consumer's VPC answers: the writer's, a cluster's reader
-      // endpoint, and with memberPorts one per member (a member slot each, as an estimate).
-      const names = ["writer", ...(provider.database.kind === "cluster" ? ["reader"] : [])];
-      const instances = consumer.memberPorts ? provider.ports.members.length : 0;
-      if (instances > 0) names.push(`${instances} instances`);
-      rows.push([`RDS name hosted zones (${names.join(", ")})`, names.length - (instances > 0 ? 1 : 0) + instances, "hostedZoneMonth"]);
-    }
+    rows.push(...names);
     // Only a created VPC has this project's flow log; the consumer stack has no other log group.
     if (consumer.network.create) rows.push(["logs ingested (GB)", a.logGbPerStack, "logIngestGb"]);
     stacks.push(priced(`consumer-${consumer.name}`, consumer.account.region, rows, table));
@@ -160,7 +132,7 @@ function estimateStacks(config: Config, a: Assumptions, table: PriceTable): Stac
   return stacks;
 }
 
-function priced(stack: string, region: string, rows: Array<[string, number, PriceKey]>, table: PriceTable): StackEstimate {
+function priced(stack: string, region: string, rows: CostRow[], table: PriceTable): StackEstimate {
   const lines = rows.map(([item, quantity, key]): Line => {
     const price = table.prices[key];
     return { item, quantity, unit: price.unit, price: key, usd: price.usd === null ? null : quantity * price.usd };

@@ -34,6 +34,9 @@ export interface DashboardProps {
   readonly databasePort?: number;
 }
 
+/** What a transport gives the dashboard (stacks/transports/); the provider stack adds the rest. */
+export type TransportDashboard = Omit<DashboardProps, "name" | "region" | "database" | "flowLogGroupName">;
+
 type Metric = (string | Record<string, unknown>)[];
 export interface Widget {
   readonly type: "metric" | "alarm" | "log" | "text";

@@ -1,0 +1,39 @@
+// The endpoint-service transport's lines of the cost estimate: the NLB, the failover function and
+// its alarms, and each consumer's interface endpoint and RDS name zones.
+import { METRICS } from "../../../functions/failover-sync/telemetry";
+import { ALARMS_PER_LAYOUT } from "../../constructs/alarms";
+import { FUNCTION_MEMORY_MB } from "../../constructs/failover-sync";
+import { CostPart, CostRow } from "../transport";
+
+export const endpointServiceCost: CostPart = {
+  provider(config, a, table) {
+    const provider = config.provider;
+    const consumers = config.consumers.length;
+    const totalGb = a.gbPerConsumer * consumers;
+    const units = table.capacityUnits;
+    // An hour is billed on its busiest dimension; traffic is assumed spread evenly over the month.
+    const perHour = Math.max(totalGb / a.hours / units.gbPerHour, (a.connectionsPerConsumer * consumers) / units.activeFlows);
+    const runs = (a.hours * 60) / provider.failover.reconcileEveryMinutes;
+    return [
+      ["load balancer hours", a.hours, "nlbHour"],
+      ["load balancer capacity units (NLCU-hours)", perHour * a.hours, "nlcuHour"],
+      ["failover function runs (millions)", runs / 1e6, "lambdaMillionRequests"],
+      ["failover function compute (GB-seconds)", runs * (a.functionMs / 1000) * (FUNCTION_MEMORY_MB / 1024), "lambdaArmGbSecond"],
+      ["failover function metrics", Object.keys(METRICS).length, "customMetricMonth"],
+      ["alarms", ALARMS_PER_LAYOUT[provider.database.kind], "alarmMonth"],
+    ];
+  },
+  consumer(config, consumer, a, zones) {
+    const provider = config.provider;
+    const endpoint: CostRow[] = [
+      [`interface endpoint hours (${zones} AZs)`, zones * a.hours, "interfaceEndpointAzHour"],
+      ["data processed (GB)", a.gbPerConsumer, "interfaceEndpointGb"],
+    ];
+    // One zone per RDS name the consumer's VPC answers: the writer's, a cluster's reader
+    // endpoint, and with memberPorts one per member (a member slot each, as an estimate).
+    const names = ["writer", ...(provider.database.kind === "cluster" ? ["reader"] : [])];
+    const instances = consumer.memberPorts ? provider.ports.members.length : 0;
+    if (instances > 0) names.push(`${instances} instances`);
+    return { endpoint, names: [[`RDS name hosted zones (${names.join(", ")})`, names.length - (instances > 0 ? 1 : 0) + instances, "hostedZoneMonth"]] };
+  },
+};

@@ -1,0 +1,16 @@
+// The endpoint-service transport: an NLB and a VPC endpoint service in the provider, kept on the
+// writer by the failover function; an interface endpoint in each consumer (PrivateLink).
+import { Transport } from "../transport";
+import { endpointServiceCost } from "./cost";
+import { endpointServiceDiagram } from "./diagram";
+import { EndpointServiceProviderShare } from "./provider";
+
+export const ENDPOINT_SERVICE_TRANSPORT: Transport = {
+  name: "endpoint-service",
+  frontedBy: "load balancer",
+  // The failover alarms publish to an SNS topic encrypted with the operations key.
+  alarms: true,
+  share: (parts) => new EndpointServiceProviderShare(parts),
+  diagram: endpointServiceDiagram,
+  cost: endpointServiceCost,
+};

@@ -1,0 +1,15 @@
+// The registry of transports, keyed by the config's provider.transport. A new transport is a
+// folder beside these two and one line here; the Record type fails to compile until the line
+// exists for every value the config schema allows.
+import { ENDPOINT_SERVICE_TRANSPORT } from "./endpoint-service";
+import { RESOURCE_TRANSPORT } from "./resource";
+import { Transport, TransportName } from "./transport";
+
+export const TRANSPORT_BY_NAME: Readonly<Record<TransportName, Transport>> = {
+  "endpoint-service": ENDPOINT_SERVICE_TRANSPORT,
+  resource: RESOURCE_TRANSPORT,
+};
+
+export function transportOf(name: TransportName): Transport {
+  return TRANSPORT_BY_NAME[name];
+}

@@ -1,0 +1,98 @@
+// The seam between the stacks and a way of sharing the database. Each transport lives in its own
+// folder (stacks/transports/<name>/) and implements this interface; the stacks, the diagram and
+// the cost estimate call it through the registry (./index.ts) and never ask which one they hold.
+// A transport composes the constructs of stacks/constructs/ with the stack itself as their
+// scope: construct ids are state, and moving code into a folder must not move a resource.
+import { TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { Config, ProviderConfig } from "../../config/resolve";
+import { ConsumerConfig } from "../../config/schema";
+import type { Assumptions, PriceKey, PriceTable } from "../../scripts/cost/estimate";
+import { DatabaseNames } from "../constructs/consumer-rds-names";
+import { TransportDashboard } from "../constructs/dashboard";
+import { Database } from "../constructs/database";
+import { DatabaseFromConfigProps } from "../constructs/database-from-config";
+import { Network } from "../constructs/network";
+import { OperationsKey } from "../constructs/operations-key";
+
+/** The config's provider.transport: the registry's keys. */
+export type TransportName = ProviderConfig["transport"];
+
+export interface Transport {
+  readonly name: TransportName;
+  /** What stands in front of the database, for a created database's security group's description. */
+  readonly frontedBy: NonNullable<DatabaseFromConfigProps["frontedBy"]>;
+  /** Does the provider's operations key let CloudWatch alarms publish to topics under it? */
+  readonly alarms: boolean;
+  /** The provider side: builds what the share exposes to consumers, and its outputs, in the provider stack. */
+  share(parts: ProviderParts): ProviderShare;
+  /** This transport's part of the config's diagram (stacks/diagram.ts). */
+  readonly diagram: DiagramPart;
+  /** This transport's lines of the cost estimate (scripts/cost/estimate.ts). */
+  readonly cost: CostPart;
+}
+
+/** What the provider stack has built before the transport: every transport builds on these. */
+export interface ProviderParts {
+  /** The scope of everything the transport creates, so that ids and addresses stay the stack's. */
+  readonly stack: TerraformStack;
+  readonly config: Config;
+  readonly network: Network;
+  readonly database: Database;
+  /** The database's own RDS names, which its certificates carry. */
+  readonly databaseNames: DatabaseNames;
+  readonly azIds: string[];
+  readonly key: OperationsKey;
+}
+
+/** What a transport built in the provider stack. */
+export interface ProviderShare {
+  readonly transport: TransportName;
+  /** The transport's part of the dashboard's input. */
+  readonly dashboard: TransportDashboard;
+  /** What a consumer connects to: its config's values, else cross-stack references to this share. */
+  target(consumer: ConsumerConfig): ConsumerTarget;
+}
+
+/** What the consumer stack has built before its way in. */
+export interface ConsumerParts {
+  /** The scope of the consumer's way in (ids Access, and the stack's outputs). */
+  readonly stack: TerraformStack;
+  readonly config: Config;
+  readonly consumer: ConsumerConfig;
+  /** `<share>-<consumer>`, the prefix of the consumer's resource names. */
+  readonly namePrefix: string;
+  readonly network: Network;
+  /** The provider's AZ IDs: from the config, or a cross-stack reference to the provider. */
+  readonly providerAzIds: string[];
+}
+
+/** One consumer's end of a share: it knows how to build its way in, as an NLB target knows how to attach itself. */
+export interface ConsumerTarget {
+  readonly transport: TransportName;
+  /** Builds the consumer's way in and declares its outputs; returns the construct that holds it (id Access). */
+  connect(parts: ConsumerParts): Construct;
+}
+
+/** Mermaid lines, unindented: the diagram indents them inside their account's subgraph. */
+export interface DiagramPart {
+  /** The transport's nodes and edges inside the provider's subgraph, after the database. */
+  provider(config: Config): string[];
+  /** The node `<id>_ep`: the consumer's endpoint. */
+  consumerEndpoint(config: Config, consumer: ConsumerConfig, id: string): string;
+  /** The edge from the consumer's endpoint (`<id>_ep`) into the provider's subgraph. */
+  link(id: string): string;
+}
+
+/** One line of the estimate before pricing: what, how many, at which price. */
+export type CostRow = [item: string, quantity: number, price: PriceKey];
+
+export interface CostPart {
+  /** The provider stack's lines for the transport, before the lines every share has. */
+  provider(config: Config, assumptions: Assumptions, table: PriceTable): CostRow[];
+  /**
+   * One consumer stack's lines: endpoint before the KMS key, names after the private zone
+   * (the order `npm run cost` prints).
+   */
+  consumer(config: Config, consumer: ConsumerConfig, assumptions: Assumptions, zones: number): { endpoint: CostRow[]; names: CostRow[] };
+}
