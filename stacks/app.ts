@@ -20,7 +20,7 @@ export function buildApp(config: Config, app: App = new App()): Stacks {
         consumer,
         // The provider's share knows its transport: it hands each consumer the target to build.
         target: provider.share.target(consumer),
-        providerAzIds: consumer.providerAzIds ?? knownProviderAzIds ?? provider.azIds,
+        providerAzIds: consumer.providerAzIds ?? knownProviderAzIds ?? provider.network.azIds,
       }),
   );
   return { app, provider, consumers };

@@ -29,8 +29,6 @@ export class ProviderStack extends TerraformStack {
   readonly database: Database;
   /** What the transport built to share the database, and what consumers connect to. */
   readonly share: ProviderShare;
-  /** AZ IDs the share serves; consumers' subnets must be among them. */
-  readonly azIds: string[];
   readonly dashboard: Dashboard;
   /** The database's own RDS names, which its certificates carry: consumers resolve them to their endpoint. */
   readonly databaseNames: DatabaseNames;
@@ -54,12 +52,11 @@ export class ProviderStack extends TerraformStack {
       logRetentionDays: provider.failover.logRetentionDays,
       frontedBy: transport.frontedBy,
     });
-    this.azIds = this.network.azIds;
     outputsOf(this, "provider", provider.transport)(PROVIDER_OUTPUTS.databaseIdentifier, this.database.ref.identifier, this.database.ref.kind);
     this.databaseNames = databaseNamesOf(this.database);
 
     // The stack is the scope of the share's resources: their ids and addresses stay the stack's.
-    this.share = transport.share({ stack: this, config, network: this.network, database: this.database, databaseNames: this.databaseNames, azIds: this.azIds, key });
+    this.share = transport.share({ stack: this, config, network: this.network, database: this.database, databaseNames: this.databaseNames, key });
     this.dashboard = this.addDashboard(config, this.share.dashboard);
   }
 

@@ -41,7 +41,6 @@ export interface ProviderParts {
   readonly database: Database;
   /** The database's own RDS names, which its certificates carry. */
   readonly databaseNames: DatabaseNames;
-  readonly azIds: string[];
   readonly key: OperationsKey;
 }
 

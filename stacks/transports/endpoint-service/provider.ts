@@ -38,7 +38,7 @@ export class EndpointServiceProviderShare implements ProviderShare {
   }
 
   private declareOutputs(): void {
-    const { stack, config, database, azIds } = this.parts;
+    const { stack, config, database, network } = this.parts;
     const { loadBalancer, endpointService, failover, alarms } = this;
     const ports = config.provider.ports;
     const out = outputsOf(stack, "provider", "endpoint-service");
@@ -52,7 +52,7 @@ export class EndpointServiceProviderShare implements ProviderShare {
     out(P.serviceId, endpointService.serviceId);
     out(P.nlbDnsName, loadBalancer.loadBalancer.dnsName);
     out(P.nlbSecurityGroupId, loadBalancer.securityGroupId);
-    out(P.azIds, azIds);
+    out(P.azIds, network.azIds);
     out(P.writerPort, ports.writer);
     if (ports.reader !== null) out(P.readerPort, ports.reader);
     out(P.databasePort, database.port);

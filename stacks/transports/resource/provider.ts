@@ -40,7 +40,7 @@ export class ResourceProviderShare implements ProviderShare {
     if (share.reader) out(P.readerResourceConfigurationArn, share.reader.arn);
     out(P.resourceShareArn, share.share.arn);
     out(P.resourceGatewaySecurityGroupId, share.securityGroupId);
-    out(P.azIds, parts.azIds);
+    out(P.azIds, parts.network.azIds);
     out(P.writerPort, ports.writer);
     if (ports.reader !== null) out(P.readerPort, ports.reader);
     out(P.databasePort, database.port);
