@@ -223,7 +223,11 @@ export interface RunInput {
   readonly state: LayoutState;
   readonly port: number;
   readonly allowedCidrs: readonly Cidr[];
-  /** Cluster only: see ClusterPlanInput. */
+  /**
+   * Clusters: how many reader sets are kept populated: the writer's, the previous writer's (a
+   * failback stays warm) and the best failover candidates'. The rest stay empty, so the targets
+   * the NLB health-checks grow with the member count, not its square. Default: every set.
+   */
   readonly warmReaderSets?: number;
 }
 
@@ -358,19 +362,8 @@ export function steps(p: RunPlan): Step[] {
 
 // ---------- clusters: warm member slots, failover by switching listeners ----------
 
-export interface ClusterPlanInput {
-  readonly writer: Member | null;
-  /** Every member (the writer included, transient states too), best failover candidate first; null when unknown. */
-  readonly members: readonly Member[] | null;
+export interface ClusterPlanInput extends Omit<RunInput, "state"> {
   readonly state: ClusterState;
-  readonly port: number;
-  readonly allowedCidrs: readonly Cidr[];
-  /**
-   * How many reader sets are kept populated: the writer's, the previous writer's (a failback
-   * stays warm) and the best failover candidates'. The rest stay empty, so the targets the NLB
-   * health-checks grow with the member count, not its square. Default: every set.
-   */
-  readonly warmReaderSets?: number;
 }
 
 export interface Switch {
