@@ -5,7 +5,7 @@ import { auroraOf, Engine, ENGINES, isAurora } from "./engines";
 import { DatabaseInput, isCluster, PortsInput, resolveMemberSlots, resolvePorts } from "./resolve";
 import { dashboardName, GlobalName, globalNameCollisions, iamRoleName, kmsAliasName, NameScope } from "./names";
 import { azIdProblem, isKnownRegion } from "./regions";
-import { AZ_ID, prefixOf, PRINCIPAL } from "./schema";
+import { AZ_ID, DEFAULT_TRANSPORT, prefixOf, PRINCIPAL, Transport, TRANSPORT_SCHEMAS, TRANSPORTS } from "./schema";
 
 export interface Problem {
   path: string;
@@ -41,6 +41,7 @@ export function crossCheck(input: unknown): Problem[] {
     exactlyOne(provider.network, "provider.network", "create", "existing", out);
     checkAzIds(provider.account, obj(obj(provider.network)?.create)?.azIds, "provider.network.create.azIds", out);
     checkDatabase(provider, out);
+    checkTransportKeys(provider, out);
     if (isResource(provider)) checkResourceProvider(provider, out);
     else {
       checkPorts(provider, out);
@@ -73,6 +74,7 @@ export function crossCheck(input: unknown): Problem[] {
     // The provider's AZ IDs as the consumer states them are the provider's region's.
     checkAzIds(provider?.account, consumer.providerAzIds, `${at}.providerAzIds`, out, "the provider's");
     checkConsumerPlacement(provider, consumer, at, out);
+    checkConsumerTransportKeys(provider, consumer, at, out);
     checkConsumerTransport(provider, consumer, at, out);
     if (consumer.memberPorts === true && provider && !isResource(provider) && sharesCluster(provider) === false) {
       out.push({ path: `${at}.memberPorts`, message: "the provider shares a Multi-AZ DB instance, which has no member ports; remove memberPorts" });
@@ -198,9 +200,6 @@ function checkSharing(provider: Raw, out: Problem[]) {
   const sharing = obj(provider.sharing);
   if (!sharing) return;
   const anyAllowed = sharing.allowAnyPrincipal === true;
-  for (const [field, why] of Object.entries(RESOURCE_ONLY.provider)) {
-    if (valueAt(provider, field) !== undefined) out.push({ path: `provider.${field}`, message: `applies only with "transport": "resource" (${why}); remove it or set provider.transport to "resource"` });
-  }
   arr(sharing.allowedPrincipals).forEach((p, i) => {
     if (typeof p !== "string") return;
     const at = `provider.sharing.allowedPrincipals[${i}]`;
@@ -310,49 +309,59 @@ function sharesCluster(provider: Raw): boolean | undefined {
   return isCluster({ engine, existing: existing ? { clusterIdentifier: existing.clusterIdentifier as string | undefined } : undefined });
 }
 
-// Settings of one transport that mean nothing to the other: naming them is an error, never a silent no-op.
-const ENDPOINT_SERVICE_ONLY = {
-  provider: {
-    "sharing.acceptanceRequired": "a RAM share has no connection acceptance: principals outside the organization accept an invitation instead (consumers[].acceptResourceShare)",
-    "sharing.acceptEndpointIds": "a RAM share has no connection acceptance: principals outside the organization accept an invitation instead (consumers[].acceptResourceShare)",
-    "sharing.allowAnyPrincipal": "a RAM share goes to listed accounts, OUs or the organization, never to everyone",
-    "sharing.privateDnsName": "resource endpoints use the names in each consumer's private zone (consumers[].privateZone)",
-    "sharing.supportedRegions": "the resource transport serves consumers in the provider's region only",
-    "ports.reader": "consumers reach the reader endpoint on the database's own port, through their reader endpoint",
-    "ports.firstMember": "there are no member listeners without a load balancer",
-    failover: "there is no load balancer to keep in step, so no failover function: the resource configurations follow the RDS endpoints' DNS names",
-    loadBalancer: "the resource transport has no load balancer",
-    alarms: "the alarms watch the failover function and the load balancer, which the resource transport does not have",
-  },
-  consumer: {
-    serviceName: "a resource endpoint connects to resource configurations (resourceConfigurationArn), not to an endpoint service",
-    memberPorts: "there are no member listeners without a load balancer",
-  },
-} as const;
+/**
+ * The transport a raw provider selects. An unknown value is reported by the schema; the rules then
+ * read the config as the default transport's, as the schema's default would.
+ */
+function transportOf(provider: Raw): Transport {
+  return (TRANSPORTS as readonly unknown[]).includes(provider.transport) ? (provider.transport as Transport) : DEFAULT_TRANSPORT;
+}
 
-const RESOURCE_ONLY = {
-  provider: {
-    "sharing.allowExternalPrincipals": "an endpoint service has no RAM share; allowedPrincipals alone decides",
-    resourceDefinition: "an endpoint service has no resource configurations",
-  },
-  consumer: {
-    resourceConfigurationArn: "an endpoint service is reached by serviceName",
-    readerResourceConfigurationArn: "an endpoint service is reached by serviceName",
-    acceptResourceShare: "an endpoint service shares nothing through RAM; the provider accepts connections instead",
-    resourceShareArn: "an endpoint service shares nothing through RAM; the provider accepts connections instead",
-  },
-} as const;
+/**
+ * Settings of another transport than the provider's, from the transports' schema slices: naming
+ * one is an error, never a silent no-op. Left at the default transport, the likelier mistake is a
+ * transport not chosen, so the message names the one the setting needs; with a transport chosen,
+ * the setting is the stray part.
+ */
+function foreignKeys(provider: Raw, side: "provider" | "consumer", of: Raw): Array<{ field: string; owner: Transport; current: Transport; why: string }> {
+  const current = transportOf(provider);
+  return TRANSPORT_SCHEMAS.filter((slice) => slice.name !== current).flatMap((slice) =>
+    Object.entries(slice[side])
+      .filter(([field]) => valueAt(of, field) !== undefined)
+      .map(([field, key]) => ({ field, owner: slice.name, current, why: key.reason })),
+  );
+}
+
+function checkTransportKeys(provider: Raw, out: Problem[]) {
+  for (const { field, owner, current, why } of foreignKeys(provider, "provider", provider)) {
+    out.push({
+      path: `provider.${field}`,
+      message:
+        current === DEFAULT_TRANSPORT
+          ? `applies only with "transport": "${owner}" (${why}); remove it or set provider.transport to "${owner}"`
+          : `does not apply with "transport": "${current}" (${why}); remove it`,
+    });
+  }
+}
+
+function checkConsumerTransportKeys(provider: Raw | undefined, consumer: Raw, at: string, out: Problem[]) {
+  if (!provider) return;
+  for (const { field, owner, current, why } of foreignKeys(provider, "consumer", consumer)) {
+    out.push({
+      path: `${at}.${field}`,
+      message:
+        current === DEFAULT_TRANSPORT
+          ? `applies only with "transport": "${owner}" in provider (${why}); remove it or set "transport": "${owner}"`
+          : `does not apply with "transport": "${current}" (${why}); remove it`,
+    });
+  }
+}
 
 function valueAt(root: Raw, dotted: string): unknown {
   return dotted.split(".").reduce<unknown>((v, k) => obj(v)?.[k], root);
 }
 
 function checkResourceProvider(provider: Raw, out: Problem[]) {
-  for (const [field, why] of Object.entries(ENDPOINT_SERVICE_ONLY.provider)) {
-    if (valueAt(provider, field) !== undefined) {
-      out.push({ path: `provider.${field}`, message: `does not apply with "transport": "resource" (${why}); remove it` });
-    }
-  }
   const sharing = obj(provider.sharing) ?? {};
   const accounts = new Map<string, number>();
   arr(sharing.allowedPrincipals).forEach((p, i) => {
@@ -376,9 +385,6 @@ function checkResourceProvider(provider: Raw, out: Problem[]) {
 function checkConsumerTransport(provider: Raw | undefined, consumer: Raw, at: string, out: Problem[]) {
   if (!provider) return;
   if (isResource(provider)) {
-    for (const [field, why] of Object.entries(ENDPOINT_SERVICE_ONLY.consumer)) {
-      if (consumer[field] !== undefined) out.push({ path: `${at}.${field}`, message: `does not apply with "transport": "resource" (${why}); remove it` });
-    }
     if (consumer.resourceShareArn !== undefined && consumer.acceptResourceShare !== true) {
       out.push({ path: `${at}.resourceShareArn`, message: "names a share to accept, but acceptResourceShare is not true; set it to true or remove resourceShareArn" });
     }
@@ -401,10 +407,6 @@ function checkConsumerTransport(provider: Raw | undefined, consumer: Raw, at: st
     if (cluster === false && consumer.readerResourceConfigurationArn !== undefined) {
       out.push({ path: `${at}.readerResourceConfigurationArn`, message: "the provider shares a Multi-AZ DB instance, which has no reader endpoint; remove it" });
     }
-    return;
-  }
-  for (const [field, why] of Object.entries(RESOURCE_ONLY.consumer)) {
-    if (consumer[field] !== undefined) out.push({ path: `${at}.${field}`, message: `applies only with "transport": "resource" in provider (${why}); remove it or set "transport": "resource"` });
   }
 }
 

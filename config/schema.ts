@@ -1,22 +1,19 @@
 // The one schema of the config file: field types, defaults and error messages. Rules that
 // span fields live in rules.ts, the defaults that depend on other fields in resolve.ts.
 // config/load.ts runs all three; scripts/write-schema.ts turns this into JSON Schema.
+// The settings that only one transport reads live in that transport's slice
+// (stacks/transports/<name>/schema.ts); the provider and consumer schemas are the common fields
+// below plus every slice.
 import { z } from "zod";
 import { isIpv4Cidr } from "../functions/failover-sync/ipv4";
+import { ENDPOINT_SERVICE_SCHEMA } from "../stacks/transports/endpoint-service/schema";
+import { RESOURCE_SCHEMA } from "../stacks/transports/resource/schema";
 import { ENGINES } from "./engines";
-import { regionProblem, REGIONS } from "./regions";
+import { hostname, port, region, retentionDays, subnetId, unique } from "./fields";
+import { withSlices } from "./transport-schema";
 
-// CloudWatch Logs accepts only these retention periods.
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
+export { DEFAULT_MEMBER_SLOTS, DEFAULT_WARM_READER_SETS, LOG_RETENTION_DAYS, MAX_MEMBER_SLOTS } from "./fields";
 
-// Member slots of a cluster: each is a target group and a listener, and each slot's reader set
-// is another pair, so slots cost 2 listeners each (an NLB takes 50 by default).
-export const MAX_MEMBER_SLOTS = 16;
-export const DEFAULT_MEMBER_SLOTS = 3;
-/** Reader sets kept populated: the writer's, the previous writer's and the best failover candidate's. */
-export const DEFAULT_WARM_READER_SETS = 3;
 /** The member port block starts this far above the engine port unless the config says where. */
 export const MEMBER_PORT_OFFSET = 10;
 
@@ -47,11 +44,6 @@ const azId = z
   .string()
   .regex(AZ_ID, "must be an AZ ID such as use1-az1 (AZ IDs, not names: names differ per account)");
 
-// A region outside the table is refused with the nearest one: a typo would otherwise fail only at
-// apply, and the table also gives the AZ-ID prefix that rules.ts checks every AZ ID against.
-const region = z.enum(REGIONS as [string, ...string[]], {
-  error: (iss) => (typeof iss.input === "string" ? regionProblem(iss.input) : "must be an AWS region code such as us-east-1"),
-});
 
 const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id");
 
@@ -59,32 +51,14 @@ const roleArn = z
   .string()
   .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, "must be an IAM role ARN such as arn:aws:iam::111111111111:role/deployer");
 
-const hostname = z
-  .string()
-  .max(253, "must be at most 253 characters")
-  .regex(
-    /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
-    "must be a lowercase DNS name such as db.example.com",
-  );
 
 const loopbackUrl = z
   .string()
   .refine(isLoopbackUrl, "must be an http(s) URL on a loopback address (127.0.0.0/8, localhost or [::1]): it exists only for tests against an emulator");
 
 const vpcId = z.string().regex(/^vpc-[0-9a-f]{8,17}$/, "must be a VPC id such as vpc-0123456789abcdef0");
-const subnetId = z.string().regex(/^subnet-[0-9a-f]{8,17}$/, "must be a subnet id such as subnet-0123456789abcdef0");
 const securityGroupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, "must be a security group id such as sg-0123456789abcdef0");
-const endpointId = z.string().regex(/^vpce-[0-9a-f]{8,17}$/, "must be a VPC endpoint id such as vpce-0123456789abcdef0");
-const resourceConfigurationArn = z
-  .string()
-  .regex(
-    /^arn:aws[a-z-]*:vpc-lattice:[a-z0-9-]+:\d{12}:resourceconfiguration\/rcfg-[0-9a-z]{17}$/,
-    "must be a resource configuration ARN such as arn:aws:vpc-lattice:us-east-1:111111111111:resourceconfiguration/rcfg-0123456789abcdef0",
-  );
-const port = z.number().int("must be a whole number").min(1, "must be from 1 to 65535").max(65535, "must be from 1 to 65535");
 
-const unique = <T extends z.ZodType>(item: T, what: string) =>
-  z.array(item).refine((xs) => new Set(xs).size === xs.length, `must not list the same ${what} twice`);
 
 export const AccountSchema = z.strictObject({
   region: region.describe("AWS region of this stack's resources."),
@@ -141,9 +115,6 @@ export const BackendSchema = z.discriminatedUnion(
   { error: (iss) => (iss.code === "invalid_union" ? 'must be "local", "s3" or "cloud"' : undefined) },
 );
 
-const retentionDays = z
-  .number()
-  .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `must be one of ${LOG_RETENTION_DAYS.join(", ")} (CloudWatch Logs values)`);
 
 const CreateNetworkSchema = z.strictObject({
   cidr: vpcCidr.describe("VPC CIDR block."),
@@ -200,25 +171,32 @@ const DatabaseSchema = z
   })
   .describe('engine plus exactly one of "create" or "existing".');
 
-const PortsSchema = z
-  .strictObject({
-    writer: port
-      .optional()
-      .describe("Writer listener port. Default: the engine port. With the resource transport: the database's own port, which consumers use unchanged."),
-    reader: port.nullable().optional().describe("Reader listener port; null means no reader listener. Default: engine port + 1."),
-    firstMember: port
-      .optional()
-      .describe(
-        "Clusters: first port of the member listeners. Slot i listens on firstMember + i (an instance-pinned endpoint); slot i's reader set on firstMember + slots + i. Default: engine port + 10.",
-      ),
-  })
-  .describe("NLB listener ports.");
-
-export const TRANSPORTS = ["endpoint-service", "resource"] as const;
-/** How a resource configuration names the database: by its ARN (RDS names through private DNS) or by DNS names. */
-export const RESOURCE_DEFINITIONS = ["arn", "dns"] as const;
+/**
+ * Every transport's slice, in the order of provider.transport's values. A new transport adds its
+ * slice here; the schema, the JSON schema, the README's reference and the refusals of
+ * config/rules.ts follow from it.
+ */
+export const TRANSPORT_SCHEMAS = [ENDPOINT_SERVICE_SCHEMA, RESOURCE_SCHEMA] as const;
+type TransportNames<S> = { readonly [I in keyof S]: S[I] extends { name: infer N } ? N : never };
+export const TRANSPORTS = TRANSPORT_SCHEMAS.map((slice) => slice.name) as unknown as TransportNames<typeof TRANSPORT_SCHEMAS>;
 export type Transport = (typeof TRANSPORTS)[number];
-export type ResourceDefinition = (typeof RESOURCE_DEFINITIONS)[number];
+/** The transport of a provider that names none: config/rules.ts words its refusals for it. */
+export const DEFAULT_TRANSPORT: Transport = "endpoint-service";
+
+const PortsSchema = z
+  .strictObject(
+    withSlices(
+      {
+        writer: port
+          .optional()
+          .describe("Writer listener port. Default: the engine port. With the resource transport: the database's own port, which consumers use unchanged."),
+      },
+      TRANSPORT_SCHEMAS,
+      "provider",
+      "ports",
+    ),
+  )
+  .describe("NLB listener ports.");
 
 /** Principal kinds: IAM ARNs serve both transports; account ids, OUs and the organization only RAM. */
 export const PRINCIPAL = {
@@ -233,139 +211,80 @@ const principal = z.string().refine(
   'must be an IAM principal ARN such as arn:aws:iam::222222222222:root, a 12-digit account id, an OU ARN or the organization ARN (the last three with "transport": "resource"), or "*" with allowAnyPrincipal',
 );
 
-const SharingSchema = z.strictObject({
-  allowedPrincipals: unique(principal, "principal")
-    .default([])
-    .describe("Principals allowed to connect. endpoint-service: IAM ARNs. resource: account ids, account root ARNs, OU ARNs or the organization ARN (one RAM association each)."),
-  allowExternalPrincipals: z
-    .boolean()
-    .default(false)
-    .describe("resource transport: may principals outside your AWS Organization join the RAM share (they get an invitation)? Default: false."),
-  acceptanceRequired: z.boolean().default(true).describe("Each endpoint connection must be accepted."),
-  allowAnyPrincipal: z.boolean().default(false).describe('Allow "*" in allowedPrincipals (any AWS account may request a connection).'),
-  acceptEndpointIds: unique(endpointId, "endpoint").default([]).describe("Endpoint connections to accept."),
-  privateDnsName: hostname.optional().describe("Private DNS name of the service (domain ownership is verified by a TXT record)."),
-  supportedRegions: unique(region, "region").default([]).describe("Other regions whose consumers may connect (cross-region PrivateLink)."),
-});
+const SharingSchema = z.strictObject(
+  withSlices(
+    {
+      allowedPrincipals: unique(principal, "principal")
+        .default([])
+        .describe("Principals allowed to connect. endpoint-service: IAM ARNs. resource: account ids, account root ARNs, OU ARNs or the organization ARN (one RAM association each)."),
+    },
+    TRANSPORT_SCHEMAS,
+    "provider",
+    "sharing",
+  ),
+);
 
-const FailoverSchema = z.strictObject({
-  memberSlots: z
-    .number()
-    .int("must be a whole number")
-    .min(2, "must be at least 2: the writer and one failover target")
-    .max(MAX_MEMBER_SLOTS, `must be at most ${MAX_MEMBER_SLOTS} (an Aurora cluster has at most ${MAX_MEMBER_SLOTS} instances)`)
-    .optional()
-    .describe(
-      `Existing cluster: how many members sit warm in their own target group, best failover candidates (promotion tier) first. Default: ${DEFAULT_MEMBER_SLOTS}, the members of a Multi-AZ DB cluster. A created cluster gets one per instance.`,
-    ),
-  warmReaderSets: z
-    .number()
-    .int("must be a whole number")
-    .min(2, "must be at least 2: the writer's reader set and one for the next writer")
-    .max(MAX_MEMBER_SLOTS, `must be at most ${MAX_MEMBER_SLOTS}, the most member slots a share has`)
-    .default(DEFAULT_WARM_READER_SETS)
-    .describe(
-      `Clusters: how many reader sets are kept populated: the writer's, the previous writer's (so a failback is warm) and the best failover candidates'. The others stay empty, so the targets the NLB health-checks grow with the member count, not its square. Default: ${DEFAULT_WARM_READER_SETS}.`,
-    ),
-  reconcileEveryMinutes: z
-    .number()
-    .int("must be a whole number of minutes")
-    .min(1, "must be from 1 to 60 minutes: EventBridge schedules run at most once a minute")
-    .max(60, "must be from 1 to 60 minutes: a slower schedule leaves a missed failover event unrepaired for over an hour").default(1).describe("Schedule of the reconciling run."),
-  logRetentionDays: retentionDays.default(30).describe("Retention of the function's log group and of the database's exported logs."),
-  vpcSubnetIds: unique(subnetId, "subnet").min(1, "must list at least one subnet, or be left out to run outside a VPC").optional().describe("Run the function in these subnets (needs interface endpoints, see README). Default: outside a VPC."),
-});
+// One object schema composed from the slices, not a z.discriminatedUnion on transport: a union
+// would answer a setting of another transport with zod's own "unrecognized key" (or, for a
+// missing or mistyped transport, "invalid discriminator") instead of config/rules.ts's message
+// that names the transport the setting needs and why, and transport's default would no longer
+// select a branch. The JSON schema and the README's reference stay one flat table too.
+const ProviderSchema = z.strictObject(
+  withSlices(
+    {
+      account: AccountSchema.describe("The database owner's account."),
+      transport: z
+        .enum(TRANSPORTS, { error: () => `must be one of ${TRANSPORTS.join(", ")}` })
+        .default(DEFAULT_TRANSPORT)
+        .describe(
+          "endpoint-service: an NLB, a VPC endpoint service and the failover function. resource: a resource gateway, resource configurations and an AWS RAM share (accounts, OUs, the organization). Default: endpoint-service.",
+        ),
+      backend: BackendSchema.default({ type: "local" }).describe("State backend. Default: local."),
+      network: NetworkSchema,
+      database: DatabaseSchema,
+      ports: PortsSchema.default({}),
+      // The default is the schema's own answer to {}, so that a slice's sharing defaults apply too.
+      sharing: SharingSchema.describe("Who may connect, and how.").default(SharingSchema.parse({})),
+    },
+    TRANSPORT_SCHEMAS,
+    "provider",
+    "",
+  ),
+);
 
-const AlarmsSchema = z.strictObject({
-  email: z.email("must be an email address").optional().describe("Subscribe this address to the alarm topic."),
-});
-
-const ProviderSchema = z.strictObject({
-  account: AccountSchema.describe("The database owner's account."),
-  transport: z
-    .enum(TRANSPORTS, { error: () => `must be one of ${TRANSPORTS.join(", ")}` })
-    .default("endpoint-service")
-    .describe(
-      "endpoint-service: an NLB, a VPC endpoint service and the failover function. resource: a resource gateway, resource configurations and an AWS RAM share (accounts, OUs, the organization). Default: endpoint-service.",
-    ),
-  backend: BackendSchema.default({ type: "local" }).describe("State backend. Default: local."),
-  resourceDefinition: z
-    .enum(RESOURCE_DEFINITIONS, { error: () => `must be one of ${RESOURCE_DEFINITIONS.join(", ")}` })
-    .default("arn")
-    .describe(
-      "resource transport: arn shares the database by its ARN in one configuration; consumers' resource endpoints get the database's own RDS names through private DNS, so TLS clients verify the server. dns shares the writer and reader endpoints' DNS names in two configurations, reached by the consumer's names, which the RDS certificate does not carry (for RDS Proxy and other DNS names). Default: arn.",
-    ),
-  network: NetworkSchema,
-  database: DatabaseSchema,
-  ports: PortsSchema.default({}),
-  sharing: SharingSchema.describe("Who may connect, and how.").default({ allowedPrincipals: [], allowExternalPrincipals: false, acceptanceRequired: true, allowAnyPrincipal: false, acceptEndpointIds: [], supportedRegions: [] }),
-  loadBalancer: z
-    .strictObject({
-      deletionProtection: z.boolean().default(true).describe("Deletion protection of the NLB."),
-      tcpIdleTimeoutSeconds: z
-        .number()
-        .int("must be a whole number of seconds")
-        .min(60, "must be from 60 to 6000 seconds (the NLB's TCP idle timeout range)")
-        .max(6000, "must be from 60 to 6000 seconds (the NLB's TCP idle timeout range)")
-        .default(350)
-        .describe("Seconds a connection may sit idle before every listener resets it. Default: 350, the NLB's own. Clients should send keepalives more often (README, \"Idle connections\")."),
-    })
-    .describe("The internal Network Load Balancer.")
-    .default({ deletionProtection: true, tcpIdleTimeoutSeconds: 350 }),
-  failover: FailoverSchema.describe("The failover function.").default({ warmReaderSets: DEFAULT_WARM_READER_SETS, reconcileEveryMinutes: 1, logRetentionDays: 30 }),
-  alarms: AlarmsSchema.describe("Where the failover alarms go.").default({}),
-});
-
-const ConsumerSchema = z.strictObject({
-  name: name("the stack name consumer-<name> and resource names").describe("Unique consumer name; its stack is consumer-<name>."),
-  account: AccountSchema,
-  backend: BackendSchema.default({ type: "local" }).describe("State backend. Default: local."),
-  network: NetworkSchema,
-  allowedCidrs: unique(cidr, "CIDR").default([]).describe("Client CIDRs allowed to reach the endpoint."),
-  allowedSecurityGroupIds: unique(securityGroupId, "security group").default([]).describe("Client security groups allowed to reach the endpoint."),
-  serviceName: z
-    .string()
-    .regex(/^com\.amazonaws\.vpce\.[a-z0-9-]+\.vpce-svc-[0-9a-f]{8,17}$/, "must be an endpoint service name such as com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0")
-    .optional()
-    .describe("Endpoint service name. Default: the provider stack's output (cross-stack reference)."),
-  resourceConfigurationArn: resourceConfigurationArn
-    .optional()
-    .describe("resource transport: the database's resource configuration (resourceDefinition arn), or the writer's (dns). Default: the provider stack's output (cross-stack reference)."),
-  readerResourceConfigurationArn: resourceConfigurationArn
-    .optional()
-    .describe("resource transport with resourceDefinition dns: the readers' resource configuration. Default: the provider stack's output."),
-  acceptResourceShare: z
-    .boolean()
-    .default(false)
-    .describe("resource transport: accept the provider's RAM share invitation in this account (needed when the account is outside the provider's organization)."),
-  resourceShareArn: z
-    .string()
-    .regex(/^arn:aws[a-z-]*:ram:[a-z0-9-]+:\d{12}:resource-share\/[0-9a-f-]{36}$/, "must be a RAM resource share ARN such as arn:aws:ram:us-east-1:111111111111:resource-share/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b")
-    .optional()
-    .describe("resource transport, with acceptResourceShare: the share to accept. Default: the provider stack's output."),
-  memberPorts: z
-    .boolean()
-    .default(false)
-    .describe("Open the provider's member ports (instance-pinned endpoints of a cluster) on this consumer's endpoint. Default: only the writer and reader ports."),
-  databaseNames: z
-    .strictObject({
-      writer: hostname.describe("The writer's RDS name: the cluster endpoint (<cluster>.cluster-<id>.<region>.rds.amazonaws.com), or a Multi-AZ instance's address."),
-      reader: hostname.optional().describe("Clusters: the reader endpoint (<cluster>.cluster-ro-<id>.<region>.rds.amazonaws.com)."),
-      instances: unique(hostname, "name")
+const ConsumerSchema = z.strictObject(
+  withSlices(
+    {
+      name: name("the stack name consumer-<name> and resource names").describe("Unique consumer name; its stack is consumer-<name>."),
+      account: AccountSchema,
+      backend: BackendSchema.default({ type: "local" }).describe("State backend. Default: local."),
+      network: NetworkSchema,
+      allowedCidrs: unique(cidr, "CIDR").default([]).describe("Client CIDRs allowed to reach the endpoint."),
+      allowedSecurityGroupIds: unique(securityGroupId, "security group").default([]).describe("Client security groups allowed to reach the endpoint."),
+      databaseNames: z
+        .strictObject({
+          writer: hostname.describe("The writer's RDS name: the cluster endpoint (<cluster>.cluster-<id>.<region>.rds.amazonaws.com), or a Multi-AZ instance's address."),
+          reader: hostname.optional().describe("Clusters: the reader endpoint (<cluster>.cluster-ro-<id>.<region>.rds.amazonaws.com)."),
+          instances: unique(hostname, "name")
+            .min(1)
+            .optional()
+            .describe("Clusters, with memberPorts: the members' instance endpoints (<instance>.<id>.<region>.rds.amazonaws.com)."),
+        })
+        .optional()
+        .describe(
+          "The database's own RDS names, which its certificate carries: with the endpoint-service transport this consumer's VPC resolves them to its endpoint (one private zone each); with resourceDefinition arn the resource endpoint's private DNS answers them, and they name the outputs. Default: the provider stack's writer_name, reader_name and instance_names outputs (cross-stack reference).",
+        ),
+      privateZone: z.strictObject({ name: hostname.describe("Private hosted zone; records writer.<zone> and reader.<zone>.") }).optional().describe("Friendly names for clients that do not verify the server's identity (the RDS certificate does not carry them). Default: none: applications use the endpoint's own DNS names (writer_address, reader_address); synth says so."),
+      providerAzIds: unique(azId, "AZ ID")
         .min(1)
         .optional()
-        .describe("Clusters, with memberPorts: the members' instance endpoints (<instance>.<id>.<region>.rds.amazonaws.com)."),
-    })
-    .optional()
-    .describe(
-      "The database's own RDS names, which its certificate carries: with the endpoint-service transport this consumer's VPC resolves them to its endpoint (one private zone each); with resourceDefinition arn the resource endpoint's private DNS answers them, and they name the outputs. Default: the provider stack's writer_name, reader_name and instance_names outputs (cross-stack reference).",
-    ),
-  privateZone: z.strictObject({ name: hostname.describe("Private hosted zone; records writer.<zone> and reader.<zone>.") }).optional().describe("Friendly names for clients that do not verify the server's identity (the RDS certificate does not carry them). Default: none: applications use the endpoint's own DNS names (writer_address, reader_address); synth says so."),
-  providerAzIds: unique(azId, "AZ ID")
-    .min(1)
-    .optional()
-    .describe("AZ IDs of the provider's NLB (its az_ids output). Default: the provider's config, else its stack output."),
-});
+        .describe("AZ IDs of the provider's NLB (its az_ids output). Default: the provider's config, else its stack output."),
+    },
+    TRANSPORT_SCHEMAS,
+    "consumer",
+    "",
+  ),
+);
 
 export const ConfigSchema = z.strictObject({
   $schema: z.string().optional(),
@@ -385,6 +304,7 @@ export type Account = z.output<typeof AccountSchema>;
 export type Backend = z.output<typeof BackendSchema>;
 export type Network = z.output<typeof NetworkSchema>;
 export type ConsumerConfig = ParsedConfig["consumers"][number];
+export type ResourceDefinition = ParsedConfig["provider"]["resourceDefinition"];
 
 export function prefixOf(cidr: string): number {
   return Number(cidr.split("/")[1]);

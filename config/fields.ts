@@ -1,0 +1,48 @@
+// Field types shared by config/schema.ts and the transports' slices of it
+// (stacks/transports/<name>/schema.ts). They live apart from schema.ts so that a slice can use
+// them while schema.ts composes the slices: neither imports the other in a cycle.
+import { z } from "zod";
+import { regionProblem, REGIONS } from "./regions";
+
+// CloudWatch Logs accepts only these retention periods.
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+// Member slots of a cluster: each is a target group and a listener, and each slot's reader set
+// is another pair, so slots cost 2 listeners each (an NLB takes 50 by default).
+export const MAX_MEMBER_SLOTS = 16;
+export const DEFAULT_MEMBER_SLOTS = 3;
+/** Reader sets kept populated: the writer's, the previous writer's and the best failover candidate's. */
+export const DEFAULT_WARM_READER_SETS = 3;
+
+// A region outside the table is refused with the nearest one: a typo would otherwise fail only at
+// apply, and the table also gives the AZ-ID prefix that rules.ts checks every AZ ID against.
+export const region = z.enum(REGIONS as [string, ...string[]], {
+  error: (iss) => (typeof iss.input === "string" ? regionProblem(iss.input) : "must be an AWS region code such as us-east-1"),
+});
+
+export const hostname = z
+  .string()
+  .max(253, "must be at most 253 characters")
+  .regex(
+    /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+    "must be a lowercase DNS name such as db.example.com",
+  );
+
+export const subnetId = z.string().regex(/^subnet-[0-9a-f]{8,17}$/, "must be a subnet id such as subnet-0123456789abcdef0");
+export const endpointId = z.string().regex(/^vpce-[0-9a-f]{8,17}$/, "must be a VPC endpoint id such as vpce-0123456789abcdef0");
+export const resourceConfigurationArn = z
+  .string()
+  .regex(
+    /^arn:aws[a-z-]*:vpc-lattice:[a-z0-9-]+:\d{12}:resourceconfiguration\/rcfg-[0-9a-z]{17}$/,
+    "must be a resource configuration ARN such as arn:aws:vpc-lattice:us-east-1:111111111111:resourceconfiguration/rcfg-0123456789abcdef0",
+  );
+export const port = z.number().int("must be a whole number").min(1, "must be from 1 to 65535").max(65535, "must be from 1 to 65535");
+
+export const unique = <T extends z.ZodType>(item: T, what: string) =>
+  z.array(item).refine((xs) => new Set(xs).size === xs.length, `must not list the same ${what} twice`);
+
+export const retentionDays = z
+  .number()
+  .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `must be one of ${LOG_RETENTION_DAYS.join(", ")} (CloudWatch Logs values)`);

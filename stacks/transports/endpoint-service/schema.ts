@@ -1,0 +1,122 @@
+// The endpoint-service transport's slice of the config schema: the settings only an NLB, a VPC
+// endpoint service and the failover function read. config/schema.ts composes it, and
+// config/rules.ts refuses each of them under another transport with the reason given here.
+// Loaded by config/ and scripts/write-schema.ts: zod and config-level helpers only.
+import { z } from "zod";
+import { DEFAULT_MEMBER_SLOTS, DEFAULT_WARM_READER_SETS, endpointId, hostname, MAX_MEMBER_SLOTS, port, region, retentionDays, subnetId, unique } from "../../../config/fields";
+import { transportSchema } from "../../../config/transport-schema";
+
+/** Why connection acceptance means nothing to a RAM share: both acceptance settings give it. */
+const NO_ACCEPTANCE = "a RAM share has no connection acceptance: principals outside the organization accept an invitation instead (consumers[].acceptResourceShare)";
+const NO_MEMBER_LISTENERS = "there are no member listeners without a load balancer";
+
+const FailoverSchema = z.strictObject({
+  memberSlots: z
+    .number()
+    .int("must be a whole number")
+    .min(2, "must be at least 2: the writer and one failover target")
+    .max(MAX_MEMBER_SLOTS, `must be at most ${MAX_MEMBER_SLOTS} (an Aurora cluster has at most ${MAX_MEMBER_SLOTS} instances)`)
+    .optional()
+    .describe(
+      `Existing cluster: how many members sit warm in their own target group, best failover candidates (promotion tier) first. Default: ${DEFAULT_MEMBER_SLOTS}, the members of a Multi-AZ DB cluster. A created cluster gets one per instance.`,
+    ),
+  warmReaderSets: z
+    .number()
+    .int("must be a whole number")
+    .min(2, "must be at least 2: the writer's reader set and one for the next writer")
+    .max(MAX_MEMBER_SLOTS, `must be at most ${MAX_MEMBER_SLOTS}, the most member slots a share has`)
+    .default(DEFAULT_WARM_READER_SETS)
+    .describe(
+      `Clusters: how many reader sets are kept populated: the writer's, the previous writer's (so a failback is warm) and the best failover candidates'. The others stay empty, so the targets the NLB health-checks grow with the member count, not its square. Default: ${DEFAULT_WARM_READER_SETS}.`,
+    ),
+  reconcileEveryMinutes: z
+    .number()
+    .int("must be a whole number of minutes")
+    .min(1, "must be from 1 to 60 minutes: EventBridge schedules run at most once a minute")
+    .max(60, "must be from 1 to 60 minutes: a slower schedule leaves a missed failover event unrepaired for over an hour").default(1).describe("Schedule of the reconciling run."),
+  logRetentionDays: retentionDays.default(30).describe("Retention of the function's log group and of the database's exported logs."),
+  vpcSubnetIds: unique(subnetId, "subnet").min(1, "must list at least one subnet, or be left out to run outside a VPC").optional().describe("Run the function in these subnets (needs interface endpoints, see README). Default: outside a VPC."),
+});
+
+const AlarmsSchema = z.strictObject({
+  email: z.email("must be an email address").optional().describe("Subscribe this address to the alarm topic."),
+});
+
+export const ENDPOINT_SERVICE_SCHEMA = transportSchema({
+  name: "endpoint-service",
+  provider: {
+    "ports.reader": {
+      field: port.nullable().optional().describe("Reader listener port; null means no reader listener. Default: engine port + 1."),
+      reason: "consumers reach the reader endpoint on the database's own port, through their reader endpoint",
+    },
+    "ports.firstMember": {
+      field: port
+        .optional()
+        .describe(
+          "Clusters: first port of the member listeners. Slot i listens on firstMember + i (an instance-pinned endpoint); slot i's reader set on firstMember + slots + i. Default: engine port + 10.",
+        ),
+      reason: NO_MEMBER_LISTENERS,
+    },
+    "sharing.acceptanceRequired": {
+      field: z.boolean().default(true).describe("Each endpoint connection must be accepted."),
+      reason: NO_ACCEPTANCE,
+    },
+    "sharing.allowAnyPrincipal": {
+      field: z.boolean().default(false).describe('Allow "*" in allowedPrincipals (any AWS account may request a connection).'),
+      reason: "a RAM share goes to listed accounts, OUs or the organization, never to everyone",
+    },
+    "sharing.acceptEndpointIds": {
+      field: unique(endpointId, "endpoint").default([]).describe("Endpoint connections to accept."),
+      reason: NO_ACCEPTANCE,
+    },
+    "sharing.privateDnsName": {
+      field: hostname.optional().describe("Private DNS name of the service (domain ownership is verified by a TXT record)."),
+      reason: "resource endpoints use the names in each consumer's private zone (consumers[].privateZone)",
+    },
+    "sharing.supportedRegions": {
+      field: unique(region, "region").default([]).describe("Other regions whose consumers may connect (cross-region PrivateLink)."),
+      reason: "the resource transport serves consumers in the provider's region only",
+    },
+    loadBalancer: {
+      field: z
+        .strictObject({
+          deletionProtection: z.boolean().default(true).describe("Deletion protection of the NLB."),
+          tcpIdleTimeoutSeconds: z
+            .number()
+            .int("must be a whole number of seconds")
+            .min(60, "must be from 60 to 6000 seconds (the NLB's TCP idle timeout range)")
+            .max(6000, "must be from 60 to 6000 seconds (the NLB's TCP idle timeout range)")
+            .default(350)
+            .describe("Seconds a connection may sit idle before every listener resets it. Default: 350, the NLB's own. Clients should send keepalives more often (README, \"Idle connections\")."),
+        })
+        .describe("The internal Network Load Balancer.")
+        .default({ deletionProtection: true, tcpIdleTimeoutSeconds: 350 }),
+      reason: "the resource transport has no load balancer",
+    },
+    failover: {
+      field: FailoverSchema.describe("The failover function.").default({ warmReaderSets: DEFAULT_WARM_READER_SETS, reconcileEveryMinutes: 1, logRetentionDays: 30 }),
+      reason: "there is no load balancer to keep in step, so no failover function: the resource configurations follow the RDS endpoints' DNS names",
+    },
+    alarms: {
+      field: AlarmsSchema.describe("Where the failover alarms go.").default({}),
+      reason: "the alarms watch the failover function and the load balancer, which the resource transport does not have",
+    },
+  },
+  consumer: {
+    serviceName: {
+      field: z
+        .string()
+        .regex(/^com\.amazonaws\.vpce\.[a-z0-9-]+\.vpce-svc-[0-9a-f]{8,17}$/, "must be an endpoint service name such as com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0")
+        .optional()
+        .describe("Endpoint service name. Default: the provider stack's output (cross-stack reference)."),
+      reason: "a resource endpoint connects to resource configurations (resourceConfigurationArn), not to an endpoint service",
+    },
+    memberPorts: {
+      field: z
+        .boolean()
+        .default(false)
+        .describe("Open the provider's member ports (instance-pinned endpoints of a cluster) on this consumer's endpoint. Default: only the writer and reader ports."),
+      reason: NO_MEMBER_LISTENERS,
+    },
+  },
+});
