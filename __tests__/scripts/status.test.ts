@@ -1,13 +1,14 @@
 // npm run status, its decisions: pure functions over what the AWS calls return (states and
 // reasons as EC2, ELB and EMF spell them). The e2e tier runs the whole command against moto.
-import { diagnoseConsumer, diagnoseProvider, Finding, FixContext, ProviderObservation, runsFromLog } from "../../scripts/status/diagnose";
+import { diagnoseConsumer, diagnoseProvider, Finding, FixContext, ProviderObservation } from "../../scripts/status/diagnose";
 import { mkdirSync, mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { checkShare, formatFindings, parseStatusArgs, withConfig } from "../../scripts/status";
 import { validateConfig } from "../../config/load";
 import { demoInput } from "../helpers";
-import { connectErrors } from "../../scripts/status/observe";
+import { connectErrors } from "../../scripts/status/host-blocking";
+import { EndpointServiceObservation, runsFromLog } from "../../stacks/transports/endpoint-service/status";
 import { checkBelongs, deployCommand, NotThisShareError, readOutputs, StateLocation } from "../../scripts/status/outputs";
 
 const NOW = new Date("2026-11-23T12:00:00Z");
@@ -21,7 +22,7 @@ const R0 = "arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/orde
 const R1 = "arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/orders-r1/0123456789abcdef";
 
 /** A healthy two-member cluster: A writes from slot 0, B reads; the function ran a minute ago. */
-function cluster(change: (o: Mutable) => void = () => undefined): ProviderObservation {
+function cluster(change: (o: Mutable) => void = () => undefined): EndpointServiceObservation {
   const o: Mutable = {
     stack: "provider",
     region: "us-east-1",
@@ -43,9 +44,14 @@ function cluster(change: (o: Mutable) => void = () => undefined): ProviderObserv
     azIds: ["use1-az1", "use1-az2"],
   };
   change(o);
-  return o as ProviderObservation;
+  return o as EndpointServiceObservation;
 }
-type Mutable = { -readonly [K in keyof ProviderObservation]: any };
+type Mutable = { -readonly [K in keyof EndpointServiceObservation]: any };
+/** The same share behind a resource gateway: the database and its AZ IDs, nothing of a load balancer. */
+function resourceShare(): ProviderObservation {
+  const { stack, region, database, topology, azIds } = cluster();
+  return { stack, region, transport: "resource", database, topology, azIds };
+}
 const problems = (findings: Finding[]) => findings.filter((f) => !f.ok);
 
 describe("status decisions, provider", () => {
@@ -178,14 +184,7 @@ describe("status decisions, provider", () => {
   });
 
   it("checks only the writer in resource mode, where RDS moves the endpoint names itself", () => {
-    const o = cluster((x) => {
-      x.transport = "resource";
-      x.groups = [];
-      x.writerListener = undefined;
-      x.readerListener = undefined;
-      x.connections = undefined;
-      x.function = undefined;
-    });
+    const o = resourceShare();
     expect(diagnoseProvider(o, ctx).map((f) => [f.check, f.ok])).toEqual([["database writer", true]]);
   });
 });
@@ -255,12 +254,14 @@ describe("status decisions, MySQL host blocking", () => {
 
   it("checks nothing for an engine that blocks no hosts, nor behind a resource gateway, which sends no NLB health checks", () => {
     expect(hostFindings(cluster())).toEqual([]);
-    expect(hostFindings(cluster((o) => ((o.transport = "resource"), (o.hostBlocking = { created: true, groups: [group({ value: 100 })] }))))).toEqual([]);
+    // A resource observation has no host blocking: one that held it anyway is not looked at.
+    expect(hostFindings({ ...resourceShare(), hostBlocking: { created: true, groups: [group({ value: 100 })] } } as ProviderObservation)).toEqual([]);
   });
 });
 
 describe("status decisions, consumer", () => {
-  const provider = { azIds: ["use1-az1", "use1-az2"], transport: "endpoint-service", serviceId: "vpce-svc-0123456789abcdef0" };
+  // The provider as status read it: its service id is vpce-svc-0123456789abcdef0.
+  const provider = { azIds: ["use1-az1", "use1-az2"], transport: "endpoint-service", observed: cluster() } as const;
   const consumer = (state: string, azIds: string[]) => ({ stack: "consumer-app", region: "us-east-1", endpoints: [{ role: "interface", id: "vpce-0aaaaaaaaaaaaaaaa", state, azIds }] });
 
   it("passes an available endpoint in the provider's AZ IDs", () => {
@@ -281,7 +282,7 @@ describe("status decisions, consumer", () => {
   });
 
   it("in resource mode asks only for one AZ in common", () => {
-    const resource = { ...provider, transport: "resource", serviceId: undefined };
+    const resource = { azIds: provider.azIds, transport: "resource" } as const;
     expect(problems(diagnoseConsumer(consumer("available", ["use1-az1", "use1-az4"]), resource, ctx))).toEqual([]);
     expect(problems(diagnoseConsumer(consumer("available", ["use1-az4"]), resource, ctx)).map((f) => f.check)).toEqual(["AZ IDs of interface endpoint"]);
   });
