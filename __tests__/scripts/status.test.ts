@@ -1,11 +1,14 @@
 // npm run status, its decisions: pure functions over what the AWS calls return (states and
 // reasons as EC2, ELB and EMF spell them). The e2e tier runs the whole command against moto.
 import { diagnoseConsumer, diagnoseProvider, Finding, FixContext, ProviderObservation } from "../../scripts/status/diagnose";
+import { spawnSync } from "child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { checkShare, formatFindings, parseStatusArgs, withConfig } from "../../scripts/status";
 import { validateConfig } from "../../config/load";
+import { TRANSPORTS } from "../../config/schema";
+import { STATUS_BY_TRANSPORT } from "../../scripts/status/registry";
 import { demoInput } from "../helpers";
 import { connectErrors } from "../../scripts/status/host-blocking";
 import { EndpointServiceObservation, runsFromLog } from "../../stacks/transports/endpoint-service/status";
@@ -472,5 +475,30 @@ describe("status decisions, provider, with the function's planner", () => {
   it("still names the same port once the reader is available again: the function would move it back", () => {
     const found = problems(diagnoseProvider(cluster((o) => (o.readerListener = { arn: "reader-listener", forwardsTo: R1 })), ctx));
     expect(found.map((f) => f.check)).toEqual(["reader port"]);
+  });
+});
+
+describe("each transport's status part", () => {
+  // Loaded in a fresh process, as synth and npm run status load them: the require cache says which modules came in.
+  const loads = (module: string) => {
+    const script = `require(${JSON.stringify(module)}); process.stdout.write(JSON.stringify(Object.keys(require.cache)))`;
+    const r = spawnSync(process.execPath, ["--require", "tsx/cjs", "-e", script], { cwd: path.resolve(__dirname, "../.."), encoding: "utf8" });
+    if (r.status !== 0) throw new Error(r.stderr);
+    return JSON.parse(r.stdout) as string[];
+  };
+  const sdk = (files: string[]) => files.filter((f) => f.includes(`${path.sep}@aws-sdk${path.sep}`));
+  const statusParts = (files: string[]) => files.filter((f) => /stacks[\\/]transports[\\/][^\\/]+[\\/]status\.ts$/.test(f));
+
+  it("stays out of synth: the stacks and their transports load no status part and no AWS SDK module", () => {
+    const synth = loads("./stacks/app");
+    expect(synth.some((f) => f.endsWith(path.join("stacks", "transports", "index.ts")))).toBe(true);
+    expect({ status: statusParts(synth), sdk: sdk(synth) }).toEqual({ status: [], sdk: [] });
+  });
+
+  it("is registered for every transport the config accepts, and npm run status loads each", () => {
+    expect(Object.keys(STATUS_BY_TRANSPORT).sort()).toEqual([...TRANSPORTS].sort());
+    const status = loads("./scripts/status");
+    expect(statusParts(status).map((f) => path.basename(path.dirname(f))).sort()).toEqual([...TRANSPORTS].sort());
+    expect(sdk(status).length).toBeGreaterThan(0);
   });
 });
