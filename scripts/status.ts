@@ -83,7 +83,7 @@ export async function checkShare(config: Config, args: StatusArgs, env: NodeJS.P
     try {
       const observed = await observeConsumer(consumer, readOutputs(loc, env));
       const azIds = provider?.azIds ?? consumer.providerAzIds ?? config.provider.network.create?.azIds ?? [];
-      findings.push(...diagnoseConsumer(observed, { azIds, transport: config.provider.transport, serviceId: provider?.serviceId }, ctx));
+      findings.push(...diagnoseConsumer(observed, { transport: config.provider.transport, azIds, observed: provider }, ctx));
     } catch (e) {
       unreadable(loc, e);
     }

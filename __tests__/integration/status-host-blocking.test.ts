@@ -1,7 +1,7 @@
 // npm run status's read of max_connect_errors, against the RDS API of a real emulator (moto
 // server): group names from DescribeDBInstances, values from DescribeDBParameters.
 import { CreateDBClusterCommand, CreateDBInstanceCommand, CreateDBParameterGroupCommand, ModifyDBParameterGroupCommand, RDSClient } from "@aws-sdk/client-rds";
-import { readHostBlocking } from "../../scripts/status/observe";
+import { readHostBlocking } from "../../scripts/status/host-blocking";
 import { Moto, startMoto } from "../support/moto";
 
 jest.setTimeout(60_000);

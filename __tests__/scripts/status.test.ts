@@ -1,13 +1,17 @@
 // npm run status, its decisions: pure functions over what the AWS calls return (states and
 // reasons as EC2, ELB and EMF spell them). The e2e tier runs the whole command against moto.
-import { diagnoseConsumer, diagnoseProvider, Finding, FixContext, ProviderObservation, runsFromLog } from "../../scripts/status/diagnose";
+import { diagnoseConsumer, diagnoseProvider, Finding, FixContext, ProviderObservation } from "../../scripts/status/diagnose";
+import { spawnSync } from "child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { checkShare, formatFindings, parseStatusArgs, withConfig } from "../../scripts/status";
 import { validateConfig } from "../../config/load";
+import { TRANSPORTS } from "../../config/schema";
+import { STATUS_BY_TRANSPORT } from "../../scripts/status/registry";
 import { demoInput } from "../helpers";
-import { connectErrors } from "../../scripts/status/observe";
+import { connectErrors } from "../../scripts/status/host-blocking";
+import { EndpointServiceObservation, runsFromLog } from "../../stacks/transports/endpoint-service/status";
 import { checkBelongs, deployCommand, NotThisShareError, readOutputs, StateLocation } from "../../scripts/status/outputs";
 
 const NOW = new Date("2026-11-23T12:00:00Z");
@@ -21,7 +25,7 @@ const R0 = "arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/orde
 const R1 = "arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/orders-r1/0123456789abcdef";
 
 /** A healthy two-member cluster: A writes from slot 0, B reads; the function ran a minute ago. */
-function cluster(change: (o: Mutable) => void = () => undefined): ProviderObservation {
+function cluster(change: (o: Mutable) => void = () => undefined): EndpointServiceObservation {
   const o: Mutable = {
     stack: "provider",
     region: "us-east-1",
@@ -43,9 +47,14 @@ function cluster(change: (o: Mutable) => void = () => undefined): ProviderObserv
     azIds: ["use1-az1", "use1-az2"],
   };
   change(o);
-  return o as ProviderObservation;
+  return o as EndpointServiceObservation;
 }
-type Mutable = { -readonly [K in keyof ProviderObservation]: any };
+type Mutable = { -readonly [K in keyof EndpointServiceObservation]: any };
+/** The same share behind a resource gateway: the database and its AZ IDs, nothing of a load balancer. */
+function resourceShare(): ProviderObservation {
+  const { stack, region, database, topology, azIds } = cluster();
+  return { stack, region, transport: "resource", database, topology, azIds };
+}
 const problems = (findings: Finding[]) => findings.filter((f) => !f.ok);
 
 describe("status decisions, provider", () => {
@@ -178,14 +187,7 @@ describe("status decisions, provider", () => {
   });
 
   it("checks only the writer in resource mode, where RDS moves the endpoint names itself", () => {
-    const o = cluster((x) => {
-      x.transport = "resource";
-      x.groups = [];
-      x.writerListener = undefined;
-      x.readerListener = undefined;
-      x.connections = undefined;
-      x.function = undefined;
-    });
+    const o = resourceShare();
     expect(diagnoseProvider(o, ctx).map((f) => [f.check, f.ok])).toEqual([["database writer", true]]);
   });
 });
@@ -255,12 +257,14 @@ describe("status decisions, MySQL host blocking", () => {
 
   it("checks nothing for an engine that blocks no hosts, nor behind a resource gateway, which sends no NLB health checks", () => {
     expect(hostFindings(cluster())).toEqual([]);
-    expect(hostFindings(cluster((o) => ((o.transport = "resource"), (o.hostBlocking = { created: true, groups: [group({ value: 100 })] }))))).toEqual([]);
+    // A resource observation has no host blocking: one that held it anyway is not looked at.
+    expect(hostFindings({ ...resourceShare(), hostBlocking: { created: true, groups: [group({ value: 100 })] } } as ProviderObservation)).toEqual([]);
   });
 });
 
 describe("status decisions, consumer", () => {
-  const provider = { azIds: ["use1-az1", "use1-az2"], transport: "endpoint-service", serviceId: "vpce-svc-0123456789abcdef0" };
+  // The provider as status read it: its service id is vpce-svc-0123456789abcdef0.
+  const provider = { azIds: ["use1-az1", "use1-az2"], transport: "endpoint-service", observed: cluster() } as const;
   const consumer = (state: string, azIds: string[]) => ({ stack: "consumer-app", region: "us-east-1", endpoints: [{ role: "interface", id: "vpce-0aaaaaaaaaaaaaaaa", state, azIds }] });
 
   it("passes an available endpoint in the provider's AZ IDs", () => {
@@ -281,7 +285,7 @@ describe("status decisions, consumer", () => {
   });
 
   it("in resource mode asks only for one AZ in common", () => {
-    const resource = { ...provider, transport: "resource", serviceId: undefined };
+    const resource = { azIds: provider.azIds, transport: "resource" } as const;
     expect(problems(diagnoseConsumer(consumer("available", ["use1-az1", "use1-az4"]), resource, ctx))).toEqual([]);
     expect(problems(diagnoseConsumer(consumer("available", ["use1-az4"]), resource, ctx)).map((f) => f.check)).toEqual(["AZ IDs of interface endpoint"]);
   });
@@ -471,5 +475,30 @@ describe("status decisions, provider, with the function's planner", () => {
   it("still names the same port once the reader is available again: the function would move it back", () => {
     const found = problems(diagnoseProvider(cluster((o) => (o.readerListener = { arn: "reader-listener", forwardsTo: R1 })), ctx));
     expect(found.map((f) => f.check)).toEqual(["reader port"]);
+  });
+});
+
+describe("each transport's status part", () => {
+  // Loaded in a fresh process, as synth and npm run status load them: the require cache says which modules came in.
+  const loads = (module: string) => {
+    const script = `require(${JSON.stringify(module)}); process.stdout.write(JSON.stringify(Object.keys(require.cache)))`;
+    const r = spawnSync(process.execPath, ["--require", "tsx/cjs", "-e", script], { cwd: path.resolve(__dirname, "../.."), encoding: "utf8" });
+    if (r.status !== 0) throw new Error(r.stderr);
+    return JSON.parse(r.stdout) as string[];
+  };
+  const sdk = (files: string[]) => files.filter((f) => f.includes(`${path.sep}@aws-sdk${path.sep}`));
+  const statusParts = (files: string[]) => files.filter((f) => /stacks[\\/]transports[\\/][^\\/]+[\\/]status\.ts$/.test(f));
+
+  it("stays out of synth: the stacks and their transports load no status part and no AWS SDK module", () => {
+    const synth = loads("./stacks/app");
+    expect(synth.some((f) => f.endsWith(path.join("stacks", "transports", "index.ts")))).toBe(true);
+    expect({ status: statusParts(synth), sdk: sdk(synth) }).toEqual({ status: [], sdk: [] });
+  });
+
+  it("is registered for every transport the config accepts, and npm run status loads each", () => {
+    expect(Object.keys(STATUS_BY_TRANSPORT).sort()).toEqual([...TRANSPORTS].sort());
+    const status = loads("./scripts/status");
+    expect(statusParts(status).map((f) => path.basename(path.dirname(f))).sort()).toEqual([...TRANSPORTS].sort());
+    expect(sdk(status).length).toBeGreaterThan(0);
   });
 });
