@@ -4,8 +4,9 @@
 // outputsOf; status reads them only through OutputValues. Nothing else names these outputs.
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
+import { Transport } from "../config/schema";
 
-export type Transport = "endpoint-service" | "resource";
+export type { Transport };
 export type StackKind = "provider" | "consumer";
 
 /** What an output's value is, once deployed (at synth time it may be a Terraform token). */

@@ -1,6 +1,7 @@
 // The registry of transports, keyed by the config's provider.transport. A new transport is a
-// folder beside these two and one line here; the Record type fails to compile until the line
-// exists for every value the config schema allows.
+// folder beside these two, one line here and one in scripts/status/registry.ts (kept apart so
+// that synth loads no AWS SDK); each Record type fails to compile until its line exists for
+// every value the config schema allows.
 import { ENDPOINT_SERVICE_TRANSPORT } from "./endpoint-service";
 import { RESOURCE_TRANSPORT } from "./resource";
 import { Transport, TransportName } from "./transport";
