@@ -7,7 +7,7 @@ import { deregister, readGroups, readListenerTargets, register, switchListener }
 import { FunctionEnvironment, TargetArns } from "./environment";
 import { classify, Trigger } from "./events";
 import { Log } from "./telemetry";
-import { layoutGroups } from "./layout";
+import { layoutGroups, switchedListeners } from "./layout";
 import { GroupChange, keepsWaiting, LayoutState, Member, planRun, Refusal, RunPlan, servedWriterIps, settles, steps, Switch, writerChanged } from "./plan";
 import { readTopology, Resolve } from "./topology";
 
@@ -163,9 +163,8 @@ async function observe(targets: TargetArns, elb: ElasticLoadBalancingV2Client): 
     const [writerGroup, readerGroup] = await readGroups(elb, layoutGroups(targets));
     return { kind: "instance", writerGroup, ...(readerGroup ? { readerGroup } : {}) };
   }
-  const listenerArns = [targets.writerListener, ...(targets.readerListener ? [targets.readerListener] : [])];
   const [listeners, memberGroups, readerSetGroups] = await Promise.all([
-    readListenerTargets(elb, listenerArns),
+    readListenerTargets(elb, switchedListeners(targets)),
     readGroups(elb, targets.memberGroups),
     readGroups(elb, targets.readerSetGroups),
   ]);
