@@ -15,6 +15,7 @@ describe("examples", () => {
       "cross-region-consumers",
       "minimal",
       "multi-az-mysql-instance",
+      "platform-catalogue",
       "resource-share-organization",
       "s3-backend",
       "terraform-cloud",
@@ -29,20 +30,23 @@ describe("examples", () => {
     expect(readme).toContain(`RDS_PRIVATELINK_CONFIG=examples/${scenario(name)}/config.json npx cdktf synth`);
     const { json } = synthesize(mutate);
     expect(Object.keys(json).sort()).toEqual(["provider", ...config.consumers.map((c) => `consumer-${c.name}`)].sort());
-    if (config.provider.transport === "resource") {
-      // arn: one configuration of the database and one resource endpoint with private DNS in every
-      // consumer; dns: two configurations (writer, reader) and a resource endpoint to each.
-      const arn = config.provider.resourceDefinition === "arn";
-      expect(resources(json.provider, "aws_vpclattice_resource_configuration")).toHaveLength(arn ? 1 : 2);
-      expect(resources(json.provider, "aws_lb")).toHaveLength(0);
-      for (const c of config.consumers) {
-        expect(resources(json[`consumer-${c.name}`], "aws_vpc_endpoint").map((e) => [e.vpc_endpoint_type, e.private_dns_enabled])).toEqual(
-          arn ? [["Resource", true]] : [["Resource", false], ["Resource", false]],
-        );
-      }
-    } else {
-      expect(resources(json.provider, "aws_vpc_endpoint_service")).toHaveLength(1);
-      for (const c of config.consumers) expect(resources(json[`consumer-${c.name}`], "aws_vpc_endpoint")).toHaveLength(1);
+    // Per share: an endpoint service over an NLB; or, with the resource transport, one
+    // configuration of the database (arn) or two (dns: writer, reader). Each consumer has one
+    // interface endpoint (its private DNS off: private zones answer the RDS names) per
+    // endpoint-service share it reaches, and one resource endpoint with
+    // private DNS (arn) or two without (dns) per resource share.
+    const endpointService = config.shares.filter((s) => s.config.provider.transport === "endpoint-service");
+    const byArn = (s: (typeof config.shares)[number]) => s.config.provider.resourceDefinition === "arn";
+    const resource = config.shares.filter((s) => s.config.provider.transport === "resource");
+    expect(resources(json.provider, "aws_vpc_endpoint_service")).toHaveLength(endpointService.length);
+    expect(resources(json.provider, "aws_lb")).toHaveLength(endpointService.length);
+    expect(resources(json.provider, "aws_vpclattice_resource_configuration")).toHaveLength(resource.reduce((n, s) => n + (byArn(s) ? 1 : 2), 0));
+    for (const c of config.consumers) {
+      const expected = config.shares
+        .filter((s) => c.shares.includes(s.name))
+        .flatMap((s) => (s.config.provider.transport === "endpoint-service" ? [["Interface", false]] : byArn(s) ? [["Resource", true]] : [["Resource", false], ["Resource", false]]));
+      const got = resources(json[`consumer-${c.name}`], "aws_vpc_endpoint").map((e) => [e.vpc_endpoint_type, e.private_dns_enabled ?? true]);
+      expect(got.sort()).toEqual(expected.sort());
     }
     // Editors find the project's JSON Schema from each example, where npm ci writes it.
     expect(path.resolve(dir, JSON.parse(readFileSync(path.join(dir, "config.json"), "utf8")).$schema)).toBe(path.join(EXAMPLES_DIR, "..", "config", "schema.json"));

@@ -2,7 +2,7 @@
 import { readFileSync, statSync } from "fs";
 import * as path from "path";
 import { z } from "zod";
-import { Config, resolveConfig } from "./resolve";
+import { AppConfig, resolveConfig } from "./resolve";
 import { crossCheck, Problem } from "./rules";
 import { ConfigSchema } from "./schema";
 import { closest } from "./suggest";
@@ -31,7 +31,7 @@ export function configPath(env: NodeJS.ProcessEnv = process.env): string {
   return fromEnv && fromEnv.trim() !== "" ? path.resolve(fromEnv) : DEFAULT_CONFIG;
 }
 
-export function loadConfigFile(file: string): Config {
+export function loadConfigFile(file: string): AppConfig {
   let size: number;
   try {
     size = statSync(file).size;
@@ -44,7 +44,7 @@ export function loadConfigFile(file: string): Config {
   return parseConfig(readFileSync(file, "utf8"), file);
 }
 
-export function parseConfig(text: string, source = "config"): Config {
+export function parseConfig(text: string, source = "config"): AppConfig {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -54,7 +54,7 @@ export function parseConfig(text: string, source = "config"): Config {
   return validateConfig(raw, source);
 }
 
-export function validateConfig(raw: unknown, source = "config"): Config {
+export function validateConfig(raw: unknown, source = "config"): AppConfig {
   const depth = depthOf(raw);
   if (depth > MAX_DEPTH) {
     throw new ConfigError(source, [{ path: "", message: `nesting is ${depth} levels deep; a config is at most ${MAX_DEPTH}` }]);

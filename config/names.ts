@@ -4,7 +4,10 @@
 //     regions of one account makes two of each;
 //   - a consumer's names join the share and the consumer with a character that neither name
 //     may contain ("." in role names, "/" in aliases), so share "orders" with consumer
-//     "app-eu" and share "orders-app" with consumer "eu" can never give the same name.
+//     "app-eu" and share "orders-app" with consumer "eu" can never give the same name;
+//   - one of several shares (provider.shares) joins the config's name and its own with "_",
+//     which no name may contain either: config "platform" with share "orders" and a config
+//     named "platform-orders" give different names.
 // Within one config the loader also checks every such name against the others
 // (globalNameCollisions); another config's names cannot be seen from here, which is why the
 // scheme itself must be collision-free.
@@ -18,6 +21,8 @@ export const KMS_ALIAS_LIMIT = 256;
 /** Whose names: the provider side of a share, or one consumer of it. */
 export interface NameScope {
   readonly share: string;
+  /** The share within the config, when it holds several (provider.shares); joined with "_", which no name may contain. */
+  readonly part?: string;
   /** Absent on the provider side. */
   readonly consumer?: string;
   readonly region: string;
@@ -27,6 +32,12 @@ export interface NameScope {
  * Keeps a name within a limit: a longer one keeps its beginning and ends with 8 hex digits of
  * the whole name's SHA-256, so two different long names still differ.
  */
+/** A config's name, and the share within it: what a share's constructs pass on to the names below. */
+export type ShareNames = Pick<NameScope, "share" | "part">;
+
+/** The config's name, or <config>_<share> for one of several shares. */
+const owner = (scope: ShareNames) => (scope.part === undefined ? scope.share : `${scope.share}_${scope.part}`);
+
 export function fitName(full: string, limit: number): string {
   if (full.length <= limit) return full;
   const hash = createHash("sha256").update(full).digest("hex").slice(0, 8);
@@ -35,18 +46,18 @@ export function fitName(full: string, limit: number): string {
 
 /** An IAM role of one purpose ("failover-sync", "vpc-flow-log"): orders-failover-sync-us-east-1, orders.app-vpc-flow-log-eu-west-1. */
 export function iamRoleName(scope: NameScope, purpose: string): string {
-  const owner = scope.consumer === undefined ? scope.share : `${scope.share}.${scope.consumer}`;
-  return fitName(`${owner}-${purpose}-${scope.region}`, IAM_ROLE_NAME_LIMIT);
+  const who = scope.consumer === undefined ? owner(scope) : `${scope.share}.${scope.consumer}`;
+  return fitName(`${who}-${purpose}-${scope.region}`, IAM_ROLE_NAME_LIMIT);
 }
 
 /** A KMS alias of one purpose ("operations", "database"): alias/orders-operations, alias/orders/app/operations. */
-export function kmsAliasName(scope: NameScope, purpose: string): string {
-  return fitName(scope.consumer === undefined ? `alias/${scope.share}-${purpose}` : `alias/${scope.share}/${scope.consumer}/${purpose}`, KMS_ALIAS_LIMIT);
+export function kmsAliasName(scope: Omit<NameScope, "region"> & { readonly region?: string }, purpose: string): string {
+  return fitName(scope.consumer === undefined ? `alias/${owner(scope)}-${purpose}` : `alias/${scope.share}/${scope.consumer}/${purpose}`, KMS_ALIAS_LIMIT);
 }
 
 /** A CloudWatch dashboard: "All dashboards in your account are global, not region-specific" (CloudWatch PutDashboard). */
 export function dashboardName(scope: NameScope): string {
-  return fitName(`${scope.share}-privatelink-${scope.region}`, 255);
+  return fitName(`${owner(scope)}-privatelink-${scope.region}`, 255);
 }
 
 /** One global name a stack creates, and where AWS keeps it unique. */

@@ -2,7 +2,7 @@
 // member slots, reader count, cluster or instance. Constructs read the result and never decide
 // a default again.
 import { Engine, ENGINE_PORT, isAurora } from "./engines";
-import { Account, Backend, DEFAULT_MEMBER_SLOTS, MEMBER_PORT_OFFSET, ParsedConfig, PRINCIPAL } from "./schema";
+import { Account, Backend, ConsumerConfig, ConsumerShareSchema, DEFAULT_MEMBER_SLOTS, MEMBER_PORT_OFFSET, ParsedConfig, ParsedConsumer, ParsedShare, PRINCIPAL } from "./schema";
 
 export interface Ports {
   writer: number;
@@ -50,7 +50,11 @@ export function resolveReaders(engine: Engine, readers?: number): number {
 
 
 type ParsedProvider = ParsedConfig["provider"];
-type ParsedDatabase = ParsedProvider["database"];
+/** What every share of a config has in common: where the provider stack lives. */
+type ProviderCommon = Pick<ParsedProvider, "account" | "backend" | "network">;
+/** One share's keys as the schema leaves them, with the provider's common keys. */
+type ParsedShareProvider = ProviderCommon & Omit<ParsedShare, "name">;
+type ParsedDatabase = ParsedShare["database"];
 
 /** The database with what follows from its engine and choice resolved. */
 export type DatabaseConfig = Omit<ParsedDatabase, "create"> & {
@@ -59,16 +63,66 @@ export type DatabaseConfig = Omit<ParsedDatabase, "create"> & {
   readonly create?: Omit<NonNullable<ParsedDatabase["create"]>, "readers"> & { readonly readers: number };
 };
 
-export type ProviderConfig = Omit<ParsedProvider, "ports" | "failover" | "database"> & {
+export type ProviderConfig = Omit<ParsedShareProvider, "ports" | "failover" | "database"> & {
   readonly database: DatabaseConfig;
   /** Every listener port, defaults applied. */
   readonly ports: Ports;
   /** The slots themselves are ports.members (one port per slot): the count is not kept twice. */
-  readonly failover: Omit<ParsedProvider["failover"], "memberSlots">;
+  readonly failover: Omit<ParsedShare["failover"], "memberSlots">;
 };
 
-/** The config every construct receives: valid, with every default resolved. */
-export type Config = Omit<ParsedConfig, "provider" | "$schema"> & { readonly provider: ProviderConfig };
+/**
+ * What one share's constructs receive: valid, with every default resolved. name is the prefix of
+ * the share's resource names: the config's name in the single-database form, <config>-<share>
+ * with provider.shares. consumers are those that reach the share, each with its settings of it.
+ */
+export interface Config {
+  readonly name: string;
+  readonly tags: Record<string, string>;
+  readonly provider: ProviderConfig;
+  readonly consumers: ConsumerConfig[];
+  /** The names AWS keeps unique beyond a stack (config/names.ts): the config's name, and the share's within it. */
+  readonly nameScope: { readonly share: string; readonly part?: string };
+}
+
+/** One database behind one transport, as the stacks build it. */
+export interface ShareConfig {
+  /** The share's name: the config's in the single-database form. */
+  readonly name: string;
+  /**
+   * false: the single-database form, whose resources and outputs stand at the stacks' top level
+   * (their addresses are those of every release before shares); true: under a construct named by
+   * the share, with outputs named <share>_<output>.
+   */
+  readonly scoped: boolean;
+  readonly config: Config;
+}
+
+/** A consumer of the whole config: its own keys, and the shares it reaches. */
+export type AppConsumer = Pick<ParsedConsumer, "name" | "account" | "backend" | "network" | "allowedCidrs" | "allowedSecurityGroupIds" | "providerAzIds"> & {
+  /** Names of the shares it reaches, in the order of provider.shares. */
+  readonly shares: string[];
+};
+
+/** The whole config, valid and resolved: the provider's account, every share, every consumer. */
+export interface AppConfig {
+  readonly name: string;
+  readonly tags: Record<string, string>;
+  readonly provider: ProviderCommon;
+  readonly shares: ShareConfig[];
+  readonly consumers: AppConsumer[];
+}
+
+/** The one share of a single-database config (tests and tools that take one database). */
+export function onlyShare(app: AppConfig): Config {
+  if (app.shares.length !== 1) throw new Error(`the config has ${app.shares.length} shares (${app.shares.map((s) => s.name).join(", ")}); name the one you mean`);
+  return app.shares[0].config;
+}
+
+/** Output names of a scoped share: <share>_<output>, hyphens as underscores (Terraform expressions read a hyphen as minus). */
+export function shareOutputName(share: string, output: string): string {
+  return `${share.replace(/-/g, "_")}_${output}`;
+}
 
 /**
  * The resource transport passes the database's port through unchanged: the writer and reader
@@ -101,17 +155,50 @@ export function resolveBackend(backend: Backend, account: Account): Backend {
   };
 }
 
-export function resolveConfig(parsed: ParsedConfig): Config {
-  const { $schema: _schema, provider, consumers, ...rest } = parsed;
+/** The consumer keys every share of a consumer has in common; the rest are its settings of one share. */
+const CONSUMER_COMMON_KEYS = ["name", "account", "backend", "network", "allowedCidrs", "allowedSecurityGroupIds", "providerAzIds"] as const;
+
+export function resolveConfig(parsed: ParsedConfig): AppConfig {
+  const { $schema: _schema, provider, consumers, name, tags } = parsed;
+  const common: ProviderCommon = { account: provider.account, backend: resolveBackend(provider.backend, provider.account), network: provider.network };
+  const appConsumers = consumers.map((c) => ({ ...pick(c, CONSUMER_COMMON_KEYS), backend: resolveBackend(c.backend, c.account) }));
+  if (!provider.shares) {
+    // The single-database form: one share, named by the config, whose consumers are every consumer as written.
+    const { shares: _shares, ...single } = provider;
+    const view = resolveShare(name, tags, { ...single, ...common, database: single.database! }, consumers.map(({ shares: _s, ...c }) => ({ ...c, backend: resolveBackend(c.backend, c.account) })), { share: name });
+    return { name, tags, provider: common, shares: [{ name, scoped: false, config: view }], consumers: appConsumers.map((c) => ({ ...c, shares: [name] })) };
+  }
+  const shareNames = provider.shares.map((s) => s.name);
+  // A share named by a string takes every default of an entry.
+  const entriesOf = (c: ParsedConsumer) => (c.shares ?? shareNames).map((e) => (typeof e === "string" ? ConsumerShareSchema.parse({ name: e }) : e));
+  const shares = provider.shares.map(({ name: share, ...settings }): ShareConfig => {
+    const reaching = consumers.flatMap((c, i) => {
+      const entry = entriesOf(c).find((e) => e.name === share);
+      if (!entry) return [];
+      const { name: _n, ...own } = entry;
+      return [{ ...appConsumers[i], ...own } as ConsumerConfig];
+    });
+    return { name: share, scoped: true, config: resolveShare(`${name}-${share}`, tags, { ...settings, ...common }, reaching, { share: name, part: share }) };
+  });
+  const order = (c: ParsedConsumer) => shareNames.filter((s) => entriesOf(c).some((e) => e.name === s));
+  return { name, tags, provider: common, shares, consumers: appConsumers.map((c, i) => ({ ...c, shares: order(consumers[i]) })) };
+}
+
+function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]])) as Pick<T, K>;
+}
+
+function resolveShare(name: string, tags: Record<string, string>, provider: ParsedShareProvider, consumers: ConsumerConfig[], nameScope: Config["nameScope"]): Config {
   const { database, ports, failover: { memberSlots: configuredSlots, ...failover }, ...providerRest } = provider;
   const resource = provider.transport === "resource";
   const memberSlots = resource ? 0 : resolveMemberSlots(database, configuredSlots);
   return {
-    ...rest,
-    consumers: consumers.map((c) => ({ ...c, backend: resolveBackend(c.backend, c.account) })),
+    name,
+    tags,
+    nameScope,
+    consumers,
     provider: {
       ...providerRest,
-      backend: resolveBackend(provider.backend, provider.account),
       database: {
         ...database,
         kind: isCluster(database) ? "cluster" : "instance",

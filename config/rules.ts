@@ -5,7 +5,7 @@ import { auroraOf, Engine, ENGINES, isAurora } from "./engines";
 import { DatabaseInput, isCluster, PortsInput, resolveMemberSlots, resolvePorts } from "./resolve";
 import { dashboardName, GlobalName, globalNameCollisions, iamRoleName, kmsAliasName, NameScope } from "./names";
 import { azIdProblem, isKnownRegion } from "./regions";
-import { AZ_ID, DEFAULT_TRANSPORT, prefixOf, PRINCIPAL, Transport, TRANSPORT_SCHEMAS, TRANSPORTS } from "./schema";
+import { AZ_ID, CONSUMER_SHARE_KEYS, DEFAULT_TRANSPORT, MAX_NAME_LENGTH, prefixOf, PRINCIPAL, SHARE_KEYS, Transport, TRANSPORT_SCHEMAS, TRANSPORTS } from "./schema";
 
 export interface Problem {
   path: string;
@@ -40,13 +40,6 @@ export function crossCheck(input: unknown): Problem[] {
   if (provider) {
     exactlyOne(provider.network, "provider.network", "create", "existing", out);
     checkAzIds(provider.account, obj(obj(provider.network)?.create)?.azIds, "provider.network.create.azIds", out);
-    checkDatabase(provider, out);
-    checkTransportKeys(provider, out);
-    if (isResource(provider)) checkResourceProvider(provider, out);
-    else {
-      checkPorts(provider, out);
-      checkSharing(provider, out);
-    }
   }
   const consumers = arr(root.consumers);
   const seen = new Map<string, number>();
@@ -73,16 +66,130 @@ export function crossCheck(input: unknown): Problem[] {
     checkAzIds(consumer.account, obj(obj(consumer.network)?.create)?.azIds, `${at}.network.create.azIds`, out);
     // The provider's AZ IDs as the consumer states them are the provider's region's.
     checkAzIds(provider?.account, consumer.providerAzIds, `${at}.providerAzIds`, out, "the provider's");
-    checkConsumerPlacement(provider, consumer, at, out);
-    checkConsumerTransportKeys(provider, consumer, at, out);
-    checkConsumerTransport(provider, consumer, at, out);
-    if (consumer.memberPorts === true && provider && !isResource(provider) && sharesCluster(provider) === false) {
-      out.push({ path: `${at}.memberPorts`, message: "the provider shares a Multi-AZ DB instance, which has no member ports; remove memberPorts" });
-    }
-    checkDatabaseNames(provider, consumer, at, out);
   });
+  // Each share is checked as the single-database form would be, with its problems reported where
+  // its keys are: provider.shares[i] for the share's, consumers[j].shares[k] for a consumer's settings of it.
+  for (const share of provider ? sharesOf(root, provider, out) : []) {
+    const local: Problem[] = [];
+    checkDatabase(share.provider, local);
+    checkTransportKeys(share.provider, local);
+    if (isResource(share.provider)) checkResourceProvider(share.provider, local);
+    else {
+      checkPorts(share.provider, local);
+      checkSharing(share.provider, local);
+    }
+    for (const { consumer, index, remap } of share.consumers) {
+      const at = `consumers[${index}]`;
+      const mine: Problem[] = [];
+      checkConsumerPlacement(share.provider, consumer, at, mine);
+      checkConsumerTransportKeys(share.provider, consumer, at, mine);
+      checkConsumerTransport(share.provider, consumer, at, mine);
+      if (consumer.memberPorts === true && !isResource(share.provider) && sharesCluster(share.provider) === false) {
+        mine.push({ path: `${at}.memberPorts`, message: "the provider shares a Multi-AZ DB instance, which has no member ports; remove memberPorts" });
+      }
+      checkDatabaseNames(share.provider, consumer, at, mine);
+      local.push(...mine.map(remap));
+    }
+    out.push(...local.map(share.remap));
+  }
   checkGlobalNames(root, out);
-  return out;
+  // A problem of the provider's or a consumer's own keys is found once per share: report it once.
+  return out.filter((p, i) => out.findIndex((q) => q.path === p.path && q.message === p.message) === i);
+}
+
+/** One share as the rules check it: a provider object in the single-database form's shape, and the consumers that reach it. */
+interface ShareUnderCheck {
+  readonly provider: Raw;
+  /** From the single-database form's paths and words to where the share's keys are. */
+  readonly remap: (p: Problem) => Problem;
+  readonly consumers: Array<{ consumer: Raw; index: number; remap: (p: Problem) => Problem }>;
+}
+
+const identity = (p: Problem) => p;
+
+/**
+ * The config's shares: the provider itself in the single-database form, else each of
+ * provider.shares with the provider's common keys. Checks the shares form's own rules on the way.
+ */
+function sharesOf(root: Raw, provider: Raw, out: Problem[]): ShareUnderCheck[] {
+  const consumers = arr(root.consumers).map(obj);
+  const list = provider.shares;
+  if (list === undefined) {
+    if (provider.database === undefined) out.push({ path: "provider.database", message: "is required: the database to share (or list several databases in provider.shares)" });
+    consumers.forEach((c, j) => {
+      if (c?.shares !== undefined) out.push({ path: `consumers[${j}].shares`, message: "applies only with provider.shares (this config shares one database, which every consumer reaches); remove it" });
+    });
+    const all = consumers.flatMap((consumer, index) => (consumer ? [{ consumer, index, remap: identity }] : []));
+    return [{ provider, remap: identity, consumers: all }];
+  }
+  for (const key of SHARE_KEYS) {
+    if (provider[key] !== undefined) {
+      out.push({ path: `provider.${key}`, message: `belongs to one share when provider.shares is set; move it into each entry of provider.shares that needs it` });
+    }
+  }
+  const shares = arr(list).map(obj);
+  const names = new Map<string, number>();
+  shares.forEach((share, i) => {
+    if (!share || typeof share.name !== "string") return;
+    const first = names.get(share.name);
+    if (first !== undefined) out.push({ path: `provider.shares[${i}].name`, message: `"${share.name}" is already used by provider.shares[${first}]; share names must be unique` });
+    else names.set(share.name, i);
+    const prefix = `${root.name}-${share.name}`;
+    if (typeof root.name === "string" && prefix.length > MAX_NAME_LENGTH) {
+      out.push({
+        path: `provider.shares[${i}].name`,
+        message: `with the config's name it makes "${prefix}" (${prefix.length} characters), the prefix of the share's resource names; at most ${MAX_NAME_LENGTH} fit, since a load balancer or target group name is at most 32 characters: shorten the share's name or the config's`,
+      });
+    }
+  });
+  const known = [...names.keys()];
+  /** Each consumer's entries: the share each names, and its settings when it is an object. */
+  const entries = consumers.map((consumer, j) => {
+    if (!consumer) return [];
+    for (const key of CONSUMER_SHARE_KEYS) {
+      if (consumer[key] !== undefined) {
+        out.push({
+          path: `consumers[${j}].${key}`,
+          message: `belongs to one share when provider.shares is set; write the share as an object in this consumer's shares, such as { "name": "${known[0] ?? "orders"}", "${key}": ... }`,
+        });
+      }
+    }
+    if (consumer.shares === undefined) return known.map((name) => ({ name, settings: {} as Raw, at: undefined as string | undefined }));
+    const taken = new Map<string, number>();
+    return arr(consumer.shares).flatMap((e, k) => {
+      const entry = typeof e === "string" ? { name: e } : obj(e);
+      if (!entry || typeof entry.name !== "string") return [];
+      const at = `consumers[${j}].shares[${k}]${typeof e === "string" ? "" : ".name"}`;
+      if (!names.has(entry.name)) {
+        out.push({ path: at, message: `"${entry.name}" names no share of provider.shares; ${known.length ? `the shares are ${known.join(", ")}` : "list the share there first"}` });
+        return [];
+      }
+      const first = taken.get(entry.name);
+      if (first !== undefined) {
+        out.push({ path: at, message: `names share "${entry.name}" again (consumers[${j}].shares[${first}]); keep one entry and put its settings there` });
+        return [];
+      }
+      taken.set(entry.name, k);
+      const { name: _name, ...settings } = entry;
+      return [{ name: entry.name, settings, at: typeof e === "string" ? undefined : `consumers[${j}].shares[${k}]` }];
+    });
+  });
+  const common = Object.fromEntries(Object.entries(provider).filter(([k]) => k !== "shares" && !SHARE_KEYS.includes(k)));
+  return shares.flatMap((share, i) => {
+    if (!share || typeof share.name !== "string") return [];
+    const name = share.name;
+    const { name: _name, ...own } = share;
+    const words = new RegExp(`\\bprovider\\.(${SHARE_KEYS.join("|")})\\b`, "g");
+    const inShare = (t: string) => t.replace(words, `provider.shares[${i}].$1`).replace(/" in provider \(/g, `" in provider.shares[${i}] (`);
+    const reaching = consumers.flatMap((consumer, index) => {
+      const entry = entries[index].find((e) => e.name === name);
+      if (!consumer || !entry) return [];
+      const mine = new RegExp(`^consumers\\[${index}\\]\\.(${CONSUMER_SHARE_KEYS.join("|")})\\b`);
+      const remap = (p: Problem) => (entry.at ? { ...p, path: p.path.replace(mine, `${entry.at}.$1`) } : p);
+      return [{ consumer: { ...consumer, shares: undefined, ...entry.settings }, index, remap }];
+    });
+    return [{ provider: { ...common, ...own }, remap: (p: Problem) => ({ path: inShare(p.path), message: inShare(p.message) }), consumers: reaching }];
+  });
 }
 
 /** The account as the config names it: its id when given, else the credentials that reach it. */
@@ -105,10 +212,20 @@ function checkGlobalNames(root: Raw, out: Problem[]) {
   const provider = obj(root.provider);
   const providerAccount = obj(provider?.account);
   if (provider && providerAccount && typeof providerAccount.region === "string") {
-    names.push({ kind: "dashboard", name: dashboardName({ share, region: providerAccount.region }), party: "provider", account: accountKey(providerAccount) });
-    add("provider", providerAccount, { share, region: providerAccount.region }, {
-      roles: [...(isResource(provider) ? [] : ["failover-sync"]), ...(obj(obj(provider.network)?.create) ? ["vpc-flow-log"] : [])],
-      aliases: ["operations", ...(obj(obj(provider.database)?.create) ? ["database"] : [])],
+    const region = providerAccount.region;
+    add("provider", providerAccount, { share, region }, { roles: obj(obj(provider.network)?.create) ? ["vpc-flow-log"] : [], aliases: ["operations"] });
+    // Each share's own: the single-database form's is the provider itself.
+    const shares = provider.shares === undefined ? [provider] : arr(provider.shares).map(obj);
+    shares.forEach((s, i) => {
+      if (!s) return;
+      const part = provider.shares === undefined ? undefined : typeof s.name === "string" ? s.name : undefined;
+      if (provider.shares !== undefined && part === undefined) return;
+      const party = part === undefined ? "provider" : `provider.shares[${i}] (${part})`;
+      names.push({ kind: "dashboard", name: dashboardName({ share, part, region }), party, account: accountKey(providerAccount) });
+      add(party, providerAccount, { share, part, region }, {
+        roles: isResource(s) ? [] : ["failover-sync"],
+        aliases: obj(obj(s.database)?.create) ? ["database"] : [],
+      });
     });
   }
   arr(root.consumers).forEach((c, i) => {

@@ -224,33 +224,101 @@ const SharingSchema = z.strictObject(
   ),
 );
 
-// One object schema composed from the slices, not a z.discriminatedUnion on transport: a union
-// would answer a setting of another transport with zod's own "unrecognized key" (or, for a
-// missing or mistyped transport, "invalid discriminator") instead of config/rules.ts's message
-// that names the transport the setting needs and why, and transport's default would no longer
-// select a branch. The JSON schema and the README's reference stay one flat table too.
-const ProviderSchema = z.strictObject(
+/** The settings of one shared database: under provider (one database), or in each of provider.shares. */
+const shareFields = {
+  transport: z
+    .enum(TRANSPORTS, { error: () => `must be one of ${TRANSPORTS.join(", ")}` })
+    .default(DEFAULT_TRANSPORT)
+    .describe(
+      "endpoint-service: an NLB, a VPC endpoint service and the failover function. resource: a resource gateway, resource configurations and an AWS RAM share (accounts, OUs, the organization). Default: endpoint-service.",
+    ),
+  database: DatabaseSchema,
+  ports: PortsSchema.default({}),
+  // The default is the schema's own answer to {}, so that a slice's sharing defaults apply too.
+  sharing: SharingSchema.describe("Who may connect, and how.").default(SharingSchema.parse({})),
+};
+
+/** The most shares one config holds: each is a load balancer or a gateway's configurations, with its own quotas. */
+export const MAX_SHARES = 20;
+
+/** The keys of a share: what provider.shares[] entries hold, and what the single-database form sets under provider. */
+export const ShareSchema = z.strictObject(
   withSlices(
     {
-      account: AccountSchema.describe("The database owner's account."),
-      transport: z
-        .enum(TRANSPORTS, { error: () => `must be one of ${TRANSPORTS.join(", ")}` })
-        .default(DEFAULT_TRANSPORT)
-        .describe(
-          "endpoint-service: an NLB, a VPC endpoint service and the failover function. resource: a resource gateway, resource configurations and an AWS RAM share (accounts, OUs, the organization). Default: endpoint-service.",
-        ),
-      backend: BackendSchema.default({ type: "local" }).describe("State backend. Default: local."),
-      network: NetworkSchema,
-      database: DatabaseSchema,
-      ports: PortsSchema.default({}),
-      // The default is the schema's own answer to {}, so that a slice's sharing defaults apply too.
-      sharing: SharingSchema.describe("Who may connect, and how.").default(SharingSchema.parse({})),
+      name: name("the share's resource names (after the config's name) and its outputs").describe(
+        "Unique share name: the share's resources are named <config name>-<share name>, its outputs <share>_<output> (hyphens as underscores).",
+      ),
+      ...shareFields,
     },
     TRANSPORT_SCHEMAS,
     "provider",
     "",
   ),
 );
+/** A share's own keys: refused under provider when provider.shares is set, since each share has its own. */
+export const SHARE_KEYS = Object.keys(ShareSchema.shape).filter((k) => k !== "name");
+
+// One object schema composed from the slices, not a z.discriminatedUnion on transport: a union
+// would answer a setting of another transport with zod's own "unrecognized key" (or, for a
+// missing or mistyped transport, "invalid discriminator") instead of config/rules.ts's message
+// that names the transport the setting needs and why, and transport's default would no longer
+// select a branch. The JSON schema and the README's reference stay one flat table too.
+// The single-database form sets a share's keys here; provider.shares holds several (rules.ts
+// refuses both at once, and either missing).
+const ProviderSchema = z.strictObject(
+  withSlices(
+    {
+      account: AccountSchema.describe("The database owner's account."),
+      backend: BackendSchema.default({ type: "local" }).describe("State backend. Default: local."),
+      network: NetworkSchema,
+      ...shareFields,
+      database: DatabaseSchema.optional().describe('The shared database (the single-database form). Required unless provider.shares is set; engine plus exactly one of "create" or "existing".'),
+      shares: z
+        .array(ShareSchema)
+        .min(1, "must list at least one share; for one database, leave shares out and set database here")
+        .max(MAX_SHARES, `must list at most ${MAX_SHARES} shares`)
+        .optional()
+        .describe(
+          "Several databases in one provider stack: each share has a name and its own database, transport, ports, sharing (and loadBalancer, failover, alarms or resourceDefinition). Default: one share, named by the config's name, from the keys set directly under provider.",
+        ),
+    },
+    TRANSPORT_SCHEMAS,
+    "provider",
+    "",
+  ),
+);
+
+/** A consumer's settings of one share it reaches: its own keys in the single-database form, an entry of consumers[].shares otherwise. */
+const consumerShareFields = {
+  databaseNames: z
+    .strictObject({
+      writer: hostname.describe("The writer's RDS name: the cluster endpoint (<cluster>.cluster-<id>.<region>.rds.amazonaws.com), or a Multi-AZ instance's address."),
+      reader: hostname.optional().describe("Clusters: the reader endpoint (<cluster>.cluster-ro-<id>.<region>.rds.amazonaws.com)."),
+      instances: unique(hostname, "name")
+        .min(1)
+        .optional()
+        .describe("Clusters, with memberPorts: the members' instance endpoints (<instance>.<id>.<region>.rds.amazonaws.com)."),
+    })
+    .optional()
+    .describe(
+      "The database's own RDS names, which its certificate carries: with the endpoint-service transport this consumer's VPC resolves them to its endpoint (one private zone each); with resourceDefinition arn the resource endpoint's private DNS answers them, and they name the outputs. Default: the provider stack's writer_name, reader_name and instance_names outputs (cross-stack reference).",
+    ),
+  privateZone: z.strictObject({ name: hostname.describe("Private hosted zone; records writer.<zone> and reader.<zone>.") }).optional().describe("Friendly names for clients that do not verify the server's identity (the RDS certificate does not carry them). Default: none: applications use the endpoint's own DNS names (writer_address, reader_address); synth says so."),
+};
+
+export const ConsumerShareSchema = z.strictObject(
+  withSlices(
+    {
+      name: z.string().min(1, "must name one of provider.shares").describe("The share this entry reaches (one of provider.shares[].name)."),
+      ...consumerShareFields,
+    },
+    TRANSPORT_SCHEMAS,
+    "consumer",
+    "",
+  ),
+);
+/** A consumer's keys that belong to one share: with provider.shares they go in the entries of consumers[].shares. */
+export const CONSUMER_SHARE_KEYS = Object.keys(ConsumerShareSchema.shape).filter((k) => k !== "name");
 
 const ConsumerSchema = z.strictObject(
   withSlices(
@@ -261,24 +329,22 @@ const ConsumerSchema = z.strictObject(
       network: NetworkSchema,
       allowedCidrs: unique(cidr, "CIDR").default([]).describe("Client CIDRs allowed to reach the endpoint."),
       allowedSecurityGroupIds: unique(securityGroupId, "security group").default([]).describe("Client security groups allowed to reach the endpoint."),
-      databaseNames: z
-        .strictObject({
-          writer: hostname.describe("The writer's RDS name: the cluster endpoint (<cluster>.cluster-<id>.<region>.rds.amazonaws.com), or a Multi-AZ instance's address."),
-          reader: hostname.optional().describe("Clusters: the reader endpoint (<cluster>.cluster-ro-<id>.<region>.rds.amazonaws.com)."),
-          instances: unique(hostname, "name")
-            .min(1)
-            .optional()
-            .describe("Clusters, with memberPorts: the members' instance endpoints (<instance>.<id>.<region>.rds.amazonaws.com)."),
-        })
-        .optional()
-        .describe(
-          "The database's own RDS names, which its certificate carries: with the endpoint-service transport this consumer's VPC resolves them to its endpoint (one private zone each); with resourceDefinition arn the resource endpoint's private DNS answers them, and they name the outputs. Default: the provider stack's writer_name, reader_name and instance_names outputs (cross-stack reference).",
-        ),
-      privateZone: z.strictObject({ name: hostname.describe("Private hosted zone; records writer.<zone> and reader.<zone>.") }).optional().describe("Friendly names for clients that do not verify the server's identity (the RDS certificate does not carry them). Default: none: applications use the endpoint's own DNS names (writer_address, reader_address); synth says so."),
+      ...consumerShareFields,
       providerAzIds: unique(azId, "AZ ID")
         .min(1)
         .optional()
         .describe("AZ IDs of the provider's NLB (its az_ids output). Default: the provider's config, else its stack output."),
+      shares: z
+        .array(
+          z.union([z.string(), ConsumerShareSchema], {
+            error: () => 'must be a share\'s name, or an object such as { "name": "orders", "privateZone": { "name": "orders.db.internal" } }',
+          }),
+        )
+        .min(1, "must list at least one share; leave shares out to reach every share")
+        .optional()
+        .describe(
+          "With provider.shares: the shares this consumer reaches, each a share's name or an object with its name and this consumer's settings of that share (databaseNames, privateZone, serviceName, memberPorts, and the resource transport's keys). Default: every share, with no settings.",
+        ),
     },
     TRANSPORT_SCHEMAS,
     "consumer",
@@ -303,8 +369,11 @@ export type ConfigInput = z.input<typeof ConfigSchema>;
 export type Account = z.output<typeof AccountSchema>;
 export type Backend = z.output<typeof BackendSchema>;
 export type Network = z.output<typeof NetworkSchema>;
-export type ConsumerConfig = ParsedConfig["consumers"][number];
-export type ResourceDefinition = ParsedConfig["provider"]["resourceDefinition"];
+export type ParsedConsumer = ParsedConfig["consumers"][number];
+/** One consumer as one share's constructs read it: its own keys, with its settings of that share. */
+export type ConsumerConfig = Omit<ParsedConsumer, "shares">;
+export type ParsedShare = z.output<typeof ShareSchema>;
+export type ResourceDefinition = ParsedShare["resourceDefinition"];
 
 export function prefixOf(cidr: string): number {
   return Number(cidr.split("/")[1]);

@@ -4,7 +4,7 @@
 // fix; 2 on a bad command line or config. It never changes anything.
 import * as path from "path";
 import { CONFIG_ENV, configPath, loadConfigFile } from "../config/load";
-import { Config } from "../config/resolve";
+import { AppConfig, Config } from "../config/resolve";
 import { diagnoseConsumer, diagnoseProvider, Finding, FixContext, ProviderObservation } from "./status/diagnose";
 import { cliFlags, observeConsumer, observeProvider } from "./status/observe";
 import { deployCommand, NotThisShareError, readOutputs, StateLocation, StatusError } from "./status/outputs";
@@ -50,7 +50,9 @@ export function parseStatusArgs(argv: string[], env: NodeJS.ProcessEnv = process
 }
 
 /** Every finding of every stack; a stack that cannot be read is itself a finding. */
-export async function checkShare(config: Config, args: StatusArgs, env: NodeJS.ProcessEnv = process.env, now = new Date()): Promise<Finding[]> {
+export async function checkShare(app: AppConfig, args: StatusArgs, env: NodeJS.ProcessEnv = process.env, now = new Date()): Promise<Finding[]> {
+  if (app.shares.length !== 1 || app.shares[0].scoped) throw new Error("WIP: the status of several shares");
+  const config = app.shares[0].config;
   const ctx: FixContext = { configFile: path.relative(process.cwd(), args.configFile) || args.configFile, providerCli: cliFlags(config.provider.account), now };
   const location = (stack: string, backend: Config["provider"]["backend"]) => ({ name: config.name, configFile: ctx.configFile, stack, backend, projectRoot: process.cwd(), outdir: args.outdir });
   const findings: Finding[] = [];
@@ -129,7 +131,7 @@ export function formatFindings(findings: Finding[]): string {
 
 async function main(): Promise<void> {
   let args: StatusArgs;
-  let config: Config;
+  let config: AppConfig;
   try {
     args = parseStatusArgs(process.argv.slice(2));
     if (args.help) {

@@ -1,6 +1,6 @@
 // Builds the whole app from a validated config: one provider stack and one stack per consumer.
 import { App } from "cdktf";
-import { Config } from "../config/resolve";
+import { AppConfig } from "../config/resolve";
 import { ConsumerStack, consumerStackName } from "./consumer-stack";
 import { PROVIDER_STACK, ProviderStack } from "./provider-stack";
 
@@ -10,19 +10,23 @@ export interface Stacks {
   readonly consumers: ConsumerStack[];
 }
 
-export function buildApp(config: Config, app: App = new App()): Stacks {
+export function buildApp(config: AppConfig, app: App = new App()): Stacks {
   const provider = new ProviderStack(app, PROVIDER_STACK, { config });
   const knownProviderAzIds = config.provider.network.create?.azIds;
-  const consumers = config.consumers.map(
-    (consumer) =>
-      new ConsumerStack(app, consumerStackName(consumer), {
-        config,
-        consumer,
-        // The provider's share knows its transport: it hands each consumer the target to build.
-        target: provider.share.target(consumer),
-        providerAzIds: consumer.providerAzIds ?? knownProviderAzIds ?? provider.network.azIds,
-      }),
-  );
+  const consumers = config.consumers.map((consumer) => {
+    const reaches = consumer.shares.map((name) => {
+      const share = provider.shareNamed(name);
+      const seen = share.share.config.consumers.find((c) => c.name === consumer.name)!;
+      // The provider's share knows its transport: it hands each consumer the target to build.
+      return { share: share.share, consumer: seen, target: share.via.target(seen) };
+    });
+    return new ConsumerStack(app, consumerStackName(consumer), {
+      config,
+      consumer,
+      reaches,
+      providerAzIds: consumer.providerAzIds ?? knownProviderAzIds ?? provider.network.azIds,
+    });
+  });
   return { app, provider, consumers };
 }
 
@@ -34,6 +38,6 @@ export interface ShareManifest {
   readonly stacks: string[];
 }
 
-export function shareManifest(config: Config): ShareManifest {
+export function shareManifest(config: AppConfig): ShareManifest {
   return { name: config.name, stacks: [PROVIDER_STACK, ...config.consumers.map((c) => consumerStackName(c))] };
 }

@@ -2,18 +2,23 @@
 // provider and its database, the transport's part (the NLB ports and the failover path, or the
 // resource configurations: stacks/transports/<name>/diagram.ts), each consumer with its account,
 // region, AZ IDs and names. Pure: config in, text out.
-import { Config } from "../config/resolve";
+import { AppConfig, Config } from "../config/resolve";
 import { ConsumerConfig, Network } from "../config/schema";
 import { transportOf } from "./transports";
 
 const MORE = "<br/>";
 
 /** The diagram as a Markdown document with one mermaid block. */
-export function diagramMarkdown(config: Config): string {
+export function diagramMarkdown(config: AppConfig): string {
   return `# ${config.name}: the share as configured\n\nWritten by \`cdktf synth\` from the config; regenerate with synth.\n\n\`\`\`mermaid\n${mermaid(config)}\`\`\`\n`;
 }
 
-export function mermaid(config: Config): string {
+export function mermaid(app: AppConfig): string {
+  if (app.shares.length === 1 && !app.shares[0].scoped) return shareMermaid(app.shares[0].config);
+  throw new Error("WIP: the diagram of several shares");
+}
+
+function shareMermaid(config: Config): string {
   const p = config.provider;
   const db = p.database;
   const transport = transportOf(p.transport);

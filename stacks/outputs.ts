@@ -5,6 +5,7 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { Transport } from "../config/schema";
+import { ShareScope } from "./share-scope";
 
 export type { Transport };
 export type StackKind = "provider" | "consumer";
@@ -173,7 +174,11 @@ export function outputsOf<K extends StackKind, Tr extends Transport>(scope: Cons
     const d = output.description[transport] as Description | undefined;
     if (output.stack !== stack || d === undefined) throw new Error(`${output.name} is not a ${stack} output of the ${transport} transport (stacks/outputs.ts)`);
     const description = typeof d === "function" ? (d as (...a: unknown[]) => string)(...args) : d;
-    return new TerraformOutput(scope, output.name, { value, description });
+    const declared = new TerraformOutput(scope, output.name, { value, description });
+    // One of several shares names its outputs <share>_<output>; the single-database form's keep the contract's names.
+    const share = ShareScope.of(scope);
+    if (share?.share.scoped) declared.overrideLogicalId(share.outputName(output.name));
+    return declared;
   };
 }
 

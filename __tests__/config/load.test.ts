@@ -2,6 +2,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { ConfigError, configPath, DEFAULT_CONFIG, loadConfigFile, parseConfig, validateConfig } from "../../config/load";
+import { onlyShare } from "../../config/resolve";
+
+/** The one share of a single-database config, as its constructs see it. */
+const single = (raw: unknown) => onlyShare(validateConfig(raw));
 import { notices } from "../../config/notices";
 import { AZ_ID_PREFIX, azIdProblem, regionProblem } from "../../config/regions";
 import { ramPrincipal } from "../../config/resolve";
@@ -22,7 +26,7 @@ function problemsOf(load: () => unknown): string[] {
 
 describe("the embedded default config", () => {
   it("is valid and resolves every default", () => {
-    const config = loadConfigFile(DEFAULT_CONFIG);
+    const config = onlyShare(loadConfigFile(DEFAULT_CONFIG));
     expect(config.name).toBe("orders");
     expect(config.provider.backend).toEqual({ type: "local" });
     expect(config.provider.sharing.acceptanceRequired).toBe(true);
@@ -105,7 +109,7 @@ describe("defaults that depend on the engine", () => {
     const c = base();
     c.provider.database = { engine: "postgres", create: {} };
     delete c.provider.ports;
-    const config = validateConfig(c);
+    const config = single(c);
     expect(config.provider.database.kind).toBe("instance");
     expect(config.provider.database.create?.readers).toBe(0);
     expect(config.provider.ports).toEqual({ writer: 5432, reader: 5433, members: [], readerSets: [] });
@@ -115,24 +119,24 @@ describe("defaults that depend on the engine", () => {
     const c = base();
     c.provider.database = { engine: "aurora-postgresql", existing: { clusterIdentifier: "orders-prod" } };
     delete c.provider.ports;
-    expect(validateConfig(c).provider.ports.members).toEqual([5442, 5443, 5444]);
+    expect(single(c).provider.ports.members).toEqual([5442, 5443, 5444]);
     c.provider.failover.memberSlots = 4;
     c.provider.ports = { firstMember: 6000 };
-    expect(validateConfig(c).provider.ports).toEqual({ writer: 5432, reader: 5433, members: [6000, 6001, 6002, 6003], readerSets: [6004, 6005, 6006, 6007] });
+    expect(single(c).provider.ports).toEqual({ writer: 5432, reader: 5433, members: [6000, 6001, 6002, 6003], readerSets: [6004, 6005, 6006, 6007] });
   });
 
   it("treats an existing mysql cluster (a Multi-AZ DB cluster) as a cluster, and an instance as an instance", () => {
     const c = base();
     c.provider.database = { engine: "mysql", existing: { clusterIdentifier: "shop-prod" } };
-    expect(validateConfig(c).provider.database.kind).toBe("cluster");
+    expect(single(c).provider.database.kind).toBe("cluster");
     c.provider.database = { engine: "mysql", existing: { instanceIdentifier: "shop-prod" } };
-    expect(validateConfig(c).provider.database.kind).toBe("instance");
+    expect(single(c).provider.database.kind).toBe("instance");
   });
 
   it("accepts reader: null as no reader listener", () => {
     const c = base();
     c.provider.ports = { writer: 3306, reader: null };
-    expect(validateConfig(c).provider.ports.reader).toBeNull();
+    expect(single(c).provider.ports.reader).toBeNull();
   });
 });
 
@@ -154,7 +158,7 @@ describe("the resource transport", () => {
   };
 
   it("takes account ids, root ARNs, an OU and the organization (every principal form RAM takes)", () => {
-    const config = validateConfig(resourceInput());
+    const config = single(resourceInput());
     expect(config.provider.transport).toBe("resource");
     expect(config.provider.sharing.allowExternalPrincipals).toBe(false);
     expect(config.provider.sharing.allowedPrincipals.map(ramPrincipal)).toEqual([
@@ -166,10 +170,10 @@ describe("the resource transport", () => {
   });
 
   it("resolves one port, the database's, for the writer and a cluster's reader, and no member slots", () => {
-    expect(validateConfig(resourceInput()).provider.ports).toEqual({ writer: 3306, reader: 3306, members: [], readerSets: [] });
-    const instance = validateConfig(resourceInput((c) => (c.provider.database = { engine: "postgres", create: {} })));
+    expect(single(resourceInput()).provider.ports).toEqual({ writer: 3306, reader: 3306, members: [], readerSets: [] });
+    const instance = single(resourceInput((c) => (c.provider.database = { engine: "postgres", create: {} })));
     expect(instance.provider.ports).toEqual({ writer: 5432, reader: null, members: [], readerSets: [] });
-    const existing = validateConfig(resourceInput((c) => {
+    const existing = single(resourceInput((c) => {
       c.provider.database = { engine: "aurora-postgresql", existing: { clusterIdentifier: "shared-db" } };
       c.provider.ports = { writer: 6432 };
     }));

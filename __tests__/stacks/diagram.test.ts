@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { loadConfigFile, validateConfig } from "../../config/load";
-import { Config } from "../../config/resolve";
+import { AppConfig } from "../../config/resolve";
 import { diagramMarkdown, mermaid } from "../../stacks/diagram";
 import { BEGIN, END, readmeDiagram } from "../../scripts/readme-diagram";
 import { readSection } from "../../scripts/readme-section";
@@ -95,7 +95,7 @@ describe("diagram of the share", () => {
   it("parses with Mermaid's own parser for every example, the demo and the resource transport; a broken one does not", () => {
     const input = demoInput();
     toResourceTransport(input);
-    const configs: Config[] = [demo(), validateConfig(input)];
+    const configs: AppConfig[] = [demo(), validateConfig(input)];
     for (const name of ["minimal", "two-consumers-two-accounts", "cross-region-consumers", "multi-az-mysql-instance", "aurora-postgresql-existing-vpc", "resource-share-organization"]) configs.push(example(name));
     const results = parse([...configs.map(diagramMarkdown), "```mermaid\nflowchart LR\n  a[\"unclosed --> b\n```\n"]);
     expect(results.slice(0, -1)).toEqual(configs.map(() => ({ file: expect.any(String), block: 0, ok: true, diagramType: "flowchart-v2" })).map(({ file: _f, ...r }) => expect.objectContaining(r)));

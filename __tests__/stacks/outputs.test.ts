@@ -4,6 +4,7 @@
 // transport declares, fails here rather than in a deployed share.
 import { CONSUMER_ENDPOINTS, CONSUMER_READS, observeConsumer, observeProvider, PROVIDER_READS } from "../../scripts/status/observe";
 import { validateConfig } from "../../config/load";
+import { onlyShare } from "../../config/resolve";
 import { OUTPUTS, OutputError, OutputValues, PROVIDER_OUTPUTS as P, reads, StackKind, StackOutput, Transport } from "../../stacks/outputs";
 import { demoInput, Json, synthesize } from "../helpers";
 import { toResourceTransport } from "../terraform/matrix";
@@ -136,7 +137,7 @@ describe("npm run status reads only what the stacks declare", () => {
   });
 
   it("names the stack and the output when a required one is missing from a state, before asking AWS", async () => {
-    const config = validateConfig(demoInput());
+    const config = onlyShare(validateConfig(demoInput()));
     const err = await observeProvider(config, new OutputValues("provider", { database_port: 3306, az_ids: ["use1-az1"] })).catch((e) => e);
     expect(err).toBeInstanceOf(OutputError);
     expect(err.message).toBe("provider: its database_identifier output is missing from its state");

@@ -3,7 +3,7 @@
 import { Testing } from "cdktf";
 import { Construct } from "constructs";
 import { validateConfig } from "../../config/load";
-import { Config } from "../../config/resolve";
+import { Config, onlyShare } from "../../config/resolve";
 import { Network } from "../../stacks/constructs/network";
 import { demoInput, Json } from "../helpers";
 
@@ -11,7 +11,7 @@ import { demoInput, Json } from "../helpers";
 export function demoConfig(mutate: (c: Json) => void = () => undefined): Config {
   const input = demoInput();
   mutate(input);
-  return validateConfig(input);
+  return onlyShare(validateConfig(input));
 }
 
 /** The synthesized JSON of whatever `build` adds to an empty stack. */

@@ -1,7 +1,7 @@
 // The monthly list-price estimate of a share: pure arithmetic over the config, the assumptions
 // and the price table (config/prices.json). `npm run cost` prints it; the tests pin it. The
 // transport's lines are its own (stacks/transports/<name>/cost.ts); the ones every share has are here.
-import { Config } from "../../config/resolve";
+import { AppConfig, Config } from "../../config/resolve";
 import { ConsumerConfig, Network } from "../../config/schema";
 import { transportOf } from "../../stacks/transports";
 import { CostRow } from "../../stacks/transports/transport";
@@ -85,7 +85,9 @@ export interface Estimate {
   readonly oneMoreConsumer: { readonly like: string; readonly usd: number; readonly unknown: string[] };
 }
 
-export function estimate(config: Config, assumptions: Assumptions, table: PriceTable): Estimate {
+export function estimate(app: AppConfig, assumptions: Assumptions, table: PriceTable): Estimate {
+  if (app.shares.length !== 1 || app.shares[0].scoped) throw new Error("WIP: the estimate of several shares");
+  const config = app.shares[0].config;
   const stacks = estimateStacks(config, assumptions, table);
   const more = estimateStacks(withOneMoreConsumer(config), assumptions, table);
   const usd = sum(stacks.map((s) => s.usd));

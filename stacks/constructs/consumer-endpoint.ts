@@ -5,10 +5,11 @@
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
-import { Fn, TerraformLocal, TerraformResource, TerraformStack, Token } from "cdktf";
+import { Fn, TerraformResource, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import { Ports } from "../../config/resolve";
 import { ConsumerConfig } from "../../config/schema";
+import { stackLocal } from "../share-scope";
 import { endpointSecurityGroup, friendlyNamesZone } from "./consumer-access";
 import { DatabaseNames, RdsNameZones } from "./consumer-rds-names";
 import { Network } from "./network";
@@ -58,8 +59,9 @@ export class ConsumerEndpoint extends Construct {
     // Named locals keep the precondition short in the plan and in its error message; they sit
     // on the stack so that their names stay as short as that (one endpoint per consumer stack).
     const stack = TerraformStack.of(this);
-    const providerAzIds = new TerraformLocal(stack, "provider_az_ids", props.providerAzIds).asList;
-    const consumerAzIds = new TerraformLocal(stack, "consumer_az_ids", network.azIds).asList;
+    // The stack's, shared by every share's way in: both lists are the stack's own.
+    const providerAzIds = stackLocal(stack, "provider_az_ids", props.providerAzIds).asList;
+    const consumerAzIds = stackLocal(stack, "consumer_az_ids", network.azIds).asList;
     const strayZones = Fn.setsubtract(consumerAzIds, providerAzIds);
     this.endpoint = new VpcEndpoint(this, "Endpoint", {
       vpcId: network.vpcId,

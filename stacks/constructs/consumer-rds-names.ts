@@ -17,6 +17,7 @@ import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
 import { TerraformIterator, TerraformLocal, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
+import { ShareScope } from "../share-scope";
 
 /** The names a client uses: the writer's, the reader endpoint's (clusters) and the members' instance endpoints. */
 export interface DatabaseNames {
@@ -64,7 +65,7 @@ export class RdsNameZones extends Construct {
     if (names.instances) {
       // Keyed by the name, not by position: a member added or removed touches no other zone.
       // A named local keeps the list readable in the plan (and in the tests that read it).
-      const list = new TerraformLocal(TerraformStack.of(this), "rds_instance_names", names.instances);
+      const list = new TerraformLocal(ShareScope.of(this) ?? TerraformStack.of(this), "rds_instance_names", names.instances);
       const it = TerraformIterator.fromList(list.asList);
       this.instanceZones = zone("InstanceZones", it.value, "An instance's RDS name", it);
       const each = TerraformIterator.fromResources(this.instanceZones);

@@ -6,10 +6,11 @@ import { RamResourceShareAccepter } from "@cdktf/provider-aws/lib/ram-resource-s
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
-import { Fn, TerraformLocal, TerraformStack, Token } from "cdktf";
+import { Fn, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import { Ports } from "../../config/resolve";
 import { ConsumerConfig } from "../../config/schema";
+import { stackLocal } from "../share-scope";
 import { endpointSecurityGroup, friendlyNamesZone } from "./consumer-access";
 import { DatabaseNames } from "./consumer-rds-names";
 import { Network } from "./network";
@@ -60,8 +61,9 @@ export class ConsumerResourceEndpoint extends Construct {
     }
 
     const stack = TerraformStack.of(this);
-    const providerAzIds = new TerraformLocal(stack, "provider_az_ids", props.providerAzIds).asList;
-    const consumerAzIds = new TerraformLocal(stack, "consumer_az_ids", network.azIds).asList;
+    // The stack's, shared by every share's way in: both lists are the stack's own.
+    const providerAzIds = stackLocal(stack, "provider_az_ids", props.providerAzIds).asList;
+    const consumerAzIds = stackLocal(stack, "consumer_az_ids", network.azIds).asList;
     const sharedZones = Fn.setintersection(consumerAzIds, [providerAzIds]);
     const endpoint = (endpointId: string, role: string, configurationArn: string, privateDnsEnabled: boolean) =>
       new VpcEndpoint(this, endpointId, {

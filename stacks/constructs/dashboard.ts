@@ -10,7 +10,7 @@
 //   every endpoint, so a new consumer shows up without a new deploy.
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
-import { dashboardName } from "../../config/names";
+import { dashboardName, ShareNames } from "../../config/names";
 import { Construct } from "constructs";
 import { METRIC_NAMESPACE, metricDimensions, METRICS } from "../../functions/failover-sync/telemetry";
 import { GROUP_LABELS } from "../group-labels";
@@ -18,7 +18,8 @@ import { DatabaseRef } from "./database";
 import { LoadBalancer } from "./load-balancer";
 
 export interface DashboardProps {
-  readonly name: string;
+  /** Whose names AWS keeps unique beyond the stack (config/names.ts): the config, and the share within it. */
+  readonly nameScope: ShareNames;
   readonly region: string;
   readonly database: DatabaseRef;
   /** Listener ports, for the flow-log query: writer, reader, then member and reader-set ports. */
@@ -35,7 +36,7 @@ export interface DashboardProps {
 }
 
 /** What a transport gives the dashboard (stacks/transports/); the provider stack adds the rest. */
-export type TransportDashboard = Omit<DashboardProps, "name" | "region" | "database" | "flowLogGroupName">;
+export type TransportDashboard = Omit<DashboardProps, "nameScope" | "region" | "database" | "flowLogGroupName">;
 
 type Metric = (string | Record<string, unknown>)[];
 export interface Widget {
@@ -57,9 +58,9 @@ export class Dashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: DashboardProps) {
     super(scope, id);
-    const { name, region, loadBalancer } = props;
+    const { region, loadBalancer } = props;
     // Dashboards are global per account: the region keeps one share's two regions apart.
-    this.dashboardName = dashboardName({ share: name, region });
+    this.dashboardName = dashboardName({ ...props.nameScope, region });
     const metric = (title: string, metrics: Metric[], extra: Record<string, unknown> = {}) =>
       this.add("metric", { title, region, view: "timeSeries", period: PERIOD, metrics, ...extra });
 

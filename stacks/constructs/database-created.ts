@@ -10,6 +10,7 @@ import { RdsClusterInstance } from "@cdktf/provider-aws/lib/rds-cluster-instance
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { kmsAliasName, ShareNames } from "../../config/names";
 import { ENGINE_PORT, LOG_EXPORTS } from "../../config/engines";
 import { DatabaseConfig } from "../../config/resolve";
 import { Database, DatabaseRef } from "./database";
@@ -21,6 +22,8 @@ export const MASTER_USERNAME = "dbadmin";
 
 export interface CreatedDatabaseProps {
   readonly name: string;
+  /** Whose names AWS keeps unique beyond the stack (config/names.ts): the config, and the share within it. */
+  readonly nameScope: ShareNames;
   readonly engine: DatabaseConfig["engine"];
   readonly kind: DatabaseConfig["kind"];
   readonly create: NonNullable<DatabaseConfig["create"]>;
@@ -64,7 +67,7 @@ export class CreatedDatabase extends Database {
       deletionWindowInDays: 30,
       policy: accountAdministeredKeyPolicy(this),
     });
-    new KmsAlias(this, "KeyAlias", { name: `alias/${name}-database`, targetKeyId: key.keyId });
+    new KmsAlias(this, "KeyAlias", { name: kmsAliasName(props.nameScope, "database"), targetKeyId: key.keyId });
     // Explicit log groups: RDS would create them without a retention period or encryption.
     const logGroups = LOG_EXPORTS[engine].map(
       (log) =>

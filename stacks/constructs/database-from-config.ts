@@ -1,6 +1,7 @@
 // provider.database -> the Database reference: created when the config says create, looked up
 // when it says existing. The one place that asks which.
 import { Construct } from "constructs";
+import { ShareNames } from "../../config/names";
 import { ProviderConfig } from "../../config/resolve";
 import { Database } from "./database";
 import { CreatedDatabase } from "./database-created";
@@ -9,6 +10,8 @@ import { Network } from "./network";
 
 export interface DatabaseFromConfigProps {
   readonly name: string;
+  /** Whose names AWS keeps unique beyond the stack (config/names.ts): the config, and the share within it. */
+  readonly nameScope: ShareNames;
   readonly config: ProviderConfig["database"];
   readonly network: Network;
   /** The stack's key for log groups (a created database's exported logs). */

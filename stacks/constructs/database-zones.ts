@@ -6,6 +6,7 @@
 import { DataAwsDbInstance } from "@cdktf/provider-aws/lib/data-aws-db-instance";
 import { Fn, TerraformIterator, TerraformLocal, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
+import { ShareScope } from "../share-scope";
 import { Database } from "./database";
 import { Network } from "./network";
 
@@ -21,7 +22,7 @@ export class DatabaseZones extends Construct {
     super(scope, id);
     const ref = props.database.ref;
     // A named local keeps the condition short in the plan (the zones of the NLB's subnets).
-    const zones = new TerraformLocal(TerraformStack.of(this), "nlb_zones", props.network.azNames).asList;
+    const zones = new TerraformLocal(ShareScope.of(this) ?? TerraformStack.of(this), "nlb_zones", props.network.azNames).asList;
     const check = (what: string) => ({
       // self is the instance being read; a template, as in consumer-endpoint.ts.
       condition: `\${contains(${Token.asString(zones)}, self.availability_zone)}`,

@@ -7,6 +7,7 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { ShareNames } from "../../config/names";
 import { ProviderConfig } from "../../config/resolve";
 import { Database } from "./database";
 import { failoverFunction, functionEnvironment, functionLogGroup, functionVpcConfig } from "./failover-sync/function";
@@ -21,6 +22,8 @@ export { RUN_MAX_RECEIVES, RUN_MESSAGE_GROUP, RUN_VISIBILITY_TIMEOUT_SECONDS } f
 
 export interface FailoverSyncProps {
   readonly name: string;
+  /** Whose names AWS keeps unique beyond the stack (config/names.ts): the config, and the share within it. */
+  readonly nameScope: ShareNames;
   /** The stack's region: IAM role names are global per account, so the role's name carries it. */
   readonly region: string;
   readonly config: ProviderConfig["failover"];
@@ -58,7 +61,7 @@ export class FailoverSync extends Construct {
     this.runQueue = queues.runQueue;
     this.deadLetterQueue = queues.deadLetterQueue;
     const role = functionRole(this, {
-      name,
+      nameScope: props.nameScope,
       region: props.region,
       functionName,
       logGroupArn: this.logGroup.arn,

@@ -1,9 +1,9 @@
 // The seam between the stacks and a way of sharing the database. Each transport lives in its own
 // folder (stacks/transports/<name>/) and implements this interface; the stacks, the diagram and
 // the cost estimate call it through the registry (./index.ts) and never ask which one they hold.
-// A transport composes the constructs of stacks/constructs/ with the stack itself as their
-// scope: construct ids are state, and moving code into a folder must not move a resource.
-import { TerraformStack } from "cdktf";
+// A transport composes the constructs of stacks/constructs/ in the share's scope
+// (stacks/share-scope.ts), which the single-database form leaves out of every logical id:
+// construct ids are state, and moving code into a folder or a share must not move a resource.
 import { Construct } from "constructs";
 import { Config, ProviderConfig } from "../../config/resolve";
 import { ConsumerConfig } from "../../config/schema";
@@ -14,6 +14,7 @@ import { Database } from "../constructs/database";
 import { DatabaseFromConfigProps } from "../constructs/database-from-config";
 import { Network } from "../constructs/network";
 import { OperationsKey } from "../constructs/operations-key";
+import { ShareScope } from "../share-scope";
 
 /** The config's provider.transport: the registry's keys. */
 export type TransportName = ProviderConfig["transport"];
@@ -34,8 +35,8 @@ export interface Transport {
 
 /** What the provider stack has built before the transport: every transport builds on these. */
 export interface ProviderParts {
-  /** The scope of everything the transport creates, so that ids and addresses stay the stack's. */
-  readonly stack: TerraformStack;
+  /** The share's scope: everything the transport creates, outputs included, goes in it. */
+  readonly scope: ShareScope;
   readonly config: Config;
   readonly network: Network;
   readonly database: Database;
@@ -55,8 +56,8 @@ export interface ProviderShare {
 
 /** What the consumer stack has built before its way in. */
 export interface ConsumerParts {
-  /** The scope of the consumer's way in (ids Access, and the stack's outputs). */
-  readonly stack: TerraformStack;
+  /** The share's scope in the consumer stack: the way in (id Access) and its outputs go in it. */
+  readonly scope: ShareScope;
   readonly config: Config;
   readonly consumer: ConsumerConfig;
   /** `<share>-<consumer>`, the prefix of the consumer's resource names. */

@@ -15,7 +15,7 @@ function build(mutate?: (c: Json) => void) {
   const config = demoConfig(mutate);
   let database: Database | undefined;
   const { json } = synthConstruct((scope) => {
-    database = databaseFromConfig(scope, "Database", { name: config.name, config: config.provider.database, network: demoNetwork(scope, config), logsKmsKeyArn: "arn:aws:kms:us-east-1:111111111111:key/test", logRetentionDays: 30 });
+    database = databaseFromConfig(scope, "Database", { name: config.name, nameScope: config.nameScope, config: config.provider.database, network: demoNetwork(scope, config), logsKmsKeyArn: "arn:aws:kms:us-east-1:111111111111:key/test", logRetentionDays: 30 });
     new TerraformOutput(scope, "grants", { value: database.topologyReadStatements() });
   });
   return { json, database: database! };
@@ -50,7 +50,7 @@ describe("Database, alone", () => {
   it("admits the database port only from the group it is told, when it knows its own group", () => {
     const config = demoConfig();
     const { json } = synthConstruct((scope) => {
-      const db = databaseFromConfig(scope, "Database", { name: "orders", config: config.provider.database, network: demoNetwork(scope, config), logsKmsKeyArn: "k", logRetentionDays: 30 });
+      const db = databaseFromConfig(scope, "Database", { name: "orders", nameScope: { share: "orders" }, config: config.provider.database, network: demoNetwork(scope, config), logsKmsKeyArn: "k", logRetentionDays: 30 });
       db.allowFrom("sg-0123456789abcdef0");
     });
     expect(resources(json, "aws_vpc_security_group_ingress_rule")).toEqual([expect.objectContaining({ referenced_security_group_id: "sg-0123456789abcdef0", from_port: 3306, to_port: 3306 })]);
@@ -91,7 +91,7 @@ describe("Database, created or looked up", () => {
     const members = (mutate: (c: Json) => void) => {
       const config = demoConfig(mutate);
       return synthConstruct((scope) => {
-        const db = databaseFromConfig(scope, "Database", { name: config.name, config: config.provider.database, network: demoNetwork(scope, config), logsKmsKeyArn: "k", logRetentionDays: 30 });
+        const db = databaseFromConfig(scope, "Database", { name: config.name, nameScope: config.nameScope, config: config.provider.database, network: demoNetwork(scope, config), logsKmsKeyArn: "k", logRetentionDays: 30 });
         new TerraformOutput(scope, "members", { value: db.ref.kind === "cluster" ? db.ref.memberIdentifiers : null });
       }).json;
     };

@@ -22,7 +22,7 @@ function build(mutate?: (c: Json) => void): { text: string; json: Json } {
   const provider = config.provider;
   return synthConstruct((scope) => {
     const network = demoNetwork(scope, config);
-    const database = databaseFromConfig(scope, "Database", { name: config.name, config: provider.database, network, logsKmsKeyArn: KEY, logRetentionDays: 30 });
+    const database = databaseFromConfig(scope, "Database", { name: config.name, nameScope: config.nameScope, config: provider.database, network, logsKmsKeyArn: KEY, logRetentionDays: 30 });
     const loadBalancer = new LoadBalancer(scope, "LoadBalancer", {
       name: config.name,
       network,
@@ -32,7 +32,7 @@ function build(mutate?: (c: Json) => void): { text: string; json: Json } {
       deletionProtection: true,
       tcpIdleTimeoutSeconds: 350,
     });
-    new FailoverSync(scope, "FailoverSync", { name: config.name, region: provider.account.region, config: provider.failover, database, loadBalancer, network, kmsKeyArn: KEY, dependsOn: database.dependables });
+    new FailoverSync(scope, "FailoverSync", { name: config.name, nameScope: config.nameScope, region: provider.account.region, config: provider.failover, database, loadBalancer, network, kmsKeyArn: KEY, dependsOn: database.dependables });
   });
 }
 

@@ -20,7 +20,7 @@ function build(mutate: (c: Json) => void = () => undefined): Json {
   const provider = config.provider;
   return synthConstruct((scope) => {
     const network = demoNetwork(scope, config);
-    const database = databaseFromConfig(scope, "Database", { name: config.name, config: provider.database, network, logsKmsKeyArn: KEY, logRetentionDays: 30, frontedBy: "resource gateway" });
+    const database = databaseFromConfig(scope, "Database", { name: config.name, nameScope: config.nameScope, config: provider.database, network, logsKmsKeyArn: KEY, logRetentionDays: 30, frontedBy: "resource gateway" });
     const share = new ResourceShare(scope, "ResourceShare", {
       name: config.name,
       network,

@@ -1,9 +1,10 @@
 // The failover function's code: the esbuild bundle as a cdktf asset, zipped at apply time.
 import { File as ArchiveFile } from "@cdktf/provider-archive/lib/file";
 import { ArchiveProvider } from "@cdktf/provider-archive/lib/provider";
-import { AssetType, TerraformAsset } from "cdktf";
+import { AssetType, TerraformAsset, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { bundleFailoverFunction } from "../../bundle";
+import { ShareScope } from "../../share-scope";
 
 /** Where the function's zip is and the hash that tells Lambda (and the first run) the code changed. */
 export interface FunctionPackage {
@@ -11,8 +12,25 @@ export interface FunctionPackage {
   readonly sourceCodeHash: string;
 }
 
-/** Adds the archive provider, the bundle asset and its archive to `scope`, under the ids they have always had. */
+/** One package per stack: several shares' functions run the same code, from one zip. */
+const packages = new WeakMap<TerraformStack, FunctionPackage>();
+
+/**
+ * The archive provider, the bundle asset and its archive: in the single-database form under
+ * `scope`, with the ids they have always had; with several shares once in the stack, which every
+ * share's function uses (one archive provider per stack, one zip per output path).
+ */
 export function functionPackage(scope: Construct): FunctionPackage {
+  if (!ShareScope.of(scope)?.share.scoped) return packageIn(scope);
+  const stack = TerraformStack.of(scope);
+  const known = packages.get(stack);
+  if (known) return known;
+  const made = packageIn(stack);
+  packages.set(stack, made);
+  return made;
+}
+
+function packageIn(scope: Construct): FunctionPackage {
   new ArchiveProvider(scope, "archive");
   const bundle = new TerraformAsset(scope, "Bundle", { path: bundleFailoverFunction(), type: AssetType.DIRECTORY });
   // The archive *resource*, not the data source. A data source zips at plan time, and a

@@ -3,15 +3,15 @@
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
-import { iamRoleName } from "../../../config/names";
+import { iamRoleName, ShareNames } from "../../../config/names";
 import { policyDocument, serviceTrustPolicy } from "../../iam";
 import { StackContext } from "../../stack-context";
 import { Database } from "../database";
 import { LoadBalancer } from "../load-balancer";
 
 export interface FunctionRoleProps {
-  /** The share's name. */
-  readonly name: string;
+  /** The config's name, and the share within it. */
+  readonly nameScope: ShareNames;
   /** IAM role names are global per account, so the role's name carries the region. */
   readonly region: string;
   readonly functionName: string;
@@ -34,7 +34,7 @@ export interface FunctionRole {
 export function functionRole(scope: Construct, props: FunctionRoleProps): FunctionRole {
   const { functionName } = props;
   const role = new IamRole(scope, "Role", {
-    name: iamRoleName({ share: props.name, region: props.region }, "failover-sync"),
+    name: iamRoleName({ ...props.nameScope, region: props.region }, "failover-sync"),
     description: `Runs ${functionName}`,
     assumeRolePolicy: serviceTrustPolicy("lambda.amazonaws.com", StackContext.of(scope).accountId),
     // A renamed role is a new role: the function moves to it before the old one goes, so no

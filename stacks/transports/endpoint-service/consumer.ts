@@ -1,5 +1,6 @@
 // The endpoint-service transport's consumer side: an interface endpoint to the provider's
 // endpoint service, the RDS names resolved to it, and the outputs that name them.
+import { TerraformStack } from "cdktf";
 import { connectionStrings, rdsCaBundle, unverifiedConnectionStrings } from "../../connection-strings";
 import { ConsumerEndpoint } from "../../constructs/consumer-endpoint";
 import { DatabaseNames } from "../../constructs/consumer-rds-names";
@@ -18,13 +19,13 @@ export class EndpointServiceTarget implements ConsumerTarget {
   constructor(readonly props: EndpointServiceTargetProps) {}
 
   connect(parts: ConsumerParts): ConsumerEndpoint {
-    const { stack, config, consumer } = parts;
+    const { scope, config, consumer } = parts;
     const provider = config.provider;
     const ports = provider.ports;
     const engine = provider.database.engine;
     const bundle = rdsCaBundle(provider.account.region);
     const sameRegion = consumer.account.region === provider.account.region;
-    const access = new ConsumerEndpoint(stack, "Access", {
+    const access = new ConsumerEndpoint(scope, "Access", {
       namePrefix: parts.namePrefix,
       shareName: config.name,
       consumer,
@@ -40,15 +41,19 @@ export class EndpointServiceTarget implements ConsumerTarget {
     const endpointDns = endpoint.dnsEntry.get(0);
     // The endpoint's resources stood at the stack's top level, rules keyed by position, before
     // this construct held them: moved blocks keep existing deployments' resources in place.
-    stack.addOverride(
-      "moved",
-      [...access.previousIds].map(([resource, previousId]) => ({
-        from: `${resource.terraformResourceType}.${previousId}`,
-        to: `${resource.terraformResourceType}.${stack.getLogicalId(resource)}`,
-      })),
-    );
+    // Only the single-database form has such deployments; a share of several never stood there.
+    if (!scope.share.scoped) {
+      const stack = TerraformStack.of(scope);
+      stack.addOverride(
+        "moved",
+        [...access.previousIds].map(([resource, previousId]) => ({
+          from: `${resource.terraformResourceType}.${previousId}`,
+          to: `${resource.terraformResourceType}.${stack.getLogicalId(resource)}`,
+        })),
+      );
+    }
 
-    const out = outputsOf(stack, "consumer", "endpoint-service");
+    const out = outputsOf(scope, "consumer", "endpoint-service");
     out(C.endpointId, endpoint.id);
     out(C.endpointDnsName, endpointDns.dnsName);
     out(C.caBundle, bundle);

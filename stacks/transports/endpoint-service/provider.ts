@@ -38,10 +38,10 @@ export class EndpointServiceProviderShare implements ProviderShare {
   }
 
   private declareOutputs(): void {
-    const { stack, config, database, network } = this.parts;
+    const { scope, config, database, network } = this.parts;
     const { loadBalancer, endpointService, failover, alarms } = this;
     const ports = config.provider.ports;
-    const out = outputsOf(stack, "provider", "endpoint-service");
+    const out = outputsOf(scope, "provider", "endpoint-service");
     const P = PROVIDER_OUTPUTS;
     // The names consumers resolve to their endpoint, so that TLS clients verify the server.
     const names = this.parts.databaseNames;
@@ -86,10 +86,10 @@ export class EndpointServiceProviderShare implements ProviderShare {
 
 /** The transport's path in: the NLB in front of the database, and the service over it. */
 function shareThroughEndpointService(parts: ProviderParts): { loadBalancer: LoadBalancer; endpointService: EndpointService } {
-  const { stack, config, network, database } = parts;
+  const { scope, config, network, database } = parts;
   const provider = config.provider;
-  if (provider.database.existing) new DatabaseZones(stack, "DatabaseZones", { database, network });
-  const loadBalancer = new LoadBalancer(stack, "LoadBalancer", {
+  if (provider.database.existing) new DatabaseZones(scope, "DatabaseZones", { database, network });
+  const loadBalancer = new LoadBalancer(scope, "LoadBalancer", {
     name: config.name,
     network,
     ports: provider.ports,
@@ -99,7 +99,7 @@ function shareThroughEndpointService(parts: ProviderParts): { loadBalancer: Load
     tcpIdleTimeoutSeconds: provider.loadBalancer.tcpIdleTimeoutSeconds,
   });
   database.allowFrom(loadBalancer.securityGroupId);
-  const endpointService = new EndpointService(stack, "EndpointService", {
+  const endpointService = new EndpointService(scope, "EndpointService", {
     name: config.name,
     loadBalancerArn: loadBalancer.loadBalancer.arn,
     sharing: provider.sharing,
@@ -109,10 +109,11 @@ function shareThroughEndpointService(parts: ProviderParts): { loadBalancer: Load
 
 /** The function that keeps the ports on the writer and the readers, and the alarms on it. */
 function addFailover(parts: ProviderParts, loadBalancer: LoadBalancer): { failover: FailoverSync; alarms: Alarms } {
-  const { stack, config, network, database, key } = parts;
+  const { scope, config, network, database, key } = parts;
   const provider = config.provider;
-  const failover = new FailoverSync(stack, "FailoverSync", {
+  const failover = new FailoverSync(scope, "FailoverSync", {
     name: config.name,
+    nameScope: config.nameScope,
     region: provider.account.region,
     config: provider.failover,
     database,
@@ -121,7 +122,7 @@ function addFailover(parts: ProviderParts, loadBalancer: LoadBalancer): { failov
     kmsKeyArn: key.arn,
     dependsOn: database.dependables,
   });
-  const alarms = new Alarms(stack, "Alarms", {
+  const alarms = new Alarms(scope, "Alarms", {
     name: config.name,
     config: provider.alarms,
     kmsKeyArn: key.arn,

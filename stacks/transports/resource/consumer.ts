@@ -21,13 +21,13 @@ export class ResourceTarget implements ConsumerTarget {
   constructor(readonly props: ResourceTargetProps) {}
 
   connect(parts: ConsumerParts): ConsumerResourceEndpoint {
-    const { stack, config, consumer } = parts;
+    const { scope, config, consumer } = parts;
     const provider = config.provider;
     const ports = provider.ports;
     const engine = provider.database.engine;
     const bundle = rdsCaBundle(provider.account.region);
-    const out = outputsOf(stack, "consumer", "resource");
-    const access = new ConsumerResourceEndpoint(stack, "Access", {
+    const out = outputsOf(scope, "consumer", "resource");
+    const access = new ConsumerResourceEndpoint(scope, "Access", {
       namePrefix: parts.namePrefix,
       shareName: config.name,
       consumer,

@@ -13,10 +13,10 @@ export class ResourceProviderShare implements ProviderShare {
   readonly dashboard: ProviderShare["dashboard"];
 
   constructor(private readonly parts: ProviderParts) {
-    const { stack, config, network, database, databaseNames } = parts;
+    const { scope, config, network, database, databaseNames } = parts;
     const provider = config.provider;
     const ports = provider.ports;
-    const share = new ResourceShare(stack, "ResourceShare", {
+    const share = new ResourceShare(scope, "ResourceShare", {
       name: config.name,
       network,
       sharing: provider.sharing,
@@ -29,7 +29,7 @@ export class ResourceProviderShare implements ProviderShare {
       databaseArn: database.ref.arn,
     });
     database.allowFrom(share.securityGroupId, "resource gateway");
-    const out = outputsOf(stack, "provider", "resource");
+    const out = outputsOf(scope, "provider", "resource");
     const P = PROVIDER_OUTPUTS;
     if (share.database) {
       out(P.databaseResourceConfigurationArn, share.database.arn);

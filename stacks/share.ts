@@ -1,0 +1,64 @@
+// One share: one database behind one transport, its dashboard and its outputs, in the provider
+// stack. The stack holds what every share uses (the account's provider, the backend, the
+// network, the operations key); each share holds the rest, so that a share added to or removed
+// from the config touches no other share's resources.
+import { TerraformStack } from "cdktf";
+import { ShareConfig } from "../config/resolve";
+import { DatabaseNames } from "./constructs/consumer-rds-names";
+import { Dashboard } from "./constructs/dashboard";
+import { Database } from "./constructs/database";
+import { databaseFromConfig } from "./constructs/database-from-config";
+import { Network } from "./constructs/network";
+import { OperationsKey } from "./constructs/operations-key";
+import { PROVIDER_OUTPUTS, outputsOf } from "./outputs";
+import { databaseNamesOf } from "./rds-names";
+import { ShareScope } from "./share-scope";
+import { transportOf } from "./transports";
+import { ProviderShare } from "./transports/transport";
+
+export interface ShareProps {
+  readonly share: ShareConfig;
+  /** The provider stack's network: every share's database and transport live in it. */
+  readonly network: Network;
+  readonly key: OperationsKey;
+}
+
+export class Share extends ShareScope {
+  readonly database: Database;
+  /** The database's own RDS names, which its certificates carry: consumers resolve them to their endpoint. */
+  readonly databaseNames: DatabaseNames;
+  /** What the transport built to share the database, and what consumers connect to. */
+  readonly via: ProviderShare;
+  readonly dashboard: Dashboard;
+
+  constructor(stack: TerraformStack, props: ShareProps) {
+    super(stack, props.share);
+    const { network, key } = props;
+    const config = props.share.config;
+    const provider = config.provider;
+    const transport = transportOf(provider.transport);
+    this.database = databaseFromConfig(this, "Database", {
+      name: config.name,
+      nameScope: config.nameScope,
+      config: provider.database,
+      network,
+      logsKmsKeyArn: key.arn,
+      logRetentionDays: provider.failover.logRetentionDays,
+      frontedBy: transport.frontedBy,
+    });
+    const out = outputsOf(this, "provider", provider.transport);
+    out(PROVIDER_OUTPUTS.databaseIdentifier, this.database.ref.identifier, this.database.ref.kind);
+    this.databaseNames = databaseNamesOf(this.database);
+    this.via = transport.share({ scope: this, config, network, database: this.database, databaseNames: this.databaseNames, key });
+
+    this.dashboard = new Dashboard(this, "Dashboard", {
+      nameScope: config.nameScope,
+      region: provider.account.region,
+      database: this.database.ref,
+      flowLogGroupName: network.flowLogGroupName,
+      ...this.via.dashboard,
+    });
+    out(PROVIDER_OUTPUTS.dashboardName, this.dashboard.dashboard.dashboardName);
+    out(PROVIDER_OUTPUTS.dashboardUrl, this.dashboard.url);
+  }
+}
