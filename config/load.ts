@@ -103,6 +103,12 @@ export function formatPath(segments: readonly PropertyKey[]): string {
 
 function describeIssue(issue: z.core.$ZodIssue, raw: unknown): Problem[] {
   const at = formatPath(issue.path);
+  if (issue.code === "invalid_union") {
+    // A value of the kind one option takes (an object entry of consumers[].shares) is judged by
+    // that option alone: its own problems, by their paths, say more than "must be one of".
+    const branch = issue.errors.find((errors) => errors.length > 0 && !errors.some((e) => e.path.length === 0 && e.code === "invalid_type"));
+    if (branch) return branch.flatMap((e) => describeIssue({ ...e, path: [...issue.path, ...e.path] } as z.core.$ZodIssue, raw));
+  }
   if (issue.code === "unrecognized_keys") {
     const known = knownKeys(issue.path);
     return issue.keys.map((key) => {

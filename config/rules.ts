@@ -123,9 +123,14 @@ function sharesOf(root: Raw, provider: Raw, out: Problem[]): ShareUnderCheck[] {
     return [{ provider, remap: identity, consumers: all }];
   }
   for (const key of SHARE_KEYS) {
-    if (provider[key] !== undefined) {
-      out.push({ path: `provider.${key}`, message: `belongs to one share when provider.shares is set; move it into each entry of provider.shares that needs it` });
-    }
+    if (provider[key] === undefined) continue;
+    out.push({
+      path: `provider.${key}`,
+      message:
+        key === "database"
+          ? "is set beside provider.shares: one database goes here, several go in provider.shares, each with its own database; keep only one of the two"
+          : "belongs to one share when provider.shares is set; move it into each entry of provider.shares that needs it",
+    });
   }
   const shares = arr(list).map(obj);
   const names = new Map<string, number>();
@@ -216,10 +221,13 @@ function checkGlobalNames(root: Raw, out: Problem[]) {
     add("provider", providerAccount, { share, region }, { roles: obj(obj(provider.network)?.create) ? ["vpc-flow-log"] : [], aliases: ["operations"] });
     // Each share's own: the single-database form's is the provider itself.
     const shares = provider.shares === undefined ? [provider] : arr(provider.shares).map(obj);
+    const named = new Set<string>();
     shares.forEach((s, i) => {
       if (!s) return;
       const part = provider.shares === undefined ? undefined : typeof s.name === "string" ? s.name : undefined;
-      if (provider.shares !== undefined && part === undefined) return;
+      // A share without a name, or with another's (reported as such), would only repeat that problem here.
+      if (provider.shares !== undefined && (part === undefined || named.has(part))) return;
+      if (part !== undefined) named.add(part);
       const party = part === undefined ? "provider" : `provider.shares[${i}] (${part})`;
       names.push({ kind: "dashboard", name: dashboardName({ share, part, region }), party, account: accountKey(providerAccount) });
       add(party, providerAccount, { share, part, region }, {

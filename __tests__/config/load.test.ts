@@ -237,3 +237,69 @@ describe("choices accepted with a stated consequence", () => {
     expect(notices(validateConfig(base()))).toEqual([]);
   });
 });
+
+describe("several databases in one config (provider.shares)", () => {
+  const catalogue = () => loadConfigFile(path.join(__dirname, "..", "..", "examples", "platform-catalogue", "config.json"));
+
+  it("resolves each share as the single-database form would, named <config>-<share>, with the provider's account and network", () => {
+    const config = catalogue();
+    expect(config.shares.map((s) => [s.name, s.scoped, s.config.name, s.config.nameScope])).toEqual([
+      ["orders", true, "platform-orders", { share: "platform", part: "orders" }],
+      ["billing", true, "platform-billing", { share: "platform", part: "billing" }],
+      ["inventory", true, "platform-inventory", { share: "platform", part: "inventory" }],
+    ]);
+    const [orders, billing, inventory] = config.shares.map((s) => s.config.provider);
+    for (const p of [orders, billing, inventory]) {
+      expect(p.account).toEqual(config.provider.account);
+      expect(p.network).toEqual(config.provider.network);
+      expect(p.backend).toEqual({ type: "local" });
+    }
+    // Each share's defaults are its own: slots per created instance, memberSlots of the existing cluster, the resource transport's one port.
+    expect(orders.ports).toEqual({ writer: 3306, reader: 3307, members: [3316, 3317], readerSets: [3318, 3319] });
+    expect(billing.ports).toEqual({ writer: 5432, reader: 5433, members: [5442, 5443, 5444], readerSets: [5445, 5446, 5447] });
+    expect(inventory.ports).toEqual({ writer: 3306, reader: null, members: [], readerSets: [] });
+    expect(inventory.resourceDefinition).toBe("arn");
+  });
+
+  it("gives each share the consumers that reach it, each with its settings of that share and the defaults of an entry", () => {
+    const config = catalogue();
+    expect(config.consumers.map((c) => [c.name, c.shares])).toEqual([
+      ["storefront", ["orders", "billing", "inventory"]],
+      ["analytics", ["billing", "inventory"]],
+      ["warehouse", ["orders", "billing", "inventory"]],
+    ]);
+    const seen = (share: string) => config.shares.find((s) => s.name === share)!.config.consumers;
+    expect(seen("orders").map((c) => [c.name, c.privateZone?.name, c.memberPorts])).toEqual([
+      ["storefront", "orders.db.internal", false],
+      ["warehouse", undefined, false],
+    ]);
+    expect(seen("billing").map((c) => [c.name, c.privateZone?.name, c.memberPorts])).toEqual([
+      ["storefront", "billing.db.internal", false],
+      ["analytics", undefined, true],
+      ["warehouse", undefined, false],
+    ]);
+    // A consumer's own keys are the same in every share it reaches.
+    expect(seen("inventory").find((c) => c.name === "analytics")!.allowedCidrs).toEqual(["10.0.0.0/16"]);
+    expect(seen("inventory").every((c) => c.acceptResourceShare === false)).toBe(true);
+  });
+
+  it("lists the shares in the order of provider.shares whatever order a consumer names them in", () => {
+    const input = JSON.parse(readFileSync(path.join(__dirname, "..", "..", "examples", "platform-catalogue", "config.json"), "utf8"));
+    input.consumers[1].shares = ["inventory", "billing"];
+    expect(validateConfig(input).consumers[1].shares).toEqual(["billing", "inventory"]);
+  });
+
+  it("keeps the single-database form one share named by the config, its resources at the stacks' top level", () => {
+    const config = loadConfigFile(DEFAULT_CONFIG);
+    expect(config.shares.map((s) => [s.name, s.scoped, s.config.name, s.config.nameScope])).toEqual([["orders", false, "orders", { share: "orders" }]]);
+    expect(config.consumers.map((c) => c.shares)).toEqual([["orders"]]);
+  });
+
+  it("says which share a notice is about, and where its setting goes", () => {
+    const notes = notices(catalogue());
+    expect(notes).toContain(
+      'consumers "warehouse" has no privateZone for share "orders": no writer.<zone>/reader.<zone> names are created; applications use the endpoint\'s own DNS names (the orders_writer_address and orders_reader_address outputs). Add its entry { "name": "orders", "privateZone": { "name": "..." } } in shares for stable names.',
+    );
+    expect(notes.filter((n) => n.includes('consumers "storefront"'))).toEqual([]);
+  });
+});

@@ -1,5 +1,5 @@
 import { crossCheck } from "../../config/rules";
-import { fitName, globalNameCollisions, IAM_ROLE_NAME_LIMIT, iamRoleName, kmsAliasName } from "../../config/names";
+import { dashboardName, fitName, globalNameCollisions, IAM_ROLE_NAME_LIMIT, iamRoleName, kmsAliasName } from "../../config/names";
 import { MAX_NAME_LENGTH } from "../../config/schema";
 import { demoInput } from "../helpers";
 
@@ -65,5 +65,22 @@ describe("globalNameCollisions", () => {
     input.provider.account = account;
     input.consumers = ["app-eu", "app", "eu"].map((name, i) => ({ ...input.consumers[0], name, account, network: { create: { cidr: `10.${20 + i}.0.0/16` } } }));
     expect(crossCheck(input).filter((p) => p.message.includes("would both create"))).toEqual([]);
+  });
+});
+
+describe("the global names of one of several shares", () => {
+  it("join the config's name and the share's with _, which no name may contain, so no other config can take them", () => {
+    const share = { share: "platform", part: "orders", region: "us-east-1" };
+    expect(iamRoleName(share, "failover-sync")).toBe("platform_orders-failover-sync-us-east-1");
+    expect(kmsAliasName(share, "database")).toBe("alias/platform_orders-database");
+    expect(dashboardName(share)).toBe("platform_orders-privatelink-us-east-1");
+    // A config named platform-orders, and a consumer orders of config platform, get other names.
+    for (const other of [{ share: "platform-orders", region: "us-east-1" }, { share: "platform", consumer: "orders", region: "us-east-1" }]) {
+      expect(iamRoleName(other, "failover-sync")).not.toBe(iamRoleName(share, "failover-sync"));
+      expect(kmsAliasName(other, "database")).not.toBe(kmsAliasName(share, "database"));
+    }
+    expect(dashboardName({ share: "platform-orders", region: "us-east-1" })).not.toBe(dashboardName(share));
+    expect(iamRoleName(share, "failover-sync")).toMatch(IAM_ROLE_NAME);
+    expect(kmsAliasName(share, "database")).toMatch(KMS_ALIAS);
   });
 });
