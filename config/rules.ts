@@ -219,6 +219,8 @@ function checkGlobalNames(root: Raw, out: Problem[]) {
   if (provider && providerAccount && typeof providerAccount.region === "string") {
     const region = providerAccount.region;
     add("provider", providerAccount, { share, region }, { roles: obj(obj(provider.network)?.create) ? ["vpc-flow-log"] : [], aliases: ["operations"] });
+    // Of several shares, the dashboard of every share takes the config's own dashboard name.
+    if (provider.shares !== undefined) names.push({ kind: "dashboard", name: dashboardName({ share, region }), party: "provider", account: accountKey(providerAccount) });
     // Each share's own: the single-database form's is the provider itself.
     const shares = provider.shares === undefined ? [provider] : arr(provider.shares).map(obj);
     const named = new Set<string>();

@@ -51,6 +51,8 @@ export const PROVIDER_OUTPUTS = {
   databaseIdentifier: provider("database_identifier", "string", both((kind: "cluster" | "instance") => `Identifier of the shared ${kind}; npm run status asks RDS for its writer.`)),
   dashboardName: provider("dashboard_name", "string", both("CloudWatch dashboard of the share.")),
   dashboardUrl: provider("dashboard_url", "string", both("Console address of the dashboard.")),
+  catalogueDashboardName: provider("catalogue_dashboard_name", "string", both("With provider.shares: the CloudWatch dashboard of every share (links to each share's, and their connections, function errors and alarms side by side).")),
+  catalogueDashboardUrl: provider("catalogue_dashboard_url", "string", both("With provider.shares: console address of the dashboard of every share.")),
   writerName: provider("writer_name", "string", {
     "endpoint-service": "The writer's RDS name (cluster endpoint or instance address); its certificate carries it, so clients can verify it through PrivateLink.",
     resource: "The writer's RDS name, which consumers' resource endpoints answer through private DNS and its certificate carries.",

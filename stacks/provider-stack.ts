@@ -7,11 +7,13 @@ import { Construct } from "constructs";
 import { AppConfig } from "../config/resolve";
 import { addAwsProvider } from "./aws";
 import { addBackend } from "./backend";
+import { CatalogueDashboard } from "./constructs/catalogue-dashboard";
 import { DatabaseNames } from "./constructs/consumer-rds-names";
 import { Dashboard } from "./constructs/dashboard";
 import { Database } from "./constructs/database";
 import { Network } from "./constructs/network";
 import { OperationsKey } from "./constructs/operations-key";
+import { outputsOf, PROVIDER_OUTPUTS } from "./outputs";
 import { Share } from "./share";
 import { transportOf } from "./transports";
 import { ProviderShare } from "./transports/transport";
@@ -26,6 +28,8 @@ export class ProviderStack extends TerraformStack {
   readonly network: Network;
   /** One per database, in the order of the config's shares. */
   readonly shares: Share[];
+  /** With provider.shares: the dashboard of every share. */
+  readonly catalogue?: CatalogueDashboard;
 
   constructor(scope: Construct, id: string, props: ProviderStackProps) {
     super(scope, id);
@@ -39,6 +43,21 @@ export class ProviderStack extends TerraformStack {
     const key = new OperationsKey(this, "OperationsKey", { name: config.name, nameScope, forAlarms });
     this.network = new Network(this, "Network", { config: provider.network, namePrefix: config.name, nameScope, kmsKeyArn: key.arn });
     this.shares = config.shares.map((share) => new Share(this, { share, network: this.network, key }));
+    if (config.shares.some((s) => s.scoped)) this.catalogue = this.addCatalogue(config);
+  }
+
+  /** With provider.shares: the dashboard of the whole config, and its outputs (the stack's own, not a share's). */
+  private addCatalogue(config: AppConfig): CatalogueDashboard {
+    const catalogue = new CatalogueDashboard(this, "CatalogueDashboard", {
+      name: config.name,
+      region: config.provider.account.region,
+      shares: this.shares.map((s) => ({ name: s.share.name, database: s.database.ref, dashboard: s.dashboard, failover: s.via.dashboard.failover, alarmArns: s.via.dashboard.alarmArns })),
+    });
+    // Both transports describe these outputs alike: the first share's transport names the description.
+    const out = outputsOf(this, "provider", config.shares[0].config.provider.transport);
+    out(PROVIDER_OUTPUTS.catalogueDashboardName, catalogue.dashboard.dashboardName);
+    out(PROVIDER_OUTPUTS.catalogueDashboardUrl, catalogue.url);
+    return catalogue;
   }
 
   /** The share of that name; a programming error if the config has none. */

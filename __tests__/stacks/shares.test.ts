@@ -57,11 +57,15 @@ describe("a share added to or removed from the config", () => {
     };
   }
 
+  /** The one block of the whole config that lists the shares: the dashboard of every share. */
+  const CATALOGUE = /^resource\.aws_cloudwatch_dashboard\.CatalogueDashboard_/;
+  const catalogueBody = (stacks: Record<string, Json>) => (resources(stacks.provider, "aws_cloudwatch_dashboard").find((d: Json) => d.dashboard_name === "platform-privatelink-us-east-1") as Json).dashboard_body as string;
+
   it("removing billing removes only billing's blocks, in the provider and in every consumer that reached it", () => {
     expect(Object.keys(fewer).sort()).toEqual(Object.keys(all).sort());
     for (const stack of Object.keys(all)) {
       const { gone, added, differ } = changes(all[stack], fewer[stack]);
-      expect({ stack, added, differ }).toEqual({ stack, added: [], differ: [] });
+      expect({ stack, added, differ: differ.filter((k) => !CATALOGUE.test(k)) }).toEqual({ stack, added: [], differ: [] });
       expect(gone.filter((k) => !/billing/i.test(k))).toEqual([]);
     }
     // It was there to remove: the provider's and two consumers' billing blocks went.
@@ -72,13 +76,19 @@ describe("a share added to or removed from the config", () => {
   it("adding ledger adds only ledger's blocks, and only where it is reached", () => {
     for (const stack of Object.keys(all)) {
       const { gone, added, differ } = changes(all[stack], more[stack]);
-      expect({ stack, gone, differ }).toEqual({ stack, gone: [], differ: [] });
+      expect({ stack, gone, differ: differ.filter((k) => !CATALOGUE.test(k)) }).toEqual({ stack, gone: [], differ: [] });
       expect(added.filter((k) => !/ledger/i.test(k))).toEqual([]);
     }
     expect(changes(all.provider, more.provider).added.length).toBeGreaterThan(40);
     // warehouse reaches every share by default; analytics names its two.
     expect(changes(all["consumer-warehouse"], more["consumer-warehouse"]).added.length).toBeGreaterThan(5);
     expect(changes(all["consumer-analytics"], more["consumer-analytics"]).added).toEqual([]);
+  });
+
+  it("changes the dashboard of every share only by the share's own entries", () => {
+    expect(catalogueBody(all)).toContain("billing");
+    expect(catalogueBody(fewer)).not.toContain("billing");
+    expect(catalogueBody(more)).toContain("platform_ledger-privatelink-us-east-1");
   });
 });
 
@@ -110,9 +120,25 @@ describe("the names of several shares", () => {
 
   it("names each share's resources <config>-<share>, and its global names <config>_<share>, which no single-database config can take", () => {
     expect(names("aws_lb", "name").sort()).toEqual(["platform-billing-nlb", "platform-orders-nlb"]);
-    expect(names("aws_cloudwatch_dashboard", "dashboard_name").sort()).toEqual(["platform_billing-privatelink-us-east-1", "platform_inventory-privatelink-us-east-1", "platform_orders-privatelink-us-east-1"]);
+    expect(names("aws_cloudwatch_dashboard", "dashboard_name").sort()).toEqual(["platform-privatelink-us-east-1", "platform_billing-privatelink-us-east-1", "platform_inventory-privatelink-us-east-1", "platform_orders-privatelink-us-east-1"]);
     expect(names("aws_iam_role", "name").sort()).toEqual(["platform-vpc-flow-log-us-east-1", "platform_billing-failover-sync-us-east-1", "platform_orders-failover-sync-us-east-1"]);
     expect(names("aws_kms_alias", "name").sort()).toEqual(["alias/platform-operations", "alias/platform_orders-database"]);
+  });
+
+  it("has a dashboard of every share that links to each share's and shows each share's database and alarms", () => {
+    const dashboards = resources(provider, "aws_cloudwatch_dashboard");
+    expect(dashboards).toHaveLength(4);
+    const body = JSON.parse((dashboards.find((d: Json) => d.dashboard_name === "platform-privatelink-us-east-1") as Json).dashboard_body);
+    const text = body.widgets[0].properties.markdown as string;
+    for (const share of ["orders", "billing", "inventory"]) expect(text).toContain(`(#dashboards/dashboard/platform_${share}-privatelink-us-east-1)`);
+    const connections = body.widgets.find((w: Json) => w.properties.title === "Database connections per share").properties.metrics;
+    expect(connections.map((m: Json[]) => [m[2], (m[4] as Json).label])).toEqual([["DBClusterIdentifier", "orders"], ["DBClusterIdentifier", "billing"], ["DBInstanceIdentifier", "inventory"]]);
+    // The resource transport has no failover function and no alarms: only the endpoint-service shares' appear.
+    const errors = body.widgets.find((w: Json) => w.properties.title === "Failover function errors per share").properties.metrics;
+    expect(errors.map((m: Json[]) => (m[4] as Json).label)).toEqual(["orders", "billing"]);
+    const alarms = body.widgets.find((w: Json) => w.type === "alarm").properties.alarms as string[];
+    expect(alarms).toHaveLength(resources(provider, "aws_cloudwatch_metric_alarm").length);
+    expect(provider.output.catalogue_dashboard_name.value).toMatch(/CatalogueDashboard/);
   });
 
   it("holds one archive provider and one function package for every share's function", () => {
@@ -126,7 +152,8 @@ describe("the names of several shares", () => {
   });
 
   it("prefixes each share's outputs with its name, in the provider and in each consumer", () => {
-    const outputs = Object.keys(provider.output).filter((o) => !o.startsWith("cross-stack-output-"));
+    // The stack's own: the dashboard of every share.
+    const outputs = Object.keys(provider.output).filter((o) => !o.startsWith("cross-stack-output-") && !o.startsWith("catalogue_dashboard_"));
     expect(outputs.every((o) => /^(orders|billing|inventory)_/.test(o))).toBe(true);
     expect(outputs).toEqual(expect.arrayContaining(["orders_service_name", "billing_service_name", "inventory_resource_share_arn", "orders_writer_name", "billing_reader_name", "inventory_writer_name"]));
     expect(Object.keys(stacks["consumer-analytics"].output).sort()).toEqual(expect.arrayContaining(["billing_writer_connection", "billing_member_ports", "inventory_writer_connection"]));
