@@ -97,6 +97,33 @@ export function crossCheck(input: unknown): Problem[] {
   return out.filter((p, i) => out.findIndex((q) => q.path === p.path && q.message === p.message) === i);
 }
 
+/**
+ * One consumer VPC holds a private zone per friendly zone and per RDS name of every share it
+ * reaches: two shares may not ask for the same one (Route 53 refuses a second private zone of one
+ * name on the same VPC, ConflictingDomainExists).
+ */
+function checkDistinctNames(list: Array<{ name: string; settings: Raw; at?: string }>, j: number, out: Problem[]) {
+  const seen = new Map<string, string>();
+  for (const { name, settings, at } of list) {
+    if (!at) continue;
+    const zone = obj(settings.privateZone)?.name;
+    const names = obj(settings.databaseNames);
+    const hosts: Array<[string, unknown]> = [
+      ["privateZone.name", zone],
+      ["databaseNames.writer", names?.writer],
+      ["databaseNames.reader", names?.reader],
+      ...arr(names?.instances).map((h, i): [string, unknown] => [`databaseNames.instances[${i}]`, h]),
+    ];
+    for (const [field, host] of hosts) {
+      if (typeof host !== "string") continue;
+      const first = seen.get(host);
+      if (first !== undefined && first !== name) {
+        out.push({ path: `${at}.${field}`, message: `${host} is already a name of share "${first}" in this consumer (consumers[${j}]); each share's names need zones of their own in the consumer's VPC: choose another` });
+      } else seen.set(host, name);
+    }
+  }
+}
+
 /** One share as the rules check it: a provider object in the single-database form's shape, and the consumers that reach it. */
 interface ShareUnderCheck {
   readonly provider: Raw;
@@ -179,6 +206,7 @@ function sharesOf(root: Raw, provider: Raw, out: Problem[]): ShareUnderCheck[] {
       return [{ name: entry.name, settings, at: typeof e === "string" ? undefined : `consumers[${j}].shares[${k}]` }];
     });
   });
+  entries.forEach((list, j) => checkDistinctNames(list, j, out));
   const common = Object.fromEntries(Object.entries(provider).filter(([k]) => k !== "shares" && !SHARE_KEYS.includes(k)));
   return shares.flatMap((share, i) => {
     if (!share || typeof share.name !== "string") return [];
