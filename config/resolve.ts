@@ -156,7 +156,7 @@ export function resolveBackend(backend: Backend, account: Account): Backend {
 }
 
 /** The consumer keys every share of a consumer has in common; the rest are its settings of one share. */
-const CONSUMER_COMMON_KEYS = ["name", "account", "backend", "network", "allowedCidrs", "allowedSecurityGroupIds", "providerAzIds"] as const;
+export const CONSUMER_COMMON_KEYS = ["name", "account", "backend", "network", "allowedCidrs", "allowedSecurityGroupIds", "providerAzIds"] as const;
 
 export function resolveConfig(parsed: ParsedConfig): AppConfig {
   const { $schema: _schema, provider, consumers, name, tags } = parsed;

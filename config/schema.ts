@@ -320,7 +320,7 @@ export const ConsumerShareSchema = z.strictObject(
 /** A consumer's keys that belong to one share: with provider.shares they go in the entries of consumers[].shares. */
 export const CONSUMER_SHARE_KEYS = Object.keys(ConsumerShareSchema.shape).filter((k) => k !== "name");
 
-const ConsumerSchema = z.strictObject(
+export const ConsumerSchema = z.strictObject(
   withSlices(
     {
       name: name("the stack name consumer-<name> and resource names").describe("Unique consumer name; its stack is consumer-<name>."),

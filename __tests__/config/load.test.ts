@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { ConfigError, configPath, DEFAULT_CONFIG, loadConfigFile, parseConfig, validateConfig } from "../../config/load";
-import { onlyShare } from "../../config/resolve";
+import { CONSUMER_COMMON_KEYS, onlyShare } from "../../config/resolve";
+import { CONSUMER_SHARE_KEYS, ConsumerSchema } from "../../config/schema";
 
 /** The one share of a single-database config, as its constructs see it. */
 const single = (raw: unknown) => onlyShare(validateConfig(raw));
@@ -301,5 +302,13 @@ describe("several databases in one config (provider.shares)", () => {
       'consumers "warehouse" has no privateZone for share "orders": no writer.<zone>/reader.<zone> names are created; applications use the endpoint\'s own DNS names (the orders_writer_address and orders_reader_address outputs). Add its entry { "name": "orders", "privateZone": { "name": "..." } } in shares for stable names.',
     );
     expect(notes.filter((n) => n.includes('consumers "storefront"'))).toEqual([]);
+  });
+});
+
+describe("a consumer's keys", () => {
+  it("are each either its own (the same for every share it reaches) or its setting of one share, never both and never neither", () => {
+    const all = Object.keys(ConsumerSchema.shape).filter((k) => k !== "shares").sort();
+    expect([...CONSUMER_COMMON_KEYS, ...CONSUMER_SHARE_KEYS].sort()).toEqual(all);
+    expect(CONSUMER_COMMON_KEYS.filter((k) => (CONSUMER_SHARE_KEYS as string[]).includes(k))).toEqual([]);
   });
 });
