@@ -61,7 +61,7 @@ export function parseStatusArgs(argv: string[], env: NodeJS.ProcessEnv = process
     else if (configFile === undefined) configFile = path.resolve(arg);
     else throw new Error(`${arg}: one config file only (already given: ${configFile})`);
   }
-  return { configFile: configFile ?? configPath(env), outdir: path.resolve(outdir), json, ...(share === undefined ? {} : { share }) };
+  return { configFile: configFile ?? configPath(env), outdir: path.resolve(outdir), json, share };
 }
 
 /** The shares to check: every one, or the one --share names; any other name is a usage error (exit 2) naming the shares. */
