@@ -1,39 +1,50 @@
-// npm run status [-- config.json] [--output cdktf.out] [--json]
-// Checks a deployed share: reads each stack's outputs from its state, asks AWS with each
-// account's profile, and reports per stack. Exits 1 when anything is wrong, naming what and the
-// fix; 2 on a bad command line or config. It never changes anything.
+// npm run status [-- config.json] [--output cdktf.out] [--share NAME] [--json]
+// Checks a deployed config: reads each stack's outputs from its state (once per stack), checks
+// every share it holds (or the one --share names) with each account's profile, and reports per
+// stack. Exits 1 when anything is wrong, naming what and the fix; 2 on a bad command line or
+// config. It never changes anything.
 import * as path from "path";
 import { CONFIG_ENV, configPath, loadConfigFile } from "../config/load";
-import { AppConfig, Config } from "../config/resolve";
+import { AppConfig, ShareConfig } from "../config/resolve";
+import { Backend } from "../config/schema";
 import { diagnoseConsumer, diagnoseProvider, Finding, FixContext, ProviderObservation } from "./status/diagnose";
 import { cliFlags, observeConsumer, observeProvider } from "./status/observe";
 import { deployCommand, NotThisShareError, readOutputs, StateLocation, StatusError } from "./status/outputs";
-import { OutputError } from "../stacks/outputs";
+import { consumerStackName } from "../stacks/consumer-stack";
+import { PROVIDER_STACK } from "../stacks/provider-stack";
+import { OutputError, OutputValues } from "../stacks/outputs";
 
 export interface StatusArgs {
   readonly configFile: string;
   readonly outdir: string;
   readonly json: boolean;
+  /** --share: the one share to check; every share when undefined. */
+  readonly share?: string;
   readonly help?: boolean;
 }
 
-export const STATUS_USAGE = `usage: npm run status [-- CONFIG] [--output DIR] [--json]
+export const STATUS_USAGE = `usage: npm run status [-- CONFIG] [--output DIR] [--share NAME] [--json]
 
-Checks a deployed share, read-only: the writer, the ports, target health, endpoint connections,
-each consumer endpoint and its AZ IDs, the failover function's last run and dead letters.
+Checks a deployed config, read-only, share by share: the writer, the ports, target health,
+endpoint connections, each consumer endpoint and its AZ IDs, the failover function's last run and
+dead letters. Of a config with several shares (provider.shares), each check names its share
+("orders: writer port"), and one summary line covers them all.
 
-  CONFIG        the share's config file (default: $RDS_PRIVATELINK_CONFIG, else config/default.json)
-  --output DIR  where synth wrote the stacks (default: cdktf.out); must hold this config's share
+  CONFIG        the config file (default: $RDS_PRIVATELINK_CONFIG, else config/default.json)
+  --output DIR  where synth wrote the stacks (default: cdktf.out); must hold this config's stacks
+  --share NAME  check this share only: its part of the provider stack and of each consumer that
+                reaches it (default: every share)
   --json        one JSON document instead of the report
   -h, --help    this text
 
-Exit codes: 0 healthy, 1 a problem found (each named with its fix), 2 a bad command line or config,
-or stacks in --output that belong to another share.`;
+Exit codes: 0 healthy, 1 a problem found (each named with its fix), 2 a bad command line or config
+(a --share that is not one of the config's), or stacks in --output that belong to another config.`;
 
 export function parseStatusArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): StatusArgs {
   let configFile: string | undefined;
   let outdir = "cdktf.out";
   let json = false;
+  let share: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--help" || arg === "-h") return { configFile: configPath(env), outdir: path.resolve(outdir), json, help: true };
@@ -42,55 +53,112 @@ export function parseStatusArgs(argv: string[], env: NodeJS.ProcessEnv = process
       const value = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : argv[++i];
       if (!value) throw new Error("--output: give the directory synth wrote to, for example --output cdktf.out");
       outdir = value;
-    } else if (arg.startsWith("-")) throw new Error(`${arg}: unknown flag; the flags are --output DIR, --json and --help`);
+    } else if (arg === "--share" || arg.startsWith("--share=")) {
+      const value = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : argv[++i];
+      if (!value || value.startsWith("-")) throw new Error("--share: give the name of one share of the config, for example --share orders");
+      share = value;
+    } else if (arg.startsWith("-")) throw new Error(`${arg}: unknown flag; the flags are --output DIR, --share NAME, --json and --help`);
     else if (configFile === undefined) configFile = path.resolve(arg);
     else throw new Error(`${arg}: one config file only (already given: ${configFile})`);
   }
-  return { configFile: configFile ?? configPath(env), outdir: path.resolve(outdir), json };
+  return { configFile: configFile ?? configPath(env), outdir: path.resolve(outdir), json, share };
 }
 
-/** Every finding of every stack; a stack that cannot be read is itself a finding. */
-export async function checkShare(app: AppConfig, args: StatusArgs, env: NodeJS.ProcessEnv = process.env, now = new Date()): Promise<Finding[]> {
-  if (app.shares.length !== 1 || app.shares[0].scoped) throw new Error("WIP: the status of several shares");
-  const config = app.shares[0].config;
-  const ctx: FixContext = { configFile: path.relative(process.cwd(), args.configFile) || args.configFile, providerCli: cliFlags(config.provider.account), now };
-  const location = (stack: string, backend: Config["provider"]["backend"]) => ({ name: config.name, configFile: ctx.configFile, stack, backend, projectRoot: process.cwd(), outdir: args.outdir });
-  const findings: Finding[] = [];
-  const unreadable = (loc: StateLocation, e: unknown) => {
-    if (e instanceof NotThisShareError) throw e;
-    findings.push({
-      stack: loc.stack,
-      check: "state and AWS",
-      ok: false,
-      detail: (e as Error).message,
-      fix:
-        e instanceof StatusError
-          ? e.fix
-          : e instanceof OutputError
-            ? `deploy it with this version (${deployCommand(loc)}), or check that its state is this share's`
-            : "check the account's credentials (profile, role) and region in the config, and that the stack is deployed",
-    });
-  };
-
-  let provider: ProviderObservation | undefined;
-  const providerLoc = location("provider", config.provider.backend);
-  try {
-    provider = await observeProvider(config, readOutputs(providerLoc, env), env);
-    findings.push(...diagnoseProvider(provider, ctx));
-  } catch (e) {
-    unreadable(providerLoc, e);
+/** The shares to check: every one, or the one --share names; any other name is a usage error (exit 2) naming the shares. */
+export function sharesToCheck(app: AppConfig, share: string | undefined, configFile: string): ShareConfig[] {
+  if (share === undefined) return app.shares;
+  const found = app.shares.find((s) => s.name === share);
+  if (!found) {
+    const names = app.shares.map((s) => s.name);
+    throw new Error(`--share ${share}: ${configFile} has no share named "${share}"; its share${names.length === 1 ? " is" : "s are"} ${names.join(", ")}`);
   }
-  for (const consumer of config.consumers) {
-    const loc = location(`consumer-${consumer.name}`, consumer.backend);
+  return [found];
+}
+
+/**
+ * Every finding of every stack, for each share checked; a stack (or a share's part of it) that
+ * cannot be read is itself a finding. Each stack's state is read once, and each share reads its
+ * outputs from it under its own names.
+ */
+export async function checkShare(app: AppConfig, args: StatusArgs, env: NodeJS.ProcessEnv = process.env, now = new Date()): Promise<Finding[]> {
+  const configFile = path.relative(process.cwd(), args.configFile) || args.configFile;
+  const shares = sharesToCheck(app, args.share, configFile);
+  const base: FixContext = { configFile, providerCli: cliFlags(app.provider.account), now };
+  // Of several shares, a fix names the share's own keys (provider.shares[i]); the single-database form's are provider's.
+  const ctxOf = (share: ShareConfig): FixContext => (share.scoped ? { ...base, shareKeys: `provider.shares[${app.shares.indexOf(share)}]` } : base);
+  // The stacks' state is named by the config (backend.ts), whatever shares they hold.
+  const location = (stack: string, backend: Backend, of: ShareConfig[]): StateLocation => ({
+    name: app.name,
+    configFile,
+    stack,
+    backend,
+    projectRoot: process.cwd(),
+    outdir: args.outdir,
+    shares: of.filter((s) => s.scoped).map((s) => s.name),
+  });
+  const findings: Finding[] = [];
+  const unreadable = (loc: StateLocation, e: unknown, share?: ShareConfig) => {
+    if (e instanceof NotThisShareError) throw e;
+    findings.push(
+      named(share, {
+        stack: loc.stack,
+        check: "state and AWS",
+        ok: false,
+        detail: (e as Error).message,
+        fix:
+          e instanceof StatusError
+            ? e.fix
+            : e instanceof OutputError
+              ? `deploy it with this version (${deployCommand(loc)}), or check that its state is this share's`
+              : "check the account's credentials (profile, role) and region in the config, and that the stack is deployed",
+      }),
+    );
+  };
+  const read = (loc: StateLocation): OutputValues | undefined => {
     try {
-      const observed = await observeConsumer(consumer, readOutputs(loc, env));
-      const azIds = provider?.azIds ?? consumer.providerAzIds ?? config.provider.network.create?.azIds ?? [];
-      findings.push(...diagnoseConsumer(observed, { transport: config.provider.transport, azIds, observed: provider }, ctx));
+      return readOutputs(loc, env);
     } catch (e) {
       unreadable(loc, e);
+      return undefined;
+    }
+  };
+
+  const providers = new Map<string, ProviderObservation>();
+  const providerLoc = location(PROVIDER_STACK, app.provider.backend, shares);
+  const providerOutputs = read(providerLoc);
+  for (const share of providerOutputs ? shares : []) {
+    try {
+      const observed = await observeProvider(share.config, providerOutputs!.forShare(share), env);
+      providers.set(share.name, observed);
+      findings.push(...diagnoseProvider(observed, ctxOf(share)).map((f) => named(share, f)));
+    } catch (e) {
+      unreadable(providerLoc, e, share);
     }
   }
-  return findings.map((f) => (f.fix ? { ...f, fix: withConfig(f.fix, ctx.configFile) } : f));
+  for (const consumer of app.consumers) {
+    const reached = shares.filter((s) => consumer.shares.includes(s.name));
+    if (reached.length === 0) continue;
+    const loc = location(consumerStackName(consumer), consumer.backend, reached);
+    const outputs = read(loc);
+    for (const share of outputs ? reached : []) {
+      // The consumer as this share sees it: its settings of the share merged in.
+      const seen = share.config.consumers.find((c) => c.name === consumer.name)!;
+      try {
+        const observed = await observeConsumer(seen, outputs!.forShare(share));
+        const provider = providers.get(share.name);
+        const azIds = provider?.azIds ?? seen.providerAzIds ?? app.provider.network.create?.azIds ?? [];
+        findings.push(...diagnoseConsumer(observed, { transport: share.config.provider.transport, azIds, observed: provider }, ctxOf(share)).map((f) => named(share, f)));
+      } catch (e) {
+        unreadable(loc, e, share);
+      }
+    }
+  }
+  return findings.map((f) => (f.fix ? { ...f, fix: withConfig(f.fix, configFile) } : f));
+}
+
+/** Of several shares, a finding names its share: in its check ("orders: writer port") and, for --json, as share. */
+function named(share: ShareConfig | undefined, f: Finding): Finding {
+  return share?.scoped ? { ...f, share: share.name, check: `${share.name}: ${f.check}` } : f;
 }
 
 /**
@@ -139,6 +207,8 @@ async function main(): Promise<void> {
       return;
     }
     config = loadConfigFile(args.configFile);
+    // A --share the config does not have is a usage error, before any state is read.
+    sharesToCheck(config, args.share, path.relative(process.cwd(), args.configFile) || args.configFile);
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n`);
     process.exit(2);

@@ -30,14 +30,19 @@ export function buildApp(config: AppConfig, app: App = new App()): Stacks {
   return { app, provider, consumers };
 }
 
-/** The file synth writes next to the stacks, naming the share they belong to. */
+/** The file synth writes next to the stacks, naming the config they belong to (and its shares, of several). */
 export const SHARE_FILE = "share.json";
 
 export interface ShareManifest {
+  /** The config's name, which names the stacks' state (backend.ts). */
   readonly name: string;
   readonly stacks: string[];
+  /** Of a config with several shares (provider.shares), their names; absent in the single-database form, whose manifest is as every release before shares wrote it. */
+  readonly shares?: string[];
 }
 
 export function shareManifest(config: AppConfig): ShareManifest {
-  return { name: config.name, stacks: [PROVIDER_STACK, ...config.consumers.map((c) => consumerStackName(c))] };
+  const stacks = [PROVIDER_STACK, ...config.consumers.map((c) => consumerStackName(c))];
+  const scoped = config.shares.filter((s) => s.scoped).map((s) => s.name);
+  return scoped.length ? { name: config.name, stacks, shares: scoped } : { name: config.name, stacks };
 }

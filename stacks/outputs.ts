@@ -4,6 +4,7 @@
 // outputsOf; status reads them only through OutputValues. Nothing else names these outputs.
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
+import { shareOutputName } from "../config/resolve";
 import { Transport } from "../config/schema";
 import { ShareScope } from "./share-scope";
 
@@ -200,7 +201,24 @@ export class OutputValues {
     /** The stack's name (provider, consumer-<name>), for the errors. */
     readonly stack: string,
     readonly values: Readonly<Record<string, unknown>>,
+    /** Of several shares, the one whose outputs this reads (under <share>_<output>); undefined: the contract's own names. */
+    readonly share?: string,
   ) {}
+
+  /**
+   * The outputs of one share of the stack, as outputsOf named them: <share>_<output> for one of
+   * several shares, the contract's own names for the single-database form's. The state is read
+   * once; each share reads its part of it.
+   */
+  forShare(share: { readonly name: string; readonly scoped: boolean }): OutputValues {
+    if (this.share !== undefined) throw new Error(`the outputs of ${this.stack} are already those of share ${this.share}`);
+    return share.scoped ? new OutputValues(this.stack, this.values, share.name) : this;
+  }
+
+  /** The output's name in the stack's state. */
+  nameOf(output: StackOutput): string {
+    return this.share === undefined ? output.name : shareOutputName(this.share, output.name);
+  }
 
   /** A reader that reads only what `declared` lists: reading anything else does not compile. */
   reader<R extends StackOutput, O extends StackOutput>(declared: OutputReads<R, O>): OutputReader<R, O> {
@@ -209,10 +227,11 @@ export class OutputValues {
 
   /** The output's value, checked against the contract's type; undefined when the stack has none (or it is empty). */
   value<T extends ValueType>(output: StackOutput<string, T>): ValueTypes[T] | undefined {
-    const raw = this.values[output.name];
+    const name = this.nameOf(output);
+    const raw = this.values[name];
     if (raw === undefined || raw === null || raw === "") return undefined;
     const checked = checkValue(output.type, raw);
-    if (checked === undefined) throw new OutputError(this.stack, `its ${output.name} output is ${JSON.stringify(raw).slice(0, 80)}, not ${TYPE_TEXT[output.type]}`);
+    if (checked === undefined) throw new OutputError(this.stack, `its ${name} output is ${JSON.stringify(raw).slice(0, 80)}, not ${TYPE_TEXT[output.type]}`);
     return checked as ValueTypes[T];
   }
 }
@@ -243,7 +262,7 @@ export class OutputReader<R extends StackOutput, O extends StackOutput> {
   require<X extends R>(output: X): ValueTypes[X["type"]] {
     this.check(output, this.declared.required);
     const v = this.outputs.value(output);
-    if (v === undefined) throw new OutputError(this.outputs.stack, `its ${output.name} output is missing from its state`);
+    if (v === undefined) throw new OutputError(this.outputs.stack, `its ${this.outputs.nameOf(output)} output is missing from its state`);
     return v as ValueTypes[X["type"]];
   }
 

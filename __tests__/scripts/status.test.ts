@@ -2,10 +2,10 @@
 // reasons as EC2, ELB and EMF spell them). The e2e tier runs the whole command against moto.
 import { diagnoseConsumer, diagnoseProvider, Finding, FixContext, ProviderObservation } from "../../scripts/status/diagnose";
 import { spawnSync } from "child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { checkShare, formatFindings, parseStatusArgs, withConfig } from "../../scripts/status";
+import { checkShare, formatFindings, parseStatusArgs, sharesToCheck, withConfig } from "../../scripts/status";
 import { validateConfig } from "../../config/load";
 import { TRANSPORTS } from "../../config/schema";
 import { STATUS_BY_TRANSPORT } from "../../scripts/status/registry";
@@ -13,6 +13,7 @@ import { demoInput } from "../helpers";
 import { connectErrors } from "../../scripts/status/host-blocking";
 import { EndpointServiceObservation, runsFromLog } from "../../stacks/transports/endpoint-service/status";
 import { checkBelongs, deployCommand, NotThisShareError, readOutputs, StateLocation } from "../../scripts/status/outputs";
+import { shareManifest } from "../../stacks/app";
 
 const NOW = new Date("2026-11-23T12:00:00Z");
 const ctx: FixContext = { configFile: "config/default.json", providerCli: "--profile db-owner --region us-east-1", now: NOW };
@@ -324,7 +325,7 @@ describe("status flags", () => {
   });
 
   it("refuses an unknown flag, naming the flags there are", () => {
-    expect(() => parseStatusArgs(["--fix"], {})).toThrow("--fix: unknown flag; the flags are --output DIR, --json and --help");
+    expect(() => parseStatusArgs(["--fix"], {})).toThrow("--fix: unknown flag; the flags are --output DIR, --share NAME, --json and --help");
   });
 });
 
@@ -500,5 +501,151 @@ describe("each transport's status part", () => {
     const status = loads("./scripts/status");
     expect(statusParts(status).map((f) => path.basename(path.dirname(f))).sort()).toEqual([...TRANSPORTS].sort());
     expect(sdk(status).length).toBeGreaterThan(0);
+  });
+});
+
+describe("status of a config with several shares", () => {
+  const CATALOGUE = path.resolve(__dirname, "../../examples/platform-catalogue/config.json");
+  const CONFIG_FILE = path.relative(process.cwd(), CATALOGUE);
+  const state = (values: Record<string, unknown>) => JSON.stringify({ outputs: Object.fromEntries(Object.entries(values).map(([k, value]) => [k, { value }])) });
+  /** The catalogue (orders, billing, inventory; storefront reaches all three, analytics billing and inventory, warehouse all), its states local files in a fresh directory. */
+  function catalogue(states: Record<string, Record<string, unknown>>) {
+    const outdir = mkdtempSync(path.join(tmpdir(), "rds-privatelink-status-"));
+    const input = JSON.parse(readFileSync(CATALOGUE, "utf8"));
+    input.provider.backend = { type: "local", path: "../../provider.tfstate" };
+    for (const c of input.consumers) c.backend = { type: "local", path: `../../consumer-${c.name}.tfstate` };
+    for (const [stack, values] of Object.entries(states)) writeFileSync(path.join(outdir, `${stack}.tfstate`), state(values));
+    return { app: validateConfig(input), args: { configFile: CATALOGUE, outdir, json: false } };
+  }
+  // Each share's outputs stop short of AWS: the database identifier of each share is missing or mistyped, the
+  // consumers hold addresses but no endpoint id, so every finding comes from the states alone.
+  const STATES = {
+    provider: { database_identifier: "orders", orders_database_port: 3306, billing_database_identifier: 42, az_ids: ["use1-az1"] },
+    "consumer-storefront": { endpoint_id: "vpce-0aaaaaaaaaaaaaaaa", orders_writer_address: "orders.cluster-c7tj4example.us-east-1.rds.amazonaws.com:3306" },
+    "consumer-analytics": { billing_writer_address: "billing-prod.cluster-c7tj4example.us-east-1.rds.amazonaws.com:5432" },
+    "consumer-warehouse": { orders_ca_bundle: {} },
+  };
+  const checks = (findings: Finding[]) => findings.map((f) => `${f.stack} | ${f.check} | ${f.detail}`);
+
+  it("reads each share's outputs under its own names, and names the share and its output when one is missing or mistyped", async () => {
+    const { app, args } = catalogue(STATES);
+    const findings = await checkShare(app, args, {});
+    const none = (share: string) => `its state has none of the endpoint id outputs (${share}_endpoint_id, ${share}_database_endpoint_id, ${share}_writer_endpoint_id, ${share}_reader_endpoint_id)`;
+    // The plain database_identifier and endpoint_id are the single-database form's names: no share reads them.
+    expect(checks(findings)).toEqual([
+      "provider | orders: state and AWS | provider: its orders_database_identifier output is missing from its state",
+      "provider | billing: state and AWS | provider: its billing_database_identifier output is 42, not a string",
+      "provider | inventory: state and AWS | provider: its inventory_database_identifier output is missing from its state",
+      `consumer-storefront | orders: state and AWS | consumer-storefront: ${none("orders")}`,
+      `consumer-storefront | billing: state and AWS | consumer-storefront: ${none("billing")}`,
+      `consumer-storefront | inventory: state and AWS | consumer-storefront: ${none("inventory")}`,
+      `consumer-analytics | billing: state and AWS | consumer-analytics: ${none("billing")}`,
+      `consumer-analytics | inventory: state and AWS | consumer-analytics: ${none("inventory")}`,
+      `consumer-warehouse | orders: state and AWS | consumer-warehouse: ${none("orders")}`,
+      `consumer-warehouse | billing: state and AWS | consumer-warehouse: ${none("billing")}`,
+      `consumer-warehouse | inventory: state and AWS | consumer-warehouse: ${none("inventory")}`,
+    ]);
+    expect(findings.map((f) => f.share)).toEqual(["orders", "billing", "inventory", "orders", "billing", "inventory", "billing", "inventory", "orders", "billing", "inventory"]);
+    const output = `--output ${path.relative(process.cwd(), args.outdir)}`;
+    expect(findings[0].fix).toBe(`deploy it with this version (RDS_PRIVATELINK_CONFIG=${CONFIG_FILE} npx cdktf deploy provider ${output}), or check that its state is this share's`);
+  });
+
+  it("reports a stack with no state once, not once per share, and still checks the stacks it can read", async () => {
+    const { provider, "consumer-analytics": analytics } = STATES;
+    const { app, args } = catalogue({ provider, "consumer-analytics": analytics });
+    const found = checks(await checkShare(app, args, {}));
+    expect(found.filter((f) => f.startsWith("consumer-storefront") || f.startsWith("consumer-warehouse"))).toEqual([
+      `consumer-storefront | state and AWS | no state at ${path.relative(process.cwd(), path.join(args.outdir, "consumer-storefront.tfstate"))}`,
+      `consumer-warehouse | state and AWS | no state at ${path.relative(process.cwd(), path.join(args.outdir, "consumer-warehouse.tfstate"))}`,
+    ]);
+    expect(found.filter((f) => f.startsWith("consumer-analytics")).map((f) => f.split(" | ")[1])).toEqual(["billing: state and AWS", "inventory: state and AWS"]);
+  });
+
+  it("checks one share with --share: its part of the provider and of every consumer that reaches it", async () => {
+    const { app, args } = catalogue(STATES);
+    const billing = await checkShare(app, { ...args, ...parseStatusArgs(["--share", "billing", CATALOGUE, "--output", args.outdir], {}) }, {});
+    expect(billing.map((f) => `${f.stack} ${f.check}`)).toEqual([
+      "provider billing: state and AWS",
+      "consumer-storefront billing: state and AWS",
+      "consumer-analytics billing: state and AWS",
+      "consumer-warehouse billing: state and AWS",
+    ]);
+    // A share analytics does not reach leaves its stack out.
+    const orders = await checkShare(app, { ...args, share: "orders" }, {});
+    expect([...new Set(orders.map((f) => f.stack))]).toEqual(["provider", "consumer-storefront", "consumer-warehouse"]);
+  });
+
+  it("refuses a --share that is not one of the config's, naming its shares, with exit 2", async () => {
+    const { app, args } = catalogue(STATES);
+    await expect(checkShare(app, { ...args, share: "ledger" }, {})).rejects.toThrow(`--share ledger: ${CONFIG_FILE} has no share named "ledger"; its shares are orders, billing, inventory`);
+    // The single-database form's one share is named by the config.
+    const demo = validateConfig(demoInput());
+    expect(sharesToCheck(demo, "orders", "config/default.json").map((s) => s.name)).toEqual(["orders"]);
+    expect(() => sharesToCheck(demo, "billing", "config/default.json")).toThrow('--share billing: config/default.json has no share named "billing"; its share is orders');
+    expect(() => parseStatusArgs(["--share"], {})).toThrow("--share: give the name of one share of the config, for example --share orders");
+    const r = spawnSync(process.execPath, ["--require", "tsx/cjs", "scripts/status.ts", CONFIG_FILE, "--share", "ledger"], { cwd: path.resolve(__dirname, "../.."), encoding: "utf8" });
+    expect({ status: r.status, stdout: r.stdout, stderr: r.stderr.trim().split("\n").pop() }).toEqual({
+      status: 2,
+      stdout: "",
+      stderr: `--share ledger: ${CONFIG_FILE} has no share named "ledger"; its shares are orders, billing, inventory`,
+    });
+  });
+
+  it("prints the findings under their stacks and one summary line for the whole config", async () => {
+    const { app, args } = catalogue(STATES);
+    const lines = formatFindings(await checkShare(app, args, {})).split("\n");
+    expect(lines.filter((l) => /^\S/.test(l))).toEqual([
+      "provider",
+      "consumer-storefront",
+      "consumer-analytics",
+      "consumer-warehouse",
+      "11 problem(s): provider orders: state and AWS; provider billing: state and AWS; provider inventory: state and AWS; consumer-storefront orders: state and AWS; consumer-storefront billing: state and AWS; consumer-storefront inventory: state and AWS; consumer-analytics billing: state and AWS; consumer-analytics inventory: state and AWS; consumer-warehouse orders: state and AWS; consumer-warehouse billing: state and AWS; consumer-warehouse inventory: state and AWS.",
+    ]);
+  });
+
+  it("names the share's own keys in a fix: provider.shares[i], not provider", () => {
+    const pending = { endpointId: "vpce-0bbbbbbbbbbbbbbbb", owner: "333333333333", state: "pendingAcceptance" };
+    const [f] = problems(diagnoseProvider(cluster((o) => (o.connections = [pending])), { ...ctx, shareKeys: "provider.shares[1]" }));
+    expect(f.fix).toMatch(/^add "vpce-0bbbbbbbbbbbbbbbb" to provider\.shares\[1\]\.sharing\.acceptEndpointIds in config\/default\.json/);
+    const consumer = { stack: "consumer-analytics", region: "us-east-1", endpoints: [{ role: "interface", id: "vpce-0aaaaaaaaaaaaaaaa", state: "rejected", azIds: ["use1-az1"] }] };
+    const [rejected] = problems(diagnoseConsumer(consumer, { transport: "endpoint-service", azIds: ["use1-az1"] }, { ...ctx, shareKeys: "provider.shares[1]" }));
+    expect(rejected.fix).toBe("check that this account is among provider.shares[1].sharing.allowedPrincipals, then redeploy this consumer stack");
+  });
+
+  describe("its synthesized directory", () => {
+    const app = validateConfig(JSON.parse(readFileSync(CATALOGUE, "utf8")));
+    function outdirOf(manifest: object): string {
+      const dir = mkdtempSync(path.join(tmpdir(), "rds-privatelink-status-"));
+      writeFileSync(path.join(dir, "share.json"), JSON.stringify(manifest));
+      mkdirSync(path.join(dir, "stacks", "provider"), { recursive: true });
+      writeFileSync(path.join(dir, "stacks", "provider", "cdk.tf.json"), JSON.stringify({ terraform: { backend: { s3: { bucket: "platform-state", key: "platform/provider.tfstate" } } } }));
+      return dir;
+    }
+    const loc = (outdir: string, shares: string[]): StateLocation => ({
+      name: "platform",
+      configFile: CONFIG_FILE,
+      stack: "provider",
+      backend: { type: "s3", bucket: "platform-state" },
+      projectRoot: outdir,
+      outdir,
+      shares,
+    });
+
+    it("names the config's shares in share.json, and keeps the single-database form's as it was", () => {
+      expect(shareManifest(app)).toEqual({ name: "platform", stacks: ["provider", "consumer-storefront", "consumer-analytics", "consumer-warehouse"], shares: ["orders", "billing", "inventory"] });
+      expect(JSON.stringify(shareManifest(validateConfig(demoInput())))).toBe('{"name":"orders","stacks":["provider","consumer-app"]}');
+    });
+
+    it("accepts the directory of this config's shares, and refuses one synthesized before a share was added or from the single-database form", () => {
+      const current = outdirOf(shareManifest(app));
+      expect(() => checkBelongs(loc(current, ["orders", "billing", "inventory"]))).not.toThrow();
+      const older = outdirOf({ ...shareManifest(app), shares: ["orders", "billing"] });
+      expect(() => checkBelongs(loc(older, ["orders", "billing", "inventory"]))).toThrow(NotThisShareError);
+      expect(() => checkBelongs(loc(older, ["orders", "billing", "inventory"]))).toThrow(`was synthesized without share inventory of ${CONFIG_FILE} (its shares are orders, billing): the config changed since`);
+      expect(() => checkBelongs(loc(older, ["billing"]))).not.toThrow();
+      const single = outdirOf({ name: "platform", stacks: ["provider"] });
+      expect(() => checkBelongs(loc(single, ["orders"]))).toThrow("was synthesized without share orders of examples/platform-catalogue/config.json (it holds a single-database config)");
+      expect(() => checkBelongs(loc(current, []))).toThrow(`holds the stacks of a config with several shares (orders, billing, inventory), but ${CONFIG_FILE} is a single-database config`);
+    });
   });
 });

@@ -3,9 +3,11 @@
 // declares an output the contract does not know, or status reading one that no stack of its
 // transport declares, fails here rather than in a deployed share.
 import { CONSUMER_ENDPOINTS, CONSUMER_READS, observeConsumer, observeProvider, PROVIDER_READS } from "../../scripts/status/observe";
+import { readFileSync } from "fs";
+import * as path from "path";
 import { validateConfig } from "../../config/load";
-import { onlyShare } from "../../config/resolve";
-import { OUTPUTS, OutputError, OutputValues, PROVIDER_OUTPUTS as P, reads, StackKind, StackOutput, Transport } from "../../stacks/outputs";
+import { onlyShare, shareOutputName } from "../../config/resolve";
+import { OUTPUTS, OutputError, OutputValues, PROVIDER_OUTPUTS as P, reads, StackKind, StackOutput, Transport, ValueType } from "../../stacks/outputs";
 import { demoInput, Json, synthesize } from "../helpers";
 import { toResourceTransport } from "../terraform/matrix";
 
@@ -157,5 +159,93 @@ describe("npm run status reads only what the stacks declare", () => {
     const read = new OutputValues("provider", { service_id: "vpce-svc-0123456789abcdef0" }).reader(reads({ optional: [P.azIds] }));
     // @ts-expect-error: the types refuse it; a cast would not.
     expect(() => read.get(P.serviceId)).toThrow("service_id is read without being declared among the reads (stacks/outputs.ts)");
+  });
+});
+
+describe("the outputs of a config with several shares", () => {
+  const CATALOGUE = path.resolve(__dirname, "../../examples/platform-catalogue/config.json");
+  const input = () => JSON.parse(readFileSync(CATALOGUE, "utf8"));
+  const app = validateConfig(input());
+  const { json } = synthesize((c) => {
+    for (const key of Object.keys(c)) delete c[key];
+    Object.assign(c, input());
+  });
+  const ownOutputs = (stack: string) => Object.entries(json[stack].output ?? {}).filter(([k]) => !k.startsWith("cross-stack-output")) as Array<[string, { value: unknown; description: string }]>;
+  /** The shares a stack holds: every share in the provider, the ones it reaches in a consumer. */
+  const sharesOf = (stack: string) => (stack === "provider" ? app.shares : app.shares.filter((s) => app.consumers.find((c) => `consumer-${c.name}` === stack)!.shares.includes(s.name)));
+  const kindOf = (stack: string): StackKind => (stack === "provider" ? "provider" : "consumer");
+  /** A value of the contract's type, as a deployed state holds it. */
+  const SAMPLE: Record<ValueType, unknown> = { string: "x", number: 1, strings: ["x"], numbers: [1], object: { x: 1 } };
+
+  it("names every output a share declares <share>_<output> of a contract output of its stack and transport, with the contract's description", () => {
+    const problems = Object.keys(json).flatMap((stack) =>
+      ownOutputs(stack).flatMap(([name, { description }]) => {
+        const matches = sharesOf(stack).flatMap((share) =>
+          OUTPUTS[kindOf(stack)].filter((o) => shareOutputName(share.name, o.name) === name && descriptions(o, share.config.provider.transport).includes(description)),
+        );
+        return matches.length === 1 ? [] : [`${stack} declares ${name}, which is ${matches.length} of the contract's outputs of its shares`];
+      }),
+    );
+    expect(Object.keys(json).sort()).toEqual(["consumer-analytics", "consumer-storefront", "consumer-warehouse", "provider"]);
+    expect(problems).toEqual([]);
+  });
+
+  it("reads, share by share, every output status requires from the provider stack, and an endpoint id of each share a consumer reaches", () => {
+    const state = (stack: string) =>
+      new OutputValues(
+        stack,
+        Object.fromEntries(
+          ownOutputs(stack).map(([name]) => {
+            const output = OUTPUTS[kindOf(stack)].find((o) => sharesOf(stack).some((s) => shareOutputName(s.name, o.name) === name))!;
+            return [name, SAMPLE[output.type]];
+          }),
+        ),
+      );
+    const provider = state("provider");
+    // A read that throws names the share's output it could not find: each share's required reads, under its names.
+    const unread = app.shares.flatMap((share) => {
+      const reader = provider.forShare(share).reader(PROVIDER_READS[share.config.provider.transport]);
+      return PROVIDER_READS[share.config.provider.transport].required.flatMap((o) => {
+        try {
+          reader.require(o);
+          return [];
+        } catch (e) {
+          return [(e as Error).message];
+        }
+      });
+    });
+    expect(unread).toEqual([]);
+    const endpoints = app.consumers.flatMap((c) => {
+      const outputs = state(`consumer-${c.name}`);
+      return c.shares.map((name) => {
+        const share = app.shares.find((s) => s.name === name)!;
+        const ids = CONSUMER_ENDPOINTS.filter(([, o]) => outputs.forShare(share).reader(CONSUMER_READS).get(o) !== undefined).map(([role]) => role);
+        return `${c.name} ${name}: ${ids.join(", ")}`;
+      });
+    });
+    expect(endpoints).toEqual([
+      "storefront orders: interface",
+      "storefront billing: interface",
+      "storefront inventory: database",
+      "analytics billing: interface",
+      "analytics inventory: database",
+      "warehouse orders: interface",
+      "warehouse billing: interface",
+      "warehouse inventory: database",
+    ]);
+  });
+
+  it("reads one share's outputs under its names only, and names the share's output and the stack when one is missing or mistyped", () => {
+    const [orders, billing] = app.shares;
+    const values = new OutputValues("provider", { database_port: 1, orders_database_port: 3306, orders_az_ids: ["use1-az1"], billing_database_port: "not a port" });
+    const read = (share: typeof orders) => values.forShare(share).reader(reads({ required: [P.databasePort, P.databaseIdentifier], optional: [P.azIds] }));
+    expect(read(orders).require(P.databasePort)).toBe(3306);
+    expect(read(orders).get(P.azIds)).toEqual(["use1-az1"]);
+    expect(() => read(orders).require(P.databaseIdentifier)).toThrow(new OutputError("provider", "its orders_database_identifier output is missing from its state"));
+    expect(() => read(billing).require(P.databasePort)).toThrow('provider: its billing_database_port output is "not a port", not a number');
+    // The single-database form's share keeps the contract's names.
+    const single = onlyShare(validateConfig(demoInput()));
+    expect(new OutputValues("provider", { database_port: 5432 }).forShare({ name: single.name, scoped: false }).reader(reads({ required: [P.databasePort] })).require(P.databasePort)).toBe(5432);
+    expect(() => values.forShare(orders).forShare(billing)).toThrow("the outputs of provider are already those of share orders");
   });
 });

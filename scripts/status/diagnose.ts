@@ -7,6 +7,8 @@ import { ProviderObservation, statusOf } from "./registry";
 
 export interface Finding {
   readonly stack: string;
+  /** Of a config with several shares, the share the finding is about (its check starts with its name); absent in the single-database form. */
+  readonly share?: string;
   /** Not checked, and why; such a finding is not a problem (ok stays true) but says so. */
   readonly skipped?: string;
   /** What was checked, e.g. "writer port" or "endpoint connection vpce-0abc". */
@@ -32,6 +34,8 @@ export interface FixContext {
   /** "--profile db-owner --region us-east-1": what the provider's CLI commands need. */
   readonly providerCli: string;
   readonly now: Date;
+  /** Where the share's keys sit in the config, for the fixes that name one: provider.shares[i] of several shares; provider (the default) in the single-database form. */
+  readonly shareKeys?: string;
 }
 
 export function diagnoseProvider(o: ProviderObservation, ctx: FixContext): Finding[] {
@@ -85,7 +89,7 @@ export function diagnoseConsumer(o: ConsumerObservation, provider: ConsumerProvi
         check,
         ok: false,
         detail: e.state,
-        fix: rule.failedFix,
+        fix: rule.failedFix(ctx),
       });
     }
     const stray = e.azIds.filter((z) => !provider.azIds.includes(z));

@@ -67,7 +67,7 @@ export async function observeConsumer(consumer: ConsumerConfig, outputs: OutputV
     const id = read.get(output);
     return id ? [[role, id]] : [];
   });
-  if (ids.length === 0) throw new OutputError(outputs.stack, `its state has none of the endpoint id outputs (${CONSUMER_ENDPOINTS.map(([, o]) => o.name).join(", ")})`);
+  if (ids.length === 0) throw new OutputError(outputs.stack, `its state has none of the endpoint id outputs (${CONSUMER_ENDPOINTS.map(([, o]) => outputs.nameOf(o)).join(", ")})`);
   const found = (await ec2.send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: ids.map(([, id]) => id) }))).VpcEndpoints ?? [];
   const subnetIds = [...new Set(found.flatMap((e) => e.SubnetIds ?? []))];
   const subnets = subnetIds.length ? ((await ec2.send(new DescribeSubnetsCommand({ SubnetIds: subnetIds }))).Subnets ?? []) : [];

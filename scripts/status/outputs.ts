@@ -31,6 +31,8 @@ export interface StateLocation {
   /** Where the project lives (the default local state sits there) and where synth wrote the stacks. */
   readonly projectRoot: string;
   readonly outdir: string;
+  /** Of a config with several shares, the ones status reads from this stack; empty or absent in the single-database form. */
+  readonly shares?: readonly string[];
 }
 
 /** The outputs of a deployed stack; a StatusError names the stack, what is missing and the fix. */
@@ -98,6 +100,17 @@ export function checkBelongs(loc: StateLocation): void {
   }
   if (!manifest.stacks.includes(loc.stack)) {
     throw new NotThisShareError(`${rel} was synthesized without ${loc.stack}: the config changed since (${manifest.stacks.join(", ")})`, resynth);
+  }
+  // The shares too: a directory synthesized before a share was added (or with the single-database form) reads another set of outputs.
+  const synthesized = manifest.shares ?? [];
+  const wanted = loc.shares ?? [];
+  const lacking = wanted.filter((s) => !synthesized.includes(s));
+  if (lacking.length > 0) {
+    const had = synthesized.length ? `its shares are ${synthesized.join(", ")}` : "it holds a single-database config";
+    throw new NotThisShareError(`${rel} was synthesized without share ${lacking.join(", ")} of ${loc.configFile} (${had}): the config changed since`, resynth);
+  }
+  if (wanted.length === 0 && synthesized.length > 0) {
+    throw new NotThisShareError(`${rel} holds the stacks of a config with several shares (${synthesized.join(", ")}), but ${loc.configFile} is a single-database config: the config changed since`, resynth);
   }
   const file = path.join(loc.outdir, "stacks", loc.stack, "cdk.tf.json");
   if (!existsSync(file)) throw new NotThisShareError(`${path.relative(process.cwd(), file)} is missing`, resynth);

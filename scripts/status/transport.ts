@@ -53,7 +53,12 @@ export interface ConsumerRule<O> {
   /** The fix for an endpoint waiting for the provider's acceptance; the provider's observation when it was read. */
   pendingFix(endpointId: string, provider: O | undefined, ctx: FixContext): string;
   /** The fix for an endpoint in any other state that is not available. */
-  readonly failedFix: string;
+  failedFix(ctx: FixContext): string;
   /** Whether an endpoint in these AZ IDs is served by a provider in those. */
   served(endpointAzIds: readonly string[], providerAzIds: readonly string[]): boolean;
+}
+
+/** The config field of the share that a fix names: shareField(ctx, "sharing.acceptEndpointIds"). */
+export function shareField(ctx: FixContext, key: string): string {
+  return `${ctx.shareKeys ?? "provider"}.${key}`;
 }

@@ -12,7 +12,7 @@ import { parseCidr } from "../../../functions/failover-sync/ipv4";
 import { CurrentTarget, isDraining, Member, planCluster, readersOf, readerTargets } from "../../../functions/failover-sync/plan";
 import type { Finding, FixContext } from "../../../scripts/status/diagnose";
 import { diagnoseHostBlocking, ObservedHostBlocking, readHostBlocking } from "../../../scripts/status/host-blocking";
-import type { ProviderObservationBase, TransportStatus } from "../../../scripts/status/transport";
+import { type ProviderObservationBase, shareField, type TransportStatus } from "../../../scripts/status/transport";
 import { blocksHosts } from "../../constructs/instance-parameters";
 import { GROUP_LABELS, MEMBER_SLOT, READER_SET } from "../../group-labels";
 import { CONSUMER_OUTPUTS as C, PROVIDER_OUTPUTS as P, reads } from "../../outputs";
@@ -201,9 +201,9 @@ export const ENDPOINT_SERVICE_STATUS: TransportStatus<EndpointServiceObservation
         bad(
           check,
           `from account ${c.owner}: waiting for acceptance`,
-          `add "${c.endpointId}" to provider.sharing.acceptEndpointIds in ${ctx.configFile} and deploy the provider stack, or run: aws ec2 accept-vpc-endpoint-connections --service-id ${o.serviceId} --vpc-endpoint-ids ${c.endpointId} ${ctx.providerCli}`,
+          `add "${c.endpointId}" to ${shareField(ctx, "sharing.acceptEndpointIds")} in ${ctx.configFile} and deploy the provider stack, or run: aws ec2 accept-vpc-endpoint-connections --service-id ${o.serviceId} --vpc-endpoint-ids ${c.endpointId} ${ctx.providerCli}`,
         );
-      } else bad(check, `from account ${c.owner}: ${c.state}`, `the consumer deletes and recreates its endpoint (npx cdktf deploy consumer-<name>); check that account ${c.owner} is among provider.sharing.allowedPrincipals`);
+      } else bad(check, `from account ${c.owner}: ${c.state}`, `the consumer deletes and recreates its endpoint (npx cdktf deploy consumer-<name>); check that account ${c.owner} is among ${shareField(ctx, "sharing.allowedPrincipals")}`);
     }
     if (o.connections && o.connections.length === 0) ok("endpoint connections", "no consumer endpoint has connected yet");
     if (o.connectionsUnread) {
@@ -228,8 +228,8 @@ export const ENDPOINT_SERVICE_STATUS: TransportStatus<EndpointServiceObservation
   },
   consumer: {
     pendingFix: (endpointId, provider, ctx) =>
-      `the provider adds "${endpointId}" to provider.sharing.acceptEndpointIds in ${ctx.configFile} and deploys the provider stack, or runs: aws ec2 accept-vpc-endpoint-connections --service-id ${provider?.serviceId ?? "<service_id output>"} --vpc-endpoint-ids ${endpointId} ${ctx.providerCli}`,
-    failedFix: "check that this account is among provider.sharing.allowedPrincipals, then redeploy this consumer stack",
+      `the provider adds "${endpointId}" to ${shareField(ctx, "sharing.acceptEndpointIds")} in ${ctx.configFile} and deploys the provider stack, or runs: aws ec2 accept-vpc-endpoint-connections --service-id ${provider?.serviceId ?? "<service_id output>"} --vpc-endpoint-ids ${endpointId} ${ctx.providerCli}`,
+    failedFix: (ctx) => `check that this account is among ${shareField(ctx, "sharing.allowedPrincipals")}, then redeploy this consumer stack`,
     // An endpoint service is offered only in its load balancer's AZs: every endpoint subnet must be in one.
     served: (endpointAzIds, providerAzIds) => endpointAzIds.every((z) => providerAzIds.includes(z)),
   },

@@ -3,7 +3,7 @@
 // balancer, no failover function); on the consumer side, resource endpoints that need one AZ ID
 // in common with the resource gateway.
 // Loaded by npm run status only (scripts/status/registry.ts), never by synth.
-import type { ProviderObservationBase, TransportStatus } from "../../../scripts/status/transport";
+import { type ProviderObservationBase, shareField, type TransportStatus } from "../../../scripts/status/transport";
 import { CONSUMER_OUTPUTS as C, reads } from "../../outputs";
 
 export interface ResourceObservation extends ProviderObservationBase {
@@ -24,8 +24,8 @@ export const RESOURCE_STATUS: TransportStatus<ResourceObservation> = {
   consumer: {
     // What status has always said of an endpoint in this state; no acceptance step of a resource endpoint is known to it.
     pendingFix: (endpointId, _provider, ctx) =>
-      `the provider adds "${endpointId}" to provider.sharing.acceptEndpointIds in ${ctx.configFile} and deploys the provider stack, or runs: aws ec2 accept-vpc-endpoint-connections --service-id <service_id output> --vpc-endpoint-ids ${endpointId} ${ctx.providerCli}`,
-    failedFix: "check that the RAM share reached this account (consumers[].acceptResourceShare outside the organization), then redeploy this consumer stack",
+      `the provider adds "${endpointId}" to ${shareField(ctx, "sharing.acceptEndpointIds")} in ${ctx.configFile} and deploys the provider stack, or runs: aws ec2 accept-vpc-endpoint-connections --service-id <service_id output> --vpc-endpoint-ids ${endpointId} ${ctx.providerCli}`,
+    failedFix: () => "check that the RAM share reached this account (consumers[].acceptResourceShare outside the organization), then redeploy this consumer stack",
     // A resource endpoint needs one AZ ID in common with the resource gateway, not all of them (the az_ids output says so).
     served: (endpointAzIds, providerAzIds) => endpointAzIds.some((z) => providerAzIds.includes(z)),
   },
