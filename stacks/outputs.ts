@@ -114,6 +114,9 @@ const resourceAddress = (role: "writer" | "reader") => (verified: boolean) =>
     : `host:port of the ${role}, by a name the RDS certificate does not carry (resourceDefinition dns).`;
 const resourceConnection = (role: "writer" | "reader") => `Connection strings for the ${role} that verify the server (verify-full / VERIFY_IDENTITY) against the RDS CA bundle.`;
 
+/** The provider stack's own outputs of a config with several shares: never prefixed, and absent from the single-database form. */
+export const WHOLE_CONFIG_OUTPUTS: readonly StackOutput[] = [PROVIDER_OUTPUTS.catalogueDashboardName, PROVIDER_OUTPUTS.catalogueDashboardUrl];
+
 export const CONSUMER_OUTPUTS = {
   endpointId: consumer("endpoint_id", "string", { "endpoint-service": "Interface endpoint id; the provider accepts this connection." }),
   endpointDnsName: consumer("endpoint_dns_name", "string", { "endpoint-service": "Regional DNS name of the endpoint." }),

@@ -7,7 +7,7 @@ import { readFileSync } from "fs";
 import * as path from "path";
 import { validateConfig } from "../../config/load";
 import { onlyShare, shareOutputName } from "../../config/resolve";
-import { OUTPUTS, OutputError, OutputValues, PROVIDER_OUTPUTS as P, reads, StackKind, StackOutput, Transport, ValueType } from "../../stacks/outputs";
+import { OUTPUTS, OutputError, WHOLE_CONFIG_OUTPUTS, OutputValues, PROVIDER_OUTPUTS as P, reads, StackKind, StackOutput, Transport, ValueType } from "../../stacks/outputs";
 import { demoInput, Json, synthesize } from "../helpers";
 import { toResourceTransport } from "../terraform/matrix";
 
@@ -110,9 +110,9 @@ describe("the stacks and the contract agree", () => {
     expect(problems).toEqual([]);
   });
 
-  it("lists no output that no stack of its transport declares", () => {
+  it("lists no output that no stack of its transport declares (the whole config's outputs of several shares are checked below)", () => {
     const unused = (["provider", "consumer"] as const).flatMap((kind) =>
-      OUTPUTS[kind].flatMap((output) =>
+      OUTPUTS[kind].filter((o) => !WHOLE_CONFIG_OUTPUTS.includes(o)).flatMap((output) =>
         (Object.keys(output.description) as Transport[]).filter((t) => !of(kind, t).some((d) => output.name in d.outputs)).map((t) => `${kind} ${output.name} (${t})`),
       ),
     );
@@ -180,6 +180,8 @@ describe("the outputs of a config with several shares", () => {
   it("names every output a share declares <share>_<output> of a contract output of its stack and transport, with the contract's description", () => {
     const problems = Object.keys(json).flatMap((stack) =>
       ownOutputs(stack).flatMap(([name, { description }]) => {
+        const whole = WHOLE_CONFIG_OUTPUTS.find((o) => o.name === name);
+        if (whole) return stack === "provider" && descriptions(whole, "endpoint-service").includes(description) ? [] : [`${stack} declares ${name}, the whole config's, wrongly`];
         const matches = sharesOf(stack).flatMap((share) =>
           OUTPUTS[kindOf(stack)].filter((o) => shareOutputName(share.name, o.name) === name && descriptions(o, share.config.provider.transport).includes(description)),
         );
@@ -188,6 +190,7 @@ describe("the outputs of a config with several shares", () => {
     );
     expect(Object.keys(json).sort()).toEqual(["consumer-analytics", "consumer-storefront", "consumer-warehouse", "provider"]);
     expect(problems).toEqual([]);
+    expect(ownOutputs("provider").map(([n]) => n)).toEqual(expect.arrayContaining(WHOLE_CONFIG_OUTPUTS.map((o) => o.name)));
   });
 
   it("reads, share by share, every output status requires from the provider stack, and an endpoint id of each share a consumer reaches", () => {
@@ -196,7 +199,7 @@ describe("the outputs of a config with several shares", () => {
         stack,
         Object.fromEntries(
           ownOutputs(stack).map(([name]) => {
-            const output = OUTPUTS[kindOf(stack)].find((o) => sharesOf(stack).some((s) => shareOutputName(s.name, o.name) === name))!;
+            const output = WHOLE_CONFIG_OUTPUTS.find((o) => o.name === name) ?? OUTPUTS[kindOf(stack)].find((o) => sharesOf(stack).some((s) => shareOutputName(s.name, o.name) === name))!;
             return [name, SAMPLE[output.type]];
           }),
         ),
