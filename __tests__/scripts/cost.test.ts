@@ -162,7 +162,7 @@ describe("cost flags", () => {
     [["--gb", "lots"], /^--gb: "lots" is not a number of GB per consumer per month; give a number of 0 or more, for example --gb 100$/],
     [["--gb"], /^--gb: "" is not a number/],
     [["--hours", "1000"], /^--hours: 1000 is not an hour count of a month; give 1 to 744/],
-    [["--verbose"], /^--verbose: unknown flag; the flags are --gb, --connections, --hours, --log-gb, --function-ms, --json, --help$/],
+    [["--verbose"], /^--verbose: unknown flag; the flags are --gb, --connections, --hours, --log-gb, --function-ms, --share, --json, --help$/],
     [["a.json", "b.json"], /^b\.json: one config file only/],
   ])("refuses %j with an error that names the flag and the fix", (argv, message) => {
     expect(() => parseCostArgs(argv as string[], {})).toThrow(message);
