@@ -75,8 +75,9 @@ function sharesMermaid(app: AppConfig): string {
   sub(`where["${account(p.account)}${MORE}${p.account.region}${MORE}${zones(p.network)}"]`);
   for (const share of app.shares) {
     const ns = nsOf(share.name);
-    // "share <name>": at most 30 characters (names have at most 24), one line in Mermaid's title.
-    sub(`subgraph ${ns}share["share ${share.name}"]`);
+    // The name alone: rendered, the widest a share's name can be (21 "w", as <config>-<share> fits
+    // in 24 characters) takes one line, while "share " and it wrapped onto two.
+    sub(`subgraph ${ns}share["${share.name}"]`);
     for (const line of databaseLines(share.config, ns)) subsub(line);
     for (const line of transportOf(share.config.provider.transport).diagram.provider(share.config, ns)) subsub(line);
     sub("end");
