@@ -121,8 +121,8 @@ export function estimate(app: AppConfig, assumptions: Assumptions, table: PriceT
   const usd = sum(stacks.map((s) => s.usd));
   const last = app.consumers[app.consumers.length - 1];
   const single = isSingle(app);
-  const lines = stacks.flatMap((s) => s.lines.map((line) => ({ stack: s.stack, line })));
-  const perShare = (share?: string) => lines.filter(({ line }) => line.share === share);
+  const every = stacks.flatMap((s) => s.lines);
+  const forShare = (share?: string) => (line: Line) => line.share === share;
   return {
     assumptions,
     stacks,
@@ -137,21 +137,19 @@ export function estimate(app: AppConfig, assumptions: Assumptions, table: PriceT
     ...(single
       ? {}
       : {
-          shares: app.shares.map(({ name }): ShareEstimate => {
-            const own = perShare(name);
-            return {
-              share: name,
-              usd: sum(own.map(({ line }) => line.usd ?? 0)),
-              unknown: unique(own.filter(({ line }) => line.usd === null).map(({ line }) => line.item)),
-              stacks: stacks.filter((s) => s.lines.some((l) => l.share === name)).map((s) => ({ stack: s.stack, usd: sum(s.lines.filter((l) => l.share === name).map((l) => l.usd ?? 0)) })),
-            };
-          }),
-          everyShare: {
-            usd: sum(perShare(undefined).map(({ line }) => line.usd ?? 0)),
-            unknown: unique(perShare(undefined).filter(({ line }) => line.usd === null).map(({ line }) => line.item)),
-          },
+          shares: app.shares.map(({ name }): ShareEstimate => ({
+            share: name,
+            ...subtotal(every.filter(forShare(name))),
+            stacks: stacks.filter((s) => s.lines.some(forShare(name))).map((s) => ({ stack: s.stack, usd: subtotal(s.lines.filter(forShare(name))).usd })),
+          })),
+          everyShare: subtotal(every.filter(forShare(undefined))),
         }),
   };
+}
+
+/** What some lines cost, and which of them have no price. */
+function subtotal(lines: Line[]): { usd: number; unknown: string[] } {
+  return { usd: sum(lines.map((l) => l.usd ?? 0)), unknown: unique(lines.filter((l) => l.usd === null).map((l) => l.item)) };
 }
 
 /**
