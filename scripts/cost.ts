@@ -1,9 +1,10 @@
-// npm run cost [-- config.json] [--gb N] [--connections N] [--hours N] [--log-gb N] [--function-ms N] [--json]
-// The monthly list-price cost of every stack of a config, and what one more consumer adds.
+// npm run cost [-- config.json] [--gb N] [--connections N] [--hours N] [--log-gb N] [--function-ms N] [--share NAME] [--json]
+// The monthly list-price cost of every stack of a config, of each of its shares, and what one
+// more consumer adds.
 import { readFileSync } from "fs";
 import * as path from "path";
 import { ConfigError, configPath, loadConfigFile } from "../config/load";
-import { Assumptions, DEFAULT_ASSUMPTIONS, estimate, Estimate, PriceTable } from "./cost/estimate";
+import { Assumptions, DEFAULT_ASSUMPTIONS, estimate, Estimate, Line, onlyTheShare, PriceTable, StackEstimate } from "./cost/estimate";
 
 const FLAGS: Record<string, { key: keyof Assumptions; what: string }> = {
   "--gb": { key: "gbPerConsumer", what: "GB per consumer per month" },
@@ -19,18 +20,21 @@ export interface CostArgs {
   readonly configFile: string;
   readonly assumptions: Assumptions;
   readonly json: boolean;
+  /** --share: estimate the config as if it held only this share (checked against the config once it is loaded). */
+  readonly share?: string;
   readonly help?: boolean;
 }
 
-export const COST_USAGE = `usage: npm run cost [-- CONFIG] [--gb N] [--connections N] [--hours N] [--log-gb N] [--function-ms N] [--json]
+export const COST_USAGE = `usage: npm run cost [-- CONFIG] [--gb N] [--connections N] [--hours N] [--log-gb N] [--function-ms N] [--share NAME] [--json]
 
-The monthly list price of every stack of a share, and what one more consumer adds, from
-config/prices.json (each price with its source and date).
+The monthly list price of every stack of a config, of each of its shares (provider.shares), and
+what one more consumer adds, from config/prices.json (each price with its source and date).
 
-  CONFIG            the share's config file (default: $RDS_PRIVATELINK_CONFIG, else config/default.json)
+  CONFIG            the config file (default: $RDS_PRIVATELINK_CONFIG, else config/default.json)
 ${Object.entries(FLAGS)
   .map(([flag, f]) => `  ${`${flag} N`.padEnd(18)}${f.what} (default ${DEFAULT_ASSUMPTIONS[f.key]})`)
   .join("\n")}
+  --share NAME      only that share: the config as if it held just it and the consumers reaching it
   --json            one JSON document instead of the table
   -h, --help        this text
 
@@ -41,11 +45,18 @@ export function parseCostArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
   const assumptions: Record<string, number> = { ...DEFAULT_ASSUMPTIONS };
   let configFile: string | undefined;
   let json = false;
+  let share: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--help" || arg === "-h") return { configFile: configPath(env), assumptions: { ...DEFAULT_ASSUMPTIONS }, json, help: true };
     if (arg === "--json") json = true;
-    else if (FLAGS[arg.split("=")[0]]) {
+    else if (arg.split("=")[0] === "--share") {
+      const [, inline] = arg.split("=");
+      const raw = inline ?? argv[++i];
+      if (raw === undefined || raw.trim() === "" || raw.startsWith("-")) throw new Error(`--share: give the name of one of the config's shares (provider.shares[].name), for example --share orders`);
+      if (share !== undefined) throw new Error(`--share: one share only (already given: ${share}); leave --share out for every share`);
+      share = raw;
+    } else if (FLAGS[arg.split("=")[0]]) {
       const [flag, inline] = arg.split("=");
       const raw = inline ?? argv[++i];
       const value = Number(raw);
@@ -55,11 +66,11 @@ export function parseCostArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
       if (flag === "--hours" && (value === 0 || value > 744)) throw new Error(`--hours: ${value} is not an hour count of a month; give 1 to 744 (default 730)`);
       assumptions[FLAGS[flag].key] = value;
     } else if (arg.startsWith("-")) {
-      throw new Error(`${arg}: unknown flag; the flags are ${[...Object.keys(FLAGS), "--json", "--help"].join(", ")}`);
+      throw new Error(`${arg}: unknown flag; the flags are ${[...Object.keys(FLAGS), "--share", "--json", "--help"].join(", ")}`);
     } else if (configFile === undefined) configFile = path.resolve(arg);
     else throw new Error(`${arg}: one config file only (already given: ${configFile})`);
   }
-  return { configFile: configFile ?? configPath(env), assumptions: assumptions as unknown as Assumptions, json };
+  return { configFile: configFile ?? configPath(env), assumptions: assumptions as unknown as Assumptions, json, ...(share === undefined ? {} : { share }) };
 }
 
 export function loadPrices(file = PRICES_FILE): PriceTable {
@@ -74,21 +85,48 @@ export function formatEstimate(e: Estimate, table: PriceTable): string {
     `Monthly cost at list prices (${table.currency}), ${a.hours} hours, ${a.gbPerConsumer} GB and ${a.connectionsPerConsumer} connections per consumer, ${a.logGbPerStack} GB of logs per stack, ${a.functionMs} ms per function run.`,
     "",
   ];
+  const unknownOf = (unknown: string[]) => (unknown.length ? `, plus unknown: ${unknown.join(", ")}` : "");
+  // One column for every stack's quantities: the longest item of the estimate, indented under its share.
+  const width = Math.max(46, ...e.stacks.flatMap((s) => s.lines.map((l) => l.item.length)));
   for (const stack of e.stacks) {
     const priced = stack.pricedAs ? ` (priced as ${stack.pricedAs}: ${path.basename(PRICES_FILE)} has no ${stack.region} prices)` : "";
     out.push(`${stack.stack} [${stack.region}]${priced}: ${usd(stack.usd)}${stack.unknown.length ? " + unknown" : ""}`);
-    for (const line of stack.lines) {
-      const qty = Number.isInteger(line.quantity) ? String(line.quantity) : line.quantity.toFixed(line.quantity < 1 ? 4 : 2);
-      out.push(`  ${line.item.padEnd(48)} ${qty.padStart(10)}  ${line.usd === null ? "unknown (no price found)" : usd(line.usd)}`);
-    }
+    if (e.shares) out.push(...shareGroups(stack, width));
+    else for (const line of stack.lines) out.push(lineText(line, "  ", 48));
   }
   out.push("");
-  out.push(`Total: ${usd(e.usd)} a month${e.unknown.length ? `, plus unknown: ${e.unknown.join(", ")}` : ""}`);
+  if (e.shares && e.everyShare) {
+    // Each share's lines over every stack, then the stacks' own: their sum is the total.
+    const names = Math.max(...e.shares.map((s) => s.share.length));
+    out.push("Per share, its lines in every stack:");
+    for (const s of e.shares) {
+      out.push(`  ${s.share.padEnd(names)}  ${usd(s.usd)}${s.unknown.length ? " + unknown" : ""}  (${s.stacks.map((t) => `${t.stack} ${usd(t.usd)}`).join(", ")})`);
+    }
+    out.push(`  The stacks' own lines (operations keys, logs), for every share: ${usd(e.everyShare.usd)}${e.everyShare.unknown.length ? " + unknown" : ""}`);
+  }
+  out.push(`Total: ${usd(e.usd)} a month${unknownOf(e.unknown)}`);
   const more = e.oneMoreConsumer;
-  out.push(`One more consumer like ${more.like} adds ${usd(more.usd)} a month${more.unknown.length ? `, plus unknown: ${more.unknown.join(", ")}` : ""}`);
+  const reaching = more.reaching ? ` (reaching ${more.reaching.join(", ")})` : "";
+  out.push(`One more consumer like ${more.like}${reaching} adds ${usd(more.usd)} a month${unknownOf(more.unknown)}`);
   out.push("");
   out.push(`Prices: ${path.relative(process.cwd(), PRICES_FILE) || PRICES_FILE} (each with its source and date). Free tiers are not subtracted; the database, data transfer between AZs or regions, and SNS, SQS and EventBridge requests are not priced.`);
   return out.join("\n");
+}
+
+/** A stack's lines under a heading per share, with its subtotal there; the stack's own lines last. */
+function shareGroups(stack: StackEstimate, width: number): string[] {
+  const groups = [...new Set(stack.lines.map((l) => l.share))].sort((x, y) => (x === undefined ? 1 : 0) - (y === undefined ? 1 : 0));
+  return groups.flatMap((share) => {
+    const lines = stack.lines.filter((l) => l.share === share);
+    const unknown = lines.some((l) => l.usd === null) ? " + unknown" : "";
+    const heading = share === undefined ? "the stack's own, for every share" : `share ${share}`;
+    return [`  ${heading}: ${usd(lines.reduce((n, l) => n + (l.usd ?? 0), 0))}${unknown}`, ...lines.map((l) => lineText(l, "    ", width))];
+  });
+}
+
+function lineText(line: Line, indent: string, width: number): string {
+  const qty = Number.isInteger(line.quantity) ? String(line.quantity) : line.quantity.toFixed(line.quantity < 1 ? 4 : 2);
+  return `${indent}${line.item.padEnd(width)} ${qty.padStart(10)}  ${line.usd === null ? "unknown (no price found)" : usd(line.usd)}`;
 }
 
 function main(): void {
@@ -113,6 +151,14 @@ function main(): void {
       process.exit(2);
     }
     throw e;
+  }
+  if (args.share !== undefined) {
+    try {
+      config = onlyTheShare(config, args.share);
+    } catch (e) {
+      process.stderr.write(`${(e as Error).message}\n`);
+      process.exit(2);
+    }
   }
   const table = loadPrices();
   const result = estimate(config, args.assumptions, table);

@@ -1,9 +1,12 @@
-// npm run cost: the arithmetic on small configs, the price table's sources, the flags, and that
-// the counts it prices are the counts the stacks synthesize.
+// npm run cost: the arithmetic on small configs and on a config with several shares, the price
+// table's sources, the flags, and that the counts it prices are the counts the stacks synthesize.
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { spawnSync } from "child_process";
+import { readFileSync } from "fs";
+import * as path from "path";
 import { validateConfig } from "../../config/load";
-import { Assumptions, DEFAULT_ASSUMPTIONS, estimate, PriceKey, PriceTable } from "../../scripts/cost/estimate";
+import { Assumptions, DEFAULT_ASSUMPTIONS, estimate, onlyTheShare, PriceKey, PriceTable } from "../../scripts/cost/estimate";
 import { formatEstimate, loadPrices, parseCostArgs } from "../../scripts/cost";
 import { demoInput, Json, resources, synthesize } from "../helpers";
 import { toResourceTransport } from "../terraform/matrix";
@@ -47,6 +50,14 @@ describe("cost estimate", () => {
     expect(e.unknown).toEqual([]);
     // One more consumer like "app": its stack, plus the NLCUs of its 100 GB.
     expect(e.oneMoreConsumer).toEqual({ like: "consumer-app", usd: expect.closeTo(18.6 + 0.6, 9), unknown: [] });
+  });
+
+  it("keeps the single-database form's result as it was: no share on any line, no per-share subtotals", () => {
+    const e = run();
+    expect(Object.keys(e)).toEqual(["assumptions", "stacks", "usd", "unknown", "oneMoreConsumer"]);
+    expect(Object.keys(e.oneMoreConsumer)).toEqual(["like", "usd", "unknown"]);
+    for (const line of e.stacks.flatMap((s) => s.lines)) expect(Object.keys(line)).toEqual(["item", "quantity", "unit", "price", "usd"]);
+    expect(formatEstimate(e, table)).not.toMatch(/share|Per share/);
   });
 
   it("follows the flags: GB per consumer, connections and hours", () => {
@@ -162,9 +173,178 @@ describe("cost flags", () => {
     [["--gb", "lots"], /^--gb: "lots" is not a number of GB per consumer per month; give a number of 0 or more, for example --gb 100$/],
     [["--gb"], /^--gb: "" is not a number/],
     [["--hours", "1000"], /^--hours: 1000 is not an hour count of a month; give 1 to 744/],
-    [["--verbose"], /^--verbose: unknown flag; the flags are --gb, --connections, --hours, --log-gb, --function-ms, --json, --help$/],
+    [["--verbose"], /^--verbose: unknown flag; the flags are --gb, --connections, --hours, --log-gb, --function-ms, --share, --json, --help$/],
     [["a.json", "b.json"], /^b\.json: one config file only/],
   ])("refuses %j with an error that names the flag and the fix", (argv, message) => {
     expect(() => parseCostArgs(argv as string[], {})).toThrow(message);
+  });
+});
+
+/** The catalogue's config (three shares, three consumers), as JSON to vary. */
+const catalogueInput = (): Json => JSON.parse(readFileSync(path.join(__dirname, "..", "..", "examples", "platform-catalogue", "config.json"), "utf8"));
+const catalogue = (mutate: (c: Json) => void = () => undefined, a: Partial<Assumptions> = {}) => {
+  const input = catalogueInput();
+  mutate(input);
+  return estimate(validateConfig(input), { ...DEFAULT_ASSUMPTIONS, ...a }, table);
+};
+/** The catalogue without one share: out of provider.shares and out of every consumer's list. */
+const withoutShare = (name: string) => (c: Json) => {
+  c.provider.shares = c.provider.shares.filter((s: Json) => s.name !== name);
+  for (const consumer of c.consumers) consumer.shares = consumer.shares?.filter((e: Json) => (typeof e === "string" ? e : e.name) !== name);
+};
+const usdOf = (lines: Json[]) => lines.reduce((n, l) => n + (l.usd ?? 0), 0);
+
+describe("cost estimate of several shares", () => {
+  const e = catalogue();
+  const provider = e.stacks[0];
+
+  it("totals its stacks, and its shares' subtotals with the stacks' own lines", () => {
+    expect(e.stacks.map((s) => s.stack)).toEqual(["provider", "consumer-storefront", "consumer-analytics", "consumer-warehouse"]);
+    for (const s of e.stacks) expect(s.usd).toBeCloseTo(usdOf(s.lines), 9);
+    expect(e.usd).toBeCloseTo(e.stacks.reduce((n, s) => n + s.usd, 0), 9);
+    expect(e.shares!.map((s) => s.share)).toEqual(["orders", "billing", "inventory"]);
+    expect(e.usd).toBeCloseTo(e.shares!.reduce((n, s) => n + s.usd, 0) + e.everyShare!.usd, 9);
+    // Each share's subtotal is its lines in every stack, and each stack's part of it is listed.
+    for (const s of e.shares!) {
+      expect(s.usd).toBeCloseTo(usdOf(e.stacks.flatMap((t) => t.lines.filter((l) => l.share === s.share))), 9);
+      expect(s.usd).toBeCloseTo(s.stacks.reduce((n, t) => n + t.usd, 0), 9);
+    }
+    expect(e.shares!.find((s) => s.share === "orders")!.stacks.map((t) => t.stack)).toEqual(["provider", "consumer-storefront", "consumer-warehouse"]);
+    // The resource share's hourly prices are unknown: its subtotal says so, the others do not.
+    expect(e.shares!.map((s) => [s.share, s.unknown])).toEqual([
+      ["orders", []],
+      ["billing", []],
+      ["inventory", ["resource gateway hours", "resource endpoint hours (1 endpoint, 2 AZs)"]],
+    ]);
+    expect(e.everyShare!.unknown).toEqual([]);
+  });
+
+  it("prices each share's own provider lines once per share, and the stack's operations key and logs once", () => {
+    const count = (item: string) => provider.lines.filter((l) => l.item === item).map((l) => l.share);
+    expect(count("dashboard")).toEqual(["orders", "billing", "inventory"]);
+    expect(count("load balancer hours")).toEqual(["orders", "billing"]);
+    expect(count("alarms")).toEqual(["orders", "billing"]);
+    expect(count("resource gateway hours")).toEqual(["inventory"]);
+    // Only orders creates its database, so only it has a storage key.
+    expect(count("database KMS key")).toEqual(["orders"]);
+    expect(count("operations KMS key")).toEqual([undefined]);
+    expect(count("logs ingested (GB)")).toEqual([undefined]);
+    // Each share's NLCUs and gateway GB follow the consumers that reach it: 2, 3 and 3 of them.
+    const nlcu = provider.lines.filter((l) => l.item.startsWith("load balancer capacity units")).map((l) => [l.share, l.quantity]);
+    expect(nlcu).toEqual([
+      ["orders", 200],
+      ["billing", 300],
+    ]);
+    expect(provider.lines.find((l) => l.item === "resource gateway data processed (GB)")).toMatchObject({ share: "inventory", quantity: 300 });
+  });
+
+  it("gives a consumer one endpoint's lines per share it reaches, its names per share, and one key", () => {
+    const analytics = e.stacks.find((s) => s.stack === "consumer-analytics")!;
+    expect(analytics.lines.map((l) => [l.share, l.item, l.quantity])).toEqual([
+      ["billing", "interface endpoint hours (2 AZs)", 1460],
+      ["billing", "data processed (GB)", 100],
+      // Its memberPorts of billing: writer, reader and the 3 member slots' zones.
+      ["billing", "RDS name hosted zones (writer, reader, 3 instances)", 5],
+      ["inventory", "resource endpoint hours (1 endpoint, 2 AZs)", 730],
+      ["inventory", "data processed (GB)", 100],
+      [undefined, "operations KMS key", 1],
+      [undefined, "logs ingested (GB)", 1],
+    ]);
+    const storefront = e.stacks.find((s) => s.stack === "consumer-storefront")!;
+    // A private zone for each share it names one for; warehouse names none.
+    expect(storefront.lines.filter((l) => l.item === "private hosted zone").map((l) => l.share)).toEqual(["orders", "billing", "inventory"]);
+    expect(e.stacks.find((s) => s.stack === "consumer-warehouse")!.lines.filter((l) => l.item === "private hosted zone")).toEqual([]);
+  });
+
+  it.each(["orders", "billing", "inventory"])("costs exactly %s's lines less without it", (name) => {
+    const without = catalogue(withoutShare(name));
+    const share = e.shares!.find((s) => s.share === name)!;
+    expect(without.shares!.map((s) => s.share)).toEqual(e.shares!.map((s) => s.share).filter((s) => s !== name));
+    expect(without.usd).toBeCloseTo(e.usd - share.usd, 9);
+    // The other shares' subtotals and the stacks' own lines do not move.
+    for (const s of without.shares!) expect(s.usd).toBeCloseTo(e.shares!.find((t) => t.share === s.share)!.usd, 9);
+    expect(without.everyShare!.usd).toBeCloseTo(e.everyShare!.usd, 9);
+  });
+
+  it("adds for one more consumer what a consumer like the last, reaching the same shares, adds to the config", () => {
+    expect(e.oneMoreConsumer).toMatchObject({ like: "consumer-warehouse", reaching: ["orders", "billing", "inventory"], unknown: ["resource endpoint hours (1 endpoint, 2 AZs)"] });
+    const withAnother = catalogue((c) => c.consumers.push({ ...c.consumers[2], name: "warehouse-two", network: { create: { cidr: "10.2.0.0/16", azIds: ["use1-az1", "use1-az2"] } }, allowedCidrs: ["10.2.0.0/16"] }));
+    expect(e.oneMoreConsumer.usd).toBeCloseTo(withAnother.usd - e.usd, 9);
+    // Like analytics: billing with its member ports and inventory, and no orders.
+    const likeAnalytics = catalogue((c) => c.consumers.splice(2, 1));
+    const analyticsTwice = catalogue((c) => c.consumers.splice(2, 1, { ...c.consumers[1], name: "analytics-two" }));
+    expect(likeAnalytics.oneMoreConsumer).toMatchObject({ like: "consumer-analytics", reaching: ["billing", "inventory"] });
+    expect(likeAnalytics.oneMoreConsumer.usd).toBeCloseTo(analyticsTwice.usd - likeAnalytics.usd, 9);
+  });
+
+  it("estimates one share alone with --share: its lines and the stacks' own, with the consumers that reach it", () => {
+    const app = validateConfig(catalogueInput());
+    const alone = estimate(onlyTheShare(app, "orders"), DEFAULT_ASSUMPTIONS, table);
+    expect(alone.stacks.map((s) => s.stack)).toEqual(["provider", "consumer-storefront", "consumer-warehouse"]);
+    expect(alone.stacks.flatMap((s) => s.lines.map((l) => l.share)).filter((s) => s !== undefined && s !== "orders")).toEqual([]);
+    expect(alone.shares).toEqual([e.shares![0]]);
+    // Three stacks' keys and logs: $1.50 each.
+    expect(alone.usd).toBeCloseTo(e.shares![0].usd + 3 * 1.5, 9);
+    expect(() => onlyTheShare(app, "payments")).toThrow(/^--share: "payments" names no share of the config; the shares are orders, billing, inventory$/);
+  });
+
+  it("prints each stack's lines under their share, each share's subtotal over the stacks, and the total", () => {
+    const text = formatEstimate(e, table);
+    expect(text).toContain("consumer-analytics [us-east-1]: $20.60 + unknown\n  share billing: $18.10\n    interface endpoint hours (2 AZs)");
+    expect(text).toContain("  the stack's own, for every share: $1.50\n    operations KMS key ");
+    const money = (n: number) => `$${n.toFixed(2)}`;
+    for (const s of e.shares!) expect(text).toMatch(new RegExp(`^  ${s.share} +\\${money(s.usd)}${s.unknown.length ? " \\+ unknown" : ""}  \\(provider \\$`, "m"));
+    expect(text).toContain(`The stacks' own lines (operations keys, logs), for every share: ${money(e.everyShare!.usd)}`);
+    expect(text).toContain(`Total: ${money(e.usd)} a month, plus unknown: resource gateway hours, resource endpoint hours (1 endpoint, 2 AZs)`);
+    expect(text).toContain("One more consumer like consumer-warehouse (reaching orders, billing, inventory) adds");
+    // Quantities stand in one column in every stack, whatever the longest item.
+    const columns = text.split("\n").filter((l) => /^ {4}\S/.test(l)).map((l) => l.search(/\d+(\.\d+)?  (\$|unknown)/) + l.match(/\d+(\.\d+)?  (\$|unknown)/)![0].indexOf("  "));
+    expect(new Set(columns).size).toBe(1);
+  });
+
+  it("is what the README shows for the catalogue, per share and in total", () => {
+    const text = formatEstimate(e, table);
+    const summary = text.slice(text.indexOf("Per share, its lines in every stack:"), text.indexOf("\n\nPrices:"));
+    expect(summary.split("\n")).toHaveLength(7);
+    expect(readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8")).toContain(`\`\`\`text\n${summary}\n\`\`\``);
+    expect(estimate(onlyTheShare(validateConfig(catalogueInput()), "orders"), DEFAULT_ASSUMPTIONS, table).usd.toFixed(2)).toBe("62.81");
+  });
+
+  it("counts the keys, dashboards, alarms and hosted zones the stacks really synthesize", () => {
+    const { json } = synthesize((c) => {
+      for (const k of Object.keys(c)) delete c[k];
+      Object.assign(c, catalogueInput());
+    });
+    const quantity = (stack: Json, price: PriceKey) => stack.lines.filter((l: Json) => l.price === price).reduce((n: number, l: Json) => n + l.quantity, 0);
+    expect(Object.keys(json).sort()).toEqual(e.stacks.map((s) => s.stack).sort());
+    expect(resources(json.provider, "aws_cloudwatch_dashboard")).toHaveLength(quantity(provider, "dashboardMonth"));
+    expect(resources(json.provider, CloudwatchMetricAlarm.tfResourceType)).toHaveLength(quantity(provider, "alarmMonth"));
+    // analytics's member ports of billing: one zone per instance name, a resource over the
+    // provider's instance_names whose count is known at apply; the estimate takes one per member slot.
+    const slots = validateConfig(catalogueInput()).shares.find((s) => s.name === "billing")!.config.provider.ports.members.length;
+    expect(slots).toBe(3);
+    for (const stack of e.stacks) {
+      const zones = resources(json[stack.stack], "aws_route53_zone");
+      const perInstance = zones.filter((z) => z.for_each !== undefined).length;
+      expect({ stack: stack.stack, perInstance }).toEqual({ stack: stack.stack, perInstance: stack.stack === "consumer-analytics" ? 1 : 0 });
+      expect({ stack: stack.stack, keys: resources(json[stack.stack], KmsKey.tfResourceType).length }).toEqual({ stack: stack.stack, keys: quantity(stack, "kmsKeyMonth") });
+      expect({ stack: stack.stack, zones: zones.length - perInstance + perInstance * slots }).toEqual({ stack: stack.stack, zones: quantity(stack, "hostedZoneMonth") });
+    }
+  });
+});
+
+describe("cost of one share from the command line", () => {
+  it("reads --share NAME and --share=NAME, and refuses a missing or repeated one", () => {
+    expect(parseCostArgs(["--share", "orders"], {}).share).toBe("orders");
+    expect(parseCostArgs(["--share=billing", "--json"], {})).toMatchObject({ share: "billing", json: true });
+    expect(parseCostArgs([], {})).not.toHaveProperty("share");
+    expect(() => parseCostArgs(["--share"], {})).toThrow(/^--share: give the name of one of the config's shares \(provider\.shares\[\]\.name\), for example --share orders$/);
+    expect(() => parseCostArgs(["--share", "--json"], {})).toThrow(/^--share: give the name/);
+    expect(() => parseCostArgs(["--share", "a", "--share", "b"], {})).toThrow(/^--share: one share only \(already given: a\)/);
+  });
+
+  it("exits 2 on a share the config does not have, naming its shares", () => {
+    const r = spawnSync(process.execPath, ["--require", "tsx/cjs", "scripts/cost.ts", "examples/platform-catalogue/config.json", "--share", "payments"], { cwd: path.join(__dirname, "..", ".."), encoding: "utf8", timeout: 120_000 });
+    expect({ status: r.status, stderr: r.stderr, stdout: r.stdout }).toEqual({ status: 2, stderr: '--share: "payments" names no share of the config; the shares are orders, billing, inventory\n', stdout: "" });
   });
 });

@@ -1,7 +1,9 @@
-// The monthly list-price estimate of a share: pure arithmetic over the config, the assumptions
-// and the price table (config/prices.json). `npm run cost` prints it; the tests pin it. The
-// transport's lines are its own (stacks/transports/<name>/cost.ts); the ones every share has are here.
-import { AppConfig, Config } from "../../config/resolve";
+// The monthly list-price estimate of a config: pure arithmetic over the config, the assumptions
+// and the price table (config/prices.json). `npm run cost` prints it; the tests pin it. Each
+// share's transport lines are its transport's (stacks/transports/<name>/cost.ts); the lines every
+// share has (its dashboard, a created database's key) and each stack's own (its operations key,
+// its logs) are here. With provider.shares every line says which share it is for, if any.
+import { AppConfig, AppConsumer, ShareConfig } from "../../config/resolve";
 import { ConsumerConfig, Network } from "../../config/schema";
 import { transportOf } from "../../stacks/transports";
 import { CostRow } from "../../stacks/transports/transport";
@@ -63,6 +65,12 @@ export interface Line {
   readonly price: PriceKey;
   /** quantity x price, or null when the price is unknown. */
   readonly usd: number | null;
+  /**
+   * With provider.shares: the share the line is for; absent on the stack's own lines (its
+   * operations key, its logs), which every share of the stack uses. The single-database form
+   * has no share field: its estimate is the one every release before shares printed.
+   */
+  readonly share?: string;
 }
 
 export interface StackEstimate {
@@ -76,68 +84,137 @@ export interface StackEstimate {
   readonly unknown: string[];
 }
 
+/** One share's lines, summed over every stack that has some. */
+export interface ShareEstimate {
+  readonly share: string;
+  readonly usd: number;
+  /** Its items without a price, left out of usd. */
+  readonly unknown: string[];
+  /** Its subtotal in each stack that has lines of it: the provider, then each consumer reaching it. */
+  readonly stacks: Array<{ readonly stack: string; readonly usd: number }>;
+}
+
 export interface Estimate {
   readonly assumptions: Assumptions;
   readonly stacks: StackEstimate[];
   readonly usd: number;
   readonly unknown: string[];
-  /** What one more consumer like the last one (in the provider's region, two AZs, when there is none) adds. */
-  readonly oneMoreConsumer: { readonly like: string; readonly usd: number; readonly unknown: string[] };
+  /**
+   * What one more consumer like the last one (in the provider's region, two AZs, when there is
+   * none) adds. With provider.shares it reaches the shares the last one reaches (every share,
+   * when there is none), each with the last one's settings of it: `reaching` names them.
+   */
+  readonly oneMoreConsumer: { readonly like: string; readonly usd: number; readonly unknown: string[]; readonly reaching?: string[] };
+  /**
+   * With provider.shares: each share's lines over every stack, in the config's order, and the
+   * stacks' own lines (operations keys, logs) that no one share has. usd is their sum. Absent in
+   * the single-database form, whose one share is the whole estimate.
+   */
+  readonly shares?: ShareEstimate[];
+  readonly everyShare?: { readonly usd: number; readonly unknown: string[] };
 }
 
 export function estimate(app: AppConfig, assumptions: Assumptions, table: PriceTable): Estimate {
-  if (app.shares.length !== 1 || app.shares[0].scoped) throw new Error("WIP: the estimate of several shares");
-  const config = app.shares[0].config;
-  const stacks = estimateStacks(config, assumptions, table);
-  const more = estimateStacks(withOneMoreConsumer(config), assumptions, table);
+  const stacks = estimateStacks(app, assumptions, table);
+  const next = withOneMoreConsumer(app);
+  const more = estimateStacks(next.app, assumptions, table);
   const usd = sum(stacks.map((s) => s.usd));
-  const last = config.consumers[config.consumers.length - 1];
+  const last = app.consumers[app.consumers.length - 1];
+  const single = isSingle(app);
+  const every = stacks.flatMap((s) => s.lines);
+  const forShare = (share?: string) => (line: Line) => line.share === share;
   return {
     assumptions,
     stacks,
     usd,
     unknown: unique(stacks.flatMap((s) => s.unknown)),
     oneMoreConsumer: {
-      like: last ? `consumer-${last.name}` : `a consumer in ${config.provider.account.region} with two AZs`,
+      like: last ? `consumer-${last.name}` : `a consumer in ${app.provider.account.region} with two AZs`,
       usd: sum(more.map((s) => s.usd)) - usd,
       unknown: unique(more[more.length - 1].unknown),
+      ...(single ? {} : { reaching: next.reaching }),
     },
+    ...(single
+      ? {}
+      : {
+          shares: app.shares.map(({ name }): ShareEstimate => ({
+            share: name,
+            ...subtotal(every.filter(forShare(name))),
+            stacks: stacks.filter((s) => s.lines.some(forShare(name))).map((s) => ({ stack: s.stack, usd: subtotal(s.lines.filter(forShare(name))).usd })),
+          })),
+          everyShare: subtotal(every.filter(forShare(undefined))),
+        }),
   };
 }
 
-function estimateStacks(config: Config, a: Assumptions, table: PriceTable): StackEstimate[] {
-  const provider = config.provider;
-  const consumers = config.consumers;
-  const transport = transportOf(provider.transport);
-  const lines: CostRow[] = [];
-  const add = (item: string, quantity: number, price: PriceKey) => lines.push([item, quantity, price]);
+/** What some lines cost, and which of them have no price. */
+function subtotal(lines: Line[]): { usd: number; unknown: string[] } {
+  return { usd: sum(lines.map((l) => l.usd ?? 0)), unknown: unique(lines.filter((l) => l.usd === null).map((l) => l.item)) };
+}
 
-  lines.push(...transport.cost.provider(config, a, table));
-  // The stack's operations key, and a created database's own storage key.
-  add("KMS keys", provider.database.create ? 2 : 1, "kmsKeyMonth");
-  add("dashboard", 1, "dashboardMonth");
-  add("logs ingested (GB)", a.logGbPerStack, "logIngestGb");
-  const stacks = [priced("provider", provider.account.region, lines, table)];
+/**
+ * The config as if it held only that share, with the consumers that reach it: what the share
+ * costs on its own, paying the stacks' keys and logs alone (its subtotal in the whole estimate
+ * leaves those to every share). Throws an Error naming the shares when it has none of that name.
+ */
+export function onlyTheShare(app: AppConfig, name: string): AppConfig {
+  const share = app.shares.find((s) => s.name === name);
+  if (!share) throw new Error(`--share: "${name}" names no share of the config; the shares are ${app.shares.map((s) => s.name).join(", ")}`);
+  return { ...app, shares: [share], consumers: app.consumers.filter((c) => c.shares.includes(name)).map((c) => ({ ...c, shares: [name] })) };
+}
 
-  for (const consumer of consumers) {
-    const rows: CostRow[] = [];
+/** The single-database form: one share whose lines are the stacks' lines, as before shares. */
+const isSingle = (app: AppConfig) => app.shares.length === 1 && !app.shares[0].scoped;
+
+/** A line before pricing, and the share it is for (none: the stack's own, used by every share in it). */
+interface Row {
+  readonly row: CostRow;
+  readonly share?: string;
+}
+
+function estimateStacks(app: AppConfig, a: Assumptions, table: PriceTable): StackEstimate[] {
+  const single = isSingle(app);
+  const of = (share: ShareConfig, rows: CostRow[]): Row[] => rows.map((row) => ({ row, share: single ? undefined : share.name }));
+  const lines: Row[] = [];
+  for (const share of app.shares) {
+    const provider = share.config.provider;
+    lines.push(...of(share, transportOf(provider.transport).cost.provider(share.config, a, table)));
+    // The stack's operations key, and a created database's own storage key: one line in the
+    // single-database form, as it always printed; with several shares the database's key is its share's.
+    if (single) lines.push({ row: ["KMS keys", provider.database.create ? 2 : 1, "kmsKeyMonth"] });
+    else if (provider.database.create) lines.push(...of(share, [["database KMS key", 1, "kmsKeyMonth"]]));
+    lines.push(...of(share, [["dashboard", 1, "dashboardMonth"]]));
+  }
+  if (!single) lines.push({ row: ["operations KMS key", 1, "kmsKeyMonth"] });
+  lines.push({ row: ["logs ingested (GB)", a.logGbPerStack, "logIngestGb"] });
+  const stacks = [priced("provider", app.provider.account.region, lines, table)];
+
+  for (const consumer of app.consumers) {
+    const rows: Row[] = [];
     const zones = azCount(consumer.network);
-    const { endpoint, names } = transport.cost.consumer(config, consumer, a, zones);
-    rows.push(...endpoint);
-    rows.push(["KMS keys", 1, "kmsKeyMonth"]);
-    if (consumer.privateZone) rows.push(["private hosted zone", 1, "hostedZoneMonth"]);
-    rows.push(...names);
+    for (const name of consumer.shares) {
+      const share = app.shares.find((s) => s.name === name)!;
+      // The consumer as this share sees it: its privateZone, memberPorts and the like of this share.
+      const seen = share.config.consumers.find((c) => c.name === consumer.name)!;
+      const { endpoint, names } = transportOf(share.config.provider.transport).cost.consumer(share.config, seen, a, zones);
+      rows.push(...of(share, endpoint));
+      if (single) rows.push({ row: ["KMS keys", 1, "kmsKeyMonth"] });
+      if (seen.privateZone) rows.push(...of(share, [["private hosted zone", 1, "hostedZoneMonth"]]));
+      rows.push(...of(share, names));
+    }
+    // One operations key per consumer stack, whatever it reaches.
+    if (!single) rows.push({ row: ["operations KMS key", 1, "kmsKeyMonth"] });
     // Only a created VPC has this project's flow log; the consumer stack has no other log group.
-    if (consumer.network.create) rows.push(["logs ingested (GB)", a.logGbPerStack, "logIngestGb"]);
+    if (consumer.network.create) rows.push({ row: ["logs ingested (GB)", a.logGbPerStack, "logIngestGb"] });
     stacks.push(priced(`consumer-${consumer.name}`, consumer.account.region, rows, table));
   }
   return stacks;
 }
 
-function priced(stack: string, region: string, rows: CostRow[], table: PriceTable): StackEstimate {
-  const lines = rows.map(([item, quantity, key]): Line => {
+function priced(stack: string, region: string, rows: Row[], table: PriceTable): StackEstimate {
+  const lines = rows.map(({ row: [item, quantity, key], share }): Line => {
     const price = table.prices[key];
-    return { item, quantity, unit: price.unit, price: key, usd: price.usd === null ? null : quantity * price.usd };
+    return { item, quantity, unit: price.unit, price: key, usd: price.usd === null ? null : quantity * price.usd, ...(share === undefined ? {} : { share }) };
   });
   return {
     stack,
@@ -155,16 +232,25 @@ export function azCount(network: Network): number {
   return network.create!.azIds?.length ?? network.create!.azCount;
 }
 
-function withOneMoreConsumer(config: Config): Config {
-  const last = config.consumers[config.consumers.length - 1];
-  const next: ConsumerConfig = last
-    ? { ...last, name: `${last.name}-next` }
-    : ({
-        name: "next",
-        account: { region: config.provider.account.region },
-        network: { create: { cidr: "10.0.0.0/16", azCount: 2, flowLogRetentionDays: 30 } },
-      } as ConsumerConfig);
-  return { ...config, consumers: [...config.consumers, next] };
+/**
+ * The config with one more consumer like the last: its own keys, the shares it reaches and its
+ * settings of each. With no consumer: one in the provider's region, two AZs, reaching every share.
+ */
+function withOneMoreConsumer(app: AppConfig): { app: AppConfig; reaching: string[] } {
+  const last = app.consumers[app.consumers.length - 1];
+  const name = last ? `${last.name}-next` : "next";
+  const fresh = {
+    name,
+    account: { region: app.provider.account.region },
+    network: { create: { cidr: "10.0.0.0/16", azCount: 2, flowLogRetentionDays: 30 } },
+  };
+  const next = (last ? { ...last, name } : { ...fresh, shares: app.shares.map((s) => s.name) }) as AppConsumer;
+  const shares = app.shares.map((share): ShareConfig => {
+    if (!next.shares.includes(share.name)) return share;
+    const seen = last ? { ...share.config.consumers.find((c) => c.name === last.name)!, name } : (fresh as ConsumerConfig);
+    return { ...share, config: { ...share.config, consumers: [...share.config.consumers, seen] } };
+  });
+  return { app: { ...app, shares, consumers: [...app.consumers, next] }, reaching: next.shares };
 }
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);

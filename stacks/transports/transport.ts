@@ -74,14 +74,19 @@ export interface ConsumerTarget {
   connect(parts: ConsumerParts): Construct;
 }
 
-/** Mermaid lines, unindented: the diagram indents them inside their account's subgraph. */
+/**
+ * Mermaid lines, unindented: the diagram indents them inside their account's subgraph. Mermaid's
+ * node ids are global to the picture, so every id a share's lines name starts with that share's
+ * prefix `ns`: "" in the single-database form (ids `nlb`, `w`), `<share>_` with several shares
+ * (`orders_nlb`, `orders_w`). The database's nodes, which the diagram draws, are `<ns>w` and `<ns>r`.
+ */
 export interface DiagramPart {
-  /** The transport's nodes and edges inside the provider's subgraph, after the database. */
-  provider(config: Config): string[];
-  /** The node `<id>_ep`: the consumer's endpoint. */
+  /** The transport's nodes and edges inside the share's part of the provider's subgraph, after the database. */
+  provider(config: Config, ns: string): string[];
+  /** The node `<id>_ep`: the consumer's endpoint (`id` is already unique in the picture). */
   consumerEndpoint(config: Config, consumer: ConsumerConfig, id: string): string;
-  /** The edge from the consumer's endpoint (`<id>_ep`) into the provider's subgraph. */
-  link(id: string): string;
+  /** The edge from the consumer's endpoint (`<id>_ep`) to the share's node (`<ns>svc`, `<ns>rcw`) in the provider's subgraph. */
+  link(id: string, ns: string): string;
 }
 
 /** One line of the estimate before pricing: what, how many, at which price. */
