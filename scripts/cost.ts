@@ -102,7 +102,7 @@ export function formatEstimate(e: Estimate, table: PriceTable): string {
     for (const s of e.shares) {
       out.push(`  ${s.share.padEnd(names)}  ${usd(s.usd)}${s.unknown.length ? " + unknown" : ""}  (${s.stacks.map((t) => `${t.stack} ${usd(t.usd)}`).join(", ")})`);
     }
-    out.push(`  The stacks' own lines (operations keys, logs), for every share: ${usd(e.everyShare.usd)}${e.everyShare.unknown.length ? " + unknown" : ""}`);
+    out.push(`  The stacks' own lines (operations keys, logs, the dashboard of every share): ${usd(e.everyShare.usd)}${e.everyShare.unknown.length ? " + unknown" : ""}`);
   }
   out.push(`Total: ${usd(e.usd)} a month${unknownOf(e.unknown)}`);
   const more = e.oneMoreConsumer;

@@ -283,8 +283,8 @@ describe("cost estimate of several shares", () => {
     expect(alone.stacks.map((s) => s.stack)).toEqual(["provider", "consumer-storefront", "consumer-warehouse"]);
     expect(alone.stacks.flatMap((s) => s.lines.map((l) => l.share)).filter((s) => s !== undefined && s !== "orders")).toEqual([]);
     expect(alone.shares).toEqual([e.shares![0]]);
-    // Three stacks' keys and logs: $1.50 each.
-    expect(alone.usd).toBeCloseTo(e.shares![0].usd + 3 * 1.5, 9);
+    // Three stacks' keys and logs: $1.50 each; and the provider's dashboard of every share, $3.00.
+    expect(alone.usd).toBeCloseTo(e.shares![0].usd + 3 * 1.5 + 3, 9);
     expect(() => onlyTheShare(app, "payments")).toThrow(/^--share: "payments" names no share of the config; the shares are orders, billing, inventory$/);
   });
 
@@ -294,7 +294,7 @@ describe("cost estimate of several shares", () => {
     expect(text).toContain("  the stack's own, for every share: $1.50\n    operations KMS key ");
     const money = (n: number) => `$${n.toFixed(2)}`;
     for (const s of e.shares!) expect(text).toMatch(new RegExp(`^  ${s.share} +\\${money(s.usd)}${s.unknown.length ? " \\+ unknown" : ""}  \\(provider \\$`, "m"));
-    expect(text).toContain(`The stacks' own lines (operations keys, logs), for every share: ${money(e.everyShare!.usd)}`);
+    expect(text).toContain(`The stacks' own lines (operations keys, logs, the dashboard of every share): ${money(e.everyShare!.usd)}`);
     expect(text).toContain(`Total: ${money(e.usd)} a month, plus unknown: resource gateway hours, resource endpoint hours (1 endpoint, 2 AZs)`);
     expect(text).toContain("One more consumer like consumer-warehouse (reaching orders, billing, inventory) adds");
     // Quantities stand in one column in every stack, whatever the longest item.
@@ -307,7 +307,7 @@ describe("cost estimate of several shares", () => {
     const summary = text.slice(text.indexOf("Per share, its lines in every stack:"), text.indexOf("\n\nPrices:"));
     expect(summary.split("\n")).toHaveLength(7);
     expect(readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8")).toContain(`\`\`\`text\n${summary}\n\`\`\``);
-    expect(estimate(onlyTheShare(validateConfig(catalogueInput()), "orders"), DEFAULT_ASSUMPTIONS, table).usd.toFixed(2)).toBe("62.81");
+    expect(estimate(onlyTheShare(validateConfig(catalogueInput()), "orders"), DEFAULT_ASSUMPTIONS, table).usd.toFixed(2)).toBe("65.81");
   });
 
   it("counts the keys, dashboards, alarms and hosted zones the stacks really synthesize", () => {

@@ -185,7 +185,10 @@ function estimateStacks(app: AppConfig, a: Assumptions, table: PriceTable): Stac
     else if (provider.database.create) lines.push(...of(share, [["database KMS key", 1, "kmsKeyMonth"]]));
     lines.push(...of(share, [["dashboard", 1, "dashboardMonth"]]));
   }
-  if (!single) lines.push({ row: ["operations KMS key", 1, "kmsKeyMonth"] });
+  if (!single) {
+    lines.push({ row: ["operations KMS key", 1, "kmsKeyMonth"] });
+    lines.push({ row: ["dashboard of every share", 1, "dashboardMonth"] });
+  }
   lines.push({ row: ["logs ingested (GB)", a.logGbPerStack, "logIngestGb"] });
   const stacks = [priced("provider", app.provider.account.region, lines, table)];
 
