@@ -3,6 +3,7 @@
 #   BENCH_RUNS=N     runs per measurement (default 5); the figures are medians
 #   BENCH_BASE=REV   the commit whose demo synth is measured beside today's (default 9b2a0d4, the
 #                    last before several shares); BENCH_BASE= leaves it out
+#   BENCH_LIMITS=1   adds a config at the loader's limits: 20 shares x 100 consumers (minutes a run)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/usage.sh" && usage_if_asked "${BASH_SOURCE[0]}" "$@"
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -14,6 +15,7 @@ runs="${BENCH_RUNS:-5}"
 node --require tsx/cjs -e 'require("./stacks/bundle").bundleFailoverFunction()'   # warm the bundle cache
 node --require tsx/cjs bench/many-consumers.ts "$work/fifty.json" 50
 node --require tsx/cjs bench/shares-config.ts "$work/shares.json" 10 20
+node --require tsx/cjs bench/shares-config.ts "$work/limits.json" 20 100
 
 # The demo as it was before several shares came, from git, to show what shares cost the demo's synth.
 # BENCH_BASE picks another commit; BENCH_BASE= (empty) leaves it out.
@@ -29,7 +31,9 @@ cases+=(
   "examples/platform-catalogue|$PWD|$PWD/examples/platform-catalogue/config.json"
   "1 share x 50 consumers|$PWD|$work/fifty.json"
   "10 shares x 20 consumers|$PWD|$work/shares.json"
+  "10 x 20, source maps off|$PWD|$work/shares.json|$PWD/bench/no-source-maps.js"
 )
+if [ "${BENCH_LIMITS:-}" = 1 ]; then cases+=("20 shares x 100 consumers (limits)|$PWD|$work/limits.json"); fi
 
 echo "== synth"
 python3 bench/synth.py "$runs" "$work" "${cases[@]}"

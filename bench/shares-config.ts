@@ -1,7 +1,8 @@
 // Writes a config of S shares and C consumers (default 10 × 20) to the path given, for the synth benchmark.
 // The mix, so that every kind of share is synthesized: shares cycle through the four engines; of each
 // five, three are endpoint-service and two resource; even shares create their database, odd ones use an
-// existing one. Every consumer reaches every share (consumers[].shares left out: the default is all).
+// existing one. Every consumer reaches every share: even consumers list each share with a private zone
+// of its own, odd ones leave consumers[].shares out (the default: all shares, no private zones).
 // usage: node --require tsx/cjs bench/shares-config.ts OUT [SHARES] [CONSUMERS]
 import { writeFileSync } from "fs";
 import { ENGINES } from "../config/engines";
@@ -50,6 +51,7 @@ const config = {
     account: { region: "us-east-1", profile: `app${i}`, accountId },
     network: { create: { cidr: `10.${i + 1}.0.0/16`, azIds } },
     allowedCidrs: [`10.${i + 1}.0.0/16`],
+    ...(i % 2 === 0 ? { shares: Array.from({ length: shareCount }, (_, s) => ({ name: `db${s}`, privateZone: { name: `db${s}.db.internal` } })) } : {}),
   })),
 };
 writeFileSync(out, `${JSON.stringify(config, null, 2)}\n`);

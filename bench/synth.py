@@ -1,9 +1,10 @@
 """Synth of several configs, as users run it: one table of wall time, peak RSS and what was written.
 
 usage: python3 bench/synth.py RUNS WORK CASE...
-  CASE is LABEL|ROOT|CONFIG: the app ROOT/main.ts run by node (node --require tsx/cjs, as
+  CASE is LABEL|ROOT|CONFIG[|PRELOAD]: the app ROOT/main.ts run by node (node --require tsx/cjs, as
   `npm run synth` and cdktf.json's "app" run it) with RDS_PRIVATELINK_CONFIG=CONFIG, or with no
-  config set (the embedded demo) when CONFIG is empty. Each case runs in its own folder under WORK.
+  config set (the embedded demo) when CONFIG is empty; PRELOAD, when given, is a script required
+  after tsx. Each case runs in its own folder under WORK.
 
 Every case runs once to warm up (the failover bundle's cache, the file cache), then RUNS times,
 the cases taking turns, so that a change in the machine's load falls on all of them alike.
@@ -65,13 +66,13 @@ def main():
     tsx = subprocess.run(["node", "-p", 'require.resolve("tsx/cjs")'], capture_output=True, text=True, check=True).stdout.strip()
     cases = []
     for i, spec in enumerate(specs):
-        label, root, config = spec.split("|")
+        label, root, config, *preload = spec.split("|")
         env = {k: v for k, v in os.environ.items() if k not in ("RDS_PRIVATELINK_CONFIG", "CDKTF_OUTDIR")}
         if config:
             env["RDS_PRIVATELINK_CONFIG"] = config
         cwd = os.path.join(work, f"case{i}")
         os.makedirs(cwd, exist_ok=True)
-        cases.append({"label": label, "cwd": cwd, "env": env, "command": ["node", "--require", tsx, os.path.join(root, "main.ts")],
+        cases.append({"label": label, "cwd": cwd, "env": env, "command": ["node", "--require", tsx, *[a for p in preload for a in ("--require", p)], os.path.join(root, "main.ts")],
                       "times": [], "cpu": [], "peaks": [], "codes": set(), "err": os.path.join(cwd, "stderr.txt")})
 
     load_before = os.getloadavg()
