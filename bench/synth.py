@@ -90,7 +90,7 @@ def main():
                 case["error"] = error_line(case["err"])
     load_after = os.getloadavg()
 
-    head = f"{'synth (node main.ts)':<36} {'median':>7} {'min-max':>13} {'CPU':>7} {'peak RSS':>9} {'stacks':>6} {'resources':>9} {'data':>5} {'outputs':>7} {'cdktf.out':>10}"
+    head = f"{'synth (node main.ts)':<40} {'median':>7} {'min-max':>13} {'CPU':>7} {'peak RSS':>9} {'stacks':>6} {'resources':>9} {'data':>5} {'outputs':>7} {'cdktf.out':>10}"
     print(head)
     notes = []
     for case in cases:
@@ -102,7 +102,7 @@ def main():
             notes.append(f"{case['label']}: exit {sorted(case['codes'])}: {case['error']}")
             mark = f" [{len(notes)}]"
         cells = f"{counts[0]:>6} {counts[1]:>9} {counts[2]:>5} {counts[3]:>7} {counts[4] / 1024:>7.0f} KB" if counts else f"{'nothing written':>42}"
-        print(f"{case['label'] + mark:<36} {statistics.median(t):>5.2f} s {min(t):>6.2f}-{max(t):<5.2f} s {statistics.median(case['cpu']):>5.2f} s {max(case['peaks']):>6.0f} MB {cells}")
+        print(f"{case['label'] + mark:<40} {statistics.median(t):>5.2f} s {min(t):>6.2f}-{max(t):<5.2f} s {statistics.median(case['cpu']):>5.2f} s {max(case['peaks']):>6.0f} MB {cells}")
     print(f"wall time: median and range of {runs} runs each after one warm-up run, cases taking turns; CPU: median user + system time")
     print("(less moved by other work on the machine than wall time); peak RSS: the highest of the runs")
     print(f"resources: managed resource blocks; data: data sources; load average {load_before[0]:.1f} before, {load_after[0]:.1f} after, {os.cpu_count()} CPUs")
