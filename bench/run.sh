@@ -1,5 +1,9 @@
 #!/usr/bin/env bash
 # Speed and size figures. Not a test: it prints numbers and asserts nothing.
+#   BENCH_RUNS=N     runs per measurement (default 5); the figures are medians
+#   BENCH_BASE=REV   the commit whose demo synth is measured beside today's (default 9b2a0d4, the
+#                    last before several shares); BENCH_BASE= leaves it out
+#   BENCH_LIMITS=1   adds a config at the loader's limits: 20 shares x 100 consumers (minutes a run)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/usage.sh" && usage_if_asked "${BASH_SOURCE[0]}" "$@"
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -7,14 +11,32 @@ export CHECKPOINT_DISABLE=1
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 runs="${BENCH_RUNS:-5}"
-app=(node --require "$(node -p 'require.resolve("tsx/cjs")')" "$PWD/main.ts")
 
 node --require tsx/cjs -e 'require("./stacks/bundle").bundleFailoverFunction()'   # warm the bundle cache
 node --require tsx/cjs bench/many-consumers.ts "$work/fifty.json" 50
+node --require tsx/cjs bench/shares-config.ts "$work/shares.json" 10 20
+node --require tsx/cjs bench/shares-config.ts "$work/limits.json" 20 100
+
+# The demo as it was before several shares came, from git, to show what shares cost the demo's synth.
+# BENCH_BASE picks another commit; BENCH_BASE= (empty) leaves it out.
+base_commit="${BENCH_BASE-9b2a0d4}"
+cases=("demo (config/default.json)|$PWD|")
+if [ -n "$base_commit" ] && mkdir "$work/base" && git archive "$base_commit" | tar -x -C "$work/base"; then
+  ln -s "$PWD/node_modules" "$work/base/node_modules"
+  cases+=("demo at $base_commit (before shares)|$work/base|")
+elif [ -n "$base_commit" ]; then
+  echo "(commit $base_commit not found: the demo before shares is left out)"
+fi
+cases+=(
+  "examples/platform-catalogue|$PWD|$PWD/examples/platform-catalogue/config.json"
+  "1 share x 50 consumers|$PWD|$work/fifty.json"
+  "10 shares x 20 consumers|$PWD|$work/shares.json"
+  "10 x 20, source maps off|$PWD|$work/shares.json|$PWD/bench/no-source-maps.js"
+)
+if [ "${BENCH_LIMITS:-}" = 1 ]; then cases+=("20 shares x 100 consumers (limits)|$PWD|$work/limits.json"); fi
 
 echo "== synth"
-(cd "$work" && python3 "$OLDPWD/bench/measure.py" "app synth, default config" "$runs" -- "${app[@]}")
-(cd "$work" && RDS_PRIVATELINK_CONFIG="$work/fifty.json" python3 "$OLDPWD/bench/measure.py" "app synth, 50 consumers" "$runs" -- "${app[@]}")
+python3 bench/synth.py "$runs" "$work" "${cases[@]}"
 python3 bench/measure.py "cdktf CLI start-up (cdktf --version)" "$runs" -- npx cdktf --version
 # The CLI's own synth cost: the same command on an app that synthesizes nothing.
 mkdir -p "$work/empty"
