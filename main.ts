@@ -11,6 +11,11 @@ import { buildApp, SHARE_FILE, shareManifest } from "./stacks/app";
 import { diagramMarkdown } from "./stacks/diagram";
 
 function main(): void {
+  // cdktf captures a stack trace for every token it creates, and tsx turns Node's source maps on,
+  // so every frame of every trace was mapped: a third of synth's CPU at 10 shares x 20 consumers
+  // (npm run bench). Synth's own errors are the config's, worded without a trace; a developer
+  // who wants mapped traces sets RDS_PRIVATELINK_SOURCE_MAPS=1.
+  if (process.env.RDS_PRIVATELINK_SOURCE_MAPS !== "1") process.setSourceMapsEnabled(false);
   let config;
   try {
     config = loadConfigFile(configPath());

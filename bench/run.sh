@@ -31,7 +31,7 @@ cases+=(
   "examples/platform-catalogue|$PWD|$PWD/examples/platform-catalogue/config.json"
   "1 share x 50 consumers|$PWD|$work/fifty.json"
   "10 shares x 20 consumers|$PWD|$work/shares.json"
-  "10 x 20, source maps off|$PWD|$work/shares.json|$PWD/bench/no-source-maps.js"
+  "10 x 20, source maps on|$PWD|$work/shares.json|$PWD/bench/source-maps-on.js"
 )
 if [ "${BENCH_LIMITS:-}" = 1 ]; then cases+=("20 shares x 100 consumers (limits)|$PWD|$work/limits.json"); fi
 
