@@ -9,17 +9,25 @@ export function notices(config: AppConfig): string[] {
       'consumers is empty: only the provider stack is synthesized. Consumers outside this repository connect with its outputs (service_name, az_ids, or the resource configuration ARNs); add entries to "consumers" to give them stacks here.',
     );
   }
-  for (const share of config.shares) {
-    // Of several shares, each notice says which share it means and where its setting goes.
-    const of = share.scoped ? ` for share "${share.name}"` : "";
-    const where = share.scoped ? `its entry { "name": "${share.name}", "privateZone": { "name": "..." } } in shares` : '"privateZone": { "name": "..." }';
-    for (const c of share.config.consumers) {
-      if (!c.privateZone) {
-        out.push(
-          `consumers "${c.name}" has no privateZone${of}: no writer.<zone>/reader.<zone> names are created; applications use the endpoint's own DNS names (the ${share.scoped ? `${shareOutputName(share.name, "writer_address")} and ${shareOutputName(share.name, "reader_address")}` : "writer_address and reader_address"} outputs). Add ${where} for stable names.`,
-        );
-      }
-    }
+  const single = config.shares.length === 1 && !config.shares[0].scoped;
+  for (const consumer of config.consumers) {
+    // The shares this consumer reaches without friendly names, each with the outputs that name its endpoint instead.
+    const bare = config.shares.flatMap((share) => {
+      const seen = share.config.consumers.find((c) => c.name === consumer.name);
+      if (!seen || seen.privateZone) return [];
+      const roles = share.config.provider.ports.reader === null ? ["writer_address"] : ["writer_address", "reader_address"];
+      return [{ name: share.name, outputs: roles.map((o) => (share.scoped ? shareOutputName(share.name, o) : o)) }];
+    });
+    if (bare.length === 0) continue;
+    const outputs = bare.flatMap((b) => b.outputs);
+    const listed = outputs.length === 1 ? outputs[0] : `${outputs.slice(0, -1).join(", ")} and ${outputs[outputs.length - 1]}`;
+    const add = single
+      ? '"privateZone": { "name": "..." }'
+      : `to its entry of ${bare.length === 1 ? "that share" : "each share"} in shares a privateZone, such as { "name": "${bare[0].name}", "privateZone": { "name": "..." } },`;
+    const of = single ? "" : ` for share${bare.length === 1 ? "" : "s"} ${bare.map((b) => `"${b.name}"`).join(", ")}`;
+    out.push(
+      `consumers "${consumer.name}" has no privateZone${of}: no writer.<zone>/reader.<zone> names are created; applications use the endpoint's own DNS names (the ${listed} output${outputs.length === 1 ? "" : "s"}). Add ${add} for stable names.`,
+    );
   }
   return out;
 }

@@ -296,12 +296,20 @@ describe("several databases in one config (provider.shares)", () => {
     expect(config.consumers.map((c) => c.shares)).toEqual([["orders"]]);
   });
 
-  it("says which share a notice is about, and where its setting goes", () => {
+  it("says once per consumer which shares have no friendly names, the outputs to use instead, and where the setting goes", () => {
     const notes = notices(catalogue());
-    expect(notes).toContain(
-      'consumers "warehouse" has no privateZone for share "orders": no writer.<zone>/reader.<zone> names are created; applications use the endpoint\'s own DNS names (the orders_writer_address and orders_reader_address outputs). Add its entry { "name": "orders", "privateZone": { "name": "..." } } in shares for stable names.',
-    );
-    expect(notes.filter((n) => n.includes('consumers "storefront"'))).toEqual([]);
+    expect(notes).toEqual([
+      'consumers "analytics" has no privateZone for shares "billing", "inventory": no writer.<zone>/reader.<zone> names are created; applications use the endpoint\'s own DNS names (the billing_writer_address, billing_reader_address and inventory_writer_address outputs). Add to its entry of each share in shares a privateZone, such as { "name": "billing", "privateZone": { "name": "..." } }, for stable names.',
+      'consumers "warehouse" has no privateZone for shares "orders", "billing", "inventory": no writer.<zone>/reader.<zone> names are created; applications use the endpoint\'s own DNS names (the orders_writer_address, orders_reader_address, billing_writer_address, billing_reader_address and inventory_writer_address outputs). Add to its entry of each share in shares a privateZone, such as { "name": "orders", "privateZone": { "name": "..." } }, for stable names.',
+    ]);
+  });
+
+  it("names only the writer's address of a Multi-AZ instance without a reader port", () => {
+    const input = JSON.parse(readFileSync(DEFAULT_CONFIG, "utf8"));
+    input.provider.database = { engine: "mysql", create: {} };
+    input.provider.ports = { writer: 3306, reader: null };
+    delete input.consumers[0].privateZone;
+    expect(notices(validateConfig(input))).toEqual([expect.stringContaining("(the writer_address output). Add \"privateZone\": { \"name\": \"...\" } for stable names.")]);
   });
 });
 
