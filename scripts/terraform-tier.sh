@@ -4,6 +4,7 @@
 # because cdktf's test matchers read TERRAFORM_BINARY_NAME when cdktf is first loaded.
 #   scripts/terraform-tier.sh validate            every CLI
 #   scripts/terraform-tier.sh e2e tofu            one CLI
+#   TERRAFORM_TIER_SERIAL=1                       validate one CLI after the other (it runs both at once on 2+ cores)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/usage.sh" && usage_if_asked "${BASH_SOURCE[0]}" "$@"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,14 +18,46 @@ if [ ${#clis[@]} -eq 0 ]; then
   [ -n "$TERRAFORM_CLI" ] && clis+=(terraform)
   clis+=(tofu)
 fi
-for cli in "${clis[@]}"; do
+# One CLI's run of the tier. The environment is set before Jest starts, because cdktf's test
+# matchers read TERRAFORM_BINARY_NAME when cdktf is first loaded.
+run_cli() {
+  local cli="$1" binary
   case "$cli" in
     terraform) binary="$TERRAFORM_CLI" ;;
     tofu) binary="$TOFU_CLI" ;;
-    *) echo "unknown CLI '$cli': use terraform or tofu" >&2; exit 2 ;;
+    *) echo "unknown CLI '$cli': use terraform or tofu" >&2; return 2 ;;
   esac
-  [ -n "$binary" ] || { echo "the toolchain has no $cli on this machine" >&2; exit 2; }
+  [ -n "$binary" ] || { echo "the toolchain has no $cli on this machine" >&2; return 2; }
   printf '\n== %s tier under %s (%s)\n' "$tier" "$cli" "$binary"
   (cd "$here" && RDS_PRIVATELINK_CLI="$cli" TERRAFORM_BINARY_NAME="$binary" TF_CLI_CONFIG_FILE="$TF_CLI_CONFIG_FILE" CHECKPOINT_DISABLE=1 \
     npx jest --selectProjects terraform --testPathPattern "$tier")
+}
+
+# validate is one core's work per CLI (terraform validate spends seconds of CPU loading the AWS
+# provider's schema, one stack after another) and touches nothing shared but the read-only
+# provider mirror: with two CLIs on a machine of two or more cores, both run at once, each into
+# its own log, printed whole when both are done. e2e stays one CLI at a time: its deploys wait on
+# the emulator and on time, which a second run on the same cores would stretch.
+if [ "$tier" = validate ] && [ ${#clis[@]} -gt 1 ] && [ "$(nproc)" -ge 2 ] && [ "${TERRAFORM_TIER_SERIAL:-}" != 1 ]; then
+  logs="$(mktemp -d)"
+  pids=()
+  for cli in "${clis[@]}"; do
+    run_cli "$cli" >"$logs/$cli.log" 2>&1 &
+    pids+=($!)
+  done
+  failed=()
+  for i in "${!clis[@]}"; do
+    wait "${pids[$i]}" || failed+=("${clis[$i]}")
+  done
+  for cli in "${clis[@]}"; do cat "$logs/$cli.log"; done
+  rm -rf "$logs"
+  if [ ${#failed[@]} -gt 0 ]; then
+    echo "the $tier tier failed under: ${failed[*]}" >&2
+    exit 1
+  fi
+  exit 0
+fi
+
+for cli in "${clis[@]}"; do
+  run_cli "$cli"
 done
