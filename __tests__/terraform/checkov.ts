@@ -13,12 +13,17 @@ export interface CheckovSummary {
   failures: string[];
 }
 
-/** Runs checkov from the project's scanner venv; offline (no platform calls, no downloads). */
+/**
+ * Runs checkov from the project's scanner venv; offline (no platform calls, no downloads).
+ * --compact leaves each check's code block out of the JSON: with them the matrix's report
+ * outgrew the output buffer (277 MB once examples/platform-catalogue joined it), and only the
+ * summary and the failed checks' ids, resources and files are read here.
+ */
 export function checkov(target: string, framework: "terraform_json" | "terraform_plan", asFile = false): CheckovSummary {
   const venv = execFileSync("bash", [path.join(ROOT, "scripts", "python-tools.sh"), "scanner"], { encoding: "utf8" }).trim();
   const out = execFileSync(
     path.join(venv, "bin", "checkov"),
-    [asFile ? "-f" : "-d", target, "--framework", framework, "--skip-download", "--skip-check", SKIPS.map((s) => s.id).join(","), "-o", "json", "--soft-fail"],
+    [asFile ? "-f" : "-d", target, "--framework", framework, "--skip-download", "--skip-check", SKIPS.map((s) => s.id).join(","), "-o", "json", "--compact", "--soft-fail"],
     { encoding: "utf8", env: { ...process.env, BC_SKIP_MAPPING: "TRUE", CHECKOV_RUN_SCA_PACKAGE_SCAN_V2: "false", LOG_LEVEL: "ERROR" }, maxBuffer: 256 * 1024 * 1024 },
   );
   const reports = [JSON.parse(out)].flat();
