@@ -4,7 +4,7 @@
 # because cdktf's test matchers read TERRAFORM_BINARY_NAME when cdktf is first loaded.
 #   scripts/terraform-tier.sh validate            every CLI
 #   scripts/terraform-tier.sh e2e tofu            one CLI
-#   TERRAFORM_TIER_SERIAL=1                       validate one CLI after the other (it runs both at once on 2+ cores)
+#   TERRAFORM_TIER_SERIAL=1                       one CLI after the other (both run at once on 2+ cores)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/usage.sh" && usage_if_asked "${BASH_SOURCE[0]}" "$@"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -33,12 +33,13 @@ run_cli() {
     npx jest --selectProjects terraform --testPathPattern "$tier")
 }
 
-# validate is one core's work per CLI (terraform validate spends seconds of CPU loading the AWS
-# provider's schema, one stack after another) and touches nothing shared but the read-only
-# provider mirror: with two CLIs on a machine of two or more cores, both run at once, each into
-# its own log, printed whole when both are done. e2e stays one CLI at a time: its deploys wait on
-# the emulator and on time, which a second run on the same cores would stretch.
-if [ "$tier" = validate ] && [ ${#clis[@]} -gt 1 ] && [ "$(nproc)" -ge 2 ] && [ "${TERRAFORM_TIER_SERIAL:-}" != 1 ]; then
+# Each CLI's run is at most one core's work (terraform validate spends seconds of CPU loading the
+# AWS provider's schema, one stack after another; an e2e deploy mostly waits on the provider's
+# own polling of the emulator) and shares nothing with the other's but the read-only provider
+# mirror: every run has its own temporary folders, states, emulator and DNS server on free ports.
+# With two CLIs on a machine of two or more cores, both run at once, each into its own log,
+# printed whole when both are done. TERRAFORM_TIER_SERIAL=1 runs them one after the other.
+if [ ${#clis[@]} -gt 1 ] && [ "$(nproc)" -ge 2 ] && [ "${TERRAFORM_TIER_SERIAL:-}" != 1 ]; then
   logs="$(mktemp -d)"
   pids=()
   for cli in "${clis[@]}"; do
