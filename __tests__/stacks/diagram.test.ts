@@ -77,14 +77,32 @@ describe("diagram of the share", () => {
     for (const c of other) expect(text).toContain(`${c.account.region}, cross-region`);
   });
 
-  it("shows the resource transport's gateway, configurations and share instead of an NLB", () => {
+  it("shows the resource transport's gateway, its one configuration of the database by ARN and the share instead of an NLB", () => {
     const input = demoInput();
     toResourceTransport(input);
     const text = mermaid(validateConfig(input));
-    expect(text).toContain('rcw["resource configuration: writer<br/>cluster endpoint :3306"]');
+    expect(text).toContain('rcw["resource configuration<br/>the cluster by its ARN, :3306"]');
+    expect(text).not.toContain("rcr");
+    expect(text).toContain('gw -- "readers: the reader endpoint" --> r');
+    expect(text).toContain('c0_ep["resource endpoint<br/>private DNS: the RDS names"]');
     expect(text).toContain('c0_ep -- "VPC resources" --> rcw');
-    expect(text).toContain("failover: RDS moves the endpoint names");
+    expect(text).toContain("failover: RDS moves the names");
     expect(text).not.toContain("nlb");
+  });
+
+  it("shows DNS-type configurations of the writer and reader endpoints, and a Multi-AZ instance's by its address", () => {
+    const input = demoInput();
+    toResourceTransport(input);
+    input.provider.resourceDefinition = "dns";
+    const text = mermaid(validateConfig(input));
+    expect(text).toContain('rcw["resource configuration: writer<br/>cluster endpoint :3306"]');
+    expect(text).toContain('rcr["resource configuration: reader<br/>reader endpoint :3306"]');
+    expect(text).toContain('c0_ep["writer and reader resource endpoints"]');
+    input.provider.database = { engine: "mysql", create: {} };
+    const instance = mermaid(validateConfig(input));
+    expect(instance).toContain('rcw["resource configuration: writer<br/>instance address :3306"]');
+    expect(instance).toContain('gw -- "writer: instance address" --> w');
+    expect(instance).not.toContain("rcr");
   });
 
   it("shows a Multi-AZ instance's standby and its register-then-deregister failover", () => {
@@ -150,7 +168,8 @@ describe("diagram of several shares", () => {
     expect(provider).toContain('inventory_r[("standby, not readable")]');
     expect(provider).toContain("billing_nlb[\"internal NLB, cross-zone<br/>:5432 writer, :5433 reader<br/>:5442-5444 member slots, :5445-5447 reader sets\"]");
     expect(provider).toContain('orders_nlb -- ":3306 to the writer\'s warm slot" --> orders_w');
-    expect(provider).toContain('inventory_gw -- "writer: cluster endpoint" --> inventory_w');
+    expect(provider).toContain('inventory_gw -- "writer: its RDS name" --> inventory_w');
+    expect(provider).toContain('inventory_rcw["resource configuration<br/>the instance by its ARN, :3306"]');
     // One provider, one account node, one subgraph per share.
     expect(text.match(/subgraph [a-z_]+_share\[/g)).toHaveLength(3);
     expect(text.match(/^ {4}where\[/gm)).toHaveLength(1);
