@@ -17,6 +17,7 @@ import * as path from "path";
 import { App } from "cdktf";
 import { validateConfig } from "../../config/load";
 import { buildApp } from "../../stacks/app";
+import { WHOLE_CONFIG_OUTPUTS } from "../../stacks/outputs";
 import { Moto, startMoto } from "../support/moto";
 import { clientConfig } from "../support/world";
 import { Json } from "../helpers";
@@ -165,8 +166,11 @@ describe(`several shares deployed to moto with ${toolchain().cliName}`, () => {
         expect(names).toContain(`${share}_${o}`);
       }
     }
-    // No output of the single-database form: every one belongs to a share.
-    expect(names.filter((n) => !/^(orders|billing)_/.test(n) && !n.startsWith("cross-stack-output-"))).toEqual([]);
+    // No output of the single-database form: every one belongs to a share, but the whole config's own (the dashboard of every share).
+    const whole = WHOLE_CONFIG_OUTPUTS.map((o) => o.name);
+    expect(names).toEqual(expect.arrayContaining(whole));
+    expect(names.filter((n) => !/^(orders|billing)_/.test(n) && !n.startsWith("cross-stack-output-") && !whole.includes(n))).toEqual([]);
+    expect(output(providerDir, "catalogue_dashboard_name")).toBe("catalogue-privatelink-us-east-1");
     const services = ["orders", "billing"].map((s) => output(providerDir, `${s}_service_name`));
     for (const s of services) expect(s).toMatch(/^com\.amazonaws\.vpce\.us-east-1\.vpce-svc-/);
     expect(new Set(services).size).toBe(2);
