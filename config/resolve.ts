@@ -169,19 +169,19 @@ export function resolveConfig(parsed: ParsedConfig): AppConfig {
     return { name, tags, provider: common, shares: [{ name, scoped: false, config: view }], consumers: appConsumers.map((c) => ({ ...c, shares: [name] })) };
   }
   const shareNames = provider.shares.map((s) => s.name);
-  // A share named by a string takes every default of an entry.
-  const entriesOf = (c: ParsedConsumer) => (c.shares ?? shareNames).map((e) => (typeof e === "string" ? ConsumerShareSchema.parse({ name: e }) : e));
+  // Each consumer's entries, once: a share named by a string takes every default of an entry.
+  const entries = consumers.map((c) => (c.shares ?? shareNames).map((e) => (typeof e === "string" ? ConsumerShareSchema.parse({ name: e }) : e)));
   const shares = provider.shares.map(({ name: share, ...settings }): ShareConfig => {
-    const reaching = consumers.flatMap((c, i) => {
-      const entry = entriesOf(c).find((e) => e.name === share);
+    const reaching = consumers.flatMap((_c, i) => {
+      const entry = entries[i].find((e) => e.name === share);
       if (!entry) return [];
       const { name: _n, ...own } = entry;
       return [{ ...appConsumers[i], ...own } as ConsumerConfig];
     });
     return { name: share, scoped: true, config: resolveShare(`${name}-${share}`, tags, { ...settings, ...common }, reaching, { share: name, part: share }) };
   });
-  const order = (c: ParsedConsumer) => shareNames.filter((s) => entriesOf(c).some((e) => e.name === s));
-  return { name, tags, provider: common, shares, consumers: appConsumers.map((c, i) => ({ ...c, shares: order(consumers[i]) })) };
+  const order = (i: number) => shareNames.filter((s) => entries[i].some((e) => e.name === s));
+  return { name, tags, provider: common, shares, consumers: appConsumers.map((c, i) => ({ ...c, shares: order(i) })) };
 }
 
 function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Pick<T, K> {

@@ -5,7 +5,7 @@
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import { Construct } from "constructs";
 import { dashboardName } from "../../config/names";
-import { Dashboard, Widget } from "./dashboard";
+import { Dashboard, dashboardUrl, Widget } from "./dashboard";
 import { DatabaseRef } from "./database";
 
 /** What the catalogue shows of one share. */
@@ -58,6 +58,6 @@ export class CatalogueDashboard extends Construct {
     const alarms = shares.flatMap((s) => s.alarmArns ?? []);
     if (alarms.length > 0) this.widgets.push({ type: "alarm", width: 24, height: 3, properties: { title: "Alarms of every share", alarms } });
     this.dashboard = new CloudwatchDashboard(this, "Dashboard", { dashboardName: this.dashboardName, dashboardBody: JSON.stringify({ widgets: this.widgets }) });
-    this.url = `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards/dashboard/${this.dashboardName}`;
+    this.url = dashboardUrl(region, this.dashboardName);
   }
 }

@@ -130,12 +130,17 @@ export class Dashboard extends Construct {
       // documents it, and a test can parse it to check every reference.
       dashboardBody: JSON.stringify({ widgets: this.widgets }),
     });
-    this.url = `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards/dashboard/${this.dashboardName}`;
+    this.url = dashboardUrl(region, this.dashboardName);
   }
 
   private add(type: Widget["type"], properties: Record<string, unknown>, width = 12, height = 6): void {
     this.widgets.push({ type, width, height, properties });
   }
+}
+
+/** The CloudWatch console's address of a dashboard. */
+export function dashboardUrl(region: string, name: string): string {
+  return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards/dashboard/${name}`;
 }
 
 /** Every target group with the name an operator knows it by: member slot i, reader set i, writer, reader. */
