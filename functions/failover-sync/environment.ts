@@ -14,6 +14,8 @@ export const ENV = {
   memberTargetGroups: "MEMBER_TARGET_GROUPS",
   readerSetTargetGroups: "READER_SET_TARGET_GROUPS",
   warmReaderSets: "WARM_READER_SETS",
+  fenceTargetGroup: "FENCE_TARGET_GROUP",
+  watchSeconds: "WATCH_SECONDS",
   writerTargetGroupArn: "WRITER_TARGET_GROUP_ARN",
   readerTargetGroupArn: "READER_TARGET_GROUP_ARN",
   /** Test only: ip[:port] of DNS servers to ask instead of the system's. */
@@ -37,6 +39,8 @@ export interface FunctionEnvironment {
   readonly allowedCidrs: readonly Cidr[];
   /** Cluster only: how many reader sets are kept populated (provider.failover.warmReaderSets); undefined: all. */
   readonly warmReaderSets?: number;
+  /** How long a run of the run queue keeps watching the database (provider.failover.watchSeconds); undefined: not at all. */
+  readonly watchSeconds?: number;
 }
 
 /** A target group as the construct holds it; LbTargetGroup fits. */
@@ -59,6 +63,7 @@ export interface EnvironmentInput {
   readonly targets: TargetLayout<GroupArn, { readonly arn: string }>;
   /** Written for a cluster with a reader port only: the other layouts have no reader sets. */
   readonly warmReaderSets?: number;
+  readonly watchSeconds?: number;
 }
 
 export function toEnvironment(input: EnvironmentInput): Record<string, string> {
@@ -67,10 +72,12 @@ export function toEnvironment(input: EnvironmentInput): Record<string, string> {
     [database.kind === "cluster" ? ENV.clusterIdentifier : ENV.instanceIdentifier]: database.identifier,
     [ENV.targetPort]: input.port,
     [ENV.allowedCidrs]: input.allowedCidrs.join(","),
+    ...(input.watchSeconds !== undefined ? { [ENV.watchSeconds]: String(input.watchSeconds) } : {}),
   };
   if (targets.kind === "cluster") {
     env[ENV.writerListenerArn] = targets.writerListener.arn;
     env[ENV.memberTargetGroups] = targets.memberGroups.map((g) => g.arnSuffix).join(",");
+    if (targets.fenceGroup) env[ENV.fenceTargetGroup] = targets.fenceGroup.arnSuffix;
     if (targets.readerListener) {
       env[ENV.readerListenerArn] = targets.readerListener.arn;
       env[ENV.readerSetTargetGroups] = targets.readerSetGroups.map((g) => g.arnSuffix).join(",");
@@ -119,10 +126,12 @@ export function parseEnvironment(env: NodeJS.ProcessEnv): FunctionEnvironment {
     if (readerListenerArn && readerSetGroups.length !== memberGroups.length) {
       problems.push(`${ENV.readerSetTargetGroups} must list one group per member target group (${memberGroups.length})`);
     }
+    const fenceGroups = get(ENV.fenceTargetGroup) === undefined ? [] : groups(ENV.fenceTargetGroup);
+    if (fenceGroups.length > 1) problems.push(`${ENV.fenceTargetGroup} must be one target group ARN suffix`);
     const warmText = get(ENV.warmReaderSets);
     warmReaderSets = warmText === undefined ? undefined : Number(warmText);
     if (warmReaderSets !== undefined && (!Number.isInteger(warmReaderSets) || warmReaderSets < 1)) problems.push(`${ENV.warmReaderSets} must be a whole number of at least 1 when set`);
-    targets = { kind: "cluster", writerListener: writerListenerArn, readerListener: readerListenerArn, memberGroups, readerSetGroups };
+    targets = { kind: "cluster", writerListener: writerListenerArn, readerListener: readerListenerArn, memberGroups, readerSetGroups, ...(fenceGroups[0] ? { fenceGroup: fenceGroups[0] } : {}) };
   } else {
     const writerTargetGroupArn = get(ENV.writerTargetGroupArn) ?? "";
     if (!isArn(writerTargetGroupArn, "targetgroup")) problems.push(`${ENV.writerTargetGroupArn} must be a target group ARN`);
@@ -130,12 +139,24 @@ export function parseEnvironment(env: NodeJS.ProcessEnv): FunctionEnvironment {
     if (readerTargetGroupArn && !isArn(readerTargetGroupArn, "targetgroup")) problems.push(`${ENV.readerTargetGroupArn} must be a target group ARN when set`);
     targets = { kind: "instance", writerGroup: writerTargetGroupArn, readerGroup: readerTargetGroupArn };
   }
-  if (problems.length > 0) throw new Error(`failover-sync misconfigured: ${problems.join("; ")}`);
+  const watchText = get(ENV.watchSeconds);
+  const watchSeconds = watchText === undefined ? undefined : Number(watchText);
+  if (watchSeconds !== undefined && (!Number.isInteger(watchSeconds) || watchSeconds < 0)) problems.push(`${ENV.watchSeconds} must be a whole number of seconds, 0 or more, when set`);
+  if (problems.length > 0) throw new MisconfiguredError(`failover-sync misconfigured: ${problems.join("; ")}`);
   return {
     database: cluster ? { kind: "cluster", identifier: cluster } : { kind: "instance", identifier: instance! },
     targets,
     port,
     allowedCidrs: allowedCidrs.map((c) => c!),
     ...(warmReaderSets !== undefined ? { warmReaderSets } : {}),
+    ...(watchSeconds !== undefined ? { watchSeconds } : {}),
   };
+}
+
+/** The function's environment is wrong: no run can succeed until a deploy fixes it. */
+export class MisconfiguredError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "MisconfiguredError";
+  }
 }

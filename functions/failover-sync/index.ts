@@ -1,16 +1,22 @@
 // The Lambda handler: a thin shell that reads the environment, builds the clients, runs one
-// sync, logs the report, emits the run's metrics once, and throws on any problem so Lambda
-// retries and the alarms fire.
+// sync, logs the report and emits the run's metrics once. A run of the run queue never fails
+// its batch for a fault (throttling, 5xx, a timeout, a bug): a failed batch would hold the
+// queue's one message group, and with it every later event and the schedule, for the
+// visibility timeout. It reports, alarms through SyncErrors and lets the batch go; the next
+// trigger starts over. Only a misconfigured environment, which no run can get past, fails the
+// batch, so that its messages end in the dead-letter queue. A direct invocation (the deploy, an
+// operator) throws on any problem, so the caller sees it.
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { randomUUID } from "crypto";
-import { ENV, parseEnvironment } from "./environment";
+import { ENV, MisconfiguredError, parseEnvironment } from "./environment";
 import { isQueueBatch, runEvent } from "./events";
 import { DEFAULT_TIMING, Report, sync, SyncError, SyncSettings } from "./sync";
 import { METRIC_NAMESPACE, METRICS, runMetrics, SERVICE_NAME } from "./telemetry";
 import { Resolve, resolverFromEnv } from "./topology";
+import { RetryUntilDeadline } from "./retry";
 
 export interface LambdaContext {
   readonly awsRequestId?: string;
@@ -22,18 +28,37 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): SyncSettings {
   return { ...parseEnvironment(env), ...DEFAULT_TIMING };
 }
 
-// Clients live across invocations of a warm container; AWS_REGION and AWS_ENDPOINT_URL
-// are honoured by the SDK itself. Standard retries back off on throttling and 5xx.
-let clients: { rds: RDSClient; elb: ElasticLoadBalancingV2Client } | undefined;
-function awsClients() {
-  clients ??= { rds: new RDSClient({ maxAttempts: 5 }), elb: new ElasticLoadBalancingV2Client({ maxAttempts: 5 }) };
+/** Time kept back from Lambda's timeout: the run stops starting calls this long before it. */
+export const DEADLINE_MARGIN_MS = 15_000;
+/** A call that takes longer than this is abandoned and retried (a timeout is a transient error). */
+export const REQUEST_TIMEOUT_MS = 5000;
+
+export interface AwsClients {
+  readonly rds: RDSClient;
+  readonly elb: ElasticLoadBalancingV2Client;
+  /** Calls retried so far by the clients' retry strategy. */
+  readonly retries?: () => number;
+}
+
+// Clients live across invocations of a warm container; AWS_REGION and AWS_ENDPOINT_URL are
+// honoured by the SDK itself. Their retries read the running invocation's deadline.
+let clients: AwsClients | undefined;
+let runDeadline = Infinity;
+function awsClients(deadline: number): AwsClients {
+  runDeadline = deadline;
+  if (!clients) {
+    const retryStrategy = new RetryUntilDeadline({ now: Date.now, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), deadline: () => runDeadline });
+    const config = { retryStrategy, requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: 2000 } };
+    clients = { rds: new RDSClient(config), elb: new ElasticLoadBalancingV2Client(config), retries: () => retryStrategy.retries };
+  }
   return clients;
 }
 
 /** What the handler takes from the world. Lambda gets the real ones; a simulation its own. */
 export interface HandlerDeps {
   readonly env: NodeJS.ProcessEnv;
-  readonly clients: () => { rds: RDSClient; elb: ElasticLoadBalancingV2Client };
+  /** The clients for one run; their retries stop at `deadline` (epoch ms). */
+  readonly clients: (deadline: number) => AwsClients;
   readonly resolve?: Resolve;
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
@@ -49,13 +74,13 @@ const LAMBDA: HandlerDeps = {
 };
 
 /** The handler over the given world; `handler` is this over Lambda's. */
-export function createHandler(deps: HandlerDeps = LAMBDA): (event: unknown, context?: LambdaContext) => Promise<Report> {
+export function createHandler(deps: HandlerDeps = LAMBDA): (event: unknown, context?: LambdaContext) => Promise<Report | undefined> {
   return (event, context = {}) => run(event, context, deps);
 }
 
 export const handler = createHandler();
 
-async function run(event: unknown, context: LambdaContext, deps: HandlerDeps): Promise<Report> {
+async function run(event: unknown, context: LambdaContext, deps: HandlerDeps): Promise<Report | undefined> {
   const env = deps.env;
   const database = env[ENV.clusterIdentifier] || env[ENV.instanceIdentifier] || "unknown";
   const logger = new Logger({ serviceName: SERVICE_NAME, persistentKeys: { correlationId: context.awsRequestId ?? randomUUID(), database } });
@@ -65,12 +90,14 @@ async function run(event: unknown, context: LambdaContext, deps: HandlerDeps): P
   let failed = false;
   try {
     const settings = settingsFromEnv(env);
-    // Leave 15 s of the function's timeout for the apply after polling and settling.
     const remaining = context.getRemainingTimeInMillis?.();
-    const cap = (ms: number) => (remaining ? Math.min(ms, Math.max(0, remaining - 15_000)) : ms);
+    const deadline = remaining === undefined ? Infinity : started + Math.max(0, remaining - DEADLINE_MARGIN_MS);
     // The run queue delivers batches of EventBridge events: one run acts on the most urgent.
-    report = await sync(runEvent(event), { ...settings, pollDeadlineMs: cap(settings.pollDeadlineMs), settleDeadlineMs: cap(settings.settleDeadlineMs) }, {
-      ...deps.clients(),
+    // Only a run of the run queue watches: the next one is queued behind it. A direct caller
+    // (the deploy, an operator) waits for the answer.
+    const watchSeconds = isQueueBatch(event) ? settings.watchSeconds : 0;
+    report = await sync(runEvent(event), { ...settings, watchSeconds, deadline }, {
+      ...deps.clients(deadline),
       resolve: deps.resolve ?? resolverFromEnv(env),
       log: { info: (m, f = {}) => logger.info(m, f), error: (m, f = {}) => logger.error(m, f) },
       now: deps.now,
@@ -83,12 +110,7 @@ async function run(event: unknown, context: LambdaContext, deps: HandlerDeps): P
     report = e instanceof SyncError ? e.report : undefined;
     if (report) logger.info("failover sync report", { report });
     logger.error("failover sync failed", { error: (e as Error).message, name: (e as Error).name });
-    // A run from the run queue that got as far as its report has applied what it could; its
-    // problems are in the log and in SyncErrors, which the sync-errors alarm watches. Failing the
-    // batch would hold every later event of the one message group back for the visibility
-    // timeout, while the schedule tries again within reconcileEveryMinutes. Anything else (an
-    // API that kept failing) fails the batch: the queue redelivers it, then dead-letters it.
-    if (report && isQueueBatch(event)) return report;
+    if (isQueueBatch(event) && !(e instanceof MisconfiguredError)) return report;
     throw e;
   } finally {
     // Once per run, whatever happened: a failed run is counted, never written twice.

@@ -19,6 +19,13 @@ export interface ClusterLayout<Group, Listener> {
   readonly memberGroups: readonly Group[];
   /** One per member group, in the same order; empty when there is no reader port. */
   readonly readerSetGroups: readonly Group[];
+  /**
+   * A group that never holds a target. While the cluster fails over, the writer listener forwards
+   * here, so that no new connection reaches the old writer, which Aurora brings back as a
+   * read-only reader before its "failover completed" event. Not among layoutGroups: it has no
+   * targets to read, alarm on or chart. Absent in layouts deployed before it existed.
+   */
+  readonly fenceGroup?: Group;
 }
 
 /**

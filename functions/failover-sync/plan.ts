@@ -229,6 +229,32 @@ export interface RunInput {
    * the NLB health-checks grow with the member count, not its square. Default: every set.
    */
   readonly warmReaderSets?: number;
+  /** Clusters: RDS reports the cluster failing over (no writer). Default: false. */
+  readonly failingOver?: boolean;
+  /** Clusters: what else says who the writer is; without it a writer change is taken on one answer. */
+  readonly evidence?: WriterEvidence;
+}
+
+/**
+ * A second witness for a writer change. One DescribeDBClusters answer may be stale (its
+ * consistency is undocumented, and AWS's own JDBC wrapper discards stale topology after a
+ * failover), and a stale answer that names the old writer would move the writer port onto a
+ * read-only node. So the writer port moves away from a node it serves only when the cluster
+ * endpoint's DNS agrees, or when the RDS API has named the same writer for CORROBORATE_MS.
+ */
+export interface WriterEvidence {
+  /** The IP the cluster (writer) endpoint resolves to now; null when unknown. */
+  readonly endpointIp: string | null;
+  /** How long consecutive reads of this run have named this writer (0: this read alone). */
+  readonly namedForMs: number;
+}
+
+/** Reads of the RDS API that agree over this long corroborate a writer change without DNS. */
+export const CORROBORATE_MS = 2000;
+
+/** Does the evidence back a move of the writer port to `writer`? */
+export function corroborates(writer: Member, evidence: WriterEvidence | undefined): boolean {
+  return evidence === undefined || evidence.endpointIp === writer.ip || evidence.namedForMs >= CORROBORATE_MS;
 }
 
 /** What a run decided, in one shape for both kinds of database. */
@@ -265,6 +291,12 @@ export interface RunPlan {
   readonly writerHealthyTargets: number;
   /** Nothing waits on a health check: the writer is unknown, or the plan has no note. */
   readonly settled: boolean;
+  /**
+   * What the run should wait for before planning again: "writer" (the cluster is failing over,
+   * or a writer change awaits its second witness: poll RDS again in seconds), "health" (a move
+   * waits on health checks), or null (nothing).
+   */
+  readonly waiting: "writer" | "health" | null;
 }
 
 /** Pure: the whole decision of one run, from the topology and the layout as read. */
@@ -282,10 +314,13 @@ export function planRun(input: RunInput): RunPlan {
     writerRegistered: decided.switches.length === 0 && (writerChange?.plan.register.length ?? 0) > 0,
     writerHealthyTargets: writerGroup?.current.filter((t) => t.state === "healthy" && t.ip === writer?.ip).length ?? 0,
     settled: writer === null || decided.notes.length === 0,
+    waiting: input.failingOver || decided.heldBecause === UNCORROBORATED ? "writer" : writer !== null && decided.notes.length > 0 ? "health" : null,
   };
 }
 
-type Decided = Omit<RunPlan, "readers" | "servedWriterIps" | "writerRegistered" | "writerHealthyTargets" | "settled">;
+type Decided = Omit<RunPlan, "readers" | "servedWriterIps" | "writerRegistered" | "writerHealthyTargets" | "settled" | "waiting"> & { readonly heldBecause?: string };
+
+const UNCORROBORATED = "writer change not corroborated";
 
 function clusterRun(input: RunInput, state: ClusterState, readers: Member[] | null): Decided {
   const p = clusterPlan({ ...input, state }, readers);
@@ -303,6 +338,7 @@ function clusterRun(input: RunInput, state: ClusterState, readers: Member[] | nu
     refused: p.refused,
     clusterRefused: p.refused,
     writerGroup: p.writerSlot === null ? state.writerListener.forwardsTo : state.memberGroups[p.writerSlot].arn,
+    ...(p.heldBecause ? { heldBecause: p.heldBecause } : {}),
   };
 }
 
@@ -446,7 +482,22 @@ function clusterPlan(input: ClusterPlanInput & { readonly state: ClusterState },
     refused,
     heldBecause: why,
   });
-  if (input.writer === null) return held("writer unknown; nothing is changed");
+  if (input.writer === null) {
+    // Fail closed, not open: the old writer comes back as a read-only reader before RDS names
+    // the new one, and a TCP health check cannot tell a reader from a writer.
+    const fence = state.fenceGroup?.arn;
+    if (input.failingOver && fence && state.writerListener.forwardsTo !== fence) {
+      return { ...held("the cluster is failing over"), switches: [{ listener: "writer", from: state.writerListener.forwardsTo, to: fence, warm: true }], notes: ["writer port fenced while the cluster fails over: new connections reach no node until RDS names the new writer"] };
+    }
+    return held("writer unknown; nothing is changed");
+  }
+  const served = servedWriterIps(state, port);
+  const fenced = state.fenceGroup !== undefined && state.writerListener.forwardsTo === state.fenceGroup.arn;
+  if (!served.has(input.writer.ip) && (served.size > 0 || fenced) && !corroborates(input.writer, input.evidence)) {
+    const { writer, evidence } = input;
+    const dns = evidence?.endpointIp ? `the cluster endpoint still resolves to ${evidence.endpointIp}` : "the cluster endpoint did not resolve";
+    return { ...held(UNCORROBORATED), notes: [`writer change to ${writer.instance} (${writer.ip}) not yet corroborated: ${dns}; the writer port stays until a second read agrees`] };
+  }
   const refused: Refusal[] = [];
   const roster = admit(input.writer, input.members, readers, (m) => {
     const check = plan({ desired: [m.ip], current: [], port, allowedCidrs: input.allowedCidrs });
@@ -520,7 +571,9 @@ function placeMembers(state: ClusterState, roster: Roster, port: number): Slots 
   let fallback: string | null = null;
   // Registering the writer is a fallback only when the writer port was serving someone: on a
   // first run, or when every member had gone, it is plain population.
-  const wasServing = state.memberGroups.some((g, i) => g.arn === state.writerListener.forwardsTo && live[i].size > 0);
+  // A fenced port served until the failover began: what reaches the writer now is a move, not a first population.
+  const fenced = state.fenceGroup !== undefined && state.writerListener.forwardsTo === state.fenceGroup.arn;
+  const wasServing = fenced || state.memberGroups.some((g, i) => g.arn === state.writerListener.forwardsTo && live[i].size > 0);
   if (writerSlot < 0) {
     // Last resort: a free slot, else the slot of the least likely failover target.
     const free = freeSlot();

@@ -9,7 +9,7 @@ import { classify, Trigger } from "./events";
 import { Log } from "./telemetry";
 import { layoutGroups, switchedListeners } from "./layout";
 import { GroupChange, keepsWaiting, LayoutState, Member, planRun, Refusal, RunPlan, servedWriterIps, settles, steps, Switch, writerChanged } from "./plan";
-import { readTopology, Resolve } from "./topology";
+import { readClusterHead, readTopology, Resolve, Topology } from "./topology";
 
 export interface SyncSettings extends FunctionEnvironment {
   /** How often the fast path polls the topology. */
@@ -22,6 +22,10 @@ export interface SyncSettings extends FunctionEnvironment {
   readonly settleIntervalMs: number;
   /** How long, from the start of the run, it may do so. */
   readonly settleDeadlineMs: number;
+  /** How often a watching run asks RDS whether the cluster changed (one DescribeDBClusters). */
+  readonly watchIntervalMs: number;
+  /** The latest moment (epoch ms) this run may start an API call; the handler sets it from Lambda's remaining time. */
+  readonly deadline?: number;
 }
 
 export interface SyncDeps {
@@ -31,6 +35,8 @@ export interface SyncDeps {
   readonly log: Log;
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
+  /** How many calls the clients have retried so far (their retry strategy's count); the report takes this run's share. */
+  readonly retries?: () => number;
 }
 
 export interface GroupReport {
@@ -68,6 +74,8 @@ export interface Report {
   /** Healthy targets behind the writer port as last read (the alarm's metric). */
   readonly writerHealthyTargets: number;
   readonly polls: number;
+  /** Calls this run retried: throttling, 5xx and timeouts it absorbed. */
+  readonly retries: number;
   readonly problems: string[];
   readonly durationMs: number;
 }
@@ -82,79 +90,163 @@ export class SyncError extends Error {
   }
 }
 
-export const DEFAULT_TIMING = { pollIntervalMs: 2000, pollDeadlineMs: 60_000, staleEventMs: 120_000, settleIntervalMs: 5000, settleDeadlineMs: 240_000 } as const;
+export const DEFAULT_TIMING = { pollIntervalMs: 2000, pollDeadlineMs: 60_000, staleEventMs: 120_000, settleIntervalMs: 5000, settleDeadlineMs: 240_000, watchIntervalMs: 2000 } as const;
+
+/** Triggers after which a run keeps watching the cluster: not a deploy's or an operator's, who wait for it. */
+const WATCHING: ReadonlySet<Trigger> = new Set(["failover-started", "failover-finished", "membership", "schedule"]);
 
 export async function sync(event: unknown, settings: SyncSettings, deps: SyncDeps): Promise<Report> {
   const started = deps.now();
   const { trigger, eventId, time } = classify(event);
-  let state = await observe(settings.targets, deps.elb);
+  const deadline = settings.deadline ?? Infinity;
+  /** May the run wait `ms` more and still be inside both `until` and its deadline? */
+  const canWait = (ms: number, until: number) => deps.now() + ms <= Math.min(until, deadline);
+  const cluster = settings.database.kind === "cluster";
+  const rounds: RunPlan[] = [];
+  const moved: Switch[] = [];
+  let topology: Topology | undefined;
+  let state: LayoutState | undefined;
+  let polls = 0;
+  // Since when the reads of this run have named the same writer: a second witness (plan.ts, WriterEvidence).
+  let named: { instance: string; since: number } | undefined;
+  // Since when the reads of this run have seen the cluster failing over: the run waits for the writer from then.
+  let failingOverSince: number | undefined;
+  let observedFor: string | undefined;
+  const retriesBefore = deps.retries?.() ?? 0;
 
-  let topology = await readTopology(deps.rds, deps.resolve, settings.database);
-  let polls = 1;
-  if (trigger === "failover-started") {
-    let sawFailingOver = topology.status === "failing-over";
-    const served = servedWriterIps(state, settings.port);
-    // Fast path: poll the RDS API until it names a writer other than the one served now.
-    while (keepsWaiting({ eventTime: time, now: started, staleEventMs: settings.staleEventMs, topology, sawFailingOver, served })) {
-      if (deps.now() + settings.pollIntervalMs - started > settings.pollDeadlineMs) break;
-      deps.log.info("waiting for the new writer", { poll: polls, status: topology.status, writer: topology.writer });
-      await deps.sleep(settings.pollIntervalMs);
-      topology = await readTopology(deps.rds, deps.resolve, settings.database);
-      polls++;
-      sawFailingOver ||= topology.status === "failing-over";
-    }
-  }
-
-  // Polling took seconds, in which health checks went on: decide on what the NLB says now, not
-  // on what it said before the wait (the new writer may have restarted meanwhile).
-  if (polls > 1) state = await observe(settings.targets, deps.elb);
-  const decide = () =>
-    planRun({ writer: topology.writer, members: topology.members, state, port: settings.port, allowedCidrs: settings.allowedCidrs, warmReaderSets: settings.warmReaderSets });
-  let decision = decide();
-  const moved = await apply(deps.elb, decision);
-  const rounds = [decision];
-  deps.log.info("applied", { switches: moved.length, fallback: decision.fallback !== null });
-
-  // Settle: watch the health checks and finish the moves in this run, not a schedule later:
-  // with a listener change that takes a while to reach every NLB node, each second of waiting
-  // here is one of darkness.
-  const settling = settles(trigger, settings.targets.kind, moved.length);
-  while (settling && !decision.settled && deps.now() + settings.settleIntervalMs - started <= settings.settleDeadlineMs) {
-    deps.log.info("settling", { poll: polls, notes: decision.notes });
-    await deps.sleep(settings.settleIntervalMs);
+  const read = async () => {
     topology = await readTopology(deps.rds, deps.resolve, settings.database);
     polls++;
-    state = await observe(settings.targets, deps.elb);
-    decision = decide();
+    const writer = topology.writer?.instance;
+    if (named?.instance !== writer) named = writer ? { instance: writer, since: deps.now() } : undefined;
+    failingOverSince = topology.status === "failing-over" ? (failingOverSince ?? deps.now()) : undefined;
+  };
+  const view = (t: Topology) => `${t.status}|${t.writer?.instance ?? ""}|${t.writer?.ip ?? ""}|${t.signature ?? ""}`;
+  /** Observe the ELB when anything may have changed there for the plan, then plan and apply. */
+  const round = async (freshHealth: boolean): Promise<RunPlan> => {
+    const t = topology!;
+    const last = rounds[rounds.length - 1];
+    const appliedLast = last !== undefined && steps(last).some((s) => s.kind === "switch" || s.targets.length > 0);
+    if (!state || freshHealth || appliedLast || observedFor !== view(t)) {
+      state = await observe(settings.targets, deps.elb);
+      observedFor = view(t);
+    }
+    const evidence = cluster ? { endpointIp: t.endpointIp ?? null, namedForMs: named ? deps.now() - named.since : 0 } : undefined;
+    const decision = planRun({ writer: t.writer, members: t.members, state, port: settings.port, allowedCidrs: settings.allowedCidrs, warmReaderSets: settings.warmReaderSets, failingOver: t.status === "failing-over", evidence });
     moved.push(...(await apply(deps.elb, decision)));
     rounds.push(decision);
-  }
-
-  const fallback = rounds.map((r) => r.fallback).find((f) => f !== null) ?? null;
-  const report: Report = {
-    trigger,
-    eventId,
-    writer: topology.writer,
-    readers: decision.readers,
-    writerTargets: groupReport(rounds.flatMap((r) => r.writerGroups), decision.clusterRefused),
-    readerTargets: decision.readerPort ? groupReport(rounds.flatMap((r) => r.readerGroups), []) : null,
-    ...(decision.slots ? { slots: decision.slots } : {}),
-    ...(decision.readerSets ? { readerSets: decision.readerSets } : {}),
-    ...(rounds.some((r) => r.notes.length) ? { notes: [...new Set(rounds.flatMap((r) => r.notes))] } : {}),
-    registrations: rounds.reduce((n, r) => n + count(r, (c) => c.plan.register.length), 0),
-    deregistrations: rounds.reduce((n, r) => n + count(r, (c) => c.plan.deregister.length), 0),
-    switches: moved.map(({ listener, to, warm }) => ({ listener, to, warm })),
-    writerChanged: writerChanged(rounds, moved),
-    fallback,
-    writerHealthyTargets: decision.writerHealthyTargets,
-    polls,
-    problems: [...topology.problems, ...(fallback ? [fallback] : []), ...decision.problems, ...decision.refused.map((r) => `refused ${r.ip}: ${r.reason}`)],
-    durationMs: deps.now() - started,
+    return decision;
   };
+
+  try {
+    state = await observe(settings.targets, deps.elb);
+    await read();
+    observedFor = view(topology!);
+    // Fast path: after "failover started", poll the RDS API until it names a writer other than
+    // the one served now, fencing the writer port as soon as RDS says the cluster fails over.
+    if (trigger === "failover-started") {
+      let sawFailingOver = topology!.status === "failing-over";
+      const served = servedWriterIps(state, settings.port);
+      while (keepsWaiting({ eventTime: time, now: started, staleEventMs: settings.staleEventMs, topology: topology!, sawFailingOver, served })) {
+        if (topology!.status === "failing-over" && cluster) await round(false);
+        if (!canWait(settings.pollIntervalMs, started + settings.pollDeadlineMs)) break;
+        deps.log.info("waiting for the new writer", { poll: polls, status: topology!.status, writer: topology!.writer });
+        await deps.sleep(settings.pollIntervalMs);
+        await read();
+        sawFailingOver ||= topology!.status === "failing-over";
+      }
+    }
+    // Polling took seconds, in which health checks went on: decide on what the NLB says now.
+    let decision = await round(polls > 1);
+    deps.log.info("applied", { switches: moved.length, fallback: decision.fallback !== null });
+
+    // Then stay while something is unfinished, and (a run of the run queue) watch the cluster
+    // for watchSeconds: a failover whose events are lost or late costs a watch interval, not a
+    // schedule interval. Waiting on the writer (failing over, a change not yet corroborated)
+    // polls RDS every pollIntervalMs; waiting on health checks re-reads the NLB every
+    // settleIntervalMs; watching asks RDS alone every watchIntervalMs, and plans only on a change.
+    const watchUntil = WATCHING.has(trigger) ? started + (settings.watchSeconds ?? 0) * 1000 : started;
+    // A failover seen late in a watch is waited for in full: the fence holds until RDS names the writer.
+    const writerUntil = () => Math.max(started + settings.pollDeadlineMs, watchUntil, failingOverSince === undefined ? 0 : failingOverSince + settings.pollDeadlineMs);
+    const healthUntil = Math.max(settles(trigger, settings.targets.kind, moved.length) ? started + settings.settleDeadlineMs : started, watchUntil);
+    for (;;) {
+      const [interval, until, full] =
+        decision.waiting === "writer"
+          ? [settings.pollIntervalMs, writerUntil(), true]
+          : decision.waiting === "health"
+            ? [settings.settleIntervalMs, healthUntil, true]
+            : [settings.watchIntervalMs, watchUntil, false];
+      if (!canWait(interval, until)) break;
+      deps.log.info(full ? "settling" : "watching", { poll: polls, waiting: decision.waiting, notes: decision.notes });
+      await deps.sleep(interval);
+      if (!full && cluster) {
+        const head = await readClusterHead(deps.rds, settings.database.identifier);
+        polls++;
+        if (head !== null && head.signature === topology!.signature) continue;
+      }
+      const before = view(topology!);
+      await read();
+      if (!full && view(topology!) === before) continue;
+      decision = await round(decision.waiting === "health");
+    }
+  } catch (e) {
+    if (e instanceof SyncError) throw e;
+    // A call that kept failing until the run's deadline (a long throttling burst, an outage):
+    // report what this run did and could not do; the next trigger starts over.
+    const report = buildReport({ trigger, eventId, topology, rounds, moved, polls, retries: (deps.retries?.() ?? 0) - retriesBefore, started, now: deps.now() }, [`run stopped: ${(e as Error).name}: ${(e as Error).message}`]);
+    throw new SyncError(`sync incomplete: ${report.problems.join("; ")}`, report);
+  }
+  const report = buildReport({ trigger, eventId, topology, rounds, moved, polls, retries: (deps.retries?.() ?? 0) - retriesBefore, started, now: deps.now() }, []);
   if (report.problems.length > 0) {
     throw new SyncError(`sync incomplete: ${report.problems.join("; ")}`, report);
   }
   return report;
+}
+
+interface RunRecord {
+  readonly trigger: Trigger;
+  readonly eventId?: string;
+  readonly topology?: Topology;
+  readonly rounds: readonly RunPlan[];
+  readonly moved: readonly Switch[];
+  readonly polls: number;
+  readonly retries: number;
+  readonly started: number;
+  readonly now: number;
+}
+
+function buildReport(r: RunRecord, extraProblems: string[]): Report {
+  const { rounds, moved, topology } = r;
+  const decision = rounds[rounds.length - 1];
+  const fallback = rounds.map((d) => d.fallback).find((f) => f !== null) ?? null;
+  const empty: GroupReport = { registered: [], deregistered: [], refused: [] };
+  return {
+    trigger: r.trigger,
+    eventId: r.eventId,
+    writer: topology?.writer ?? null,
+    readers: decision?.readers ?? null,
+    writerTargets: decision ? groupReport(rounds.flatMap((d) => d.writerGroups), decision.clusterRefused) : empty,
+    readerTargets: decision?.readerPort ? groupReport(rounds.flatMap((d) => d.readerGroups), []) : null,
+    ...(decision?.slots ? { slots: decision.slots } : {}),
+    ...(decision?.readerSets ? { readerSets: decision.readerSets } : {}),
+    ...(rounds.some((d) => d.notes.length) ? { notes: [...new Set(rounds.flatMap((d) => d.notes))] } : {}),
+    registrations: rounds.reduce((n, d) => n + count(d, (c) => c.plan.register.length), 0),
+    deregistrations: rounds.reduce((n, d) => n + count(d, (c) => c.plan.deregister.length), 0),
+    switches: moved.map(({ listener, to, warm }) => ({ listener, to, warm })),
+    writerChanged: decision ? writerChanged(rounds, moved) : false,
+    fallback,
+    writerHealthyTargets: decision?.writerHealthyTargets ?? 0,
+    polls: r.polls,
+    retries: r.retries,
+    problems: [
+      ...(topology?.problems ?? []),
+      ...(fallback ? [fallback] : []),
+      ...(decision?.problems ?? []),
+      ...(decision?.refused.map((x) => `refused ${x.ip}: ${x.reason}`) ?? []),
+      ...extraProblems,
+    ],
+    durationMs: r.now - r.started,
+  };
 }
 
 /** The layout as the ELB reports it now: every group's targets, and where each switched listener forwards. */
@@ -175,6 +267,8 @@ async function observe(targets: TargetArns, elb: ElasticLoadBalancingV2Client): 
     ...(targets.readerListener ? { readerListener: listener(targets.readerListener) } : {}),
     memberGroups,
     readerSetGroups,
+    // Never read: no run registers a target there.
+    ...(targets.fenceGroup ? { fenceGroup: { arn: targets.fenceGroup, current: [] } } : {}),
   };
 }
 

@@ -1,6 +1,8 @@
 // Who is the writer, who are the other members, and their IPs: from the RDS API and a fresh DNS
-// lookup of each instance's own address. Cluster DNS is never used: it flips late.
-import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from "@aws-sdk/client-rds";
+// lookup of each instance's own address. The cluster endpoint's DNS answer is read too, never to
+// choose the writer (it flips late) but as a second witness of a writer change: how consistent one
+// DescribeDBClusters answer is, AWS does not document.
+import { DBCluster, DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from "@aws-sdk/client-rds";
 import { Resolver } from "dns/promises";
 import { DatabaseRef, ENV } from "./environment";
 import { Member } from "./plan";
@@ -18,6 +20,16 @@ export interface Topology {
   readonly members: Member[] | null;
   /** What kept the writer or members unknown; any entry makes the run fail loudly. */
   readonly problems: string[];
+  /** Cluster only: the IP the cluster (writer) endpoint resolves to now; null when unknown. */
+  readonly endpointIp?: string | null;
+  /** What a watching run compares between polls: status, writer and members as one string. */
+  readonly signature?: string;
+}
+
+/** A cluster's status, writer and members from DescribeDBClusters alone: what a watching run polls. */
+export interface ClusterHead {
+  readonly status: string;
+  readonly signature: string;
 }
 
 export type Resolve = (hostname: string) => Promise<string>;
@@ -58,14 +70,27 @@ export async function readTopology(rds: RDSClient, resolve: Resolve, db: Databas
   return db.kind === "cluster" ? readCluster(rds, resolve, db.identifier) : readInstance(rds, resolve, db.identifier);
 }
 
+function signatureOf(cluster: DBCluster): string {
+  const members = (cluster.DBClusterMembers ?? []).map((m) => `${m.DBInstanceIdentifier}${m.IsClusterWriter ? "*" : ""}`).sort();
+  return `${cluster.Status ?? "unknown"}|${members.join(",")}`;
+}
+
+/** One DescribeDBClusters call: enough to see a failover start, a writer change or a member come or go. */
+export async function readClusterHead(rds: RDSClient, id: string): Promise<ClusterHead | null> {
+  const cluster = (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }))).DBClusters?.[0];
+  return cluster ? { status: cluster.Status ?? "unknown", signature: signatureOf(cluster) } : null;
+}
+
 async function readCluster(rds: RDSClient, resolve: Resolve, id: string): Promise<Topology> {
   const clusters = await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }));
   const cluster = clusters.DBClusters?.[0];
   if (!cluster) return { status: "missing", writer: null, members: null, problems: [`cluster ${id} not found`] };
   const status = cluster.Status ?? "unknown";
+  const signature = signatureOf(cluster);
   if (status === "failing-over") {
-    return { status, writer: null, members: null, problems: [`cluster ${id} is failing over; waiting for the new writer`] };
+    return { status, writer: null, members: null, problems: [`cluster ${id} is failing over; waiting for the new writer`], signature };
   }
+  const endpointIp = cluster.Endpoint ? await resolve(cluster.Endpoint).catch(() => null) : null;
   // One call for every member, filtered by cluster: the steady state stays small.
   const instances = await rds.send(new DescribeDBInstancesCommand({ Filters: [{ Name: "db-cluster-id", Values: [id] }] }));
   const byId = new Map((instances.DBInstances ?? []).map((i) => [i.DBInstanceIdentifier ?? "", i]));
@@ -103,7 +128,7 @@ async function readCluster(rds: RDSClient, resolve: Resolve, id: string): Promis
     if (isWriter) writer = member;
   }
   // A reader that cannot be resolved holds membership changes back, never the writer's switch.
-  return { status, writer, members: writer ? members : null, problems };
+  return { status, writer, members: writer ? members : null, problems, endpointIp, signature };
 }
 
 async function readInstance(rds: RDSClient, resolve: Resolve, id: string): Promise<Topology> {
