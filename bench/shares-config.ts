@@ -3,9 +3,12 @@
 // five, three are endpoint-service and two resource; even shares create their database, odd ones use an
 // existing one. Every consumer reaches every share: even consumers list each share with a private zone
 // of its own, odd ones leave consumers[].shares out (the default: all shares, no private zones).
+// Endpoint-service shares past the sixth do not watch (failover.watchSeconds 0): config
+// validation lets one config's shares watch with at most 3 RDS calls a second.
 // usage: node --require tsx/cjs bench/shares-config.ts OUT [SHARES] [CONSUMERS]
 import { writeFileSync } from "fs";
 import { ENGINES } from "../config/engines";
+import { MAX_WATCH_CALLS_PER_SECOND, WATCH_INTERVAL_SECONDS } from "../config/fields";
 
 const [out, sharesText, consumersText] = process.argv.slice(2);
 if (!out) {
@@ -21,6 +24,9 @@ function share(i: number) {
   const engine = ENGINES[i % ENGINES.length];
   const aurora = engine.startsWith("aurora");
   const transport = i % 5 < 3 ? "endpoint-service" : "resource";
+  /** Which endpoint-service share this is, from 0: three of each five shares. */
+  const watcher = Math.floor(i / 5) * 3 + (i % 5);
+  const watches = watcher < MAX_WATCH_CALLS_PER_SECOND * WATCH_INTERVAL_SECONDS;
   const id = `db${i}`;
   const database =
     i % 2 === 0
@@ -32,6 +38,7 @@ function share(i: number) {
     database,
     // A resource share is reached on the database's own ports: ports.reader does not apply to it.
     ...(transport === "resource" ? {} : { ports: { writer: 4000 + 2 * i, reader: 4001 + 2 * i } }),
+    ...(transport === "resource" || watches ? {} : { failover: { watchSeconds: 0 } }),
     sharing: {
       allowedPrincipals: transport === "resource" ? accounts : accounts.map((a) => `arn:aws:iam::${a}:root`),
     },

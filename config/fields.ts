@@ -16,6 +16,23 @@ export const DEFAULT_MEMBER_SLOTS = 3;
 /** Reader sets kept populated: the writer's, the previous writer's and the best failover candidate's. */
 export const DEFAULT_WARM_READER_SETS = 3;
 
+// Watching: after reconciling, a run of the run queue asks RDS every WATCH_INTERVAL_SECONDS
+// (the function's DEFAULT_TIMING.watchIntervalMs) whether the database changed, so a failover
+// whose events are lost or late costs seconds, not a schedule interval.
+/** One interval of the default schedule: each run hands over to the next, so some run always watches. */
+export const DEFAULT_WATCH_SECONDS = 60;
+/** A watch ends no later than a failover run's settling (240 s from its start), well inside the function's 300 s timeout less the 15 s it keeps back. */
+export const MAX_WATCH_SECONDS = 240;
+/** One DescribeDBClusters (or DescribeDBInstances) call per share this often while it watches. */
+export const WATCH_INTERVAL_SECONDS = 2;
+/**
+ * RDS throttles its API per account and Region at a sustained 12 requests a second, bursts of
+ * 300 ("Request throttling for the Amazon RDS API", RDS User Guide): the shares of one config
+ * may watch with a quarter of it, leaving the rest to the console, Terraform and everyone else.
+ */
+export const RDS_API_SUSTAINED_PER_SECOND = 12;
+export const MAX_WATCH_CALLS_PER_SECOND = RDS_API_SUSTAINED_PER_SECOND / 4;
+
 // A region outside the table is refused with the nearest one: a typo would otherwise fail only at
 // apply, and the table also gives the AZ-ID prefix that rules.ts checks every AZ ID against.
 export const region = z.enum(REGIONS as [string, ...string[]], {

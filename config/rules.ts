@@ -5,6 +5,7 @@ import { auroraOf, Engine, ENGINES, isAurora } from "./engines";
 import { DatabaseInput, isCluster, PortsInput, resolveMemberSlots, resolvePorts } from "./resolve";
 import { dashboardName, GlobalName, globalNameCollisions, iamRoleName, kmsAliasName, NameScope } from "./names";
 import { azIdProblem, isKnownRegion } from "./regions";
+import { DEFAULT_WATCH_SECONDS, MAX_WATCH_CALLS_PER_SECOND, MAX_WATCH_SECONDS, RDS_API_SUSTAINED_PER_SECOND, WATCH_INTERVAL_SECONDS } from "./fields";
 import { AZ_ID, CONSUMER_SHARE_KEYS, DEFAULT_TRANSPORT, MAX_NAME_LENGTH, prefixOf, PRINCIPAL, SHARE_KEYS, Transport, TRANSPORT_SCHEMAS, TRANSPORTS } from "./schema";
 
 export interface Problem {
@@ -69,7 +70,8 @@ export function crossCheck(input: unknown): Problem[] {
   });
   // Each share is checked as the single-database form would be, with its problems reported where
   // its keys are: provider.shares[i] for the share's, consumers[j].shares[k] for a consumer's settings of it.
-  for (const share of provider ? sharesOf(root, provider, out) : []) {
+  const shares = provider ? sharesOf(root, provider, out) : [];
+  for (const share of shares) {
     const local: Problem[] = [];
     checkDatabase(share.provider, local);
     checkTransportKeys(share.provider, local);
@@ -92,6 +94,7 @@ export function crossCheck(input: unknown): Problem[] {
     }
     out.push(...local.map(share.remap));
   }
+  checkWatchRate(shares, out);
   checkGlobalNames(root, out);
   // A problem of the provider's or a consumer's own keys is found once per share: report it once.
   return out.filter((p, i) => out.findIndex((q) => q.path === p.path && q.message === p.message) === i);
@@ -126,6 +129,8 @@ function checkDistinctNames(list: Array<{ name: string; settings: Raw; at?: stri
 
 /** One share as the rules check it: a provider object in the single-database form's shape, and the consumers that reach it. */
 interface ShareUnderCheck {
+  /** provider.shares[].name; absent in the single-database form. */
+  readonly name?: string;
   readonly provider: Raw;
   /** From the single-database form's paths and words to where the share's keys are. */
   readonly remap: (p: Problem) => Problem;
@@ -221,7 +226,32 @@ function sharesOf(root: Raw, provider: Raw, out: Problem[]): ShareUnderCheck[] {
       const remap = (p: Problem) => (entry.at ? { ...p, path: p.path.replace(mine, `${entry.at}.$1`) } : p);
       return [{ consumer: { ...consumer, shares: undefined, ...entry.settings }, index, remap }];
     });
-    return [{ provider: { ...common, ...own }, remap: (p: Problem) => ({ path: inShare(p.path), message: inShare(p.message) }), consumers: reaching }];
+    return [{ name, provider: { ...common, ...own }, remap: (p: Problem) => ({ path: inShare(p.path), message: inShare(p.message) }), consumers: reaching }];
+  });
+}
+
+/**
+ * Every share of the endpoint-service transport watches its database after each run of the run
+ * queue, one RDS describe call every WATCH_INTERVAL_SECONDS, all in the provider's account and
+ * Region: together they may use a quarter of the RDS API's sustained rate, no more.
+ */
+function checkWatchRate(shares: ShareUnderCheck[], out: Problem[]) {
+  const watching = shares.filter((share) => {
+    if (isResource(share.provider)) return false;
+    const seconds = obj(share.provider.failover)?.watchSeconds;
+    // An invalid value is reported by the schema; counting it would only repeat that.
+    if (seconds === undefined) return DEFAULT_WATCH_SECONDS > 0;
+    return typeof seconds === "number" && Number.isInteger(seconds) && seconds > 0 && seconds <= MAX_WATCH_SECONDS;
+  });
+  const rate = watching.length / WATCH_INTERVAL_SECONDS;
+  if (rate <= MAX_WATCH_CALLS_PER_SECOND) return;
+  const names = watching.map((s) => s.name).filter((n) => n !== undefined);
+  out.push({
+    path: "provider.shares",
+    message:
+      `${watching.length} shares watch their database (${names.join(", ")}), each with one RDS describe call every ${WATCH_INTERVAL_SECONDS} s: ${rate} calls a second together, ` +
+      `above the ${MAX_WATCH_CALLS_PER_SECOND} a config may use (a quarter of the RDS API's sustained ${RDS_API_SUSTAINED_PER_SECOND} requests a second per account and Region, "Request throttling for the Amazon RDS API"); ` +
+      `set "watchSeconds": 0 in the failover of at least ${watching.length - Math.floor(MAX_WATCH_CALLS_PER_SECOND * WATCH_INTERVAL_SECONDS)} of them (provider.shares[].failover.watchSeconds), or move some shares to a config in another account or Region`,
   });
 }
 

@@ -80,6 +80,9 @@ export const PROVIDER_OUTPUTS = {
     "endpoint-service": "Cluster: slot i's member listener (instance-pinned endpoint); the function's report names the instance in each slot.",
   }),
   memberTargetGroupArns: provider("member_target_group_arns", "strings", { "endpoint-service": "Cluster: slot i's member group; the writer port forwards to the writer's." }),
+  fenceTargetGroupArn: provider("fence_target_group_arn", "string", {
+    "endpoint-service": "Cluster: the group that never holds a target; the writer port forwards there while the cluster fails over.",
+  }),
   readerSetTargetGroupArns: provider("reader_set_target_group_arns", "strings", {
     "endpoint-service": "Cluster: slot i's reader set (every member but slot i's); the reader port forwards to the writer's slot.",
   }),

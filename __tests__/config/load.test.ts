@@ -3,7 +3,8 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { ConfigError, configPath, DEFAULT_CONFIG, loadConfigFile, parseConfig, validateConfig } from "../../config/load";
 import { CONSUMER_COMMON_KEYS, onlyShare } from "../../config/resolve";
-import { CONSUMER_SHARE_KEYS, ConsumerSchema } from "../../config/schema";
+import { CONSUMER_SHARE_KEYS, ConsumerSchema, DEFAULT_WATCH_SECONDS, MAX_WATCH_CALLS_PER_SECOND, MAX_WATCH_SECONDS, WATCH_INTERVAL_SECONDS } from "../../config/schema";
+import { DEFAULT_TIMING } from "../../functions/failover-sync/sync";
 
 /** The one share of a single-database config, as its constructs see it. */
 const single = (raw: unknown) => onlyShare(validateConfig(raw));
@@ -32,7 +33,7 @@ describe("the embedded default config", () => {
     expect(config.provider.backend).toEqual({ type: "local" });
     expect(config.provider.sharing.acceptanceRequired).toBe(true);
     // Resolved at load: one slot per created instance, every port, the reader count, the kind.
-    expect(config.provider.failover).toEqual({ warmReaderSets: 3, reconcileEveryMinutes: 1, logRetentionDays: 30 });
+    expect(config.provider.failover).toEqual({ warmReaderSets: 3, reconcileEveryMinutes: 1, watchSeconds: 60, logRetentionDays: 30 });
     expect(config.provider.ports).toEqual({ writer: 3306, reader: 3307, members: [3316, 3317], readerSets: [3318, 3319] });
     expect(config.provider.database).toMatchObject({ kind: "cluster", create: { readers: 1 } });
     expect(config.consumers.map((c) => c.name)).toEqual(["app"]);
@@ -236,6 +237,72 @@ describe("choices accepted with a stated consequence", () => {
 
   it("has nothing to say about the demo", () => {
     expect(notices(validateConfig(base()))).toEqual([]);
+  });
+});
+
+describe("watching the database between runs (failover.watchSeconds)", () => {
+  const base = () => JSON.parse(readFileSync(DEFAULT_CONFIG, "utf8"));
+  /** A config of n endpoint-service shares, each an existing cluster; watch gives share i its watchSeconds. */
+  const shares = (n: number, watch: (i: number) => number | undefined = () => undefined) => {
+    const c = base();
+    const { database: _database, ports: _ports, sharing, failover: _failover, loadBalancer: _lb, ...common } = c.provider;
+    c.provider = {
+      ...common,
+      shares: Array.from({ length: n }, (_, i) => ({
+        name: `db${i}`,
+        database: { engine: "aurora-postgresql", existing: { clusterIdentifier: `db${i}-prod` } },
+        sharing,
+        ...(watch(i) === undefined ? {} : { failover: { watchSeconds: watch(i) } }),
+      })),
+    };
+    delete c.consumers[0].privateZone;
+    c.consumers[0].shares = ["db0"];
+    return c;
+  };
+
+  it("watches 60 seconds, one interval of the default schedule, unless the config says otherwise, for clusters and Multi-AZ instances alike", () => {
+    expect(DEFAULT_WATCH_SECONDS).toBe(60);
+    expect(single(base()).provider.failover.watchSeconds).toBe(DEFAULT_WATCH_SECONDS);
+    const c = base();
+    c.provider.database = { engine: "postgres", create: {} };
+    delete c.provider.ports;
+    c.provider.failover.watchSeconds = 0;
+    expect(single(c).provider.failover.watchSeconds).toBe(0);
+    expect(validateConfig(shares(2, (i) => (i === 0 ? 120 : undefined))).shares.map((s) => s.config.provider.failover.watchSeconds)).toEqual([120, DEFAULT_WATCH_SECONDS]);
+  });
+
+  it.each([
+    [0, undefined],
+    [MAX_WATCH_SECONDS, undefined],
+    [MAX_WATCH_SECONDS + 1, "must be from 0 to 240 seconds"],
+    [-1, "must be from 0 to 240 seconds; 0 turns watching off"],
+    [2.5, "must be a whole number"],
+  ])("takes watchSeconds %p only as a whole number from 0 to 240", (seconds, problem) => {
+    const c = base();
+    c.provider.failover.watchSeconds = seconds;
+    if (problem === undefined) expect(single(c).provider.failover.watchSeconds).toBe(seconds);
+    else expect(problemsOf(() => validateConfig(c))).toEqual([expect.stringContaining(`provider.failover.watchSeconds: ${problem}`)]);
+  });
+
+  it("names the share whose watchSeconds is out of range", () => {
+    expect(problemsOf(() => validateConfig(shares(2, (i) => (i === 1 ? 300 : undefined))))).toEqual([expect.stringMatching(/^provider\.shares\[1\]\.failover\.watchSeconds: must be from 0 to 240 seconds/)]);
+  });
+
+  it("lets the shares of one config watch with at most a quarter of the RDS API's sustained rate: 6 shares, one call every 2 s each", () => {
+    expect(WATCH_INTERVAL_SECONDS * 1000).toBe(DEFAULT_TIMING.watchIntervalMs);
+    expect(MAX_WATCH_CALLS_PER_SECOND).toBe(3);
+    expect(validateConfig(shares(6)).shares).toHaveLength(6);
+    expect(problemsOf(() => validateConfig(shares(7)))).toEqual([
+      'provider.shares: 7 shares watch their database (db0, db1, db2, db3, db4, db5, db6), each with one RDS describe call every 2 s: 3.5 calls a second together, above the 3 a config may use (a quarter of the RDS API\'s sustained 12 requests a second per account and Region, "Request throttling for the Amazon RDS API"); set "watchSeconds": 0 in the failover of at least 1 of them (provider.shares[].failover.watchSeconds), or move some shares to a config in another account or Region',
+    ]);
+    // A share that does not watch calls nothing: 7 shares, one of them at 0, are fine.
+    expect(validateConfig(shares(7, (i) => (i === 6 ? 0 : undefined))).shares).toHaveLength(7);
+  });
+
+  it("counts no share of the resource transport, which has no function to watch with", () => {
+    const c = shares(7);
+    c.provider.shares[6] = { name: "db6", transport: "resource", database: { engine: "mysql", existing: { instanceIdentifier: "db6-prod" } }, sharing: { allowedPrincipals: ["222222222222"] } };
+    expect(validateConfig(c).shares).toHaveLength(7);
   });
 });
 

@@ -20,6 +20,9 @@ const configOf = (mutate: (c: Json) => void = () => undefined) => {
 const run = (mutate?: (c: Json) => void, a: Partial<Assumptions> = {}) => estimate(configOf(mutate), { ...DEFAULT_ASSUMPTIONS, ...a }, table);
 const lineUsd = (stack: Json, item: string) => stack.lines.find((l: Json) => l.item.startsWith(item))?.usd;
 
+/** Runs a month at the default schedule: one every 60.5 s (0.5 s of work, then the default 60 s watch). */
+const RUNS = (730 * 3600) / 60.5;
+
 describe("cost estimate", () => {
   it("prices the demo share line by line: NLB hours and NLCUs, the function, alarms, key, dashboard, logs; the consumer's endpoint AZ-hours and data", () => {
     const e = run();
@@ -28,8 +31,11 @@ describe("cost estimate", () => {
       ["load balancer hours", 730],
       // 100 GB over 730 hours is 0.137 GB an hour, above 100 connections / 100,000 flows.
       ["load balancer capacity units (NLCU-hours)", 100],
-      ["failover function runs (millions)", (730 * 60) / 1e6],
-      ["failover function compute (GB-seconds)", 730 * 60 * 0.5 * 0.25],
+      // Each run watches for the default 60 s after its 0.5 s: runs never overlap, so one starts every 60.5 s.
+      ["failover function runs (millions)", RUNS / 1e6],
+      ["failover function compute (GB-seconds)", RUNS * 0.5 * 0.25],
+      // Each run then watches for the default 60 s at the function's 256 MB.
+      ["failover function watching (GB-seconds)", RUNS * 60 * 0.25],
       ["failover function metrics", 8],
       ["alarms", 5],
       // The operations key and the created database's storage key.
@@ -37,7 +43,7 @@ describe("cost estimate", () => {
       ["dashboard", 1],
       ["logs ingested (GB)", 1],
     ]);
-    expect(provider.usd).toBeCloseTo(730 * 0.0225 + 100 * 0.006 + 0.0438 * 0.2 + 5475 * 0.0000133334 + 8 * 0.3 + 5 * 0.1 + 2 + 3 + 0.5, 6);
+    expect(provider.usd).toBeCloseTo(730 * 0.0225 + 100 * 0.006 + (RUNS / 1e6) * 0.2 + RUNS * 0.5 * 0.25 * 0.0000133334 + RUNS * 60 * 0.25 * 0.0000133334 + 8 * 0.3 + 5 * 0.1 + 2 + 3 + 0.5, 6);
     expect(consumer.lines.map((l) => [l.item, l.quantity, l.usd])).toEqual([
       ["interface endpoint hours (2 AZs)", 1460, expect.closeTo(14.6, 9)],
       ["data processed (GB)", 100, expect.closeTo(1, 9)],
@@ -50,6 +56,32 @@ describe("cost estimate", () => {
     expect(e.unknown).toEqual([]);
     // One more consumer like "app": its stack, plus the NLCUs of its 100 GB.
     expect(e.oneMoreConsumer).toEqual({ like: "consumer-app", usd: expect.closeTo(18.6 + 0.6, 9), unknown: [] });
+  });
+
+  it("prices the watch of every run on a line of its own, which watchSeconds 0 brings to nothing", () => {
+    const watching = (e: ReturnType<typeof run>) => e.stacks[0].lines.find((l) => l.item === "failover function watching (GB-seconds)")!;
+    // 43,438 runs a month, 60 s each at 0.25 GB: $8.69 at the arm64 GB-second price.
+    expect(watching(run())).toMatchObject({ quantity: RUNS * 60 * 0.25, price: "lambdaArmGbSecond", usd: expect.closeTo(RUNS * 60 * 0.25 * 0.0000133334, 9) });
+    expect(formatEstimate(run(), table)).toMatch(/^ {2}failover function watching \(GB-seconds\) +651570\.25 {2}\$8\.69$/m);
+    const off = run((c) => (c.provider.failover.watchSeconds = 0));
+    expect(watching(off)).toMatchObject({ quantity: 0, usd: 0 });
+    // Off, runs start every 60 s instead of every 60.5 s: a few more of them, and no watch.
+    const usd = (e: ReturnType<typeof run>, item: string) => e.stacks[0].lines.find((l) => l.item === item)!.usd!;
+    const moreRuns = ["failover function runs (millions)", "failover function compute (GB-seconds)"].reduce((n, item) => n + usd(off, item) - usd(run(), item), 0);
+    expect(moreRuns).toBeGreaterThan(0);
+    expect(run().usd - off.usd).toBeCloseTo(watching(run()).usd! - moreRuns, 9);
+    // A Multi-AZ instance is watched too.
+    expect(watching(run((c) => (c.provider.database = { engine: "postgres", create: { deletionProtection: false } }))).quantity).toBe(RUNS * 60 * 0.25);
+    // A slower schedule runs, and so watches, less often.
+    expect(watching(run((c) => (c.provider.failover.reconcileEveryMinutes = 5))).quantity).toBeCloseTo((730 * 60 * 60 * 0.25) / 5, 6);
+  });
+
+  it("never bills more run time than the month has: runs are serial, and one that outlasts the schedule's minute serves the runs queued meanwhile", () => {
+    const e = run((c) => (c.provider.failover.watchSeconds = 240));
+    const line = (item: string) => e.stacks[0].lines.find((l) => l.item === item)!.quantity;
+    const runs = (730 * 3600) / 240.5;
+    expect(line("failover function runs (millions)")).toBeCloseTo(runs / 1e6, 12);
+    expect((line("failover function compute (GB-seconds)") + line("failover function watching (GB-seconds)")) / 0.25).toBeCloseTo(730 * 3600, 6);
   });
 
   it("keeps the single-database form's result as it was: no share on any line, no per-share subtotals", () => {
@@ -307,7 +339,7 @@ describe("cost estimate of several shares", () => {
     const summary = text.slice(text.indexOf("Per share, its lines in every stack:"), text.indexOf("\n\nPrices:"));
     expect(summary.split("\n")).toHaveLength(7);
     expect(readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8")).toContain(`\`\`\`text\n${summary}\n\`\`\``);
-    expect(estimate(onlyTheShare(validateConfig(catalogueInput()), "orders"), DEFAULT_ASSUMPTIONS, table).usd.toFixed(2)).toBe("65.81");
+    expect(estimate(onlyTheShare(validateConfig(catalogueInput()), "orders"), DEFAULT_ASSUMPTIONS, table).usd.toFixed(2)).toBe("74.49");
   });
 
   it("counts the keys, dashboards, alarms and hosted zones the stacks really synthesize", () => {

@@ -89,6 +89,19 @@ describe("status decisions, provider", () => {
     });
   });
 
+  it("calls a fenced writer port right while the cluster fails over, and wrong once RDS names a writer", () => {
+    const FENCE = "arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/orders-fence/0123456789abcdef";
+    const fenced = (o: Mutable) => {
+      o.fenceGroupArn = FENCE;
+      o.writerListener = { arn: "writer-listener", forwardsTo: FENCE };
+    };
+    const during = diagnoseProvider(cluster((o) => (fenced(o), (o.topology = { status: "failing-over", writer: null, members: null, problems: [] }))), ctx);
+    expect(during.find((f) => f.check === "writer port")).toMatchObject({ ok: true, detail: "fenced while the cluster fails over: new connections reach no node until RDS names the new writer" });
+    const [after] = problems(diagnoseProvider(cluster(fenced), ctx)).filter((f) => f.check === "writer port");
+    expect(after.detail).toBe("the writer port is fenced (it forwards to the group that never holds a target), though RDS names orders-1 (10.0.0.10)");
+    expect(after.fix).toMatch(/^force a sync: aws lambda invoke/);
+  });
+
   it("names a writer target gone from its slot: the port reaches nothing", () => {
     const found = diagnoseProvider(cluster((o) => (o.groups[0] = { ...o.groups[0], targets: [] })), ctx);
     expect(problems(found).map((f) => [f.check, f.detail])).toEqual([["writer port", "the writer port forwards to member slot 0, which reaches no target; it should reach orders-1 (10.0.0.10)"]]);

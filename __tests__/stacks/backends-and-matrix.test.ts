@@ -140,7 +140,8 @@ describe("config matrix: network x engine x backend", () => {
     const slots = !aurora ? 0 : network === "create" ? 2 : 3;
     const expected = [port, port + 1, ...Array.from({ length: 2 * slots }, (_, i) => port + 10 + i)];
     expect(resources(provider, "aws_lb_listener").map((l) => l.port).sort((a: number, b: number) => a - b)).toEqual(expected);
-    expect(resources(provider, "aws_lb_target_group")).toHaveLength(aurora ? 2 * slots : 2);
+    // Clusters: a member group and a reader set per slot, and the fence group.
+    expect(resources(provider, "aws_lb_target_group")).toHaveLength(aurora ? 2 * slots + 1 : 2);
     expect(resources(provider, "aws_lambda_function")).toHaveLength(1);
     expect(resources(json["consumer-app"], "aws_vpc_endpoint")).toHaveLength(1);
   });

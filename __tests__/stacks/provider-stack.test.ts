@@ -58,8 +58,8 @@ describe("provider stack of the demo config", () => {
 
   it("uses IP target groups on the database port with fast TCP health checks", () => {
     const groups = resources(stack, LbTargetGroup.tfResourceType);
-    // One member group and one reader set per created instance.
-    expect(groups.map((g) => g.name)).toEqual(["orders-m0", "orders-m1", "orders-r0", "orders-r1"]);
+    // One member group and one reader set per created instance, and the fence group, all alike.
+    expect(groups.map((g) => g.name)).toEqual(["orders-fence", "orders-m0", "orders-m1", "orders-r0", "orders-r1"]);
     for (const g of groups) {
       expect(g).toMatchObject({
         target_type: "ip",
@@ -166,7 +166,7 @@ describe("provider stack of the demo config", () => {
 describe("provider stack options", () => {
   it("keeps the target group on the database port when the listener port differs", () => {
     const { json } = synthesize((c) => (c.provider.ports = { writer: 13306, reader: 13307 }));
-    expect(resources(json.provider, LbTargetGroup.tfResourceType).map((g) => g.port)).toEqual([3306, 3306, 3306, 3306]);
+    expect(resources(json.provider, LbTargetGroup.tfResourceType).map((g) => g.port)).toEqual([3306, 3306, 3306, 3306, 3306]);
     expect(resources(json.provider, LbListener.tfResourceType).map((l) => l.port).sort()).toEqual([13306, 13307, 3316, 3317, 3318, 3319]);
   });
 
@@ -185,7 +185,7 @@ describe("provider stack options", () => {
         c.consumers[0].providerAzIds = ["use1-az1", "use1-az2"];
       }).json.provider;
     const names = (stack: Json) => resources(stack, LbTargetGroup.tfResourceType).map((g: Json) => g.name);
-    expect(names(existing())).toEqual(["orders-m0", "orders-m1", "orders-m2", "orders-r0", "orders-r1", "orders-r2"]);
+    expect(names(existing())).toEqual(["orders-fence", "orders-m0", "orders-m1", "orders-m2", "orders-r0", "orders-r1", "orders-r2"]);
     expect(names(existing(5)).filter((n: string) => n.includes("-m"))).toHaveLength(5);
   });
 
@@ -201,7 +201,7 @@ describe("provider stack options", () => {
 
   it("omits the reader listener and the reader sets when ports.reader is null", () => {
     const { json } = synthesize((c) => (c.provider.ports = { writer: 3306, reader: null }));
-    expect(resources(json.provider, LbTargetGroup.tfResourceType).map((g) => g.name)).toEqual(["orders-m0", "orders-m1"]);
+    expect(resources(json.provider, LbTargetGroup.tfResourceType).map((g) => g.name)).toEqual(["orders-fence", "orders-m0", "orders-m1"]);
     expect(json.provider.output.reader_listener_arn).toBeUndefined();
     expect(json.provider.output.reader_port).toBeUndefined();
     expect(json["consumer-app"].output.reader_address).toBeUndefined();

@@ -39,7 +39,10 @@ export class LoadBalancer extends Construct {
    * function switches: the layout its environment carries (functions/failover-sync/layout.ts).
    */
   readonly targets: TargetLayout<LbTargetGroup, LbListener>;
-  /** Every target group of this load balancer, for alarms and dashboards. */
+  /**
+   * Every target group that holds targets, for alarms, dashboards and target grants: a
+   * cluster's fence group (targets.fenceGroup) is not among them.
+   */
   readonly targetGroups: LbTargetGroup[];
 
   private readonly tcpIdleTimeoutSeconds: number;
@@ -111,11 +114,17 @@ export class LoadBalancer extends Construct {
         this.listener(`ReaderSetListener${i}`, port, group);
         return group;
       });
+      // Where the writer port forwards while the cluster fails over: a group that never holds a
+      // target, so new connections reach no node rather than the old writer, which Aurora brings
+      // back as a read-only reader before it names the new one. No listener of its own: it has
+      // nothing to health-check, and no alarm or chart reads it (it is not in targetGroups).
+      const fenceGroup = this.targetGroup("FenceTargetGroup", `${name}-fence`, props, 0);
       // The failover function owns where these two forward; Terraform only creates them.
       this.writerListener = this.listener("WriterListener", ports.writer, memberGroups[0], true);
       if (ports.reader !== null) this.readerListener = this.listener("ReaderListener", ports.reader, readerSetGroups[0], true);
-      this.targets = { kind: "cluster", writerListener: this.writerListener, readerListener: this.readerListener, memberGroups, readerSetGroups };
-      this.refuseRemovingServedSlot("WriterListenerTarget", this.writerListener, "writer", memberGroups);
+      this.targets = { kind: "cluster", writerListener: this.writerListener, readerListener: this.readerListener, memberGroups, readerSetGroups, fenceGroup };
+      // A plan during a failover finds the writer listener on the fence group, which every config keeps.
+      this.refuseRemovingServedSlot("WriterListenerTarget", this.writerListener, "writer", [...memberGroups, fenceGroup]);
       if (this.readerListener) this.refuseRemovingServedSlot("ReaderListenerTarget", this.readerListener, "reader", readerSetGroups);
     } else {
       const writerGroup = this.targetGroup("WriterTargetGroup", `${name}-writer`, props, 0);
@@ -162,12 +171,16 @@ export class LoadBalancer extends Construct {
   /** IAM statements that let a role move this load balancer's targets and switch its listeners. */
   targetChangeStatements(): Record<string, unknown>[] {
     const statements: Record<string, unknown>[] = [
+      // Not on the fence group: it never holds a target, so no one may register one into it.
       { Sid: "ChangeTargets", Effect: "Allow", Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"], Resource: this.targetGroups.map((g) => g.arn) },
       // DescribeTargetHealth and DescribeListeners support no resource-level permissions.
       { Sid: "ReadTargets", Effect: "Allow", Action: ["elasticloadbalancing:DescribeTargetHealth", "elasticloadbalancing:DescribeListeners"], Resource: "*" },
     ];
     const switched = this.switchedListeners;
     if (switched.length > 0) {
+      // ModifyListener is authorized on the listener (its resource type in the Service
+      // Authorization Reference, Elastic Load Balancing V2), not on the group it forwards to:
+      // every switch between member groups relies on that, and so does the one to the fence group.
       statements.push({ Sid: "SwitchListeners", Effect: "Allow", Action: "elasticloadbalancing:ModifyListener", Resource: switched.map((l) => l.arn) });
     }
     return statements;

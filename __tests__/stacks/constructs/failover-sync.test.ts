@@ -6,7 +6,8 @@ import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { ALL_EVENT_IDS, MAX_RULES } from "../../../functions/failover-sync/events";
 import { BUNDLE_TARGET, FUNCTION_RUNTIME } from "../../../stacks/bundle";
 import { databaseFromConfig } from "../../../stacks/constructs/database-from-config";
-import { FailoverSync } from "../../../stacks/constructs/failover-sync";
+import { FailoverSync, FUNCTION_TIMEOUT_SECONDS } from "../../../stacks/constructs/failover-sync";
+import { DEFAULT_WATCH_SECONDS, MAX_WATCH_SECONDS } from "../../../config/schema";
 import { LoadBalancer } from "../../../stacks/constructs/load-balancer";
 import { EXISTING_NETWORK, Json, resources } from "../../helpers";
 import { demoConfig, demoNetwork, synthConstruct } from "../../support/construct";
@@ -76,9 +77,23 @@ describe("FailoverSync, with the neighbours it serves", () => {
     expect(provider.data?.archive_file).toBeUndefined();
   });
 
-  it("passes the database, listeners, member slots, port and CIDRs in its environment", () => {
+  it("passes the database, listeners, member slots, fence group, port, CIDRs and watch in its environment", () => {
     const env = resources(provider, LambdaFunction.tfResourceType)[0].environment.variables;
-    expect(Object.keys(env).sort()).toEqual(["ALLOWED_CIDRS", "DB_CLUSTER_IDENTIFIER", "MEMBER_TARGET_GROUPS", "READER_LISTENER_ARN", "READER_SET_TARGET_GROUPS", "TARGET_PORT", "WARM_READER_SETS", "WRITER_LISTENER_ARN"]);
+    expect(Object.keys(env).sort()).toEqual([
+      "ALLOWED_CIDRS",
+      "DB_CLUSTER_IDENTIFIER",
+      "FENCE_TARGET_GROUP",
+      "MEMBER_TARGET_GROUPS",
+      "READER_LISTENER_ARN",
+      "READER_SET_TARGET_GROUPS",
+      "TARGET_PORT",
+      "WARM_READER_SETS",
+      "WATCH_SECONDS",
+      "WRITER_LISTENER_ARN",
+    ]);
+    // An ARN suffix like the member groups', rebuilt from the listener's ARN by the handler.
+    expect(env.FENCE_TARGET_GROUP).toBe("${aws_lb_target_group.LoadBalancer_FenceTargetGroup_FFD432A4.arn_suffix}");
+    expect(env.WATCH_SECONDS).toBe(String(DEFAULT_WATCH_SECONDS));
     expect(env.ALLOWED_CIDRS).toBe("${aws_vpc.Network_Vpc_FAC8F4A5.cidr_block}");
     expect(env.WRITER_LISTENER_ARN).toBe("${aws_lb_listener.LoadBalancer_WriterListener_33FB0EE7.arn}");
     // ARN suffixes in slot order: the handler rebuilds the ARNs from the listener's.
@@ -174,6 +189,19 @@ describe("FailoverSync, with the neighbours it serves", () => {
     expect(text).toHaveResourceWithProperties(CloudwatchLogGroup, { name: "/aws/lambda/orders-failover-sync", retention_in_days: 30 });
     const group = resources(provider, CloudwatchLogGroup.tfResourceType).find((g) => g.name === "/aws/lambda/orders-failover-sync");
     expect(group.kms_key_id).toBe(KEY);
+  });
+
+  it("runs the run queue's watch for provider.failover.watchSeconds, 0 turning it off, and keeps the longest watch inside its timeout", () => {
+    const env = (seconds: number) => resources(build((c) => (c.provider.failover.watchSeconds = seconds)).json, LambdaFunction.tfResourceType)[0].environment.variables;
+    expect(env(120).WATCH_SECONDS).toBe("120");
+    expect(env(0).WATCH_SECONDS).toBe("0");
+    // The run keeps 15 s of its timeout back (index.ts); a watch of the longest allowed fits before it.
+    expect(MAX_WATCH_SECONDS + 15).toBeLessThanOrEqual(FUNCTION_TIMEOUT_SECONDS);
+  });
+
+  it("may never register a target into the fence group, nor needs any grant on it to switch the writer listener there", () => {
+    const policy = resources(provider, "aws_iam_role_policy")[0].policy;
+    expect(policy).not.toContain("FenceTargetGroup");
   });
 
   it("grants each action on named resources, and '*' only where IAM allows nothing else", () => {
@@ -305,7 +333,9 @@ describe("failover function options", () => {
     expect(JSON.parse(policy).Statement.find((st: Json) => st.Sid === "ReadInstance").Resource).toBe("${aws_db_instance.Database_Instance_02E622FB.arn}");
     expect(policy).not.toContain("DescribeDBClusters");
     // Registration stays: the standby's IP is unknown before it takes over.
-    expect(Object.keys(fn.environment.variables).sort()).toEqual(["ALLOWED_CIDRS", "DB_INSTANCE_IDENTIFIER", "READER_TARGET_GROUP_ARN", "TARGET_PORT", "WRITER_TARGET_GROUP_ARN"]);
+    // No fence group: an instance's listeners never switch. It is watched all the same.
+    expect(Object.keys(fn.environment.variables).sort()).toEqual(["ALLOWED_CIDRS", "DB_INSTANCE_IDENTIFIER", "READER_TARGET_GROUP_ARN", "TARGET_PORT", "WATCH_SECONDS", "WRITER_TARGET_GROUP_ARN"]);
+    expect(fn.environment.variables.WATCH_SECONDS).toBe(String(DEFAULT_WATCH_SECONDS));
     expect(policy).not.toContain("ModifyListener");
   });
 });

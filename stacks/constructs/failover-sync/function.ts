@@ -86,6 +86,8 @@ export function functionEnvironment({ config, database, loadBalancer, network }:
     allowedCidrs: Token.isUnresolved(network.vpcCidrs) ? [Fn.join(",", network.vpcCidrs)] : network.vpcCidrs,
     targets: loadBalancer.targets,
     warmReaderSets: config.warmReaderSets,
+    // Clusters and Multi-AZ instances alike: a watching run polls either.
+    watchSeconds: config.watchSeconds,
   });
 }
 

@@ -13,12 +13,21 @@ export const endpointServiceCost: CostPart = {
     const units = table.capacityUnits;
     // An hour is billed on its busiest dimension; traffic is assumed spread evenly over the month.
     const perHour = Math.max(totalGb / a.hours / units.gbPerHour, (a.connectionsPerConsumer * consumers) / units.activeFlows);
-    const runs = (a.hours * 60) / provider.failover.reconcileEveryMinutes;
+    // The schedule's runs (RDS events add a few). Each run of the run queue lasts its work
+    // (functionMs) and then watches the database for watchSeconds. Runs are serial (one FIFO
+    // message group): one that outlasts the schedule's period serves the messages queued
+    // meanwhile as one batch, so a month holds at most its own seconds of runs.
+    const { reconcileEveryMinutes, watchSeconds } = provider.failover;
+    const runSeconds = a.functionMs / 1000;
+    const runs = (a.hours * 3600) / Math.max(reconcileEveryMinutes * 60, runSeconds + watchSeconds);
+    const gb = FUNCTION_MEMORY_MB / 1024;
     return [
       ["load balancer hours", a.hours, "nlbHour"],
       ["load balancer capacity units (NLCU-hours)", perHour * a.hours, "nlcuHour"],
       ["failover function runs (millions)", runs / 1e6, "lambdaMillionRequests"],
-      ["failover function compute (GB-seconds)", runs * (a.functionMs / 1000) * (FUNCTION_MEMORY_MB / 1024), "lambdaArmGbSecond"],
+      ["failover function compute (GB-seconds)", runs * runSeconds * gb, "lambdaArmGbSecond"],
+      // A line of its own: what watching costs, which failover.watchSeconds 0 brings to nothing.
+      ["failover function watching (GB-seconds)", runs * watchSeconds * gb, "lambdaArmGbSecond"],
       ["failover function metrics", Object.keys(METRICS).length, "customMetricMonth"],
       ["alarms", ALARMS_PER_LAYOUT[provider.database.kind], "alarmMonth"],
     ];

@@ -63,6 +63,7 @@ export class EndpointServiceProviderShare implements ProviderShare {
       out(P.memberPorts, ports.members);
       out(P.memberTargetGroupArns, layout.memberGroups.map((g) => g.arn));
       if (layout.readerSetGroups.length > 0) out(P.readerSetTargetGroupArns, layout.readerSetGroups.map((g) => g.arn));
+      if (layout.fenceGroup) out(P.fenceTargetGroupArn, layout.fenceGroup.arn);
     } else {
       out(P.writerTargetGroupArn, layout.writerGroup.arn);
       if (layout.readerGroup) out(P.readerTargetGroupArn, layout.readerGroup.arn);

@@ -3,7 +3,21 @@
 // config/rules.ts refuses each of them under another transport with the reason given here.
 // Loaded by config/ and scripts/write-schema.ts: zod and config-level helpers only.
 import { z } from "zod";
-import { DEFAULT_MEMBER_SLOTS, DEFAULT_WARM_READER_SETS, endpointId, hostname, MAX_MEMBER_SLOTS, port, region, retentionDays, subnetId, unique } from "../../../config/fields";
+import {
+  DEFAULT_MEMBER_SLOTS,
+  DEFAULT_WARM_READER_SETS,
+  DEFAULT_WATCH_SECONDS,
+  endpointId,
+  hostname,
+  MAX_MEMBER_SLOTS,
+  MAX_WATCH_SECONDS,
+  port,
+  region,
+  retentionDays,
+  subnetId,
+  unique,
+  WATCH_INTERVAL_SECONDS,
+} from "../../../config/fields";
 import { transportSchema } from "../../../config/transport-schema";
 
 /** Why connection acceptance means nothing to a RAM share: both acceptance settings give it. */
@@ -34,6 +48,15 @@ const FailoverSchema = z.strictObject({
     .int("must be a whole number of minutes")
     .min(1, "must be from 1 to 60 minutes: EventBridge schedules run at most once a minute")
     .max(60, "must be from 1 to 60 minutes: a slower schedule leaves a missed failover event unrepaired for over an hour").default(1).describe("Schedule of the reconciling run."),
+  watchSeconds: z
+    .number()
+    .int("must be a whole number of seconds")
+    .min(0, `must be from 0 to ${MAX_WATCH_SECONDS} seconds; 0 turns watching off`)
+    .max(MAX_WATCH_SECONDS, `must be from 0 to ${MAX_WATCH_SECONDS} seconds: a run must end inside the function's 300 s timeout, which keeps 15 s back and lets a failover run settle for 240 s; 0 turns watching off`)
+    .default(DEFAULT_WATCH_SECONDS)
+    .describe(
+      `How long each run of the run queue keeps watching the database after reconciling: one DescribeDBClusters (an instance: DescribeDBInstances) call every ${WATCH_INTERVAL_SECONDS} s, and a full sync only when something changed, so a failover whose RDS events are lost or late costs seconds, not a schedule interval. Default: ${DEFAULT_WATCH_SECONDS}, one interval of the default schedule, so that each run hands over to the next and some run is always watching; a shorter watch leaves gaps that only RDS events cover. The function is billed for the watch (npm run cost shows it on its own line); 0 turns it off.`,
+    ),
   logRetentionDays: retentionDays.default(30).describe("Retention of the function's log group and of the database's exported logs."),
   vpcSubnetIds: unique(subnetId, "subnet").min(1, "must list at least one subnet, or be left out to run outside a VPC").optional().describe("Run the function in these subnets (needs interface endpoints, see README). Default: outside a VPC."),
 });
@@ -94,7 +117,7 @@ export const ENDPOINT_SERVICE_SCHEMA = transportSchema({
       reason: "the resource transport has no load balancer",
     },
     failover: {
-      field: FailoverSchema.describe("The failover function.").default({ warmReaderSets: DEFAULT_WARM_READER_SETS, reconcileEveryMinutes: 1, logRetentionDays: 30 }),
+      field: FailoverSchema.describe("The failover function.").default({ warmReaderSets: DEFAULT_WARM_READER_SETS, reconcileEveryMinutes: 1, watchSeconds: DEFAULT_WATCH_SECONDS, logRetentionDays: 30 }),
       reason: "there is no load balancer to keep in step, so no failover function: the resource configurations follow the RDS endpoints' DNS names",
     },
     alarms: {

@@ -54,6 +54,8 @@ export interface EndpointServiceObservation extends ProviderObservationBase {
   readonly writerListener?: ObservedListener;
   readonly readerListener?: ObservedListener;
   readonly groups: ObservedGroup[];
+  /** Cluster: the group the writer port forwards to while the cluster fails over. */
+  readonly fenceGroupArn?: string;
   readonly serviceId: string;
   readonly connections?: ObservedConnection[];
   /** Why the connections could not be listed (the test emulator only). */
@@ -73,7 +75,7 @@ export interface EndpointServiceObservation extends ProviderObservationBase {
  */
 const READS = reads({
   required: [P.writerListenerArn, P.serviceId, P.failoverFunctionName, P.deadLetterQueueUrl],
-  optional: [P.memberTargetGroupArns, P.readerSetTargetGroupArns, P.writerTargetGroupArn, P.readerTargetGroupArn, P.readerListenerArn],
+  optional: [P.memberTargetGroupArns, P.readerSetTargetGroupArns, P.fenceTargetGroupArn, P.writerTargetGroupArn, P.readerTargetGroupArn, P.readerListenerArn],
 });
 
 const HEALTHY = "healthy";
@@ -132,6 +134,7 @@ export const ENDPOINT_SERVICE_STATUS: TransportStatus<EndpointServiceObservation
       hostBlocking,
       writerListener: listener(writerListenerArn),
       readerListener: listener(readerListenerArn),
+      fenceGroupArn: read.get(P.fenceTargetGroupArn),
       serviceId,
       connections,
       connectionsUnread,
@@ -152,6 +155,12 @@ export const ENDPOINT_SERVICE_STATUS: TransportStatus<EndpointServiceObservation
     const groups = new Map(o.groups.map((g) => [g.arn, g]));
     const portCheck = (check: string, listener: ObservedListener | undefined, expected: Member[] | null, role: string) => {
       if (!listener) return;
+      if (o.fenceGroupArn !== undefined && listener.forwardsTo === o.fenceGroupArn) {
+        // The function fences the writer port while the cluster fails over: no node gets a new connection.
+        if (expected === null) ok(check, `fenced while the cluster fails over: new connections reach no node until RDS names the new writer`);
+        else bad(check, `the ${role} port is fenced (it forwards to the group that never holds a target), though RDS names ${expected.map((m) => `${m.instance} (${m.ip})`).join(", ")}`, sync);
+        return;
+      }
       const group = listener.forwardsTo ? groups.get(listener.forwardsTo) : undefined;
       if (!group) {
         bad(check, `the ${role} listener forwards to ${listener.forwardsTo ?? "no single target group"}, not to one of this share's groups`, sync);
