@@ -10,7 +10,7 @@ import { SILENT } from "../../functions/failover-sync/telemetry";
 import { DnsServer, startDns } from "../support/dns";
 import { Around, intercept } from "../support/intercept";
 import { Moto, startMoto } from "../support/moto";
-import { clientConfig, ClusterWorld, createClusterWorld, failoverTo, instanceAddress, loopbackResolver, portReaches, REGION, testSettings } from "../support/world";
+import { clientConfig, ClusterWorld, createClusterWorld, failoverTo, instanceAddress, loopbackResolver, portReaches, testSettings } from "../support/world";
 
 jest.setTimeout(120_000);
 
@@ -36,7 +36,8 @@ function clients(fault: Around, observe: () => Promise<void>) {
   return { rds: intercept(new RDSClient(config), around), elb: intercept(new ElasticLoadBalancingV2Client(config), around) };
 }
 
-const settings = (): SyncSettings => testSettings(world, { pollDeadlineMs: 2000 });
+// Long enough for a second read of the writer (CORROBORATE_MS) where the cluster endpoint's DNS lags.
+const settings = (): SyncSettings => testSettings(world, { pollDeadlineMs: 3000 });
 
 const event = (id: string) => ({ source: "aws.rds", "detail-type": "RDS DB Cluster Event", time: new Date().toISOString(), detail: { EventID: id, SourceIdentifier: "rds:db" } });
 const error = (name: string, status: number, fault: "client" | "server") => Object.assign(new Error(name), { name, $fault: fault, $metadata: { httpStatusCode: status } });
@@ -95,7 +96,7 @@ const scenarios: Scenario[] = [
   { name: "finished arrives before started", late: event("RDS-EVENT-0073") },
   {
     name: "DNS still answers the old writer for the cluster endpoint",
-    before: () => dns.records.set(`db.cluster-aaaaaaaaaa.${REGION}.rds.amazonaws.com`, IPS["db-1"]),
+    before: () => dns.records.set(world.endpoint, IPS["db-1"]),
   },
 ];
 
@@ -129,6 +130,8 @@ describe("failover under faults converges, and neither port ever forwards to a g
     await sync({ trigger: "deploy" }, settings(), { ...clients(passThrough, async () => undefined), resolve: loopbackResolver(dns), log: SILENT, now: Date.now, sleep });
     expect((await writerPort()).length * (await readerPort()).length).toBeGreaterThan(0);
     await failoverTo(moto.url, "db", "db-2");
+    // RDS moves the cluster endpoint's record with the writer.
+    dns.records.set(world.endpoint, IPS["db-2"]);
     if (scenario.replaced) dns.records.set(instanceAddress("db-3"), REPLACED_IP);
     scenario.before?.();
 

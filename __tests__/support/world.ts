@@ -1,8 +1,9 @@
 // A small AWS world in moto for the failover function, built the way the provider stack builds
 // it: a VPC and an internal NLB; for a cluster, a member group and a reader set per slot, each
-// behind its own listener, and the writer and reader listeners on slot 0; for a Multi-AZ
-// instance, a writer and a reader group. Database members resolve through the loopback DNS
-// server. Shared by the integration tests, the e2e drill and the bench.
+// behind its own listener, the writer and reader listeners on slot 0, and an empty fence group
+// with no listener of its own; for a Multi-AZ instance, a writer and a reader group. Database
+// members (and, when asked, the cluster endpoint) resolve through the loopback DNS server.
+// Shared by the integration tests, the e2e drill and the bench.
 import { CreateSubnetCommand, CreateVpcCommand, EC2Client } from "@aws-sdk/client-ec2";
 import {
   CreateListenerCommand,
@@ -14,6 +15,7 @@ import {
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { CreateDBClusterCommand, CreateDBInstanceCommand, FailoverDBClusterCommand, RDSClient } from "@aws-sdk/client-rds";
 import { Resolver } from "dns/promises";
+import { ENV } from "../../functions/failover-sync/environment";
 import { parseCidr } from "../../functions/failover-sync/ipv4";
 import { DEFAULT_TIMING, SyncSettings } from "../../functions/failover-sync/sync";
 import { DnsServer } from "./dns";
@@ -25,13 +27,16 @@ export const clientConfig = (url: string) => ({ region: REGION, endpoint: url, c
 
 export interface ClusterSpec {
   readonly cluster: string;
-  readonly engine: "aurora-mysql" | "aurora-postgresql";
+  /** Aurora, or a Multi-AZ DB cluster (mysql, postgres: a writer and two readable standbys). */
+  readonly engine: "aurora-mysql" | "aurora-postgresql" | "mysql" | "postgres";
   /** Member instance identifier -> the IP its own endpoint resolves to. */
   readonly members: Record<string, string>;
   /** Member slots; default: one per member. */
   readonly slots?: number;
   /** Promotion tier per member (default 1): the first in tier order is created first. */
   readonly tiers?: Record<string, number>;
+  /** The cluster endpoint resolves, in the loopback DNS, to the first member (the writer moto names); default false: it does not resolve. */
+  readonly endpointRecord?: boolean;
 }
 
 export interface ClusterWorld extends ClusterSpec {
@@ -41,6 +46,10 @@ export interface ClusterWorld extends ClusterSpec {
   readonly readerListenerArn: string;
   readonly memberGroups: string[];
   readonly readerSetGroups: string[];
+  /** The fence group: never holds a target; the writer listener forwards here while the cluster fails over. */
+  readonly fenceGroup: string;
+  /** The cluster (writer) endpoint's address, as DescribeDBClusters reports it. */
+  readonly endpoint: string;
 }
 
 export interface InstanceWorld {
@@ -81,15 +90,24 @@ export async function createClusterWorld(url: string, dns: DnsServer, spec: Clus
     readerSetGroups.push(await group(`${spec.cluster}-r${i}`));
     await listener(PORT + 10 + slots + i, readerSetGroups[i]);
   }
+  // No listener of its own, as in the stack: it has nothing to health-check.
+  const fenceGroup = await group(`${spec.cluster}-fence`);
   const writerListenerArn = await listener(PORT, memberGroups[0]);
   const readerListenerArn = await listener(PORT + 1, readerSetGroups[0]);
   const rds = new RDSClient(clientConfig(url));
-  await rds.send(new CreateDBClusterCommand({ DBClusterIdentifier: spec.cluster, Engine: spec.engine, MasterUsername: "dbadmin", ManageMasterUserPassword: true }));
+  const aurora = spec.engine.startsWith("aurora");
+  // A Multi-AZ DB cluster takes its instance class and io1 storage at the cluster (RDS User Guide, Creating a Multi-AZ DB cluster).
+  const multiAz = aurora ? {} : { DBClusterInstanceClass: "db.m5d.large", AllocatedStorage: 100, StorageType: "io1", Iops: 1000 };
+  const created = await rds.send(new CreateDBClusterCommand({ DBClusterIdentifier: spec.cluster, Engine: spec.engine, MasterUsername: "dbadmin", ManageMasterUserPassword: true, ...multiAz }));
+  const endpoint = created.DBCluster!.Endpoint!;
   for (const [id, ip] of Object.entries(spec.members)) {
-    await rds.send(new CreateDBInstanceCommand({ DBInstanceIdentifier: id, DBClusterIdentifier: spec.cluster, Engine: spec.engine, DBInstanceClass: "db.t4g.medium", PromotionTier: spec.tiers?.[id] ?? 1 }));
+    await rds.send(
+      new CreateDBInstanceCommand({ DBInstanceIdentifier: id, DBClusterIdentifier: spec.cluster, Engine: spec.engine, DBInstanceClass: aurora ? "db.t4g.medium" : "db.m5d.large", PromotionTier: spec.tiers?.[id] ?? 1 }),
+    );
     dns.records.set(instanceAddress(id), ip);
   }
-  return { kind: "cluster", ...spec, url, writerListenerArn, readerListenerArn, memberGroups, readerSetGroups };
+  if (spec.endpointRecord) dns.records.set(endpoint, Object.values(spec.members)[0]);
+  return { kind: "cluster", ...spec, url, writerListenerArn, readerListenerArn, memberGroups, readerSetGroups, fenceGroup, endpoint };
 }
 
 /** A Multi-AZ DB instance: its address moves to the standby on failover (the test flips DNS). */
@@ -156,10 +174,26 @@ export function testSettings(world: ClusterWorld | InstanceWorld, overrides: Par
   } as SyncSettings;
 }
 
+export interface EnvironmentOptions {
+  /** Cluster: pass the fence group (FENCE_TARGET_GROUP), as a stack that has one does; default false. */
+  readonly fence?: boolean;
+  /** WATCH_SECONDS; default unset (a run does not watch). */
+  readonly watchSeconds?: number;
+}
+
 /** The function's environment for a world, as the construct writes it. */
-export function testEnvironment(world: ClusterWorld | InstanceWorld, dns: DnsServer): Record<string, string> {
+export function testEnvironment(world: ClusterWorld | InstanceWorld, dns: DnsServer, options: EnvironmentOptions = {}): Record<string, string> {
   const suffix = (arn: string) => arn.split(":")[5];
-  const common = { AWS_REGION: REGION, AWS_ENDPOINT_URL: world.url, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", DNS_SERVERS: dns.address, TARGET_PORT: String(PORT), ALLOWED_CIDRS: "10.0.0.0/16" };
+  const common = {
+    AWS_REGION: REGION,
+    AWS_ENDPOINT_URL: world.url,
+    AWS_ACCESS_KEY_ID: "test",
+    AWS_SECRET_ACCESS_KEY: "test",
+    DNS_SERVERS: dns.address,
+    TARGET_PORT: String(PORT),
+    ALLOWED_CIDRS: "10.0.0.0/16",
+    ...(options.watchSeconds !== undefined ? { [ENV.watchSeconds]: String(options.watchSeconds) } : {}),
+  };
   if (world.kind === "instance") {
     return { ...common, DB_INSTANCE_IDENTIFIER: world.instance, WRITER_TARGET_GROUP_ARN: world.writerArn, READER_TARGET_GROUP_ARN: world.readerArn };
   }
@@ -170,5 +204,6 @@ export function testEnvironment(world: ClusterWorld | InstanceWorld, dns: DnsSer
     READER_LISTENER_ARN: world.readerListenerArn,
     MEMBER_TARGET_GROUPS: world.memberGroups.map(suffix).join(","),
     READER_SET_TARGET_GROUPS: world.readerSetGroups.map(suffix).join(","),
+    ...(options.fence ? { [ENV.fenceTargetGroup]: suffix(world.fenceGroup) } : {}),
   };
 }
