@@ -67,6 +67,11 @@ async function run(event: unknown): Promise<{ report: Report; error?: SyncError 
 
 const event = (id: string) => ({ version: "0", source: "aws.rds", "detail-type": "RDS DB Cluster Event", time: new Date().toISOString(), detail: { EventID: id, SourceIdentifier: `rds:${CLUSTER}` } });
 const ip = (id: string) => world.members[id];
+/** A failover as RDS makes it: the writer moves, and the cluster endpoint's record with it (the function's second witness). */
+async function failover(to: string): Promise<void> {
+  await failoverTo(moto.url, CLUSTER, to);
+  dns.records.set(world.endpoint, world.members[to]);
+}
 const slotOf = (id: string) => Object.keys(world.members).indexOf(id);
 
 /** Deploy, then let every registration pass the delay and its checks. */
@@ -80,7 +85,7 @@ describe("with AWS's registration delay and restarts put back", () => {
   it("a failover while the old writer reboots: the writer port moves to the warm member, the old writer keeps its targets, nothing is registered", async () => {
     await share({ "orders-1": "10.0.1.11", "orders-2": "10.0.2.22", "orders-3": "10.0.3.33" });
     await deployWarm();
-    await failoverTo(moto.url, CLUSTER, "orders-2");
+    await failover("orders-2");
     timing.status.set("orders-1", "rebooting");
     timing.down.add(ip("orders-1"));
 
@@ -101,7 +106,7 @@ describe("with AWS's registration delay and restarts put back", () => {
   it("a failback inside the registration delay is warm: the old writer was never deregistered, so no RegisterTargets in either failover", async () => {
     await share({ "orders-1": "10.0.1.11", "orders-2": "10.0.2.22" });
     await deployWarm();
-    await failoverTo(moto.url, CLUSTER, "orders-2");
+    await failover("orders-2");
     timing.status.set("orders-1", "rebooting");
     timing.down.add(ip("orders-1"));
     await run(event("RDS-EVENT-0071"));
@@ -109,7 +114,7 @@ describe("with AWS's registration delay and restarts put back", () => {
     timing.advance(60);
     timing.status.delete("orders-1");
     timing.down.delete(ip("orders-1"));
-    await failoverTo(moto.url, CLUSTER, "orders-1");
+    await failover("orders-1");
     const { report } = await run(event("RDS-EVENT-0071"));
     expect(report.switches.find((s) => s.listener === "writer")).toMatchObject({ to: world.memberGroups[0], warm: true });
     expect(writes.filter((w) => w === "RegisterTargets")).toEqual([]);
@@ -119,10 +124,10 @@ describe("with AWS's registration delay and restarts put back", () => {
   it("a failback while the old writer still restarts moves the writer port anyway, says so, and registers nothing", async () => {
     await share({ "orders-1": "10.0.1.11", "orders-2": "10.0.2.22" });
     await deployWarm();
-    await failoverTo(moto.url, CLUSTER, "orders-2");
+    await failover("orders-2");
     timing.down.add(ip("orders-1"));
     await run(event("RDS-EVENT-0071"));
-    await failoverTo(moto.url, CLUSTER, "orders-1");
+    await failover("orders-1");
     const { report } = await run(event("RDS-EVENT-0071"));
     expect(report.switches.find((s) => s.listener === "writer")).toMatchObject({ to: world.memberGroups[0], warm: false });
     expect(report.notes?.join(" ")).toMatch(/writer port moved to slot 0, where writer orders-1 \(10\.0\.1\.11\) reads unhealthy/);
@@ -152,7 +157,7 @@ describe("with AWS's registration delay and restarts put back", () => {
     await run({ trigger: "deploy" });
     timing.advance(timing.registrationDelayS - 1);
     const readerGroup = await forwardsTo(moto.url, world.readerListenerArn);
-    await failoverTo(moto.url, CLUSTER, "orders-2");
+    await failover("orders-2");
     writes.length = 0;
     const { report } = await run(event("RDS-EVENT-0071"));
     expect(report.switches.map((s) => [s.listener, s.warm])).toEqual([["writer", false]]);

@@ -5,6 +5,7 @@
 // live target. Faults that moto cannot produce are injected into the SDK clients in-process.
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { RDSClient } from "@aws-sdk/client-rds";
+import { CORROBORATE_MS } from "../../functions/failover-sync/plan";
 import { sync, SyncSettings } from "../../functions/failover-sync/sync";
 import { SILENT } from "../../functions/failover-sync/telemetry";
 import { DnsServer, startDns } from "../support/dns";
@@ -36,8 +37,8 @@ function clients(fault: Around, observe: () => Promise<void>) {
   return { rds: intercept(new RDSClient(config), around), elb: intercept(new ElasticLoadBalancingV2Client(config), around) };
 }
 
-// Long enough for a second read of the writer (CORROBORATE_MS) where the cluster endpoint's DNS lags.
-const settings = (): SyncSettings => testSettings(world, { pollDeadlineMs: 3000 });
+// Long enough for reads to corroborate the writer (CORROBORATE_MS) where the cluster endpoint's DNS lags.
+const settings = (): SyncSettings => testSettings(world, { pollDeadlineMs: CORROBORATE_MS + 2000 });
 
 const event = (id: string) => ({ source: "aws.rds", "detail-type": "RDS DB Cluster Event", time: new Date().toISOString(), detail: { EventID: id, SourceIdentifier: "rds:db" } });
 const error = (name: string, status: number, fault: "client" | "server") => Object.assign(new Error(name), { name, $fault: fault, $metadata: { httpStatusCode: status } });

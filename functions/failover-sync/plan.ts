@@ -249,8 +249,13 @@ export interface WriterEvidence {
   readonly namedForMs: number;
 }
 
-/** Reads of the RDS API that agree over this long corroborate a writer change without DNS. */
-export const CORROBORATE_MS = 2000;
+/**
+ * Reads of the RDS API that agree over this long corroborate a writer change without DNS: twice
+ * the cluster endpoint's 5 s TTL ("Aurora DNS zones use a short time-to-live (TTL) of 5
+ * seconds", AWS re:Post), so a genuine change is usually corroborated by DNS first, and a run
+ * of stale answers must last this long to pass.
+ */
+export const CORROBORATE_MS = 10_000;
 
 /** Does the evidence back a move of the writer port to `writer`? */
 export function corroborates(writer: Member, evidence: WriterEvidence | undefined): boolean {
@@ -496,7 +501,7 @@ function clusterPlan(input: ClusterPlanInput & { readonly state: ClusterState },
   if (!served.has(input.writer.ip) && (served.size > 0 || fenced) && !corroborates(input.writer, input.evidence)) {
     const { writer, evidence } = input;
     const dns = evidence?.endpointIp ? `the cluster endpoint still resolves to ${evidence.endpointIp}` : "the cluster endpoint did not resolve";
-    return { ...held(UNCORROBORATED), notes: [`writer change to ${writer.instance} (${writer.ip}) not yet corroborated: ${dns}; the writer port stays until a second read agrees`] };
+    return { ...held(UNCORROBORATED), notes: [`writer change to ${writer.instance} (${writer.ip}) not yet corroborated: ${dns}; the writer port stays until the cluster endpoint agrees, or reads have named the new writer for ${CORROBORATE_MS / 1000} s`] };
   }
   const refused: Refusal[] = [];
   const roster = admit(input.writer, input.members, readers, (m) => {
