@@ -1,43 +1,96 @@
-// The failover timeline from the simulation: dark seconds per scenario for every registration
-// delay R and listener delay L of the sweep, beside designs that register the new writer's IP,
-// and the health-check load of the layout. Not a test: it prints numbers and asserts nothing.
-// Parameters and their sources: __tests__/support/sim/params.ts.
+// The failover timeline from the simulation, per scenario, for every registration delay R,
+// listener delay L and way the RDS events arrive (on time, 45 s late, lost), over seeds 1 to 4:
+// writer dark, writer wrong, the cluster endpoint's own exposure beside them, reader dark, reads
+// to a down node, a consumer pool's stale connections, and registrations on the failover path.
+// Not a test: it prints numbers and asserts nothing (the tests hold the targets:
+// __tests__/sim/failover.test.ts). Parameters and their sources: __tests__/support/sim/params.ts.
+// BENCH_SEEDS=1 prints one seed; BENCH_SCENARIO=<text> only the scenarios whose name has it.
 import { DEFAULT_WARM_READER_SETS } from "../config/schema";
-import { DEFAULT_PARAMS, SOURCES, SWEEP } from "../__tests__/support/sim/params";
-import { simulate } from "../__tests__/support/sim/run";
+import { DEFAULT_PARAMS, EVENT_TIMINGS, SOURCES, SWEEP } from "../__tests__/support/sim/params";
+import { Outcome, simulate } from "../__tests__/support/sim/run";
 import { CLUSTER_SCENARIOS, REGISTERING_SCENARIOS, ROLE_SCENARIOS } from "../__tests__/support/sim/scenarios";
+import { cell, COMBOS, DEMO_R, DEMO_SCENARIO, demoCell, demoHeader, demoRow, header, row, rowsOf } from "../__tests__/support/sim/table";
+import { bounds } from "../__tests__/support/sim/targets";
 
-const SEED = Number(process.env.BENCH_SEED ?? 1);
+const SEEDS = Array.from({ length: Number(process.env.BENCH_SEEDS ?? 4) }, (_, i) => i + 1);
+const ONLY = process.env.BENCH_SCENARIO;
+
+const worst = (os: Outcome[], f: (o: Outcome) => number) => Math.max(...os.map(f));
 
 async function main() {
   const started = performance.now();
-  const combos = SWEEP.registrationDelayS.flatMap((R) => SWEEP.listenerDelayS.map((L) => ({ R, L })));
-  const header = ["scenario", ...combos.map(({ R, L }) => `R${R}/L${L}`)];
-  console.log(`== dark seconds (writer dark or on a non-writer / reader dark), seed ${SEED}`);
-  console.log(`   writer: RDS names a writer but the writer port serves no healthy target, has a change pending, or serves a non-writer`);
-  console.log(`   reader: the reader port serves no healthy target while some member is healthy and up`);
-  console.log(`   "beyond" counts writer or reader dark after a run saw a way to serve and L passed; it is 0 for every cluster scenario`);
-  console.log(header.join(" | "));
+  console.log(`== seconds per scenario, the worst of seeds ${SEEDS.join(", ")}, measured from each fault`);
+  console.log("   dark: a new connection to the writer port reaches no node that takes it");
+  console.log("   wrong: it may reach a node that is not the writer (fail-open, a read-only reader, a node the NLB still calls healthy though it is down, any node while RDS names no writer)");
+  console.log("   native: the same two for a client of the cluster endpoint itself, whose DNS answer may be one TTL old");
+  console.log("   reader dark: the reader port reaches no live member while one is up; to down: it may reach a node that is down");
+  console.log(`   pool: ${DEFAULT_PARAMS.pool.size} connections on the writer port, ${DEFAULT_PARAMS.pool.maxLifetimeS} s lifetime: connection-seconds on a live non-writer, kept / discarded on the first read-only error`);
+  console.log("   reg: RegisterTargets between a failover's start and the writer port's move; over: seconds past a target (0 everywhere in the cluster scenarios)");
+  console.log("scenario | events | R/L | dark | wrong | native dark/wrong | reader dark | to down | pool kept/discarded | reg | over");
   let runs = 0;
   let simulated = 0;
-  const sections: Array<[string, typeof CLUSTER_SCENARIOS]> = [
-    ["cluster scenarios (this project)", CLUSTER_SCENARIOS],
-    ["role changes and misconfiguration", ROLE_SCENARIOS],
-    ["designs that register the new writer's IP", REGISTERING_SCENARIOS],
+  let over = 0;
+  const sections: Array<[string, typeof CLUSTER_SCENARIOS, boolean]> = [
+    ["cluster scenarios (the targets hold)", CLUSTER_SCENARIOS, true],
+    ["role changes, misconfiguration and a replaced writer", ROLE_SCENARIOS, false],
+    ["designs that register the new writer's IP", REGISTERING_SCENARIOS, false],
   ];
-  for (const [title, scenarios] of sections) {
+  for (const [title, scenarios, targeted] of sections) {
     console.log(`-- ${title}`);
     for (const s of scenarios) {
-      const cells: string[] = [];
-      let beyond = 0;
-      for (const { R, L } of combos) {
-        const o = await simulate(s, { registrationDelayS: R, listenerDelayS: L }, SEED);
-        runs += o.runs;
-        simulated += 600 + s.watchS;
-        beyond += o.writerExcessS + o.readerExcessS;
-        cells.push(`${o.writerDarkS + o.wrongWriterS}/${o.readerDarkS}`);
+      if (ONLY && !s.name.includes(ONLY)) continue;
+      for (const events of EVENT_TIMINGS) {
+        for (const { R, L } of COMBOS) {
+          const os: Outcome[] = [];
+          for (const seed of SEEDS) os.push(await simulate(s, { registrationDelayS: R, listenerDelayS: L, events }, seed));
+          runs += os.reduce((n, o) => n + o.runs, 0);
+          simulated += SEEDS.length * (600 + s.watchS);
+          const beyond = targeted
+            ? worst(os, (o) => {
+                const b = bounds(s, o, { ...DEFAULT_PARAMS, registrationDelayS: R, listenerDelayS: L });
+                return Math.max(0, o.writerWrongS - b.writerWrongS) + Math.max(0, o.writerDarkS - b.writerDarkS);
+              })
+            : 0;
+          over += beyond;
+          const pool = `${worst(os, (o) => o.pool.lifetime.connectionSeconds)}/${worst(os, (o) => o.pool.discardOnReadOnly.connectionSeconds)}`;
+          console.log(
+            [s.name, events, `${R}/${L}`, worst(os, (o) => o.writerDarkS), worst(os, (o) => o.writerWrongS), `${worst(os, (o) => o.nativeDarkS)}/${worst(os, (o) => o.nativeWrongS)}`, worst(os, (o) => o.readerDarkS), worst(os, (o) => o.readsToDownS), pool, worst(os, (o) => o.registrationsOnFailoverPath), targeted ? beyond : "-"].join(" | "),
+          );
+        }
       }
-      console.log(`${s.name} | ${cells.join(" | ")}${beyond ? ` | beyond: ${beyond}` : ""}`);
+    }
+  }
+  console.log(`\nseconds past a target in the cluster scenarios, summed: ${over}`);
+
+  console.log("\n== the table of docs/failover-timeline.md (seed 1): writer dark / wrong seconds");
+  for (const line of header()) console.log(line);
+  for (const [, scenarios, targeted] of sections) {
+    for (const { scenario: s, events } of rowsOf(scenarios, targeted)) {
+      if (ONLY && !s.name.includes(ONLY)) continue;
+      const cells: string[] = [];
+      for (const { R, L } of COMBOS) cells.push(cell(await simulate(s, { registrationDelayS: R, listenerDelayS: L, events }, 1)));
+      console.log(row(s.name, events, cells));
+    }
+  }
+
+  console.log(`\n== the README's demo table (seed 1, R ${DEMO_R}): writer dark / wrong, and a client of the cluster endpoint's`);
+  for (const line of demoHeader()) console.log(line);
+  for (const events of EVENT_TIMINGS) {
+    const demo = CLUSTER_SCENARIOS.find((x) => x.name === DEMO_SCENARIO)!;
+    const cells: string[] = [];
+    for (const L of SWEEP.listenerDelayS) cells.push(demoCell(await simulate(demo, { registrationDelayS: DEMO_R, listenerDelayS: L, events }, 1)));
+    console.log(demoRow(events, cells));
+  }
+
+  const poolScenario = CLUSTER_SCENARIOS.find((x) => x.name === "Aurora failover, three members")!;
+  console.log(`\n== the pool table of docs/failover-timeline.md: ${poolScenario.name}, R 180, the worst of seeds ${SEEDS.join(", ")}`);
+  console.log("| listener delay, events | kept for its lifetime | discarded on the first read-only error | most at once | read-only errors |");
+  console.log("| --- | --- | --- | --- | --- |");
+  for (const L of SWEEP.listenerDelayS) {
+    for (const events of EVENT_TIMINGS) {
+      const os: Outcome[] = [];
+      for (const seed of SEEDS) os.push(await simulate(poolScenario, { registrationDelayS: 180, listenerDelayS: L, events }, seed));
+      console.log(`| L ${L} s, ${events} | ${worst(os, (o) => o.pool.lifetime.connectionSeconds)} | ${worst(os, (o) => o.pool.discardOnReadOnly.connectionSeconds)} | ${worst(os, (o) => o.pool.lifetime.most)} | ${worst(os, (o) => o.pool.discardOnReadOnly.readOnlyErrors)} |`);
     }
   }
 

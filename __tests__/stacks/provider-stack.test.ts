@@ -144,6 +144,7 @@ describe("provider stack of the demo config", () => {
         "database_port",
         "dead_letter_queue_url",
         "failover_function_name",
+        "fence_target_group_arn",
         "instance_names",
         "member_ports",
         "member_target_group_arns",

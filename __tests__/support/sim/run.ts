@@ -1,13 +1,13 @@
 // Runs the failover function's real handler against the simulated AWS on a virtual clock, with
 // the triggers AWS would send (RDS events, late, lost, duplicated or reordered; the schedule;
 // Lambda's retries of a failed run), and measures every second what each port serves.
-import { DEFAULT_WARM_READER_SETS } from "../../../config/schema";
+import { DEFAULT_WARM_READER_SETS, DEFAULT_WATCH_SECONDS } from "../../../config/schema";
 import { ENV } from "../../../functions/failover-sync/environment";
 import { createHandler } from "../../../functions/failover-sync/index";
 import { Report, SyncError } from "../../../functions/failover-sync/sync";
-import { DEFAULT_PARAMS, SimParams } from "./params";
+import { DEFAULT_PARAMS, EventTiming, LATE_EVENT_S, SimParams } from "./params";
 import { CallLog, Faults, simulatedClients } from "./seam";
-import { RdsEvent, seeded, SimWorld } from "./world";
+import { RdsEvent, seeded, SimWorld, VirtualTimers } from "./world";
 
 /** Virtual time 0 is this moment, so the events' ISO times and the function's clock agree. */
 export const EPOCH = Date.UTC(2026, 0, 5, 9, 0, 0);
@@ -51,37 +51,69 @@ export interface Scenario {
   readonly watchS: number;
 }
 
+/** A consumer pool's connections on the writer port that sit on a node that is not the writer. */
+export interface StalePool {
+  /** Connection-seconds spent on a live node that is not the writer, while RDS named a writer. */
+  readonly connectionSeconds: number;
+  /** The most such connections at once. */
+  readonly most: number;
+  /** The last second (after t0) any connection was stale; null: never. */
+  readonly lastS: number | null;
+  /** Writes that failed with a read-only error (the pool that discards on them: one per stale connection). */
+  readonly readOnlyErrors: number;
+}
+
 export interface Outcome {
   readonly scenario: string;
   readonly registrationDelayS: number;
   readonly listenerDelayS: number;
+  readonly events: EventTiming;
   readonly seed: number;
-  /** Seconds the writer port served no healthy target (or its change was pending) while RDS named a writer. */
+  /** Seconds a new connection to the writer port would reach no node that takes it. */
   readonly writerDarkS: number;
-  /** Seconds it served a healthy target that is not the writer. */
-  readonly wrongWriterS: number;
-  /** Of those, the seconds that fall after a run saw a warm path to the writer and L passed since. */
-  readonly writerExcessS: number;
-  /** Seconds the reader port served no healthy target while some member was healthy (and up) in some group. */
+  /** Seconds it could reach a node that is not the writer: fail-open, a read-only reader, a node the NLB still calls healthy though it is down, or any node while RDS names no writer. */
+  readonly writerWrongS: number;
+  /** The same two for a client of the cluster endpoint itself, whose DNS answer may be one TTL old: the native exposure. */
+  readonly nativeDarkS: number;
+  readonly nativeWrongS: number;
+  /** Seconds the reader port would reach no live member while some member was up. */
   readonly readerDarkS: number;
-  /** Of those, the seconds after a run saw a group that could serve reads and L passed since. */
-  readonly readerExcessS: number;
-  /** Seconds the reader port included the writer. */
+  /** Seconds a new connection to the reader port could reach a node that is down. */
+  readsToDownS: number;
+  /** Seconds the reader port included the writer while a reader was up. */
   readonly readerOnWriterS: number;
-  /** Targets registered before the writer port moved to the new writer, per failover. */
+  /** Per failover: seconds from its start until RDS named the new writer. */
+  readonly failoverS: number[];
+  /** Failovers back to a member that was the writer less than the NLB's reported switch-back window before. */
+  readonly failbacks: number;
+  /** Targets registered between each failover's start and the writer port's move to the new writer. */
   readonly registrationsOnFailoverPath: number;
   readonly registrations: number;
+  /** A pool that keeps its connections for maxLifetimeS, and one that also discards a connection on a read-only error. */
+  readonly pool: { readonly lifetime: StalePool; readonly discardOnReadOnly: StalePool };
   readonly apiCalls: number;
+  readonly throttledCalls: number;
   readonly runs: number;
   readonly failedRuns: number;
   readonly fallbacks: number;
-  /** Batches the run queue held back for the visibility timeout because their run failed. */
+  /** Batches the run queue held back for the visibility timeout because their run failed the batch. */
   readonly heldBatches: number;
-  /** Health-check load once warm: registered targets, and probes per second per instance. */
+  /** Per fault window (a throttling burst): seconds from its end to the start of the next run that reported no problem. */
+  readonly recoveryAfterBurstS: number[];
+  /** Health-check load once warm: registered targets. */
   readonly targets: number;
-  /** The dark seconds as [from, to] intervals, in seconds after t0, for reading a timeline. */
+  /** The writer's and reader's bad seconds as [from, to) intervals after t0, for reading a timeline. */
   readonly intervals: { readonly writer: Array<[number, number]>; readonly reader: Array<[number, number]> };
   readonly reports: Report[];
+}
+
+export interface SimOptions extends Partial<SimParams> {
+  /** How RDS events reach the run queue; default on time. */
+  readonly events?: EventTiming;
+  /** provider.failover.watchSeconds; default the schema's. */
+  readonly watchSeconds?: number;
+  /** Deploy the fence group (a layout from before it existed: false); default true. */
+  readonly fence?: boolean;
 }
 
 function addSecond(list: Array<[number, number]>, s: number): void {
@@ -158,16 +190,20 @@ function build(s: Scenario, world: SimWorld): { env: Record<string, string>; wri
       world.addGroup(g, "readerSet");
       world.addListener(listenerArn(40 + i), PORT + 10 + slots + i, g);
     });
+    const fence = groupArn("orders-fence", 99);
+    world.addGroup(fence, "fence");
     world.addListener(writerListener, PORT, members[0]);
     world.addListener(readerListener, PORT + 1, sets[0]);
-    world.clusters.set(db, { id: db, status: "available", writer: s.members[0].id, members: s.members.map((m) => m.id) });
+    world.clusters.set(db, { id: db, status: "available", writer: null, members: s.members.map((m) => m.id) });
     for (const m of s.members) world.instances.set(m.id, { id: m.id, ip: m.ip, status: "available", tier: m.tier ?? 1, clusterId: db });
+    world.nameWriter(db, s.members[0].id);
     Object.assign(env, {
       [ENV.clusterIdentifier]: db,
       [ENV.writerListenerArn]: writerListener,
       [ENV.readerListenerArn]: readerListener,
       [ENV.memberTargetGroups]: members.map((a) => a.slice(PREFIX.length)).join(","),
       [ENV.readerSetTargetGroups]: sets.map((a) => a.slice(PREFIX.length)).join(","),
+      [ENV.fenceTargetGroup]: fence.slice(PREFIX.length),
       // What the provider stack writes: provider.failover.warmReaderSets, by default the schema's.
       [ENV.warmReaderSets]: String(s.warmReaderSets ?? DEFAULT_WARM_READER_SETS),
     });
@@ -188,22 +224,100 @@ function build(s: Scenario, world: SimWorld): { env: Record<string, string>; wri
 /** Seconds after deploy by which every share here is warm: the longest registration, and its checks. */
 export const WARM_UP_S = 600;
 
-export async function simulate(s: Scenario, overrides: Partial<SimParams> = {}, seed = 1): Promise<Outcome> {
-  const params = { ...DEFAULT_PARAMS, ...overrides };
+/** One of the consumer's pooled connections on the writer port. */
+interface Connection {
+  ip: string | null;
+  expiresAt: number;
+}
+
+/** A pool of connections to the writer port, each kept for its lifetime or until its node drops it. */
+class Pool {
+  private readonly connections: Connection[];
+  private stale = { connectionSeconds: 0, most: 0, lastS: null as number | null, readOnlyErrors: 0 };
+
+  constructor(
+    private readonly world: SimWorld,
+    private readonly maxLifetimeMs: number,
+    private readonly discardOnReadOnly: boolean,
+  ) {
+    // Opened at random moments before t0: their lifetimes end spread out.
+    this.connections = Array.from({ length: world.params.pool.size }, () => ({ ip: null, expiresAt: 0 }));
+  }
+
+  /** One second of the pool's life; `second` counts from t0 for the report. */
+  tick(t: number, second: number, route: string[], writerIp: string | null): void {
+    let stale = 0;
+    for (const c of this.connections) {
+      // A restart drops every connection; an expired one is replaced; so is a stale one, by a
+      // pool that discards a connection on its first read-only error (the app writes every second).
+      const down = c.ip !== null && !this.world.hostUp(c.ip, t);
+      const onReader = c.ip !== null && !down && writerIp !== null && c.ip !== writerIp;
+      if (onReader && this.discardOnReadOnly) this.stale.readOnlyErrors++;
+      if (c.ip === null || down || t >= c.expiresAt || (onReader && this.discardOnReadOnly)) {
+        const pick = route.length > 0 ? route[Math.floor(this.world.rng() * route.length)] : null;
+        c.ip = pick !== null && this.world.hostUp(pick, t) ? pick : null;
+        // HikariCP takes up to 2.5 % off each lifetime, so that connections do not all expire at once.
+        c.expiresAt = t + this.maxLifetimeMs * (1 - 0.025 * this.world.rng()) - (c.expiresAt === 0 ? this.world.rng() * this.maxLifetimeMs : 0);
+      }
+      if (c.ip !== null && writerIp !== null && c.ip !== writerIp && this.world.hostUp(c.ip, t)) stale++;
+    }
+    this.stale.connectionSeconds += stale;
+    this.stale.most = Math.max(this.stale.most, stale);
+    if (stale > 0) this.stale.lastS = second;
+  }
+
+  report(): StalePool {
+    return { ...this.stale };
+  }
+}
+
+/** How a set of IPs a new connection may reach fares: ok (only the live writer), dark (no live node) or wrong. */
+function classify(world: SimWorld, ips: readonly string[], writerIp: string | null, t: number): "ok" | "dark" | "wrong" {
+  if (ips.some((ip) => ip !== writerIp)) return "wrong";
+  return ips.length > 0 && world.hostUp(ips[0], t) ? "ok" : "dark";
+}
+
+/**
+ * The first run of a process loads the SDK's lazy modules, in real time, while other calls of
+ * the run wait on the model's clock: its timeline would differ from every later one. So each
+ * process runs one short simulation first and throws it away.
+ */
+let warmedUp: Promise<unknown> | undefined;
+
+export async function simulate(s: Scenario, options: SimOptions = {}, seed = 1): Promise<Outcome> {
+  warmedUp ??= simulateOnce(s, { ...options, events: "on time" }, seed, 60);
+  await warmedUp;
+  return simulateOnce(s, options, seed);
+}
+
+async function simulateOnce(s: Scenario, options: SimOptions, seed: number, watchS = s.watchS): Promise<Outcome> {
+  const { events: eventTiming = "on time", watchSeconds = DEFAULT_WATCH_SECONDS, fence = true, ...overrides } = options;
+  const params: SimParams = { ...DEFAULT_PARAMS, ...overrides };
   // Powertools reads these from the process: a simulated run logs and publishes nothing.
   process.env.POWERTOOLS_LOG_LEVEL = "SILENT";
   process.env.POWERTOOLS_METRICS_DISABLED = "true";
   const world = new SimWorld(params, seeded(seed));
   const { env, writerListener, readerListener, db, memberGroups } = build(s, world);
+  if (!fence) delete env[ENV.fenceTargetGroup];
   const log: CallLog = { calls: [], lastTopologyReadAt: -1 };
   const faults: { -readonly [K in keyof Faults]: Faults[K] } = {};
-  const clients = simulatedClients(world, faults, log);
+  // The clients live across runs, as in a warm Lambda container; each run sets its deadline.
+  let runDeadline = Infinity;
+  const timers = new VirtualTimers(world);
+  const clients = simulatedClients(world, timers.sleep, faults, log, () => runDeadline, EPOCH);
+  const t0 = WARM_UP_S;
   const handler = createHandler({
-    env: { ...env, POWERTOOLS_LOG_LEVEL: "SILENT", POWERTOOLS_METRICS_DISABLED: "true" },
-    clients: () => clients,
+    // Watching starts a minute before t0: during the warm-up it would only poll a steady cluster.
+    get env() {
+      return { ...env, [ENV.watchSeconds]: String(world.now >= (t0 - 60) * 1000 ? watchSeconds : 0), POWERTOOLS_LOG_LEVEL: "SILENT", POWERTOOLS_METRICS_DISABLED: "true" };
+    },
+    clients: (deadline) => {
+      runDeadline = deadline;
+      return clients;
+    },
     resolve: async (host) => world.resolve(host),
     now: () => EPOCH + world.now,
-    sleep: async (ms) => world.advance(ms),
+    sleep: timers.sleep,
   });
 
   // The run queue: FIFO, one message group, content-based deduplication over five minutes.
@@ -216,74 +330,62 @@ export async function simulate(s: Scenario, overrides: Partial<SimParams> = {}, 
     sentAt.set(body, at);
     queue.push({ at, body, receives: 0 });
   };
-  const t0 = WARM_UP_S;
-  const end = (t0 + s.watchS) * 1000;
+  const end = (t0 + watchS) * 1000;
   queue.push({ at: 0, body: JSON.stringify({ trigger: "deploy" }), receives: 0, direct: true });
   const phase = Math.floor(world.rng() * params.scheduleEveryS * 1000);
   for (let at = phase; at < end; at += params.scheduleEveryS * 1000) send(at, scheduledEvent(at));
   world.onEvent = (e) => {
-    const f = world.now >= t0 * 1000 ? (s.eventFaults ?? {}) : {};
+    const afterT0 = world.now >= t0 * 1000;
+    const f = afterT0 ? (s.eventFaults ?? {}) : {};
+    if (afterT0 && eventTiming === "lost") return;
     if (f.lose && world.rng() < f.lose) return;
     const [lo, hi] = params.eventDelayS;
-    const delay = (lo + world.rng() * (hi - lo) + (f.reorderS ? world.rng() * f.reorderS : 0)) * 1000;
+    const late = afterT0 && eventTiming === "late" ? LATE_EVENT_S : 0;
+    const delay = (lo + world.rng() * (hi - lo) + late + (f.reorderS ? world.rng() * f.reorderS : 0)) * 1000;
     send(world.now + delay, rdsEvent(e));
     // A duplicate carries the same event: the queue's deduplication drops it within five minutes.
     if (f.duplicate && world.rng() < f.duplicate) send(world.now + delay + world.rng() * 30_000, rdsEvent(e));
   };
-  world.at(t0, () => Object.assign(faults, s.faults ?? {}));
+  const bursts = (s.faults?.throttleBursts ?? []).map(([from, to]) => [t0 + from, t0 + to] as [number, number]);
+  world.at(t0, () => Object.assign(faults, { ...s.faults, throttleBursts: bursts }));
   s.script(world, t0, db);
 
-  // ---- what each port serves, every second from t0 ----
-  const runs: Array<{ readAt: number; end: number; applied: boolean }> = [];
-  const counts = { writerDark: 0, wrongWriter: 0, writerExcess: 0, readerDark: 0, readerExcess: 0, readerOnWriter: 0 };
-  // Per group that could serve reads: since when it has held a healthy member without a break.
-  const groupWarmSince = new Map<string, number>();
+  // ---- what each port serves, every second from t0: before the first fault everything is ok ----
+  const counts = { writerDark: 0, writerWrong: 0, nativeDark: 0, nativeWrong: 0, readerDark: 0, readsToDown: 0, readerOnWriter: 0 };
   const intervals = { writer: [] as Array<[number, number]>, reader: [] as Array<[number, number]> };
-  let warmSince: number | null = null;
-  let warmWriter: string | null = null;
-  const served = (readAfter: number, t: number) => runs.some((r) => r.applied && r.readAt >= readAfter && r.end + params.listenerDelayS * 1000 + 1000 <= t);
+  const pools = { lifetime: new Pool(world, params.pool.maxLifetimeS * 1000, false), discardOnReadOnly: new Pool(world, params.pool.maxLifetimeS * 1000, true) };
+  const isMember = (ip: string) => [...world.instances.values()].some((i) => i.ip === ip && (s.kind === "instance" || world.clusters.get(db)?.members.includes(i.id)));
   world.onSecond = (second) => {
-    if (second < t0) return;
+    if (second < t0 - params.pool.maxLifetimeS) return;
     const t = second * 1000;
     const writer = world.writer(db);
-    const writerIps = world.healthyIps(world.listeners.get(writerListener)!.effective);
-    const pending = world.listeners.get(writerListener)!.pending !== undefined;
-    const memberIps = new Set(memberGroups.flatMap((g) => world.healthyIps(g)));
-    // A Multi-AZ instance's own address is the writer; its standby is not a member.
-    const isMember = (ip: string) => [...world.instances.values()].some((i) => i.ip === ip && (s.kind === "instance" || world.clusters.get(db)?.members.includes(i.id)));
-    if (writer && writer.status !== "deleting") {
-      const dark = pending || writerIps.length === 0;
-      const wrong = !dark && writerIps.some((ip) => ip !== writer.ip);
-      const warm = memberIps.has(writer.ip);
-      // The warm path to this writer: since when has its target been healthy in a member group?
-      if (warmWriter !== writer.id || !warm) warmSince = warm ? t : null;
-      else if (warmSince === null) warmSince = t;
-      warmWriter = writer.id;
-      if (dark) counts.writerDark++;
-      if (wrong) counts.wrongWriter++;
-      if (dark || wrong) addSecond(intervals.writer, second - t0);
-      if ((dark || wrong) && warmSince !== null && served(warmSince, t)) counts.writerExcess++;
+    const writerIp = writer && writer.status !== "deleting" ? writer.ip : null;
+    const route = world.route(writerListener, t);
+    for (const pool of Object.values(pools)) pool.tick(t, second - t0, route, writerIp);
+    if (second < t0) return;
+    const port = classify(world, route, writerIp, t);
+    if (port === "dark") counts.writerDark++;
+    if (port === "wrong") counts.writerWrong++;
+    if (port !== "ok") addSecond(intervals.writer, second - t0);
+    if (s.kind === "cluster") {
+      const native = classify(world, world.endpointIpsCached(t), writerIp, t);
+      if (native === "dark") counts.nativeDark++;
+      if (native === "wrong") counts.nativeWrong++;
     }
-    const reader = world.listeners.get(readerListener)!;
-    const readerIps = world.healthyIps(reader.effective).filter(isMember);
-    // "Some member is healthy": passes its checks and is up. A target the NLB still calls healthy
-    // after its instance went down serves no one, on this port or any other.
-    const someoneHealthy = [...world.groups.keys()].some((g) => world.healthyIps(g).some((ip) => isMember(ip) && world.hostUp(ip, t)));
-    for (const g of world.groups.keys()) {
-      // Healthy per the NLB and up in fact: a target the NLB has not yet found down serves no one.
-      if (!world.healthyIps(g).some((ip) => isMember(ip) && world.hostUp(ip, t))) groupWarmSince.delete(g);
-      else if (!groupWarmSince.has(g)) groupWarmSince.set(g, t);
-    }
-    if (someoneHealthy && readerIps.length === 0) {
+    const reads = world.route(readerListener, t).filter(isMember);
+    const someoneUp = [...world.instances.values()].some((i) => isMember(i.ip) && world.hostUp(i.ip, t));
+    if (someoneUp && !reads.some((ip) => world.hostUp(ip, t))) {
       counts.readerDark++;
       addSecond(intervals.reader, second - t0);
-      if ([...groupWarmSince.values()].some((since) => served(since, t))) counts.readerExcess++;
     }
-    if (writer && readerIps.includes(writer.ip)) counts.readerOnWriter++;
+    if (reads.some((ip) => !world.hostUp(ip, t))) counts.readsToDown++;
+    const readerUp = [...world.instances.values()].some((i) => isMember(i.ip) && i.ip !== writerIp && world.hostUp(i.ip, t));
+    if (writerIp && readerUp && reads.includes(writerIp)) counts.readerOnWriter++;
   };
 
   // ---- the function: one batch of the run queue at a time, as Lambda's event source mapping runs a FIFO group ----
   const reports: Report[] = [];
+  const runs: Array<{ start: number; clean: boolean }> = [];
   let failedRuns = 0;
   let blockedUntil = 0;
   let heldBatches = 0;
@@ -299,19 +401,16 @@ export async function simulate(s: Scenario, overrides: Partial<SimParams> = {}, 
     const event = head.direct ? JSON.parse(head.body) : { Records: batch.map((m, i) => sqsRecord(m, i, world.now)) };
     const started = world.now;
     log.lastTopologyReadAt = -1;
-    let applied = false;
     let done = true;
+    let clean = false;
     try {
-      const report = await handler(event, { awsRequestId: `run-${runs.length}`, getRemainingTimeInMillis: () => params.functionTimeoutS * 1000 - (world.now - started) });
-      reports.push(report);
-      applied = true;
-      if (report.problems.length > 0) failedRuns++;
+      const report = await timers.drive(handler(event, { awsRequestId: `run-${runs.length}`, getRemainingTimeInMillis: () => params.functionTimeoutS * 1000 - (world.now - started) }));
+      if (report) reports.push(report);
+      clean = report !== undefined && report.problems.length === 0;
+      if (!clean) failedRuns++;
     } catch (e) {
       failedRuns++;
-      if (e instanceof SyncError) {
-        reports.push(e.report);
-        applied = true;
-      }
+      if (e instanceof SyncError) reports.push(e.report);
       // A failed batch comes back after the visibility timeout, and holds the group until then.
       if (!head.direct) {
         done = false;
@@ -320,41 +419,53 @@ export async function simulate(s: Scenario, overrides: Partial<SimParams> = {}, 
         for (const m of batch) m.receives++;
       }
     }
+    // A run that outlives the function's timeout is killed by Lambda: its batch comes back too.
+    if (world.now - started > params.functionTimeoutS * 1000) throw new Error(`a run took ${(world.now - started) / 1000} s, past the function's ${params.functionTimeoutS} s timeout`);
     for (const m of batch) if (done || m.receives >= params.runQueue.maxReceives) queue.splice(queue.indexOf(m), 1);
-    runs.push({ readAt: log.lastTopologyReadAt, end: world.now, applied });
+    runs.push({ start: started, clean });
   }
   world.advanceTo(end);
 
   // Registrations before the writer port moved, per failover: from each failover start to the
-  // first ModifyListener of the writer listener (or, for an instance, the writer's registration).
-  const starts = world.events.filter((e) => ["RDS-EVENT-0072", "RDS-EVENT-0073", "RDS-EVENT-0013", "RDS-EVENT-0259"].includes(e.id) && e.at >= t0 * 1000).map((e) => e.at);
+  // first ModifyListener of the writer listener to a member group (or, for an instance, the writer's registration).
   let onPath = 0;
-  for (const start of starts) {
+  for (const { start } of world.failovers.filter((f) => f.start >= t0 * 1000)) {
     const calls = log.calls.filter((c) => c.at >= start && !c.failed);
-    const moved = calls.findIndex((c) => c.command === "ModifyListenerCommand");
-    const upTo = moved >= 0 ? calls.slice(0, moved) : [];
+    const moved = calls.findIndex((c) => c.command === "ModifyListenerCommand" && reports.some((r) => r.switches.some((x) => x.listener === "writer" && memberGroups.includes(x.to))));
+    const upTo = moved >= 0 ? calls.slice(0, moved) : calls;
     onPath += upTo.filter((c) => c.command === "RegisterTargetsCommand").length;
   }
   const registered = reports.reduce((n, r) => n + (r.registrations ?? 0), 0);
   const targets = [...world.groups.values()].reduce((n, g) => n + [...g.targets.values()].filter((t) => t.state !== "draining").length, 0);
+  const recoveryAfterBurstS = bursts.map(([, to]) => {
+    const next = runs.find((r) => r.start >= to * 1000 && r.clean);
+    return next ? (next.start - to * 1000) / 1000 : Infinity;
+  });
   return {
     scenario: s.name,
     registrationDelayS: params.registrationDelayS,
     listenerDelayS: params.listenerDelayS,
+    events: eventTiming,
     seed,
     writerDarkS: counts.writerDark,
-    wrongWriterS: counts.wrongWriter,
-    writerExcessS: counts.writerExcess,
+    writerWrongS: counts.writerWrong,
+    nativeDarkS: counts.nativeDark,
+    nativeWrongS: counts.nativeWrong,
     readerDarkS: counts.readerDark,
-    readerExcessS: counts.readerExcess,
+    readsToDownS: counts.readsToDown,
     readerOnWriterS: counts.readerOnWriter,
+    failoverS: world.failovers.filter((f) => f.start >= t0 * 1000).map((f) => ((f.namedAt ?? end) - f.start) / 1000),
+    failbacks: world.failovers.filter((f, i) => world.failovers.slice(0, i).some((e) => e.from === f.to && f.start - e.start < params.rollback.windowS * 1000)).length,
     registrationsOnFailoverPath: onPath,
     registrations: registered,
+    pool: { lifetime: pools.lifetime.report(), discardOnReadOnly: pools.discardOnReadOnly.report() },
     apiCalls: log.calls.filter((c) => c.at >= t0 * 1000).length,
+    throttledCalls: log.calls.filter((c) => c.at >= t0 * 1000 && c.failed === "Throttling").length,
     runs: runs.length,
     failedRuns,
     fallbacks: reports.filter((r) => r.fallback).length,
     heldBatches,
+    recoveryAfterBurstS,
     targets,
     intervals,
     reports,

@@ -12,35 +12,67 @@ const F: MemberSpec = { id: "orders-f", ip: "10.0.3.66", az: "us-east-1c", tier:
 
 const instance = (w: SimWorld, id: string) => w.instances.get(id)!;
 
-/** Aurora: failing-over, the new writer named after promoteS, the old writer and the promoted reader restart. */
-export function auroraFailover(w: SimWorld, db: string, to: string, at: number, o: { promoteS?: number; oldWriterRestartS?: number; promotedRestartS?: number } = {}): void {
-  const promoteS = o.promoteS ?? 30;
-  const oldRestart = o.oldWriterRestartS ?? 60;
-  const promotedRestart = o.promotedRestartS ?? 30;
+export interface FailoverTimeline {
+  /** Seconds from the start until the API names the new writer ("Completed failover"). */
+  readonly namedS: number;
+  /** The promoted instance's restart, [from, to) seconds after the start; null: it does not restart. */
+  readonly promotedDown: readonly [number, number] | null;
+  /** The old writer's restart as a reader, [from, to) seconds after the start. */
+  readonly oldWriterDown: readonly [number, number];
+  /** Every other reader restarts with the old writer (older engines). */
+  readonly readersRestart?: boolean;
+  /** The old writer comes back with this IP (a Multi-AZ DB cluster replaces the instance). */
+  readonly oldWriterNewIp?: string;
+}
+
+/** Aurora's documented timeline: the docdb describe-events example (params.ts SOURCES.auroraFailover). */
+export const AURORA_TIMELINE: FailoverTimeline = { namedS: 23.7, promotedDown: [0, 11.0], oldWriterDown: [14.1, 21.5] };
+
+/** A cluster failover: failing-over, the restarts, the new writer named, the events RDS emits. */
+export function clusterFailover(w: SimWorld, db: string, to: string, at: number, timeline: FailoverTimeline = AURORA_TIMELINE): void {
   let old = "";
+  const ms = (s: number) => at * 1000 + s * 1000;
   w.at(at, () => {
     const c = w.clusters.get(db)!;
     old = c.writer!;
     c.status = "failing-over";
+    w.failovers.push({ start: w.now, from: old, to });
     w.emit("RDS-EVENT-0073", "cluster", db);
-    w.restart(instance(w, old).ip, oldRestart);
-    instance(w, old).status = "rebooting";
-    if (promotedRestart > 0) w.restart(instance(w, to).ip, promotedRestart);
+    const [from, to2] = timeline.oldWriterDown;
+    w.restart(instance(w, old).ip, to2 - from, ms(from));
+    if (timeline.readersRestart) for (const m of c.members) if (m !== old && m !== to) w.restart(instance(w, m).ip, to2 - from, ms(from));
+    if (timeline.promotedDown) w.restart(instance(w, to).ip, timeline.promotedDown[1] - timeline.promotedDown[0], ms(timeline.promotedDown[0]));
   });
-  w.at(at + promoteS, () => {
+  w.at(at + timeline.oldWriterDown[0], () => {
+    instance(w, old).status = "rebooting";
+    if (timeline.oldWriterNewIp) {
+      // Terminated and replaced: the old IP is gone for good, the replacement starts down.
+      w.restart(instance(w, old).ip, 1e6);
+      const az = w.hosts.get(instance(w, old).ip)!.az;
+      w.addHost(timeline.oldWriterNewIp, az);
+      w.restart(timeline.oldWriterNewIp, timeline.oldWriterDown[1] - timeline.oldWriterDown[0]);
+      instance(w, old).ip = timeline.oldWriterNewIp;
+    }
+  });
+  w.at(at + timeline.namedS, () => {
     const c = w.clusters.get(db)!;
-    c.writer = to;
     c.status = "available";
+    w.nameWriter(db, to);
     w.emit("RDS-EVENT-0071", "cluster", db);
   });
-  w.at(at + oldRestart, () => {
+  w.at(at + Math.max(timeline.oldWriterDown[1], timeline.namedS), () => {
     instance(w, old).status = "available";
   });
 }
 
-/** Multi-AZ DB cluster: the writer is terminated, a readable standby is named after 35 s; the old writer returns as a reader later (unknown: 90 s). */
-export function multiAzClusterFailover(w: SimWorld, db: string, to: string, at: number): void {
-  auroraFailover(w, db, to, at, { promoteS: 35, oldWriterRestartS: 90, promotedRestartS: 0 });
+/** Aurora's failover on the documented timeline. */
+export function auroraFailover(w: SimWorld, db: string, to: string, at: number, timeline: Partial<FailoverTimeline> = {}): void {
+  clusterFailover(w, db, to, at, { ...AURORA_TIMELINE, ...timeline });
+}
+
+/** Multi-AZ DB cluster: the writer is terminated, a readable standby is named after 35 s; the old writer returns as a reader with a new IP at 90 s. */
+export function multiAzClusterFailover(w: SimWorld, db: string, to: string, at: number, newIp: string): void {
+  clusterFailover(w, db, to, at, { namedS: 35, promotedDown: null, oldWriterDown: [0, 90], oldWriterNewIp: newIp });
 }
 
 /** An instance that is modified: `modifying` for a while, then an outage at the end (a class change). */
@@ -73,9 +105,12 @@ function statusFor(w: SimWorld, id: string, status: string, at: number, forS: nu
   w.at(at + forS, () => (instance(w, id).status = "available"));
 }
 
-const cluster = (name: string, members: MemberSpec[], script: Scenario["script"], extra: Partial<Scenario> = {}): Scenario => ({ name, kind: "cluster", members, script, watchS: 900, ...extra });
+const cluster = (name: string, members: MemberSpec[], script: Scenario["script"], extra: Partial<Scenario> = {}): Scenario => ({ name, kind: "cluster", members, script, watchS: 600, ...extra });
 
-/** The cluster scenarios: in each of them the invariants hold (see __tests__/sim/failover.test.ts). */
+/** Every call throttled from `from` for `forS` seconds after t0 + at: another caller drained the account's buckets. */
+const bursts = (...windows: Array<[number, number]>) => windows;
+
+/** The cluster scenarios: in each of them both targets hold (see __tests__/sim/failover.test.ts). */
 export const CLUSTER_SCENARIOS: Scenario[] = [
   cluster("Aurora failover, writer and one reader (the demo)", [A, B], (w, t0, db) => auroraFailover(w, db, B.id, t0 + 30)),
   cluster("Aurora failover, three members", [A, B, C], (w, t0, db) => auroraFailover(w, db, B.id, t0 + 30)),
@@ -87,7 +122,27 @@ export const CLUSTER_SCENARIOS: Scenario[] = [
     auroraFailover(w, db, C.id, t0 + 30);
     auroraFailover(w, db, A.id, t0 + 150);
   }),
-  cluster("Multi-AZ DB cluster failover", [A, B, C], (w, t0, db) => multiAzClusterFailover(w, db, C.id, t0 + 30)),
+  cluster("Aurora failover, every reader restarting with the writer (older engines)", [A, B, C], (w, t0, db) => auroraFailover(w, db, B.id, t0 + 30, { readersRestart: true })),
+  cluster("Aurora failover, a stale DescribeDBClusters answer naming the old writer after it, four members", [A, B, C, D], (w, t0, db) => {
+    auroraFailover(w, db, B.id, t0 + 30);
+    // Answers given after the failover that name orders-a again: two in a row shortly after (a
+    // watching run's poll and the full read it makes on the change), one alone later.
+    w.at(t0 + 60, () => w.staleReads.push(w.now, w.now));
+    w.at(t0 + 200, () => w.staleReads.push(w.now));
+  }),
+  cluster("Aurora failovers under throttling bursts of 30 s, 100 s and 30 s", [A, B, C], (w, t0, db) => {
+    auroraFailover(w, db, B.id, t0 + 30);
+    auroraFailover(w, db, C.id, t0 + 330);
+    auroraFailover(w, db, A.id, t0 + 630);
+  }, { watchS: 1000, faults: { throttleBursts: bursts([30, 60], [330, 430], [630, 660]), serverError: 0.02 } }),
+  cluster("a writer class change that fails over", [A, B, C], (w, t0, db) => {
+    w.at(t0 + 30, () => {
+      instance(w, A.id).status = "modifying";
+      w.emit("RDS-EVENT-0012", "instance", A.id);
+    });
+    auroraFailover(w, db, B.id, t0 + 240);
+  }),
+  cluster("Multi-AZ DB cluster failover, the old writer returning with a new IP", [A, B, C], (w, t0, db) => multiAzClusterFailover(w, db, C.id, t0 + 30, "10.0.1.99")),
   cluster("a reader in modifying (class change), writer and one reader", [A, B], (w, t0) => modifyInstance(w, B.id, t0 + 30)),
   cluster("a reader in modifying (class change), three members", [A, B, C], (w, t0) => modifyInstance(w, B.id, t0 + 30)),
   cluster("a reader rebooting, three members", [A, B, C], (w, t0) => rebootInstance(w, B.id, t0 + 30)),
@@ -132,9 +187,7 @@ export const CLUSTER_SCENARIOS: Scenario[] = [
       w.emit("RDS-EVENT-0006", "instance", B.id);
     });
   }),
-  cluster("Aurora failover with every RDS event lost: the schedule alone", [A, B, C], (w, t0, db) => auroraFailover(w, db, B.id, t0 + 30), { eventFaults: { lose: 1 } }),
   cluster("Aurora failover with events duplicated and reordered", [A, B, C], (w, t0, db) => auroraFailover(w, db, B.id, t0 + 30), { eventFaults: { duplicate: 1, reorderS: 40 } }),
-  cluster("Aurora failover under API throttling (20%) and 5xx errors (5%)", [A, B, C], (w, t0, db) => auroraFailover(w, db, B.id, t0 + 30), { faults: { throttle: 0.2, serverError: 0.05 } }),
   cluster("a reader in a zone the NLB does not enable", [A, B, C], (w, t0, db) => auroraFailover(w, db, B.id, t0 + 30), { zones: ["us-east-1a", "us-east-1b"] }),
   cluster("Aurora failover, six members, to the best candidate (tier 1)", [A, B, C, D, E, F], (w, t0, db) => auroraFailover(w, db, B.id, t0 + 30)),
   cluster("Aurora failover, six members, to a member whose reader set is not kept warm (tier 2)", [A, B, C, D, E, F], (w, t0, db) => auroraFailover(w, db, E.id, t0 + 30)),
@@ -160,8 +213,9 @@ export function blueGreenSwitchover(w: SimWorld, db: string, at: number, green: 
       w.instances.delete(id);
       w.instances.set(`${id}-old1`, { ...i, id: `${id}-old1`, clusterId: old });
     }
-    w.clusters.set(db, { id: db, status: "available", writer: green[0].id, members: green.map((g) => g.id) });
+    w.clusters.set(db, { id: db, status: "available", writer: null, members: green.map((g) => g.id) });
     for (const g of green) w.instances.set(g.id, { id: g.id, ip: g.ip, status: "available", tier: g.tier ?? 1, clusterId: db });
+    w.nameWriter(db, green[0].id);
     w.emit("RDS-EVENT-0260", "cluster", db);
   });
 }
@@ -183,6 +237,10 @@ export const ROLE_SCENARIOS: Scenario[] = [
     });
   }),
   cluster("more members than slots: failover to the member without a slot", [A, B, C, D], (w, t0, db) => auroraFailover(w, db, D.id, t0 + 30), { slots: 3 }),
+  cluster("Multi-AZ DB cluster failover: the old writer returns with a new IP, then a failback 200 s later", [A, B, C], (w, t0, db) => {
+    multiAzClusterFailover(w, db, C.id, t0 + 30, "10.0.1.99");
+    multiAzClusterFailover(w, db, A.id, t0 + 230, "10.0.3.99");
+  }),
 ];
 
 /** For contrast: designs that register the new writer's IP when the writer moves. */

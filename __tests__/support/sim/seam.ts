@@ -1,18 +1,18 @@
 // The one seam between the function's real code and the simulated AWS: a middleware on the real
-// SDK clients, in the deserialize step ahead of the deserializer, that answers each command from
+// SDK clients, inside the retry loop and before signing, that answers each command from
 // the model instead of sending it. Everything above it is the function's own code and the SDK's:
 // the handler, sync, topology, plan, apply, the command objects and the retry loop. Why here and
 // not in front of moto: moto answers at once and knows nothing of health checks or time, and a
 // layer in front of it would still need this model; why not an HTTP handler: the answers would
 // have to be written as ELB and RDS XML, which adds nothing to what the function sees.
-import { DEFAULT_RETRY_DELAY_BASE, MAXIMUM_RETRY_DELAY, THROTTLING_RETRY_DELAY_BASE } from "@smithy/core/retry";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { RDSClient } from "@aws-sdk/client-rds";
+import { RetryUntilDeadline } from "../../../functions/failover-sync/retry";
 import { SimWorld } from "./world";
 
 export interface Faults {
-  /** Chance that a call fails with ThrottlingException (400). */
-  readonly throttle?: number;
+  /** Windows [from, to) in seconds of virtual time in which every call is throttled: another caller has drained the account's buckets. */
+  readonly throttleBursts?: ReadonlyArray<readonly [number, number]>;
   /** Chance that a call fails with a 503. */
   readonly serverError?: number;
   /** A broken world, for testing the measure: ModifyListener answers success and changes nothing. */
@@ -31,26 +31,23 @@ type Handler = (args: unknown) => Promise<unknown>;
 const sdkError = (name: string, status: number, message: string) =>
   Object.assign(new Error(message), { name, $fault: status >= 500 ? "server" : "client", $metadata: { httpStatusCode: status } });
 
-/**
- * The SDK's standard retry mode in virtual time: up to maxAttempts, full-jitter exponential
- * backoff from the SDK's own base delays (100 ms, 500 ms for throttling, at most 20 s). The
- * wait moves the model's clock instead of a timer.
- */
-function virtualRetry(world: SimWorld, maxAttempts: number) {
-  type Token = { count: number; getRetryCount(): number; getRetryDelay(): number };
-  const token = (count: number): Token => ({ count, getRetryCount: () => count, getRetryDelay: () => 0 });
-  return {
-    mode: "standard",
-    acquireInitialRetryToken: async () => token(0),
-    refreshRetryTokenForRetry: async (t: Token, info: { errorType: string }) => {
-      const retryable = ["THROTTLING", "TRANSIENT", "SERVER_ERROR"].includes(info.errorType);
-      if (!retryable || t.count + 1 >= maxAttempts) throw new Error("No retry token available");
-      const base = info.errorType === "THROTTLING" ? THROTTLING_RETRY_DELAY_BASE : DEFAULT_RETRY_DELAY_BASE;
-      world.advance(Math.floor(world.rng() * Math.min(MAXIMUM_RETRY_DELAY, base * 2 ** t.count)));
-      return token(t.count + 1);
-    },
-    recordSuccess: () => undefined,
-  };
+/** A token bucket of the account and Region: `size` tokens, refilled at `rate` a second. */
+class Bucket {
+  private tokens: number;
+  private at = 0;
+  constructor(
+    private readonly size: number,
+    private readonly rate: number,
+  ) {
+    this.tokens = size;
+  }
+  take(now: number): boolean {
+    this.tokens = Math.min(this.size, this.tokens + ((now - this.at) / 1000) * this.rate);
+    this.at = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
 }
 
 function answer(world: SimWorld, command: string, input: Record<string, unknown>, log: CallLog, faults: Faults): Record<string, unknown> {
@@ -60,13 +57,17 @@ function answer(world: SimWorld, command: string, input: Record<string, unknown>
       log.lastTopologyReadAt = world.now;
       const c = world.clusters.get(String(input.DBClusterIdentifier));
       if (!c) throw sdkError("DBClusterNotFoundFault", 404, `DBCluster ${String(input.DBClusterIdentifier)} not found.`);
+      // A stale answer: the cluster as it was before its last writer change.
+      const stale = world.staleReads.findIndex((at) => at <= world.now);
+      const [status, writer] = stale >= 0 && c.previousWriter ? (world.staleReads.splice(stale, 1), ["available", c.previousWriter]) : [c.status, c.writer];
       return {
         DBClusters: [
           {
             DBClusterIdentifier: c.id,
-            Status: c.status,
+            Status: status,
+            Endpoint: SimWorld.clusterAddress(c.id),
             ...(c.replicationSource ? { ReplicationSourceIdentifier: c.replicationSource } : {}),
-            DBClusterMembers: c.members.map((id) => ({ DBInstanceIdentifier: id, IsClusterWriter: id === c.writer && c.status !== "failing-over", PromotionTier: world.instances.get(id)?.tier ?? 1 })),
+            DBClusterMembers: c.members.map((id) => ({ DBInstanceIdentifier: id, IsClusterWriter: id === writer && status !== "failing-over", PromotionTier: world.instances.get(id)?.tier ?? 1 })),
           },
         ],
       };
@@ -122,24 +123,47 @@ function answer(world: SimWorld, command: string, input: Record<string, unknown>
   }
 }
 
-/** Real SDK clients whose every call is answered by the model, after its latency, in virtual time. */
-export function simulatedClients(world: SimWorld, faults: Faults, log: CallLog, maxAttempts = 5): { rds: RDSClient; elb: ElasticLoadBalancingV2Client } {
-  const config = { region: "us-east-1", credentials: { accessKeyId: "sim", secretAccessKey: "sim" }, maxAttempts, retryStrategy: virtualRetry(world, maxAttempts) };
-  const wire = <T extends RDSClient | ElasticLoadBalancingV2Client>(client: T): T => {
-    const add = client.middlewareStack.add.bind(client.middlewareStack) as unknown as (
+/**
+ * Real SDK clients whose every call is answered by the model, after its latency, in virtual
+ * time, with the function's own retry strategy waiting on the model's clock until `deadline`.
+ */
+export function simulatedClients(world: SimWorld, sleep: (ms: number) => Promise<void>, faults: Faults, log: CallLog, deadline: () => number, epoch: number): { rds: RDSClient; elb: ElasticLoadBalancingV2Client } {
+  const p = world.params.throttle;
+  const buckets = { elbDescribe: new Bucket(...p.elbDescribe), elbChange: new Bucket(...p.elbChange), rds: new Bucket(...p.rds) };
+  const retryStrategy = () => new RetryUntilDeadline({ now: () => epoch + world.now, sleep, deadline: () => deadline(), random: world.rng });
+  // Every setting the SDK would otherwise load from the environment, config files or disk: real
+  // I/O in a run would let the model's clock move while it is pending, and the first simulation
+  // of a process would then differ from the next.
+  const config = {
+    region: "us-east-1",
+    credentials: { accessKeyId: "sim", secretAccessKey: "sim" },
+    defaultsMode: "standard" as const,
+    authSchemePreference: [],
+    maxAttempts: 5,
+    retryMode: "standard",
+    useDualstackEndpoint: false,
+    useFipsEndpoint: false,
+    userAgentAppId: "rds-privatelink-sim",
+    defaultUserAgentProvider: async () => [["rds-privatelink-sim"]] as Array<[string, string?]>,
+  };
+  const wire = <T extends RDSClient | ElasticLoadBalancingV2Client>(client: T, rds: boolean): T => {
+    const add = client.middlewareStack.addRelativeTo.bind(client.middlewareStack) as unknown as (
       middleware: (next: Handler, context: { commandName?: string }) => Handler,
-      options: { step: string; priority: string; name: string },
+      options: { relation: string; toMiddleware: string; name: string },
     ) => void;
     add(
       (_next, context) => async (args) => {
         const command = context.commandName ?? "unknown";
-        world.advance(world.params.apiLatencyMs);
-        const roll = world.rng();
-        if (faults.throttle && roll < faults.throttle) {
-          log.calls.push({ command, at: world.now, failed: "ThrottlingException" });
-          throw sdkError("ThrottlingException", 400, "Rate exceeded");
+        await sleep(world.params.apiLatencyMs);
+        const bucket = rds ? buckets.rds : command.startsWith("Describe") ? buckets.elbDescribe : buckets.elbChange;
+        const second = world.now / 1000;
+        const burst = (faults.throttleBursts ?? []).some(([from, to]) => second >= from && second < to);
+        if (burst || !bucket.take(world.now)) {
+          log.calls.push({ command, at: world.now, failed: "Throttling" });
+          // RDS answers "Throttling", ELB "ThrottlingException"; both "Rate exceeded".
+          throw sdkError(rds ? "Throttling" : "ThrottlingException", 400, "Rate exceeded");
         }
-        if (faults.serverError && roll > 1 - faults.serverError) {
+        if (faults.serverError && world.rng() < faults.serverError) {
           log.calls.push({ command, at: world.now, failed: "ServiceUnavailable" });
           throw sdkError("ServiceUnavailable", 503, "Service Unavailable");
         }
@@ -147,9 +171,11 @@ export function simulatedClients(world: SimWorld, faults: Faults, log: CallLog, 
         const output = answer(world, command, (args as { input?: Record<string, unknown> }).input ?? {}, log, faults);
         return { output: { ...output, $metadata: { httpStatusCode: 200 } }, response: {} };
       },
-      { step: "deserialize", priority: "high", name: "simulatedAws" },
+      // Inside the retries, before signing: the model needs no signature, and signing every
+      // call would be most of a simulation's time.
+      { relation: "before", toMiddleware: "httpSigningMiddleware", name: "simulatedAws" },
     );
     return client;
   };
-  return { rds: wire(new RDSClient(config)), elb: wire(new ElasticLoadBalancingV2Client(config)) };
+  return { rds: wire(new RDSClient({ ...config, retryStrategy: retryStrategy() }), true), elb: wire(new ElasticLoadBalancingV2Client({ ...config, retryStrategy: retryStrategy() }), false) };
 }

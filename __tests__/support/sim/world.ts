@@ -1,7 +1,10 @@
-// A deterministic model of the AWS that the failover function meets: an NLB (registration
-// delay, TCP health checks, draining, listener changes that take effect late, zones it does not
-// enable) and RDS (clusters, instances, their states and restarts), on a virtual clock. Time
-// only moves when the model is told to advance; every draw comes from one seeded generator.
+// A deterministic model of the AWS that the failover function meets, on a virtual clock: an NLB
+// (registration delay, TCP health checks whose verdict reaches the data plane late, fail-open,
+// draining, deregistered targets that keep getting connections, listener changes that land late
+// and switches back that reset) and RDS (clusters, instances, their states and restarts, the
+// cluster endpoint's DNS with its TTL, API answers that may be stale, token-bucket throttling).
+// Time only moves when the model is told to advance; every draw comes from one seeded
+// generator. Every figure comes from params.ts, which cites its source.
 import { SimParams } from "./params";
 
 export type Rng = () => number;
@@ -29,12 +32,16 @@ export interface SimTarget {
   fail: number;
   nextCheckAt: number;
   drainUntil?: number;
+  /** Every change of the checks' verdict, [time, healthy]: the data plane follows it late. */
+  readonly verdicts: Array<[number, boolean]>;
 }
 
 export interface SimGroup {
   readonly arn: string;
-  readonly role: "member" | "readerSet";
+  readonly role: "member" | "readerSet" | "fence";
   readonly targets: Map<string, SimTarget>;
+  /** Targets deregistered that the data plane still sends new connections to, until `until`. */
+  readonly ghosts: Array<{ readonly ip: string; readonly until: number }>;
 }
 
 export interface SimListener {
@@ -44,7 +51,11 @@ export interface SimListener {
   configured: string;
   /** What new connections follow: the data plane catches up after listenerDelayS. */
   effective: string;
-  pending?: { readonly group: string; readonly at: number };
+  pending: Array<{ readonly group: string; readonly at: number }>;
+  /** When the data plane last left each group. */
+  readonly leftAt: Map<string, number>;
+  /** A switch back to a recently left group: new connections fail inside this window (ms). */
+  resetWindow?: [number, number];
 }
 
 /** A network address that accepts TCP connections, or not. */
@@ -72,6 +83,8 @@ export interface SimCluster {
   members: string[];
   /** Set when the cluster replicates from elsewhere (a global database's secondary). */
   replicationSource?: string;
+  /** The writer before the last change: what a stale DescribeDBClusters answer names. */
+  previousWriter?: string | null;
 }
 
 export interface RdsEvent {
@@ -79,6 +92,50 @@ export interface RdsEvent {
   readonly sourceType: "cluster" | "instance";
   readonly sourceId: string;
   readonly at: number;
+}
+
+/** A failover as the scenario scripted it: when it started and when RDS named the new writer (ms). */
+export interface Failover {
+  readonly start: number;
+  /** The writer before, and the member RDS promotes. */
+  readonly from: string;
+  readonly to: string;
+  namedAt?: number;
+}
+
+/**
+ * Waits on the model's clock. Every wait of the function (a poll, a retry's backoff, an API
+ * call's latency) is a timer here, so calls that run at once in Lambda also wait at once in the
+ * model. `drive` runs a promise to its end, moving the clock to each next timer whenever
+ * everything else waits.
+ */
+export class VirtualTimers {
+  private readonly timers: Array<{ at: number; seq: number; resolve: () => void }> = [];
+  private seq = 0;
+
+  constructor(private readonly world: SimWorld) {}
+
+  sleep = (ms: number): Promise<void> => new Promise((resolve) => this.timers.push({ at: this.world.now + Math.max(0, ms), seq: this.seq++, resolve }));
+
+  async drive<T>(work: Promise<T>): Promise<T> {
+    let settled = false;
+    work.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    for (;;) {
+      // Every microtask has run by the next turn of the event loop: what is left waits on a timer,
+      // or (the first time a code path runs) on a module being loaded, which takes real time.
+      await new Promise((r) => setImmediate(r));
+      for (let waited = 0; !settled && this.timers.length === 0 && waited < 5000; waited++) await new Promise((r) => setTimeout(r, 1));
+      if (settled) return work;
+      if (this.timers.length === 0) throw new Error("the simulated run waits on nothing the model knows");
+      this.timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+      const at = this.timers[0].at;
+      this.world.advanceTo(at);
+      while (this.timers.length > 0 && this.timers[0].at === at) this.timers.shift()!.resolve();
+    }
+  }
 }
 
 export class SimWorld {
@@ -91,6 +148,11 @@ export class SimWorld {
   /** Zones the NLB enables (by name, as DescribeDBInstances reports AvailabilityZone). */
   readonly zones = new Set<string>();
   readonly events: RdsEvent[] = [];
+  readonly failovers: Failover[] = [];
+  /** The cluster endpoint's A record over time: [from ms, ip]. */
+  readonly endpointRecord: Array<[number, string]> = [];
+  /** Times (ms) at or after which the next DescribeDBClusters answer is stale (names the previous writer). */
+  readonly staleReads: number[] = [];
   private readonly actions: Array<{ at: number; seq: number; run: () => void }> = [];
   private seq = 0;
   /** Called at every whole second the clock passes, before anything else happens at it. */
@@ -106,7 +168,7 @@ export class SimWorld {
 
   /** Runs fn at `seconds` of virtual time. */
   at(seconds: number, run: () => void): void {
-    this.actions.push({ at: seconds * 1000, seq: this.seq++, run });
+    this.actions.push({ at: Math.round(seconds * 1000), seq: this.seq++, run });
   }
 
   advance(ms: number): void {
@@ -120,6 +182,7 @@ export class SimWorld {
       const next = Math.min(action?.at ?? Infinity, check, this.nextSecond);
       if (next > target) break;
       this.now = Math.max(this.now, next);
+      this.settleListeners();
       if (next === this.nextSecond) {
         this.onSecond(this.nextSecond / 1000);
         this.nextSecond += 1000;
@@ -148,11 +211,11 @@ export class SimWorld {
         else if (t.state !== "unused") best = Math.min(best, t.nextCheckAt);
       }
     }
-    for (const l of this.listeners.values()) if (l.pending) best = Math.min(best, l.pending.at);
+    for (const l of this.listeners.values()) for (const p of l.pending) best = Math.min(best, p.at);
     return best;
   }
 
-  // ---------- the NLB ----------
+  // ---------- the NLB: control plane ----------
 
   hostUp(ip: string, at = this.now): boolean {
     const h = this.hosts.get(ip);
@@ -173,8 +236,8 @@ export class SimWorld {
         }
         if (t.state === "unused" || t.nextCheckAt > at) continue;
         t.nextCheckAt = at + p.healthCheckIntervalS * 1000;
-        const passed = this.hostUp(t.ip, at);
-        if (passed) {
+        const wasHealthy = t.state === "healthy";
+        if (this.hostUp(t.ip, at)) {
           t.ok++;
           t.fail = 0;
           if (t.ok >= p.healthyThreshold && t.state !== "healthy") {
@@ -189,26 +252,33 @@ export class SimWorld {
             t.reason = "Target.FailedHealthChecks";
           } else if (t.state === "initial") t.reason = "Elb.InitialHealthChecking";
         }
+        if ((t.state === "healthy") !== wasHealthy || t.verdicts.length === 0) t.verdicts.push([at, t.state === "healthy"]);
       }
     }
-    this.settleListeners();
   }
 
   private settleListeners(): void {
     for (const l of this.listeners.values()) {
-      if (l.pending && l.pending.at <= this.now) {
-        l.effective = l.pending.group;
-        l.pending = undefined;
+      while (l.pending.length > 0 && l.pending[0].at <= this.now) {
+        const { group, at } = l.pending.shift()!;
+        if (group === l.effective) continue;
+        l.leftAt.set(l.effective, at);
+        const left = l.leftAt.get(group);
+        // A switch back to a group this listener left a short while ago: reported to work for
+        // 10-20 s, then reset and time out for 30 s or more (params.ts: rollback).
+        const r = this.params.rollback;
+        l.resetWindow = left !== undefined && at - left < r.windowS * 1000 ? [at + r.okS * 1000, at + (r.okS + r.failS) * 1000] : undefined;
+        l.effective = group;
       }
     }
   }
 
   addGroup(arn: string, role: SimGroup["role"]): void {
-    this.groups.set(arn, { arn, role, targets: new Map() });
+    this.groups.set(arn, { arn, role, targets: new Map(), ghosts: [] });
   }
 
   addListener(arn: string, port: number, group: string): void {
-    this.listeners.set(arn, { arn, port, configured: group, effective: group });
+    this.listeners.set(arn, { arn, port, configured: group, effective: group, pending: [], leftAt: new Map() });
   }
 
   register(groupArn: string, ip: string, port: number): void {
@@ -227,6 +297,7 @@ export class SimWorld {
       ok: 0,
       fail: 0,
       nextCheckAt: this.now + this.params.registrationDelayS * 1000 + phase,
+      verdicts: [],
     });
   }
 
@@ -235,6 +306,9 @@ export class SimWorld {
     const key = `${ip}:${port}`;
     const t = g.targets.get(key);
     if (!t) return;
+    // New connections keep reaching a deregistered target for about two minutes, whatever the
+    // deregistration delay (params.ts: deregisteredTrafficS).
+    if (this.routable(t, this.now)) g.ghosts.push({ ip, until: this.now + this.params.deregisteredTrafficS * 1000 });
     const delay = (g.role === "member" ? this.params.deregistrationDelayS.member : this.params.deregistrationDelayS.readerSet) * 1000;
     if (delay === 0) g.targets.delete(key);
     else {
@@ -249,10 +323,8 @@ export class SimWorld {
     if (!l) throw new Error(`listener ${arn} not found`);
     this.group(group);
     l.configured = group;
-    if (this.params.listenerDelayS === 0) {
-      l.effective = group;
-      l.pending = undefined;
-    } else l.pending = { group, at: this.now + this.params.listenerDelayS * 1000 };
+    l.pending.push({ group, at: this.now + this.params.listenerDelayS * 1000 });
+    this.settleListeners();
   }
 
   group(arn: string): SimGroup {
@@ -261,8 +333,41 @@ export class SimWorld {
     return g;
   }
 
+  /** Targets the API calls healthy now. */
   healthyIps(groupArn: string): string[] {
     return [...this.group(groupArn).targets.values()].filter((t) => t.state === "healthy").map((t) => t.ip);
+  }
+
+  // ---------- the NLB: data plane ----------
+
+  /** Registration completed, in an enabled zone, not drained away: the data plane knows the target. */
+  private routable(t: SimTarget, at: number): boolean {
+    return t.verdicts.length > 0 && t.state !== "unused" && !(t.state === "draining" && (t.drainUntil ?? 0) <= at);
+  }
+
+  /** The verdict the data plane acts on at `at`: the checks' verdict of healthLagS ago. */
+  private dataPlaneHealthy(t: SimTarget, at: number): boolean {
+    if (t.state === "draining") return false;
+    const seen = at - this.params.healthLagS * 1000;
+    let healthy = false;
+    for (const [when, verdict] of t.verdicts) if (when <= seen) healthy = verdict;
+    return healthy;
+  }
+
+  /**
+   * Where a new connection to this listener may go at `at`: the group the data plane follows,
+   * its targets that the data plane deems healthy, or every known target when none is (fail
+   * open); nothing at all for an empty group or inside a switch-back's reset window.
+   */
+  route(listenerArn: string, at = this.now): string[] {
+    const l = this.listeners.get(listenerArn)!;
+    if (l.resetWindow && at >= l.resetWindow[0] && at < l.resetWindow[1]) return [];
+    const g = this.group(l.effective);
+    const known = [...g.targets.values()].filter((t) => this.routable(t, at));
+    const ghosts = g.ghosts.filter((x) => x.until > at).map((x) => x.ip);
+    const healthy = [...known.filter((t) => this.dataPlaneHealthy(t, at)).map((t) => t.ip), ...ghosts];
+    if (healthy.length > 0) return [...new Set(healthy)];
+    return [...new Set(known.map((t) => t.ip))];
   }
 
   // ---------- RDS ----------
@@ -271,9 +376,9 @@ export class SimWorld {
     this.hosts.set(ip, { ip, az, down: [], standby });
   }
 
-  /** The host at ip takes no connections for `seconds` from now (a restart). */
-  restart(ip: string, seconds: number): void {
-    this.hosts.get(ip)?.down.push([this.now, this.now + seconds * 1000]);
+  /** The host at ip takes no connections for `seconds` from `from` (default: now). */
+  restart(ip: string, seconds: number, from = this.now): void {
+    this.hosts.get(ip)?.down.push([from, from + seconds * 1000]);
   }
 
   /** Called for every event RDS emits, at the moment it emits it. */
@@ -290,9 +395,52 @@ export class SimWorld {
     return `${instance}.c0sim0example.us-east-1.rds.amazonaws.com`;
   }
 
-  /** DNS for an instance address: its current IP. */
+  /** The cluster (writer) endpoint's address, as DescribeDBClusters gives it. */
+  static clusterAddress(cluster: string): string {
+    return `${cluster}.cluster-c0sim0example.us-east-1.rds.amazonaws.com`;
+  }
+
+  /** Names a new writer: the API says so at once, and the cluster endpoint's record moves with it. */
+  nameWriter(clusterId: string, writer: string | null): void {
+    const c = this.clusters.get(clusterId)!;
+    if (c.writer !== writer) c.previousWriter = c.writer;
+    c.writer = writer;
+    const ip = writer ? this.instances.get(writer)?.ip : undefined;
+    if (ip) this.endpointRecord.push([this.now, ip]);
+    const open = this.failovers.find((f) => f.namedAt === undefined);
+    if (open && writer) open.namedAt = this.now;
+  }
+
+  /** The cluster endpoint's record at `at`. */
+  endpointIp(at: number): string | undefined {
+    let ip: string | undefined;
+    for (const [from, value] of this.endpointRecord) if (from <= at) ip = value;
+    return ip;
+  }
+
+  /** Every IP a client that caches the record for its TTL may use at `at`. */
+  endpointIpsCached(at: number): string[] {
+    const ttl = this.params.dnsTtlS * 1000;
+    const ips = new Set<string>();
+    const now = this.endpointIp(at);
+    if (now) ips.add(now);
+    for (const [from, value] of this.endpointRecord) if (from > at - ttl && from <= at) ips.add(value);
+    const before = this.endpointIp(at - ttl);
+    if (before) ips.add(before);
+    return [...ips];
+  }
+
+  /**
+   * DNS as the function's resolver answers: an instance's current IP, or the cluster
+   * endpoint's record as some cache of up to one TTL holds it.
+   */
   resolve(address: string): string {
     for (const i of this.instances.values()) if (SimWorld.address(i.id) === address) return i.ip;
+    for (const c of this.clusters.values()) {
+      if (SimWorld.clusterAddress(c.id) !== address) continue;
+      const ip = this.endpointIp(this.now - Math.floor(this.rng() * this.params.dnsTtlS * 1000));
+      if (ip) return ip;
+    }
     throw Object.assign(new Error(`queryA ENOTFOUND ${address}`), { code: "ENOTFOUND" });
   }
 
