@@ -431,7 +431,9 @@ async function simulateOnce(s: Scenario, options: SimOptions, seed: number, watc
   let onPath = 0;
   for (const { start } of world.failovers.filter((f) => f.start >= t0 * 1000)) {
     const calls = log.calls.filter((c) => c.at >= start && !c.failed);
-    const moved = calls.findIndex((c) => c.command === "ModifyListenerCommand" && reports.some((r) => r.switches.some((x) => x.listener === "writer" && memberGroups.includes(x.to))));
+    // The fence is not a move to the writer: registrations while fenced are still on the path. An
+    // instance has no listener to move: its writer's registration is the move.
+    const moved = s.kind === "instance" ? calls.findIndex((c) => c.command === "RegisterTargetsCommand") + 1 : calls.findIndex((c) => c.command === "ModifyListenerCommand" && c.listener === writerListener && memberGroups.includes(c.to ?? ""));
     const upTo = moved >= 0 ? calls.slice(0, moved) : calls;
     onPath += upTo.filter((c) => c.command === "RegisterTargetsCommand").length;
   }

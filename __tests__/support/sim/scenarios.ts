@@ -200,6 +200,8 @@ export function blueGreenSwitchover(w: SimWorld, db: string, at: number, green: 
     for (const g of green) w.addHost(g.ip, g.az);
   });
   w.at(at, () => {
+    const blue = w.clusters.get(db)!;
+    w.failovers.push({ start: w.now, from: blue.writer!, to: green[0].id });
     w.emit("RDS-EVENT-0259", "cluster", db);
     for (const id of w.clusters.get(db)!.members) w.restart(instance(w, id).ip, 20);
     for (const g of green) w.restart(g.ip, 20);
@@ -255,12 +257,14 @@ export const REGISTERING_SCENARIOS: Scenario[] = [
     watchS: 900,
     script: (w, t0, db) => {
       w.at(t0 + 30, () => {
+        w.failovers.push({ start: w.now, from: db, to: db });
         w.emit("RDS-EVENT-0013", "instance", db);
         w.restart("10.0.1.11", 100_000);
       });
       w.at(t0 + 120, () => {
         w.hosts.get("10.0.2.22")!.standby = false;
         w.instances.get(db)!.ip = "10.0.2.22";
+        w.failovers[w.failovers.length - 1].namedAt = w.now;
         w.emit("RDS-EVENT-0015", "instance", db);
         w.emit("RDS-EVENT-0049", "instance", db);
       });

@@ -21,7 +21,7 @@ export interface Faults {
 
 export interface CallLog {
   /** Every attempt, by command name, in order, with its virtual time. */
-  readonly calls: Array<{ command: string; at: number; failed?: string }>;
+  readonly calls: Array<{ command: string; at: number; failed?: string; listener?: string; to?: string }>;
   /** When the last cluster or instance read was answered. */
   lastTopologyReadAt: number;
 }
@@ -167,8 +167,10 @@ export function simulatedClients(world: SimWorld, sleep: (ms: number) => Promise
           log.calls.push({ command, at: world.now, failed: "ServiceUnavailable" });
           throw sdkError("ServiceUnavailable", 503, "Service Unavailable");
         }
-        log.calls.push({ command, at: world.now });
-        const output = answer(world, command, (args as { input?: Record<string, unknown> }).input ?? {}, log, faults);
+        const input = (args as { input?: Record<string, unknown> }).input ?? {};
+        const moves = command === "ModifyListenerCommand" ? { listener: String(input.ListenerArn), to: String((input.DefaultActions as Array<{ TargetGroupArn?: string }> | undefined)?.[0]?.TargetGroupArn) } : {};
+        log.calls.push({ command, at: world.now, ...moves });
+        const output = answer(world, command, input, log, faults);
         return { output: { ...output, $metadata: { httpStatusCode: 200 } }, response: {} };
       },
       // Inside the retries, before signing: the model needs no signature, and signing every
