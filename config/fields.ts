@@ -9,12 +9,34 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
-// Member slots of a cluster: each is a target group and a listener, and each slot's reader set
-// is another pair, so slots cost 2 listeners each (an NLB takes 50 by default).
-export const MAX_MEMBER_SLOTS = 16;
-export const DEFAULT_MEMBER_SLOTS = 3;
-/** Reader sets kept populated: the writer's, the previous writer's and the best failover candidate's. */
-export const DEFAULT_WARM_READER_SETS = 3;
+// Member slots of a cluster: each is a target group and a listener. The slots cover the largest
+// cluster there can be, so that a failover to any member, Auto Scaling's too, switches listeners
+// and registers nothing: an Aurora cluster has a writer and up to 15 Aurora Replicas (Aurora User
+// Guide, "Amazon Aurora DB clusters"), a Multi-AZ DB cluster a writer and two readable standbys
+// (RDS User Guide, "Multi-AZ DB cluster deployments"). A Blue/Green deployment's green members take
+// the free slots before its switchover, so a cluster of up to half the slots switches over warm.
+export const AURORA_MAX_MEMBERS = 16;
+export const MULTI_AZ_CLUSTER_MEMBERS = 3;
+/** Listeners per Network Load Balancer: 50, not adjustable (ELB, "Quotas for your Network Load Balancers"). */
+export const NLB_LISTENERS = 50;
+/** Targets per NLB with cross-zone load balancing, a target counted once per group that holds it (same page). */
+export const NLB_TARGETS = 500;
+/** The writer and reader listeners, besides the slots' and reader sets'. */
+export const PORT_LISTENERS = 2;
+/** Reader sets kept populated: the writer's alone, so each member sits in at most 2 groups and the NLB checks at most 2N targets. */
+export const DEFAULT_WARM_READER_SETS = 1;
+/** Reader-set listeners beyond the populated ones: a spare, so the next writer's set can be filled while the one in use serves. */
+export const SPARE_READER_SETS = 1;
+/** The most member slots a share can have: every listener the NLB takes, less the ports' and the fewest reader sets'. */
+export const MAX_MEMBER_SLOTS = NLB_LISTENERS - PORT_LISTENERS - (DEFAULT_WARM_READER_SETS + SPARE_READER_SETS);
+/** Default slots: Aurora's largest cluster (its green copy fits while it has up to 8 members); a Multi-AZ DB cluster and its green copy. */
+export function defaultMemberSlots(aurora: boolean): number {
+  return aurora ? AURORA_MAX_MEMBERS : MULTI_AZ_CLUSTER_MEMBERS * 2;
+}
+/** Reader-set listeners of a share: the populated ones and a spare, never more than the slots. */
+export function readerSetCount(slots: number, warmReaderSets: number): number {
+  return Math.min(slots, warmReaderSets + SPARE_READER_SETS);
+}
 
 // Watching: after reconciling, a run of the run queue asks RDS every WATCH_INTERVAL_SECONDS
 // (the function's DEFAULT_TIMING.watchIntervalMs) whether the database changed, so a failover

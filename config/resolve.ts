@@ -2,7 +2,7 @@
 // member slots, reader count, cluster or instance. Constructs read the result and never decide
 // a default again.
 import { Engine, ENGINE_PORT, isAurora } from "./engines";
-import { Account, Backend, ConsumerConfig, ConsumerShareSchema, DEFAULT_MEMBER_SLOTS, MEMBER_PORT_OFFSET, ParsedConfig, ParsedConsumer, ParsedShare, PRINCIPAL } from "./schema";
+import { Account, Backend, ConsumerConfig, ConsumerShareSchema, defaultMemberSlots, DEFAULT_WARM_READER_SETS, MEMBER_PORT_OFFSET, readerSetCount, ParsedConfig, ParsedConsumer, ParsedShare, PRINCIPAL } from "./schema";
 
 export interface Ports {
   writer: number;
@@ -21,15 +21,14 @@ export function isCluster(database: DatabaseInput): boolean {
   return database.existing ? database.existing.clusterIdentifier !== undefined : isAurora(database.engine);
 }
 
-/** Warm member slots: one per created instance, memberSlots for an existing cluster, none for an instance. */
+/** Warm member slots: memberSlots, by default the engine's largest cluster (fields.ts); none for an instance. */
 export function resolveMemberSlots(database: DatabaseInput, memberSlots?: number): number {
   if (!isCluster(database)) return 0;
-  if (database.create) return 1 + resolveReaders(database.engine, database.create.readers);
-  return memberSlots ?? DEFAULT_MEMBER_SLOTS;
+  return memberSlots ?? defaultMemberSlots(isAurora(database.engine));
 }
 
 /** Listener ports with their engine defaults applied. */
-export function resolvePorts(engine: Engine, ports: PortsInput = {}, slots = 0): Ports {
+export function resolvePorts(engine: Engine, ports: PortsInput = {}, slots = 0, warmReaderSets = DEFAULT_WARM_READER_SETS): Ports {
   const enginePort = ENGINE_PORT[engine];
   const reader = ports.reader === undefined ? enginePort + 1 : ports.reader;
   const first = ports.firstMember ?? enginePort + MEMBER_PORT_OFFSET;
@@ -38,7 +37,7 @@ export function resolvePorts(engine: Engine, ports: PortsInput = {}, slots = 0):
     writer: ports.writer ?? enginePort,
     reader,
     members: range(first, slots),
-    readerSets: reader === null ? [] : range(first + slots, slots),
+    readerSets: reader === null ? [] : range(first + slots, readerSetCount(slots, warmReaderSets)),
   };
 }
 
@@ -204,8 +203,9 @@ function resolveShare(name: string, tags: Record<string, string>, provider: Pars
         kind: isCluster(database) ? "cluster" : "instance",
         create: database.create ? { ...database.create, readers: resolveReaders(database.engine, database.create.readers) } : undefined,
       },
-      ports: resource ? resolveResourcePorts(database.engine, isCluster(database), ports.writer) : resolvePorts(database.engine, ports, memberSlots),
-      failover,
+      ports: resource ? resolveResourcePorts(database.engine, isCluster(database), ports.writer) : resolvePorts(database.engine, ports, memberSlots, failover.warmReaderSets),
+      // A created instance's standby is found by default: this project owns its security group.
+      failover: isCluster(database) ? failover : { ...failover, standbyDiscovery: failover.standbyDiscovery ?? database.create !== undefined },
     },
   };
 }

@@ -2,10 +2,10 @@
 // They read the raw input defensively, so that they report alongside the schema's own errors.
 import { isIpv4Cidr } from "../functions/failover-sync/ipv4";
 import { auroraOf, Engine, ENGINES, isAurora } from "./engines";
-import { DatabaseInput, isCluster, PortsInput, resolveMemberSlots, resolvePorts } from "./resolve";
+import { DatabaseInput, isCluster, PortsInput, resolveMemberSlots, resolvePorts, resolveReaders } from "./resolve";
 import { dashboardName, GlobalName, globalNameCollisions, iamRoleName, kmsAliasName, NameScope } from "./names";
 import { azIdProblem, isKnownRegion } from "./regions";
-import { DEFAULT_WATCH_SECONDS, MAX_WATCH_CALLS_PER_SECOND, MAX_WATCH_SECONDS, RDS_API_SUSTAINED_PER_SECOND, WATCH_INTERVAL_SECONDS } from "./fields";
+import { DEFAULT_WARM_READER_SETS, DEFAULT_WATCH_SECONDS, MAX_WATCH_CALLS_PER_SECOND, MAX_WATCH_SECONDS, NLB_LISTENERS, NLB_TARGETS, PORT_LISTENERS, RDS_API_SUSTAINED_PER_SECOND, readerSetCount, WATCH_INTERVAL_SECONDS } from "./fields";
 import { AZ_ID, CONSUMER_SHARE_KEYS, DEFAULT_TRANSPORT, MAX_NAME_LENGTH, prefixOf, PRINCIPAL, SHARE_KEYS, Transport, TRANSPORT_SCHEMAS, TRANSPORTS } from "./schema";
 
 export interface Problem {
@@ -350,19 +350,34 @@ function checkPorts(provider: Raw, out: Problem[]) {
     ...(create ? { create: { readers: typeof create.readers === "number" ? create.readers : undefined } } : {}),
     ...(existing ? { existing: { clusterIdentifier: existing.clusterIdentifier as string | undefined, instanceIdentifier: existing.instanceIdentifier as string | undefined } } : {}),
   };
-  if (failover.memberSlots !== undefined && (create || !isCluster(database))) {
-    out.push({
-      path: "provider.failover.memberSlots",
-      message: create
-        ? "applies to an existing cluster only: a created cluster gets one slot per instance; remove it"
-        : "applies to clusters only: a Multi-AZ DB instance has no members to keep warm; remove it",
-    });
+  if (failover.standbyDiscovery !== undefined && isCluster(database)) {
+    out.push({ path: "provider.failover.standbyDiscovery", message: "applies to a Multi-AZ DB instance only: a cluster's members each have their own slot; remove it" });
+  }
+  if (failover.memberSlots !== undefined && !isCluster(database)) {
+    out.push({ path: "provider.failover.memberSlots", message: "applies to clusters only: a Multi-AZ DB instance has no members to keep warm; remove it" });
+  }
+  const slots = typeof failover.memberSlots === "number" ? failover.memberSlots : undefined;
+  const warm = typeof failover.warmReaderSets === "number" ? failover.warmReaderSets : DEFAULT_WARM_READER_SETS;
+  const memberSlots = resolveMemberSlots(database, slots);
+  if (create && isCluster(database) && slots !== undefined) {
+    const instances = 1 + resolveReaders(engine, typeof create.readers === "number" ? create.readers : undefined);
+    if (slots < instances) out.push({ path: "provider.failover.memberSlots", message: `${slots} is fewer than the ${instances} instances created (provider.database.create.readers + 1): a failover to a member without a slot registers it on the failover path; raise it to at least ${instances}, or remove it for the default` });
+  }
+  if (memberSlots > 0) {
+    // The NLB's own limits, checked here rather than at apply (fields.ts cites them).
+    const listeners = memberSlots + PORT_LISTENERS + readerSetCount(memberSlots, warm);
+    if (listeners > NLB_LISTENERS) {
+      out.push({ path: slots === undefined ? "provider.failover.warmReaderSets" : "provider.failover.memberSlots", message: `${memberSlots} member slots, ${readerSetCount(memberSlots, warm)} reader-set listeners and the writer and reader ports make ${listeners} listeners; an NLB takes at most ${NLB_LISTENERS} (not adjustable). Lower provider.failover.warmReaderSets or provider.failover.memberSlots` });
+    }
+    const targets = memberSlots + warm * (memberSlots - 1);
+    if (targets > NLB_TARGETS) {
+      out.push({ path: "provider.failover.warmReaderSets", message: `${warm} populated reader sets of up to ${memberSlots - 1} members each, with ${memberSlots} member slots, make up to ${targets} registered targets; an NLB with cross-zone load balancing takes ${NLB_TARGETS}. Lower it to at most ${Math.floor((NLB_TARGETS - memberSlots) / (memberSlots - 1))}` });
+    }
   }
   const raw = obj(provider.ports) ?? {};
   const valid = (v: unknown) => v === undefined || (typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= 65535);
   if (!valid(raw.writer) || !(raw.reader === null || valid(raw.reader)) || !valid(raw.firstMember)) return; // reported by the schema
-  const slots = typeof failover.memberSlots === "number" ? failover.memberSlots : undefined;
-  const ports = resolvePorts(engine, raw as PortsInput, resolveMemberSlots(database, create ? undefined : slots));
+  const ports = resolvePorts(engine, raw as PortsInput, memberSlots, warm);
   if (ports.reader !== null && ports.writer === ports.reader) {
     out.push({ path: "provider.ports.reader", message: `${ports.reader} is already used by provider.ports.writer; choose another port` });
   }

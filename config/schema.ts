@@ -12,7 +12,7 @@ import { ENGINES } from "./engines";
 import { hostname, port, region, retentionDays, subnetId, unique } from "./fields";
 import { withSlices } from "./transport-schema";
 
-export { DEFAULT_MEMBER_SLOTS, DEFAULT_WARM_READER_SETS, DEFAULT_WATCH_SECONDS, LOG_RETENTION_DAYS, MAX_MEMBER_SLOTS, MAX_WATCH_CALLS_PER_SECOND, MAX_WATCH_SECONDS, WATCH_INTERVAL_SECONDS } from "./fields";
+export { defaultMemberSlots, readerSetCount, DEFAULT_WARM_READER_SETS, DEFAULT_WATCH_SECONDS, LOG_RETENTION_DAYS, MAX_MEMBER_SLOTS, MAX_WATCH_CALLS_PER_SECOND, MAX_WATCH_SECONDS, WATCH_INTERVAL_SECONDS } from "./fields";
 
 /** The member port block starts this far above the engine port unless the config says where. */
 export const MEMBER_PORT_OFFSET = 10;

@@ -32,9 +32,9 @@ describe("the embedded default config", () => {
     expect(config.name).toBe("orders");
     expect(config.provider.backend).toEqual({ type: "local" });
     expect(config.provider.sharing.acceptanceRequired).toBe(true);
-    // Resolved at load: one slot per created instance, every port, the reader count, the kind.
-    expect(config.provider.failover).toEqual({ warmReaderSets: 3, reconcileEveryMinutes: 1, watchSeconds: 60, logRetentionDays: 30 });
-    expect(config.provider.ports).toEqual({ writer: 3306, reader: 3307, members: [3316, 3317], readerSets: [3318, 3319] });
+    // Resolved at load: 16 slots (Aurora's largest cluster), the writer's reader set and a spare, every port, the reader count, the kind.
+    expect(config.provider.failover).toEqual({ warmReaderSets: 1, reconcileEveryMinutes: 1, watchSeconds: 60, logRetentionDays: 30 });
+    expect(config.provider.ports).toEqual({ writer: 3306, reader: 3307, members: Array.from({ length: 16 }, (_, i) => 3316 + i), readerSets: [3332, 3333] });
     expect(config.provider.database).toMatchObject({ kind: "cluster", create: { readers: 1 } });
     expect(config.consumers.map((c) => c.name)).toEqual(["app"]);
   });
@@ -117,14 +117,36 @@ describe("defaults that depend on the engine", () => {
     expect(config.provider.ports).toEqual({ writer: 5432, reader: 5433, members: [], readerSets: [] });
   });
 
-  it("gives an existing cluster 3 member slots unless memberSlots says otherwise", () => {
+  it("gives a cluster, created or existing, the slots of its engine's largest cluster unless memberSlots says otherwise, and warmReaderSets + 1 reader sets", () => {
     const c = base();
     c.provider.database = { engine: "aurora-postgresql", existing: { clusterIdentifier: "orders-prod" } };
     delete c.provider.ports;
-    expect(single(c).provider.ports.members).toEqual([5442, 5443, 5444]);
+    expect(single(c).provider.ports.members).toEqual(Array.from({ length: 16 }, (_, i) => 5442 + i));
+    expect(single(c).provider.ports.readerSets).toEqual([5458, 5459]);
     c.provider.failover.memberSlots = 4;
+    c.provider.failover.warmReaderSets = 2;
     c.provider.ports = { firstMember: 6000 };
-    expect(single(c).provider.ports).toEqual({ writer: 5432, reader: 5433, members: [6000, 6001, 6002, 6003], readerSets: [6004, 6005, 6006, 6007] });
+    expect(single(c).provider.ports).toEqual({ writer: 5432, reader: 5433, members: [6000, 6001, 6002, 6003], readerSets: [6004, 6005, 6006] });
+    // A Multi-AZ DB cluster: its three members and their green copies.
+    const m = base();
+    m.provider.database = { engine: "mysql", existing: { clusterIdentifier: "shop-prod" } };
+    delete m.provider.ports;
+    expect(single(m).provider.ports.members).toHaveLength(6);
+    // A created Aurora cluster may set it too, down to its own instances.
+    const created = base();
+    created.provider.failover.memberSlots = 2;
+    expect(single(created).provider.ports.members).toEqual([3316, 3317]);
+  });
+
+  it("finds a created Multi-AZ instance's standby by default, an existing one's only when asked", () => {
+    const c = base();
+    c.provider.database = { engine: "mysql", create: {} };
+    delete c.provider.ports;
+    expect(single(c).provider.failover.standbyDiscovery).toBe(true);
+    c.provider.database = { engine: "mysql", existing: { instanceIdentifier: "shop-prod" } };
+    expect(single(c).provider.failover.standbyDiscovery).toBe(false);
+    c.provider.failover.standbyDiscovery = true;
+    expect(single(c).provider.failover.standbyDiscovery).toBe(true);
   });
 
   it("treats an existing mysql cluster (a Multi-AZ DB cluster) as a cluster, and an instance as an instance", () => {
@@ -323,8 +345,8 @@ describe("several databases in one config (provider.shares)", () => {
       expect(p.backend).toEqual({ type: "local" });
     }
     // Each share's defaults are its own: slots per created instance, memberSlots of the existing cluster, the resource transport's one port.
-    expect(orders.ports).toEqual({ writer: 3306, reader: 3307, members: [3316, 3317], readerSets: [3318, 3319] });
-    expect(billing.ports).toEqual({ writer: 5432, reader: 5433, members: [5442, 5443, 5444], readerSets: [5445, 5446, 5447] });
+    expect(orders.ports).toEqual({ writer: 3306, reader: 3307, members: Array.from({ length: 16 }, (_, i) => 3316 + i), readerSets: [3332, 3333] });
+    expect(billing.ports).toEqual({ writer: 5432, reader: 5433, members: [5442, 5443, 5444], readerSets: [5445, 5446] });
     expect(inventory.ports).toEqual({ writer: 3306, reader: null, members: [], readerSets: [] });
     expect(inventory.resourceDefinition).toBe("arn");
   });

@@ -194,5 +194,15 @@ describe("the layout through the function's environment", () => {
     const env = toEnvironment({ ...base, database: { kind: "instance", identifier: "orders" }, targets: { kind: "instance", writerGroup: tg(writer) } });
     expect(env).toEqual({ DB_INSTANCE_IDENTIFIER: "orders", TARGET_PORT: "3306", ALLOWED_CIDRS: "10.0.0.0/16", WRITER_TARGET_GROUP_ARN: writer });
     expect(parseEnvironment(env).targets).toEqual({ kind: "instance", writerGroup: writer, readerGroup: undefined });
+    const discovering = toEnvironment({ ...base, database: { kind: "instance", identifier: "orders" }, targets: { kind: "instance", writerGroup: tg(writer) }, standbyDiscovery: true });
+    expect(discovering.STANDBY_DISCOVERY).toBe("1");
+    expect(parseEnvironment(discovering).standbyDiscovery).toBe(true);
+  });
+
+  it("takes fewer reader sets than member slots (the populated ones and a spare), and names what is wrong", () => {
+    const env = toEnvironment({ ...base, database: { kind: "cluster", identifier: "orders" }, targets: { kind: "cluster", writerListener: { arn: WRITER_LISTENER }, readerListener: { arn: READER_LISTENER }, memberGroups: [tg(M(0)), tg(M(1)), tg(M(2))], readerSetGroups: [tg(R(0)), tg(R(1))] }, warmReaderSets: 1 });
+    expect(parseEnvironment(env).targets).toMatchObject({ readerSetGroups: [R(0), R(1)] });
+    expect(() => parseEnvironment({ ...env, READER_SET_TARGET_GROUPS: "" })).toThrow(/READER_SET_TARGET_GROUPS must list from 1 to 3 reader-set groups/);
+    expect(() => parseEnvironment({ ...env, STANDBY_DISCOVERY: "1" })).toThrow(/STANDBY_DISCOVERY must be "1" when set, and only for a Multi-AZ DB instance/);
   });
 });

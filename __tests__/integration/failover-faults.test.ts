@@ -23,14 +23,15 @@
 // - Events reach the function 1 s after they happen (unknown; the simulation draws 1-10 s), the
 //   schedule fires every minute (provider.failover.reconcileEveryMinutes, default 1), and the
 //   function's timeout is 300 s (stacks/constructs/failover-sync/function.ts).
+import { CreateNetworkInterfaceCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { RDSClient } from "@aws-sdk/client-rds";
+import { CreateBlueGreenDeploymentCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient, SwitchoverBlueGreenDeploymentCommand } from "@aws-sdk/client-rds";
 import { createHash } from "crypto";
 import { DEFAULT_WATCH_SECONDS } from "../../config/schema";
 import { createHandler, LambdaContext } from "../../functions/failover-sync/index";
 import { RetryUntilDeadline } from "../../functions/failover-sync/retry";
 import { Report } from "../../functions/failover-sync/sync";
-import { DOCUMENTED_CLUSTER_EVENT, withName } from "../fixtures/rds-events";
+import { blueGreenEvent, DOCUMENTED_CLUSTER_EVENT, DOCUMENTED_INSTANCE_EVENT, withName } from "../fixtures/rds-events";
 import { AwsTiming, TimedCall } from "../support/aws-timing";
 import { DnsServer, startDns } from "../support/dns";
 import { Moto, startMoto } from "../support/moto";
@@ -40,7 +41,9 @@ import {
   ClusterSpec,
   ClusterWorld,
   createClusterWorld,
+  createInstanceWorld,
   EnvironmentOptions,
+  InstanceWorld,
   failoverTo,
   forwardsTo,
   instanceAddress,
@@ -90,23 +93,29 @@ const ip = (instance: string) => world.members[instance];
 const slotOf = (instance: string) => world.memberGroups[Object.keys(world.members).indexOf(instance)];
 
 /** A share in moto, deployed at 0 by the deploy-time invocation and warm by T0. */
-async function share(spec: Pick<ClusterSpec, "cluster" | "engine" | "members">, env: EnvironmentOptions = {}): Promise<void> {
+async function share(spec: Pick<ClusterSpec, "cluster" | "engine" | "members" | "slots" | "managedPassword">, env: EnvironmentOptions = {}): Promise<void> {
   await moto.reset();
   dns.records.clear();
   world = await createClusterWorld(moto.url, dns, { ...spec, endpointRecord: true });
+  await deployed(testEnvironment(world, dns, { fence: true, ...env }));
+}
+
+/** The handler over moto and the loopback DNS with AWS's timing put back, deployed at 0 by the deploy-time invocation and warm by T0. */
+async function deployed(env: Record<string, string>): Promise<void> {
   timing = new AwsTiming();
   queue = new RunQueue();
   const resolve = loopbackResolver(dns);
   handler = createHandler({
-    env: testEnvironment(world, dns, { fence: true, ...env }),
+    env,
     // Fresh clients per run, each with the run's deadline; their backoff waits on the test's clock.
     clients: (deadline) => {
       const retry = () => new RetryUntilDeadline({ now: clock, sleep: timing.sleepInCall, deadline: () => deadline, random: () => 0.5 });
-      const [rdsRetry, elbRetry] = [retry(), retry()];
-      strategies = [rdsRetry, elbRetry];
+      const [rdsRetry, elbRetry, ec2Retry] = [retry(), retry(), retry()];
+      strategies = [rdsRetry, elbRetry, ec2Retry];
       return {
         rds: timing.attach(new RDSClient({ ...clientConfig(moto.url), retryStrategy: rdsRetry })),
         elb: timing.attach(new ElasticLoadBalancingV2Client({ ...clientConfig(moto.url), retryStrategy: elbRetry })),
+        ec2: timing.attach(new EC2Client({ ...clientConfig(moto.url), retryStrategy: ec2Retry })),
       };
     },
     resolve: (host) => timing.io(() => resolve(host)),
@@ -422,5 +431,130 @@ describe("a run of the run queue through a Multi-AZ DB cluster failover and fail
     expect(backRun.report?.fallback).toBeNull();
     expect(await forwardsTo(moto.url, world.writerListenerArn)).toBe(m0);
     expect(await targetIps(moto.url, m0)).toEqual([LEDGER_1_NEW]);
+  });
+});
+
+describe("a run of the run queue through a Blue/Green switchover", () => {
+  const MEMBERS = { "orders-1": "10.0.1.11", "orders-2": "10.0.2.22" };
+  const GREEN: Record<string, string> = { "orders-1": "10.0.1.77", "orders-2": "10.0.2.77" };
+  /** moto switches over at once; RDS takes this long from "switchover started" to the rename (the simulation's 30 s, unknown to AWS's documents beyond "typically under a minute"). */
+  const SWITCHOVER_S = 30;
+
+  it("registers the green members into spare slots when the deployment is ready, fences during the switchover and moves the writer port to the green writer's slot with no RegisterTargets", async () => {
+    await share({ cluster: "orders", engine: "aurora-mysql", members: MEMBERS, slots: 4, managedPassword: false }, { watchSeconds: DEFAULT_WATCH_SECONDS });
+    const rds = new RDSClient(clientConfig(moto.url));
+    const clusterArn = (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: "orders" }))).DBClusters![0].DBClusterArn!;
+    // The deployment at T0: moto creates the green cluster and its members at once, named <blue>-green-<random>.
+    const d = (await rds.send(new CreateBlueGreenDeploymentCommand({ BlueGreenDeploymentName: "orders-upgrade", Source: clusterArn }))).BlueGreenDeployment!;
+    const greenCluster = d.Target!.split(":").pop()!;
+    const green = (await rds.send(new DescribeDBInstancesCommand({ Filters: [{ Name: "db-cluster-id", Values: [greenCluster] }] }))).DBInstances!;
+    expect(green.map((i) => i.DBInstanceIdentifier!.replace(/-green-[a-z]+$/, "")).sort()).toEqual(["orders-1", "orders-2"]);
+    const greenIpOf = (id: string) => GREEN[id.replace(/-green-[a-z]+$/, "")];
+    for (const g of green) dns.records.set(g.Endpoint!.Address!, greenIpOf(g.DBInstanceIdentifier!));
+    const deploymentArn = `arn:aws:rds:${REGION}:${ACCOUNT}:deployment:${d.BlueGreenDeploymentIdentifier}`;
+    queue.send(T0 + EVENT_DELAY_S, blueGreenEvent(deploymentArn, "RDS-EVENT-0244", "Blue/green deployment tasks completed."));
+    const [ready] = await queue.drain(T0 + 60);
+    expect(ready.trigger).toBe("membership");
+    expect(ready.report?.blueGreen).toMatchObject({ id: d.BlueGreenDeploymentIdentifier, unplaced: [] });
+    // Into the two free slots, the blue writer's counterpart first; no member's slot changes.
+    expect(callsOf("RegisterTargets", T0).map((c) => [c.input.TargetGroupArn, targetsOf(c)])).toEqual([
+      [world.memberGroups[2], [GREEN["orders-1"]]],
+      [world.memberGroups[3], [GREEN["orders-2"]]],
+    ]);
+
+    // The switchover, after the registration and its checks: RDS reports it in progress, then renames.
+    const S = T0 + timing.registrationDelayS + timing.healthyAfterS + 60;
+    schedule(T0 + 60, S + 180);
+    timing.deploymentStatusFor("SWITCHOVER_IN_PROGRESS", S, S + SWITCHOVER_S);
+    timing.at(S + SWITCHOVER_S, async () => {
+      await rds.send(new SwitchoverBlueGreenDeploymentCommand({ BlueGreenDeploymentIdentifier: d.BlueGreenDeploymentIdentifier }));
+      // The names now belong to green: their records move, the cluster endpoint's too.
+      for (const [name, ip] of Object.entries(GREEN)) dns.records.set(instanceAddress(name), ip);
+      dns.records.set(world.endpoint, GREEN["orders-1"]);
+    });
+    queue.send(S + EVENT_DELAY_S, blueGreenEvent(deploymentArn, "RDS-EVENT-0247", "Switchover started on blue/green deployment."));
+    queue.send(S + SWITCHOVER_S + EVENT_DELAY_S, blueGreenEvent(deploymentArn, "RDS-EVENT-0248", "Switchover completed on blue/green deployment."));
+    const runs = await queue.drain(S + 180);
+    expect(runs.map((r) => r.threw)).toEqual(runs.map(() => undefined));
+
+    const moves = switchesOf(world.writerListenerArn, S);
+    expect(moves.map((m) => m.to)).toEqual([world.fenceGroup, world.memberGroups[2]]);
+    expect(moves[0].at).toBeLessThan(S + SWITCHOVER_S);
+    expect(moves[1].at).toBeGreaterThanOrEqual(S + SWITCHOVER_S);
+    // Nothing registered between the switchover's start and the writer port's move: the green writer was warm.
+    const move = writerSwitchTo(world.memberGroups[2], S);
+    expect(callsOf("RegisterTargets", S).filter((c) => timing.calls.indexOf(c) < timing.calls.indexOf(move))).toEqual([]);
+    expect(await forwardsTo(moto.url, world.writerListenerArn)).toBe(world.memberGroups[2]);
+    // The old blue members leave their slots: the port never goes back to the read-only old primary.
+    expect(await targetIps(moto.url, world.memberGroups[0])).toEqual([]);
+  });
+});
+
+describe("a run of the run queue through a Multi-AZ DB instance failover", () => {
+  const PRIMARY = "10.0.1.11";
+  const STANDBY = "10.0.2.22";
+  /** "Failovers ... typically complete within 60-120 seconds" (RDS User Guide, Failing over a Multi-AZ DB instance): the harsher end. */
+  const FAILOVER_S = 120;
+  let instanceWorld: InstanceWorld;
+
+  /** A Multi-AZ instance share in moto, its interfaces as RDS keeps them, deployed at 0 and warm by T0. */
+  async function instanceShare(extraInterfaces: string[] = []): Promise<void> {
+    await moto.reset();
+    dns.records.clear();
+    instanceWorld = await createInstanceWorld(moto.url, dns, "shop", PRIMARY);
+    const ec2 = new EC2Client(clientConfig(moto.url));
+    // RDS's requester-managed interfaces: moto cannot mark them requester-managed, so only the description and groups are RDS's.
+    for (const [ip, subnet] of [[PRIMARY, instanceWorld.subnets[0]], [STANDBY, instanceWorld.subnets[1]], ...extraInterfaces.map((x) => [x, instanceWorld.subnets[1]])]) {
+      await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: subnet, Description: "RDSNetworkInterface", Groups: [instanceWorld.securityGroup], PrivateIpAddress: ip }));
+    }
+    await deployed({ ...testEnvironment(instanceWorld, dns, { watchSeconds: DEFAULT_WATCH_SECONDS }), STANDBY_DISCOVERY: "1" });
+  }
+
+  function instanceEvent(eventId: string, message: string, atS: number): unknown {
+    const e = withName(DOCUMENTED_INSTANCE_EVENT as unknown as Parameters<typeof withName>[0], "my-db-instance", "shop", { eventId, message });
+    return { ...e, id: `event-${eventId}-${atS}`, time: iso(atS).replace(/\.\d+Z$/, "Z"), detail: { ...e.detail, EventCategories: ["failover"], Date: iso(atS) } };
+  }
+
+  /** The primary fails at t0; RDS names the standby at t0 + FAILOVER_S, and the old primary's interface stays as the new standby's. */
+  function instanceFailover(t0: number): void {
+    timing.restart(PRIMARY, t0, Infinity);
+    timing.at(t0 + FAILOVER_S, () => dns.records.set(instanceAddress("shop"), STANDBY));
+    queue.send(t0 + EVENT_DELAY_S, instanceEvent("RDS-EVENT-0013", "A Multi-AZ failover that resulted in the promotion of a standby instance has started.", t0));
+    queue.send(t0 + FAILOVER_S + EVENT_DELAY_S, instanceEvent("RDS-EVENT-0015", "Multi-AZ failover to standby complete - DNS may take a few minutes to propagate.", t0 + FAILOVER_S));
+  }
+
+  it("registers the standby's interface beside the primary at deploy, and fails over with no RegisterTargets", async () => {
+    await instanceShare();
+    // At deploy: both addresses in both groups; the report says how the standby was found.
+    expect(await targetIps(moto.url, instanceWorld.writerArn)).toEqual([PRIMARY, STANDBY]);
+    expect(await targetIps(moto.url, instanceWorld.readerArn)).toEqual([PRIMARY, STANDBY]);
+    instanceFailover(T0);
+    schedule(T0 + 60, T0 + 300);
+    const runs = await queue.drain(T0 + 300);
+    expect(runs.map((r) => r.threw)).toEqual(runs.map(() => undefined));
+    expect(runs[runs.length - 1].report?.standby).toEqual({ ip: PRIMARY, how: expect.stringMatching(/^the one other RDSNetworkInterface interface in vpc-\w+ with sg-\w+, in subnet-\w+ \(us-east-1a\)/) });
+    expect(callsOf("RegisterTargets", T0)).toEqual([]);
+    expect(callsOf("DeregisterTargets", T0)).toEqual([]);
+    expect(await targetIps(moto.url, instanceWorld.writerArn)).toEqual([PRIMARY, STANDBY]);
+    // What it read to find the standby: DescribeNetworkInterfaces by VPC, description and the instance's group.
+    const eni = timing.calls.find((c) => c.command === "DescribeNetworkInterfaces")!;
+    expect(eni.input.Filters).toEqual([
+      { Name: "vpc-id", Values: [instanceWorld.vpc] },
+      { Name: "description", Values: ["RDSNetworkInterface"] },
+      { Name: "group-id", Values: [instanceWorld.securityGroup] },
+    ]);
+  });
+
+  it("with two candidates (another database shares the security group) falls back: registers the new address after the failover, as before, and says why", async () => {
+    await instanceShare(["10.0.2.99"]);
+    expect(await targetIps(moto.url, instanceWorld.writerArn)).toEqual([PRIMARY]);
+    instanceFailover(T0);
+    schedule(T0 + 60, T0 + 300);
+    const runs = await queue.drain(T0 + 300);
+    expect(runs.map((r) => r.threw)).toEqual(runs.map(() => undefined));
+    expect(runs[0].report?.standby).toEqual({ ip: null, how: expect.stringMatching(/2 other RDSNetworkInterface interfaces \(10\.0\.2\.22, 10\.0\.2\.99\) carry sg-\w+: another RDS resource shares these security groups/) });
+    const registered = callsOf("RegisterTargets", T0).filter((c) => c.input.TargetGroupArn === instanceWorld.writerArn);
+    expect(registered.map(targetsOf)).toEqual([[STANDBY]]);
+    expect(registered[0].at).toBeGreaterThanOrEqual(T0 + FAILOVER_S);
   });
 });

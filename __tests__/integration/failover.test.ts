@@ -223,7 +223,7 @@ describe("an Aurora failover between warm members, observed call by call", () =>
     expect(await readerPort()).toEqual(ips("orders-1", "orders-2", "orders-4"));
   });
 
-  it("makes no write call when nothing changed, and 2 + 2 per slot + 1 reads in all", async () => {
+  it("makes no write call when nothing changed, and 3 + 2 per slot + 1 reads in all", async () => {
     const c = clients();
     await sync({ trigger: "deploy" }, settings(), deps(c));
     c.elb.recorder.calls.length = 0;
@@ -231,7 +231,8 @@ describe("an Aurora failover between warm members, observed call by call", () =>
     const report = await sync({ trigger: "schedule" }, settings(), deps(c));
     expect(c.elb.recorder.names().filter((n) => !n.startsWith("Describe"))).toEqual([]);
     expect(c.elb.recorder.names().sort()).toEqual(["DescribeListenersCommand", ...Array(8).fill("DescribeTargetHealthCommand")]);
-    expect(c.rds.recorder.names()).toEqual(["DescribeDBClustersCommand", "DescribeDBInstancesCommand"]);
+    // The cluster, its Blue/Green deployment (none here) and its members.
+    expect(c.rds.recorder.names()).toEqual(["DescribeDBClustersCommand", "DescribeBlueGreenDeploymentsCommand", "DescribeDBInstancesCommand"]);
     expect(report.switches).toEqual([]);
   });
 

@@ -200,6 +200,46 @@ describe("status decisions, provider", () => {
     ]);
   });
 
+  it("shows a Multi-AZ instance's standby and how it was found, counts its unhealthy target as expected, and says why when none was taken", () => {
+    const W = "arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/orders-writer/0123456789abcdef";
+    const R = "arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/orders-reader/0123456789abcdef";
+    const STANDBY = "10.0.16.20";
+    const how = "the one other RDSNetworkInterface interface in vpc-0a1 with sg-db, in subnet-b (us-east-1b), a subnet of the instance's subnet group";
+    const instance = (standby: { ip: string | null; how: string }) =>
+      cluster((x) => {
+        x.database = { kind: "instance", identifier: "orders", port: 3306 };
+        x.topology = { status: "available", writer: A, members: [A], problems: [], standby };
+        x.writerListener = { arn: "w", forwardsTo: W };
+        x.readerListener = { arn: "r", forwardsTo: R };
+        const both = [healthy(A.ip), { ip: STANDBY, port: 3306, state: "unhealthy", reason: "Target.FailedHealthChecks" }];
+        x.groups = [
+          { arn: W, label: "writer", targets: standby.ip ? both : [healthy(A.ip)] },
+          { arn: R, label: "reader", targets: standby.ip ? both : [healthy(A.ip)] },
+        ];
+      });
+    const found = diagnoseProvider(instance({ ip: STANDBY, how }), ctx);
+    expect(problems(found)).toEqual([]);
+    expect(found.find((f) => f.check === "standby")?.detail).toBe(`${STANDBY}, registered beside the primary so that a failover registers nothing: ${how}. It reads unhealthy until it takes over. To confirm in your account: README, "Multi-AZ DB instances: the standby, found before it is needed"`);
+    const none = problems(diagnoseProvider(instance({ ip: null, how: "2 other RDSNetworkInterface interfaces (10.0.16.20, 10.0.16.99) carry sg-db: another RDS resource shares these security groups" }), ctx));
+    expect(none.map((f) => [f.check, f.detail])).toEqual([["standby", "not found: 2 other RDSNetworkInterface interfaces (10.0.16.20, 10.0.16.99) carry sg-db: another RDS resource shares these security groups. A failover registers the new address on the way (minutes before writes return)"]]);
+    expect(none[0].fix).toMatch(/give the instance a security group of its own, or set provider\.failover\.standbyDiscovery to false/);
+  });
+
+  it("says whether a Blue/Green deployment's green members sit in spare slots, and what to raise when they do not fit", () => {
+    const M2 = "arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/orders-m2/0123456789abcdef";
+    const blueGreen = () => ({ id: "bgd-0abc", status: "AVAILABLE", switching: false, switched: false, problems: [], others: [{ instance: "orders-1-green-x", pairedWith: "orders-1", ip: "10.0.0.77" }, { instance: "orders-2-green-x", pairedWith: "orders-2", ip: "10.0.16.77" }] });
+    const ready = cluster((x) => {
+      x.topology = { ...x.topology, blueGreen: blueGreen() };
+      x.groups = [...x.groups, { arn: M2, label: "member slot 2", targets: [healthy("10.0.0.77")] }, { arn: `${M2}3`, label: "member slot 3", targets: [healthy("10.0.16.77")] }];
+    });
+    expect(diagnoseProvider(ready, ctx).find((f) => f.check === "Blue/Green bgd-0abc")).toMatchObject({ ok: true, detail: "AVAILABLE: every green member sits registered in a spare member slot (orders-1-green-x, orders-2-green-x), so the switchover moves listeners only" });
+    const tight = cluster((x) => (x.topology = { ...x.topology, blueGreen: blueGreen() }));
+    const f = diagnoseProvider(tight, ctx).find((x) => x.check === "Blue/Green bgd-0abc")!;
+    expect(f.ok).toBe(false);
+    expect(f.detail).toMatch(/^AVAILABLE: not every green member is in a slot yet \(orders-1-green-x \(10\.0\.0\.77\), orders-2-green-x \(10\.0\.16\.77\)\); a switchover to them registers them on the way$/);
+    expect(f.fix).toMatch(/^2 green member\(s\) without a slot and 0 free slot\(s\): raise provider\.failover\.memberSlots to at least the members of both environments and deploy$/);
+  });
+
   it("checks only the writer in resource mode, where RDS moves the endpoint names itself", () => {
     const o = resourceShare();
     expect(diagnoseProvider(o, ctx).map((f) => [f.check, f.ok])).toEqual([["database writer", true]]);

@@ -2,6 +2,7 @@ import { App } from "cdktf";
 import { mkdirSync, mkdtempSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
+import { AURORA_MAX_MEMBERS, DEFAULT_WARM_READER_SETS, readerSetCount } from "../../config/fields";
 import { validateConfig } from "../../config/load";
 import { buildApp } from "../../stacks/app";
 import { defaultStatePath } from "../../stacks/backend";
@@ -135,13 +136,15 @@ describe("config matrix: network x engine x backend", () => {
       expect(resources(provider, "aws_vpc")).toHaveLength(0);
     }
     const port = engine!.endsWith("mysql") ? 3306 : 5432;
-    // Clusters: writer, reader, and a member and a reader-set listener per slot (2 created
-    // instances, or the 3 default slots of an existing cluster) from engine port + 10.
-    const slots = !aurora ? 0 : network === "create" ? 2 : 3;
-    const expected = [port, port + 1, ...Array.from({ length: 2 * slots }, (_, i) => port + 10 + i)];
+    // Clusters, created or existing: writer, reader, a member listener per slot (16, Aurora's
+    // largest cluster) and a reader-set listener per populated set and its spare, from engine port + 10.
+    const slots = aurora ? AURORA_MAX_MEMBERS : 0;
+    const sets = aurora ? readerSetCount(slots, DEFAULT_WARM_READER_SETS) : 0;
+    expect([slots, sets]).toEqual(aurora ? [16, 2] : [0, 0]);
+    const expected = [port, port + 1, ...Array.from({ length: slots + sets }, (_, i) => port + 10 + i)];
     expect(resources(provider, "aws_lb_listener").map((l) => l.port).sort((a: number, b: number) => a - b)).toEqual(expected);
-    // Clusters: a member group and a reader set per slot, and the fence group.
-    expect(resources(provider, "aws_lb_target_group")).toHaveLength(aurora ? 2 * slots + 1 : 2);
+    // Clusters: a member group per slot, the reader sets, and the fence group.
+    expect(resources(provider, "aws_lb_target_group")).toHaveLength(aurora ? slots + sets + 1 : 2);
     expect(resources(provider, "aws_lambda_function")).toHaveLength(1);
     expect(resources(json["consumer-app"], "aws_vpc_endpoint")).toHaveLength(1);
   });

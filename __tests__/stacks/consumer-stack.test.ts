@@ -168,7 +168,7 @@ describe("consumer stack options", () => {
       zone_id: "${each.value.zone_id}",
     });
     expect(consumer.output.instance_names.value).toEqual(names.instances);
-    expect(consumer.output.member_ports.value).toEqual([3316, 3317]);
+    expect(consumer.output.member_ports.value).toEqual(Array.from({ length: 16 }, (_, i) => 3316 + i));
     expect(consumer.output.reader_connection.value.mariadb).toBe(`mariadb --host=${names.reader} --port=3307 --user=<user> --ssl-verify-server-cert --ssl-ca=us-east-1-bundle.pem`);
   });
 
@@ -191,11 +191,11 @@ describe("consumer stack options", () => {
     });
     const rules = resources(json["consumer-app"], VpcSecurityGroupIngressRule.tfResourceType).filter((r: Json) => r.from_port === 3316);
     expect(rules.map((r: Json) => [r.from_port, r.to_port, r.cidr_ipv4 ?? r.referenced_security_group_id])).toEqual([
-      [3316, 3317, "10.0.0.0/16"],
-      [3316, 3317, "sg-0123456789abcdef0"],
+      [3316, 3331, "10.0.0.0/16"],
+      [3316, 3331, "sg-0123456789abcdef0"],
     ]);
     expect(json["consumer-app"].resource.aws_vpc_security_group_ingress_rule).toHaveProperty(["Access_IngressMembers-10_0_0_0_16_ED58F7F3"]);
-    expect(json["consumer-app"].output.member_addresses.value).toEqual(["${aws_route53_record.Access_WriterRecord_017432F5.fqdn}:3316", "${aws_route53_record.Access_WriterRecord_017432F5.fqdn}:3317"]);
+    expect(json["consumer-app"].output.member_addresses.value).toEqual(Array.from({ length: 16 }, (_, i) => `\${aws_route53_record.Access_WriterRecord_017432F5.fqdn}:${3316 + i}`));
     // The members' own names, from the provider's output, resolve to the endpoint too.
     expect(json["consumer-app"].locals.rds_instance_names).toMatch(/^\$\{formatlist\(format\("%%s\.%s", replace\(data\.terraform_remote_state\./);
   });

@@ -35,7 +35,7 @@ describe("diagram of the share", () => {
     const input = demoInput();
     input.consumers.push({ ...input.consumers[0], name: "reports", memberPorts: true });
     const text = mermaid(validateConfig(input));
-    expect(text).toContain("writer.orders.db.internal:3306<br/>reader.orders.db.internal:3307<br/>writer.orders.db.internal:3316-3317 member slots, instance-pinned");
+    expect(text).toContain("writer.orders.db.internal:3306<br/>reader.orders.db.internal:3307<br/>writer.orders.db.internal:3316-3331 member slots, instance-pinned");
     expect(text.match(/member slots, instance-pinned/g)).toHaveLength(1);
   });
 
@@ -46,7 +46,7 @@ describe("diagram of the share", () => {
       'dbinfo["aurora-mysql cluster<br/>orders"]:::where',
       'r[("1 reader")]',
       "account 111111111111<br/>us-east-1<br/>AZ IDs use1-az1, use1-az2",
-      ":3306 writer, :3307 reader<br/>:3316-3317 member slots, :3318-3319 reader sets",
+      ":3306 writer, :3307 reader<br/>:3316-3331 member slots, :3332-3333 reader sets",
       'nlb -- ":3306 to the writer\'s warm slot" --> w',
       'fn -. "failover: ModifyListener, no registration" .-> nlb',
       'subgraph c0["consumer app"]',
@@ -166,7 +166,7 @@ describe("diagram of several shares", () => {
     expect(provider).toContain('orders_dbinfo["aurora-mysql cluster<br/>platform-orders"]:::where');
     expect(provider).toContain('billing_dbinfo["existing aurora-postgresql cluster<br/>billing-prod"]:::where');
     expect(provider).toContain('inventory_r[("standby, not readable")]');
-    expect(provider).toContain("billing_nlb[\"internal NLB, cross-zone<br/>:5432 writer, :5433 reader<br/>:5442-5444 member slots, :5445-5447 reader sets\"]");
+    expect(provider).toContain("billing_nlb[\"internal NLB, cross-zone<br/>:5432 writer, :5433 reader<br/>:5442-5444 member slots, :5445-5446 reader sets\"]");
     expect(provider).toContain('orders_nlb -- ":3306 to the writer\'s warm slot" --> orders_w');
     expect(provider).toContain('inventory_gw -- "writer: its RDS name" --> inventory_w');
     expect(provider).toContain('inventory_rcw["resource configuration<br/>the instance by its ARN, :3306"]');

@@ -17,6 +17,9 @@ import * as path from "path";
 import { EndpointServiceProviderShare } from "../../stacks/transports/endpoint-service/provider";
 import { dataSources, EXISTING_NETWORK, Json, resources, synthesize } from "../helpers";
 
+/** count numbers from `from`. */
+const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
+
 describe("provider stack of the demo config", () => {
   const { text, json } = synthesize();
   const provider = text.provider;
@@ -58,8 +61,9 @@ describe("provider stack of the demo config", () => {
 
   it("uses IP target groups on the database port with fast TCP health checks", () => {
     const groups = resources(stack, LbTargetGroup.tfResourceType);
-    // One member group and one reader set per created instance, and the fence group, all alike.
-    expect(groups.map((g) => g.name)).toEqual(["orders-fence", "orders-m0", "orders-m1", "orders-r0", "orders-r1"]);
+    // A member group per slot (16: Aurora's largest cluster, so members Auto Scaling adds are warm
+    // too), the writer's reader set and its spare, and the fence group, all alike.
+    expect(groups.map((g) => g.name).sort()).toEqual(["orders-fence", ...range(0, 16).map((i) => `orders-m${i}`), "orders-r0", "orders-r1"].sort());
     for (const g of groups) {
       expect(g).toMatchObject({
         target_type: "ip",
@@ -75,14 +79,16 @@ describe("provider stack of the demo config", () => {
   it("listens on the writer and reader ports, and keeps every member group warm behind its own listener", () => {
     const listeners = resources(stack, LbListener.tfResourceType);
     const forwardsTo = (port: number) => listeners.find((l) => l.port === port).default_action[0].target_group_arn;
-    expect(listeners.map((l) => l.port).sort()).toEqual([3306, 3307, 3316, 3317, 3318, 3319]);
+    // 16 + 2 + 2 = 20 of the 50 listeners an NLB takes.
+    expect(listeners.map((l) => l.port).sort((a, b) => a - b)).toEqual([3306, 3307, ...range(3316, 18)]);
     expect(forwardsTo(3316)).toBe("${aws_lb_target_group.LoadBalancer_MemberTargetGroup0_896CE283.arn}");
     expect(forwardsTo(3317)).toBe("${aws_lb_target_group.LoadBalancer_MemberTargetGroup1_EA003CEE.arn}");
-    expect(forwardsTo(3318)).toBe("${aws_lb_target_group.LoadBalancer_ReaderSetTargetGroup0_2F2199D1.arn}");
-    expect(forwardsTo(3319)).toBe("${aws_lb_target_group.LoadBalancer_ReaderSetTargetGroup1_66529E31.arn}");
+    expect(forwardsTo(3331)).toMatch(/^\$\{aws_lb_target_group\.LoadBalancer_MemberTargetGroup15_/);
+    expect(forwardsTo(3332)).toBe("${aws_lb_target_group.LoadBalancer_ReaderSetTargetGroup0_2F2199D1.arn}");
+    expect(forwardsTo(3333)).toBe("${aws_lb_target_group.LoadBalancer_ReaderSetTargetGroup1_66529E31.arn}");
     // The writer port starts on slot 0's member and the reader port on its reader set.
     expect(forwardsTo(3306)).toBe(forwardsTo(3316));
-    expect(forwardsTo(3307)).toBe(forwardsTo(3318));
+    expect(forwardsTo(3307)).toBe(forwardsTo(3332));
   });
 
   it("leaves where the writer and reader ports forward to the failover function, and nothing else", () => {
@@ -103,7 +109,7 @@ describe("provider stack of the demo config", () => {
     expect(ingress.filter((r) => r.cidr_ipv4).map((r) => [r.from_port, r.to_port]).sort()).toEqual([
       [3306, 3306],
       [3307, 3307],
-      [3316, 3319],
+      [3316, 3333],
     ]);
     expect(ingress.every((r) => r.cidr_ipv4 !== "0.0.0.0/0")).toBe(true);
     const dbIngress = ingress.filter((r) => r.referenced_security_group_id);
@@ -167,17 +173,17 @@ describe("provider stack of the demo config", () => {
 describe("provider stack options", () => {
   it("keeps the target group on the database port when the listener port differs", () => {
     const { json } = synthesize((c) => (c.provider.ports = { writer: 13306, reader: 13307 }));
-    expect(resources(json.provider, LbTargetGroup.tfResourceType).map((g) => g.port)).toEqual([3306, 3306, 3306, 3306, 3306]);
-    expect(resources(json.provider, LbListener.tfResourceType).map((l) => l.port).sort()).toEqual([13306, 13307, 3316, 3317, 3318, 3319]);
+    expect(resources(json.provider, LbTargetGroup.tfResourceType).map((g) => g.port)).toEqual(Array(16 + 2 + 1).fill(3306));
+    expect(resources(json.provider, LbListener.tfResourceType).map((l) => l.port).sort((a: number, b: number) => a - b)).toEqual([...range(3316, 18), 13306, 13307]);
   });
 
   it("moves the member block where provider.ports.firstMember says", () => {
     const { json } = synthesize((c) => (c.provider.ports = { writer: 3306, reader: 3307, firstMember: 4000 }));
-    expect(resources(json.provider, LbListener.tfResourceType).map((l) => l.port).sort()).toEqual([3306, 3307, 4000, 4001, 4002, 4003]);
-    expect(json.provider.output.member_ports.value).toEqual([4000, 4001]);
+    expect(resources(json.provider, LbListener.tfResourceType).map((l) => l.port).sort((a: number, b: number) => a - b)).toEqual([3306, 3307, ...range(4000, 18)]);
+    expect(json.provider.output.member_ports.value).toEqual(range(4000, 16));
   });
 
-  it("gives an existing cluster provider.failover.memberSlots slots, 3 by default", () => {
+  it("gives a cluster provider.failover.memberSlots slots, by default 16 for Aurora and 6 for a Multi-AZ DB cluster (its members and their green copies)", () => {
     const existing = (slots?: number) =>
       synthesize((c) => {
         c.provider.network = EXISTING_NETWORK;
@@ -186,8 +192,15 @@ describe("provider stack options", () => {
         c.consumers[0].providerAzIds = ["use1-az1", "use1-az2"];
       }).json.provider;
     const names = (stack: Json) => resources(stack, LbTargetGroup.tfResourceType).map((g: Json) => g.name);
-    expect(names(existing())).toEqual(["orders-fence", "orders-m0", "orders-m1", "orders-m2", "orders-r0", "orders-r1", "orders-r2"]);
+    expect(names(existing()).filter((n: string) => n.includes("-m"))).toHaveLength(16);
+    expect(names(existing()).filter((n: string) => n.includes("-r"))).toEqual(["orders-r0", "orders-r1"]);
     expect(names(existing(5)).filter((n: string) => n.includes("-m"))).toHaveLength(5);
+    const multiAzCluster = synthesize((c) => {
+      c.provider.network = EXISTING_NETWORK;
+      c.provider.database = { engine: "mysql", existing: { clusterIdentifier: "orders-prod" } };
+      c.consumers[0].providerAzIds = ["use1-az1", "use1-az2"];
+    }).json.provider;
+    expect(names(multiAzCluster).filter((n: string) => n.includes("-m"))).toHaveLength(6);
   });
 
   it("keeps a writer and a reader group for a Multi-AZ instance, which Terraform owns entirely", () => {
@@ -202,7 +215,7 @@ describe("provider stack options", () => {
 
   it("omits the reader listener and the reader sets when ports.reader is null", () => {
     const { json } = synthesize((c) => (c.provider.ports = { writer: 3306, reader: null }));
-    expect(resources(json.provider, LbTargetGroup.tfResourceType).map((g) => g.name)).toEqual(["orders-fence", "orders-m0", "orders-m1"]);
+    expect(resources(json.provider, LbTargetGroup.tfResourceType).map((g) => g.name).sort()).toEqual(["orders-fence", ...range(0, 16).map((i) => `orders-m${i}`)].sort());
     expect(json.provider.output.reader_listener_arn).toBeUndefined();
     expect(json.provider.output.reader_port).toBeUndefined();
     expect(json["consumer-app"].output.reader_address).toBeUndefined();

@@ -72,6 +72,7 @@ export class AwsTiming {
   private readonly restarts: Array<Window & { readonly ip: string }> = [];
   private readonly statuses: Array<Window & { readonly instance: string; readonly status: string }> = [];
   private readonly clusterStatuses: Array<Window & { readonly status: string }> = [];
+  private readonly deploymentStatuses: Array<Window & { readonly status: string }> = [];
   private stale: { writer: string; left: number } | undefined;
   private readonly timers: Timer[] = [];
   private seq = 0;
@@ -107,6 +108,14 @@ export class AwsTiming {
   /** DescribeDBClusters reports `status` over [fromS, untilS): "failing-over", which moto never shows. */
   clusterStatusFor(status: string, fromS: number, untilS: number): void {
     this.clusterStatuses.push({ status, from: fromS, until: untilS });
+  }
+
+  /**
+   * DescribeBlueGreenDeployments reports `status` over [fromS, untilS), for the deployment and each
+   * of its SwitchoverDetails: "SWITCHOVER_IN_PROGRESS", which moto, switching over at once, never shows.
+   */
+  deploymentStatusFor(status: string, fromS: number, untilS: number): void {
+    this.deploymentStatuses.push({ status, from: fromS, until: untilS });
   }
 
   /** The next `count` DescribeDBClusters answers name `writer` as the writer: stale answers. */
@@ -297,6 +306,13 @@ export class AwsTiming {
         const windowed = this.statuses.find((s) => s.instance === id && this.now >= s.from && this.now < s.until);
         const status = windowed?.status ?? this.status.get(id);
         if (status) i.DBInstanceStatus = status;
+      }
+    } else if (command === "DescribeBlueGreenDeploymentsCommand") {
+      const status = this.deploymentStatuses.find((s) => this.now >= s.from && this.now < s.until)?.status;
+      for (const d of (result.output.BlueGreenDeployments ?? []) as Array<{ Status?: string; SwitchoverDetails?: Array<{ Status?: string }> }>) {
+        if (!status) continue;
+        d.Status = status;
+        for (const detail of d.SwitchoverDetails ?? []) detail.Status = status;
       }
     } else if (command === "DescribeDBClustersCommand") {
       const clusters = (result.output.DBClusters ?? []) as Array<{ Status?: string; DBClusterMembers?: Array<{ DBInstanceIdentifier?: string; IsClusterWriter?: boolean }> }>;

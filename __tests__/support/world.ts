@@ -4,7 +4,7 @@
 // with no listener of its own; for a Multi-AZ instance, a writer and a reader group. Database
 // members (and, when asked, the cluster endpoint) resolve through the loopback DNS server.
 // Shared by the integration tests, the e2e drill and the bench.
-import { CreateSubnetCommand, CreateVpcCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, EC2Client } from "@aws-sdk/client-ec2";
 import {
   CreateListenerCommand,
   CreateLoadBalancerCommand,
@@ -13,7 +13,8 @@ import {
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { CreateDBClusterCommand, CreateDBInstanceCommand, FailoverDBClusterCommand, RDSClient } from "@aws-sdk/client-rds";
+import { CreateDBClusterCommand, CreateDBInstanceCommand, CreateDBSubnetGroupCommand, FailoverDBClusterCommand, RDSClient } from "@aws-sdk/client-rds";
+import { randomUUID } from "crypto";
 import { Resolver } from "dns/promises";
 import { ENV } from "../../functions/failover-sync/environment";
 import { parseCidr } from "../../functions/failover-sync/ipv4";
@@ -37,6 +38,12 @@ export interface ClusterSpec {
   readonly tiers?: Record<string, number>;
   /** The cluster endpoint resolves, in the loopback DNS, to the first member (the writer moto names); default false: it does not resolve. */
   readonly endpointRecord?: boolean;
+  /**
+   * The master password in Secrets Manager (ManageMasterUserPassword), as the stack creates it;
+   * default true. moto refuses a Blue/Green deployment of such a cluster: false gives it a
+   * random password of the test's own.
+   */
+  readonly managedPassword?: boolean;
 }
 
 export interface ClusterWorld extends ClusterSpec {
@@ -58,6 +65,10 @@ export interface InstanceWorld {
   readonly instance: string;
   readonly writerArn: string;
   readonly readerArn: string;
+  /** The VPC, the subnets of the instance's subnet group (us-east-1a, us-east-1b) and its security group. */
+  readonly vpc: string;
+  readonly subnets: readonly string[];
+  readonly securityGroup: string;
 }
 
 /** moto's endpoint address of an instance. */
@@ -74,7 +85,7 @@ async function network(url: string) {
   const group = async (name: string) => (await elb.send(new CreateTargetGroupCommand({ Name: name, Protocol: "TCP", Port: PORT, VpcId: vpc, TargetType: "ip" }))).TargetGroups![0].TargetGroupArn!;
   const listener = async (port: number, targetGroupArn: string) =>
     (await elb.send(new CreateListenerCommand({ LoadBalancerArn: lb, Protocol: "TCP", Port: port, DefaultActions: [{ Type: "forward", TargetGroupArn: targetGroupArn }] }))).Listeners![0].ListenerArn!;
-  return { group, listener };
+  return { group, listener, ec2, vpc, subnet };
 }
 
 export async function createClusterWorld(url: string, dns: DnsServer, spec: ClusterSpec): Promise<ClusterWorld> {
@@ -98,7 +109,8 @@ export async function createClusterWorld(url: string, dns: DnsServer, spec: Clus
   const aurora = spec.engine.startsWith("aurora");
   // A Multi-AZ DB cluster takes its instance class and io1 storage at the cluster (RDS User Guide, Creating a Multi-AZ DB cluster).
   const multiAz = aurora ? {} : { DBClusterInstanceClass: "db.m5d.large", AllocatedStorage: 100, StorageType: "io1", Iops: 1000 };
-  const created = await rds.send(new CreateDBClusterCommand({ DBClusterIdentifier: spec.cluster, Engine: spec.engine, MasterUsername: "dbadmin", ManageMasterUserPassword: true, ...multiAz }));
+  const password = spec.managedPassword === false ? { MasterUserPassword: randomUUID() } : { ManageMasterUserPassword: true };
+  const created = await rds.send(new CreateDBClusterCommand({ DBClusterIdentifier: spec.cluster, Engine: spec.engine, MasterUsername: "dbadmin", ...password, ...multiAz }));
   const endpoint = created.DBCluster!.Endpoint!;
   for (const [id, ip] of Object.entries(spec.members)) {
     await rds.send(
@@ -112,14 +124,29 @@ export async function createClusterWorld(url: string, dns: DnsServer, spec: Clus
 
 /** A Multi-AZ DB instance: its address moves to the standby on failover (the test flips DNS). */
 export async function createInstanceWorld(url: string, dns: DnsServer, instance: string, ip: string): Promise<InstanceWorld> {
-  const { group } = await network(url);
+  const { group, ec2, vpc, subnet } = await network(url);
   const writerArn = await group(`${instance}-writer`);
   const readerArn = await group(`${instance}-reader`);
-  await new RDSClient(clientConfig(url)).send(
-    new CreateDBInstanceCommand({ DBInstanceIdentifier: instance, Engine: "mysql", DBInstanceClass: "db.t4g.medium", MultiAZ: true, AllocatedStorage: 20, MasterUsername: "dbadmin", ManageMasterUserPassword: true }),
+  // Its subnet group spans two zones (the standby lives in the other), and it has a security group of its own, as the stack creates them.
+  const second = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: "10.0.2.0/24", AvailabilityZone: `${REGION}b` }))).Subnet!.SubnetId!;
+  const securityGroup = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: `${instance}-database`, Description: "database", VpcId: vpc }))).GroupId!;
+  const rds = new RDSClient(clientConfig(url));
+  await rds.send(new CreateDBSubnetGroupCommand({ DBSubnetGroupName: `${instance}-database`, DBSubnetGroupDescription: "database", SubnetIds: [subnet, second] }));
+  await rds.send(
+    new CreateDBInstanceCommand({
+      DBInstanceIdentifier: instance,
+      Engine: "mysql",
+      DBInstanceClass: "db.t4g.medium",
+      MultiAZ: true,
+      AllocatedStorage: 20,
+      MasterUsername: "dbadmin",
+      ManageMasterUserPassword: true,
+      DBSubnetGroupName: `${instance}-database`,
+      VpcSecurityGroupIds: [securityGroup],
+    }),
   );
   dns.records.set(instanceAddress(instance), ip);
-  return { kind: "instance", url, instance, writerArn, readerArn };
+  return { kind: "instance", url, instance, writerArn, readerArn, vpc, subnets: [subnet, second], securityGroup };
 }
 
 export async function failoverTo(url: string, cluster: string, instance: string): Promise<void> {

@@ -17,6 +17,8 @@ export const ENV = {
   fenceTargetGroup: "FENCE_TARGET_GROUP",
   watchSeconds: "WATCH_SECONDS",
   writerTargetGroupArn: "WRITER_TARGET_GROUP_ARN",
+  /** Multi-AZ DB instance: "1" registers the standby's network interface beside the primary (topology.ts, findStandby). */
+  standbyDiscovery: "STANDBY_DISCOVERY",
   readerTargetGroupArn: "READER_TARGET_GROUP_ARN",
   /** Test only: ip[:port] of DNS servers to ask instead of the system's. */
   dnsServers: "DNS_SERVERS",
@@ -41,6 +43,8 @@ export interface FunctionEnvironment {
   readonly warmReaderSets?: number;
   /** How long a run of the run queue keeps watching the database (provider.failover.watchSeconds); undefined: not at all. */
   readonly watchSeconds?: number;
+  /** Multi-AZ DB instance: find the standby's address and keep it registered (provider.failover.standbyDiscovery). */
+  readonly standbyDiscovery?: boolean;
 }
 
 /** A target group as the construct holds it; LbTargetGroup fits. */
@@ -64,6 +68,8 @@ export interface EnvironmentInput {
   /** Written for a cluster with a reader port only: the other layouts have no reader sets. */
   readonly warmReaderSets?: number;
   readonly watchSeconds?: number;
+  /** Multi-AZ DB instance only. */
+  readonly standbyDiscovery?: boolean;
 }
 
 export function toEnvironment(input: EnvironmentInput): Record<string, string> {
@@ -86,6 +92,7 @@ export function toEnvironment(input: EnvironmentInput): Record<string, string> {
   } else {
     env[ENV.writerTargetGroupArn] = targets.writerGroup.arn;
     if (targets.readerGroup) env[ENV.readerTargetGroupArn] = targets.readerGroup.arn;
+    if (input.standbyDiscovery) env[ENV.standbyDiscovery] = "1";
   }
   return env;
 }
@@ -123,8 +130,8 @@ export function parseEnvironment(env: NodeJS.ProcessEnv): FunctionEnvironment {
     const memberGroups = groups(ENV.memberTargetGroups);
     if (memberGroups.length === 0) problems.push(`${ENV.memberTargetGroups} must list at least one member target group`);
     const readerSetGroups = readerListenerArn ? groups(ENV.readerSetTargetGroups) : [];
-    if (readerListenerArn && readerSetGroups.length !== memberGroups.length) {
-      problems.push(`${ENV.readerSetTargetGroups} must list one group per member target group (${memberGroups.length})`);
+    if (readerListenerArn && (readerSetGroups.length === 0 || readerSetGroups.length > memberGroups.length)) {
+      problems.push(`${ENV.readerSetTargetGroups} must list from 1 to ${memberGroups.length} reader-set groups (one per member target group at most)`);
     }
     const fenceGroups = get(ENV.fenceTargetGroup) === undefined ? [] : groups(ENV.fenceTargetGroup);
     if (fenceGroups.length > 1) problems.push(`${ENV.fenceTargetGroup} must be one target group ARN suffix`);
@@ -142,6 +149,8 @@ export function parseEnvironment(env: NodeJS.ProcessEnv): FunctionEnvironment {
   const watchText = get(ENV.watchSeconds);
   const watchSeconds = watchText === undefined ? undefined : Number(watchText);
   if (watchSeconds !== undefined && (!Number.isInteger(watchSeconds) || watchSeconds < 0)) problems.push(`${ENV.watchSeconds} must be a whole number of seconds, 0 or more, when set`);
+  const standby = get(ENV.standbyDiscovery);
+  if (standby !== undefined && (standby !== "1" || cluster)) problems.push(`${ENV.standbyDiscovery} must be "1" when set, and only for a Multi-AZ DB instance`);
   if (problems.length > 0) throw new MisconfiguredError(`failover-sync misconfigured: ${problems.join("; ")}`);
   return {
     database: cluster ? { kind: "cluster", identifier: cluster } : { kind: "instance", identifier: instance! },
@@ -150,6 +159,7 @@ export function parseEnvironment(env: NodeJS.ProcessEnv): FunctionEnvironment {
     allowedCidrs: allowedCidrs.map((c) => c!),
     ...(warmReaderSets !== undefined ? { warmReaderSets } : {}),
     ...(watchSeconds !== undefined ? { watchSeconds } : {}),
+    ...(standby === "1" ? { standbyDiscovery: true } : {}),
   };
 }
 

@@ -11,13 +11,17 @@ export const FAILOVER_FINISHED = ["RDS-EVENT-0071", "RDS-EVENT-0015", "RDS-EVENT
 // topology updated (0385): the reader set or a member's state may have changed.
 export const MEMBERSHIP = ["RDS-EVENT-0005", "RDS-EVENT-0003", "RDS-EVENT-0004", "RDS-EVENT-0006", "RDS-EVENT-0087", "RDS-EVENT-0088", "RDS-EVENT-0012", "RDS-EVENT-0014", "RDS-EVENT-0385"] as const;
 /**
- * Blue/Green switchover started (0247, 0259) and completed (0248, 0260). They come as "RDS Blue
- * Green Deployment Event" with the deployment's ARN as their source, which the stack cannot
- * know, so their rule matches them by detail type and ID for the whole region; a run they start
- * for another database changes nothing.
+ * Blue/Green deployments (RDS User Guide, "Blue/green deployment events"): switchover started
+ * (0247; the primary 0250, another member 0259) and completed (0248; 0251; 0260); the creation
+ * tasks done (0244), after which the function registers the green members into spare slots; and
+ * a switchover cancelled (0249; 0252; 0261), after which blue keeps the names and the fence goes.
+ * They come as "RDS Blue Green Deployment Event" with the deployment's ARN as their source, which
+ * the stack cannot know, so their rule matches them by detail type and ID for the whole region;
+ * a run they start for another database changes nothing.
  */
-export const BLUE_GREEN_STARTED = ["RDS-EVENT-0247", "RDS-EVENT-0259"] as const;
-export const BLUE_GREEN_FINISHED = ["RDS-EVENT-0248", "RDS-EVENT-0260"] as const;
+export const BLUE_GREEN_STARTED = ["RDS-EVENT-0247", "RDS-EVENT-0250", "RDS-EVENT-0259"] as const;
+export const BLUE_GREEN_FINISHED = ["RDS-EVENT-0248", "RDS-EVENT-0251", "RDS-EVENT-0260"] as const;
+export const BLUE_GREEN_RECONCILE = ["RDS-EVENT-0244", "RDS-EVENT-0249", "RDS-EVENT-0252", "RDS-EVENT-0261"] as const;
 export const BLUE_GREEN_DETAIL_TYPE = "RDS Blue Green Deployment Event";
 export const ALL_EVENT_IDS: readonly string[] = [...FAILOVER_STARTED, ...FAILOVER_FINISHED, ...MEMBERSHIP];
 export const RDS_DETAIL_TYPES = ["RDS DB Cluster Event", "RDS DB Instance Event"] as const;
@@ -36,7 +40,7 @@ export function rdsEventPattern(sourceArns: readonly string[] | string[]): Recor
 
 /** The pattern of Blue/Green switchovers in the region (see BLUE_GREEN_STARTED). */
 export function blueGreenEventPattern(): Record<string, unknown> {
-  return { source: ["aws.rds"], "detail-type": [BLUE_GREEN_DETAIL_TYPE], detail: { EventID: [...BLUE_GREEN_STARTED, ...BLUE_GREEN_FINISHED] } };
+  return { source: ["aws.rds"], "detail-type": [BLUE_GREEN_DETAIL_TYPE], detail: { EventID: [...BLUE_GREEN_STARTED, ...BLUE_GREEN_FINISHED, ...BLUE_GREEN_RECONCILE] } };
 }
 
 /** EventBridge refuses an event pattern longer than this (EventBridge quotas: "Event pattern", 2048 characters). */

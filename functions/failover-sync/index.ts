@@ -8,6 +8,7 @@
 // operator) throws on any problem, so the caller sees it.
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { EC2Client } from "@aws-sdk/client-ec2";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { randomUUID } from "crypto";
@@ -36,6 +37,8 @@ export const REQUEST_TIMEOUT_MS = 5000;
 export interface AwsClients {
   readonly rds: RDSClient;
   readonly elb: ElasticLoadBalancingV2Client;
+  /** Finds a Multi-AZ DB instance's standby interface (provider.failover.standbyDiscovery). */
+  readonly ec2?: EC2Client;
   /** Calls retried so far by the clients' retry strategy. */
   readonly retries?: () => number;
 }
@@ -49,7 +52,7 @@ function awsClients(deadline: number): AwsClients {
   if (!clients) {
     const retryStrategy = new RetryUntilDeadline({ now: Date.now, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), deadline: () => runDeadline });
     const config = { retryStrategy, requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: 2000 } };
-    clients = { rds: new RDSClient(config), elb: new ElasticLoadBalancingV2Client(config), retries: () => retryStrategy.retries };
+    clients = { rds: new RDSClient(config), elb: new ElasticLoadBalancingV2Client(config), ec2: new EC2Client(config), retries: () => retryStrategy.retries };
   }
   return clients;
 }

@@ -115,6 +115,14 @@ export interface Member {
   readonly state?: string;
 }
 
+/**
+ * Statuses in which the writer port is fenced: the cluster fails over ("failing-over", RDS's
+ * own), or a Blue/Green switchover is under way, or its renamed names do not resolve to the new
+ * members yet ("switching-over", the topology's).
+ */
+export const FENCED_STATUSES: ReadonlySet<string> = new Set(["failing-over", "switching-over"]);
+export const isFencedStatus = (status: string): boolean => FENCED_STATUSES.has(status);
+
 /** Available: the member is expected to keep serving; any other state may restart it. */
 export const isStable = (m: Member): boolean => m.state === undefined || m.state === "available";
 
@@ -198,12 +206,12 @@ export interface FastPath {
 export function keepsWaiting(f: FastPath): boolean {
   const stale = f.eventTime !== undefined && f.now - f.eventTime > f.staleEventMs;
   if (stale || writerMoved(f.topology, f.served)) return false;
-  return !(f.sawFailingOver && f.topology.status !== "failing-over");
+  return !(f.sawFailingOver && !isFencedStatus(f.topology.status));
 }
 
 /** RDS names a writer that the writer port does not serve yet: the fast path stops polling. */
 export function writerMoved(topology: { readonly status: string; readonly writer: Member | null }, served: ReadonlySet<string>): boolean {
-  return topology.writer !== null && topology.status !== "failing-over" && !served.has(topology.writer.ip);
+  return topology.writer !== null && !isFencedStatus(topology.status) && !served.has(topology.writer.ip);
 }
 
 /**
@@ -231,6 +239,24 @@ export interface RunInput {
   readonly warmReaderSets?: number;
   /** Clusters: RDS reports the cluster failing over (no writer). Default: false. */
   readonly failingOver?: boolean;
+  /**
+   * Multi-AZ DB instance: the standby, registered beside the primary in every group so that a
+   * failover needs no registration; it takes no connections, so it reads unhealthy and gets no
+   * traffic until it takes over. null or absent: none known.
+   */
+  readonly standby?: Member | null;
+  /**
+   * Clusters: a Blue/Green deployment's green members before its switchover, the blue writer's
+   * counterpart first. They take free member slots, never a member's, so that they are
+   * registered and healthy when RDS hands them the names.
+   */
+  readonly green?: readonly Member[];
+  /**
+   * Clusters, after a Blue/Green switchover: the addresses of the old environment. The old blue
+   * primary "only allows read operations until it is rebooted": a writer port that still serves
+   * one of them is fenced while the writer is unknown, instead of held.
+   */
+  readonly retiredIps?: ReadonlySet<string>;
   /** Clusters: what else says who the writer is; without it a writer change is taken on one answer. */
   readonly evidence?: WriterEvidence;
 }
@@ -247,6 +273,12 @@ export interface WriterEvidence {
   readonly endpointIp: string | null;
   /** How long consecutive reads of this run have named this writer (0: this read alone). */
   readonly namedForMs: number;
+  /**
+   * The writer's address is one this run recorded for a green member before RDS reported the
+   * Blue/Green switchover completed: the API named the deployment's state, and the address did
+   * not come from a DNS answer that may lag the rename.
+   */
+  readonly recordedGreen?: boolean;
 }
 
 /**
@@ -259,7 +291,7 @@ export const CORROBORATE_MS = 10_000;
 
 /** Does the evidence back a move of the writer port to `writer`? */
 export function corroborates(writer: Member, evidence: WriterEvidence | undefined): boolean {
-  return evidence === undefined || evidence.endpointIp === writer.ip || evidence.namedForMs >= CORROBORATE_MS;
+  return evidence === undefined || evidence.recordedGreen === true || evidence.endpointIp === writer.ip || evidence.namedForMs >= CORROBORATE_MS;
 }
 
 /** What a run decided, in one shape for both kinds of database. */
@@ -276,6 +308,8 @@ export interface RunPlan {
   readonly slots?: Array<string | null>;
   /** Cluster only: the member each reader set is kept for; null: kept empty. */
   readonly readerSets?: Array<string | null>;
+  /** Cluster only: green members of a Blue/Green deployment that found no free slot. */
+  readonly greenUnplaced?: string[];
   readonly fallback: string | null;
   /** What only an operator can fix, such as a member in a zone the NLB does not enable. */
   readonly problems: string[];
@@ -319,13 +353,14 @@ export function planRun(input: RunInput): RunPlan {
     writerRegistered: decided.switches.length === 0 && (writerChange?.plan.register.length ?? 0) > 0,
     writerHealthyTargets: writerGroup?.current.filter((t) => t.state === "healthy" && t.ip === writer?.ip).length ?? 0,
     settled: writer === null || decided.notes.length === 0,
-    waiting: input.failingOver || decided.heldBecause === UNCORROBORATED ? "writer" : writer !== null && decided.notes.length > 0 ? "health" : null,
+    waiting: input.failingOver || decided.heldBecause === UNCORROBORATED || decided.heldBecause === RETIRED ? "writer" : writer !== null && decided.notes.length > 0 ? "health" : null,
   };
 }
 
 type Decided = Omit<RunPlan, "readers" | "servedWriterIps" | "writerRegistered" | "writerHealthyTargets" | "settled" | "waiting"> & { readonly heldBecause?: string };
 
 const UNCORROBORATED = "writer change not corroborated";
+const RETIRED = "the writer port served the old environment of a Blue/Green switchover";
 
 function clusterRun(input: RunInput, state: ClusterState, readers: Member[] | null): Decided {
   const p = clusterPlan({ ...input, state }, readers);
@@ -344,6 +379,7 @@ function clusterRun(input: RunInput, state: ClusterState, readers: Member[] | nu
     clusterRefused: p.refused,
     writerGroup: p.writerSlot === null ? state.writerListener.forwardsTo : state.memberGroups[p.writerSlot].arn,
     ...(p.heldBecause ? { heldBecause: p.heldBecause } : {}),
+    ...(p.greenUnplaced ? { greenUnplaced: p.greenUnplaced } : {}),
   };
 }
 
@@ -356,8 +392,9 @@ function instanceRun(input: RunInput, state: InstanceState, readers: Member[] | 
     // Make before break: the old address leaves once the new one is healthy, over as many runs as it takes.
     plan: plan({ desired: desired ? desired.map((m) => m.ip) : null, current: g.current, port, allowedCidrs, keepLastHealthy: true }),
   });
-  const writerChange = change(state.writerGroup, writer ? [writer] : null, "writer");
-  const reader = state.readerGroup ? [change(state.readerGroup, readerTargets(writer, readers), "reader")] : [];
+  const withStandby = (ms: Member[] | null) => (ms && input.standby && !ms.some((m) => m.ip === input.standby!.ip) ? [...ms, input.standby] : ms);
+  const writerChange = change(state.writerGroup, withStandby(writer ? [writer] : null), "writer");
+  const reader = state.readerGroup ? [change(state.readerGroup, withStandby(readerTargets(writer, readers)), "reader")] : [];
   return {
     writerGroups: [writerChange],
     readerGroups: reader,
@@ -386,17 +423,17 @@ export type Step =
   | { readonly kind: "register" | "deregister"; readonly arn: string; readonly targets: Target[] };
 
 /**
- * The one safe order for every kind of database: switches to groups that are already warm
- * first (the failover path), then every registration, then switches that needed one, and only
+ * The one safe order for every kind of database: switches to groups that are already warm, or
+ * that hold the writer registered (the failover path), first, then every registration, then switches that needed one, and only
  * then deregistrations, so no listener ever forwards to a group without a live target.
  */
 export function steps(p: RunPlan): Step[] {
   const changes = [...p.writerGroups, ...p.readerGroups];
   const move = (s: Switch): Step => ({ kind: "switch", switch: s, listenerArn: s.listener === "writer" ? p.listenerArns?.writer : p.listenerArns?.reader });
   return [
-    ...p.switches.filter((s) => s.warm).map(move),
+    ...p.switches.filter((s) => s.warm || s.registered).map(move),
     ...changes.map((c): Step => ({ kind: "register", arn: c.arn, targets: c.plan.register })),
-    ...p.switches.filter((s) => !s.warm).map(move),
+    ...p.switches.filter((s) => !s.warm && !s.registered).map(move),
     ...changes.map((c): Step => ({ kind: "deregister", arn: c.arn, targets: c.plan.deregister })),
   ];
 }
@@ -413,6 +450,11 @@ export interface Switch {
   readonly to: string;
   /** The destination already held a healthy target for this listener: traffic flows at once. */
   readonly warm: boolean;
+  /**
+   * Writer only: the destination holds the writer registered, not healthy yet (a restart): the
+   * switch needs no registration, so it goes before any, as a warm one does.
+   */
+  readonly registered?: boolean;
 }
 
 export interface GroupChange {
@@ -445,6 +487,8 @@ export interface ClusterPlan {
   readonly notes: string[];
   readonly refused: Refusal[];
   readonly heldBecause?: string;
+  /** Green members of a Blue/Green deployment that found no free slot. */
+  readonly greenUnplaced?: string[];
 }
 
 /**
@@ -491,8 +535,12 @@ function clusterPlan(input: ClusterPlanInput & { readonly state: ClusterState },
     // Fail closed, not open: the old writer comes back as a read-only reader before RDS names
     // the new one, and a TCP health check cannot tell a reader from a writer.
     const fence = state.fenceGroup?.arn;
+    const servesRetired = input.retiredIps !== undefined && [...servedWriterIps(state, input.port)].some((ip) => input.retiredIps!.has(ip));
     if (input.failingOver && fence && state.writerListener.forwardsTo !== fence) {
       return { ...held("the cluster is failing over"), switches: [{ listener: "writer", from: state.writerListener.forwardsTo, to: fence, warm: true }], notes: ["writer port fenced while the cluster fails over: new connections reach no node until RDS names the new writer"] };
+    }
+    if (servesRetired && fence && state.writerListener.forwardsTo !== fence) {
+      return { ...held(RETIRED), switches: [{ listener: "writer", from: state.writerListener.forwardsTo, to: fence, warm: true }], notes: ["writer port fenced: it served the old environment of a Blue/Green switchover, which is read-only now, and the new writer's address is not known yet"] };
     }
     return held("writer unknown; nothing is changed");
   }
@@ -511,7 +559,9 @@ function clusterPlan(input: ClusterPlanInput & { readonly state: ClusterState },
   });
   if (roster === null) return held("the writer's IP is refused; nothing is changed", refused);
 
-  const slots = placeMembers(state, roster, port);
+  // Green addresses pass the same allowed-CIDR check as members.
+  const green = (input.green ?? []).filter((g) => plan({ desired: [g.ip], current: [], port, allowedCidrs: input.allowedCidrs }).refused.length === 0 && !roster.byIp.has(g.ip));
+  const slots = placeMembers(state, roster, port, green);
   const sets = chooseReaderSets(state, roster, port, input.warmReaderSets);
   const listeners = routeListeners(state, roster, slots, sets, port);
   const groups = targetChanges(state, roster, slots, sets, listeners.used, port, input.allowedCidrs);
@@ -525,6 +575,7 @@ function clusterPlan(input: ClusterPlanInput & { readonly state: ClusterState },
     problems: unusedZoneProblems(state, roster),
     notes: listeners.notes,
     refused,
+    ...(slots.unplacedGreen.length > 0 ? { greenUnplaced: slots.unplacedGreen.map((m) => m.instance) } : {}),
   };
 }
 
@@ -549,9 +600,11 @@ interface Slots {
   readonly wasServing: boolean;
   /** Set when the writer held no slot and was registered into one while the port was serving. */
   readonly fallback: string | null;
+  /** Green members of a Blue/Green deployment left without a slot. */
+  readonly unplacedGreen: readonly Member[];
 }
 
-function placeMembers(state: ClusterState, roster: Roster, port: number): Slots {
+function placeMembers(state: ClusterState, roster: Roster, port: number, green: readonly Member[] = []): Slots {
   const { writer, members } = roster;
   const rank = (m: Member) => members.findIndex((x) => x.instance === m.instance);
   // Keep every member that already sits live in a slot: moving one would cost a registration.
@@ -565,12 +618,28 @@ function placeMembers(state: ClusterState, roster: Roster, port: number): Slots 
       placed.add(occupant.instance);
     }
   });
+  // A green member already in a slot keeps it, unless a member needs it (below).
+  live.forEach((ips, i) => {
+    const occupant = slots[i] === null ? green.find((m) => ips.has(m.ip) && !placed.has(m.instance)) : undefined;
+    if (occupant) {
+      slots[i] = occupant;
+      placed.add(occupant.instance);
+    }
+  });
+  const isGreen = (m: Member | null) => m !== null && green.some((g) => g.instance === m.instance);
 
   // A free slot: an empty group first, so that a new member never shares a group with a target
   // that is leaving (a listener on that group would reach both).
   const freeSlot = () => {
     const empty = slots.findIndex((m, i) => m === null && live[i].size === 0);
     return empty >= 0 ? empty : slots.findIndex((m) => m === null);
+  };
+  // A member that needs a slot takes a green member's before anything else: green waits for a switchover, a member may be promoted now.
+  const slotForMember = () => {
+    const free = freeSlot();
+    if (free >= 0) return free;
+    for (let i = slots.length - 1; i >= 0; i--) if (isGreen(slots[i])) return i;
+    return -1;
   };
   let writerSlot = slots.findIndex((m) => m?.instance === writer.instance);
   let fallback: string | null = null;
@@ -581,7 +650,7 @@ function placeMembers(state: ClusterState, roster: Roster, port: number): Slots 
   const wasServing = fenced || state.memberGroups.some((g, i) => g.arn === state.writerListener.forwardsTo && live[i].size > 0);
   if (writerSlot < 0) {
     // Last resort: a free slot, else the slot of the least likely failover target.
-    const free = freeSlot();
+    const free = slotForMember();
     writerSlot = free >= 0 ? free : slots.reduce((worst, m, i) => (rank(m!) > rank(slots[worst]!) ? i : worst), 0);
     const evicted = slots[writerSlot];
     if (wasServing) fallback = `writer ${writer.instance} (${writer.ip}) held no member slot; registered into slot ${writerSlot}${evicted ? ` in place of ${evicted.instance}` : ""}. Writes return once the registration completes (minutes); raise provider.failover.memberSlots above the cluster's member count`;
@@ -592,15 +661,27 @@ function placeMembers(state: ClusterState, roster: Roster, port: number): Slots 
   if (roster.known) {
     // Free slots go to the best failover candidates, so the next writer is most likely warm.
     for (const m of members) {
-      const free = freeSlot();
+      if (placed.has(m.instance)) continue;
+      const free = slotForMember();
       if (free < 0) break;
-      if (!placed.has(m.instance)) {
-        slots[free] = m;
-        placed.add(m.instance);
-      }
+      if (slots[free]) placed.delete(slots[free]!.instance);
+      slots[free] = m;
+      placed.add(m.instance);
     }
   }
-  return { slots, writerSlot, live, wasServing, fallback };
+  // Then the green members, into what is left: the blue writer's counterpart first.
+  const unplacedGreen: Member[] = [];
+  for (const g of green) {
+    if (placed.has(g.instance)) continue;
+    const free = freeSlot();
+    if (free < 0) {
+      unplacedGreen.push(g);
+      continue;
+    }
+    slots[free] = g;
+    placed.add(g.instance);
+  }
+  return { slots, writerSlot, live, wasServing, fallback, unplacedGreen };
 }
 
 // ---- reader sets: which set is kept for whom ----
@@ -647,7 +728,9 @@ function chooseReaderSets(state: ClusterState, roster: Roster, port: number, war
     const want = new Set(readerSetFor(owner, members));
     // The last member's set holds the member itself; with the members unknown, look for the set without it.
     const only = roster.known && want.size === 1 && want.has(owner.ip);
-    const keptFor = (j: number) => setIps[j].size > 0 && (only ? setIps[j].has(owner.ip) : !setIps[j].has(owner.ip));
+    // A set that holds no member any more (a Blue/Green switchover replaced them all) is kept for no one.
+    const holdsMembers = (j: number) => !roster.known || [...setIps[j]].some((ip) => roster.byIp.has(ip));
+    const keptFor = (j: number) => setIps[j].size > 0 && holdsMembers(j) && (only ? setIps[j].has(owner.ip) : !setIps[j].has(owner.ip));
     // Among equals, the set the reader listener uses.
     const best = bestSet(keptFor, (j) => closeness(j, want) + (j === readerSetNow ? 0.5 : 0));
     if (best >= 0) owners[best] = owner;
@@ -692,7 +775,7 @@ function routeListeners(state: ClusterState, roster: Roster, placement: Slots, r
   const notes: string[] = [];
   if (writerTarget !== writerGroup.arn) {
     const warm = healthyIps(writerGroup, port).has(writer.ip);
-    switches.push({ listener: "writer", from: writerTarget, to: writerGroup.arn, warm });
+    switches.push({ listener: "writer", from: writerTarget, to: writerGroup.arn, warm, ...(!warm && !registeringWriter ? { registered: true } : {}) });
     if (!warm && !fallback && wasServing) {
       // Registered but not healthy yet: Aurora restarts the reader it promotes, so this is an
       // ordinary failover, not a fallback. The port goes where the writer will answer first.

@@ -1,6 +1,7 @@
 // One run, the imperative shell around plan.ts: read the listeners and groups, (on "failover
 // started") wait for the new writer, read the topology, ask the planner, apply its steps in
 // order, and report. Every decision is the planner's; clients come in from the shell.
+import type { EC2Client } from "@aws-sdk/client-ec2";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { deregister, readGroups, readListenerTargets, register, switchListener } from "./apply";
@@ -8,8 +9,17 @@ import { FunctionEnvironment, TargetArns } from "./environment";
 import { classify, Trigger } from "./events";
 import { Log } from "./telemetry";
 import { layoutGroups, switchedListeners } from "./layout";
-import { GroupChange, keepsWaiting, LayoutState, Member, planRun, Refusal, RunPlan, servedWriterIps, settles, steps, Switch, writerChanged } from "./plan";
-import { readClusterHead, readTopology, Resolve, Topology } from "./topology";
+import { GroupChange, isFencedStatus, keepsWaiting, LayoutState, Member, planRun, Refusal, RunPlan, servedWriterIps, settles, steps, Switch, writerChanged } from "./plan";
+import { BlueGreen, findDeployment } from "./blue-green";
+import { readClusterHead, readTopology, RecordedAddresses, Resolve, Topology } from "./topology";
+
+/** Before a Blue/Green switchover, its green members, the writer's counterpart first: they take spare slots. */
+function greenOf(t: Topology): Member[] | undefined {
+  const bg = t.blueGreen;
+  if (!bg || bg.switched || bg.others.length === 0) return undefined;
+  const writer = t.writer?.instance;
+  return [...bg.others].sort((a, b) => Number(b.pairedWith === writer) - Number(a.pairedWith === writer)).map((o) => ({ instance: o.instance, ip: o.ip }));
+}
 
 export interface SyncSettings extends FunctionEnvironment {
   /** How often the fast path polls the topology. */
@@ -31,6 +41,8 @@ export interface SyncSettings extends FunctionEnvironment {
 export interface SyncDeps {
   readonly rds: RDSClient;
   readonly elb: ElasticLoadBalancingV2Client;
+  /** Needed only to find a Multi-AZ DB instance's standby (settings.standbyDiscovery). */
+  readonly ec2?: EC2Client;
   readonly resolve: Resolve;
   readonly log: Log;
   readonly now: () => number;
@@ -60,6 +72,10 @@ export interface Report {
   readonly slots?: Array<string | null>;
   /** Cluster only: the member each reader set is kept for (it holds everyone else); null: kept empty. */
   readonly readerSets?: Array<string | null>;
+  /** Multi-AZ DB instance with standby discovery: the standby's address kept registered, or why none was. */
+  readonly standby?: { readonly ip: string | null; readonly how: string };
+  /** Cluster with a Blue/Green deployment: its status, the other environment's members, and green members left without a slot (and why). */
+  readonly blueGreen?: { readonly id: string; readonly status: string; readonly others: string[]; readonly unplaced: string[]; readonly notes: string[] };
   /** Choices that are not the plain layout, such as the reader port served by the writer for a while. */
   readonly notes?: string[];
   /** Targets registered and deregistered this run, counted per group. */
@@ -113,13 +129,21 @@ export async function sync(event: unknown, settings: SyncSettings, deps: SyncDep
   let failingOverSince: number | undefined;
   let observedFor: string | undefined;
   const retriesBefore = deps.retries?.() ?? 0;
+  const recorded: RecordedAddresses = new Map();
 
   const read = async () => {
-    topology = await readTopology(deps.rds, deps.resolve, settings.database);
+    topology = await readTopology(deps.rds, deps.resolve, settings.database, settings.standbyDiscovery ? deps.ec2 : undefined, recorded);
     polls++;
-    const writer = topology.writer?.instance;
-    if (named?.instance !== writer) named = writer ? { instance: writer, since: deps.now() } : undefined;
-    failingOverSince = topology.status === "failing-over" ? (failingOverSince ?? deps.now()) : undefined;
+    // Keyed by name and address: after a Blue/Green switchover the same name is a new node.
+    const writerKey = topology.writer ? `${topology.writer.instance}@${topology.writer.ip}` : undefined;
+    if (named?.instance !== writerKey) named = writerKey ? { instance: writerKey, since: deps.now() } : undefined;
+    failingOverSince = isFencedStatus(topology.status) ? (failingOverSince ?? deps.now()) : undefined;
+    // Green members' addresses, kept for when their names move: DNS lags the rename.
+    // A resource ID that two green members report (an emulator's, never AWS's) identifies neither: it is not kept.
+    if (topology.blueGreen && !topology.blueGreen.switched) {
+      const ids = topology.blueGreen.others.map((o) => o.resourceId);
+      for (const o of topology.blueGreen.others) if (o.resourceId && ids.indexOf(o.resourceId) === ids.lastIndexOf(o.resourceId)) recorded.set(o.resourceId, o.ip);
+    }
   };
   const view = (t: Topology) => `${t.status}|${t.writer?.instance ?? ""}|${t.writer?.ip ?? ""}|${t.signature ?? ""}`;
   /** Observe the ELB when anything may have changed there for the plan, then plan and apply. */
@@ -131,8 +155,9 @@ export async function sync(event: unknown, settings: SyncSettings, deps: SyncDep
       state = await observe(settings.targets, deps.elb);
       observedFor = view(t);
     }
-    const evidence = cluster ? { endpointIp: t.endpointIp ?? null, namedForMs: named ? deps.now() - named.since : 0 } : undefined;
-    const decision = planRun({ writer: t.writer, members: t.members, state, port: settings.port, allowedCidrs: settings.allowedCidrs, warmReaderSets: settings.warmReaderSets, failingOver: t.status === "failing-over", evidence });
+    const recordedGreen = t.blueGreen?.switched === true && t.writer !== null && [...recorded.values()].includes(t.writer.ip);
+    const evidence = cluster ? { endpointIp: t.endpointIp ?? null, namedForMs: named ? deps.now() - named.since : 0, recordedGreen } : undefined;
+    const decision = planRun({ writer: t.writer, members: t.members, standby: t.standby?.ip ? { instance: `${settings.database.identifier} (standby)`, ip: t.standby.ip } : null, state, port: settings.port, allowedCidrs: settings.allowedCidrs, warmReaderSets: settings.warmReaderSets, failingOver: isFencedStatus(t.status), evidence, green: greenOf(t), ...(t.blueGreen?.switched ? { retiredIps: new Set(t.blueGreen.others.map((o) => o.ip)) } : {}) });
     moved.push(...(await apply(deps.elb, decision)));
     rounds.push(decision);
     return decision;
@@ -145,15 +170,15 @@ export async function sync(event: unknown, settings: SyncSettings, deps: SyncDep
     // Fast path: after "failover started", poll the RDS API until it names a writer other than
     // the one served now, fencing the writer port as soon as RDS says the cluster fails over.
     if (trigger === "failover-started") {
-      let sawFailingOver = topology!.status === "failing-over";
+      let sawFailingOver = isFencedStatus(topology!.status);
       const served = servedWriterIps(state, settings.port);
       while (keepsWaiting({ eventTime: time, now: started, staleEventMs: settings.staleEventMs, topology: topology!, sawFailingOver, served })) {
-        if (topology!.status === "failing-over" && cluster) await round(false);
+        if (isFencedStatus(topology!.status) && cluster) await round(false);
         if (!canWait(settings.pollIntervalMs, started + settings.pollDeadlineMs)) break;
         deps.log.info("waiting for the new writer", { poll: polls, status: topology!.status, writer: topology!.writer });
         await deps.sleep(settings.pollIntervalMs);
         await read();
-        sawFailingOver ||= topology!.status === "failing-over";
+        sawFailingOver ||= isFencedStatus(topology!.status);
       }
     }
     // Polling took seconds, in which health checks went on: decide on what the NLB says now.
@@ -168,13 +193,14 @@ export async function sync(event: unknown, settings: SyncSettings, deps: SyncDep
     const watchUntil = WATCHING.has(trigger) ? started + (settings.watchSeconds ?? 0) * 1000 : started;
     // A failover seen late in a watch is waited for in full: the fence holds until RDS names the writer.
     const writerUntil = () => Math.max(started + settings.pollDeadlineMs, watchUntil, failingOverSince === undefined ? 0 : failingOverSince + settings.pollDeadlineMs);
-    const healthUntil = Math.max(settles(trigger, settings.targets.kind, moved.length) ? started + settings.settleDeadlineMs : started, watchUntil);
+    // Read at each wait: a watching run that moves a listener settles as a failover run does.
+    const healthUntil = () => Math.max(settles(trigger, settings.targets.kind, moved.length) ? started + settings.settleDeadlineMs : started, watchUntil);
     for (;;) {
       const [interval, until, full] =
         decision.waiting === "writer"
           ? [settings.pollIntervalMs, writerUntil(), true]
           : decision.waiting === "health"
-            ? [settings.settleIntervalMs, healthUntil, true]
+            ? [settings.settleIntervalMs, healthUntil(), true]
             : [settings.watchIntervalMs, watchUntil, false];
       if (!canWait(interval, until)) break;
       deps.log.info(full ? "settling" : "watching", { poll: polls, waiting: decision.waiting, notes: decision.notes });
@@ -182,7 +208,10 @@ export async function sync(event: unknown, settings: SyncSettings, deps: SyncDep
       if (!full && cluster) {
         const head = await readClusterHead(deps.rds, settings.database.identifier);
         polls++;
-        if (head !== null && head.signature === topology!.signature) continue;
+        // While a Blue/Green deployment waits for its switchover, its status too: the cluster's own does not change when it starts.
+        const bg = topology!.blueGreen;
+        const bgMoved = bg !== undefined && !bg.switched && topology!.arn !== undefined && (await findDeployment(deps.rds, topology!.arn))?.Status !== bg.status;
+        if (head !== null && head.signature === topology!.signature && !bgMoved) continue;
       }
       const before = view(topology!);
       await read();
@@ -229,6 +258,8 @@ function buildReport(r: RunRecord, extraProblems: string[]): Report {
     readerTargets: decision?.readerPort ? groupReport(rounds.flatMap((d) => d.readerGroups), []) : null,
     ...(decision?.slots ? { slots: decision.slots } : {}),
     ...(decision?.readerSets ? { readerSets: decision.readerSets } : {}),
+    ...(topology?.standby ? { standby: topology.standby } : {}),
+    ...(topology?.blueGreen ? { blueGreen: blueGreenReport(topology.blueGreen, decision?.greenUnplaced ?? []) } : {}),
     ...(rounds.some((d) => d.notes.length) ? { notes: [...new Set(rounds.flatMap((d) => d.notes))] } : {}),
     registrations: rounds.reduce((n, d) => n + count(d, (c) => c.plan.register.length), 0),
     deregistrations: rounds.reduce((n, d) => n + count(d, (c) => c.plan.deregister.length), 0),
@@ -247,6 +278,14 @@ function buildReport(r: RunRecord, extraProblems: string[]): Report {
     ],
     durationMs: r.now - r.started,
   };
+}
+
+function blueGreenReport(bg: BlueGreen, unplaced: string[]): NonNullable<Report["blueGreen"]> {
+  const notes = [...bg.problems];
+  if (unplaced.length > 0) {
+    notes.push(`${unplaced.length} green member(s) (${unplaced.join(", ")}) have no free member slot: a switchover to them registers them on the way (minutes). Raise provider.failover.memberSlots to at least the members of both environments`);
+  }
+  return { id: bg.id, status: bg.status, others: bg.others.map((o) => `${o.instance} (${o.ip})`), unplaced, notes };
 }
 
 /** The layout as the ELB reports it now: every group's targets, and where each switched listener forwards. */

@@ -49,7 +49,9 @@ export async function observeProvider(config: Config, outputs: OutputValues, env
   const common = outputs.reader(COMMON_READS);
   const identifier = common.require(P.databaseIdentifier);
   const rds = new RDSClient(cc);
-  const topology = await readTopology(rds, resolverFromEnv(env), { kind, identifier });
+  // A Multi-AZ DB instance's standby, found as the function finds it, when the share finds it.
+  const ec2 = kind === "instance" && provider.failover.standbyDiscovery ? new EC2Client(cc) : undefined;
+  const topology = await readTopology(rds, resolverFromEnv(env), { kind, identifier }, ec2);
   const base = {
     stack: outputs.stack,
     region: provider.account.region,

@@ -4,7 +4,9 @@
 // stay in scripts/status/ and call it through the registry (./registry.ts).
 import type { RDSClient } from "@aws-sdk/client-rds";
 import type { Config } from "../../config/resolve";
+import type { BlueGreen } from "../../functions/failover-sync/blue-green";
 import type { Member } from "../../functions/failover-sync/plan";
+import type { StandbyFinding } from "../../functions/failover-sync/standby";
 import type { OutputReads, OutputValues, StackOutput } from "../../stacks/outputs";
 import type { TransportName } from "../../stacks/transports/transport";
 import type { Finding, FixContext } from "./diagnose";
@@ -16,8 +18,18 @@ export interface ProviderObservationBase {
   readonly region: string;
   readonly transport: TransportName;
   readonly database: { readonly kind: "cluster" | "instance"; readonly identifier: string; readonly port: number };
-  /** From the RDS API and a DNS lookup of each instance's own address. */
-  readonly topology: { readonly status: string; readonly writer: Member | null; readonly members: Member[] | null; readonly problems: string[] };
+  /**
+   * From the RDS API and a DNS lookup of each instance's own address; a cluster's Blue/Green
+   * deployment; a Multi-AZ DB instance's standby when the share finds it (standbyDiscovery).
+   */
+  readonly topology: {
+    readonly status: string;
+    readonly writer: Member | null;
+    readonly members: Member[] | null;
+    readonly problems: string[];
+    readonly blueGreen?: BlueGreen;
+    readonly standby?: StandbyFinding;
+  };
   readonly azIds: string[];
 }
 

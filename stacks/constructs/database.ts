@@ -50,6 +50,9 @@ export abstract class Database extends Construct {
       // Members are listed with a db-cluster-id filter, which IAM evaluates against db:*;
       // read-only, and the narrowest scope RDS allows for a filtered describe.
       { Sid: "ReadMembers", Effect: "Allow", Action: "rds:DescribeDBInstances", Resource: StackContext.of(this).arn("rds", "db:*") },
+      // The cluster's Blue/Green deployment, whose identifier no one knows before it exists: the
+      // account's deployments in this region (resource type "deployment", Service Authorization Reference).
+      { Sid: "ReadBlueGreen", Effect: "Allow", Action: "rds:DescribeBlueGreenDeployments", Resource: StackContext.of(this).arn("rds", "deployment:*") },
     ];
   }
 

@@ -70,6 +70,7 @@ export class FailoverSync extends Construct {
       database,
       loadBalancer,
       inVpc: config.vpcSubnetIds !== undefined,
+      standbyDiscovery: config.standbyDiscovery,
     });
     const vpcConfig = functionVpcConfig(this, { functionName, subnetIds: config.vpcSubnetIds, network });
     const environment = functionEnvironment({ config, database, loadBalancer, network });

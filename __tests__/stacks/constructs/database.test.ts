@@ -35,8 +35,10 @@ describe("Database, alone", () => {
     expect(cluster.map((s: Json) => [s.Sid, s.Action])).toEqual([
       ["ReadCluster", "rds:DescribeDBClusters"],
       ["ReadMembers", "rds:DescribeDBInstances"],
+      ["ReadBlueGreen", "rds:DescribeBlueGreenDeployments"],
     ]);
     expect(cluster[1].Resource).toMatch(/^arn:\$\{data\.aws_partition\..*\}:rds:\$\{data\.aws_region\..*\}:\$\{data\.aws_caller_identity\..*\}:db:\*$/);
+    expect(cluster[2].Resource).toMatch(/^arn:\$\{data\.aws_partition\..*\}:rds:\$\{data\.aws_region\..*\}:\$\{data\.aws_caller_identity\..*\}:deployment:\*$/);
     const instance = build((c) => (c.provider.database = { engine: "mysql", create: {} })).json.output.grants.value;
     expect(instance).toEqual([{ Sid: "ReadInstance", Effect: "Allow", Action: "rds:DescribeDBInstances", Resource: expect.stringMatching(/aws_db_instance\.Database_Instance_.*\.arn/) }]);
   });

@@ -97,10 +97,13 @@ describe("FailoverSync, with the neighbours it serves", () => {
     expect(env.ALLOWED_CIDRS).toBe("${aws_vpc.Network_Vpc_FAC8F4A5.cidr_block}");
     expect(env.WRITER_LISTENER_ARN).toBe("${aws_lb_listener.LoadBalancer_WriterListener_33FB0EE7.arn}");
     // ARN suffixes in slot order: the handler rebuilds the ARNs from the listener's.
-    expect(env.MEMBER_TARGET_GROUPS).toBe(
-      "${aws_lb_target_group.LoadBalancer_MemberTargetGroup0_896CE283.arn_suffix},${aws_lb_target_group.LoadBalancer_MemberTargetGroup1_EA003CEE.arn_suffix}",
-    );
+    const members = env.MEMBER_TARGET_GROUPS.split(",");
+    expect(members).toHaveLength(16);
+    expect(members.slice(0, 2)).toEqual(["${aws_lb_target_group.LoadBalancer_MemberTargetGroup0_896CE283.arn_suffix}", "${aws_lb_target_group.LoadBalancer_MemberTargetGroup1_EA003CEE.arn_suffix}"]);
+    members.forEach((m: string, i: number) => expect(m).toMatch(new RegExp(`^\\$\\{aws_lb_target_group\\.LoadBalancer_MemberTargetGroup${i}_[0-9A-F]+\\.arn_suffix\\}$`)));
+    // The writer's reader set and its spare.
     expect(env.READER_SET_TARGET_GROUPS.split(",")).toHaveLength(2);
+    expect(env.WARM_READER_SETS).toBe("1");
   });
 
   it("listens to this database's RDS events only, by the ARNs of the cluster and its members", () => {
@@ -116,7 +119,7 @@ describe("FailoverSync, with the neighbours it serves", () => {
 
   it("follows Blue/Green switchovers by their own detail type, whose source is the deployment and not the cluster", () => {
     const rule = resources(provider, "aws_cloudwatch_event_rule").find((r) => r.name === "orders-failover-sync-blue-green");
-    expect(JSON.parse(rule.event_pattern)).toEqual({ source: ["aws.rds"], "detail-type": ["RDS Blue Green Deployment Event"], detail: { EventID: ["RDS-EVENT-0247", "RDS-EVENT-0259", "RDS-EVENT-0248", "RDS-EVENT-0260"] } });
+    expect(JSON.parse(rule.event_pattern)).toEqual({ source: ["aws.rds"], "detail-type": ["RDS Blue Green Deployment Event"], detail: { EventID: ["RDS-EVENT-0247", "RDS-EVENT-0250", "RDS-EVENT-0259", "RDS-EVENT-0248", "RDS-EVENT-0251", "RDS-EVENT-0260", "RDS-EVENT-0244", "RDS-EVENT-0249", "RDS-EVENT-0252", "RDS-EVENT-0261"] } });
   });
 
   it("reconciles on a schedule, and every rule feeds one message group of the FIFO run queue", () => {
@@ -207,12 +210,13 @@ describe("FailoverSync, with the neighbours it serves", () => {
   it("grants each action on named resources, and '*' only where IAM allows nothing else", () => {
     const statements = policyStatements(provider);
     const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
-    expect(bySid.ChangeTargets.Resource).toEqual([
-      "${aws_lb_target_group.LoadBalancer_MemberTargetGroup0_896CE283.arn}",
-      "${aws_lb_target_group.LoadBalancer_MemberTargetGroup1_EA003CEE.arn}",
-      "${aws_lb_target_group.LoadBalancer_ReaderSetTargetGroup0_2F2199D1.arn}",
-      "${aws_lb_target_group.LoadBalancer_ReaderSetTargetGroup1_66529E31.arn}",
-    ]);
+    // Every member slot and reader set by name; never the fence group.
+    expect(bySid.ChangeTargets.Resource).toHaveLength(18);
+    expect(bySid.ChangeTargets.Resource.every((r: string) => /^\$\{aws_lb_target_group\.LoadBalancer_(Member|ReaderSet)TargetGroup\d+_[0-9A-F]+\.arn\}$/.test(r))).toBe(true);
+    expect(bySid.ChangeTargets.Resource.slice(-2)).toEqual(["${aws_lb_target_group.LoadBalancer_ReaderSetTargetGroup0_2F2199D1.arn}", "${aws_lb_target_group.LoadBalancer_ReaderSetTargetGroup1_66529E31.arn}"]);
+    // A Blue/Green deployment's identifier is unknown before it exists: the account's deployments in the region.
+    expect(bySid.ReadBlueGreen).toEqual({ Sid: "ReadBlueGreen", Effect: "Allow", Action: "rds:DescribeBlueGreenDeployments", Resource: "arn:${data.aws_partition.Context_Partition_5A933B24.partition}:rds:${data.aws_region.Context_Region_59B1B9EA.name}:${data.aws_caller_identity.Context_Account_CC738EB3.account_id}:deployment:*" });
+    expect(bySid.FindStandby).toBeUndefined();
     // Switching is allowed on the writer and reader listeners only, never on the member ones.
     expect(bySid.SwitchListeners).toEqual({
       Sid: "SwitchListeners",
@@ -332,10 +336,31 @@ describe("failover function options", () => {
     const policy = resources(json, "aws_iam_role_policy")[0].policy;
     expect(JSON.parse(policy).Statement.find((st: Json) => st.Sid === "ReadInstance").Resource).toBe("${aws_db_instance.Database_Instance_02E622FB.arn}");
     expect(policy).not.toContain("DescribeDBClusters");
-    // Registration stays: the standby's IP is unknown before it takes over.
-    // No fence group: an instance's listeners never switch. It is watched all the same.
-    expect(Object.keys(fn.environment.variables).sort()).toEqual(["ALLOWED_CIDRS", "DB_INSTANCE_IDENTIFIER", "READER_TARGET_GROUP_ARN", "TARGET_PORT", "WATCH_SECONDS", "WRITER_TARGET_GROUP_ARN"]);
+    // A created instance's standby is found by its network interface (the project owns its
+    // security group), and registered beside the primary. No fence group: an instance's
+    // listeners never switch. It is watched all the same.
+    expect(Object.keys(fn.environment.variables).sort()).toEqual(["ALLOWED_CIDRS", "DB_INSTANCE_IDENTIFIER", "READER_TARGET_GROUP_ARN", "STANDBY_DISCOVERY", "TARGET_PORT", "WATCH_SECONDS", "WRITER_TARGET_GROUP_ARN"]);
+    expect(fn.environment.variables.STANDBY_DISCOVERY).toBe("1");
     expect(fn.environment.variables.WATCH_SECONDS).toBe(String(DEFAULT_WATCH_SECONDS));
     expect(policy).not.toContain("ModifyListener");
+    // DescribeNetworkInterfaces supports no resource-level permission: "*", and nothing else of EC2.
+    expect(JSON.parse(policy).Statement.find((st: Json) => st.Sid === "FindStandby")).toEqual({ Sid: "FindStandby", Effect: "Allow", Action: "ec2:DescribeNetworkInterfaces", Resource: "*" });
+  });
+
+  it("finds an existing instance's standby only when the config asks: the project does not own its security group", () => {
+    const env = (discovery?: boolean) =>
+      resources(
+        build((c) => {
+          c.provider.network = EXISTING_NETWORK;
+          c.provider.database = { engine: "mysql", existing: { instanceIdentifier: "orders-prod" } };
+          c.provider.ports = {};
+          if (discovery !== undefined) c.provider.failover.standbyDiscovery = discovery;
+          c.consumers[0].providerAzIds = ["use1-az1", "use1-az2"];
+        }).json,
+        LambdaFunction.tfResourceType,
+      )[0].environment.variables;
+    expect(env().STANDBY_DISCOVERY).toBeUndefined();
+    expect(env(true).STANDBY_DISCOVERY).toBe("1");
+    expect(env(false).STANDBY_DISCOVERY).toBeUndefined();
   });
 });

@@ -88,6 +88,7 @@ export function functionEnvironment({ config, database, loadBalancer, network }:
     warmReaderSets: config.warmReaderSets,
     // Clusters and Multi-AZ instances alike: a watching run polls either.
     watchSeconds: config.watchSeconds,
+    standbyDiscovery: config.standbyDiscovery,
   });
 }
 

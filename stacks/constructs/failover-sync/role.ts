@@ -23,6 +23,8 @@ export interface FunctionRoleProps {
   readonly loadBalancer: LoadBalancer;
   /** The function runs in VPC subnets and manages its network interfaces. */
   readonly inVpc: boolean;
+  /** A Multi-AZ DB instance's standby is found by its network interface (provider.failover.standbyDiscovery). */
+  readonly standbyDiscovery?: boolean;
 }
 
 export interface FunctionRole {
@@ -50,8 +52,12 @@ export function functionRole(scope: Construct, props: FunctionRoleProps): Functi
     // The environment is encrypted under the stack's key; the function decrypts it at start.
     { Sid: "ReadEnvironment", Effect: "Allow", Action: "kms:Decrypt", Resource: props.kmsKeyArn },
   ];
+  if (props.standbyDiscovery && !props.inVpc) {
+    // Finding the standby's interface: DescribeNetworkInterfaces supports no resource-level permission.
+    statements.push({ Sid: "FindStandby", Effect: "Allow", Action: "ec2:DescribeNetworkInterfaces", Resource: "*" });
+  }
   if (props.inVpc) {
-    // Lambda's network interfaces: these EC2 actions support no resource-level permissions.
+    // Lambda's network interfaces (and, with standbyDiscovery, the standby's: the same read): these EC2 actions support no resource-level permissions.
     statements.push({
       Sid: "VpcNetworkInterfaces",
       Effect: "Allow",

@@ -4,12 +4,15 @@
 // Loaded by config/ and scripts/write-schema.ts: zod and config-level helpers only.
 import { z } from "zod";
 import {
-  DEFAULT_MEMBER_SLOTS,
   DEFAULT_WARM_READER_SETS,
   DEFAULT_WATCH_SECONDS,
   endpointId,
   hostname,
   MAX_MEMBER_SLOTS,
+  AURORA_MAX_MEMBERS,
+  MULTI_AZ_CLUSTER_MEMBERS,
+  NLB_LISTENERS,
+  defaultMemberSlots,
   MAX_WATCH_SECONDS,
   port,
   region,
@@ -29,19 +32,19 @@ const FailoverSchema = z.strictObject({
     .number()
     .int("must be a whole number")
     .min(2, "must be at least 2: the writer and one failover target")
-    .max(MAX_MEMBER_SLOTS, `must be at most ${MAX_MEMBER_SLOTS} (an Aurora cluster has at most ${MAX_MEMBER_SLOTS} instances)`)
+    .max(MAX_MEMBER_SLOTS, `must be at most ${MAX_MEMBER_SLOTS}: an NLB takes ${NLB_LISTENERS} listeners, and the writer, reader and reader-set listeners need the rest`)
     .optional()
     .describe(
-      `Existing cluster: how many members sit warm in their own target group, best failover candidates (promotion tier) first. Default: ${DEFAULT_MEMBER_SLOTS}, the members of a Multi-AZ DB cluster. A created cluster gets one per instance.`,
+      `Clusters: how many members sit warm in their own target group, so that a failover to any of them only switches listeners. Default: ${AURORA_MAX_MEMBERS} for Aurora (its largest cluster, so members that Auto Scaling adds fail over warm too; a Blue/Green deployment's green members take the free slots), ${defaultMemberSlots(false)} for a Multi-AZ DB cluster (its ${MULTI_AZ_CLUSTER_MEMBERS} members and their green copies). An empty slot costs nothing and is not health-checked.`,
     ),
   warmReaderSets: z
     .number()
     .int("must be a whole number")
-    .min(2, "must be at least 2: the writer's reader set and one for the next writer")
+    .min(1, "must be at least 1: the writer's reader set")
     .max(MAX_MEMBER_SLOTS, `must be at most ${MAX_MEMBER_SLOTS}, the most member slots a share has`)
     .default(DEFAULT_WARM_READER_SETS)
     .describe(
-      `Clusters: how many reader sets are kept populated: the writer's, the previous writer's (so a failback is warm) and the best failover candidates'. The others stay empty, so the targets the NLB health-checks grow with the member count, not its square. Default: ${DEFAULT_WARM_READER_SETS}.`,
+      `Clusters: how many reader sets are kept populated: the writer's, then the previous writer's (so the old writer serves reads at once after a failback) and the best failover candidates'. Each set holds every member but its owner, so the NLB checks N + warmReaderSets x (N - 1) targets. Default: ${DEFAULT_WARM_READER_SETS}: each member sits in at most 2 groups and the NLB checks at most 2N targets; after a failover the old writer serves reads once its registration in the writer's set completes (docs/health-checks.md).`,
     ),
   reconcileEveryMinutes: z
     .number()
@@ -58,6 +61,12 @@ const FailoverSchema = z.strictObject({
       `How long each run of the run queue keeps watching the database after reconciling: one DescribeDBClusters (an instance: DescribeDBInstances) call every ${WATCH_INTERVAL_SECONDS} s, and a full sync only when something changed, so a failover whose RDS events are lost or late costs seconds, not a schedule interval. Default: ${DEFAULT_WATCH_SECONDS}, one interval of the default schedule, so that each run hands over to the next and some run is always watching; a shorter watch leaves gaps that only RDS events cover. The function is billed for the watch (npm run cost shows it on its own line); 0 turns it off.`,
     ),
   logRetentionDays: retentionDays.default(30).describe("Retention of the function's log group and of the database's exported logs."),
+  standbyDiscovery: z
+    .boolean()
+    .optional()
+    .describe(
+      "Multi-AZ DB instance: find the standby's network interface (described RDSNetworkInterface, with the instance's security groups, in a subnet of its subnet group and its secondary zone) and keep it registered beside the primary, so that a failover registers nothing. Taken only when exactly one interface fits and no other RDS resource shares the security groups; otherwise the run says why and the new address is registered after the failover. No AWS document promises that the standby's interface is visible: confirm it in your account (README, Multi-AZ DB instances). Default: on for a created instance, whose security group this project owns; off for an existing one. Needs ec2:DescribeNetworkInterfaces, which IAM cannot scope to a resource, and, for a function in a VPC, an EC2 interface endpoint.",
+    ),
   vpcSubnetIds: unique(subnetId, "subnet").min(1, "must list at least one subnet, or be left out to run outside a VPC").optional().describe("Run the function in these subnets (needs interface endpoints, see README). Default: outside a VPC."),
 });
 

@@ -174,7 +174,7 @@ export const ENDPOINT_SERVICE_STATUS: TransportStatus<EndpointServiceObservation
       const want = new Set(expected.map((m) => m.ip));
       const wrong = live.filter((x) => !want.has(x.ip));
       const missing = expected.filter((m) => !live.some((x) => x.ip === m.ip));
-      const unhealthy = live.filter((x) => want.has(x.ip) && x.state !== HEALTHY);
+      const unhealthy = live.filter((x) => want.has(x.ip) && x.state !== HEALTHY && x.ip !== standby?.ip);
       const expectedText = expected.map((m) => `${m.instance} (${m.ip})`).join(", ");
       if (wrong.length > 0 || missing.length > 0) {
         const reaches = live.length ? live.map((x) => who(x.ip)).join(", ") : "no target";
@@ -188,15 +188,36 @@ export const ENDPOINT_SERVICE_STATUS: TransportStatus<EndpointServiceObservation
       } else ok(check, `forwards to ${group.label}: ${expectedText}, healthy`);
     };
     const readers = readersOf(t.writer, t.members);
-    portCheck("writer port", o.writerListener, t.writer ? [t.writer] : null, "writer");
+    // A Multi-AZ DB instance's standby sits registered beside the primary, unhealthy: it takes no connections until it takes over.
+    const standby: Member | undefined = t.standby?.ip ? { instance: `${database.identifier} (standby)`, ip: t.standby.ip } : undefined;
+    if (standby) names.set(standby.ip, standby.instance);
+    const withStandby = (ms: Member[] | null) => (ms && standby ? [...ms, standby] : ms);
+    portCheck("writer port", o.writerListener, withStandby(t.writer ? [t.writer] : null), "writer");
     // A cluster's reader port may rightly sit elsewhere for a while (its only reader modifying,
     // a set still warming): where the function's own planner would leave it is right.
     const kept = database.kind === "cluster" && o.readerListener && t.writer ? readerPortAsPlanned(o, t.writer, t.members) : undefined;
     if (kept) ok("reader port", kept);
-    else portCheck("reader port", o.readerListener, readerTargets(t.writer, readers), "reader");
+    else portCheck("reader port", o.readerListener, withStandby(readerTargets(t.writer, readers)), "reader");
+    if (database.kind === "instance" && t.standby) {
+      if (t.standby.ip) ok("standby", `${t.standby.ip}, registered beside the primary so that a failover registers nothing: ${t.standby.how}. It reads unhealthy until it takes over. To confirm in your account: README, "Multi-AZ DB instances: the standby, found before it is needed"`);
+      else bad("standby", `not found: ${t.standby.how}. A failover registers the new address on the way (minutes before writes return)`, `give the instance a security group of its own, or set ${shareField(ctx, "failover.standbyDiscovery")} to false in ${ctx.configFile} to keep the old behaviour without this finding`);
+    }
+    const bg = t.blueGreen;
+    if (database.kind === "cluster" && bg) {
+      const free = o.groups.filter((g) => g.label.startsWith(MEMBER_SLOT) && !g.targets.some((x) => !isDraining(x.state))).length;
+      const placed = bg.others.filter((m) => o.groups.some((g) => g.label.startsWith(MEMBER_SLOT) && g.targets.some((x) => x.ip === m.ip && !isDraining(x.state))));
+      const others = bg.others.map((m) => `${m.instance} (${m.ip})`).join(", ") || "none resolved yet";
+      if (bg.switched) ok(`Blue/Green ${bg.id}`, `${bg.status}: the names belong to what was green; the old environment is ${others}`);
+      else if (placed.length === bg.others.length && bg.problems.length === 0) ok(`Blue/Green ${bg.id}`, `${bg.status}: every green member sits registered in a spare member slot (${placed.map((m) => m.instance).join(", ")}), so the switchover moves listeners only`);
+      else {
+        const missing = bg.others.filter((m) => !placed.includes(m));
+        const why = missing.length > free ? `${missing.length} green member(s) without a slot and ${free} free slot(s): raise ${shareField(ctx, "failover.memberSlots")} to at least the members of both environments and deploy` : sync;
+        bad(`Blue/Green ${bg.id}`, `${bg.status}: not every green member is in a slot yet (${missing.map((m) => `${m.instance} (${m.ip})`).join(", ") || "none resolved"}${bg.problems.length ? `; ${bg.problems.join("; ")}` : ""}); a switchover to them registers them on the way`, why);
+      }
+    }
 
     for (const group of o.groups) {
-      const sick = group.targets.filter((x) => !isDraining(x.state) && x.state !== HEALTHY);
+      const sick = group.targets.filter((x) => !isDraining(x.state) && x.state !== HEALTHY && x.ip !== standby?.ip);
       const text = group.targets.length ? group.targets.map((x) => `${who(x.ip)} ${x.state}`).join(", ") : "empty";
       if (sick.length === 0) ok(`target health: ${group.label}`, text);
       else bad(`target health: ${group.label}`, text + sick.map((x) => (x.reason ? `; ${x.ip}: ${x.reason}` : "")).join(""), `${sync}; if a target stays unhealthy, check that the instance is available and its security group admits the load balancer on port ${database.port}`);
