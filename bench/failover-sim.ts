@@ -8,7 +8,7 @@
 import { DEFAULT_WARM_READER_SETS } from "../config/schema";
 import { DEFAULT_PARAMS, EVENT_TIMINGS, SOURCES, SWEEP } from "../__tests__/support/sim/params";
 import { Outcome, simulate } from "../__tests__/support/sim/run";
-import { CLUSTER_SCENARIOS, REGISTERING_SCENARIOS, ROLE_SCENARIOS } from "../__tests__/support/sim/scenarios";
+import { CLUSTER_SCENARIOS, REGISTERING_SCENARIOS, ROLE_SCENARIOS, WARM_PATH_SCENARIOS } from "../__tests__/support/sim/scenarios";
 import { cell, COMBOS, DEMO_R, DEMO_SCENARIO, demoCell, demoHeader, demoRow, header, row, rowsOf } from "../__tests__/support/sim/table";
 import { bounds } from "../__tests__/support/sim/targets";
 
@@ -33,6 +33,7 @@ async function main() {
   const sections: Array<[string, typeof CLUSTER_SCENARIOS, boolean]> = [
     ["cluster scenarios (the targets hold)", CLUSTER_SCENARIOS, true],
     ["role changes, misconfiguration and a replaced writer", ROLE_SCENARIOS, false],
+    ["paths that used to register on the way: Blue/Green, a Multi-AZ DB instance's standby, Auto Scaling", WARM_PATH_SCENARIOS, false],
     ["designs that register the new writer's IP", REGISTERING_SCENARIOS, false],
   ];
   for (const [title, scenarios, targeted] of sections) {
@@ -95,8 +96,8 @@ async function main() {
   }
 
   console.log("\n== health-check load: targets registered, and TCP probes per second that reach one instance");
-  console.log(`   layout: one member group per member, plus ${DEFAULT_WARM_READER_SETS} populated reader sets (provider.failover.warmReaderSets) of N - 1 members each;`);
-  console.log(`   before: one reader set per member. Probes: every NLB node (one per enabled zone) checks every target every ${DEFAULT_PARAMS.healthCheckIntervalS} s`);
+  console.log(`   layout: one member group per member, plus ${DEFAULT_WARM_READER_SETS} populated reader set(s) (provider.failover.warmReaderSets) of N - 1 members each;`);
+  console.log(`   before: one reader set per member. Probes: every NLB node (one per enabled zone) checks every target every ${DEFAULT_PARAMS.healthCheckIntervalS} s; an empty slot is checked by no one`);
   console.log("N | targets now | targets before (N x N) | probes/s per instance now (at most), 2 zones / 3 zones | before, 2 zones / 3 zones");
   for (const n of [2, 3, 4, 6, 8, 16]) {
     const sets = Math.min(DEFAULT_WARM_READER_SETS, n);

@@ -66,3 +66,6 @@ node --require tsx/cjs bench/failover.ts
 
 echo "== failover timeline, simulated (virtual time; parameters and sources printed below)"
 node --require tsx/cjs bench/failover-sim.ts
+
+echo "== reader sets: one populated against three, simulated"
+node --require tsx/cjs bench/reader-sets.ts

@@ -29,5 +29,18 @@ export function notices(config: AppConfig): string[] {
       `consumers "${consumer.name}" has no privateZone${of}: no writer.<zone>/reader.<zone> names are created; applications use the endpoint's own DNS names (the ${listed} output${outputs.length === 1 ? "" : "s"}). Add ${add} for stable names.`,
     );
   }
+  // A Blue/Green deployment's green members wait in free slots: blue and green together must fit.
+  for (const share of config.shares) {
+    const { database, ports, transport } = share.config.provider;
+    if (transport === "resource" || database.kind !== "cluster" || !database.create) continue;
+    const instances = 1 + (database.create.readers ?? 0);
+    const slots = ports.members.length;
+    if (2 * instances > slots) {
+      const where = share.scoped ? `provider.shares[${config.shares.indexOf(share)}].failover.memberSlots` : "provider.failover.memberSlots";
+      out.push(
+        `${where} is ${slots} and the cluster has ${instances} instances: a Blue/Green deployment's ${instances} green members find ${slots - instances} free slot(s), and the rest are registered on the switchover's way (minutes). Raise it to ${2 * instances} (at most 46) before a Blue/Green deployment.`,
+      );
+    }
+  }
   return out;
 }

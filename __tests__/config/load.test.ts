@@ -257,6 +257,17 @@ describe("choices accepted with a stated consequence", () => {
     expect(notices(validateConfig(input))).toEqual([expect.stringMatching(/^consumers "app" has no privateZone: no writer.<zone>\/reader.<zone> names are created; applications use the endpoint's own DNS names/)]);
   });
 
+  it("says when a created cluster's Blue/Green copy would not fit its member slots", () => {
+    const input = JSON.parse(readFileSync(DEFAULT_CONFIG, "utf8"));
+    input.provider.database.create.readers = 2;
+    input.provider.failover = { ...input.provider.failover, memberSlots: 4 };
+    expect(notices(validateConfig(input))).toContain(
+      "provider.failover.memberSlots is 4 and the cluster has 3 instances: a Blue/Green deployment's 3 green members find 1 free slot(s), and the rest are registered on the switchover's way (minutes). Raise it to 6 (at most 46) before a Blue/Green deployment.",
+    );
+    input.provider.failover.memberSlots = 6;
+    expect(notices(validateConfig(input)).some((n) => n.includes("Blue/Green"))).toBe(false);
+  });
+
   it("has nothing to say about the demo", () => {
     expect(notices(validateConfig(base()))).toEqual([]);
   });

@@ -8,16 +8,16 @@
 // simulated time take seconds; the same seed replays the same timeline.
 import { readFileSync } from "fs";
 import path from "path";
-import { DEFAULT_WATCH_SECONDS } from "../../config/schema";
+import { DEFAULT_WARM_READER_SETS, DEFAULT_WATCH_SECONDS, defaultMemberSlots } from "../../config/schema";
 import { DEFAULT_PARAMS, EVENT_TIMINGS, EventTiming, SWEEP } from "../support/sim/params";
 import { Outcome, Scenario, simulate, SimOptions } from "../support/sim/run";
-import { CLUSTER_SCENARIOS, REGISTERING_SCENARIOS, ROLE_SCENARIOS } from "../support/sim/scenarios";
+import { CLUSTER_SCENARIOS, REGISTERING_SCENARIOS, ROLE_SCENARIOS, WARM_PATH_SCENARIOS } from "../support/sim/scenarios";
 import { cell, COMBOS, DEMO_R, DEMO_SCENARIO, demoCell, demoHeader, demoRow, header, row, rowsOf } from "../support/sim/table";
 import { bounds } from "../support/sim/targets";
 
 jest.setTimeout(600_000);
 
-const ALL = [...CLUSTER_SCENARIOS, ...ROLE_SCENARIOS, ...REGISTERING_SCENARIOS];
+const ALL = [...CLUSTER_SCENARIOS, ...ROLE_SCENARIOS, ...REGISTERING_SCENARIOS, ...WARM_PATH_SCENARIOS];
 const scenario = (name: string): Scenario => {
   const s = ALL.find((x) => x.name === name);
   if (!s) throw new Error(`no scenario "${name}"`);
@@ -38,6 +38,65 @@ describe.each(CLUSTER_SCENARIOS.map((s) => s.name))("%s", (name) => {
     const o = await outcome(name, R, L, events);
     const b = bounds(scenario(name), o, paramsFor(R, L));
     expect({ wrong: o.writerWrongS <= b.writerWrongS, dark: o.writerDarkS <= b.writerDarkS, registrationsOnFailoverPath: o.registrationsOnFailoverPath }).toEqual({ wrong: true, dark: true, registrationsOnFailoverPath: 0 });
+  });
+});
+
+// The paths that used to register between RDS finishing and writes flowing: a Blue/Green
+// switchover, a Multi-AZ DB instance's failover, a failover to a member Auto Scaling added.
+const BLUE_GREEN = "Blue/Green switchover (green members get new IPs)";
+const STANDBY = "Multi-AZ DB instance failover, the standby found before it (no registration on the path)";
+const warmClusterPaths = [BLUE_GREEN, ...WARM_PATH_SCENARIOS.filter((s) => s.kind === "cluster").map((s) => s.name)];
+const warmSweep = COMBOS.flatMap(({ R, L }) => (["on time", "lost"] as const).map((events) => ({ R, L, events })));
+
+describe.each(warmClusterPaths)("%s", (name) => {
+  it.each(warmSweep)("registers nothing between the fault and the writer port's move, and keeps writer dark within RDS's own time plus a check cycle, the trigger and L, and writer wrong within the cluster endpoint's plus L (R=$R s, L=$L s, events $events)", async ({ R, L, events }) => {
+    const o = await outcome(name, R, L, events);
+    const b = bounds(scenario(name), o, paramsFor(R, L));
+    expect({ wrong: o.writerWrongS <= b.writerWrongS, dark: o.writerDarkS <= b.writerDarkS, registrationsOnFailoverPath: o.registrationsOnFailoverPath }).toEqual({ wrong: true, dark: true, registrationsOnFailoverPath: 0 });
+  });
+});
+
+describe("a Blue/Green switchover", () => {
+  it("registers the green members into spare slots before the switchover, fences during it and moves the writer to the green writer's slot at its end, whatever the registration delay", async () => {
+    const o = await outcome(BLUE_GREEN, 300, 0);
+    const before = o.reports.find((r) => r.eventId === "RDS-EVENT-0244")!;
+    expect(before.writerTargets.registered.sort()).toEqual(["10.0.1.77", "10.0.2.77"]);
+    expect(before.blueGreen).toMatchObject({ status: "AVAILABLE", unplaced: [] });
+    const moves = o.reports.flatMap((r) => r.switches.filter((s) => s.listener === "writer").map((s) => s.to.split("/")[1]));
+    // The green writer (orders-a-green-...) took slot 2, the first free one.
+    expect(moves.slice(-2)).toEqual(["orders-fence", "orders-m2"]);
+    // The same dark seconds for every R: RDS's own switchover time, from the start to the rename.
+    const darks = await Promise.all([90, 180, 300].map(async (R) => (await outcome(BLUE_GREEN, R, 0)).writerDarkS));
+    expect(new Set(darks).size).toBe(1);
+    expect(darks[0]).toBeLessThanOrEqual(o.failoverS[0] + 1);
+    expect(o.writerWrongS).toBe(0);
+  });
+
+  it("before, it registered green on the way: the new writer's IP took minutes after RDS finished", async () => {
+    // The same scenario with no spare slot for green: the switchover then registers.
+    const tight = await simulate({ ...scenario(BLUE_GREEN), slots: 2 }, { registrationDelayS: 180, listenerDelayS: 0 }, 1);
+    expect(tight.registrationsOnFailoverPath).toBeGreaterThan(0);
+    expect(tight.writerDarkS).toBeGreaterThan((await outcome(BLUE_GREEN, 180, 0)).writerDarkS + 60);
+    const report = tight.reports.find((r) => r.eventId === "RDS-EVENT-0244")!;
+    expect(report.blueGreen!.unplaced.length).toBe(2);
+    expect(report.blueGreen!.notes.join(" ")).toMatch(/have no free member slot.*Raise provider\.failover\.memberSlots/);
+  });
+});
+
+describe("a Multi-AZ DB instance", () => {
+  it.each(COMBOS)("with its standby found, fails over with no registration, writer dark within RDS's failover time plus a check cycle, the trigger and L, and no more writer wrong than the registering design (R=$R s, L=$L s)", async ({ R, L }) => {
+    const o = await outcome(STANDBY, R, L);
+    const before = await outcome("Multi-AZ DB instance failover (the address moves: registration on the path)", R, L);
+    const b = bounds(scenario(STANDBY), o, paramsFor(R, L));
+    expect({ dark: o.writerDarkS <= b.writerDarkS, onPath: o.registrationsOnFailoverPath, wrong: o.writerWrongS <= before.writerWrongS, darkBefore: before.writerDarkS > o.writerDarkS }).toEqual({ dark: true, onPath: 0, wrong: true, darkBefore: true });
+  });
+
+  it("reports how it found the standby; with two candidates it falls back, registers on the way as before, and says why", async () => {
+    const found = await outcome(STANDBY, 180, 0);
+    expect(found.reports[found.reports.length - 1].standby).toEqual({ ip: "10.0.1.11", how: expect.stringMatching(/^the one other RDSNetworkInterface interface in vpc-0sim0database with sg-0sim0database, in subnet-0sim01a \(us-east-1a\)/) });
+    const two = await outcome("Multi-AZ DB instance failover, two candidate standbys (another database shares the security group): the function falls back and says why", 180, 0);
+    expect(two.registrationsOnFailoverPath).toBeGreaterThan(0);
+    expect(two.reports[0].standby).toEqual({ ip: null, how: expect.stringMatching(/2 other RDSNetworkInterface interfaces \(10\.0\.2\.22, 10\.0\.2\.99\) carry sg-0sim0database: another RDS resource shares these security groups/) });
   });
 });
 
@@ -145,7 +204,9 @@ describe("a Multi-AZ DB cluster whose old writer returns with a new IP", () => {
   it("registers the new IP into the member's own slot off the failover path, and drops the old one", async () => {
     const o = await outcome("Multi-AZ DB cluster failover, the old writer returning with a new IP", 180, 0);
     const last = o.reports[o.reports.length - 1];
-    expect(last.slots).toEqual(["orders-a", "orders-b", "orders-c"]);
+    // The new IP goes into an empty slot of the six (the members and their green copies), never beside a leaving target.
+    expect(last.slots?.filter((m) => m !== null).sort()).toEqual(["orders-a", "orders-b", "orders-c"]);
+    expect(last.slots).toHaveLength(defaultMemberSlots(false));
     expect(o.reports.some((r) => r.writerTargets.registered.includes("10.0.1.99"))).toBe(true);
     expect(o.reports.some((r) => r.writerTargets.deregistered.includes("10.0.1.11"))).toBe(true);
     expect(o.registrationsOnFailoverPath).toBe(0);
@@ -175,9 +236,9 @@ describe("what the function reports", () => {
     expect(o.reports.slice(-5).every((r) => r.switches.length === 0 && r.registrations === 0)).toBe(true);
   });
 
-  it("follows a Blue/Green switchover to the green writer, as a fallback registration that alarms", async () => {
+  it("follows a Blue/Green switchover to the green writer, warm: no fallback, nothing to alarm on", async () => {
     const o = await outcome("Blue/Green switchover (green members get new IPs)", 180, 75);
-    expect(o.fallbacks).toBeGreaterThan(0);
+    expect(o.fallbacks).toBe(0);
     const last = o.reports[o.reports.length - 1];
     expect(last.writer?.ip).toBe("10.0.1.77");
     expect(last.problems).toEqual([]);
@@ -212,10 +273,12 @@ describe("the measure itself", () => {
 });
 
 describe("health-check load", () => {
-  it.each([2, 3, 6])("registers N + min(3, N) x (N - 1) targets for N = %i members, not N x N", async (n) => {
+  it.each([2, 3, 6])("registers at most 2N targets for N = %i members (N + warmReaderSets x (N - 1)), not N x N, with 16 slots deployed", async (n) => {
     const name = { 2: "Aurora failover, writer and one reader (the demo)", 3: "Aurora failover, three members", 6: "Aurora failover, six members, to the best candidate (tier 1)" }[n]!;
     const o = await outcome(name, 180, 75);
-    expect(o.targets).toBe(n + Math.min(3, n) * (n - 1));
+    expect(DEFAULT_WARM_READER_SETS).toBe(1);
+    expect(o.targets).toBe(n + DEFAULT_WARM_READER_SETS * (n - 1));
+    expect(o.targets).toBeLessThanOrEqual(2 * n);
   });
 });
 
@@ -227,6 +290,7 @@ describe("docs/failover-timeline.md", () => {
     for (const [scenarios, everyTiming] of [
       [CLUSTER_SCENARIOS, true],
       [ROLE_SCENARIOS, false],
+      [WARM_PATH_SCENARIOS, false],
       [REGISTERING_SCENARIOS, false],
     ] as const) {
       for (const { scenario: s, events } of rowsOf(scenarios, everyTiming)) {
@@ -255,13 +319,13 @@ describe("the README's demo timeline", () => {
 });
 
 describe("the health-check load tables of the README and docs/health-checks.md", () => {
-  it.each(["README.md", "docs/health-checks.md"])("%s states N + min(3, N)(N - 1) targets and (1 + 3) x zones / 10 probes a second, as bench/failover-sim.ts prints", (file) => {
+  it.each(["README.md", "docs/health-checks.md"])("%s states N + warmReaderSets x (N - 1) targets and (1 + warmReaderSets) x zones / 10 probes a second, as bench/failover-sim.ts prints", (file) => {
     const text = readFileSync(path.join(__dirname, "..", "..", file), "utf8");
     const rows = text.split("\n").filter((l) => /^\| \d+ \| \d+ \| \d+ \| [\d.]+ \/ [\d.]+ \| [\d.]+ \/ [\d.]+ \|$/.test(l));
     expect(rows.length).toBeGreaterThanOrEqual(6);
     for (const r of rows) {
       const [n, now, before, z2, z3, b2, b3] = r.split(/[|/]/).map((c) => c.trim()).filter(Boolean).map(Number);
-      const sets = Math.min(3, n);
+      const sets = Math.min(DEFAULT_WARM_READER_SETS, n);
       const groups = 1 + sets - (sets === n ? 1 : 0);
       expect([n, now, before, z2, z3, b2, b3]).toEqual([n, n + sets * (n - 1), n * n, (groups * 2) / 10, (groups * 3) / 10, (n * 2) / 10, (n * 3) / 10]);
     }

@@ -157,7 +157,20 @@ export async function sync(event: unknown, settings: SyncSettings, deps: SyncDep
     }
     const recordedGreen = t.blueGreen?.switched === true && t.writer !== null && [...recorded.values()].includes(t.writer.ip);
     const evidence = cluster ? { endpointIp: t.endpointIp ?? null, namedForMs: named ? deps.now() - named.since : 0, recordedGreen } : undefined;
-    const decision = planRun({ writer: t.writer, members: t.members, standby: t.standby?.ip ? { instance: `${settings.database.identifier} (standby)`, ip: t.standby.ip } : null, state, port: settings.port, allowedCidrs: settings.allowedCidrs, warmReaderSets: settings.warmReaderSets, failingOver: isFencedStatus(t.status), evidence, green: greenOf(t), ...(t.blueGreen?.switched ? { retiredIps: new Set(t.blueGreen.others.map((o) => o.ip)) } : {}) });
+    const decision = planRun({
+      writer: t.writer,
+      members: t.members,
+      state,
+      port: settings.port,
+      allowedCidrs: settings.allowedCidrs,
+      warmReaderSets: settings.warmReaderSets,
+      failingOver: isFencedStatus(t.status),
+      evidence,
+      // A Multi-AZ DB instance's standby; a Blue/Green deployment's green members before its switchover, and the old environment's addresses after it.
+      standby: t.standby?.ip ? { instance: `${settings.database.identifier} (standby)`, ip: t.standby.ip } : null,
+      green: greenOf(t),
+      ...(t.blueGreen?.switched ? { retiredIps: new Set(t.blueGreen.others.map((o) => o.ip)) } : {}),
+    });
     moved.push(...(await apply(deps.elb, decision)));
     rounds.push(decision);
     return decision;

@@ -22,7 +22,7 @@ export interface SimParams {
   /** Virtual milliseconds each AWS API call takes. */
   readonly apiLatencyMs: number;
   /** API throttling: token buckets per account and Region, [size, refill per second]. */
-  readonly throttle: { readonly elbDescribe: readonly [number, number]; readonly elbChange: readonly [number, number]; readonly rds: readonly [number, number] };
+  readonly throttle: { readonly elbDescribe: readonly [number, number]; readonly elbChange: readonly [number, number]; readonly rds: readonly [number, number]; readonly ec2Describe: readonly [number, number] };
   /** Seconds from an RDS event to the function's start: [min, max], drawn per event. */
   readonly eventDelayS: readonly [number, number];
   /** The cluster endpoint's DNS TTL. */
@@ -55,7 +55,7 @@ export const SOURCES = {
   deregistrationDelayS: "this project's target groups: 0 s member groups, 10 s reader sets (stacks/constructs/load-balancer.ts)",
   apiLatencyMs: "unknown (no AWS account here): 100 ms a call, slower than the end-to-end run measured against moto (bench/failover.ts)",
   throttle:
-    'ELB: "ELB throttles its API requests for each AWS account on a per-Region basis"; Describe* bucket 40 tokens, refill 10 a second; buckets of RegisterTargets, DeregisterTargets and ModifyListener not found: the same 40/10 (ELB, Request throttling for the ELB API). RDS: "up to 300 requests in a burst and a sustained 12 requests per second" per account and Region (RDS User Guide, Request throttling for the Amazon RDS API). Other callers in the account share the buckets: a burst scenario drains them for its whole length',
+    'ELB: "ELB throttles its API requests for each AWS account on a per-Region basis"; Describe* bucket 40 tokens, refill 10 a second; buckets of RegisterTargets, DeregisterTargets and ModifyListener not found: the same 40/10 (ELB, Request throttling for the ELB API). RDS: "up to 300 requests in a burst and a sustained 12 requests per second" per account and Region (RDS User Guide, Request throttling for the Amazon RDS API). EC2: each non-mutating action has its own bucket of 100 tokens, refilled at 20 a second (EC2 Developer Guide, Request throttling for the Amazon EC2 API, its DescribeHosts example). Other callers in the account share the buckets: a burst scenario drains them for its whole length',
   eventDelayS:
     'unknown; RDS delivers events "on a best effort basis ... they might be out of sequence or missing" (Aurora User Guide, Monitoring Amazon Aurora events): drawn from 1-10 s on time; the sweep adds late (+45 s) and lost',
   dnsTtlS: '"Aurora DNS zones use a short time-to-live (TTL) of 5 seconds" (AWS re:Post, "Why did I get a read only error after an Amazon Aurora DB cluster failed over?"); when the cluster endpoint\'s record moves relative to the API is undocumented: at the moment the API names the new writer, and any resolver may answer from a cache up to one TTL old',
@@ -89,7 +89,7 @@ export const DEFAULT_PARAMS: SimParams = {
   rollback: { windowS: 600, okS: 10, failS: 30 },
   deregistrationDelayS: { member: 0, readerSet: 10 },
   apiLatencyMs: 100,
-  throttle: { elbDescribe: [40, 10], elbChange: [40, 10], rds: [300, 12] },
+  throttle: { elbDescribe: [40, 10], elbChange: [40, 10], rds: [300, 12], ec2Describe: [100, 20] },
   eventDelayS: [1, 10],
   dnsTtlS: 5,
   scheduleEveryS: 60,

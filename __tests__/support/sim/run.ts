@@ -1,8 +1,9 @@
 // Runs the failover function's real handler against the simulated AWS on a virtual clock, with
 // the triggers AWS would send (RDS events, late, lost, duplicated or reordered; the schedule;
 // Lambda's retries of a failed run), and measures every second what each port serves.
-import { DEFAULT_WARM_READER_SETS, DEFAULT_WATCH_SECONDS } from "../../../config/schema";
+import { DEFAULT_WARM_READER_SETS, DEFAULT_WATCH_SECONDS, defaultMemberSlots, readerSetCount } from "../../../config/schema";
 import { ENV } from "../../../functions/failover-sync/environment";
+import { BLUE_GREEN_DETAIL_TYPE } from "../../../functions/failover-sync/events";
 import { createHandler } from "../../../functions/failover-sync/index";
 import { Report, SyncError } from "../../../functions/failover-sync/sync";
 import { DEFAULT_PARAMS, EventTiming, LATE_EVENT_S, SimParams } from "./params";
@@ -39,6 +40,10 @@ export interface Scenario {
   readonly members: readonly MemberSpec[];
   readonly standbyIp?: string;
   readonly standbyAz?: string;
+  /** Multi-AZ DB instance: the function looks for the standby's interface (provider.failover.standbyDiscovery). */
+  readonly standbyDiscovery?: boolean;
+  /** Other RDS interfaces with the instance's security group: another database that shares it. */
+  readonly sharedGroupIps?: readonly string[];
   /** Zones the NLB enables; default: every member's. */
   readonly zones?: readonly string[];
   readonly slots?: number;
@@ -151,19 +156,22 @@ function scheduledEvent(at: number): unknown {
 }
 
 function rdsEvent(e: RdsEvent): unknown {
-  const type = e.sourceType === "cluster" ? "cluster" : "db";
+  const type = e.sourceType === "cluster" ? "cluster" : e.sourceType === "instance" ? "db" : "deployment";
   const arn = `arn:aws:rds:us-east-1:${ACCOUNT}:${type}:${e.sourceId}`;
-  // The shape of AWS's documented samples (__tests__/fixtures/rds-events.ts).
+  // The shape of AWS's documented samples (__tests__/fixtures/rds-events.ts); a Blue/Green event
+  // the same, with the deployment as its source (its detail type is the rule's, events.ts).
+  const [detailType, sourceType] =
+    e.sourceType === "cluster" ? ["RDS DB Cluster Event", "CLUSTER"] : e.sourceType === "instance" ? ["RDS DB Instance Event", "DB_INSTANCE"] : [BLUE_GREEN_DETAIL_TYPE, "BLUE_GREEN_DEPLOYMENT"];
   return {
     version: "0",
     id: `sim-${e.id}-${e.at}`,
-    "detail-type": e.sourceType === "cluster" ? "RDS DB Cluster Event" : "RDS DB Instance Event",
+    "detail-type": detailType,
     source: "aws.rds",
     account: ACCOUNT,
     time: new Date(EPOCH + e.at).toISOString(),
     region: "us-east-1",
     resources: [arn],
-    detail: { EventCategories: ["failover"], SourceType: e.sourceType === "cluster" ? "CLUSTER" : "DB_INSTANCE", SourceArn: arn, Date: new Date(EPOCH + e.at).toISOString(), Message: e.id, SourceIdentifier: `rds:${e.sourceId}`, EventID: e.id },
+    detail: { EventCategories: [e.sourceType === "blue-green-deployment" ? "notification" : "failover"], SourceType: sourceType, SourceArn: arn, Date: new Date(EPOCH + e.at).toISOString(), Message: e.id, SourceIdentifier: e.sourceType === "blue-green-deployment" ? e.sourceId : `rds:${e.sourceId}`, EventID: e.id },
   };
 }
 
@@ -179,16 +187,18 @@ function build(s: Scenario, world: SimWorld): { env: Record<string, string>; wri
   const writerListener = listenerArn(0);
   const readerListener = listenerArn(1);
   if (s.kind === "cluster") {
-    const slots = s.slots ?? s.members.length;
+    // The layout the provider stack deploys by default: the slots of Aurora's largest cluster, the reader sets of warmReaderSets.
+    const slots = s.slots ?? defaultMemberSlots(true);
+    const warm = s.warmReaderSets ?? DEFAULT_WARM_READER_SETS;
     const members = Array.from({ length: slots }, (_, i) => groupArn(`orders-m${i}`, i));
-    const sets = Array.from({ length: slots }, (_, i) => groupArn(`orders-r${i}`, 100 + i));
+    const sets = Array.from({ length: readerSetCount(slots, warm) }, (_, i) => groupArn(`orders-r${i}`, 100 + i));
     members.forEach((g, i) => {
       world.addGroup(g, "member");
       world.addListener(listenerArn(10 + i), PORT + 10 + i, g);
     });
     sets.forEach((g, i) => {
       world.addGroup(g, "readerSet");
-      world.addListener(listenerArn(40 + i), PORT + 10 + slots + i, g);
+      world.addListener(listenerArn(100 + i), PORT + 10 + slots + i, g);
     });
     const fence = groupArn("orders-fence", 99);
     world.addGroup(fence, "fence");
@@ -205,7 +215,7 @@ function build(s: Scenario, world: SimWorld): { env: Record<string, string>; wri
       [ENV.readerSetTargetGroups]: sets.map((a) => a.slice(PREFIX.length)).join(","),
       [ENV.fenceTargetGroup]: fence.slice(PREFIX.length),
       // What the provider stack writes: provider.failover.warmReaderSets, by default the schema's.
-      [ENV.warmReaderSets]: String(s.warmReaderSets ?? DEFAULT_WARM_READER_SETS),
+      [ENV.warmReaderSets]: String(warm),
     });
     return { env, writerListener, readerListener, db, memberGroups: members };
   }
@@ -215,9 +225,16 @@ function build(s: Scenario, world: SimWorld): { env: Record<string, string>; wri
   world.addGroup(readerGroup, "readerSet");
   world.addListener(writerListener, PORT, writerGroup);
   world.addListener(readerListener, PORT + 1, readerGroup);
-  world.addHost(s.standbyIp!, s.standbyAz ?? s.members[0].az, true);
-  world.instances.set(db, { id: db, ip: s.members[0].ip, status: "available", tier: 1 });
-  Object.assign(env, { [ENV.instanceIdentifier]: db, [ENV.writerTargetGroupArn]: writerGroup, [ENV.readerTargetGroupArn]: readerGroup });
+  const standbyAz = s.standbyAz ?? s.members[0].az;
+  world.addHost(s.standbyIp!, standbyAz, true);
+  // Both interfaces are RDS's, with the instance's security group; so are those of a database that shares it.
+  for (const ip of [s.members[0].ip, s.standbyIp!]) world.hosts.get(ip)!.rdsGroup = SimWorld.DATABASE_GROUP;
+  for (const ip of s.sharedGroupIps ?? []) {
+    world.addHost(ip, standbyAz);
+    world.hosts.get(ip)!.rdsGroup = SimWorld.DATABASE_GROUP;
+  }
+  world.instances.set(db, { id: db, ip: s.members[0].ip, status: "available", tier: 1, secondaryAz: standbyAz });
+  Object.assign(env, { [ENV.instanceIdentifier]: db, [ENV.writerTargetGroupArn]: writerGroup, [ENV.readerTargetGroupArn]: readerGroup, ...(s.standbyDiscovery ? { [ENV.standbyDiscovery]: "1" } : {}) });
   return { env, writerListener, readerListener, db, memberGroups: [writerGroup] };
 }
 
@@ -429,11 +446,16 @@ async function simulateOnce(s: Scenario, options: SimOptions, seed: number, watc
   // Registrations before the writer port moved, per failover: from each failover start to the
   // first ModifyListener of the writer listener to a member group (or, for an instance, the writer's registration).
   let onPath = 0;
-  for (const { start } of world.failovers.filter((f) => f.start >= t0 * 1000)) {
-    const calls = log.calls.filter((c) => c.at >= start && !c.failed);
-    // The fence is not a move to the writer: registrations while fenced are still on the path. An
-    // instance has no listener to move: its writer's registration is the move.
-    const moved = s.kind === "instance" ? calls.findIndex((c) => c.command === "RegisterTargetsCommand") + 1 : calls.findIndex((c) => c.command === "ModifyListenerCommand" && c.listener === writerListener && memberGroups.includes(c.to ?? ""));
+  for (const f of world.failovers.filter((x) => x.start >= t0 * 1000)) {
+    const calls = log.calls.filter((c) => c.at >= f.start && !c.failed);
+    if (s.kind === "instance") {
+      // An instance has no listener to move: the new writer's address registered after the fault is the registration on the path.
+      const newIp = f.toIp ?? world.instances.get(db)?.ip;
+      onPath += calls.filter((c) => c.command === "RegisterTargetsCommand" && (c.targets ?? []).includes(newIp ?? "")).length;
+      continue;
+    }
+    // The fence is not a move to the writer: registrations while fenced are still on the path.
+    const moved = calls.findIndex((c) => c.command === "ModifyListenerCommand" && c.listener === writerListener && memberGroups.includes(c.to ?? ""));
     const upTo = moved >= 0 ? calls.slice(0, moved) : calls;
     onPath += upTo.filter((c) => c.command === "RegisterTargetsCommand").length;
   }

@@ -1,5 +1,6 @@
 // What AWS does to a share, as scripts on the simulated world. Each timeline follows AWS's docs
 // where they give one (params.ts SOURCES says which); where they do not, the figure is marked.
+import { defaultMemberSlots } from "../../../config/schema";
 import { Scenario, MemberSpec } from "./run";
 import { SimWorld } from "./world";
 
@@ -100,6 +101,20 @@ export function rebootInstance(w: SimWorld, id: string, at: number, downS = 30):
   });
 }
 
+/** A reader joins the cluster: `creating` (and down) for 240 s, then available, with "DB instance created" (RDS-EVENT-0005). */
+function addReader(w: SimWorld, db: string, m: MemberSpec, at: number, creatingS = 240): void {
+  w.at(at, () => {
+    w.addHost(m.ip, m.az);
+    w.instances.set(m.id, { id: m.id, ip: m.ip, status: "creating", tier: m.tier ?? 1, clusterId: db });
+    w.clusters.get(db)!.members.push(m.id);
+    w.restart(m.ip, creatingS);
+  });
+  w.at(at + creatingS, () => {
+    instance(w, m.id).status = "available";
+    w.emit("RDS-EVENT-0005", "instance", m.id);
+  });
+}
+
 function statusFor(w: SimWorld, id: string, status: string, at: number, forS: number): void {
   w.at(at, () => (instance(w, id).status = status));
   w.at(at + forS, () => (instance(w, id).status = "available"));
@@ -142,7 +157,7 @@ export const CLUSTER_SCENARIOS: Scenario[] = [
     });
     auroraFailover(w, db, B.id, t0 + 240);
   }),
-  cluster("Multi-AZ DB cluster failover, the old writer returning with a new IP", [A, B, C], (w, t0, db) => multiAzClusterFailover(w, db, C.id, t0 + 30, "10.0.1.99")),
+  cluster("Multi-AZ DB cluster failover, the old writer returning with a new IP", [A, B, C], (w, t0, db) => multiAzClusterFailover(w, db, C.id, t0 + 30, "10.0.1.99"), { slots: defaultMemberSlots(false) }),
   cluster("a reader in modifying (class change), writer and one reader", [A, B], (w, t0) => modifyInstance(w, B.id, t0 + 30)),
   cluster("a reader in modifying (class change), three members", [A, B, C], (w, t0) => modifyInstance(w, B.id, t0 + 30)),
   cluster("a reader rebooting, three members", [A, B, C], (w, t0) => rebootInstance(w, B.id, t0 + 30)),
@@ -152,18 +167,7 @@ export const CLUSTER_SCENARIOS: Scenario[] = [
     statusFor(w, C.id, "upgrading", t0 + 90, 200);
     statusFor(w, B.id, "maintenance", t0 + 400, 100);
   }),
-  cluster("a reader added", [A, B], (w, t0, db) => {
-    w.at(t0 + 30, () => {
-      w.addHost(C.ip, C.az);
-      w.instances.set(C.id, { id: C.id, ip: C.ip, status: "creating", tier: 1, clusterId: db });
-      w.clusters.get(db)!.members.push(C.id);
-      w.restart(C.ip, 240);
-    });
-    w.at(t0 + 270, () => {
-      instance(w, C.id).status = "available";
-      w.emit("RDS-EVENT-0005", "instance", C.id);
-    });
-  }, { slots: 3, zones: ["us-east-1a", "us-east-1b", "us-east-1c"] }),
+  cluster("a reader added", [A, B], (w, t0, db) => addReader(w, db, C, t0 + 30), { slots: 3, zones: ["us-east-1a", "us-east-1b", "us-east-1c"] }),
   cluster("a reader removed", [A, B, C], (w, t0, db) => {
     w.at(t0 + 30, () => (instance(w, C.id).status = "deleting"));
     w.at(t0 + 90, () => {
@@ -193,32 +197,78 @@ export const CLUSTER_SCENARIOS: Scenario[] = [
   cluster("Aurora failover, six members, to a member whose reader set is not kept warm (tier 2)", [A, B, C, D, E, F], (w, t0, db) => auroraFailover(w, db, E.id, t0 + 30)),
 ];
 
-/** Blue/Green switchover: blue renamed -old1 (read-only, still up), green takes the names. */
-export function blueGreenSwitchover(w: SimWorld, db: string, at: number, green: MemberSpec[]): void {
-  w.at(at - 600, () => {
-    // The green environment exists long before the switchover.
-    for (const g of green) w.addHost(g.ip, g.az);
+const GREEN = "-green-sim0ab";
+
+/**
+ * A Blue/Green deployment of a cluster (RDS User Guide, "Using Amazon RDS Blue/Green
+ * Deployments"): the green cluster and members exist, with their own names and addresses, long
+ * before anyone switches over (by default 400 s before: more than the longest registration delay, 300 s, and its checks; RDS-EVENT-0244 when ready). At the
+ * switchover (0247) every member of both environments drops its connections for 20 s (inferred:
+ * the guide says writes stop and connections drop, not for how long); 30 s later RDS renames blue
+ * "-old1", hands the names to green (whose members keep their own addresses, which AWS's own
+ * JDBC wrapper relies on) and reports completion (0248). Each renamed name's DNS record may be
+ * one TTL old, as the cluster endpoint's. The old blue primary stays up, read-only.
+ * A cancelled switchover (0249) leaves the names with blue after 20 s.
+ */
+export function blueGreenSwitchover(w: SimWorld, db: string, at: number, green: MemberSpec[], options: { readonly createdS?: number; readonly cancel?: boolean } = {}): void {
+  const bgd = "bgd-sim0000000000000001";
+  const greenCluster = `${db}${GREEN}`;
+  w.at(at - (options.createdS ?? 400), () => {
+    const blue = w.clusters.get(db)!;
+    const pairs = blue.members.map((m) => [m, `${m}${GREEN}`] as [string, string]).slice(0, green.length);
+    w.clusters.set(greenCluster, { id: greenCluster, status: "available", writer: null, members: pairs.map(([, g]) => g) });
+    pairs.forEach(([b, g], i) => {
+      w.addHost(green[i].ip, green[i].az);
+      w.instances.set(g, { id: g, ip: green[i].ip, status: "available", tier: w.instances.get(b)?.tier ?? 1, clusterId: greenCluster });
+    });
+    w.clusters.get(greenCluster)!.writer = `${blue.writer}${GREEN}`;
+    w.deployments.set(bgd, { id: bgd, status: "AVAILABLE", source: db, target: greenCluster, pairs });
+    w.emit("RDS-EVENT-0244", "blue-green-deployment", bgd);
   });
   w.at(at, () => {
     const blue = w.clusters.get(db)!;
-    w.failovers.push({ start: w.now, from: blue.writer!, to: green[0].id });
-    w.emit("RDS-EVENT-0259", "cluster", db);
-    for (const id of w.clusters.get(db)!.members) w.restart(instance(w, id).ip, 20);
-    for (const g of green) w.restart(g.ip, 20);
+    const d = w.deployments.get(bgd)!;
+    d.status = "SWITCHOVER_IN_PROGRESS";
+    w.failovers.push({ start: w.now, from: blue.writer!, to: blue.writer! });
+    w.emit("RDS-EVENT-0247", "blue-green-deployment", bgd);
+    for (const id of [...blue.members, ...w.clusters.get(greenCluster)!.members]) w.restart(instance(w, id).ip, 20);
   });
+  if (options.cancel) {
+    w.at(at + 20, () => {
+      w.deployments.get(bgd)!.status = "AVAILABLE";
+      w.failovers[w.failovers.length - 1].namedAt = w.now;
+      w.emit("RDS-EVENT-0249", "blue-green-deployment", bgd);
+    });
+    return;
+  }
   w.at(at + 30, () => {
     const blue = w.clusters.get(db)!;
+    const greenC = w.clusters.get(greenCluster)!;
     const old = `${db}-old1`;
-    w.clusters.set(old, { id: old, status: "available", writer: `${blue.writer}-old1`, members: blue.members.map((m) => `${m}-old1`) });
+    // Blue takes "-old1": new names, whose records are new; its members keep their addresses and stay up, read-only.
+    w.clusters.set(old, { id: old, resourceId: blue.resourceId ?? `cluster-${db}`, status: "available", writer: `${blue.writer}-old1`, members: blue.members.map((m) => `${m}-old1`) });
     for (const id of blue.members) {
       const i = instance(w, id);
       w.instances.delete(id);
-      w.instances.set(`${id}-old1`, { ...i, id: `${id}-old1`, clusterId: old });
+      w.instances.set(`${id}-old1`, { ...i, id: `${id}-old1`, resourceId: i.resourceId ?? `db-${id}`, clusterId: old });
+      // The name's record: the old address until now, green's from now.
+      w.instanceRecords.set(SimWorld.address(id), [[0, i.ip]]);
     }
-    w.clusters.set(db, { id: db, status: "available", writer: null, members: green.map((g) => g.id) });
-    for (const g of green) w.instances.set(g.id, { id: g.id, ip: g.ip, status: "available", tier: g.tier ?? 1, clusterId: db });
-    w.nameWriter(db, green[0].id);
-    w.emit("RDS-EVENT-0260", "cluster", db);
+    // Green takes the names; its members keep their addresses and resource IDs.
+    const d = w.deployments.get(bgd)!;
+    const renamed: string[] = [];
+    for (const [b, g] of d.pairs) {
+      const i = instance(w, g);
+      w.instances.delete(g);
+      w.instances.set(b, { ...i, id: b, resourceId: i.resourceId ?? `db-${g}`, clusterId: db });
+      w.instanceRecords.get(SimWorld.address(b))!.push([w.now, i.ip]);
+      renamed.push(b);
+    }
+    w.clusters.delete(greenCluster);
+    w.clusters.set(db, { id: db, resourceId: greenC.resourceId ?? `cluster-${greenCluster}`, status: "available", writer: null, members: renamed });
+    w.nameWriter(db, blue.writer!);
+    Object.assign(d, { status: "SWITCHOVER_COMPLETED", source: old, target: db });
+    w.emit("RDS-EVENT-0248", "blue-green-deployment", bgd);
   });
 }
 
@@ -228,7 +278,7 @@ export const ROLE_SCENARIOS: Scenario[] = [
     blueGreenSwitchover(w, db, t0 + 30, [
       { id: "orders-a", ip: "10.0.1.77", az: "us-east-1a" },
       { id: "orders-b", ip: "10.0.2.77", az: "us-east-1b" },
-    ]), { slots: 4 }),
+    ])),
   cluster("Global database switchover: this cluster becomes a secondary", [A, B], (w, t0, db) => {
     w.at(t0 + 30, () => w.emit("RDS-EVENT-0181", "cluster", db));
     w.at(t0 + 60, () => {
@@ -242,14 +292,23 @@ export const ROLE_SCENARIOS: Scenario[] = [
   cluster("Multi-AZ DB cluster failover: the old writer returns with a new IP, then a failback 200 s later", [A, B, C], (w, t0, db) => {
     multiAzClusterFailover(w, db, C.id, t0 + 30, "10.0.1.99");
     multiAzClusterFailover(w, db, A.id, t0 + 230, "10.0.3.99");
-  }),
+  }, { slots: defaultMemberSlots(false) }),
 ];
 
 /** For contrast: designs that register the new writer's IP when the writer moves. */
 export const REGISTERING_SCENARIOS: Scenario[] = [
   cluster("Aurora failover, one group that registers the new writer (no warm slots)", [A, B], (w, t0, db) => auroraFailover(w, db, B.id, t0 + 30), { slots: 1 }),
-  {
-    name: "Multi-AZ DB instance failover (the address moves: registration on the path)",
+  multiAzInstance("Multi-AZ DB instance failover (the address moves: registration on the path)"),
+];
+
+/**
+ * A Multi-AZ DB instance's failover: the primary fails, and after 90 s (RDS: failovers "typically
+ * complete within 60-120 seconds", RDS User Guide, "Failing over a Multi-AZ DB instance") the
+ * instance's DNS record names the standby. The old primary's interface stays, as the new standby.
+ */
+function multiAzInstance(name: string, extra: Partial<Scenario> = {}): Scenario {
+  return {
+    name,
     kind: "instance",
     members: [{ id: "orders-db", ip: "10.0.1.11", az: "us-east-1a" }],
     standbyIp: "10.0.2.22",
@@ -257,17 +316,43 @@ export const REGISTERING_SCENARIOS: Scenario[] = [
     watchS: 900,
     script: (w, t0, db) => {
       w.at(t0 + 30, () => {
-        w.failovers.push({ start: w.now, from: db, to: db });
+        w.failovers.push({ start: w.now, from: db, to: db, toIp: "10.0.2.22" });
         w.emit("RDS-EVENT-0013", "instance", db);
         w.restart("10.0.1.11", 100_000);
       });
       w.at(t0 + 120, () => {
         w.hosts.get("10.0.2.22")!.standby = false;
-        w.instances.get(db)!.ip = "10.0.2.22";
+        w.hosts.get("10.0.1.11")!.standby = true;
+        Object.assign(w.instances.get(db)!, { ip: "10.0.2.22", secondaryAz: "us-east-1a" });
         w.failovers[w.failovers.length - 1].namedAt = w.now;
         w.emit("RDS-EVENT-0015", "instance", db);
         w.emit("RDS-EVENT-0049", "instance", db);
       });
     },
-  },
+    ...extra,
+  };
+}
+
+/** The paths that used to register on the way and no longer do. */
+export const WARM_PATH_SCENARIOS: Scenario[] = [
+  cluster("Blue/Green switchover of four members, the green writer's counterpart first", [A, B, C, D], (w, t0, db) =>
+    blueGreenSwitchover(w, db, t0 + 30, [
+      { id: "g-a", ip: "10.0.1.77", az: "us-east-1a" },
+      { id: "g-b", ip: "10.0.2.77", az: "us-east-1b" },
+      { id: "g-c", ip: "10.0.3.77", az: "us-east-1c" },
+      { id: "g-d", ip: "10.0.1.78", az: "us-east-1a" },
+    ])),
+  cluster("Blue/Green switchover cancelled: blue keeps the names", [A, B], (w, t0, db) =>
+    blueGreenSwitchover(w, db, t0 + 30, [
+      { id: "g-a", ip: "10.0.1.77", az: "us-east-1a" },
+      { id: "g-b", ip: "10.0.2.77", az: "us-east-1b" },
+    ], { cancel: true })),
+  cluster("Aurora Auto Scaling adds a reader, then the cluster fails over to it", [A, B], (w, t0, db) => {
+    // Auto Scaling adds an Aurora Replica (Aurora User Guide, "Amazon Aurora Auto Scaling with Aurora Replicas"); it is created
+    // for some minutes (240 s here), then promoted by a failover to it 60 s after it is available.
+    addReader(w, db, { ...C, tier: 0 }, t0 + 30);
+    auroraFailover(w, db, C.id, t0 + 330);
+  }, { zones: ["us-east-1a", "us-east-1b", "us-east-1c"] }),
+  multiAzInstance("Multi-AZ DB instance failover, the standby found before it (no registration on the path)", { standbyDiscovery: true }),
+  multiAzInstance("Multi-AZ DB instance failover, two candidate standbys (another database shares the security group): the function falls back and says why", { standbyDiscovery: true, sharedGroupIps: ["10.0.2.99"] }),
 ];

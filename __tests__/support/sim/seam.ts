@@ -5,6 +5,7 @@
 // not in front of moto: moto answers at once and knows nothing of health checks or time, and a
 // layer in front of it would still need this model; why not an HTTP handler: the answers would
 // have to be written as ELB and RDS XML, which adds nothing to what the function sees.
+import { EC2Client } from "@aws-sdk/client-ec2";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { RetryUntilDeadline } from "../../../functions/failover-sync/retry";
@@ -21,7 +22,7 @@ export interface Faults {
 
 export interface CallLog {
   /** Every attempt, by command name, in order, with its virtual time. */
-  readonly calls: Array<{ command: string; at: number; failed?: string; listener?: string; to?: string }>;
+  readonly calls: Array<{ command: string; at: number; failed?: string; listener?: string; to?: string; targets?: string[] }>;
   /** When the last cluster or instance read was answered. */
   lastTopologyReadAt: number;
 }
@@ -64,6 +65,8 @@ function answer(world: SimWorld, command: string, input: Record<string, unknown>
         DBClusters: [
           {
             DBClusterIdentifier: c.id,
+            DBClusterArn: `arn:aws:rds:us-east-1:111111111111:cluster:${c.id}`,
+            DbClusterResourceId: c.resourceId ?? `cluster-${c.id}`,
             Status: status,
             Endpoint: SimWorld.clusterAddress(c.id),
             ...(c.replicationSource ? { ReplicationSourceIdentifier: c.replicationSource } : {}),
@@ -75,15 +78,69 @@ function answer(world: SimWorld, command: string, input: Record<string, unknown>
     case "DescribeDBInstancesCommand": {
       log.lastTopologyReadAt = world.now;
       const filter = list(input.Filters).find((f) => f.Name === "db-cluster-id");
-      const wanted = filter ? [...world.instances.values()].filter((i) => (filter.Values as string[]).includes(i.clusterId ?? "")) : [...world.instances.values()].filter((i) => i.id === input.DBInstanceIdentifier);
-      if (!filter && wanted.length === 0) throw sdkError("DBInstanceNotFoundFault", 404, `DBInstance ${String(input.DBInstanceIdentifier)} not found.`);
+      const byId = list(input.Filters).find((f) => f.Name === "db-instance-id");
+      const wanted = filter
+        ? [...world.instances.values()].filter((i) => (filter.Values as string[]).includes(i.clusterId ?? ""))
+        : byId
+          ? [...world.instances.values()].filter((i) => (byId.Values as string[]).includes(i.id))
+          : [...world.instances.values()].filter((i) => i.id === input.DBInstanceIdentifier);
+      if (!filter && !byId && wanted.length === 0) throw sdkError("DBInstanceNotFoundFault", 404, `DBInstance ${String(input.DBInstanceIdentifier)} not found.`);
       return {
         DBInstances: wanted.map((i) => ({
           DBInstanceIdentifier: i.id,
+          DbiResourceId: i.resourceId ?? `db-${i.id}`,
           DBInstanceStatus: i.status,
           DBClusterIdentifier: i.clusterId,
           AvailabilityZone: world.hosts.get(i.ip)?.az,
           Endpoint: { Address: SimWorld.address(i.id), Port: 3306 },
+          // A Multi-AZ DB instance, as DescribeDBInstances documents one: its subnet group, security group and standby's zone.
+          ...(i.secondaryAz
+            ? {
+                MultiAZ: true,
+                SecondaryAvailabilityZone: i.secondaryAz,
+                VpcSecurityGroups: [{ VpcSecurityGroupId: SimWorld.DATABASE_GROUP, Status: "active" }],
+                DBSubnetGroup: { VpcId: SimWorld.VPC, Subnets: [...world.zones].map((z) => ({ SubnetIdentifier: SimWorld.subnet(z), SubnetAvailabilityZone: { Name: z }, SubnetStatus: "Active" })) },
+              }
+            : {}),
+        })),
+      };
+    }
+    case "DescribeBlueGreenDeploymentsCommand": {
+      // The shape of the RDS API Reference (BlueGreenDeployment, SwitchoverDetail); one page.
+      const arn = (kind: "cluster" | "db", id: string) => `arn:aws:rds:us-east-1:111111111111:${kind}:${id}`;
+      const memberStatus = (status: string) => (status === "SWITCHOVER_COMPLETED" || status === "SWITCHOVER_IN_PROGRESS" ? status : "AVAILABLE");
+      return {
+        BlueGreenDeployments: [...world.deployments.values()].map((d) => ({
+          BlueGreenDeploymentIdentifier: d.id,
+          BlueGreenDeploymentName: `${d.source}-upgrade`,
+          Source: arn("cluster", d.source),
+          Target: arn("cluster", d.target),
+          Status: d.status,
+          SwitchoverDetails: [
+            { SourceMember: arn("cluster", d.source), TargetMember: arn("cluster", d.target), Status: memberStatus(d.status) },
+            ...d.pairs.map(([source, target]) => ({ SourceMember: arn("db", source), TargetMember: arn("db", target), Status: memberStatus(d.status) })),
+          ],
+        })),
+      };
+    }
+    case "DescribeNetworkInterfacesCommand": {
+      // The filters the function sends: vpc-id, description and group-id (EC2 API Reference).
+      const values = (name: string) => (list(input.Filters).find((f) => f.Name === name)?.Values as string[] | undefined) ?? null;
+      const [vpc, description, groups] = [values("vpc-id"), values("description"), values("group-id")];
+      const rds = [...world.hosts.values()].filter((h) => h.rdsGroup !== undefined && (vpc === null || vpc.includes(SimWorld.VPC)) && (description === null || description.includes("RDSNetworkInterface")) && (groups === null || groups.includes(h.rdsGroup)));
+      return {
+        NetworkInterfaces: rds.map((h) => ({
+          NetworkInterfaceId: `eni-${h.ip.replace(/\./g, "")}`,
+          Description: "RDSNetworkInterface",
+          InterfaceType: "interface",
+          RequesterManaged: true,
+          RequesterId: "amazon-rds",
+          VpcId: SimWorld.VPC,
+          SubnetId: SimWorld.subnet(h.az),
+          AvailabilityZone: h.az,
+          PrivateIpAddress: h.ip,
+          Groups: [{ GroupId: h.rdsGroup, GroupName: h.rdsGroup }],
+          Status: "in-use",
         })),
       };
     }
@@ -127,9 +184,9 @@ function answer(world: SimWorld, command: string, input: Record<string, unknown>
  * Real SDK clients whose every call is answered by the model, after its latency, in virtual
  * time, with the function's own retry strategy waiting on the model's clock until `deadline`.
  */
-export function simulatedClients(world: SimWorld, sleep: (ms: number) => Promise<void>, faults: Faults, log: CallLog, deadline: () => number, epoch: number): { rds: RDSClient; elb: ElasticLoadBalancingV2Client } {
+export function simulatedClients(world: SimWorld, sleep: (ms: number) => Promise<void>, faults: Faults, log: CallLog, deadline: () => number, epoch: number): { rds: RDSClient; elb: ElasticLoadBalancingV2Client; ec2: EC2Client } {
   const p = world.params.throttle;
-  const buckets = { elbDescribe: new Bucket(...p.elbDescribe), elbChange: new Bucket(...p.elbChange), rds: new Bucket(...p.rds) };
+  const buckets = { elbDescribe: new Bucket(...p.elbDescribe), elbChange: new Bucket(...p.elbChange), rds: new Bucket(...p.rds), ec2Describe: new Bucket(...p.ec2Describe) };
   const retryStrategy = () => new RetryUntilDeadline({ now: () => epoch + world.now, sleep, deadline: () => deadline(), random: world.rng });
   // Every setting the SDK would otherwise load from the environment, config files or disk: real
   // I/O in a run would let the model's clock move while it is pending, and the first simulation
@@ -146,7 +203,7 @@ export function simulatedClients(world: SimWorld, sleep: (ms: number) => Promise
     userAgentAppId: "rds-privatelink-sim",
     defaultUserAgentProvider: async () => [["rds-privatelink-sim"]] as Array<[string, string?]>,
   };
-  const wire = <T extends RDSClient | ElasticLoadBalancingV2Client>(client: T, rds: boolean): T => {
+  const wire = <T extends RDSClient | ElasticLoadBalancingV2Client | EC2Client>(client: T, service: "rds" | "elb" | "ec2"): T => {
     const add = client.middlewareStack.addRelativeTo.bind(client.middlewareStack) as unknown as (
       middleware: (next: Handler, context: { commandName?: string }) => Handler,
       options: { relation: string; toMiddleware: string; name: string },
@@ -155,12 +212,14 @@ export function simulatedClients(world: SimWorld, sleep: (ms: number) => Promise
       (_next, context) => async (args) => {
         const command = context.commandName ?? "unknown";
         await sleep(world.params.apiLatencyMs);
-        const bucket = rds ? buckets.rds : command.startsWith("Describe") ? buckets.elbDescribe : buckets.elbChange;
+        const rds = service === "rds";
+        const bucket = service === "ec2" ? buckets.ec2Describe : rds ? buckets.rds : command.startsWith("Describe") ? buckets.elbDescribe : buckets.elbChange;
         const second = world.now / 1000;
         const burst = (faults.throttleBursts ?? []).some(([from, to]) => second >= from && second < to);
         if (burst || !bucket.take(world.now)) {
           log.calls.push({ command, at: world.now, failed: "Throttling" });
-          // RDS answers "Throttling", ELB "ThrottlingException"; both "Rate exceeded".
+          // RDS answers "Throttling", ELB "ThrottlingException", both "Rate exceeded"; EC2 "RequestLimitExceeded".
+          if (service === "ec2") throw sdkError("RequestLimitExceeded", 503, "Request limit exceeded.");
           throw sdkError(rds ? "Throttling" : "ThrottlingException", 400, "Rate exceeded");
         }
         if (faults.serverError && world.rng() < faults.serverError) {
@@ -168,7 +227,12 @@ export function simulatedClients(world: SimWorld, sleep: (ms: number) => Promise
           throw sdkError("ServiceUnavailable", 503, "Service Unavailable");
         }
         const input = (args as { input?: Record<string, unknown> }).input ?? {};
-        const moves = command === "ModifyListenerCommand" ? { listener: String(input.ListenerArn), to: String((input.DefaultActions as Array<{ TargetGroupArn?: string }> | undefined)?.[0]?.TargetGroupArn) } : {};
+        const moves =
+          command === "ModifyListenerCommand"
+            ? { listener: String(input.ListenerArn), to: String((input.DefaultActions as Array<{ TargetGroupArn?: string }> | undefined)?.[0]?.TargetGroupArn) }
+            : command === "RegisterTargetsCommand"
+              ? { targets: ((input.Targets as Array<{ Id?: string }> | undefined) ?? []).map((t) => String(t.Id)) }
+              : {};
         log.calls.push({ command, at: world.now, ...moves });
         const output = answer(world, command, input, log, faults);
         return { output: { ...output, $metadata: { httpStatusCode: 200 } }, response: {} };
@@ -179,5 +243,9 @@ export function simulatedClients(world: SimWorld, sleep: (ms: number) => Promise
     );
     return client;
   };
-  return { rds: wire(new RDSClient({ ...config, retryStrategy: retryStrategy() }), true), elb: wire(new ElasticLoadBalancingV2Client({ ...config, retryStrategy: retryStrategy() }), false) };
+  return {
+    rds: wire(new RDSClient({ ...config, retryStrategy: retryStrategy() }), "rds"),
+    elb: wire(new ElasticLoadBalancingV2Client({ ...config, retryStrategy: retryStrategy() }), "elb"),
+    ec2: wire(new EC2Client({ ...config, retryStrategy: retryStrategy() }), "ec2"),
+  };
 }

@@ -66,6 +66,8 @@ export interface Host {
   readonly down: Array<[number, number]>;
   /** A standby that takes no connections until it is promoted (Multi-AZ DB instance). */
   standby?: boolean;
+  /** The security group of the RDS network interface at this address; absent: not an RDS interface. */
+  rdsGroup?: string;
 }
 
 export interface SimInstance {
@@ -74,10 +76,27 @@ export interface SimInstance {
   status: string;
   tier: number;
   clusterId?: string;
+  /** Multi-AZ DB instance: the standby's zone, as DescribeDBInstances' SecondaryAvailabilityZone. */
+  secondaryAz?: string;
+  /** DbiResourceId: it stays with the instance through a rename. Default: derived from the identifier. */
+  resourceId?: string;
+}
+
+/** A Blue/Green deployment as DescribeBlueGreenDeployments shows it. */
+export interface SimDeployment {
+  readonly id: string;
+  status: string;
+  /** The source (blue) and target (green) clusters, by identifier; both follow the rename, as moto's do. */
+  source: string;
+  target: string;
+  /** Member pairs [source, target] by identifier, as SwitchoverDetails lists them. */
+  pairs: Array<[string, string]>;
 }
 
 export interface SimCluster {
   readonly id: string;
+  /** DbClusterResourceId: a green cluster that takes the name keeps its own. Default: derived from the identifier. */
+  resourceId?: string;
   status: string;
   writer: string | null;
   members: string[];
@@ -89,7 +108,7 @@ export interface SimCluster {
 
 export interface RdsEvent {
   readonly id: string;
-  readonly sourceType: "cluster" | "instance";
+  readonly sourceType: "cluster" | "instance" | "blue-green-deployment";
   readonly sourceId: string;
   readonly at: number;
 }
@@ -101,6 +120,8 @@ export interface Failover {
   readonly from: string;
   readonly to: string;
   namedAt?: number;
+  /** Multi-AZ DB instance: the address the instance moves to. */
+  readonly toIp?: string;
 }
 
 /**
@@ -143,6 +164,9 @@ export class SimWorld {
   readonly hosts = new Map<string, Host>();
   readonly instances = new Map<string, SimInstance>();
   readonly clusters = new Map<string, SimCluster>();
+  readonly deployments = new Map<string, SimDeployment>();
+  /** Instance endpoints whose record moved (a Blue/Green rename): [from, ip] in order; DNS may answer one TTL old. */
+  readonly instanceRecords = new Map<string, Array<[number, string]>>();
   readonly groups = new Map<string, SimGroup>();
   readonly listeners = new Map<string, SimListener>();
   /** Zones the NLB enables (by name, as DescribeDBInstances reports AvailabilityZone). */
@@ -390,6 +414,13 @@ export class SimWorld {
     this.onEvent(e);
   }
 
+  /** The database's VPC and security group, and a subnet per zone: what a Multi-AZ instance's standby is found by. */
+  static readonly VPC = "vpc-0sim0database";
+  static readonly DATABASE_GROUP = "sg-0sim0database";
+  static subnet(az: string): string {
+    return `subnet-0sim0${az.slice(-2)}`;
+  }
+
   /** The instance's own endpoint address, as DescribeDBInstances gives it. */
   static address(instance: string): string {
     return `${instance}.c0sim0example.us-east-1.rds.amazonaws.com`;
@@ -435,6 +466,14 @@ export class SimWorld {
    * endpoint's record as some cache of up to one TTL holds it.
    */
   resolve(address: string): string {
+    const history = this.instanceRecords.get(address);
+    if (history) {
+      // A renamed endpoint: as some cache of up to one TTL holds its record (the same rule as the cluster endpoint's).
+      const at = this.now - Math.floor(this.rng() * this.params.dnsTtlS * 1000);
+      let ip: string | undefined;
+      for (const [from, value] of history) if (from <= at) ip = value;
+      if (ip && [...this.instances.values()].some((i) => SimWorld.address(i.id) === address)) return ip;
+    }
     for (const i of this.instances.values()) if (SimWorld.address(i.id) === address) return i.ip;
     for (const c of this.clusters.values()) {
       if (SimWorld.clusterAddress(c.id) !== address) continue;
