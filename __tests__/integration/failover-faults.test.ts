@@ -70,6 +70,8 @@ const T0 = 300;
 let moto: Moto;
 let dns: DnsServer;
 let world: ClusterWorld;
+/** The database the share is named after: the cluster, or the Multi-AZ instance. */
+let shareName = "";
 let timing: AwsTiming;
 let handler: ReturnType<typeof createHandler>;
 let queue: RunQueue;
@@ -97,6 +99,7 @@ async function share(spec: Pick<ClusterSpec, "cluster" | "engine" | "members" | 
   await moto.reset();
   dns.records.clear();
   world = await createClusterWorld(moto.url, dns, { ...spec, endpointRecord: true });
+  shareName = spec.cluster;
   await deployed(testEnvironment(world, dns, { fence: true, ...env }));
 }
 
@@ -115,7 +118,7 @@ async function deployed(env: Record<string, string>): Promise<void> {
       return {
         rds: timing.attach(new RDSClient({ ...clientConfig(moto.url), retryStrategy: rdsRetry })),
         elb: timing.attach(new ElasticLoadBalancingV2Client({ ...clientConfig(moto.url), retryStrategy: elbRetry })),
-        ec2: timing.attach(new EC2Client({ ...clientConfig(moto.url), retryStrategy: ec2Retry })),
+        ec2: () => timing.attach(new EC2Client({ ...clientConfig(moto.url), retryStrategy: ec2Retry })),
       };
     },
     resolve: (host) => timing.io(() => resolve(host)),
@@ -206,7 +209,7 @@ class RunQueue {
       messageAttributes: {},
       md5OfBody: createHash("md5").update(m.body).digest("hex"),
       eventSource: "aws:sqs",
-      eventSourceARN: `arn:aws:sqs:${REGION}:${ACCOUNT}:${world.cluster}-failover-sync-runs.fifo`,
+      eventSourceARN: `arn:aws:sqs:${REGION}:${ACCOUNT}:${shareName}-failover-sync-runs.fifo`,
       awsRegion: REGION,
     };
   }
@@ -228,7 +231,7 @@ function scheduledEvent(atS: number): unknown {
     account: ACCOUNT,
     time: iso(atS).replace(/\.\d+Z$/, "Z"),
     region: REGION,
-    resources: [`arn:aws:events:${REGION}:${ACCOUNT}:rule/${world.cluster}-failover-sync-reconcile`],
+    resources: [`arn:aws:events:${REGION}:${ACCOUNT}:rule/${shareName}-failover-sync-reconcile`],
     detail: {},
   };
 }
@@ -502,6 +505,7 @@ describe("a run of the run queue through a Multi-AZ DB instance failover", () =>
     await moto.reset();
     dns.records.clear();
     instanceWorld = await createInstanceWorld(moto.url, dns, "shop", PRIMARY);
+    shareName = "shop";
     const ec2 = new EC2Client(clientConfig(moto.url));
     // RDS's requester-managed interfaces: moto cannot mark them requester-managed, so only the description and groups are RDS's.
     for (const [ip, subnet] of [[PRIMARY, instanceWorld.subnets[0]], [STANDBY, instanceWorld.subnets[1]], ...extraInterfaces.map((x) => [x, instanceWorld.subnets[1]])]) {

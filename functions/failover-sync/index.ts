@@ -8,7 +8,7 @@
 // operator) throws on any problem, so the caller sees it.
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
-import { EC2Client } from "@aws-sdk/client-ec2";
+import type { EC2Client } from "@aws-sdk/client-ec2";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { randomUUID } from "crypto";
@@ -37,8 +37,12 @@ export const REQUEST_TIMEOUT_MS = 5000;
 export interface AwsClients {
   readonly rds: RDSClient;
   readonly elb: ElasticLoadBalancingV2Client;
-  /** Finds a Multi-AZ DB instance's standby interface (provider.failover.standbyDiscovery). */
-  readonly ec2?: EC2Client;
+  /**
+   * Finds a Multi-AZ DB instance's standby interface (provider.failover.standbyDiscovery). A
+   * factory: the EC2 client's module is most of the bundle's start-up time, and only a run that
+   * looks for a standby loads it.
+   */
+  readonly ec2?: () => EC2Client;
   /** Calls retried so far by the clients' retry strategy. */
   readonly retries?: () => number;
 }
@@ -52,7 +56,14 @@ function awsClients(deadline: number): AwsClients {
   if (!clients) {
     const retryStrategy = new RetryUntilDeadline({ now: Date.now, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), deadline: () => runDeadline });
     const config = { retryStrategy, requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: 2000 } };
-    clients = { rds: new RDSClient(config), elb: new ElasticLoadBalancingV2Client(config), ec2: new EC2Client(config), retries: () => retryStrategy.retries };
+    let ec2: EC2Client | undefined;
+    clients = {
+      rds: new RDSClient(config),
+      elb: new ElasticLoadBalancingV2Client(config),
+      // Required on first use, so a cold start without standby discovery never evaluates it (bench/function.ts).
+      ec2: () => (ec2 ??= new (require("@aws-sdk/client-ec2") as typeof import("@aws-sdk/client-ec2")).EC2Client(config)),
+      retries: () => retryStrategy.retries,
+    };
   }
   return clients;
 }

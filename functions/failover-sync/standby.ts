@@ -12,7 +12,7 @@
 // with the instance's security groups, in a subnet of its subnet group, in its
 // SecondaryAvailabilityZone, and no other RDS interface carries those groups. Anything else
 // keeps the old behaviour (the new address is registered after the failover) and says why.
-import { DescribeNetworkInterfacesCommand, EC2Client, NetworkInterface } from "@aws-sdk/client-ec2";
+import type { EC2Client, NetworkInterface } from "@aws-sdk/client-ec2";
 import type { DBInstance } from "@aws-sdk/client-rds";
 
 /** The description RDS gives the network interfaces it manages. */
@@ -88,6 +88,8 @@ function toInterface(n: NetworkInterface): RdsInterface | null {
 
 /** The RDS interfaces in the VPC that carry any of the instance's security groups: one DescribeNetworkInterfaces, paged. */
 export async function rdsInterfaces(ec2: EC2Client, scope: StandbyScope): Promise<RdsInterface[]> {
+  // Loaded here, not at the top: the EC2 client's module is most of the bundle's start-up time.
+  const { DescribeNetworkInterfacesCommand } = await import("@aws-sdk/client-ec2");
   const out: RdsInterface[] = [];
   let token: string | undefined;
   do {

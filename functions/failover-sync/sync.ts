@@ -41,8 +41,8 @@ export interface SyncSettings extends FunctionEnvironment {
 export interface SyncDeps {
   readonly rds: RDSClient;
   readonly elb: ElasticLoadBalancingV2Client;
-  /** Needed only to find a Multi-AZ DB instance's standby (settings.standbyDiscovery). */
-  readonly ec2?: EC2Client;
+  /** Needed only to find a Multi-AZ DB instance's standby (settings.standbyDiscovery); called then only. */
+  readonly ec2?: () => EC2Client;
   readonly resolve: Resolve;
   readonly log: Log;
   readonly now: () => number;
@@ -132,7 +132,7 @@ export async function sync(event: unknown, settings: SyncSettings, deps: SyncDep
   const recorded: RecordedAddresses = new Map();
 
   const read = async () => {
-    topology = await readTopology(deps.rds, deps.resolve, settings.database, settings.standbyDiscovery ? deps.ec2 : undefined, recorded);
+    topology = await readTopology(deps.rds, deps.resolve, settings.database, settings.standbyDiscovery ? deps.ec2?.() : undefined, recorded);
     polls++;
     // Keyed by name and address: after a Blue/Green switchover the same name is a new node.
     const writerKey = topology.writer ? `${topology.writer.instance}@${topology.writer.ip}` : undefined;

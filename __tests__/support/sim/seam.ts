@@ -184,7 +184,7 @@ function answer(world: SimWorld, command: string, input: Record<string, unknown>
  * Real SDK clients whose every call is answered by the model, after its latency, in virtual
  * time, with the function's own retry strategy waiting on the model's clock until `deadline`.
  */
-export function simulatedClients(world: SimWorld, sleep: (ms: number) => Promise<void>, faults: Faults, log: CallLog, deadline: () => number, epoch: number): { rds: RDSClient; elb: ElasticLoadBalancingV2Client; ec2: EC2Client } {
+export function simulatedClients(world: SimWorld, sleep: (ms: number) => Promise<void>, faults: Faults, log: CallLog, deadline: () => number, epoch: number): { rds: RDSClient; elb: ElasticLoadBalancingV2Client; ec2: () => EC2Client } {
   const p = world.params.throttle;
   const buckets = { elbDescribe: new Bucket(...p.elbDescribe), elbChange: new Bucket(...p.elbChange), rds: new Bucket(...p.rds), ec2Describe: new Bucket(...p.ec2Describe) };
   const retryStrategy = () => new RetryUntilDeadline({ now: () => epoch + world.now, sleep, deadline: () => deadline(), random: world.rng });
@@ -243,9 +243,10 @@ export function simulatedClients(world: SimWorld, sleep: (ms: number) => Promise
     );
     return client;
   };
+  const ec2 = wire(new EC2Client({ ...config, retryStrategy: retryStrategy() }), "ec2");
   return {
     rds: wire(new RDSClient({ ...config, retryStrategy: retryStrategy() }), "rds"),
     elb: wire(new ElasticLoadBalancingV2Client({ ...config, retryStrategy: retryStrategy() }), "elb"),
-    ec2: wire(new EC2Client({ ...config, retryStrategy: retryStrategy() }), "ec2"),
+    ec2: () => ec2,
   };
 }
