@@ -1,7 +1,8 @@
 // The run-level decisions as plain data: what one run changes for either kind of database, in
 // which order, when the fast path stops waiting, when a run settles and whether the writer moved.
 // And the layout's one contract: what the construct encodes is what the handler reads back.
-import { parseEnvironment, toEnvironment } from "../../functions/failover-sync/environment";
+import { MAX_MEMBER_SLOTS } from "../../config/fields";
+import { LAMBDA_ENVIRONMENT_LIMIT_BYTES, parseEnvironment, toEnvironment } from "../../functions/failover-sync/environment";
 import { parseCidr } from "../../functions/failover-sync/ipv4";
 import { ClusterState, GroupChange, GroupState, InstanceState, keepsWaiting, Member, planRun, readersOf, RunInput, RunPlan, settles, Step, steps, writerChanged, writerMoved } from "../../functions/failover-sync/plan";
 
@@ -197,6 +198,24 @@ describe("the layout through the function's environment", () => {
     const discovering = toEnvironment({ ...base, database: { kind: "instance", identifier: "orders" }, targets: { kind: "instance", writerGroup: tg(writer) }, standbyDiscovery: true });
     expect(discovering.STANDBY_DISCOVERY).toBe("1");
     expect(parseEnvironment(discovering).standbyDiscovery).toBe(true);
+  });
+
+  it("fits Lambda's 4 KB at the most member slots a share can have and the longest names", () => {
+    // Target group names are at most 32 characters (ELB); 46 slots and their two reader sets, as config/fields.ts allows.
+    const long = "x".repeat(26);
+    const arnOf = (n: string) => ({ arn: `${PREFIX}:targetgroup/${n}/0123456789abcdef`, arnSuffix: `targetgroup/${n}/0123456789abcdef` });
+    const listener = (i: number) => ({ arn: `${PREFIX}:listener/net/${long}-nlb/0123456789abcdef/012345678901234${i}` });
+    const env = toEnvironment({
+      ...base,
+      allowedCidrs: ["10.0.0.0/16", "100.64.0.0/16", "10.1.0.0/16", "10.2.0.0/16", "10.3.0.0/16"],
+      database: { kind: "cluster", identifier: "c".repeat(63) },
+      targets: { kind: "cluster", writerListener: listener(0), readerListener: listener(1), memberGroups: Array.from({ length: MAX_MEMBER_SLOTS }, (_, i) => arnOf(`${long}-m${i}`)), readerSetGroups: [arnOf(`${long}-r0`), arnOf(`${long}-r1`)], fenceGroup: arnOf(`${long}-fence`) },
+      warmReaderSets: 1,
+      watchSeconds: 60,
+    });
+    const bytes = Object.entries(env).reduce((n, [k, v]) => n + k.length + v.length, 0);
+    expect(bytes).toBeLessThan(LAMBDA_ENVIRONMENT_LIMIT_BYTES);
+    expect(parseEnvironment(env).targets).toMatchObject({ memberGroups: expect.arrayContaining([`${PREFIX}:targetgroup/${long}-m45/0123456789abcdef`]) });
   });
 
   it("takes fewer reader sets than member slots (the populated ones and a spare), and names what is wrong", () => {
