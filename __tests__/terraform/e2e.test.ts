@@ -21,6 +21,7 @@ import { DnsServer, startDns } from "../support/dns";
 import { eventMatcher } from "../support/event-matcher";
 import { Moto, startMoto } from "../support/moto";
 import { forwardsTo, instanceAddress, portReaches, targetIps } from "../support/world";
+import { defaultMemberSlots } from "../../config/fields";
 import { demoInput, Json } from "../helpers";
 import { checkov } from "./checkov";
 import { forEmulator, LAMBDA_INVOKE_GAP } from "./emulator";
@@ -164,7 +165,8 @@ describe(`deploy against moto with ${toolchain().cliName}`, () => {
     const fn = state.values.root_module.resources.find((r: Json) => r.type === "aws_lambda_function");
     const deployed: Record<string, string> = fn.values.environment[0].variables;
     expect(deployed[ENV.writerListenerArn]).toBe(output(providerDir, "writer_listener_arn"));
-    expect(deployed[ENV.memberTargetGroups].split(",")).toHaveLength(2);
+    // The demo's default layout: the slots of Aurora's largest cluster, 14 of them empty.
+    expect(deployed[ENV.memberTargetGroups].split(",")).toHaveLength(defaultMemberSlots(true));
     drillEnv = { ...deployed, AWS_REGION: REGION, AWS_ENDPOINT_URL: moto.url, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", DNS_SERVERS: dns.address };
     const writerListener = output(providerDir, "writer_listener_arn");
     const readerListener = output(providerDir, "reader_listener_arn");
@@ -189,11 +191,12 @@ describe(`deploy against moto with ${toolchain().cliName}`, () => {
     dns.records.set(cluster.Endpoint!, ips[reader]);
     const event = withName(DOCUMENTED_CLUSTER_EVENT, "my-db-cluster", "orders", { eventId: "RDS-EVENT-0071" });
     const report = await invokeBundle({ ...event, time: new Date().toISOString() });
-    expect(report.registrations).toBe(0);
-    expect(report.switches.map((s: Json) => [s.listener, s.warm])).toEqual([
-      ["writer", true],
-      ["reader", true],
-    ]);
+    // Nothing registered for writes: the writer port moved first, warm.
+    expect(report.writerTargets.registered).toEqual([]);
+    expect(report.switches[0]).toMatchObject({ listener: "writer", warm: true });
+    // Reads: the old writer joins the writer's reader set (one populated set, provider.failover.warmReaderSets), registered off the writer's path.
+    expect(report.readerTargets.registered).toEqual([ips[writer]]);
+    expect(report.switches.every((s: Json) => s.warm)).toBe(true);
     const group = await forwardsTo(moto.url, writerListener);
     expect(memberGroups).toContain(group);
     expect(await targets(group)).toEqual([ips[reader]]);
@@ -207,9 +210,9 @@ describe(`deploy against moto with ${toolchain().cliName}`, () => {
   });
 
   it("refuses at plan time to remove the member slot a listener forwards to, naming the fix, and plans the shrink once the listeners stay", async () => {
-    // One reader fewer: the cluster keeps one member slot, and slot 1's groups go.
+    // Two member slots instead of the default: slots 2 and up lose their groups (the two reader sets stay).
     const shrunk = JSON.parse(readFileSync(configFile, "utf8"));
-    shrunk.provider.database.create.readers = 0;
+    shrunk.provider.failover = { ...shrunk.provider.failover, memberSlots: 2 };
     const app = new App({ outdir: path.join(work, "shrunk") });
     buildApp(validateConfig(shrunk), app);
     app.synth();
@@ -224,16 +227,15 @@ describe(`deploy against moto with ${toolchain().cliName}`, () => {
     const moveWriter = (slot: number) => elbClient().send(new ModifyListenerCommand({ ListenerArn: writerListener, DefaultActions: [{ Type: "forward", TargetGroupArn: memberGroups[slot] }] }));
     const served = memberGroups.indexOf(await forwardsTo(moto.url, writerListener));
     try {
-      // As after a failover to the member of slot 1: the writer listener forwards there.
-      await moveWriter(1);
+      // As after a failover to a member Auto Scaling added into slot 2: the writer listener forwards there.
+      await moveWriter(2);
       const refused = plan("refused.tfplan");
-      // Terraform shows what the change would do, then fails with the postconditions' errors.
+      // Terraform shows what the change would do, then fails with the postcondition's error.
       expect(refused.status).toBe(1);
       // Terraform wraps a diagnostic's lines: compare the words.
       const message = refused.stderr.replace(/[\s│]+/g, " ");
-      // The reader listener followed the writer to slot 1's reader set: it is refused too.
-      expect(message).toContain("The reader listener (port 3307) forwards to");
-      expect(message).toContain(`The writer listener (port 3306) forwards to ${memberGroups[1]}, a member slot this change removes`);
+      expect(message).toContain(`The writer listener (port 3306) forwards to ${memberGroups[2]}, a member slot this change removes`);
+      expect(message).not.toContain("The reader listener (port 3307) forwards to");
       expect(message).toContain("Fail the cluster over to a member that keeps its slot (aws rds failover-db-cluster --target-db-instance-identifier <member>");
       // With the listeners on slot 0 the same change plans, the slot's groups among what goes.
       await moveWriter(0);
@@ -242,7 +244,8 @@ describe(`deploy against moto with ${toolchain().cliName}`, () => {
       await elbClient().send(new ModifyListenerCommand({ ListenerArn: readerListener, DefaultActions: [{ Type: "forward", TargetGroupArn: readerSets[0] }] }));
       const accepted = plan("accepted.tfplan");
       expect({ status: accepted.status, errors: accepted.stderr }).toEqual({ status: 0, errors: "" });
-      expect(accepted.stdout).toContain("aws_lb_target_group.LoadBalancer_MemberTargetGroup1_EA003CEE will be destroyed");
+      expect(accepted.stdout).toContain("aws_lb_target_group.LoadBalancer_MemberTargetGroup2_B0F64B26 will be destroyed");
+      expect(accepted.stdout).not.toContain("aws_lb_target_group.LoadBalancer_MemberTargetGroup1_EA003CEE will be destroyed");
     } finally {
       // The function puts the listeners back where the writer is.
       await moveWriter(served);
@@ -258,7 +261,7 @@ describe(`deploy against moto with ${toolchain().cliName}`, () => {
     for (const check of ["provider database writer", "provider writer port", "provider reader port", "provider failover function", "provider dead letters", "consumer-app AZ IDs of interface endpoint"]) {
       expect(checks).toContain(check);
     }
-    expect(checks.filter((c: string) => c.startsWith("provider target health: member slot"))).toHaveLength(2);
+    expect(checks.filter((c: string) => c.startsWith("provider target health: member slot"))).toHaveLength(defaultMemberSlots(true));
     // moto does not implement DescribeVpcEndpointConnections: said, not hidden (docs/emulator-gaps.md).
     expect(r.findings.filter((f: Json) => f.skipped).map((f: Json) => f.check)).toEqual(["endpoint connections"]);
     expect(r.text).toMatch(/^Healthy: \d+ checks passed, 1 not checked\.$/m);
