@@ -29,8 +29,9 @@ export interface ClusterLayout<Group, Listener> {
 }
 
 /**
- * Multi-AZ DB instance: a writer group and, with a reader port, a reader group. The standby's
- * IP is unknown until it takes over, so the function registers targets; its listeners stay.
+ * Multi-AZ DB instance: a writer group and, with a reader port, a reader group. Its listeners
+ * stay; the function registers targets: the primary's address, and the standby's beside it when
+ * it can be found (standby.ts), else the new address after a failover.
  */
 export interface InstanceLayout<Group> {
   readonly kind: "instance";
