@@ -120,7 +120,7 @@ export interface Member {
  * own), or a Blue/Green switchover is under way, or its renamed names do not resolve to the new
  * members yet ("switching-over", the topology's).
  */
-export const FENCED_STATUSES: ReadonlySet<string> = new Set(["failing-over", "switching-over"]);
+const FENCED_STATUSES: ReadonlySet<string> = new Set(["failing-over", "switching-over"]);
 export const isFencedStatus = (status: string): boolean => FENCED_STATUSES.has(status);
 
 /** Available: the member is expected to keep serving; any other state may restart it. */
@@ -552,15 +552,17 @@ function clusterPlan(input: ClusterPlanInput & { readonly state: ClusterState },
     return { ...held(UNCORROBORATED), notes: [`writer change to ${writer.instance} (${writer.ip}) not yet corroborated: ${dns}; the writer port stays until the cluster endpoint agrees, or reads have named the new writer for ${CORROBORATE_MS / 1000} s`] };
   }
   const refused: Refusal[] = [];
+  // The one check of an address against the allowed CIDRs, for members and green members alike.
+  const refusalsOf = (m: Member) => plan({ desired: [m.ip], current: [], port, allowedCidrs: input.allowedCidrs }).refused;
   const roster = admit(input.writer, input.members, readers, (m) => {
-    const check = plan({ desired: [m.ip], current: [], port, allowedCidrs: input.allowedCidrs });
-    refused.push(...check.refused.map((r) => ({ ...r, reason: `${m.instance}: ${r.reason}` })));
-    return check.refused.length === 0;
+    const own = refusalsOf(m);
+    refused.push(...own.map((r) => ({ ...r, reason: `${m.instance}: ${r.reason}` })));
+    return own.length === 0;
   });
   if (roster === null) return held("the writer's IP is refused; nothing is changed", refused);
 
   // Green addresses pass the same allowed-CIDR check as members.
-  const green = (input.green ?? []).filter((g) => plan({ desired: [g.ip], current: [], port, allowedCidrs: input.allowedCidrs }).refused.length === 0 && !roster.byIp.has(g.ip));
+  const green = (input.green ?? []).filter((g) => refusalsOf(g).length === 0 && !roster.byIp.has(g.ip));
   const slots = placeMembers(state, roster, port, green);
   const sets = chooseReaderSets(state, roster, port, input.warmReaderSets);
   const listeners = routeListeners(state, roster, slots, sets, port);

@@ -52,6 +52,11 @@ export function scopeOf(instance: DBInstance): StandbyScope {
   };
 }
 
+/** The standby as the planner and npm run status name it: the instance's identifier, "(standby)"; undefined when none was taken. */
+export function standbyMember(identifier: string, finding: StandbyFinding | undefined): { instance: string; ip: string } | undefined {
+  return finding?.ip ? { instance: `${identifier} (standby)`, ip: finding.ip } : undefined;
+}
+
 /** Pure: the one interface that can be the standby, or why there is none. */
 export function chooseStandby(scope: StandbyScope, primaryIp: string, interfaces: readonly RdsInterface[]): StandbyFinding {
   if (!scope.multiAz) return { ip: null, how: "not Multi-AZ: there is no standby" };

@@ -11,6 +11,7 @@ import { Log } from "./telemetry";
 import { layoutGroups, switchedListeners } from "./layout";
 import { GroupChange, isFencedStatus, keepsWaiting, LayoutState, Member, planRun, Refusal, RunPlan, servedWriterIps, settles, steps, Switch, writerChanged } from "./plan";
 import { BlueGreen, findDeployment } from "./blue-green";
+import { standbyMember } from "./standby";
 import { readClusterHead, readTopology, RecordedAddresses, Resolve, Topology } from "./topology";
 
 /** Before a Blue/Green switchover, its green members, the writer's counterpart first: they take spare slots. */
@@ -167,7 +168,7 @@ export async function sync(event: unknown, settings: SyncSettings, deps: SyncDep
       failingOver: isFencedStatus(t.status),
       evidence,
       // A Multi-AZ DB instance's standby; a Blue/Green deployment's green members before its switchover, and the old environment's addresses after it.
-      standby: t.standby?.ip ? { instance: `${settings.database.identifier} (standby)`, ip: t.standby.ip } : null,
+      standby: standbyMember(settings.database.identifier, t.standby) ?? null,
       green: greenOf(t),
       ...(t.blueGreen?.switched ? { retiredIps: new Set(t.blueGreen.others.map((o) => o.ip)) } : {}),
     });

@@ -9,6 +9,7 @@ import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balan
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { readGroups, readListenerTargets } from "../../../functions/failover-sync/apply";
 import { parseCidr } from "../../../functions/failover-sync/ipv4";
+import { standbyMember } from "../../../functions/failover-sync/standby";
 import { CurrentTarget, isDraining, Member, planCluster, readersOf, readerTargets } from "../../../functions/failover-sync/plan";
 import type { Finding, FixContext } from "../../../scripts/status/diagnose";
 import { diagnoseHostBlocking, ObservedHostBlocking, readHostBlocking } from "../../../scripts/status/host-blocking";
@@ -189,7 +190,7 @@ export const ENDPOINT_SERVICE_STATUS: TransportStatus<EndpointServiceObservation
     };
     const readers = readersOf(t.writer, t.members);
     // A Multi-AZ DB instance's standby sits registered beside the primary, unhealthy: it takes no connections until it takes over.
-    const standby: Member | undefined = t.standby?.ip ? { instance: `${database.identifier} (standby)`, ip: t.standby.ip } : undefined;
+    const standby: Member | undefined = standbyMember(database.identifier, t.standby);
     if (standby) names.set(standby.ip, standby.instance);
     const withStandby = (ms: Member[] | null) => (ms && standby ? [...ms, standby] : ms);
     portCheck("writer port", o.writerListener, withStandby(t.writer ? [t.writer] : null), "writer");
