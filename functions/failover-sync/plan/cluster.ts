@@ -3,9 +3,9 @@
 // which member each slot holds, which reader set is kept for whom, where the listeners go.
 // Per run: when the fast path may stop waiting, whether the run settles, and the one safe
 // order of its changes. No I/O here: sync.ts observes, asks this file, applies and reports.
-import type { Trigger } from "./events";
-import { Cidr, cidrContains, parseIpv4 } from "./ipv4";
-import { ClusterLayout, InstanceLayout, layoutGroups, TargetLayout } from "./layout";
+import type { Trigger } from "../events";
+import { Cidr, cidrContains, parseIpv4 } from "../ipv4";
+import { ClusterLayout, InstanceLayout, layoutGroups, TargetLayout } from "../layout";
 
 /** A target as DescribeTargetHealth reports it. */
 export interface CurrentTarget {
