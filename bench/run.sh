@@ -5,7 +5,7 @@
 #                    last before several shares); BENCH_BASE= leaves it out
 #   BENCH_LIMITS=1   adds a config at the loader's limits: 20 shares x 100 consumers (minutes a run)
 set -euo pipefail
-source "$(dirname "${BASH_SOURCE[0]}")/../scripts/usage.sh" && usage_if_asked "${BASH_SOURCE[0]}" "$@"
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/usage.sh" && usage_if_asked "${BASH_SOURCE[0]}" "$@" && no_options "${BASH_SOURCE[0]}" "$@"
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export CHECKPOINT_DISABLE=1
 work="$(mktemp -d)"

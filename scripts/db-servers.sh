@@ -4,7 +4,7 @@
 # apt is asked only for what is missing. It starts nothing; each test starts its own server
 # in a temporary directory and stops it. Prints one line per part, then `ok`.
 set -euo pipefail
-source "$(dirname "${BASH_SOURCE[0]}")/usage.sh" && usage_if_asked "${BASH_SOURCE[0]}" "$@"
+source "$(dirname "${BASH_SOURCE[0]}")/usage.sh" && usage_if_asked "${BASH_SOURCE[0]}" "$@" && no_options "${BASH_SOURCE[0]}" "$@"
 
 need=()
 command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || need+=(mariadb-server)

@@ -7,6 +7,7 @@
 #   scripts/node-versions.sh 24.19.0      -> <cache>/node-24.19.0/bin
 #   scripts/node-versions.sh              every version CI tests (NODE_VERSIONS below), one per line
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/usage.sh" && usage_if_asked "${BASH_SOURCE[0]}" "$@" && no_options "${BASH_SOURCE[0]}" "$@"
 cache="${RDS_PRIVATELINK_CACHE:-$HOME/.cache/rds-privatelink}"
 # The versions CI tests besides the machine's own node: the two maintained LTS lines.
 NODE_VERSIONS=(22.20.0 24.19.0)

@@ -4,7 +4,7 @@
 #   scripts/python-tools.sh              the AWS emulator (tools/requirements.txt)
 #   scripts/python-tools.sh scanner      checkov (tools/requirements-scanner.txt)
 set -euo pipefail
-source "$(dirname "${BASH_SOURCE[0]}")/usage.sh" && usage_if_asked "${BASH_SOURCE[0]}" "$@"
+source "$(dirname "${BASH_SOURCE[0]}")/usage.sh" && usage_if_asked "${BASH_SOURCE[0]}" "$@" && no_options "${BASH_SOURCE[0]}" "$@"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cache="${RDS_PRIVATELINK_CACHE:-$HOME/.cache/rds-privatelink}"
 requirements="$here/tools/requirements${1:+-$1}.txt"

@@ -3,7 +3,7 @@
 # Chromium (Debian's package: apt-get install chromium). For looking at a diagram, not a test.
 #   bash scripts/render-diagram.sh cdktf.out/diagram.md cdktf.out/diagram.png
 set -euo pipefail
-source "$(dirname "${BASH_SOURCE[0]}")/usage.sh" && usage_if_asked "${BASH_SOURCE[0]}" "$@"
+source "$(dirname "${BASH_SOURCE[0]}")/usage.sh" && usage_if_asked "${BASH_SOURCE[0]}" "$@" && no_options "${BASH_SOURCE[0]}" "$@"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 src="${1:-cdktf.out/diagram.md}"
 out="${2:-${src%.md}.png}"

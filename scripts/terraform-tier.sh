@@ -6,7 +6,7 @@
 #   scripts/terraform-tier.sh e2e tofu            one CLI
 #   TERRAFORM_TIER_SERIAL=1                       one CLI after the other (both run at once on 2+ cores)
 set -euo pipefail
-source "$(dirname "${BASH_SOURCE[0]}")/usage.sh" && usage_if_asked "${BASH_SOURCE[0]}" "$@"
+source "$(dirname "${BASH_SOURCE[0]}")/usage.sh" && usage_if_asked "${BASH_SOURCE[0]}" "$@" && no_options "${BASH_SOURCE[0]}" "$@"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tier="${1:?usage: terraform-tier.sh validate|e2e [terraform|tofu ...]}"
 shift

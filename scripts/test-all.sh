@@ -2,6 +2,7 @@
 # npm test: every tier, fastest first. Each tier installs what it needs (idempotently,
 # cached outside the repo) so a fresh clone needs nothing but `npm ci`.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/usage.sh" && usage_if_asked "${BASH_SOURCE[0]}" "$@" && no_options "${BASH_SOURCE[0]}" "$@"
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export CHECKPOINT_DISABLE=1   # no cdktf/terraform version or telemetry calls: the machines are offline
 

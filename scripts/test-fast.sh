@@ -4,7 +4,7 @@
 # the demo and every example by the app itself, as `cdktf synth` runs it. The slower tiers
 # (integration, validate, security, e2e) run in `npm test` and in CI.
 set -euo pipefail
-source "$(dirname "${BASH_SOURCE[0]}")/usage.sh" && usage_if_asked "${BASH_SOURCE[0]}" "$@"
+source "$(dirname "${BASH_SOURCE[0]}")/usage.sh" && usage_if_asked "${BASH_SOURCE[0]}" "$@" && no_options "${BASH_SOURCE[0]}" "$@"
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export CHECKPOINT_DISABLE=1
 step() { printf '\n== %s\n' "$*"; }

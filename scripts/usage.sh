@@ -9,3 +9,15 @@ usage_if_asked() {
     esac
   done
 }
+
+# For a script that takes no options (its arguments, if any, are names such as a tier or a
+# version): any other word starting with - is a usage error, said in one line with exit 2,
+# before the script installs or runs anything with it as a value.
+no_options() {
+  local script="$1"; shift
+  for arg in "$@"; do
+    case "$arg" in
+      -*) echo "$script: unknown option $arg; it takes none (--help prints its usage)" >&2; exit 2 ;;
+    esac
+  done
+}
