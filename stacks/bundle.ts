@@ -18,11 +18,12 @@ export const FUNCTION_RUNTIME = "nodejs22.x";
 export const BUNDLE_TARGET = `node${FUNCTION_RUNTIME.match(/^nodejs(\d+)\.x$/)![1]}`;
 export const FUNCTION_DIR = path.join(ROOT, "functions", "failover-sync");
 
-export function sourceHash(): string {
+export function sourceHash(functionDir = FUNCTION_DIR): string {
   // The target is part of the content: a new runtime must not reuse an older build.
   const hash = createHash("sha256").update(BUNDLE_TARGET);
-  const files = readdirSync(FUNCTION_DIR).filter((f) => f.endsWith(".ts")).sort();
-  for (const f of files) hash.update(f).update(readFileSync(path.join(FUNCTION_DIR, f)));
+  // Subfolders too: the planner is a folder (plan/), and a change there must rebuild the bundle.
+  const files = readdirSync(functionDir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts")).sort();
+  for (const f of files) hash.update(f).update(readFileSync(path.join(functionDir, f)));
   const lock = path.join(ROOT, "package-lock.json");
   if (existsSync(lock)) hash.update(readFileSync(lock));
   return hash.digest("hex").slice(0, 16);
