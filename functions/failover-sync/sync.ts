@@ -1,4 +1,4 @@
-// One run, the imperative shell around plan.ts: read the listeners and groups, (on "failover
+// One run, the imperative shell around plan/: read the listeners and groups, (on "failover
 // started") wait for the new writer, read the topology, ask the planner, apply its steps in
 // order, and report. Every decision is the planner's; clients come in from the shell.
 import type { EC2Client } from "@aws-sdk/client-ec2";
@@ -124,7 +124,7 @@ export async function sync(event: unknown, settings: SyncSettings, deps: SyncDep
   let topology: Topology | undefined;
   let state: LayoutState | undefined;
   let polls = 0;
-  // Since when the reads of this run have named the same writer: a second witness (plan.ts, WriterEvidence).
+  // Since when the reads of this run have named the same writer: a second witness (plan/writer-evidence.ts).
   let named: { instance: string; since: number } | undefined;
   // Since when the reads of this run have seen the cluster failing over: the run waits for the writer from then.
   let failingOverSince: number | undefined;
