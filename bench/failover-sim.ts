@@ -74,7 +74,7 @@ async function main() {
     }
   }
 
-  console.log(`\n== the README's demo table (seed 1, R ${DEMO_R}): writer dark / wrong, and a client of the cluster endpoint's`);
+  console.log(`\n== the demo table of docs/failover-timeline.md (seed 1, R ${DEMO_R}): writer dark / wrong, and a client of the cluster endpoint's`);
   for (const line of demoHeader()) console.log(line);
   for (const events of EVENT_TIMINGS) {
     const demo = CLUSTER_SCENARIOS.find((x) => x.name === DEMO_SCENARIO)!;

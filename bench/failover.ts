@@ -80,7 +80,7 @@ async function main() {
     }
     line("Multi-AZ instance run: event to writer registration (median)", `${median(toRegister).toFixed(1)} ms`);
     line("Multi-AZ instance run: AWS calls", lastCalls);
-    console.log("(moto on loopback: real AWS API latency and NLB propagation come on top; see the README's timeline)");
+    console.log("(moto on loopback: real AWS API latency and NLB propagation come on top; see docs/failover-timeline.md)");
   } finally {
     await Promise.all([moto.stop(), dns.close()]);
   }

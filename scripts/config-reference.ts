@@ -1,6 +1,7 @@
-// Prints the config reference table of the README from the schema itself, so the docs list
-// every field with its default and cannot drift. `npx tsx scripts/config-reference.ts` rewrites the README section.
-import { writeSection } from "./readme-section";
+// Prints the config reference table of docs/configuration.md from the schema itself, so the docs
+// list every field with its default and cannot drift. `npx tsx scripts/config-reference.ts`
+// rewrites that section (`npm run docs` rewrites every generated section).
+import { docsPage, writeSection } from "./readme-section";
 import { jsonSchema } from "./write-schema";
 import { helpIfAsked } from "./usage";
 
@@ -19,6 +20,8 @@ type Node = Record<string, unknown> & {
 
 export const BEGIN = "<!-- config-reference:begin -->";
 export const END = "<!-- config-reference:end -->";
+/** The page that holds the reference. */
+export const PAGE = docsPage("configuration.md");
 
 function typeOf(n: Node): string {
   // A long list (the regions) reads better as its kind; config/schema.json holds every value.
@@ -83,6 +86,6 @@ export function configReference(): string {
 
 if (require.main === module) {
   helpIfAsked(__filename);
-  writeSection(BEGIN, END, configReference());
-  process.stdout.write("updated the config reference in README.md\n");
+  writeSection(BEGIN, END, configReference(), PAGE);
+  process.stdout.write("updated the config reference in docs/configuration.md\n");
 }

@@ -1,7 +1,8 @@
-// npm run docs: rewrites every generated section of the README from the code itself, so the
-// figures cannot drift (a test compares each section with what this would write):
-//   the config reference (from the schema), the diagram (from config/default.json), and the
-//   resources and deploy permissions of each stack (from the synthesized demo and the
+// npm run docs: rewrites every generated section of the README and docs/ from the code itself,
+// so the figures cannot drift (a test compares each section with what this would write):
+//   the diagram in README.md (from config/default.json), the config reference in
+//   docs/configuration.md (from the schema), and the resources and deploy permissions of each
+//   stack in docs/resources-and-permissions.md (from the synthesized demo and the
 //   resource-transport example).
 import { App } from "cdktf";
 import { mkdtempSync, readFileSync, rmSync } from "fs";
@@ -9,13 +10,15 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { DEFAULT_CONFIG, loadConfigFile } from "../config/load";
 import { buildApp } from "../stacks/app";
-import { BEGIN as REF_BEGIN, END as REF_END, configReference } from "./config-reference";
+import { BEGIN as REF_BEGIN, END as REF_END, PAGE as REF_PAGE, configReference } from "./config-reference";
 import { BEGIN as DIAGRAM_BEGIN, END as DIAGRAM_END, readmeDiagram } from "./readme-diagram";
-import { writeSection } from "./readme-section";
+import { docsPage, writeSection } from "./readme-section";
 import { helpIfAsked } from "./usage";
 
 export const RESOURCES_BEGIN = "<!-- stack-resources:begin -->";
 export const RESOURCES_END = "<!-- stack-resources:end -->";
+/** The page that holds the resources and permissions of each stack. */
+export const RESOURCES_PAGE = docsPage("resources-and-permissions.md");
 
 /** The IAM service namespace that manages each Terraform resource or data source type. */
 const SERVICE: Array<[RegExp, string]> = [
@@ -98,8 +101,8 @@ export function stackResources(): string {
 
 if (require.main === module) {
   helpIfAsked(__filename);
-  writeSection(REF_BEGIN, REF_END, configReference());
   writeSection(DIAGRAM_BEGIN, DIAGRAM_END, readmeDiagram());
-  writeSection(RESOURCES_BEGIN, RESOURCES_END, stackResources());
-  process.stdout.write("updated the config reference, the diagram and the stack resources in README.md\n");
+  writeSection(REF_BEGIN, REF_END, configReference(), REF_PAGE);
+  writeSection(RESOURCES_BEGIN, RESOURCES_END, stackResources(), RESOURCES_PAGE);
+  process.stdout.write("updated the diagram in README.md, the config reference in docs/configuration.md and the stack resources in docs/resources-and-permissions.md\n");
 }

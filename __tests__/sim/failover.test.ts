@@ -304,10 +304,10 @@ describe("docs/failover-timeline.md", () => {
   });
 });
 
-describe("the README's demo timeline", () => {
+describe("the demo timeline of docs/failover-timeline.md", () => {
   it("is the simulation's, figure for figure (npm run bench prints the same table)", async () => {
-    const readme = readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
-    const section = readme.slice(readme.indexOf("<!-- BEGIN DEMO TIMELINE"), readme.indexOf("<!-- END DEMO TIMELINE"));
+    const doc = readFileSync(path.join(__dirname, "..", "..", "docs", "failover-timeline.md"), "utf8");
+    const section = doc.slice(doc.indexOf("<!-- BEGIN DEMO TIMELINE"), doc.indexOf("<!-- END DEMO TIMELINE"));
     const expected = [...demoHeader()];
     for (const events of EVENT_TIMINGS) {
       const cells: string[] = [];
@@ -318,8 +318,8 @@ describe("the README's demo timeline", () => {
   });
 });
 
-describe("the health-check load tables of the README and docs/health-checks.md", () => {
-  it.each(["README.md", "docs/health-checks.md"])("%s states N + warmReaderSets x (N - 1) targets and (1 + warmReaderSets) x zones / 10 probes a second, as bench/failover-sim.ts prints", (file) => {
+describe("the health-check load table of docs/health-checks.md", () => {
+  it.each(["docs/health-checks.md"])("%s states N + warmReaderSets x (N - 1) targets and (1 + warmReaderSets) x zones / 10 probes a second, as bench/failover-sim.ts prints", (file) => {
     const text = readFileSync(path.join(__dirname, "..", "..", file), "utf8");
     const rows = text.split("\n").filter((l) => /^\| \d+ \| \d+ \| \d+ \| [\d.]+ \/ [\d.]+ \| [\d.]+ \/ [\d.]+ \|$/.test(l));
     expect(rows.length).toBeGreaterThanOrEqual(6);

@@ -3,7 +3,7 @@
 // earlier (a usage error, a missing flag, a bad config, an init that cannot work). Part of the
 // validate tier, so it runs under Terraform and under OpenTofu (scripts/terraform-tier.sh).
 import { spawnSync } from "child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { toolchain } from "./toolchain";
@@ -24,7 +24,8 @@ export function documentedCommands(text: string): string[] {
   return [...found];
 }
 
-const README = readFileSync(path.join(ROOT, "README.md"), "utf8");
+// The README and the docs/ pages it links, where the deploy steps live.
+const README = ["README.md", ...readdirSync(path.join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)].map((f) => readFileSync(path.join(ROOT, f), "utf8")).join("\n");
 const HELP = readFileSync(path.join(ROOT, "help"), "utf8");
 const COMMANDS = [...new Set([...documentedCommands(README), ...documentedCommands(HELP)])];
 const ARCHIVE_MISSING = toolchain().missing.includes("archive");
