@@ -27,7 +27,7 @@ describe("examples", () => {
     const dir = path.join(EXAMPLES_DIR, scenario(name));
     const config = loadConfigFile(path.join(dir, "config.json"));
     const readme = readFileSync(path.join(dir, "README.md"), "utf8");
-    expect(readme).toContain(`RDS_PRIVATELINK_CONFIG=examples/${scenario(name)}/config.json npx cdktf synth`);
+    expect(readme).toContain(`npm run synth -- examples/${scenario(name)}/config.json`);
     const { json } = synthesize(mutate);
     expect(Object.keys(json).sort()).toEqual(["provider", ...config.consumers.map((c) => `consumer-${c.name}`)].sort());
     // Per share: an endpoint service over an NLB; or, with the resource transport, one
