@@ -12,7 +12,7 @@
 // - Aliases, not CNAMEs: an alias to the endpoint's regional DNS name is allowed at a zone
 //   apex, where a CNAME is not.
 // Which names the certificates carry (the CN and beyond) and how the names are built: see
-// README.md, "Verified TLS".
+// docs/tls.md.
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
 import { TerraformIterator, TerraformLocal, TerraformStack } from "cdktf";

@@ -161,7 +161,7 @@ export function firstRunThenRunQueue(scope: Construct, props: RunsProps): void {
   });
   // Created after the first run has returned: events queued during the first deploy wait
   // for it instead of running beside it. Later deploy-time runs can overlap a queued run;
-  // the README ("Serial runs") says why that is safe.
+  // docs/failover.md ("Serial runs") says why that is safe.
   new LambdaEventSourceMapping(scope, "RunQueueSource", {
     eventSourceArn: props.runQueue.arn,
     functionName: props.fn.arn,
