@@ -1,9 +1,10 @@
 // File -> validated config, or a ConfigError that lists every problem with its path.
-import { readFileSync, statSync } from "fs";
+import { existsSync, readFileSync, statSync } from "fs";
 import * as path from "path";
 import { z } from "zod";
 import { AppConfig, resolveConfig } from "./resolve";
 import { crossCheck, Problem } from "./rules";
+import { findJsonSyntaxError } from "./json-syntax";
 import { ConfigSchema } from "./schema";
 import { closest } from "./suggest";
 
@@ -17,41 +18,104 @@ export class ConfigError extends Error {
     readonly source: string,
     readonly problems: Problem[],
   ) {
+    // A problem with the file as a whole (unreadable, not JSON) is one line; a config's problems are a list.
     super(
-      `${source}: ${problems.length} problem${problems.length === 1 ? "" : "s"} in the config\n` +
-        problems.map((p) => `  - ${p.path || "(top level)"}: ${p.message}`).join("\n"),
+      problems.length === 1 && problems[0].path === ""
+        ? `${source}: ${problems[0].message}`
+        : `${source}: ${problems.length} problem${problems.length === 1 ? "" : "s"} in the config\n` +
+            problems.map((p) => `  - ${p.path || "(top level)"}: ${p.message}`).join("\n"),
     );
     this.name = "ConfigError";
   }
 }
 
-/** The config file the app reads: $RDS_PRIVATELINK_CONFIG, else the embedded demo. */
-export function configPath(env: NodeJS.ProcessEnv = process.env): string {
-  const fromEnv = env[CONFIG_ENV];
-  return fromEnv && fromEnv.trim() !== "" ? path.resolve(fromEnv) : DEFAULT_CONFIG;
+/** Where a command's config path came from, so that a message about it can say what to fix. */
+export type ConfigOrigin = "argument" | "env" | "default";
+
+export interface ConfigSource {
+  /** The file to read, absolute. */
+  readonly file: string;
+  readonly origin: ConfigOrigin;
+  /** Said once on stderr: a directory was given and its config.json is read. */
+  readonly note?: string;
 }
 
-export function loadConfigFile(file: string): AppConfig {
-  let size: number;
+/**
+ * The config a command reads: its argument, else $RDS_PRIVATELINK_CONFIG, else the embedded
+ * demo. The examples are directories, so a directory that holds a config.json stands for it.
+ */
+export function configSource(arg?: string, env: NodeJS.ProcessEnv = process.env): ConfigSource {
+  const fromEnv = env[CONFIG_ENV];
+  const given = arg ?? (fromEnv && fromEnv.trim() !== "" ? fromEnv : undefined);
+  if (given === undefined) return { file: DEFAULT_CONFIG, origin: "default" };
+  const origin = arg === undefined ? "env" : "argument";
+  const file = path.resolve(given);
+  const inside = configJsonIn(file);
+  if (!inside) return { file, origin };
+  const by = origin === "env" ? `${CONFIG_ENV}=${given}` : given;
+  return { file: inside, origin, note: `${by} is a directory; reading its ${shownPath(inside)}` };
+}
+
+/** The config file the app reads: $RDS_PRIVATELINK_CONFIG (a directory stands for its config.json), else the embedded demo. */
+export function configPath(env: NodeJS.ProcessEnv = process.env): string {
+  return configSource(undefined, env).file;
+}
+
+/**
+ * Reads and validates a config file. `origin` says where its path came from, so that a file
+ * that cannot be read is reported with the place to fix it: the command line or the variable.
+ */
+export function loadConfigFile(file: string, origin?: ConfigOrigin): AppConfig {
+  const shown = shownPath(file);
+  const fail = (message: string): never => {
+    throw new ConfigError(shown, [{ path: "", message }]);
+  };
+  const fix = origin === "argument" ? "; check the path given on the command line" : origin === "env" ? `; check ${CONFIG_ENV}` : "";
+  let stat;
   try {
-    size = statSync(file).size;
+    stat = statSync(file);
   } catch (e) {
-    throw new ConfigError(file, [{ path: "", message: `cannot read the file (${(e as NodeJS.ErrnoException).code ?? e}); check ${CONFIG_ENV}` }]);
+    const code = (e as NodeJS.ErrnoException).code;
+    return fail(`cannot read the file (${code === "ENOENT" ? "ENOENT: no such file or directory" : (code ?? String(e))})${fix}`);
   }
-  if (size > MAX_CONFIG_BYTES) {
-    throw new ConfigError(file, [{ path: "", message: `the file is ${size} bytes; a config is at most ${MAX_CONFIG_BYTES} bytes` }]);
+  if (stat.isDirectory()) {
+    const inside = configJsonIn(file);
+    if (!inside) return fail(`is a directory with no config.json; name a config file, such as examples/minimal/config.json${fix ? ` (${fix.slice(2)})` : ""}`);
+    return loadConfigFile(inside, origin);
   }
-  return parseConfig(readFileSync(file, "utf8"), file);
+  if (stat.size > MAX_CONFIG_BYTES) {
+    return fail(`the file is ${stat.size} bytes; a config is at most ${MAX_CONFIG_BYTES} bytes`);
+  }
+  return parseConfig(readFileSync(file, "utf8"), shown);
 }
 
 export function parseConfig(text: string, source = "config"): AppConfig {
   let raw: unknown;
+  // An editor's byte order mark is not part of the JSON.
+  const json = text.replace(/^\uFEFF/, "");
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(json);
   } catch (e) {
-    throw new ConfigError(source, [{ path: "", message: describeJsonError(text, e as Error) }]);
+    throw new ConfigError(source, [{ path: "", message: describeJsonError(json, e as Error) }]);
   }
   return validateConfig(raw, source);
+}
+
+/** The config.json inside `dir`, when `dir` is a directory that holds one. */
+function configJsonIn(dir: string): string | undefined {
+  try {
+    if (!statSync(dir).isDirectory()) return undefined;
+  } catch {
+    return undefined;
+  }
+  const inside = path.join(dir, "config.json");
+  return existsSync(inside) && statSync(inside).isFile() ? inside : undefined;
+}
+
+/** A path as the user would write it: relative to the working directory when inside it. */
+export function shownPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : file;
 }
 
 export function validateConfig(raw: unknown, source = "config"): AppConfig {
@@ -127,6 +191,16 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): Problem[] {
   }
   if (issue.code === "invalid_type") {
     return [{ path: at, message: `must be ${article(issue.expected)}, not ${kindOf(valueAt(raw, issue.path))}` }];
+  }
+  if (issue.code === "invalid_value") {
+    // Name what the user wrote, and the value it likely meant: "postgresql" for "postgres".
+    const value = valueAt(raw, issue.path);
+    const values = (issue as { values?: unknown[] }).values ?? [];
+    if (value !== undefined) {
+      const hint = typeof value === "string" && values.every((v) => typeof v === "string") ? closest(value, values as string[]) : undefined;
+      const wrote = typeof value === "string" ? JSON.stringify(value) : kindOf(value);
+      return [{ path: at, message: `${plain(issue)}: ${wrote} is not one${hint ? `; did you mean "${hint}"?` : ""}` }];
+    }
   }
   return [{ path: at, message: plain(issue) }];
 }
@@ -228,6 +302,10 @@ function depthOf(value: unknown): number {
 }
 
 function describeJsonError(text: string, e: Error): string {
+  if (text.trim() === "") return "not valid JSON: the file is empty; a config is a JSON object, { ... }";
+  // The mistake itself (the comma of a trailing comma), not where JSON.parse stopped.
+  const found = findJsonSyntaxError(text);
+  if (found) return `not valid JSON at line ${found.line}, column ${found.column}: ${found.message}`;
   const m = /position (\d+)/.exec(e.message);
   const detail = e.message.replace(/^JSON\.parse: /, "").replace(/ in JSON at position \d+.*$/, "");
   if (!m) return `not valid JSON (${detail}); config files are JSON`;

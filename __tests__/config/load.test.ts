@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { ConfigError, configPath, DEFAULT_CONFIG, loadConfigFile, parseConfig, validateConfig } from "../../config/load";
+import { ConfigError, configPath, configSource, DEFAULT_CONFIG, loadConfigFile, parseConfig, validateConfig } from "../../config/load";
 import { CONSUMER_COMMON_KEYS, onlyShare } from "../../config/resolve";
 import { CONSUMER_SHARE_KEYS, ConsumerSchema, DEFAULT_WATCH_SECONDS, MAX_WATCH_CALLS_PER_SECOND, MAX_WATCH_SECONDS, WATCH_INTERVAL_SECONDS } from "../../config/schema";
 import { DEFAULT_TIMING } from "../../functions/failover-sync/sync";
@@ -46,6 +46,75 @@ describe("the embedded default config", () => {
   });
 });
 
+describe("the config file", () => {
+  const dir = () => mkdtempSync(path.join(tmpdir(), "rds-privatelink-config-"));
+  const minimal = path.join(__dirname, "..", "..", "examples", "minimal");
+
+  it("comes from the argument, else RDS_PRIVATELINK_CONFIG, else the embedded demo, and says which", () => {
+    const env = { RDS_PRIVATELINK_CONFIG: "from-env.json" };
+    expect(configSource("given.json", env)).toEqual({ file: path.resolve("given.json"), origin: "argument" });
+    expect(configSource(undefined, env)).toEqual({ file: path.resolve("from-env.json"), origin: "env" });
+    expect(configSource(undefined, {})).toEqual({ file: DEFAULT_CONFIG, origin: "default" });
+  });
+
+  it("takes a directory that holds a config.json as that file, and says so", () => {
+    expect(configSource(minimal, {})).toEqual({
+      file: path.join(minimal, "config.json"),
+      origin: "argument",
+      note: `${minimal} is a directory; reading its examples/minimal/config.json`,
+    });
+    expect(configSource(undefined, { RDS_PRIVATELINK_CONFIG: minimal }).note).toBe(`RDS_PRIVATELINK_CONFIG=${minimal} is a directory; reading its examples/minimal/config.json`);
+    expect(configPath({ RDS_PRIVATELINK_CONFIG: minimal })).toBe(path.join(minimal, "config.json"));
+    expect(loadConfigFile(minimal).name).toBe(loadConfigFile(path.join(minimal, "config.json")).name);
+  });
+
+  it("refuses a directory without a config.json in one line, naming it", () => {
+    const empty = dir();
+    expect(configSource(empty, {})).toEqual({ file: empty, origin: "argument" });
+    expect(() => loadConfigFile(empty, "argument")).toThrow(new RegExp(`^${empty}: is a directory with no config\\.json; name a config file, such as examples/minimal/config\\.json \\(check the path given on the command line\\)$`));
+  });
+
+  it("refuses a file that is not JSON in one line, at the line and column of the first mistake", () => {
+    const d = dir();
+    writeFileSync(path.join(d, "README.md"), "# Minimal\n\nA config.\n");
+    expect(() => loadConfigFile(path.join(d, "README.md"))).toThrow(/^\S+README\.md: not valid JSON at line 1, column 1: a "#" comment or heading; JSON has no comments, and a config is a JSON object, \{ \.\.\. \}$/);
+  });
+
+  it.each([
+    ['{\n  "name": "orders",\n}', 'line 2, column 19: a trailing comma before "}"; JSON allows none, remove it'],
+    ['{\n  "azIds": ["use1-az1",\n  ]\n}', 'line 2, column 23: a trailing comma before "]"; JSON allows none, remove it'],
+    ['{\n  "name": "orders"\n  "tags": {}\n}', 'line 2, column 19: a comma is missing after this value, before the \'"\' at line 3, column 3'],
+    ['{\n  name: "orders"\n}', 'line 2, column 3: the key name needs double quotes: "name"'],
+    ["{\n  'name': 'orders'\n}", "line 2, column 3: a single quote; JSON strings and keys take double quotes"],
+    ['{\n  "name": "orders" // the share\n}', "line 2, column 20: a comment; JSON has none, remove it"],
+    ['{\n  "provider": {\n    "name": "orders"\n}', "line 1, column 1: this { is never closed (the file ends first)"],
+    ['{\n  "engine": postgres\n}', 'line 2, column 13: postgres needs double quotes to be a string: "postgres"'],
+    ['{\n  "ports": { "writer": 05432 }\n}', "line 2, column 24: 05432 is not a JSON number (no leading zeros, + sign or bare point)"],
+    ['{\n  "ports": [3306 }\n}', 'line 2, column 18: "}" where the [ opened at line 2, column 12 needs "]"'],
+    ['{ "name": "orders" } }', 'line 1, column 22: "}" after the end of the config, which closes at line 1, column 20'],
+  ])("reports %j at the mistake itself", (text, where) => {
+    expect(problemsOf(() => parseConfig(text))).toEqual([`(top level): not valid JSON at ${where}`]);
+  });
+
+  it("reports an empty file as empty", () => {
+    expect(problemsOf(() => parseConfig(" \n"))).toEqual(["(top level): not valid JSON: the file is empty; a config is a JSON object, { ... }"]);
+  });
+
+  it("reads a file that starts with an editor's byte order mark", () => {
+    expect(parseConfig(`\uFEFF${readFileSync(DEFAULT_CONFIG, "utf8")}`).name).toBe("orders");
+  });
+
+  it.each([
+    ["postgresql", '"postgresql" is not one; did you mean "postgres"?'],
+    ["aurora-postgres", '"aurora-postgres" is not one; did you mean "aurora-postgresql"?'],
+    ["MySQL", '"MySQL" is not one; did you mean "mysql"?'],
+    ["oracle", '"oracle" is not one'],
+  ])("names the engine %s as written, and the engine it likely meant", (engine, said) => {
+    const text = readFileSync(DEFAULT_CONFIG, "utf8").replace('"engine": "aurora-mysql"', `"engine": "${engine}"`);
+    expect(problemsOf(() => parseConfig(text))).toEqual([`provider.database.engine: must be one of aurora-mysql, aurora-postgresql, mysql, postgres: ${said}`]);
+  });
+});
+
 describe("bad configs", () => {
   it("has a corpus of at least 40 cases", () => {
     expect(Object.keys(expected).length).toBeGreaterThanOrEqual(40);
@@ -65,8 +134,11 @@ describe("bad configs", () => {
     expect(problemsOf(() => loadConfigFile(file)).join("\n")).toContain("a config is at most 1048576 bytes");
   });
 
-  it("names a missing file and the variable that points at it", () => {
-    expect(problemsOf(() => loadConfigFile("/nonexistent/config.json")).join("\n")).toContain("cannot read the file (ENOENT); check RDS_PRIVATELINK_CONFIG");
+  it("names a missing file, and the variable only when the path came from it", () => {
+    const missing = "/nonexistent/config.json";
+    expect(() => loadConfigFile(missing, "env")).toThrow(/^\/nonexistent\/config\.json: cannot read the file \(ENOENT: no such file or directory\); check RDS_PRIVATELINK_CONFIG$/);
+    expect(() => loadConfigFile(missing, "argument")).toThrow(/^\/nonexistent\/config\.json: cannot read the file \(ENOENT: no such file or directory\); check the path given on the command line$/);
+    expect(problemsOf(() => loadConfigFile(missing, "argument")).join("\n")).not.toContain("RDS_PRIVATELINK_CONFIG");
   });
 
   it.each(Object.keys(expected))("words every problem of %s in sentences, never in the validator's raw text", (name) => {
