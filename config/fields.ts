@@ -1,5 +1,5 @@
 // Field types shared by config/schema.ts and the transports' slices of it
-// (stacks/transports/<name>/schema.ts). They live apart from schema.ts so that a slice can use
+// (config/transports/<name>/schema.ts). They live apart from schema.ts so that a slice can use
 // them while schema.ts composes the slices: neither imports the other in a cycle.
 import { z } from "zod";
 import { regionProblem, REGIONS } from "./regions";

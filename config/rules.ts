@@ -6,7 +6,7 @@ import { DatabaseInput, isCluster, PortsInput, resolveMemberSlots, resolvePorts,
 import { dashboardName, GlobalName, globalNameCollisions, iamRoleName, kmsAliasName, NameScope } from "./names";
 import { azIdProblem, isKnownRegion } from "./regions";
 import { DEFAULT_WARM_READER_SETS, DEFAULT_WATCH_SECONDS, MAX_WATCH_CALLS_PER_SECOND, MAX_WATCH_SECONDS, NLB_LISTENERS, NLB_TARGETS, PORT_LISTENERS, RDS_API_SUSTAINED_PER_SECOND, readerSetCount, WATCH_INTERVAL_SECONDS } from "./fields";
-import { AZ_ID, CONSUMER_SHARE_KEYS, DEFAULT_TRANSPORT, MAX_NAME_LENGTH, prefixOf, PRINCIPAL, SHARE_KEYS, Transport, TRANSPORT_SCHEMAS, TRANSPORTS } from "./schema";
+import { AZ_ID, CONSUMER_SHARE_KEYS, DEFAULT_TRANSPORT, MAX_NAME_LENGTH, prefixOf, PRINCIPAL, SHARE_KEYS, TransportName, TRANSPORT_SCHEMAS, TRANSPORTS } from "./schema";
 
 export interface Problem {
   path: string;
@@ -513,8 +513,8 @@ function sharesCluster(provider: Raw): boolean | undefined {
  * The transport a raw provider selects. An unknown value is reported by the schema; the rules then
  * read the config as the default transport's, as the schema's default would.
  */
-function transportOf(provider: Raw): Transport {
-  return (TRANSPORTS as readonly unknown[]).includes(provider.transport) ? (provider.transport as Transport) : DEFAULT_TRANSPORT;
+function transportOf(provider: Raw): TransportName {
+  return (TRANSPORTS as readonly unknown[]).includes(provider.transport) ? (provider.transport as TransportName) : DEFAULT_TRANSPORT;
 }
 
 /**
@@ -523,7 +523,7 @@ function transportOf(provider: Raw): Transport {
  * transport not chosen, so the message names the one the setting needs; with a transport chosen,
  * the setting is the stray part.
  */
-function foreignKeys(provider: Raw, side: "provider" | "consumer", of: Raw): Array<{ field: string; owner: Transport; current: Transport; why: string }> {
+function foreignKeys(provider: Raw, side: "provider" | "consumer", of: Raw): Array<{ field: string; owner: TransportName; current: TransportName; why: string }> {
   const current = transportOf(provider);
   return TRANSPORT_SCHEMAS.filter((slice) => slice.name !== current).flatMap((slice) =>
     Object.entries(slice[side])

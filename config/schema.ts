@@ -2,15 +2,15 @@
 // span fields live in rules.ts, the defaults that depend on other fields in resolve.ts.
 // config/load.ts runs all three; scripts/write-schema.ts turns this into JSON Schema.
 // The settings that only one transport reads live in that transport's slice
-// (stacks/transports/<name>/schema.ts); the provider and consumer schemas are the common fields
+// (config/transports/<name>/schema.ts); the provider and consumer schemas are the common fields
 // below plus every slice.
 import { z } from "zod";
 import { isIpv4Cidr } from "../functions/failover-sync/ipv4";
-import { ENDPOINT_SERVICE_SCHEMA } from "../stacks/transports/endpoint-service/schema";
-import { RESOURCE_SCHEMA } from "../stacks/transports/resource/schema";
+import { ENDPOINT_SERVICE_SCHEMA } from "./transports/endpoint-service/schema";
+import { RESOURCE_SCHEMA } from "./transports/resource/schema";
 import { ENGINES } from "./engines";
 import { hostname, port, region, retentionDays, subnetId, unique } from "./fields";
-import { withSlices } from "./transport-schema";
+import { withSlices } from "./transports/slice";
 
 export { defaultMemberSlots, readerSetCount, DEFAULT_WARM_READER_SETS, DEFAULT_WATCH_SECONDS, LOG_RETENTION_DAYS, MAX_MEMBER_SLOTS, MAX_WATCH_CALLS_PER_SECOND, MAX_WATCH_SECONDS, WATCH_INTERVAL_SECONDS } from "./fields";
 
@@ -179,9 +179,9 @@ const DatabaseSchema = z
 export const TRANSPORT_SCHEMAS = [ENDPOINT_SERVICE_SCHEMA, RESOURCE_SCHEMA] as const;
 type TransportNames<S> = { readonly [I in keyof S]: S[I] extends { name: infer N } ? N : never };
 export const TRANSPORTS = TRANSPORT_SCHEMAS.map((slice) => slice.name) as unknown as TransportNames<typeof TRANSPORT_SCHEMAS>;
-export type Transport = (typeof TRANSPORTS)[number];
+export type TransportName = (typeof TRANSPORTS)[number];
 /** The transport of a provider that names none: config/rules.ts words its refusals for it. */
-export const DEFAULT_TRANSPORT: Transport = "endpoint-service";
+export const DEFAULT_TRANSPORT: TransportName = "endpoint-service";
 
 const PortsSchema = z
   .strictObject(
@@ -368,7 +368,7 @@ export type ParsedConfig = z.output<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;
 export type Account = z.output<typeof AccountSchema>;
 export type Backend = z.output<typeof BackendSchema>;
-export type Network = z.output<typeof NetworkSchema>;
+export type NetworkConfig = z.output<typeof NetworkSchema>;
 export type ParsedConsumer = ParsedConfig["consumers"][number];
 /** One consumer as one share's constructs read it: its own keys, with its settings of that share. */
 export type ConsumerConfig = Omit<ParsedConsumer, "shares">;

@@ -4,7 +4,8 @@
 import { readFileSync } from "fs";
 import * as path from "path";
 import { ConfigError, configPath, loadConfigFile } from "../config/load";
-import { Assumptions, DEFAULT_ASSUMPTIONS, estimate, Estimate, Line, onlyTheShare, PriceTable, StackEstimate } from "./cost/estimate";
+import { estimate, Estimate, Line, onlyTheShare, StackEstimate } from "./cost/estimate";
+import { Assumptions, DEFAULT_ASSUMPTIONS, PriceTable } from "./cost/prices";
 
 const FLAGS: Record<string, { key: keyof Assumptions; what: string }> = {
   "--gb": { key: "gbPerConsumer", what: "GB per consumer per month" },

@@ -3,7 +3,7 @@
 // resource configurations: stacks/transports/<name>/diagram.ts), each consumer with its account,
 // region, AZ IDs and names. Pure: config in, text out.
 import { AppConfig, Config } from "../config/resolve";
-import { ConsumerConfig, Network } from "../config/schema";
+import { ConsumerConfig, NetworkConfig } from "../config/schema";
 import { transportOf } from "./transports";
 
 const MORE = "<br/>";
@@ -137,7 +137,7 @@ function account(a: { accountId?: string; profile?: string }): string {
   return a.profile ? `profile ${a.profile}` : "account of the default credentials";
 }
 
-function zones(n: Network): string {
+function zones(n: NetworkConfig): string {
   if (n.existing) return `existing VPC, ${n.existing.subnetIds.length} subnets`;
   return n.create!.azIds ? `AZ IDs ${n.create!.azIds.join(", ")}` : `${n.create!.azCount} AZs chosen at deploy`;
 }

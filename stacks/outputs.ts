@@ -5,10 +5,9 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { shareOutputName } from "../config/resolve";
-import { Transport } from "../config/schema";
+import { TransportName } from "../config/schema";
 import { ShareScope } from "./share-scope";
 
-export type { Transport };
 export type StackKind = "provider" | "consumer";
 
 /** What an output's value is, once deployed (at synth time it may be a Terraform token). */
@@ -31,7 +30,7 @@ interface SynthTypes {
 
 /** A description, or one built from what only the stack knows (the database's kind, a role). */
 type Description = string | ((...args: never[]) => string);
-type Descriptions = { readonly [T in Transport]?: Description };
+type Descriptions = { readonly [T in TransportName]?: Description };
 
 export interface StackOutput<N extends string = string, T extends ValueType = ValueType, D extends Descriptions = Descriptions, S extends StackKind = StackKind> {
   readonly stack: S;
@@ -174,7 +173,7 @@ type ArgsOf<D> = D extends (...args: infer A) => string ? A : [];
  * that stack and transport compile, with a value of the contract's type and the description's
  * arguments.
  */
-export function outputsOf<K extends StackKind, Tr extends Transport>(scope: Construct, stack: K, transport: Tr) {
+export function outputsOf<K extends StackKind, Tr extends TransportName>(scope: Construct, stack: K, transport: Tr) {
   return <O extends StackOutput<string, ValueType, Descriptions, K>>(
     output: O,
     value: SynthTypes[O["type"]],

@@ -2,7 +2,7 @@ import { readFileSync } from "fs";
 import { z } from "zod";
 import { ConfigError, DEFAULT_CONFIG, validateConfig } from "../../config/load";
 import { DEFAULT_TRANSPORT, TRANSPORT_SCHEMAS, TRANSPORTS } from "../../config/schema";
-import { transportSchema, withSlices } from "../../config/transport-schema";
+import { transportSchema, withSlices } from "../../config/transports/slice";
 import { jsonSchema } from "../../scripts/write-schema";
 
 type Raw = Record<string, any>;

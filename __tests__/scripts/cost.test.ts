@@ -6,8 +6,11 @@ import { spawnSync } from "child_process";
 import { readFileSync } from "fs";
 import * as path from "path";
 import { validateConfig } from "../../config/load";
-import { Assumptions, DEFAULT_ASSUMPTIONS, estimate, onlyTheShare, PriceKey, PriceTable } from "../../scripts/cost/estimate";
+import { estimate, onlyTheShare } from "../../scripts/cost/estimate";
+import { Assumptions, DEFAULT_ASSUMPTIONS, PriceKey, PriceTable } from "../../scripts/cost/prices";
 import { formatEstimate, loadPrices, parseCostArgs } from "../../scripts/cost";
+import { COST_BY_TRANSPORT } from "../../scripts/cost/transports";
+import { TRANSPORTS } from "../../config/schema";
 import { demoInput, Json, resources, synthesize } from "../helpers";
 import { toResourceTransport } from "../terraform/matrix";
 
@@ -174,6 +177,12 @@ describe("cost estimate", () => {
       const zones = e.stacks[1].lines.filter((l) => l.price === "hostedZoneMonth").reduce((n, l) => n + l.quantity, 0);
       expect(resources(json["consumer-app"], "aws_route53_zone")).toHaveLength(zones);
     }
+  });
+});
+
+describe("each transport's cost part", () => {
+  it("is registered for every transport the config accepts", () => {
+    expect(Object.keys(COST_BY_TRANSPORT).sort()).toEqual([...TRANSPORTS].sort());
   });
 });
 

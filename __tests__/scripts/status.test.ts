@@ -8,10 +8,10 @@ import * as path from "path";
 import { checkShare, formatFindings, parseStatusArgs, sharesToCheck, withConfig } from "../../scripts/status";
 import { validateConfig } from "../../config/load";
 import { TRANSPORTS } from "../../config/schema";
-import { STATUS_BY_TRANSPORT } from "../../scripts/status/registry";
+import { STATUS_BY_TRANSPORT } from "../../scripts/status/transports";
 import { demoInput } from "../helpers";
 import { connectErrors } from "../../scripts/status/host-blocking";
-import { EndpointServiceObservation, runsFromLog } from "../../stacks/transports/endpoint-service/status";
+import { EndpointServiceObservation, runsFromLog } from "../../scripts/status/transports/endpoint-service";
 import { checkBelongs, deployCommand, NotThisShareError, readOutputs, StateLocation } from "../../scripts/status/outputs";
 import { shareManifest } from "../../stacks/app";
 
@@ -541,7 +541,8 @@ describe("each transport's status part", () => {
     return JSON.parse(r.stdout) as string[];
   };
   const sdk = (files: string[]) => files.filter((f) => f.includes(`${path.sep}@aws-sdk${path.sep}`));
-  const statusParts = (files: string[]) => files.filter((f) => /stacks[\\/]transports[\\/][^\\/]+[\\/]status\.ts$/.test(f));
+  /** Each transport's status part: scripts/status/transports/<name>.ts, beside the contract and the registry. */
+  const statusParts = (files: string[]) => files.filter((f) => /scripts[\\/]status[\\/]transports[\\/](?!index\.ts$|transport\.ts$)[^\\/]+\.ts$/.test(f));
 
   it("stays out of synth: the stacks and their transports load no status part and no AWS SDK module", () => {
     const synth = loads("./stacks/app");
@@ -552,7 +553,7 @@ describe("each transport's status part", () => {
   it("is registered for every transport the config accepts, and npm run status loads each", () => {
     expect(Object.keys(STATUS_BY_TRANSPORT).sort()).toEqual([...TRANSPORTS].sort());
     const status = loads("./scripts/status");
-    expect(statusParts(status).map((f) => path.basename(path.dirname(f))).sort()).toEqual([...TRANSPORTS].sort());
+    expect(statusParts(status).map((f) => path.basename(f, ".ts")).sort()).toEqual([...TRANSPORTS].sort());
     expect(sdk(status).length).toBeGreaterThan(0);
   });
 });

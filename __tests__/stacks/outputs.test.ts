@@ -7,12 +7,13 @@ import { readFileSync } from "fs";
 import * as path from "path";
 import { validateConfig } from "../../config/load";
 import { onlyShare, shareOutputName } from "../../config/resolve";
-import { OUTPUTS, OutputError, WHOLE_CONFIG_OUTPUTS, OutputValues, PROVIDER_OUTPUTS as P, reads, StackKind, StackOutput, Transport, ValueType } from "../../stacks/outputs";
+import { OUTPUTS, OutputError, WHOLE_CONFIG_OUTPUTS, OutputValues, PROVIDER_OUTPUTS as P, reads, StackKind, StackOutput, ValueType } from "../../stacks/outputs";
+import { TransportName } from "../../config/schema";
 import { demoInput, Json, synthesize } from "../helpers";
 import { toResourceTransport } from "../terraform/matrix";
 
 /** Configs that between them declare every output of the contract, in each transport. */
-const CASES: Array<{ name: string; transport: Transport; mutate: (c: Json) => void }> = [
+const CASES: Array<{ name: string; transport: TransportName; mutate: (c: Json) => void }> = [
   { name: "the demo (Aurora cluster, private zone)", transport: "endpoint-service", mutate: () => undefined },
   {
     name: "the demo with member ports and a private DNS name",
@@ -45,7 +46,7 @@ interface Declared {
   readonly case: string;
   readonly kind: StackKind;
   readonly stack: string;
-  readonly transport: Transport;
+  readonly transport: TransportName;
   /** Its own outputs; cdktf's cross-stack-output-* are not the contract's. */
   readonly outputs: Record<string, { value: unknown; description: string }>;
 }
@@ -60,11 +61,11 @@ const declared: Declared[] = CASES.flatMap(({ name, transport, mutate }) => {
     outputs: Object.fromEntries(Object.entries(body.output ?? {}).filter(([k]) => !k.startsWith("cross-stack-output"))) as Declared["outputs"],
   }));
 });
-const of = (kind: StackKind, transport: Transport) => declared.filter((d) => d.kind === kind && d.transport === transport);
+const of = (kind: StackKind, transport: TransportName) => declared.filter((d) => d.kind === kind && d.transport === transport);
 const where = (d: Declared) => `${d.stack} of ${d.case}`;
 
 /** The descriptions the contract gives an output in a transport: built ones for every argument a stack passes. */
-function descriptions(output: StackOutput, transport: Transport): string[] {
+function descriptions(output: StackOutput, transport: TransportName): string[] {
   const d = output.description[transport];
   if (d === undefined) return [];
   if (typeof d === "string") return [d];
@@ -113,7 +114,7 @@ describe("the stacks and the contract agree", () => {
   it("lists no output that no stack of its transport declares (the whole config's outputs of several shares are checked below)", () => {
     const unused = (["provider", "consumer"] as const).flatMap((kind) =>
       OUTPUTS[kind].filter((o) => !WHOLE_CONFIG_OUTPUTS.includes(o)).flatMap((output) =>
-        (Object.keys(output.description) as Transport[]).filter((t) => !of(kind, t).some((d) => output.name in d.outputs)).map((t) => `${kind} ${output.name} (${t})`),
+        (Object.keys(output.description) as TransportName[]).filter((t) => !of(kind, t).some((d) => output.name in d.outputs)).map((t) => `${kind} ${output.name} (${t})`),
       ),
     );
     expect(unused).toEqual([]);

@@ -1,62 +1,13 @@
 // The monthly list-price estimate of a config: pure arithmetic over the config, the assumptions
 // and the price table (config/prices.json). `npm run cost` prints it; the tests pin it. Each
-// share's transport lines are its transport's (stacks/transports/<name>/cost.ts); the lines every
+// share's transport lines are its transport's (scripts/cost/transports/<name>.ts); the lines every
 // share has (its dashboard, a created database's key) and each stack's own (its operations key,
 // its logs) are here. With provider.shares every line says which share it is for, if any.
 import { AppConfig, AppConsumer, ShareConfig } from "../../config/resolve";
-import { ConsumerConfig, Network } from "../../config/schema";
-import { transportOf } from "../../stacks/transports";
-import { CostRow } from "../../stacks/transports/transport";
-
-export type PriceKey =
-  | "nlbHour"
-  | "nlcuHour"
-  | "interfaceEndpointAzHour"
-  | "interfaceEndpointGb"
-  | "resourceEndpointHour"
-  | "resourceEndpointGb"
-  | "resourceGatewayHour"
-  | "resourceGatewayGb"
-  | "kmsKeyMonth"
-  | "alarmMonth"
-  | "dashboardMonth"
-  | "customMetricMonth"
-  | "logIngestGb"
-  | "lambdaArmGbSecond"
-  | "lambdaMillionRequests"
-  | "hostedZoneMonth";
-
-export interface Price {
-  /** null: no source found; the line is unknown and stays out of the total. */
-  readonly usd: number | null;
-  readonly unit: string;
-  readonly date: string;
-  readonly source: string;
-}
-
-export interface PriceTable {
-  readonly currency: string;
-  /** Regions these prices were read for; any other region is priced as the first, and says so. */
-  readonly regions: string[];
-  readonly prices: Record<PriceKey, Price>;
-  readonly capacityUnits: { readonly newFlowsPerSecond: number; readonly activeFlows: number; readonly gbPerHour: number; readonly source: string };
-}
-
-export interface Assumptions {
-  /** Hours in the month. */
-  readonly hours: number;
-  /** GB each consumer sends and receives through the share in a month. */
-  readonly gbPerConsumer: number;
-  /** Concurrent connections each consumer holds (connection pools), for the NLB's active-flow dimension. */
-  readonly connectionsPerConsumer: number;
-  /** GB of logs each stack ingests in a month (flow log, function log, database logs). */
-  readonly logGbPerStack: number;
-  /** Billed duration of one failover function run. */
-  readonly functionMs: number;
-}
-
-/** The defaults of `npm run cost`; every one is a flag. */
-export const DEFAULT_ASSUMPTIONS: Assumptions = { hours: 730, gbPerConsumer: 100, connectionsPerConsumer: 100, logGbPerStack: 1, functionMs: 500 };
+import { ConsumerConfig, NetworkConfig } from "../../config/schema";
+import { Assumptions, PriceKey, PriceTable } from "./prices";
+import { costOf } from "./transports";
+import { CostRow } from "./transports/transport";
 
 export interface Line {
   readonly item: string;
@@ -178,7 +129,7 @@ function estimateStacks(app: AppConfig, a: Assumptions, table: PriceTable): Stac
   const lines: Row[] = [];
   for (const share of app.shares) {
     const provider = share.config.provider;
-    lines.push(...of(share, transportOf(provider.transport).cost.provider(share.config, a, table)));
+    lines.push(...of(share, costOf(provider.transport).provider(share.config, a, table)));
     // The stack's operations key, and a created database's own storage key: one line in the
     // single-database form, as it always printed; with several shares the database's key is its share's.
     if (single) lines.push({ row: ["KMS keys", provider.database.create ? 2 : 1, "kmsKeyMonth"] });
@@ -199,7 +150,7 @@ function estimateStacks(app: AppConfig, a: Assumptions, table: PriceTable): Stac
       const share = app.shares.find((s) => s.name === name)!;
       // The consumer as this share sees it: its privateZone, memberPorts and the like of this share.
       const seen = share.config.consumers.find((c) => c.name === consumer.name)!;
-      const { endpoint, names } = transportOf(share.config.provider.transport).cost.consumer(share.config, seen, a, zones);
+      const { endpoint, names } = costOf(share.config.provider.transport).consumer(share.config, seen, a, zones);
       rows.push(...of(share, endpoint));
       if (single) rows.push({ row: ["KMS keys", 1, "kmsKeyMonth"] });
       if (seen.privateZone) rows.push(...of(share, [["private hosted zone", 1, "hostedZoneMonth"]]));
@@ -230,7 +181,7 @@ function priced(stack: string, region: string, rows: Row[], table: PriceTable): 
 }
 
 /** Subnets of the endpoint: one per AZ, as the consumer's network has them. */
-export function azCount(network: Network): number {
+export function azCount(network: NetworkConfig): number {
   if (network.existing) return network.existing.subnetIds.length;
   return network.create!.azIds?.length ?? network.create!.azCount;
 }

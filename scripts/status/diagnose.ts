@@ -1,41 +1,17 @@
 // npm run status, the decisions: pure functions from what the AWS calls returned to findings,
 // each naming what is wrong and how to fix it. observe.ts makes the calls; nothing here does I/O.
-// The checks every share has are here; each transport's own are in its status.ts
-// (stacks/transports/<name>/status.ts), called through the registry.
-import type { TransportName } from "../../stacks/transports/transport";
-import { ProviderObservation, statusOf } from "./registry";
+// The checks every share has are here; each transport's own are in
+// scripts/status/transports/<name>.ts, called through the registry.
+import type { TransportName } from "../../config/schema";
+import type { Finding, FixContext } from "./finding";
+import { ProviderObservation, statusOf } from "./transports";
 
-export interface Finding {
-  readonly stack: string;
-  /** Of a config with several shares, the share the finding is about (its check starts with its name); absent in the single-database form. */
-  readonly share?: string;
-  /** Not checked, and why; such a finding is not a problem (ok stays true) but says so. */
-  readonly skipped?: string;
-  /** What was checked, e.g. "writer port" or "endpoint connection vpce-0abc". */
-  readonly check: string;
-  readonly ok: boolean;
-  /** What was found, in one sentence. */
-  readonly detail: string;
-  /** How to fix it; only for a problem. */
-  readonly fix?: string;
-}
-
-export type { ProviderObservation };
+export type { Finding, FixContext, ProviderObservation };
 
 export interface ConsumerObservation {
   readonly stack: string;
   readonly region: string;
   readonly endpoints: Array<{ readonly role: string; readonly id: string; readonly state: string; readonly azIds: string[] }>;
-}
-
-/** How the fixes refer to the config and the CLI. */
-export interface FixContext {
-  readonly configFile: string;
-  /** "--profile db-owner --region us-east-1": what the provider's CLI commands need. */
-  readonly providerCli: string;
-  readonly now: Date;
-  /** Where the share's keys sit in the config, for the fixes that name one: provider.shares[i] of several shares; provider (the default) in the single-database form. */
-  readonly shareKeys?: string;
 }
 
 export function diagnoseProvider(o: ProviderObservation, ctx: FixContext): Finding[] {

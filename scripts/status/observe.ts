@@ -1,27 +1,17 @@
 // npm run status, the shell: read-only AWS calls with each account's own profile, turned into the
 // plain observations diagnose.ts decides on. Nothing here changes anything. What every share
 // has (the database's topology, the consumer endpoints) is read here; each transport reads its
-// own part in its status.ts (stacks/transports/<name>/status.ts), called through the registry.
+// own part in scripts/status/transports/<name>.ts, called through the registry.
 import { DescribeSubnetsCommand, DescribeVpcEndpointsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { RDSClient } from "@aws-sdk/client-rds";
-import { fromIni, fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import { readTopology, resolverFromEnv } from "../../functions/failover-sync/topology";
 import { Config } from "../../config/resolve";
 import { Account, ConsumerConfig } from "../../config/schema";
+import { clientConfig } from "./clients";
 import { ConsumerObservation } from "./diagnose";
-import { ProviderObservation, STATUS_BY_TRANSPORT, statusOf } from "./registry";
+import { ProviderObservation, STATUS_BY_TRANSPORT, statusOf } from "./transports";
 import { OutputError, OutputReads, OutputValues, PROVIDER_OUTPUTS as P, reads } from "../../stacks/outputs";
-import type { TransportName } from "../../stacks/transports/transport";
-
-/** SDK client settings for one account of the config: its region, profile and role, or the emulator. */
-export function clientConfig(account: Account) {
-  if (account.endpoint) return { region: account.region, endpoint: account.endpoint, credentials: { accessKeyId: "test", secretAccessKey: "test" }, maxAttempts: 3 };
-  const base = account.profile ? fromIni({ profile: account.profile }) : undefined;
-  const credentials = account.assumeRoleArn
-    ? fromTemporaryCredentials({ params: { RoleArn: account.assumeRoleArn, RoleSessionName: "rds-privatelink-status" }, masterCredentials: base })
-    : base;
-  return { region: account.region, credentials, maxAttempts: 3 };
-}
+import type { TransportName } from "../../config/schema";
 
 /** What the fixes add to an AWS CLI command so it runs against that account. */
 export function cliFlags(account: Account): string {
@@ -30,7 +20,7 @@ export function cliFlags(account: Account): string {
 
 /**
  * Every output status reads from a provider stack, by the transport it reads it for: the ones
- * every provider stack has, and the transport's own (its status.ts). A reader reads nothing
+ * every provider stack has, and the transport's own (scripts/status/transports/<name>.ts). A reader reads nothing
  * else (it does not compile), and a test checks each against the synthesized stacks of that
  * transport. Required outputs are in every provider stack; optional ones in some.
  */

@@ -8,7 +8,7 @@ import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { Fn, TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
 import { iamRoleName, NameScope } from "../../config/names";
-import { Network as NetworkConfig } from "../../config/schema";
+import { NetworkConfig } from "../../config/schema";
 import { subnetCidrs } from "../cidr";
 import { FlowLog } from "./flow-log";
 

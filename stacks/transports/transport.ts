@@ -1,13 +1,14 @@
 // The seam between the stacks and a way of sharing the database. Each transport lives in its own
-// folder (stacks/transports/<name>/) and implements this interface; the stacks, the diagram and
-// the cost estimate call it through the registry (./index.ts) and never ask which one they hold.
+// folder (stacks/transports/<name>/) and implements this interface; the stacks and the diagram
+// call it through the registry (./index.ts) and never ask which one they hold. Its config slice
+// and rules sit below, in config/transports/<name>/; its status and cost parts above, with the
+// scripts that run them (scripts/status/transports/, scripts/cost/transports/).
 // A transport composes the constructs of stacks/constructs/ in the share's scope
 // (stacks/share-scope.ts), which the single-database form leaves out of every logical id:
 // construct ids are state, and moving code into a folder or a share must not move a resource.
 import { Construct } from "constructs";
-import { Config, ProviderConfig } from "../../config/resolve";
-import { ConsumerConfig } from "../../config/schema";
-import type { Assumptions, PriceKey, PriceTable } from "../../scripts/cost/estimate";
+import { Config } from "../../config/resolve";
+import { ConsumerConfig, TransportName } from "../../config/schema";
 import { DatabaseNames } from "../constructs/consumer-rds-names";
 import { TransportDashboard } from "../constructs/dashboard";
 import { Database } from "../constructs/database";
@@ -15,9 +16,6 @@ import { DatabaseFromConfigProps } from "../constructs/database-from-config";
 import { Network } from "../constructs/network";
 import { OperationsKey } from "../constructs/operations-key";
 import { ShareScope } from "../share-scope";
-
-/** The config's provider.transport: the registry's keys. */
-export type TransportName = ProviderConfig["transport"];
 
 export interface Transport {
   readonly name: TransportName;
@@ -29,8 +27,6 @@ export interface Transport {
   share(parts: ProviderParts): ProviderShare;
   /** This transport's part of the config's diagram (stacks/diagram.ts). */
   readonly diagram: DiagramPart;
-  /** This transport's lines of the cost estimate (scripts/cost/estimate.ts). */
-  readonly cost: CostPart;
 }
 
 /** What the provider stack has built before the transport: every transport builds on these. */
@@ -87,17 +83,4 @@ export interface DiagramPart {
   consumerEndpoint(config: Config, consumer: ConsumerConfig, id: string): string;
   /** The edge from the consumer's endpoint (`<id>_ep`) to the share's node (`<ns>svc`, `<ns>rcw`) in the provider's subgraph. */
   link(id: string, ns: string): string;
-}
-
-/** One line of the estimate before pricing: what, how many, at which price. */
-export type CostRow = [item: string, quantity: number, price: PriceKey];
-
-export interface CostPart {
-  /** The provider stack's lines for the transport, before the lines every share has. */
-  provider(config: Config, assumptions: Assumptions, table: PriceTable): CostRow[];
-  /**
-   * One consumer stack's lines: endpoint before the KMS key, names after the private zone
-   * (the order `npm run cost` prints).
-   */
-  consumer(config: Config, consumer: ConsumerConfig, assumptions: Assumptions, zones: number): { endpoint: CostRow[]; names: CostRow[] };
 }

@@ -1,7 +1,6 @@
 // The endpoint-service transport: an NLB and a VPC endpoint service in the provider, kept on the
 // writer by the failover function; an interface endpoint in each consumer (PrivateLink).
 import { Transport } from "../transport";
-import { endpointServiceCost } from "./cost";
 import { endpointServiceDiagram } from "./diagram";
 import { EndpointServiceProviderShare } from "./provider";
 
@@ -12,5 +11,4 @@ export const ENDPOINT_SERVICE_TRANSPORT: Transport = {
   alarms: true,
   share: (parts) => new EndpointServiceProviderShare(parts),
   diagram: endpointServiceDiagram,
-  cost: endpointServiceCost,
 };

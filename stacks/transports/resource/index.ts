@@ -1,7 +1,6 @@
 // The resource transport: the database shared as VPC resources through AWS RAM (a resource
 // gateway and resource configurations in the provider, resource endpoints in each consumer).
 import { Transport } from "../transport";
-import { resourceCost } from "./cost";
 import { resourceDiagram } from "./diagram";
 import { ResourceProviderShare } from "./provider";
 
@@ -12,5 +11,4 @@ export const RESOURCE_TRANSPORT: Transport = {
   alarms: false,
   share: (parts) => new ResourceProviderShare(parts),
   diagram: resourceDiagram,
-  cost: resourceCost,
 };

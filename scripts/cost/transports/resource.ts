@@ -1,7 +1,7 @@
 // The resource transport's lines of the cost estimate: the gateway, and each consumer's resource endpoints.
-import { CostPart } from "../transport";
+import { TransportCost } from "./transport";
 
-export const resourceCost: CostPart = {
+export const RESOURCE_COST: TransportCost = {
   provider(config, a) {
     const totalGb = a.gbPerConsumer * config.consumers.length;
     return [

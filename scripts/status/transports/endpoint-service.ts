@@ -2,7 +2,7 @@
 // target groups, the endpoint service's connections, the failover function's runs and dead
 // letters, and MySQL host blocking by the load balancer's health checks; on the consumer side,
 // interface endpoints that the provider accepts and whose AZ IDs it must all serve.
-// Loaded by npm run status only (scripts/status/registry.ts), never by synth: it uses the AWS SDK.
+// Loaded by npm run status only (scripts/status/transports/index.ts), never by synth: it uses the AWS SDK.
 import { CloudWatchLogsClient, DescribeLogStreamsCommand, GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeVpcEndpointConnectionsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
@@ -11,12 +11,12 @@ import { readGroups, readListenerTargets } from "../../../functions/failover-syn
 import { parseCidr } from "../../../functions/failover-sync/ipv4";
 import { standbyMember } from "../../../functions/failover-sync/standby";
 import { CurrentTarget, isDraining, Member, planCluster, readersOf, readerTargets } from "../../../functions/failover-sync/plan";
-import type { Finding, FixContext } from "../../../scripts/status/diagnose";
-import { diagnoseHostBlocking, ObservedHostBlocking, readHostBlocking } from "../../../scripts/status/host-blocking";
-import { type ProviderObservationBase, shareField, type TransportStatus } from "../../../scripts/status/transport";
-import { blocksHosts } from "../../constructs/instance-parameters";
-import { GROUP_LABELS, MEMBER_SLOT, READER_SET } from "../../group-labels";
-import { CONSUMER_OUTPUTS as C, PROVIDER_OUTPUTS as P, reads } from "../../outputs";
+import { blocksHosts } from "../../../stacks/constructs/instance-parameters";
+import { GROUP_LABELS, MEMBER_SLOT, READER_SET } from "../../../stacks/group-labels";
+import { CONSUMER_OUTPUTS as C, PROVIDER_OUTPUTS as P, reads } from "../../../stacks/outputs";
+import { type Finding, type FixContext, shareField } from "../finding";
+import { diagnoseHostBlocking, ObservedHostBlocking, readHostBlocking } from "../host-blocking";
+import type { ProviderObservationBase, TransportStatus } from "./transport";
 
 /** A target as DescribeTargetHealth reports it, with ELB's reason code. */
 export type ObservedTarget = CurrentTarget;

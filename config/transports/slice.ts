@@ -2,7 +2,7 @@
 // field (type, description, default) and the reason it means nothing without that transport.
 // config/schema.ts composes the provider and consumer schemas from the common fields plus every
 // slice; config/rules.ts refuses a setting of another transport with the slice's reason, so a new
-// transport's slice (stacks/transports/<name>/schema.ts) brings its refusals with it.
+// transport's slice (config/transports/<name>/schema.ts) brings its refusals with it.
 import { z } from "zod";
 
 export interface TransportKey<F extends z.ZodType = z.ZodType> {

@@ -2,9 +2,10 @@
 // itself, since RDS moves the endpoint names and the resource gateway follows them (no load
 // balancer, no failover function); on the consumer side, resource endpoints that need one AZ ID
 // in common with the resource gateway.
-// Loaded by npm run status only (scripts/status/registry.ts), never by synth.
-import { type ProviderObservationBase, shareField, type TransportStatus } from "../../../scripts/status/transport";
-import { CONSUMER_OUTPUTS as C, reads } from "../../outputs";
+// Loaded by npm run status only (scripts/status/transports/index.ts), never by synth.
+import { CONSUMER_OUTPUTS as C, reads } from "../../../stacks/outputs";
+import { shareField } from "../finding";
+import type { ProviderObservationBase, TransportStatus } from "./transport";
 
 export interface ResourceObservation extends ProviderObservationBase {
   readonly transport: "resource";

@@ -1,17 +1,17 @@
 // The status part of each transport, keyed by the config's provider.transport: a new transport
-// is its stacks/transports/<name>/status.ts and one line in each of the two lists below; the
+// is its ./<name>.ts and one line in each of the two lists below; the
 // mapped type fails to compile until every value the config schema allows has its part.
 //
-// A registry beside stacks/transports/index.ts, not a member of the Transport object: each
-// status.ts observes through the AWS SDK, and the Transport objects are what synth loads. Synth
+// A registry of its own, not a member of the stacks' Transport object (stacks/transports/): each
+// part observes through the AWS SDK, and the Transport objects are what synth loads. Synth
 // loads no module of the AWS SDK (measured: 0 of the 594 modules `main.ts` loads); the six
 // clients and the credential providers status uses take 0.3-0.4 s to load on the development
 // machine, which every synth (and every test that synthesizes) would pay for nothing.
-import type { EndpointServiceObservation } from "../../stacks/transports/endpoint-service/status";
-import { ENDPOINT_SERVICE_STATUS } from "../../stacks/transports/endpoint-service/status";
-import type { ResourceObservation } from "../../stacks/transports/resource/status";
-import { RESOURCE_STATUS } from "../../stacks/transports/resource/status";
-import type { TransportName } from "../../stacks/transports/transport";
+import type { TransportName } from "../../../config/schema";
+import type { EndpointServiceObservation } from "./endpoint-service";
+import { ENDPOINT_SERVICE_STATUS } from "./endpoint-service";
+import type { ResourceObservation } from "./resource";
+import { RESOURCE_STATUS } from "./resource";
 import type { TransportStatus } from "./transport";
 
 /** What observe.ts returns for the provider stack: one shape per transport, told apart by `transport`. */

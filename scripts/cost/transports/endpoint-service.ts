@@ -1,11 +1,11 @@
 // The endpoint-service transport's lines of the cost estimate: the NLB, the failover function and
 // its alarms, and each consumer's interface endpoint and RDS name zones.
 import { METRICS } from "../../../functions/failover-sync/telemetry";
-import { ALARMS_PER_LAYOUT } from "../../constructs/alarms";
-import { FUNCTION_MEMORY_MB } from "../../constructs/failover-sync";
-import { CostPart, CostRow } from "../transport";
+import { ALARMS_PER_LAYOUT } from "../../../stacks/constructs/alarms";
+import { FUNCTION_MEMORY_MB } from "../../../stacks/constructs/failover-sync";
+import { CostRow, TransportCost } from "./transport";
 
-export const endpointServiceCost: CostPart = {
+export const ENDPOINT_SERVICE_COST: TransportCost = {
   provider(config, a, table) {
     const provider = config.provider;
     const consumers = config.consumers.length;

@@ -3,8 +3,8 @@
 // config/rules.ts refuses each of them under another transport with the reason given here.
 // Loaded by config/ and scripts/write-schema.ts: zod and config-level helpers only.
 import { z } from "zod";
-import { resourceConfigurationArn } from "../../../config/fields";
-import { transportSchema } from "../../../config/transport-schema";
+import { resourceConfigurationArn } from "../../fields";
+import { transportSchema } from "../slice";
 
 /** How a resource configuration names the database: by its ARN (RDS names through private DNS) or by DNS names. */
 export const RESOURCE_DEFINITIONS = ["arn", "dns"] as const;

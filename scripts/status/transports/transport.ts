@@ -1,16 +1,16 @@
 // The status part of a transport: what npm run status reads, observes and decides for one way of
-// sharing. Each transport implements it in stacks/transports/<name>/status.ts; the shared steps
-// (the state's outputs, the database writer, the consumer endpoints' loop, the fixes' config)
-// stay in scripts/status/ and call it through the registry (./registry.ts).
+// sharing. Each transport implements it in ./<name>.ts; the shared steps (the state's outputs,
+// the database writer, the consumer endpoints' loop, the fixes' config) stay in scripts/status/
+// and call it through the registry (./index.ts).
 import type { RDSClient } from "@aws-sdk/client-rds";
-import type { Config } from "../../config/resolve";
-import type { BlueGreen } from "../../functions/failover-sync/blue-green";
-import type { Member } from "../../functions/failover-sync/plan";
-import type { StandbyFinding } from "../../functions/failover-sync/standby";
-import type { OutputReads, OutputValues, StackOutput } from "../../stacks/outputs";
-import type { TransportName } from "../../stacks/transports/transport";
-import type { Finding, FixContext } from "./diagnose";
-import type { clientConfig } from "./observe";
+import type { Config } from "../../../config/resolve";
+import type { TransportName } from "../../../config/schema";
+import type { BlueGreen } from "../../../functions/failover-sync/blue-green";
+import type { Member } from "../../../functions/failover-sync/plan";
+import type { StandbyFinding } from "../../../functions/failover-sync/standby";
+import type { OutputReads, OutputValues, StackOutput } from "../../../stacks/outputs";
+import type { clientConfig } from "../clients";
+import type { Finding, FixContext } from "../finding";
 
 /** What every provider observation holds, whatever the transport: the part observe.ts reads itself. */
 export interface ProviderObservationBase {
@@ -68,9 +68,4 @@ export interface ConsumerRule<O> {
   failedFix(ctx: FixContext): string;
   /** Whether an endpoint in these AZ IDs is served by a provider in those. */
   served(endpointAzIds: readonly string[], providerAzIds: readonly string[]): boolean;
-}
-
-/** The config field of the share that a fix names: shareField(ctx, "sharing.acceptEndpointIds"). */
-export function shareField(ctx: FixContext, key: string): string {
-  return `${ctx.shareKeys ?? "provider"}.${key}`;
 }

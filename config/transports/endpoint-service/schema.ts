@@ -20,8 +20,8 @@ import {
   subnetId,
   unique,
   WATCH_INTERVAL_SECONDS,
-} from "../../../config/fields";
-import { transportSchema } from "../../../config/transport-schema";
+} from "../../fields";
+import { transportSchema } from "../slice";
 
 /** Why connection acceptance means nothing to a RAM share: both acceptance settings give it. */
 const NO_ACCEPTANCE = "a RAM share has no connection acceptance: principals outside the organization accept an invitation instead (consumers[].acceptResourceShare)";

@@ -1,0 +1,19 @@
+// The cost part of a transport: its lines of the monthly estimate. Each transport implements it
+// in ./<name>.ts; scripts/cost/estimate.ts adds the lines every share has and calls it through
+// the registry (./index.ts), never asking which transport it holds.
+import { Config } from "../../../config/resolve";
+import { ConsumerConfig } from "../../../config/schema";
+import { Assumptions, PriceKey, PriceTable } from "../prices";
+
+/** One line of the estimate before pricing: what, how many, at which price. */
+export type CostRow = [item: string, quantity: number, price: PriceKey];
+
+export interface TransportCost {
+  /** The provider stack's lines for the transport, before the lines every share has. */
+  provider(config: Config, assumptions: Assumptions, table: PriceTable): CostRow[];
+  /**
+   * One consumer stack's lines: endpoint before the KMS key, names after the private zone
+   * (the order `npm run cost` prints).
+   */
+  consumer(config: Config, consumer: ConsumerConfig, assumptions: Assumptions, zones: number): { endpoint: CostRow[]; names: CostRow[] };
+}
