@@ -343,11 +343,11 @@ describe("cost estimate of several shares", () => {
     expect(new Set(columns).size).toBe(1);
   });
 
-  it("is what the README shows for the catalogue, per share and in total", () => {
+  it("is what docs/operations.md shows for the catalogue, per share and in total", () => {
     const text = formatEstimate(e, table);
     const summary = text.slice(text.indexOf("Per share, its lines in every stack:"), text.indexOf("\n\nPrices:"));
     expect(summary.split("\n")).toHaveLength(7);
-    expect(readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8")).toContain(`\`\`\`text\n${summary}\n\`\`\``);
+    expect(readFileSync(path.join(__dirname, "..", "..", "docs", "operations.md"), "utf8")).toContain(`\`\`\`text\n${summary}\n\`\`\``);
     expect(estimate(onlyTheShare(validateConfig(catalogueInput()), "orders"), DEFAULT_ASSUMPTIONS, table).usd.toFixed(2)).toBe("74.49");
   });
 
