@@ -219,7 +219,7 @@ describe("status decisions, provider", () => {
       });
     const found = diagnoseProvider(instance({ ip: STANDBY, how }), ctx);
     expect(problems(found)).toEqual([]);
-    expect(found.find((f) => f.check === "standby")?.detail).toBe(`${STANDBY}, registered beside the primary so that a failover registers nothing: ${how}. It reads unhealthy until it takes over. To confirm in your account: README, "Multi-AZ DB instances: the standby, found before it is needed"`);
+    expect(found.find((f) => f.check === "standby")?.detail).toBe(`${STANDBY}, registered beside the primary so that a failover registers nothing: ${how}. It reads unhealthy until it takes over. To confirm in your account: docs/failover.md, "Multi-AZ DB instances: the standby, found before it is needed"`);
     const none = problems(diagnoseProvider(instance({ ip: null, how: "2 other RDSNetworkInterface interfaces (10.0.16.20, 10.0.16.99) carry sg-db: another RDS resource shares these security groups" }), ctx));
     expect(none.map((f) => [f.check, f.detail])).toEqual([["standby", "not found: 2 other RDSNetworkInterface interfaces (10.0.16.20, 10.0.16.99) carry sg-db: another RDS resource shares these security groups. A failover registers the new address on the way (minutes before writes return)"]]);
     expect(none[0].fix).toMatch(/give the instance a security group of its own, or set provider\.failover\.standbyDiscovery to false/);

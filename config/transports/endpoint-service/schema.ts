@@ -65,9 +65,9 @@ const FailoverSchema = z.strictObject({
     .boolean()
     .optional()
     .describe(
-      "Multi-AZ DB instance: find the standby's network interface (described RDSNetworkInterface, with the instance's security groups, in a subnet of its subnet group and its secondary zone) and keep it registered beside the primary, so that a failover registers nothing. Taken only when exactly one interface fits and no other RDS resource shares the security groups; otherwise the run says why and the new address is registered after the failover. No AWS document promises that the standby's interface is visible: confirm it in your account (README, Multi-AZ DB instances). Default: on for a created instance, whose security group this project owns; off for an existing one. Needs ec2:DescribeNetworkInterfaces, which IAM cannot scope to a resource, and, for a function in a VPC, an EC2 interface endpoint.",
+      "Multi-AZ DB instance: find the standby's network interface (described RDSNetworkInterface, with the instance's security groups, in a subnet of its subnet group and its secondary zone) and keep it registered beside the primary, so that a failover registers nothing. Taken only when exactly one interface fits and no other RDS resource shares the security groups; otherwise the run says why and the new address is registered after the failover. No AWS document promises that the standby's interface is visible: confirm it in your account (docs/failover.md, Multi-AZ DB instances). Default: on for a created instance, whose security group this project owns; off for an existing one. Needs ec2:DescribeNetworkInterfaces, which IAM cannot scope to a resource, and, for a function in a VPC, an EC2 interface endpoint.",
     ),
-  vpcSubnetIds: unique(subnetId, "subnet").min(1, "must list at least one subnet, or be left out to run outside a VPC").optional().describe("Run the function in these subnets (needs interface endpoints, see README). Default: outside a VPC."),
+  vpcSubnetIds: unique(subnetId, "subnet").min(1, "must list at least one subnet, or be left out to run outside a VPC").optional().describe("Run the function in these subnets (needs interface endpoints, see docs/failover.md). Default: outside a VPC."),
 });
 
 const AlarmsSchema = z.strictObject({
@@ -119,7 +119,7 @@ export const ENDPOINT_SERVICE_SCHEMA = transportSchema({
             .min(60, "must be from 60 to 6000 seconds (the NLB's TCP idle timeout range)")
             .max(6000, "must be from 60 to 6000 seconds (the NLB's TCP idle timeout range)")
             .default(350)
-            .describe("Seconds a connection may sit idle before every listener resets it. Default: 350, the NLB's own. Clients should send keepalives more often (README, \"Idle connections\")."),
+            .describe("Seconds a connection may sit idle before every listener resets it. Default: 350, the NLB's own. Clients should send keepalives more often (docs/transports.md, \"Idle connections\")."),
         })
         .describe("The internal Network Load Balancer.")
         .default({ deletionProtection: true, tcpIdleTimeoutSeconds: 350 }),

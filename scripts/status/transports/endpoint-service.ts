@@ -200,7 +200,7 @@ export const ENDPOINT_SERVICE_STATUS: TransportStatus<EndpointServiceObservation
     if (kept) ok("reader port", kept);
     else portCheck("reader port", o.readerListener, withStandby(readerTargets(t.writer, readers)), "reader");
     if (database.kind === "instance" && t.standby) {
-      if (t.standby.ip) ok("standby", `${t.standby.ip}, registered beside the primary so that a failover registers nothing: ${t.standby.how}. It reads unhealthy until it takes over. To confirm in your account: README, "Multi-AZ DB instances: the standby, found before it is needed"`);
+      if (t.standby.ip) ok("standby", `${t.standby.ip}, registered beside the primary so that a failover registers nothing: ${t.standby.how}. It reads unhealthy until it takes over. To confirm in your account: docs/failover.md, "Multi-AZ DB instances: the standby, found before it is needed"`);
       else bad("standby", `not found: ${t.standby.how}. A failover registers the new address on the way (minutes before writes return)`, `give the instance a security group of its own, or set ${shareField(ctx, "failover.standbyDiscovery")} to false in ${ctx.configFile} to keep the old behaviour without this finding`);
     }
     const bg = t.blueGreen;
