@@ -11,6 +11,7 @@ import { Construct } from "constructs";
 import { Ports } from "../../config/resolve";
 import { layoutGroups, switchedListeners, TargetLayout } from "../../functions/failover-sync/layout";
 import { egressToDatabase } from "./database-egress";
+import { LoadBalancerMetrics } from "./load-balancer-metrics";
 import { ruleForEveryVpcCidr } from "./vpc-cidr-rules";
 import { Network } from "./network";
 
@@ -44,6 +45,8 @@ export class LoadBalancer extends Construct {
    * cluster's fence group (targets.fenceGroup) is not among them.
    */
   readonly targetGroups: LbTargetGroup[];
+  /** Its CloudWatch metrics (AWS/NetworkELB), for alarms and dashboards: healthyHostCount(group), activeFlowCount(), ... */
+  readonly metrics: LoadBalancerMetrics;
 
   private readonly tcpIdleTimeoutSeconds: number;
 
@@ -134,6 +137,7 @@ export class LoadBalancer extends Construct {
       if (readerGroup && ports.reader !== null) this.readerListener = this.listener("ReaderListener", ports.reader, readerGroup);
     }
     this.targetGroups = layoutGroups(this.targets);
+    this.metrics = new LoadBalancerMetrics(this.loadBalancer.arnSuffix, this.targetGroups);
   }
 
   /**
