@@ -6,6 +6,7 @@ import { Construct } from "constructs";
 import { METRIC_NAMESPACE, metricDimensions, METRICS } from "../../functions/failover-sync/telemetry";
 import { ProviderConfig } from "../../config/resolve";
 import { LoadBalancer } from "./load-balancer";
+import { Metric } from "./metric";
 
 export interface AlarmsProps {
   readonly name: string;
@@ -22,9 +23,7 @@ export interface AlarmsProps {
 interface AlarmSpec {
   readonly name: string;
   readonly description: string;
-  readonly namespace: string;
-  readonly metric: string;
-  readonly dimensions: Record<string, string>;
+  readonly metric: Metric;
   readonly statistic: "Sum" | "Maximum" | "Minimum";
   /** "at least 1" unless below is set: "fewer than 1". */
   readonly below?: boolean;
@@ -49,20 +48,16 @@ export class Alarms extends Construct {
     this.alarm("FunctionErrors", {
       name: `${name}-failover-function-errors`,
       description: "The failover function failed. Its log shows the report and the problem; the target groups were left safe.",
-      namespace: "AWS/Lambda",
-      metric: "Errors",
-      dimensions: { FunctionName: props.functionName },
+      metric: { namespace: "AWS/Lambda", metricName: "Errors", dimensions: { FunctionName: props.functionName } },
       statistic: "Sum",
     });
     this.alarm("DeadLetters", {
       name: `${name}-failover-dead-letters`,
       description: "An event failed all its retries and waits in the dead-letter queue.",
-      namespace: "AWS/SQS",
-      metric: "ApproximateNumberOfMessagesVisible",
-      dimensions: { QueueName: props.deadLetterQueueName },
+      metric: { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: props.deadLetterQueueName } },
       statistic: "Maximum",
     });
-    const functionMetric = { namespace: METRIC_NAMESPACE, dimensions: metricDimensions(props.databaseIdentifier) };
+    const functionMetric = (metricName: string): Metric => ({ namespace: METRIC_NAMESPACE, metricName, dimensions: metricDimensions(props.databaseIdentifier) });
     const writerHealth = {
       name: `${name}-writer-target-unhealthy`,
       description: "No healthy writer target for 2 minutes: consumers cannot write.",
@@ -72,34 +67,26 @@ export class Alarms extends Construct {
     };
     const layout = loadBalancer.targets;
     if (layout.kind === "instance") {
-      this.alarm("WriterUnhealthy", {
-        ...writerHealth,
-        namespace: "AWS/NetworkELB",
-        metric: "HealthyHostCount",
-        dimensions: { TargetGroup: layout.writerGroup.arnSuffix, LoadBalancer: loadBalancer.loadBalancer.arnSuffix },
-      });
+      this.alarm("WriterUnhealthy", { ...writerHealth, metric: loadBalancer.metrics.healthyHostCount(layout.writerGroup) });
     } else {
       // The writer's group changes with every failover, so no fixed group's metric can tell;
       // the function reports the health of the group the writer port forwards to on every run.
       this.alarm("WriterUnhealthy", {
         ...writerHealth,
         description: `${writerHealth.description} (Also raised when the failover function stops reporting.)`,
-        ...functionMetric,
-        metric: METRICS.writerHealthy,
+        metric: functionMetric(METRICS.writerHealthy),
       });
       this.alarm("WriterFallback", {
         name: `${name}-writer-fallback-registration`,
         description: "The writer held no warm member slot and was registered on the failover path: writes waited minutes. Raise provider.failover.memberSlots or set promotion tiers.",
-        ...functionMetric,
-        metric: METRICS.fallback,
+        metric: functionMetric(METRICS.fallback),
         statistic: "Sum",
       });
     }
     this.alarm("SyncErrors", {
       name: `${name}-failover-sync-errors`,
       description: "A sync run could not finish: writer unknown, DNS failure, refused IP or a fallback registration. See the function log.",
-      ...functionMetric,
-      metric: METRICS.errors,
+      metric: functionMetric(METRICS.errors),
       statistic: "Sum",
     });
   }
@@ -108,9 +95,9 @@ export class Alarms extends Construct {
     const alarm = new CloudwatchMetricAlarm(this, id, {
       alarmName: spec.name,
       alarmDescription: spec.description,
-      namespace: spec.namespace,
-      metricName: spec.metric,
-      dimensions: spec.dimensions,
+      namespace: spec.metric.namespace,
+      metricName: spec.metric.metricName,
+      dimensions: spec.metric.dimensions,
       statistic: spec.statistic,
       period: 60,
       evaluationPeriods: spec.minutes ?? 1,

@@ -2,9 +2,9 @@
 // Every metric names a resource of this stack by reference; nothing is typed in by hand.
 //
 // Where the numbers come from (AWS docs, as read for this construct):
-// - AWS/NetworkELB publishes flows and bytes per load balancer and per AZ, not per listener, and
-//   healthy and unhealthy host counts per target group ("CloudWatch metrics for your Network Load
-//   Balancer", dimensions). Traffic per listener port therefore comes from the VPC flow log.
+// - The load balancer's metrics come from the load balancer (load-balancer-metrics.ts, which
+//   says what AWS publishes). None is per listener, so traffic per listener port comes from the
+//   VPC flow log.
 // - AWS/PrivateLinkServices publishes connections and bytes per endpoint service and per
 //   consumer endpoint ("CloudWatch metrics for AWS PrivateLink"); a search expression lists
 //   every endpoint, so a new consumer shows up without a new deploy.
@@ -16,6 +16,7 @@ import { METRIC_NAMESPACE, metricDimensions, METRICS } from "../../functions/fai
 import { GROUP_LABELS } from "../group-labels";
 import { DatabaseRef } from "./database";
 import { LoadBalancer } from "./load-balancer";
+import { metricRow } from "./metric";
 
 export interface DashboardProps {
   /** Whose names AWS keeps unique beyond the stack (config/names.ts): the config, and the share within it. */
@@ -38,7 +39,8 @@ export interface DashboardProps {
 /** What a transport gives the dashboard (stacks/transports/); the provider stack adds the rest. */
 export type TransportDashboard = Omit<DashboardProps, "nameScope" | "region" | "database" | "flowLogGroupName">;
 
-type Metric = (string | Record<string, unknown>)[];
+/** A metric widget's row: namespace, name, dimension pairs and options, or a search expression. */
+type MetricRow = (string | Record<string, unknown>)[];
 export interface Widget {
   readonly type: "metric" | "alarm" | "log" | "text";
   readonly width: number;
@@ -61,21 +63,20 @@ export class Dashboard extends Construct {
     const { region, loadBalancer } = props;
     // Dashboards are global per account: the region keeps one share's two regions apart.
     this.dashboardName = dashboardName({ ...props.nameScope, region });
-    const metric = (title: string, metrics: Metric[], extra: Record<string, unknown> = {}) =>
+    const metric = (title: string, metrics: MetricRow[], extra: Record<string, unknown> = {}) =>
       this.add("metric", { title, region, view: "timeSeries", period: PERIOD, metrics, ...extra });
 
     if (loadBalancer) {
-      const lb = loadBalancer.loadBalancer.arnSuffix;
+      const lb = loadBalancer.metrics;
       const groups = groupsOf(loadBalancer);
-      const health = (metricName: string) => groups.map(({ label, group }) => ["AWS/NetworkELB", metricName, "TargetGroup", group.arnSuffix, "LoadBalancer", lb, { label }]);
-      metric("Healthy targets per target group", health("HealthyHostCount"), { stat: "Minimum" });
-      metric("Unhealthy targets per target group", health("UnHealthyHostCount"), { stat: "Maximum" });
+      metric("Healthy targets per target group", groups.map(({ label, group }) => metricRow(lb.healthyHostCount(group), { label })), { stat: "Minimum" });
+      metric("Unhealthy targets per target group", groups.map(({ label, group }) => metricRow(lb.unhealthyHostCount(group), { label })), { stat: "Maximum" });
       metric("Load balancer flows", [
-        ["AWS/NetworkELB", "ActiveFlowCount_TCP", "LoadBalancer", lb, { label: "active flows", stat: "Average" }],
-        ["AWS/NetworkELB", "NewFlowCount_TCP", "LoadBalancer", lb, { label: "new flows", stat: "Sum" }],
-        ["AWS/NetworkELB", "TCP_Target_Reset_Count", "LoadBalancer", lb, { label: "target resets", stat: "Sum" }],
+        metricRow(lb.activeFlowCount(), { label: "active flows", stat: "Average" }),
+        metricRow(lb.newFlowCount(), { label: "new flows", stat: "Sum" }),
+        metricRow(lb.tcpTargetResetCount(), { label: "target resets", stat: "Sum" }),
       ]);
-      metric("Load balancer bytes", [["AWS/NetworkELB", "ProcessedBytes_TCP", "LoadBalancer", lb, { label: "processed bytes", stat: "Sum" }]]);
+      metric("Load balancer bytes", [metricRow(lb.processedBytes(), { label: "processed bytes", stat: "Sum" })]);
     }
     if (props.flowLogGroupName) {
       // One row per listener port: accepted flow-log records and their bytes, from the provider VPC.
