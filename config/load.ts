@@ -53,7 +53,7 @@ export function configSource(arg?: string, env: NodeJS.ProcessEnv = process.env)
   const inside = configJsonIn(file);
   if (!inside) return { file, origin };
   const by = origin === "env" ? `${CONFIG_ENV}=${given}` : given;
-  return { file: inside, origin, note: `${by} is a directory; reading its ${shownPath(inside)}` };
+  return { file: inside, origin, note: `${by} is a directory: reading ${shownPath(inside)}` };
 }
 
 /** The config file the app reads: $RDS_PRIVATELINK_CONFIG (a directory stands for its config.json), else the embedded demo. */

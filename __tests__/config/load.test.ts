@@ -61,9 +61,9 @@ describe("the config file", () => {
     expect(configSource(minimal, {})).toEqual({
       file: path.join(minimal, "config.json"),
       origin: "argument",
-      note: `${minimal} is a directory; reading its examples/minimal/config.json`,
+      note: `${minimal} is a directory: reading examples/minimal/config.json`,
     });
-    expect(configSource(undefined, { RDS_PRIVATELINK_CONFIG: minimal }).note).toBe(`RDS_PRIVATELINK_CONFIG=${minimal} is a directory; reading its examples/minimal/config.json`);
+    expect(configSource(undefined, { RDS_PRIVATELINK_CONFIG: minimal }).note).toBe(`RDS_PRIVATELINK_CONFIG=${minimal} is a directory: reading examples/minimal/config.json`);
     expect(configPath({ RDS_PRIVATELINK_CONFIG: minimal })).toBe(path.join(minimal, "config.json"));
     expect(loadConfigFile(minimal).name).toBe(loadConfigFile(path.join(minimal, "config.json")).name);
   });
