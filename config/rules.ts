@@ -1,33 +1,34 @@
 // Rules that no single field can check: exclusive choices, port clashes, principals, placement.
-// They read the raw input defensively, so that they report alongside the schema's own errors.
+// They read the raw input defensively (raw.ts), so that they report alongside the schema's own
+// errors. The rules every share has are here; each transport's own are a list in
+// transports/<name>/rules.ts, which crossCheck picks by the share's transport (RULES_BY_TRANSPORT),
+// never asking which one it holds.
 import { isIpv4Cidr } from "../functions/failover-sync/ipv4";
 import { auroraOf, Engine, ENGINES, isAurora } from "./engines";
-import { DatabaseInput, isCluster, PortsInput, resolveMemberSlots, resolvePorts, resolveReaders } from "./resolve";
 import { dashboardName, GlobalName, globalNameCollisions, iamRoleName, kmsAliasName, NameScope } from "./names";
+import { arr, exactlyOne, obj, Problem, Raw, regionsOf, sharesCluster, valueAt } from "./raw";
 import { azIdProblem, isKnownRegion } from "./regions";
-import { DEFAULT_WARM_READER_SETS, DEFAULT_WATCH_SECONDS, MAX_WATCH_CALLS_PER_SECOND, MAX_WATCH_SECONDS, NLB_LISTENERS, NLB_TARGETS, PORT_LISTENERS, RDS_API_SUSTAINED_PER_SECOND, readerSetCount, WATCH_INTERVAL_SECONDS } from "./fields";
+import { MAX_WATCH_CALLS_PER_SECOND, RDS_API_SUSTAINED_PER_SECOND, WATCH_INTERVAL_SECONDS } from "./fields";
 import { AZ_ID, CONSUMER_SHARE_KEYS, DEFAULT_TRANSPORT, MAX_NAME_LENGTH, prefixOf, PRINCIPAL, SHARE_KEYS, TransportName, TRANSPORT_SCHEMAS, TRANSPORTS } from "./schema";
+import { ENDPOINT_SERVICE_RULES } from "./transports/endpoint-service/rules";
+import { RESOURCE_RULES } from "./transports/resource/rules";
+import { ConsumerRule, ShareRule, TransportRules } from "./transports/rules";
 
-export interface Problem {
-  path: string;
-  message: string;
-}
+export type { Problem };
 
-type Raw = Record<string, unknown>;
-const obj = (v: unknown): Raw | undefined => (v && typeof v === "object" && !Array.isArray(v) ? (v as Raw) : undefined);
-const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+/** Each transport's rules, by the config's provider.transport: the Record fails to compile until every transport has its list. */
+export const RULES_BY_TRANSPORT: Readonly<Record<TransportName, TransportRules>> = {
+  "endpoint-service": ENDPOINT_SERVICE_RULES,
+  resource: RESOURCE_RULES,
+};
 
-function exactlyOne(value: unknown, path: string, a: string, b: string, out: Problem[]) {
-  const o = obj(value);
-  if (!o) return;
-  const has = [a, b].filter((k) => o[k] !== undefined);
-  if (has.length !== 1) {
-    out.push({
-      path,
-      message: has.length === 0 ? `needs one of "${a}" or "${b}"` : `has both "${a}" and "${b}"; keep only one`,
-    });
-  }
-}
+/** The rules of the transport a raw provider selects. */
+const rulesOf = (provider: Raw) => RULES_BY_TRANSPORT[chosenTransport(provider)];
+
+/** The checks of every share, before its transport's (in the single-database form's paths). */
+const SHARE_RULES: readonly ShareRule[] = [checkDatabase, checkTransportKeys];
+/** The checks of every consumer's settings of a share, before its transport's. */
+const CONSUMER_RULES: readonly ConsumerRule[] = [checkAccountAdmitted, checkConsumerTransportKeys, checkReaderName];
 
 /**
  * Checks that no single field can make: exclusive choices, port clashes, principal rules.
@@ -73,23 +74,12 @@ export function crossCheck(input: unknown): Problem[] {
   const shares = provider ? sharesOf(root, provider, out) : [];
   for (const share of shares) {
     const local: Problem[] = [];
-    checkDatabase(share.provider, local);
-    checkTransportKeys(share.provider, local);
-    if (isResource(share.provider)) checkResourceProvider(share.provider, local);
-    else {
-      checkPorts(share.provider, local);
-      checkSharing(share.provider, local);
-    }
+    const rules = rulesOf(share.provider);
+    for (const check of [...SHARE_RULES, ...rules.share]) check(share.provider, local);
     for (const { consumer, index, remap } of share.consumers) {
       const at = `consumers[${index}]`;
       const mine: Problem[] = [];
-      checkConsumerPlacement(share.provider, consumer, at, mine);
-      checkConsumerTransportKeys(share.provider, consumer, at, mine);
-      checkConsumerTransport(share.provider, consumer, at, mine);
-      if (consumer.memberPorts === true && !isResource(share.provider) && sharesCluster(share.provider) === false) {
-        mine.push({ path: `${at}.memberPorts`, message: "the provider shares a Multi-AZ DB instance, which has no member ports; remove memberPorts" });
-      }
-      checkDatabaseNames(share.provider, consumer, at, mine);
+      for (const check of [...CONSUMER_RULES, ...rules.consumer]) check(share.provider, consumer, at, mine);
       local.push(...mine.map(remap));
     }
     out.push(...local.map(share.remap));
@@ -231,18 +221,12 @@ function sharesOf(root: Raw, provider: Raw, out: Problem[]): ShareUnderCheck[] {
 }
 
 /**
- * Every share of the endpoint-service transport watches its database after each run of the run
- * queue, one RDS describe call every WATCH_INTERVAL_SECONDS, all in the provider's account and
+ * Every share whose transport watches its database (the endpoint-service transport's failover
+ * function) does so after each run of the run queue, one RDS describe call every WATCH_INTERVAL_SECONDS, all in the provider's account and
  * Region: together they may use a quarter of the RDS API's sustained rate, no more.
  */
 function checkWatchRate(shares: ShareUnderCheck[], out: Problem[]) {
-  const watching = shares.filter((share) => {
-    if (isResource(share.provider)) return false;
-    const seconds = obj(share.provider.failover)?.watchSeconds;
-    // An invalid value is reported by the schema; counting it would only repeat that.
-    if (seconds === undefined) return DEFAULT_WATCH_SECONDS > 0;
-    return typeof seconds === "number" && Number.isInteger(seconds) && seconds > 0 && seconds <= MAX_WATCH_SECONDS;
-  });
+  const watching = shares.filter((share) => rulesOf(share.provider).watches(share.provider));
   const rate = watching.length / WATCH_INTERVAL_SECONDS;
   if (rate <= MAX_WATCH_CALLS_PER_SECOND) return;
   const names = watching.map((s) => s.name).filter((n) => n !== undefined);
@@ -291,7 +275,7 @@ function checkGlobalNames(root: Raw, out: Problem[]) {
       const party = part === undefined ? "provider" : `provider.shares[${i}] (${part})`;
       names.push({ kind: "dashboard", name: dashboardName({ share, part, region }), party, account: accountKey(providerAccount) });
       add(party, providerAccount, { share, part, region }, {
-        roles: isResource(s) ? [] : ["failover-sync"],
+        roles: [...rulesOf(s).shareRoles],
         aliases: obj(obj(s.database)?.create) ? ["database"] : [],
       });
     });
@@ -338,153 +322,23 @@ function checkDatabase(provider: Raw, out: Problem[]) {
   }
 }
 
-function checkPorts(provider: Raw, out: Problem[]) {
-  const db = obj(provider.database);
-  const engine = db && ENGINES.includes(db.engine as Engine) ? (db.engine as Engine) : undefined;
-  if (!db || !engine) return;
-  const existing = obj(db.existing);
-  const create = obj(db.create);
-  const failover = obj(provider.failover) ?? {};
-  const database: DatabaseInput = {
-    engine,
-    ...(create ? { create: { readers: typeof create.readers === "number" ? create.readers : undefined } } : {}),
-    ...(existing ? { existing: { clusterIdentifier: existing.clusterIdentifier as string | undefined, instanceIdentifier: existing.instanceIdentifier as string | undefined } } : {}),
-  };
-  if (failover.standbyDiscovery !== undefined && isCluster(database)) {
-    out.push({ path: "provider.failover.standbyDiscovery", message: "applies to a Multi-AZ DB instance only: a cluster's members each have their own slot; remove it" });
-  }
-  if (failover.memberSlots !== undefined && !isCluster(database)) {
-    out.push({ path: "provider.failover.memberSlots", message: "applies to clusters only: a Multi-AZ DB instance has no members to keep warm; remove it" });
-  }
-  const slots = typeof failover.memberSlots === "number" ? failover.memberSlots : undefined;
-  const warm = typeof failover.warmReaderSets === "number" ? failover.warmReaderSets : DEFAULT_WARM_READER_SETS;
-  const memberSlots = resolveMemberSlots(database, slots);
-  if (create && isCluster(database) && slots !== undefined) {
-    const instances = 1 + resolveReaders(engine, typeof create.readers === "number" ? create.readers : undefined);
-    if (slots < instances) out.push({ path: "provider.failover.memberSlots", message: `${slots} is fewer than the ${instances} instances created (provider.database.create.readers + 1): a failover to a member without a slot registers it on the failover path; raise it to at least ${instances}, or remove it for the default` });
-  }
-  if (memberSlots > 0) {
-    // The NLB's own limits, checked here rather than at apply (fields.ts cites them).
-    const listeners = memberSlots + PORT_LISTENERS + readerSetCount(memberSlots, warm);
-    if (listeners > NLB_LISTENERS) {
-      out.push({ path: slots === undefined ? "provider.failover.warmReaderSets" : "provider.failover.memberSlots", message: `${memberSlots} member slots, ${readerSetCount(memberSlots, warm)} reader-set listeners and the writer and reader ports make ${listeners} listeners; an NLB takes at most ${NLB_LISTENERS} (not adjustable). Lower provider.failover.warmReaderSets or provider.failover.memberSlots` });
-    }
-    const targets = memberSlots + warm * (memberSlots - 1);
-    if (targets > NLB_TARGETS) {
-      out.push({ path: "provider.failover.warmReaderSets", message: `${warm} populated reader sets of up to ${memberSlots - 1} members each, with ${memberSlots} member slots, make up to ${targets} registered targets; an NLB with cross-zone load balancing takes ${NLB_TARGETS}. Lower it to at most ${Math.floor((NLB_TARGETS - memberSlots) / (memberSlots - 1))}` });
-    }
-  }
-  const raw = obj(provider.ports) ?? {};
-  const valid = (v: unknown) => v === undefined || (typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= 65535);
-  if (!valid(raw.writer) || !(raw.reader === null || valid(raw.reader)) || !valid(raw.firstMember)) return; // reported by the schema
-  const ports = resolvePorts(engine, raw as PortsInput, memberSlots, warm);
-  if (ports.reader !== null && ports.writer === ports.reader) {
-    out.push({ path: "provider.ports.reader", message: `${ports.reader} is already used by provider.ports.writer; choose another port` });
-  }
-  const block = [...ports.members, ...ports.readerSets];
-  if (block.length === 0) return;
-  const [first, last] = [block[0], block[block.length - 1]];
-  const where = raw.firstMember === undefined ? "provider.ports (the default member block)" : "provider.ports.firstMember";
-  if (last > 65535) {
-    out.push({ path: where, message: `the member block ${first}-${last} (${ports.members.length} slots, with their reader sets) ends above 65535; set provider.ports.firstMember to at most ${65535 - block.length + 1}` });
-    return;
-  }
-  for (const [name, port] of [["writer", ports.writer], ["reader", ports.reader]] as const) {
-    if (port !== null && port >= first && port <= last) {
-      out.push({ path: `provider.ports.${name}`, message: `${port} falls inside the member block ${first}-${last}; choose another port or move provider.ports.firstMember` });
-    }
-  }
-}
-
-function checkSharing(provider: Raw, out: Problem[]) {
-  const sharing = obj(provider.sharing);
-  if (!sharing) return;
-  const anyAllowed = sharing.allowAnyPrincipal === true;
-  arr(sharing.allowedPrincipals).forEach((p, i) => {
-    if (typeof p !== "string") return;
-    const at = `provider.sharing.allowedPrincipals[${i}]`;
-    if (PRINCIPAL.ou.test(p) || PRINCIPAL.organization.test(p)) {
-      out.push({
-        path: at,
-        message: `${p} is an ${PRINCIPAL.ou.test(p) ? "organizational unit" : "organization"}: an endpoint service admits only IAM principals; set provider.transport to "resource" to share through AWS RAM, or list account ARNs`,
-      });
-    } else if (PRINCIPAL.accountId.test(p)) {
-      out.push({ path: at, message: `an endpoint service takes IAM ARNs: write "arn:aws:iam::${p}:root" (a bare account id is for "transport": "resource")` });
-    }
-  });
-  arr(sharing.allowedPrincipals).forEach((p, i) => {
-    if (p === "*" && !anyAllowed) {
-      out.push({
-        path: `provider.sharing.allowedPrincipals[${i}]`,
-        message: '"*" lets every AWS account request a connection; list account ARNs, or set provider.sharing.allowAnyPrincipal to true',
-      });
-    }
-  });
-  if (anyAllowed && sharing.acceptanceRequired === false) {
-    out.push({
-      path: "provider.sharing.acceptanceRequired",
-      message: "must stay true while allowAnyPrincipal is true, or any AWS account could connect without review",
-    });
-  }
-}
-
-function checkConsumerPlacement(provider: Raw | undefined, consumer: Raw, at: string, out: Problem[]) {
-  const pAccount = obj(provider?.account);
-  const cAccount = obj(consumer.account);
-  const sharing = obj(provider?.sharing) ?? {};
-  // Compare only values that are valid on their own; invalid ones are reported by the schema.
-  const validRegion = (r: unknown): r is string => typeof r === "string" && isKnownRegion(r);
-  if (!pAccount || !cAccount || !validRegion(pAccount.region) || !validRegion(cAccount.region)) return;
-  const resource = isResource(provider);
-  if (resource && cAccount.region !== pAccount.region) {
-    out.push({
-      path: `${at}.account.region`,
-      message: `${cAccount.region} differs from the provider's ${pAccount.region}; the resource transport serves consumers in the provider's region only: use ${pAccount.region}, or "transport": "endpoint-service" with provider.sharing.supportedRegions`,
-    });
-  } else if (!resource && cAccount.region !== pAccount.region && !arr(sharing.supportedRegions).includes(cAccount.region)) {
-    out.push({
-      path: `${at}.account.region`,
-      message: `${cAccount.region} differs from the provider's ${pAccount.region}; add it to provider.sharing.supportedRegions for cross-region PrivateLink`,
-    });
-  }
+/** The consumer's account must be one the share admits, unless a principal admits everyone or may hold it (an OU, the organization). */
+function checkAccountAdmitted(provider: Raw, consumer: Raw, at: string, out: Problem[]) {
+  const id = obj(consumer.account)?.accountId;
+  // Compared only between valid regions, as every placement rule is; invalid ones are reported by the schema.
+  if (!regionsOf(provider, consumer) || typeof id !== "string") return;
+  const sharing = obj(provider.sharing) ?? {};
   const principals = arr(sharing.allowedPrincipals);
   // An OU or the organization may hold the account: membership is AWS's to check, not the config's.
-  const coversOrgs = resource && principals.some((p) => typeof p === "string" && (PRINCIPAL.ou.test(p) || PRINCIPAL.organization.test(p)));
-  if (typeof cAccount.accountId === "string" && sharing.allowAnyPrincipal !== true && !principals.includes("*") && !coversOrgs) {
-    const id = cAccount.accountId;
-    if (!principals.some((p) => typeof p === "string" && (p === id || p.split(":")[4] === id))) {
-      out.push({
-        path: `${at}.account.accountId`,
-        message: `${id} is not among provider.sharing.allowedPrincipals; add "arn:aws:iam::${id}:root" there`,
-      });
-    }
-  }
-  // Same-region consumers must sit in the provider's AZs; compare when both lists are in the config.
-  const pIds = arr(obj(obj(provider?.network)?.create)?.azIds);
-  const cIds = arr(obj(obj(consumer.network)?.create)?.azIds);
-  const validIds = (ids: unknown[]) => idsOfRegion(ids, pAccount.region as string);
-  if (resource && cAccount.region === pAccount.region && validIds(pIds) && validIds(cIds)) {
-    if (!cIds.some((id) => pIds.includes(id))) {
-      out.push({
-        path: `${at}.network.create.azIds`,
-        message: `none of ${cIds.join(", ")} is among the provider's AZ IDs (${pIds.join(", ")}); a resource endpoint needs at least one zone in common with the resource gateway`,
-      });
-    }
-  } else if (cAccount.region === pAccount.region && validIds(pIds) && validIds(cIds)) {
-    const missing = cIds.filter((id) => !pIds.includes(id));
-    if (missing.length > 0) {
-      out.push({
-        path: `${at}.network.create.azIds`,
-        message: `${missing.join(", ")} not among the provider's AZ IDs (${pIds.join(", ")}); PrivateLink only serves the provider's zones`,
-      });
-    }
+  const coversOrgs = rulesOf(provider).organizationPrincipals && principals.some((p) => typeof p === "string" && (PRINCIPAL.ou.test(p) || PRINCIPAL.organization.test(p)));
+  if (sharing.allowAnyPrincipal === true || principals.includes("*") || coversOrgs) return;
+  if (!principals.some((p) => typeof p === "string" && (p === id || p.split(":")[4] === id))) {
+    out.push({
+      path: `${at}.account.accountId`,
+      message: `${id} is not among provider.sharing.allowedPrincipals; add "arn:aws:iam::${id}:root" there`,
+    });
   }
 }
-
-const isResource = (provider: Raw | undefined) => provider?.transport === "resource";
-/** Resource transport with DNS-type configurations (arn is the default). */
-const byDns = (provider: Raw) => provider.resourceDefinition === "dns";
-
 /** Each AZ ID must carry its account's region prefix (use1- for us-east-1), or it fails only at apply. */
 function checkAzIds(account: unknown, ids: unknown, path: string, out: Problem[], whose = "this account's") {
   const region = obj(account)?.region;
@@ -495,25 +349,12 @@ function checkAzIds(account: unknown, ids: unknown, path: string, out: Problem[]
     if (problem) out.push({ path: `${path}[${i}]`, message: problem.replace("this account's", whose) });
   });
 }
-
-/** AZ IDs that are well formed and carry the region's prefix: only those are compared across stacks. */
-const idsOfRegion = (ids: unknown[], region: string) =>
-  ids.length > 0 && ids.every((id) => typeof id === "string" && AZ_ID.test(id) && azIdProblem(id, region) === undefined);
-
 /** Does the raw provider share a cluster (true) or a Multi-AZ instance (false)? undefined when its engine is invalid. */
-function sharesCluster(provider: Raw): boolean | undefined {
-  const db = obj(provider.database);
-  const engine = ENGINES.includes(db?.engine as Engine) ? (db!.engine as Engine) : undefined;
-  if (!engine) return undefined;
-  const existing = obj(db?.existing);
-  return isCluster({ engine, existing: existing ? { clusterIdentifier: existing.clusterIdentifier as string | undefined } : undefined });
-}
-
 /**
  * The transport a raw provider selects. An unknown value is reported by the schema; the rules then
  * read the config as the default transport's, as the schema's default would.
  */
-function transportOf(provider: Raw): TransportName {
+function chosenTransport(provider: Raw): TransportName {
   return (TRANSPORTS as readonly unknown[]).includes(provider.transport) ? (provider.transport as TransportName) : DEFAULT_TRANSPORT;
 }
 
@@ -524,7 +365,7 @@ function transportOf(provider: Raw): TransportName {
  * the setting is the stray part.
  */
 function foreignKeys(provider: Raw, side: "provider" | "consumer", of: Raw): Array<{ field: string; owner: TransportName; current: TransportName; why: string }> {
-  const current = transportOf(provider);
+  const current = chosenTransport(provider);
   return TRANSPORT_SCHEMAS.filter((slice) => slice.name !== current).flatMap((slice) =>
     Object.entries(slice[side])
       .filter(([field]) => valueAt(of, field) !== undefined)
@@ -544,8 +385,7 @@ function checkTransportKeys(provider: Raw, out: Problem[]) {
   }
 }
 
-function checkConsumerTransportKeys(provider: Raw | undefined, consumer: Raw, at: string, out: Problem[]) {
-  if (!provider) return;
+function checkConsumerTransportKeys(provider: Raw, consumer: Raw, at: string, out: Problem[]) {
   for (const { field, owner, current, why } of foreignKeys(provider, "consumer", consumer)) {
     out.push({
       path: `${at}.${field}`,
@@ -557,75 +397,9 @@ function checkConsumerTransportKeys(provider: Raw | undefined, consumer: Raw, at
   }
 }
 
-function valueAt(root: Raw, dotted: string): unknown {
-  return dotted.split(".").reduce<unknown>((v, k) => obj(v)?.[k], root);
-}
-
-function checkResourceProvider(provider: Raw, out: Problem[]) {
-  const sharing = obj(provider.sharing) ?? {};
-  const accounts = new Map<string, number>();
-  arr(sharing.allowedPrincipals).forEach((p, i) => {
-    if (typeof p !== "string") return;
-    const account = PRINCIPAL.accountId.test(p) ? p : PRINCIPAL.iam.test(p) && p.endsWith(":root") ? p.split(":")[4] : undefined;
-    if (account !== undefined) {
-      const first = accounts.get(account);
-      if (first !== undefined) {
-        out.push({ path: `provider.sharing.allowedPrincipals[${i}]`, message: `names account ${account} again (provider.sharing.allowedPrincipals[${first}]); keep one of them` });
-      } else accounts.set(account, i);
-    }
-    if (p === "*" || (PRINCIPAL.iam.test(p) && !/:root$/.test(p))) {
-      out.push({
-        path: `provider.sharing.allowedPrincipals[${i}]`,
-        message: `${p} cannot join a RAM share of resource configurations; list a 12-digit account id, an account root ARN, an OU ARN or the organization ARN`,
-      });
-    }
-  });
-}
-
-function checkConsumerTransport(provider: Raw | undefined, consumer: Raw, at: string, out: Problem[]) {
-  if (!provider) return;
-  if (isResource(provider)) {
-    if (consumer.resourceShareArn !== undefined && consumer.acceptResourceShare !== true) {
-      out.push({ path: `${at}.resourceShareArn`, message: "names a share to accept, but acceptResourceShare is not true; set it to true or remove resourceShareArn" });
-    }
-    if (consumer.readerResourceConfigurationArn !== undefined && consumer.resourceConfigurationArn === undefined) {
-      out.push({ path: `${at}.readerResourceConfigurationArn`, message: "is set without resourceConfigurationArn; give both (the writer's and the readers') or neither" });
-    }
-    const cluster = sharesCluster(provider);
-    if (!byDns(provider)) {
-      if (consumer.readerResourceConfigurationArn !== undefined) {
-        out.push({ path: `${at}.readerResourceConfigurationArn`, message: 'does not apply with "resourceDefinition": "arn" (one configuration of the database serves the writer and the readers); remove it, or set provider.resourceDefinition to "dns"' });
-      }
-      return;
-    }
-    if (consumer.databaseNames !== undefined) {
-      out.push({ path: `${at}.databaseNames`, message: 'does not apply with "resourceDefinition": "dns" (the consumer reaches the database by its own names, which the RDS certificate does not carry); remove it, or use "arn" to get the database\'s names' });
-    }
-    if (cluster === true && consumer.resourceConfigurationArn !== undefined && consumer.readerResourceConfigurationArn === undefined) {
-      out.push({ path: `${at}.resourceConfigurationArn`, message: "names the writer's configuration only; the provider shares a cluster, so add readerResourceConfigurationArn (its reader_resource_configuration_arn output) or remove both" });
-    }
-    if (cluster === false && consumer.readerResourceConfigurationArn !== undefined) {
-      out.push({ path: `${at}.readerResourceConfigurationArn`, message: "the provider shares a Multi-AZ DB instance, which has no reader endpoint; remove it" });
-    }
-  }
-}
-
-/** A consumer's databaseNames must fit what the provider shares: a reader and instances only for a cluster, instances only with memberPorts. */
-function checkDatabaseNames(provider: Raw | undefined, consumer: Raw, at: string, out: Problem[]) {
-  const names = obj(consumer.databaseNames);
-  if (!names || !provider) return;
-  const cluster = sharesCluster(provider);
-  if (isResource(provider) && names.instances !== undefined) {
-    out.push({ path: `${at}.databaseNames.instances`, message: 'does not apply with "transport": "resource" (a resource endpoint has no member ports); remove it' });
-    return;
-  }
-  if (cluster === false) {
-    for (const field of ["reader", "instances"]) {
-      if (names[field] !== undefined) out.push({ path: `${at}.databaseNames.${field}`, message: "the provider shares a Multi-AZ DB instance, whose certificate names only the instance; remove it" });
-    }
-    return;
-  }
-  if (names.instances !== undefined && consumer.memberPorts !== true) {
-    out.push({ path: `${at}.databaseNames.instances`, message: "instance names reach their member ports, which are closed without memberPorts; set memberPorts to true or remove instances" });
+/** A Multi-AZ DB instance's certificate names only the instance: no reader name (instance names are each transport's rule). */
+function checkReaderName(provider: Raw, consumer: Raw, at: string, out: Problem[]) {
+  if (obj(consumer.databaseNames)?.reader !== undefined && sharesCluster(provider) === false) {
+    out.push({ path: `${at}.databaseNames.reader`, message: "the provider shares a Multi-AZ DB instance, whose certificate names only the instance; remove it" });
   }
 }
