@@ -6,6 +6,8 @@
 //   https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-availability-zones.html
 //   https://docs.aws.amazon.com/global-infrastructure/latest/regions/az-ids.html
 // A region AWS opens later is refused until it is added here, with its prefix from that page.
+// Where AWS states a region's complete list of AZ IDs, AZ_IDS below holds it and an AZ ID outside
+// it is refused; elsewhere only the prefix is checked.
 import { closest } from "./suggest";
 
 export const AZ_ID_PREFIX: Readonly<Record<string, string>> = {
@@ -69,16 +71,35 @@ export function regionOfAzId(azId: string): string | undefined {
 }
 
 /**
- * The problem with an AZ ID in a given region: its prefix must be the region's. The suggestion
- * keeps the zone part (use1-az2 in eu-central-1 -> euc1-az2); whether that zone exists is for
- * AWS to say at plan time.
+ * Every AZ ID of a region, for the regions whose complete list this project has read from AWS:
+ * the AWS Regions and Availability Zones guide, "AWS Availability Zones"
+ * (https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-availability-zones.html),
+ * which says "euw1-az1, euw1-az2, and euw1-az3 are the AZ IDs for the Availability Zones in the
+ * eu-west-1 Region" and lists every other region's in its tables. A region not in this table is
+ * checked by its prefix only: whether its zone exists is for AWS to say at plan time. Add a
+ * region only with its list from that page.
+ */
+export const AZ_IDS: Readonly<Record<string, readonly string[]>> = {
+  "eu-west-1": ["euw1-az1", "euw1-az2", "euw1-az3"],
+};
+
+/**
+ * The problem with an AZ ID in a given region: its prefix must be the region's, and where the
+ * region's AZ IDs are known (AZ_IDS), it must be one of them. The suggestion keeps the zone part
+ * (use1-az2 in eu-central-1 -> euc1-az2) when that zone may exist.
  */
 export function azIdProblem(azId: string, region: string): string | undefined {
   const prefix = AZ_ID_PREFIX[region];
   if (prefix === undefined) return undefined; // the region itself is reported
+  const known = Object.prototype.hasOwnProperty.call(AZ_IDS, region) ? AZ_IDS[region] : undefined;
   const [head, ...rest] = azId.split("-");
-  if (head === prefix) return undefined;
+  if (head === prefix) {
+    // A Local Zone's ID (use1-bos1-az1) names its zone group too: the table holds the region's own zones only.
+    if (!known || rest.length > 1 || known.includes(azId)) return undefined;
+    return `${azId} is not an AZ ID of ${region}, whose AZ IDs are ${known.join(", ")}; choose one of them`;
+  }
   const from = regionOfAzId(azId);
   const guess = `${prefix}-${rest.join("-")}`;
-  return `${azId} is ${from ? `an AZ ID of ${from}` : "not an AZ ID of any known region"}, but this account's region is ${region}, whose AZ IDs start with "${prefix}-"; did you mean ${guess}?`;
+  const fix = known && !known.includes(guess) ? `choose one of ${known.join(", ")}` : `did you mean ${guess}?`;
+  return `${azId} is ${from ? `an AZ ID of ${from}` : "not an AZ ID of any known region"}, but this account's region is ${region}, whose AZ IDs start with "${prefix}-"; ${fix}`;
 }
