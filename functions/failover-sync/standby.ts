@@ -94,7 +94,9 @@ function toInterface(n: NetworkInterface): RdsInterface | null {
 /** The RDS interfaces in the VPC that carry any of the instance's security groups: one DescribeNetworkInterfaces, paged. */
 export async function rdsInterfaces(ec2: EC2Client, scope: StandbyScope): Promise<RdsInterface[]> {
   // Loaded here, not at the top: the EC2 client's module is most of the bundle's start-up time.
-  const { DescribeNetworkInterfacesCommand } = await import("@aws-sdk/client-ec2");
+  // require, not `await import`: compiled to CommonJS, import() copies the module's thousands of
+  // exports into a new namespace object on every call (seconds per simulated failover).
+  const { DescribeNetworkInterfacesCommand } = require("@aws-sdk/client-ec2") as typeof import("@aws-sdk/client-ec2");
   const out: RdsInterface[] = [];
   let token: string | undefined;
   do {
