@@ -3,7 +3,7 @@
 // more consumer adds.
 import { readFileSync } from "fs";
 import * as path from "path";
-import { ConfigError, configPath, loadConfigFile } from "../config/load";
+import { ConfigError, ConfigOrigin, configSource, loadConfigFile } from "../config/load";
 import { estimate, Estimate, Line, onlyTheShare, StackEstimate } from "./cost/estimate";
 import { Assumptions, DEFAULT_ASSUMPTIONS, PriceTable } from "./cost/prices";
 
@@ -19,6 +19,10 @@ export const PRICES_FILE = path.join(__dirname, "..", "config", "prices.json");
 
 export interface CostArgs {
   readonly configFile: string;
+  /** Where configFile came from, for a message that it cannot be read (the argument or the variable). */
+  readonly configOrigin?: ConfigOrigin;
+  /** Said once on stderr: a directory was given and its config.json is read. */
+  readonly configNote?: string;
   readonly assumptions: Assumptions;
   readonly json: boolean;
   /** --share: estimate the config as if it held only this share (checked against the config once it is loaded). */
@@ -31,7 +35,8 @@ export const COST_USAGE = `usage: npm run cost [-- CONFIG] [--gb N] [--connectio
 The monthly list price of every stack of a config, of each of its shares (provider.shares), and
 what one more consumer adds, from config/prices.json (each price with its source and date).
 
-  CONFIG            the config file (default: $RDS_PRIVATELINK_CONFIG, else config/default.json)
+  CONFIG            the config file, or a directory that holds one (examples/minimal); default:
+                    $RDS_PRIVATELINK_CONFIG, else config/default.json
 ${Object.entries(FLAGS)
   .map(([flag, f]) => `  ${`${flag} N`.padEnd(18)}${f.what} (default ${DEFAULT_ASSUMPTIONS[f.key]})`)
   .join("\n")}
@@ -49,7 +54,7 @@ export function parseCostArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
   let share: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === "--help" || arg === "-h") return { configFile: configPath(env), assumptions: { ...DEFAULT_ASSUMPTIONS }, json, help: true };
+    if (arg === "--help" || arg === "-h") return { configFile: configSource(undefined, env).file, assumptions: { ...DEFAULT_ASSUMPTIONS }, json, help: true };
     if (arg === "--json") json = true;
     else if (arg.split("=")[0] === "--share") {
       const [, inline] = arg.split("=");
@@ -68,10 +73,18 @@ export function parseCostArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
       assumptions[FLAGS[flag].key] = value;
     } else if (arg.startsWith("-")) {
       throw new Error(`${arg}: unknown flag; the flags are ${[...Object.keys(FLAGS), "--share", "--json", "--help"].join(", ")}`);
-    } else if (configFile === undefined) configFile = path.resolve(arg);
+    } else if (configFile === undefined) configFile = arg;
     else throw new Error(`${arg}: one config file only (already given: ${configFile})`);
   }
-  return { configFile: configFile ?? configPath(env), assumptions: assumptions as unknown as Assumptions, json, ...(share === undefined ? {} : { share }) };
+  const source = configSource(configFile, env);
+  return {
+    configFile: source.file,
+    configOrigin: source.origin,
+    ...(source.note ? { configNote: source.note } : {}),
+    assumptions: assumptions as unknown as Assumptions,
+    json,
+    ...(share === undefined ? {} : { share }),
+  };
 }
 
 export function loadPrices(file = PRICES_FILE): PriceTable {
@@ -144,7 +157,8 @@ function main(): void {
   }
   let config;
   try {
-    config = loadConfigFile(args.configFile);
+    if (args.configNote) process.stderr.write(`note: ${args.configNote}\n`);
+    config = loadConfigFile(args.configFile, args.configOrigin);
   } catch (e) {
     // A bad config is a usage error here as in status (2); 1 is kept for findings.
     if (e instanceof ConfigError) {

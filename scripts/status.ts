@@ -4,7 +4,7 @@
 // stack. Exits 1 when anything is wrong, naming what and the fix; 2 on a bad command line or
 // config. It never changes anything.
 import * as path from "path";
-import { CONFIG_ENV, configPath, loadConfigFile } from "../config/load";
+import { CONFIG_ENV, ConfigOrigin, configSource, loadConfigFile } from "../config/load";
 import { AppConfig, ShareConfig } from "../config/resolve";
 import { Backend } from "../config/schema";
 import { diagnoseConsumer, diagnoseProvider, Finding, FixContext, ProviderObservation } from "./status/diagnose";
@@ -16,6 +16,10 @@ import { OutputError, OutputValues } from "../stacks/outputs";
 
 export interface StatusArgs {
   readonly configFile: string;
+  /** Where configFile came from, for a message that it cannot be read (the argument or the variable). */
+  readonly configOrigin?: ConfigOrigin;
+  /** Said once on stderr: a directory was given and its config.json is read. */
+  readonly configNote?: string;
   readonly outdir: string;
   readonly json: boolean;
   /** --share: the one share to check; every share when undefined. */
@@ -30,7 +34,8 @@ endpoint connections, each consumer endpoint and its AZ IDs, the failover functi
 dead letters. Of a config with several shares (provider.shares), each check names its share
 ("orders: writer port"), and one summary line covers them all.
 
-  CONFIG        the config file (default: $RDS_PRIVATELINK_CONFIG, else config/default.json)
+  CONFIG        the config file, or a directory that holds one (examples/minimal); default:
+                $RDS_PRIVATELINK_CONFIG, else config/default.json
   --output DIR  where synth wrote the stacks (default: cdktf.out); must hold this config's stacks
   --share NAME  check this share only: its part of the provider stack and of each consumer that
                 reaches it (default: every share)
@@ -47,7 +52,7 @@ export function parseStatusArgs(argv: string[], env: NodeJS.ProcessEnv = process
   let share: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === "--help" || arg === "-h") return { configFile: configPath(env), outdir: path.resolve(outdir), json, help: true };
+    if (arg === "--help" || arg === "-h") return { configFile: configSource(undefined, env).file, outdir: path.resolve(outdir), json, help: true };
     if (arg === "--json") json = true;
     else if (arg === "--output" || arg.startsWith("--output=")) {
       const value = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : argv[++i];
@@ -58,10 +63,11 @@ export function parseStatusArgs(argv: string[], env: NodeJS.ProcessEnv = process
       if (!value || value.startsWith("-")) throw new Error("--share: give the name of one share of the config, for example --share orders");
       share = value;
     } else if (arg.startsWith("-")) throw new Error(`${arg}: unknown flag; the flags are --output DIR, --share NAME, --json and --help`);
-    else if (configFile === undefined) configFile = path.resolve(arg);
+    else if (configFile === undefined) configFile = arg;
     else throw new Error(`${arg}: one config file only (already given: ${configFile})`);
   }
-  return { configFile: configFile ?? configPath(env), outdir: path.resolve(outdir), json, share };
+  const source = configSource(configFile, env);
+  return { configFile: source.file, configOrigin: source.origin, ...(source.note ? { configNote: source.note } : {}), outdir: path.resolve(outdir), json, share };
 }
 
 /** The shares to check: every one, or the one --share names; any other name is a usage error (exit 2) naming the shares. */
@@ -206,7 +212,8 @@ async function main(): Promise<void> {
       process.stdout.write(`${STATUS_USAGE}\n`);
       return;
     }
-    config = loadConfigFile(args.configFile);
+    if (args.configNote) process.stderr.write(`note: ${args.configNote}\n`);
+    config = loadConfigFile(args.configFile, args.configOrigin);
     // A --share the config does not have is a usage error, before any state is read.
     sharesToCheck(config, args.share, path.relative(process.cwd(), args.configFile) || args.configFile);
   } catch (e) {

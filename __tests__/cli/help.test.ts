@@ -1,37 +1,96 @@
 // Every script a user or contributor runs answers --help with its usage and exit 0, and `help`
 // itself runs, as the cdktf template's help file is read (cat help) or run (./help).
 import { spawnSync } from "child_process";
-import { readFileSync, statSync } from "fs";
+import { mkdtempSync, readdirSync, readFileSync, statSync } from "fs";
+import { tmpdir } from "os";
 import * as path from "path";
 
 const ROOT = path.join(__dirname, "..", "..");
+const PACKAGE_SCRIPTS: Record<string, string> = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts;
 
-const SCRIPTS: Array<[string, string[], RegExp]> = [
-  ["npm run status", ["node", "--require", "tsx/cjs", "scripts/status.ts"], /^usage: npm run status/],
-  ["npm run cost", ["node", "--require", "tsx/cjs", "scripts/cost.ts"], /^usage: npm run cost/],
-  ["npm run schema", ["node", "--require", "tsx/cjs", "scripts/write-schema.ts"], /^Writes config\/schema.json/],
-  ["npm run docs", ["node", "--require", "tsx/cjs", "scripts/docs.ts"], /^npm run docs: rewrites every generated section/],
+/** The first words of each package.json script's --help; a script not listed here is still run, and must exit 0 with some text. */
+const USAGE: Record<string, RegExp> = {
+  prepare: /^Writes config\/schema.json/,
+  synth: /^usage: npm run synth/,
+  "node-versions": /^Puts one Node.js version/,
+  deploy: /^npm run deploy -- STACK\.\.\. and npm run cdktf/,
+  cdktf: /^npm run deploy -- STACK\.\.\. and npm run cdktf/,
+  status: /^usage: npm run status/,
+  cost: /^usage: npm run cost/,
+  typecheck: /^tsc: The TypeScript Compiler/,
+  schema: /^Writes config\/schema.json/,
+  docs: /^npm run docs: rewrites every generated section/,
+  test: /^npm test: every tier/,
+  "test:fast": /^npm run test:fast: the contributor's loop/,
+  "test:unit": /^Usage: jest/,
+  "test:integration": /^Usage: jest/,
+  bench: /^Speed and size figures/,
+  toolchain: /^Assembles the offline Terraform toolchain/,
+  validate: /^Runs one Terraform tier/,
+  e2e: /^Runs one Terraform tier/,
+  security: /^npm run security: /,
+};
+
+/** The scripts that are not in package.json, each run as the help file or another script runs it. */
+const OTHER_SCRIPTS: Array<[string, string[], RegExp]> = [
   ["readme-diagram", ["node", "--require", "tsx/cjs", "scripts/readme-diagram.ts"], /^Rewrites the README's diagram/],
   ["config-reference", ["node", "--require", "tsx/cjs", "scripts/config-reference.ts"], /^Prints the config reference/],
   ["render-diagram", ["bash", "scripts/render-diagram.sh"], /^Renders the first mermaid block/],
-  ["npm run test:fast", ["bash", "scripts/test-fast.sh"], /^npm run test:fast: the contributor's loop/],
-  ["terraform tiers", ["bash", "scripts/terraform-tier.sh"], /^Runs one Terraform tier/],
-  ["npm run toolchain", ["bash", "scripts/toolchain.sh"], /^Assembles the offline Terraform toolchain/],
   ["python tools", ["bash", "scripts/python-tools.sh"], /^Creates \(once\) a Python venv/],
   ["database servers", ["bash", "scripts/db-servers.sh"], /^Installs \(once\) the real database servers/],
-  ["npm run bench", ["bash", "bench/run.sh"], /^Speed and size figures/],
 ];
 
+/**
+ * A package.json script as `npm run NAME -- ARG` runs it (npm appends the arguments to the
+ * script's text and runs it in a shell, with node_modules/.bin on the PATH), in a HOME of its
+ * own: the caches (node versions, venvs, the toolchain) live there, so an empty HOME afterwards
+ * means nothing was installed.
+ */
+function npmRun(name: string, arg: string) {
+  const home = mkdtempSync(path.join(tmpdir(), "rds-privatelink-home-"));
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, PATH: `${path.join(ROOT, "node_modules", ".bin")}${path.delimiter}${process.env.PATH}` };
+  delete env.RDS_PRIVATELINK_CACHE;
+  const r = spawnSync("sh", ["-c", `${PACKAGE_SCRIPTS[name]} ${arg}`], { cwd: ROOT, env, encoding: "utf8", timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, home: readdirSync(home) };
+}
+
 describe("--help", () => {
-  // A TypeScript script takes seconds to start: each is run once (--help), and -h, which cost
-  // once read as a config path, is run for status and cost, where it is a parsed flag.
-  it.each(SCRIPTS)("%s prints its usage and exits 0, doing nothing else", (name, [cmd, ...args], usage) => {
-    const flags = cmd === "bash" || /status|cost/.test(name) ? ["--help", "-h"] : ["--help"];
-    for (const flag of flags) {
+  // -h as well where the project parses it (its shell scripts and its TypeScript commands); a
+  // plain tool invocation (jest, tsc) answers --help itself.
+  it.each(Object.keys(PACKAGE_SCRIPTS))("npm run %s -- --help prints its usage and exits 0, installing and running nothing", (name) => {
+    const ours = !/^(jest|tsc) /.test(PACKAGE_SCRIPTS[name]);
+    for (const flag of ours ? ["--help", "-h"] : ["--help"]) {
+      const r = npmRun(name, flag);
+      expect({ flag, status: r.status, stderr: r.stderr, home: r.home }).toEqual({ flag, status: 0, stderr: "", home: [] });
+      expect(r.stdout).toMatch(USAGE[name] ?? /\S/);
+    }
+  });
+
+  it.each(OTHER_SCRIPTS)("%s prints its usage and exits 0, doing nothing else", (_name, [cmd, ...args], usage) => {
+    for (const flag of cmd === "bash" ? ["--help", "-h"] : ["--help"]) {
       const r = spawnSync(cmd, [...args, flag], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
       expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
       expect(r.stdout).toMatch(usage);
     }
+  });
+
+  it.each(["test", "test:fast", "node-versions", "bench", "security", "validate"])("npm run %s refuses an option it does not take in one line with exit 2, before doing anything", (name) => {
+    const r = npmRun(name, "--fast");
+    expect({ status: r.status, home: r.home }).toEqual({ status: 2, home: [] });
+    expect(r.stderr).toMatch(/^\S+\.sh: unknown option --fast; it takes none \(--help prints its usage\)\n$/);
+  });
+
+  it("npm run deploy on a Node that cdktf-cli cannot start on says so in one line with exit 2", () => {
+    // A node that reports an ABI no prebuilt terminal module has, ahead of the real one on the PATH.
+    const bin = mkdtempSync(path.join(tmpdir(), "rds-privatelink-node-"));
+    require("fs").writeFileSync(
+      path.join(bin, "node"),
+      `#!/bin/sh\nif [ "$1" = "-e" ]; then exec "${process.execPath}" -e "Object.defineProperty(process.versions, 'modules', { value: '999' }); $2"; fi\nexec "${process.execPath}" "$@"\n`,
+      { mode: 0o755 },
+    );
+    const r = spawnSync("bash", ["scripts/cdktf.sh", "deploy", "provider"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}` } });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^cdktf-cli 0\.21 cannot start on Node v[\d.]+ \(it runs on Node 20 and 22\): put Node 22 first on the PATH .*npm run cdktf -- deploy provider\), or use npm run synth and then terraform \(or tofu\) in cdktf\.out\/stacks\/<stack>\n$/);
   });
 
   it("cost refuses a bad config with 2, as status and synth do (1 is a finding)", () => {
