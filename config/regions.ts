@@ -6,8 +6,8 @@
 //   https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-availability-zones.html
 //   https://docs.aws.amazon.com/global-infrastructure/latest/regions/az-ids.html
 // A region AWS opens later is refused until it is added here, with its prefix from that page.
-// Where AWS states a region's complete list of AZ IDs, AZ_IDS below holds it and an AZ ID outside
-// it is refused; elsewhere only the prefix is checked.
+// AZ_IDS below holds each region's AZ IDs from the first page, and an AZ ID outside them is
+// refused; for a region that page does not list, only the prefix is checked.
 import { closest } from "./suggest";
 
 export const AZ_ID_PREFIX: Readonly<Record<string, string>> = {
@@ -71,16 +71,50 @@ export function regionOfAzId(azId: string): string | undefined {
 }
 
 /**
- * Every AZ ID of a region, for the regions whose complete list this project has read from AWS:
- * the AWS Regions and Availability Zones guide, "AWS Availability Zones"
- * (https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-availability-zones.html),
- * which says "euw1-az1, euw1-az2, and euw1-az3 are the AZ IDs for the Availability Zones in the
- * eu-west-1 Region" and lists every other region's in its tables. A region not in this table is
- * checked by its prefix only: whether its zone exists is for AWS to say at plan time. Add a
- * region only with its list from that page.
+ * Every AZ ID of a region, as AWS lists them: the AWS Regions and Availability Zones guide, "AWS
+ * Availability Zones", its tables by geography
+ * (https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-availability-zones.html).
+ * An AZ ID outside its region's list is refused, since the subnet would fail only at apply.
+ * That page leaves out cn-north-1, cn-northwest-1, us-gov-west-1 and us-gov-east-1 (the China and
+ * GovCloud partitions have guides of their own): there only the prefix is checked, and whether a
+ * zone exists is for AWS to say at plan time. Local Zone IDs (use1-bos1-az1) are not in the
+ * tables either, and are checked by their prefix too.
  */
 export const AZ_IDS: Readonly<Record<string, readonly string[]>> = {
+  "us-east-1": ["use1-az1", "use1-az2", "use1-az3", "use1-az4", "use1-az5", "use1-az6"],
+  "us-east-2": ["use2-az1", "use2-az2", "use2-az3"],
+  "us-west-1": ["usw1-az1", "usw1-az2", "usw1-az3"],
+  "us-west-2": ["usw2-az1", "usw2-az2", "usw2-az3", "usw2-az4"],
+  "ca-central-1": ["cac1-az1", "cac1-az2", "cac1-az4"],
+  "ca-west-1": ["caw1-az1", "caw1-az2", "caw1-az3"],
+  "mx-central-1": ["mxc1-az1", "mxc1-az2", "mxc1-az3"],
+  "sa-east-1": ["sae1-az1", "sae1-az2", "sae1-az3"],
   "eu-west-1": ["euw1-az1", "euw1-az2", "euw1-az3"],
+  "eu-west-2": ["euw2-az1", "euw2-az2", "euw2-az3", "euw2-az4"],
+  "eu-west-3": ["euw3-az1", "euw3-az2", "euw3-az3"],
+  "eu-central-1": ["euc1-az1", "euc1-az2", "euc1-az3"],
+  "eu-central-2": ["euc2-az1", "euc2-az2", "euc2-az3"],
+  "eu-north-1": ["eun1-az1", "eun1-az2", "eun1-az3"],
+  "eu-south-1": ["eus1-az1", "eus1-az2", "eus1-az3"],
+  "eu-south-2": ["eus2-az1", "eus2-az2", "eus2-az3"],
+  "af-south-1": ["afs1-az1", "afs1-az2", "afs1-az3"],
+  "me-south-1": ["mes1-az1", "mes1-az2", "mes1-az3"],
+  "me-central-1": ["mec1-az1", "mec1-az2", "mec1-az3"],
+  "il-central-1": ["ilc1-az1", "ilc1-az2", "ilc1-az3"],
+  "ap-east-1": ["ape1-az1", "ape1-az2", "ape1-az3"],
+  "ap-east-2": ["ape2-az1", "ape2-az2", "ape2-az3"],
+  "ap-south-1": ["aps1-az1", "aps1-az2", "aps1-az3"],
+  "ap-south-2": ["aps2-az1", "aps2-az2", "aps2-az3"],
+  "ap-northeast-1": ["apne1-az1", "apne1-az2", "apne1-az3", "apne1-az4"],
+  "ap-northeast-2": ["apne2-az1", "apne2-az2", "apne2-az3", "apne2-az4"],
+  "ap-northeast-3": ["apne3-az1", "apne3-az2", "apne3-az3"],
+  "ap-southeast-1": ["apse1-az1", "apse1-az2", "apse1-az3"],
+  "ap-southeast-2": ["apse2-az1", "apse2-az2", "apse2-az3"],
+  "ap-southeast-3": ["apse3-az1", "apse3-az2", "apse3-az3"],
+  "ap-southeast-4": ["apse4-az1", "apse4-az2", "apse4-az3"],
+  "ap-southeast-5": ["apse5-az1", "apse5-az2", "apse5-az3"],
+  "ap-southeast-6": ["apse6-az1", "apse6-az2", "apse6-az3"],
+  "ap-southeast-7": ["apse7-az1", "apse7-az2", "apse7-az3"],
 };
 
 /**

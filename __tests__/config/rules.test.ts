@@ -1,6 +1,6 @@
 import { readFileSync } from "fs";
 import { ConfigError, DEFAULT_CONFIG, validateConfig } from "../../config/load";
-import { AZ_IDS, azIdProblem } from "../../config/regions";
+import { AZ_ID_PREFIX, AZ_IDS, azIdProblem } from "../../config/regions";
 import { RULES_BY_TRANSPORT } from "../../config/rules";
 import { TRANSPORTS } from "../../config/schema";
 
@@ -99,8 +99,16 @@ describe("AZ IDs are checked against the region's own where the project knows th
     expect(azIdProblem("use1-az6", "eu-west-1")).toBe('use1-az6 is an AZ ID of us-east-1, but this account\'s region is eu-west-1, whose AZ IDs start with "euw1-"; choose one of euw1-az1, euw1-az2, euw1-az3');
   });
 
-  it("checks only the prefix in a region whose AZ IDs it does not know: AWS answers for the zone at plan time", () => {
-    expect(AZ_IDS["eu-central-1"]).toBeUndefined();
-    expect(azIdProblem("euc1-az9", "eu-central-1")).toBeUndefined();
+  it("checks only the prefix in a region whose AZ IDs AWS's page does not list: AWS answers for the zone at plan time", () => {
+    expect(AZ_IDS["us-gov-west-1"]).toBeUndefined();
+    expect(azIdProblem("usgw1-az9", "us-gov-west-1")).toBeUndefined();
+    expect(azIdProblem("use1-az1", "us-gov-west-1")).toContain('whose AZ IDs start with "usgw1-"');
+  });
+
+  it("lists AZ IDs of known regions only, each with its region's prefix", () => {
+    for (const [region, ids] of Object.entries(AZ_IDS)) {
+      expect(AZ_ID_PREFIX[region]).toBeDefined();
+      for (const id of ids) expect(id).toMatch(new RegExp(`^${AZ_ID_PREFIX[region]}-az\\d+$`));
+    }
   });
 });
