@@ -27,7 +27,7 @@ module.exports = {
     below("stacks-below-scripts", "stacks", ["scripts", "bench"]),
     below("scripts-below-bench", "scripts", ["bench"]),
     {
-      name: "functions-not-main",
+      name: "nothing-below-imports-main",
       severity: "error",
       comment: "main.ts is the app at the top of the synth: nothing below it imports it",
       from: { path: "^(functions|config|stacks)/" },
