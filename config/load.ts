@@ -220,7 +220,7 @@ function plain(issue: z.core.$ZodIssue): string {
   if (issue.code === "too_big") return `must be ${i.inclusive === false ? "less than" : "at most"} ${i.maximum}${unit}`;
   if (issue.code === "invalid_value" && i.values) return `must be one of ${i.values.map((v) => JSON.stringify(v)).join(", ")}`;
   if (issue.code === "not_multiple_of") return "must be a whole number";
-  return "has a value this field does not accept; see config/schema.json or the README's config reference";
+  return "has a value this field does not accept; see config/schema.json or the config reference in docs/configuration.md";
 }
 
 /** The validator's own wording, which names neither the fix nor the field's meaning. */

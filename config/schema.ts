@@ -173,7 +173,7 @@ const DatabaseSchema = z
 
 /**
  * Every transport's slice, in the order of provider.transport's values. A new transport adds its
- * slice here; the schema, the JSON schema, the README's reference and the refusals of
+ * slice here; the schema, the JSON schema, the config reference (docs/configuration.md) and the refusals of
  * config/rules.ts follow from it.
  */
 export const TRANSPORT_SCHEMAS = [ENDPOINT_SERVICE_SCHEMA, RESOURCE_SCHEMA] as const;
@@ -262,7 +262,7 @@ export const SHARE_KEYS = Object.keys(ShareSchema.shape).filter((k) => k !== "na
 // would answer a setting of another transport with zod's own "unrecognized key" (or, for a
 // missing or mistyped transport, "invalid discriminator") instead of config/rules.ts's message
 // that names the transport the setting needs and why, and transport's default would no longer
-// select a branch. The JSON schema and the README's reference stay one flat table too.
+// select a branch. The JSON schema and the config reference (docs/configuration.md) stay one flat table too.
 // The single-database form sets a share's keys here; provider.shares holds several (rules.ts
 // refuses both at once, and either missing).
 const ProviderSchema = z.strictObject(

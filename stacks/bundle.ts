@@ -10,7 +10,7 @@ const ROOT = path.resolve(__dirname, "..");
  * The function's Lambda runtime. nodejs24.x is the goal (nodejs22.x is deprecated on
  * 30 Apr 2027), but the pinned AWS provider 5.100.0 refuses it at validate ("expected runtime
  * to be one of [...] got nodejs24.x"): the provider accepts it from 6.19.0. The move comes
- * with the 21.x bindings (README, "Moving to the 21.x AWS bindings"); CI already runs the
+ * with the 21.x bindings (docs/upgrading.md, "Moving to the 21.x AWS bindings"); CI already runs the
  * function's code under Node 24.
  */
 export const FUNCTION_RUNTIME = "nodejs22.x";
