@@ -80,6 +80,15 @@ describe("--help", () => {
     expect(r.stderr).toMatch(/^\S+\.sh: unknown option --fast; it takes none \(--help prints its usage\)\n$/);
   });
 
+  it("a TypeScript script that takes no arguments refuses one in one line with exit 2, rather than ignore it", () => {
+    const r = npmRun("schema", "--check");
+    expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({
+      status: 2,
+      stdout: "",
+      stderr: "scripts/write-schema.ts: unknown argument --check; it takes none (--help prints its usage)\n",
+    });
+  });
+
   it("npm run deploy on a Node that cdktf-cli cannot start on says so in one line with exit 2", () => {
     // A node that reports an ABI no prebuilt terminal module has, ahead of the real one on the PATH.
     const bin = mkdtempSync(path.join(tmpdir(), "rds-privatelink-node-"));
