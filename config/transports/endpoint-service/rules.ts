@@ -9,7 +9,8 @@ import { DatabaseInput, isCluster, PortsInput, resolveMemberSlots, resolvePorts,
 import { PRINCIPAL } from "../../schema";
 import { TransportRules } from "../rules";
 
-function checkPorts(provider: Raw, out: Problem[]) {
+/** The failover's member slots and the listener ports: against the database, each other and the NLB's limits. */
+function checkListeners(provider: Raw, out: Problem[]) {
   const db = obj(provider.database);
   const engine = engineOf(provider);
   if (!db || !engine) return;
@@ -76,7 +77,8 @@ function checkPorts(provider: Raw, out: Problem[]) {
   }
 }
 
-function checkSharing(provider: Raw, out: Problem[]) {
+/** An endpoint service admits IAM principals only, and everyone only with acceptance. */
+function checkPrincipals(provider: Raw, out: Problem[]) {
   const sharing = obj(provider.sharing);
   if (!sharing) return;
   const anyAllowed = sharing.allowAnyPrincipal === true;
@@ -150,7 +152,7 @@ function checkInstanceNames(provider: Raw, consumer: Raw, at: string, out: Probl
 }
 
 export const ENDPOINT_SERVICE_RULES: TransportRules = {
-  share: [checkPorts, checkSharing],
+  share: [checkListeners, checkPrincipals],
   consumer: [checkRegion, checkZones, checkMemberPorts, checkInstanceNames],
   organizationPrincipals: false,
   watches: (provider) => {
