@@ -12,7 +12,7 @@ import { MAX_WATCH_CALLS_PER_SECOND, RDS_API_SUSTAINED_PER_SECOND, WATCH_INTERVA
 import { AZ_ID, CONSUMER_SHARE_KEYS, DEFAULT_TRANSPORT, MAX_NAME_LENGTH, prefixOf, PRINCIPAL, SHARE_KEYS, TransportName, TRANSPORT_SCHEMAS, TRANSPORTS } from "./schema";
 import { ENDPOINT_SERVICE_RULES } from "./transports/endpoint-service/rules";
 import { RESOURCE_RULES } from "./transports/resource/rules";
-import { ConsumerRule, ShareRule, TransportRules } from "./transports/rules";
+import { ConsumerCheck, ShareCheck, TransportRules } from "./transports/rules";
 
 export type { Problem };
 
@@ -26,9 +26,9 @@ export const RULES_BY_TRANSPORT: Readonly<Record<TransportName, TransportRules>>
 const rulesOf = (provider: Raw) => RULES_BY_TRANSPORT[chosenTransport(provider)];
 
 /** The checks of every share, before its transport's (in the single-database form's paths). */
-const SHARE_RULES: readonly ShareRule[] = [checkDatabase, checkTransportKeys];
+const SHARE_RULES: readonly ShareCheck[] = [checkDatabase, checkTransportKeys];
 /** The checks of every consumer's settings of a share, before its transport's. */
-const CONSUMER_RULES: readonly ConsumerRule[] = [checkAccountAdmitted, checkConsumerTransportKeys, checkReaderName];
+const CONSUMER_RULES: readonly ConsumerCheck[] = [checkAccountAdmitted, checkConsumerTransportKeys, checkReaderName];
 
 /**
  * Checks that no single field can make: exclusive choices, port clashes, principal rules.

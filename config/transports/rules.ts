@@ -9,16 +9,16 @@ import { Problem, Raw } from "../raw";
  * A check of one share's provider keys, read in the single-database form's shape and paths
  * (provider.ports, provider.sharing): the common rules move its problems to provider.shares[i].
  */
-export type ShareRule = (provider: Raw, out: Problem[]) => void;
+export type ShareCheck = (provider: Raw, out: Problem[]) => void;
 
 /** A check of one consumer's settings of a share, at consumers[j] (moved to its entry of shares when it has one). */
-export type ConsumerRule = (provider: Raw, consumer: Raw, at: string, out: Problem[]) => void;
+export type ConsumerCheck = (provider: Raw, consumer: Raw, at: string, out: Problem[]) => void;
 
 export interface TransportRules {
   /** The share's checks after the common ones. */
-  readonly share: readonly ShareRule[];
+  readonly share: readonly ShareCheck[];
   /** Each consumer's checks of the share, after the common ones. */
-  readonly consumer: readonly ConsumerRule[];
+  readonly consumer: readonly ConsumerCheck[];
   /** Does it admit an OU or the organization as a principal, whose member accounts the config cannot list? */
   readonly organizationPrincipals: boolean;
   /** Does a share of this transport watch its database after each run (one RDS describe call per interval)? */
