@@ -1,30 +1,65 @@
 #!/usr/bin/env bash
-# Assembles the offline Terraform toolchain for the validate tier, idempotently, cached
-# outside the repo under ~/.cache/rds-privatelink/<versions>/. It uses what the machine
-# already has and builds only what is missing, from the Go module proxy:
+# Assembles the offline Terraform toolchain for the Terraform tiers, idempotently, cached outside
+# the repo under ~/.cache/rds-privatelink/<versions>/ (RDS_PRIVATELINK_CACHE moves it). It uses what
+# the machine already has and builds only what is missing:
 #   - the CLIs: `terraform` >= 1.10 from the PATH when the machine has it, and OpenTofu built
 #     from tools/tofu (a pinned Go tool dependency) always, so every tier runs under both;
-#   - the provider binaries the bindings pin (hashicorp/aws 5.100.0, hashicorp/archive 2.7.1),
-#     served from a filesystem mirror through a CLI config file it writes.
-# It prints one line per part saying where it came from, and writes toolchain.env, which the
-# tests source. A part that cannot be had is reported as missing with the reason.
+#   - the provider binaries the bindings pin, in one filesystem mirror for both CLIs:
+#     hashicorp/aws 5.100.0 from the machine or else the Go module proxy, and hashicorp/archive
+#     2.7.1 built from the source tarball in ../shared/vendor, its sha256 checked first. Only a
+#     checkout without ../shared/vendor tries the Go module proxy for it, which refuses it: the
+#     tiers then say that they ran the provider stack without its archive_file.
+# It prints one line per part saying where it came from, and last the path of toolchain.env,
+# which the tests source. One run at a time holds a lock: a second run (the tests' own) waits
+# for the first, so the toolchain can be assembled in the background while other tiers run.
+#   scripts/toolchain.sh                  everything
+#   scripts/toolchain.sh --mirror-only    the provider mirror and a CLI config file for it, no
+#                                         OpenTofu: for `terraform plan` offline with your own
+#                                         CLI (docs/offline-review.md); prints the file's path
+#   scripts/toolchain.sh --quiet          only the last line; the part lines go to toolchain.log
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/usage.sh" && usage_if_asked "${BASH_SOURCE[0]}" "$@"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 AWS_VERSION=5.100.0
 ARCHIVE_VERSION=2.7.1
+# The v2.7.1 tag's source as ../shared/vendor/README.md gives it: a tarball with another sum is refused.
+ARCHIVE_SHA256=6330530b41dc932037554775638635a23bb574ec5a13e739873fd6b1fcbb97f4
 TOFU_VERSION="$(awk '$1 == "github.com/opentofu/opentofu" { print $2 }' "$here/tools/tofu/go.mod")"
 MIN_TERRAFORM=1.10
 platform="$(go env GOOS 2>/dev/null || echo linux)_$(go env GOARCH 2>/dev/null || echo amd64)"
 
+mirror_only="" quiet=""
+for arg in "$@"; do
+  case "$arg" in
+    --mirror-only) mirror_only=1 ;;
+    --quiet) quiet=1 ;;
+    *) echo "toolchain.sh: unknown option '$arg'; use --mirror-only, --quiet or --help" >&2; exit 2 ;;
+  esac
+done
+
 cache="${RDS_PRIVATELINK_CACHE:-$HOME/.cache/rds-privatelink}"
+vendor="${RDS_PRIVATELINK_VENDOR:-$here/../shared/vendor}"
 root="$cache/toolchain-aws${AWS_VERSION}-archive${ARCHIVE_VERSION}-tofu${TOFU_VERSION}"
 mirror="$root/mirror"
 mkdir -p "$root" "$mirror"
 export GOFLAGS="${GOFLAGS:-} -mod=mod"
 export GOTOOLCHAIN=local
 
+# One run at a time: a run in the background and the tests' own would otherwise build the same
+# binaries twice and write the same files at once. The later run waits, then finds it all cached.
+exec 9>"$root/.lock"
+if ! flock -n 9; then
+  echo "toolchain: waiting for another run to finish ($root/.lock)" >&2
+  flock 9
+fi
+
+# Part lines go to stdout, or to toolchain.log with --quiet; the last line always to stdout (fd 3).
+if [ -n "$quiet" ]; then
+  exec 3>&1 >"$root/toolchain.log"
+else
+  exec 3>&1
+fi
 report() { printf '  %-28s %s\n' "$1" "$2"; }
 version_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -1)" = "$2" ]; }
 timed_build() { # label output args...: `go build -p 1` (the AWS provider is large), timed, peak RSS kept
@@ -37,6 +72,10 @@ peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
 open(sys.argv[1], "w").write(f"{time.time() - start:.0f} s, peak {peak_mb} MB")
 sys.exit(code)
 PY
+}
+# Files the tests read are written whole or not at all: a reader never sees half of one.
+write_file() { # path < content
+  cat >"$1.$$.tmp" && mv -f "$1.$$.tmp" "$1"
 }
 
 echo "toolchain in $root"
@@ -51,17 +90,19 @@ if command -v terraform >/dev/null 2>&1; then
     terraform_cli="$(command -v terraform)" terraform_source="machine (terraform $have)"
   fi
 fi
-report "terraform" "$terraform_source"
 tofu_cli="$root/bin/tofu"
-if [ ! -x "$tofu_cli" ]; then
-  mkdir -p "$root/bin"
-  (cd "$here/tools/tofu" && timed_build tofu "$tofu_cli" github.com/opentofu/opentofu/cmd/tofu) \
-    || { echo "could not build OpenTofu $TOFU_VERSION; see $root/tofu.build.log" >&2; exit 1; }
-  tofu_source="built from the Go module proxy ($(cat "$root/tofu.build.stats"))"
-else
-  tofu_source="cache (OpenTofu $TOFU_VERSION)"
+if [ -z "$mirror_only" ]; then
+  report "terraform" "$terraform_source"
+  if [ ! -x "$tofu_cli" ]; then
+    mkdir -p "$root/bin"
+    (cd "$here/tools/tofu" && timed_build tofu "$tofu_cli.tmp" github.com/opentofu/opentofu/cmd/tofu && mv -f "$tofu_cli.tmp" "$tofu_cli") \
+      || { echo "toolchain: could not build OpenTofu $TOFU_VERSION; see $root/tofu.build.log" >&2; exit 1; }
+    tofu_source="built from the Go module proxy ($(cat "$root/tofu.build.stats"))"
+  else
+    tofu_source="cache (OpenTofu $TOFU_VERSION)"
+  fi
+  report "tofu" "$tofu_source"
 fi
-report "tofu" "$tofu_source"
 
 # ---- provider binaries ---------------------------------------------------------------
 # Where machine images keep provider mirrors or plugin directories.
@@ -76,6 +117,29 @@ find_provider() { # name version -> path of an existing binary, or nothing
   done
 }
 
+# hashicorp/archive from the vendored source tarball: the checksum first, then `go build` of the
+# unpacked tree, its Go dependencies from the module proxy and checked against its own go.sum.
+build_archive_from_vendor() { # dest
+  local dest="$1" tarball="$vendor/terraform-provider-archive-v$ARCHIVE_VERSION.tar.gz" sum src
+  [ -f "$tarball" ] || { echo "toolchain: $vendor has no terraform-provider-archive-v$ARCHIVE_VERSION.tar.gz; put the v$ARCHIVE_VERSION source tarball there (see its README.md)" >&2; exit 1; }
+  sum="$(sha256sum "$tarball" | cut -d' ' -f1)"
+  if [ "$sum" != "$ARCHIVE_SHA256" ]; then
+    echo "toolchain: refusing $tarball: its sha256 is $sum, not $ARCHIVE_SHA256 (the v$ARCHIVE_VERSION tag's); replace it with the tagged source" >&2
+    exit 1
+  fi
+  src="$root/src-archive"
+  rm -rf "$src" && mkdir -p "$src" && tar -xzf "$tarball" -C "$src"
+  if (cd "$src" && GOFLAGS=-mod=readonly timed_build archive "$dest.tmp" .); then
+    mv -f "$dest.tmp" "$dest"
+    rm -rf "$src"
+    report "hashicorp/archive $ARCHIVE_VERSION" "built from $tarball, sha256 checked ($(cat "$root/archive.build.stats"))"
+  else
+    rm -f "$dest.tmp"
+    echo "toolchain: could not build hashicorp/archive $ARCHIVE_VERSION from $tarball; see $root/archive.build.log" >&2
+    exit 1
+  fi
+}
+
 missing=()
 place_provider() { # name version go-module
   local name="$1" version="$2" module="$3"
@@ -87,32 +151,36 @@ place_provider() { # name version go-module
   elif found="$(find_provider "$name" "$version")" && [ -n "$found" ]; then
     ln -sf "$found" "$dest"
     report "hashicorp/$name $version" "machine ($found)"
+  elif [ "$name" = archive ] && [ -d "$vendor" ]; then
+    build_archive_from_vendor "$dest"
   else
     local work="$root/build-$name"
     mkdir -p "$work"
     printf 'module rds-privatelink/tools/provider-%s\n\ngo 1.24\n' "$name" > "$work/go.mod"
-    if (cd "$work" && go get "$module@v$version" >"$root/$name.build.log" 2>&1 && timed_build "$name" "$dest" "$module"); then
+    if (cd "$work" && go get "$module@v$version" >"$root/$name.build.log" 2>&1 && timed_build "$name" "$dest.tmp" "$module" && mv -f "$dest.tmp" "$dest"); then
       report "hashicorp/$name $version" "built from the Go module proxy ($(cat "$root/$name.build.stats"))"
     else
-      rm -f "$dest"
-      local why
+      rm -f "$dest" "$dest.tmp"
+      local why where="not on this machine"
       why="$(grep -m1 -oE '(403 Forbidden|404 Not Found|not available|invalid version)[^"]*' "$root/$name.build.log" || tail -1 "$root/$name.build.log")"
-      report "hashicorp/$name $version" "MISSING: not on this machine, and the Go module proxy refused $module@v$version: $why"
+      [ "$name" = archive ] && where="no $vendor beside this checkout"
+      report "hashicorp/$name $version" "MISSING: $where, and the Go module proxy refused $module@v$version: $why"
       missing+=("$name")
     fi
   fi
   # OpenTofu looks providers up under its own registry host: the same binaries serve it.
   if [ -e "$dest" ]; then
     local alt="$mirror/registry.opentofu.org/hashicorp/$name/$version/$platform"
-    mkdir -p "$alt" && ln -sf "$dest" "$alt/"
+    mkdir -p "$alt" && ln -sfn "$dest" "$alt/terraform-provider-${name}_v${version}_x5"
   fi
 }
-place_provider aws "$AWS_VERSION" github.com/hashicorp/terraform-provider-aws
+# archive first: its checksum is checked before anything long is built.
 place_provider archive "$ARCHIVE_VERSION" github.com/hashicorp/terraform-provider-archive
+place_provider aws "$AWS_VERSION" github.com/hashicorp/terraform-provider-aws
 
 # ---- CLI config: filesystem mirror only, nothing from the network ---------------------
 mkdir -p "$root/plugin-cache"
-cat > "$root/terraformrc" <<EOF
+write_file "$root/terraformrc" <<EOF
 provider_installation {
   filesystem_mirror {
     path = "$mirror"
@@ -124,11 +192,17 @@ plugin_cache_may_break_dependency_lock_file = true
 disable_checkpoint = true
 EOF
 
+if [ -n "$mirror_only" ]; then
+  report "CLI config file" "export TF_CLI_CONFIG_FILE=$root/terraformrc (docs/offline-review.md)"
+  echo "$root/terraformrc" >&3
+  exit 0
+fi
+
 # ---- the emulator --------------------------------------------------------------------
 venv="$(bash "$here/scripts/python-tools.sh")"
 report "moto server" "venv $venv"
 
-cat > "$root/toolchain.env" <<EOF
+write_file "$root/toolchain.env" <<EOF
 TERRAFORM_CLI="$terraform_cli"
 TOFU_CLI="$tofu_cli"
 TF_CLI_CONFIG_FILE="$root/terraformrc"
@@ -136,4 +210,4 @@ TF_PLUGIN_MIRROR="$mirror"
 TOOLCHAIN_MISSING="${missing[*]:-}"
 MOTO_VENV="$venv"
 EOF
-echo "$root/toolchain.env"
+echo "$root/toolchain.env" >&3
