@@ -120,4 +120,12 @@ describe("help", () => {
     expect(r.stdout).toBe(readFileSync(path.join(ROOT, "help"), "utf8").split("\n").slice(1).join("\n"));
     expect(r.stdout).toContain("npx cdktf deploy consumer-app --ignore-missing-stack-dependencies");
   });
+
+  it("answers --help and -h with itself, as every other command does (tail would print its own usage)", () => {
+    const own = spawnSync(path.join(ROOT, "help"), [], { cwd: ROOT, encoding: "utf8" }).stdout;
+    for (const flag of ["--help", "-h"]) {
+      const r = spawnSync(path.join(ROOT, "help"), [flag], { cwd: ROOT, encoding: "utf8" });
+      expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ status: 0, stdout: own, stderr: "" });
+    }
+  });
 });
