@@ -9,7 +9,8 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/usage.sh" && usage_if_asked "${BASH_SOURCE[0]}" "$@" && no_options "${BASH_SOURCE[0]}" "$@"
 cache="${RDS_PRIVATELINK_CACHE:-$HOME/.cache/rds-privatelink}"
-# The versions CI tests besides the machine's own node: the two maintained LTS lines.
+# The versions CI tests: the two maintained LTS lines, whatever the machine's own node is. npm test
+# (scripts/test-all.sh) runs everything under the first and the unit tier and synth under the others.
 NODE_VERSIONS=(22.20.0 24.19.0)
 
 one() {

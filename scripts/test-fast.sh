@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # npm run test:fast: the contributor's loop, with nothing to install after `npm ci`: the
-# type-check, the unit tier (which synthesizes every example in-process), and a real synth of
+# type-check, the unit tier (which synthesizes every example in-process) with the sim tier (the
+# failover function against a simulated AWS, __tests__/sim/), and a real synth of
 # the demo and every example by the app itself, as `cdktf synth` runs it. The slower tiers
 # (integration, validate, security, e2e) run in `npm test` and in CI.
 set -euo pipefail
@@ -13,8 +14,8 @@ start=$(date +%s)
 step "type-check (tsc --noEmit)"
 npx tsc --noEmit
 
-step "unit tier"
-npx jest --selectProjects unit
+step "unit and sim tiers"
+npx jest --selectProjects unit sim
 
 step "synth of the demo and of every example, by the app itself"
 out="$(mktemp -d)"
