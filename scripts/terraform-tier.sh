@@ -5,12 +5,14 @@
 #   scripts/terraform-tier.sh validate            every CLI
 #   scripts/terraform-tier.sh e2e tofu            one CLI
 #   TERRAFORM_TIER_SERIAL=1                       one CLI after the other (both run at once on 2+ cores)
+#   TERRAFORM_TIER_FILES=<regex>                  only the test files matching it (e.g. e2e-shares), not the whole tier
+# At the end it prints where the time went: per CLI, test file and command (init, plan, apply...).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/usage.sh" && usage_if_asked "${BASH_SOURCE[0]}" "$@" && no_options "${BASH_SOURCE[0]}" "$@"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tier="${1:?usage: terraform-tier.sh validate|e2e [terraform|tofu ...]}"
 shift
-env_file="$(bash "$here/scripts/toolchain.sh" | tail -1)"
+env_file="$(bash "$here/scripts/toolchain.sh" --quiet | tail -1)"
 # shellcheck disable=SC1090
 source "$env_file"
 clis=("$@")
@@ -29,9 +31,28 @@ run_cli() {
   esac
   [ -n "$binary" ] || { echo "the toolchain has no $cli on this machine" >&2; return 2; }
   printf '\n== %s tier under %s (%s)\n' "$tier" "$cli" "$binary"
+  local files="${TERRAFORM_TIER_FILES:-$tier}"
   (cd "$here" && RDS_PRIVATELINK_CLI="$cli" TERRAFORM_BINARY_NAME="$binary" TF_CLI_CONFIG_FILE="$TF_CLI_CONFIG_FILE" CHECKPOINT_DISABLE=1 \
-    npx jest --selectProjects terraform --testPathPattern "$tier")
+    RDS_PRIVATELINK_TF_TIMINGS="$timings" npx jest --selectProjects terraform --testPathPattern "$files")
 }
+
+# Each command's wall time, appended by the tests (__tests__/terraform/toolchain.ts), summed here.
+timings="$(mktemp)"
+summary() {
+  python3 - "$timings" "$tier" <<'PY'
+import collections, json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+if not rows: sys.exit(0)
+total = collections.defaultdict(float); count = collections.Counter()
+for r in rows:
+    key = (r["cli"], r["file"], r["command"]); total[key] += r["seconds"]; count[key] += 1
+print(f"\nwhere the {sys.argv[2]} tier's CLI time went (wall seconds; commands of one CLI may overlap):")
+for key in sorted(total, key=lambda k: (k[0], k[1], -total[k])):
+    print(f"  {key[0]:<9} {key[1]:<36} {key[2]:<14} {count[key]:>4} x  {total[key]:8.1f} s")
+PY
+  rm -f "$timings"
+}
+trap summary EXIT
 
 # Each CLI's run is at most one core's work (terraform validate spends seconds of CPU loading the
 # AWS provider's schema, one stack after another; an e2e deploy mostly waits on the provider's

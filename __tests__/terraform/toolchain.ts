@@ -1,7 +1,7 @@
 // The offline Terraform toolchain (scripts/toolchain.sh) as the tests see it, and helpers that
 // run its CLI on synthesized stack directories.
-import { execFileSync, spawnSync } from "child_process";
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
+import { execFile, execFileSync, spawnSync } from "child_process";
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 
@@ -71,13 +71,42 @@ export function run(dir: string, args: string[], env: NodeJS.ProcessEnv = {}): C
   // Never fall back to the process's directory: a stray `destroy` there would act on the repo.
   if (!dir) throw new Error(`no stack directory given for ${args.join(" ")}`);
   const tc = toolchain();
+  const started = Date.now();
   const r = spawnSync(tc.cli, args, {
     cwd: dir,
     encoding: "utf8",
     env: { ...process.env, TF_CLI_CONFIG_FILE: tc.configFile, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", ...env },
     timeout: 600_000,
+    maxBuffer: 64 * 1024 * 1024,
   });
+  recordTiming(args[0], started);
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The environment variable naming a file where each CLI command's time is appended as a JSON line. */
+export const TIMINGS_ENV = "RDS_PRIVATELINK_TF_TIMINGS";
+
+/** Appends one command's wall time to $RDS_PRIVATELINK_TF_TIMINGS: where the Terraform tiers spend theirs. */
+export function recordTiming(command: string, started: number): void {
+  const file = process.env[TIMINGS_ENV];
+  if (!file) return;
+  const testPath = (globalThis as { expect?: { getState(): { testPath?: string } } }).expect?.getState().testPath ?? "";
+  const line = { cli: toolchain().cliName, file: path.basename(testPath), command, seconds: (Date.now() - started) / 1000 };
+  appendFileSync(file, `${JSON.stringify(line)}\n`);
+}
+
+/** `run` without blocking this process, so that two commands (plans that only read) can run at once. */
+export function runAsync(dir: string, args: string[]): Promise<CliResult> {
+  if (!dir) throw new Error(`no stack directory given for ${args.join(" ")}`);
+  const tc = toolchain();
+  const started = Date.now();
+  const env = { ...process.env, TF_CLI_CONFIG_FILE: tc.configFile, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
+  return new Promise((resolve) =>
+    execFile(tc.cli, args, { cwd: dir, encoding: "utf8", env, timeout: 600_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      recordTiming(args[0], started);
+      resolve({ status: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr });
+    }),
+  );
 }
 
 export function mustRun(dir: string, args: string[], env: NodeJS.ProcessEnv = {}): CliResult {
@@ -99,6 +128,49 @@ export function validate(dir: string): Diagnostic[] {
   const r = run(dir, ["validate", "-json", "-no-color"]);
   const result = JSON.parse(r.stdout) as { diagnostics: Array<{ severity: "error" | "warning"; summary: string; detail?: string; address?: string }> };
   return result.diagnostics.map(({ severity, summary, detail, address }) => ({ severity, summary, detail, address }));
+}
+
+/**
+ * Warnings that only come from validating a stack as a module of another root, each with its
+ * reason; errors are never dropped.
+ */
+const MODULE_ONLY_WARNINGS: Array<{ summary: string; reason: string }> = [
+  { summary: "Redundant empty provider block", reason: "a stack's empty `provider \"archive\" {}` configures the provider in a root module; in a child module the CLI calls it redundant" },
+];
+
+/**
+ * Several stack directories validated at once, each as a module of one root: one init and one
+ * load of the AWS provider's schema for all of them, where one per stack took most of the
+ * validate tier's time. Each module is validated as its own root would be; the backend block is
+ * left out of the copies, which `validate` never reads (init -backend=false) and a child module
+ * may not hold. Returns each key's diagnostics, found by the module's folder in the diagnostic's
+ * range (one with no range goes to every key, so it fails them all).
+ */
+export function validateTogether(stacks: Array<{ key: string; dir: string }>): Map<string, Diagnostic[]> {
+  const root = mkdtempSync(path.join(tmpdir(), "rds-privatelink-validate-"));
+  const modules: Record<string, { source: string }> = {};
+  stacks.forEach(({ dir }, i) => {
+    const name = `stack${i}`;
+    cpSync(dir, path.join(root, name), { recursive: true });
+    const file = path.join(root, name, "cdk.tf.json");
+    const stack = JSON.parse(readFileSync(file, "utf8"));
+    delete stack.terraform?.backend;
+    delete stack.terraform?.cloud;
+    writeFileSync(file, JSON.stringify(stack));
+    modules[name] = { source: `./${name}` };
+  });
+  writeFileSync(path.join(root, "main.tf.json"), JSON.stringify({ module: modules }));
+  mustRun(root, ["init", "-backend=false", "-input=false", "-no-color"]);
+  const r = run(root, ["validate", "-json", "-no-color"]);
+  const result = JSON.parse(r.stdout) as { diagnostics: Array<Diagnostic & { range?: { filename: string } }> };
+  const found = new Map(stacks.map(({ key }) => [key, [] as Diagnostic[]]));
+  for (const { severity, summary, detail, address, range } of result.diagnostics) {
+    if (severity === "warning" && MODULE_ONLY_WARNINGS.some((w) => w.summary === summary)) continue;
+    const i = /^stack(\d+)[/\\]/.exec(range?.filename ?? "")?.[1];
+    const owners = i === undefined ? stacks : [stacks[Number(i)]];
+    for (const { key } of owners) found.get(key)!.push({ severity, summary, detail, address });
+  }
+  return found;
 }
 
 export const STUB_ZIP = "dist/failover-sync-stub.zip";
