@@ -85,8 +85,10 @@ describe("the documented cdktf commands", () => {
 
   it.each(CASES)("%s gets as far as the AWS credentials", (_name, command) => {
     const tc = toolchain();
-    // The machine takes providers from a mirror: the README says to add --skip-provider-lock there.
-    const mirrored = /npx cdktf (deploy|destroy|diff)\b/.test(command) && !command.includes("--skip-provider-lock") ? `${command} --skip-provider-lock` : command;
+    // The machine takes providers from a mirror: the docs say to add --skip-provider-lock there.
+    // `output` needs it too: under OpenTofu, without it cdktf runs `providers lock` on the provider
+    // stack, which asks the registry ("Could not retrieve providers for locking").
+    const mirrored = /npx cdktf (deploy|destroy|diff|output)\b/.test(command) && !command.includes("--skip-provider-lock") ? `${command} --skip-provider-lock` : command;
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home, TF_CLI_CONFIG_FILE: tc.configFile, TERRAFORM_BINARY_NAME: tc.cli, CHECKPOINT_DISABLE: "1", CI: "1" };
     const r = spawnSync("bash", ["-c", mirrored], { cwd: project, encoding: "utf8", env, timeout: 480_000 });
     const out = `${r.stdout}\n${r.stderr}`;
