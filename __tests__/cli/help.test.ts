@@ -18,6 +18,8 @@ const USAGE: Record<string, RegExp> = {
   status: /^usage: npm run status/,
   cost: /^usage: npm run cost/,
   typecheck: /^tsc: The TypeScript Compiler/,
+  lint: /^Runs the linter/,
+  format: /^Formats the specified files/,
   schema: /^Writes config\/schema.json/,
   docs: /^npm run docs: rewrites every generated section/,
   test: /^npm test: every tier/,
@@ -43,15 +45,20 @@ const OTHER_SCRIPTS: Array<[string, string[], RegExp]> = [
 /**
  * A package.json script as `npm run NAME -- ARG` runs it (npm appends the arguments to the
  * script's text and runs it in a shell, with node_modules/.bin on the PATH), in a HOME of its
- * own: the caches (node versions, venvs, the toolchain) live there, so an empty HOME afterwards
- * means nothing was installed.
+ * own: the caches (node versions, venvs, the toolchain) live there, so a HOME with no file in it
+ * afterwards means nothing was installed. Folders alone do not count: Biome makes its empty
+ * ~/.cache/biome on every start, --help included.
  */
 function npmRun(name: string, arg: string) {
   const home = mkdtempSync(path.join(tmpdir(), "rds-privatelink-home-"));
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, PATH: `${path.join(ROOT, "node_modules", ".bin")}${path.delimiter}${process.env.PATH}` };
   delete env.RDS_PRIVATELINK_CACHE;
   const r = spawnSync("sh", ["-c", `${PACKAGE_SCRIPTS[name]} ${arg}`], { cwd: ROOT, env, encoding: "utf8", timeout: 60_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, home: readdirSync(home) };
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, home: filesUnder(home) };
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => statSync(path.join(dir, f)).isFile());
 }
 
 describe("--help", () => {
