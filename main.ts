@@ -5,11 +5,11 @@
 import "./stacks/node-warnings";
 import { cliChoice as cli } from "./stacks/terraform-cli";
 import { App } from "cdktf";
-import { mkdirSync, rmSync, writeFileSync } from "fs";
-import * as path from "path";
-import { ConfigError, ConfigSource, configSource, loadConfigFile } from "./config/load";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { ConfigError, type ConfigSource, configSource, loadConfigFile } from "./config/load";
 import { notices } from "./config/notices";
-import { AppConfig } from "./config/resolve";
+import type { AppConfig } from "./config/resolve";
 import { buildApp, SHARE_FILE, shareManifest } from "./stacks/app";
 import { diagramMarkdown } from "./stacks/diagram";
 

@@ -3,8 +3,8 @@
 // circle. dependency-cruiser reads the files' own imports, type-only ones included; its rules are
 // in .dependency-cruiser.cjs. It ships as ES modules only, which Jest's CommonJS runtime cannot
 // load, so its API (cruise) runs in a node child process that prints the violations as JSON.
-import { spawnSync } from "child_process";
-import * as path from "path";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
 
 const ROOT = path.join(__dirname, "..");
 const LAYERS = ["main.ts", "config", "functions", "stacks", "scripts", "bench"];

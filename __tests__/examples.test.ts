@@ -1,7 +1,7 @@
 // examples/: one runnable config per scenario. Each loads, synthesizes the stacks its README
 // promises, and has that README. The Terraform tiers validate and scan the same configs.
-import { readFileSync } from "fs";
-import * as path from "path";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { loadConfigFile } from "../config/load";
 import { resources, synthesize } from "./helpers";
 import { EXAMPLES, EXAMPLES_DIR } from "./terraform/matrix";

@@ -1,10 +1,13 @@
 // Shared by the stack tests: the demo config as plain data, and synthesized stacks as JSON.
-import { readFileSync } from "fs";
-import * as path from "path";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { Testing } from "cdktf";
 import { DEFAULT_CONFIG, validateConfig } from "../config/load";
-import { buildApp, Stacks } from "../stacks/app";
+import { buildApp, type Stacks } from "../stacks/app";
 
+// A config as a user writes it and a stack as cdktf writes it: JSON that tests read and edit at any
+// depth. Typing every path would only restate the schema and the provider's types.
+// biome-ignore lint/suspicious/noExplicitAny: untyped JSON, read and edited at any depth
 export type Json = any;
 
 /** A fresh, mutable copy of config/default.json. */

@@ -7,7 +7,7 @@
 // BENCH_SEEDS=1 prints one seed; BENCH_SCENARIO=<text> only the scenarios whose name has it.
 import { DEFAULT_WARM_READER_SETS } from "../config/schema";
 import { DEFAULT_PARAMS, EVENT_TIMINGS, SOURCES, SWEEP } from "../__tests__/support/sim/params";
-import { Outcome, simulate } from "../__tests__/support/sim/run";
+import { type Outcome, simulate } from "../__tests__/support/sim/run";
 import { CLUSTER_SCENARIOS, REGISTERING_SCENARIOS, ROLE_SCENARIOS, WARM_PATH_SCENARIOS } from "../__tests__/support/sim/scenarios";
 import { cell, COMBOS, DEMO_R, DEMO_SCENARIO, demoCell, demoHeader, demoRow, header, row, rowsOf } from "../__tests__/support/sim/table";
 import { bounds } from "../__tests__/support/sim/targets";

@@ -37,7 +37,14 @@ async function main() {
       sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
     };
     const line = (label: string, value: string) => console.log(`${label.padEnd(58)} ${value}`);
-    const byKind = () => Object.entries(calls.reduce<Record<string, number>>((m, c) => ((m[c.replace(/Command$/, "")] = (m[c.replace(/Command$/, "")] ?? 0) + 1), m), {})).map(([k, n]) => `${k} ${n}`).join(", ");
+    const byKind = () => {
+      const counts: Record<string, number> = {};
+      for (const c of calls) {
+        const kind = c.replace(/Command$/, "");
+        counts[kind] = (counts[kind] ?? 0) + 1;
+      }
+      return Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(", ");
+    };
 
     // Aurora: 4 members, failover between them, an RDS-EVENT-0071 per failover.
     await moto.reset();

@@ -1,12 +1,12 @@
 // Cold start of the bundled failover function against moto: module init, then the first
 // handler call (which populates the groups), then a steady-state call and its AWS calls.
-import { execFile } from "child_process";
-import { promisify } from "util";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { startDns } from "../__tests__/support/dns";
 import { startMoto } from "../__tests__/support/moto";
 import { createClusterWorld, testEnvironment } from "../__tests__/support/world";
 import { bundleFailoverFunction } from "../stacks/bundle";
-import * as path from "path";
+import * as path from "node:path";
 
 async function main() {
   const [moto, dns] = await Promise.all([startMoto(), startDns()]);

@@ -1,6 +1,6 @@
 // Writes a config with N consumers (default 50) to the path given, for the synth benchmark.
-import { readFileSync, writeFileSync } from "fs";
-import * as path from "path";
+import { readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
 
 const [out, countText] = process.argv.slice(2);
 const count = Number(countText ?? 50);

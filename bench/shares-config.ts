@@ -6,7 +6,7 @@
 // Endpoint-service shares past the sixth do not watch (failover.watchSeconds 0): config
 // validation lets one config's shares watch with at most 3 RDS calls a second.
 // usage: node --require tsx/cjs bench/shares-config.ts OUT [SHARES] [CONSUMERS]
-import { writeFileSync } from "fs";
+import { writeFileSync } from "node:fs";
 import { ENGINES } from "../config/engines";
 import { MAX_WATCH_CALLS_PER_SECOND, WATCH_INTERVAL_SECONDS } from "../config/fields";
 

@@ -102,18 +102,21 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
     if (c === '"') {
       const end = stringEnd(text, i);
       if (typeof end !== "number") return at(end.pos, end.message);
-      afterValue((i = end));
+      i = end;
+      afterValue(i);
       continue;
     }
     const number = /-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
     number.lastIndex = i;
     const word = /^[\w$.+-]+/.exec(text.slice(i, i + 40))?.[0] ?? c;
     if (number.exec(text) && number.lastIndex === i + word.length) {
-      afterValue((i = number.lastIndex));
+      i = number.lastIndex;
+      afterValue(i);
       continue;
     }
     if (word === "true" || word === "false" || word === "null") {
-      afterValue((i += word.length));
+      i += word.length;
+      afterValue(i);
       continue;
     }
     if (/^[\d.+-]/.test(word)) return at(i, `${word} is not a JSON number (no leading zeros, + sign or bare point)`);

@@ -1,9 +1,9 @@
 // File -> validated config, or a ConfigError that lists every problem with its path.
-import { existsSync, readFileSync, statSync } from "fs";
-import * as path from "path";
-import { z } from "zod";
-import { AppConfig, resolveConfig } from "./resolve";
-import { crossCheck, Problem } from "./rules";
+import { existsSync, readFileSync, type Stats, statSync } from "node:fs";
+import * as path from "node:path";
+import type { z } from "zod";
+import { type AppConfig, resolveConfig } from "./resolve";
+import { crossCheck, type Problem } from "./rules";
 import { findJsonSyntaxError } from "./json-syntax";
 import { ConfigSchema } from "./schema";
 import { closest } from "./suggest";
@@ -71,7 +71,7 @@ export function loadConfigFile(file: string, origin?: ConfigOrigin): AppConfig {
     throw new ConfigError(shown, [{ path: "", message }]);
   };
   const fix = origin === "argument" ? "; check the path given on the command line" : origin === "env" ? `; check ${CONFIG_ENV}` : "";
-  let stat;
+  let stat: Stats;
   try {
     stat = statSync(file);
   } catch (e) {
@@ -239,7 +239,7 @@ function kindOf(v: unknown): string {
 function valueAt(raw: unknown, segments: readonly PropertyKey[]): unknown {
   let v: unknown = raw;
   for (const s of segments) {
-    if (v === null || typeof v !== "object" || !Object.prototype.hasOwnProperty.call(v, s)) return undefined;
+    if (v === null || typeof v !== "object" || !Object.hasOwn(v, s)) return undefined;
     v = (v as Record<PropertyKey, unknown>)[s];
   }
   return v;
@@ -253,7 +253,9 @@ function knownKeys(segments: readonly PropertyKey[]): string[] {
   }
   const keys = new Set<string>();
   for (const n of nodes.flatMap((x) => unwrap(x))) {
-    if (n._zod.def.type === "object") Object.keys((n._zod.def as z.core.$ZodObjectDef).shape).forEach((k) => keys.add(k));
+    if (n._zod.def.type === "object") {
+      for (const k of Object.keys((n._zod.def as z.core.$ZodObjectDef).shape)) keys.add(k);
+    }
   }
   keys.delete("$schema");
   return [...keys];

@@ -11,7 +11,7 @@
 // Within one config the loader also checks every such name against the others
 // (globalNameCollisions); another config's names cannot be seen from here, which is why the
 // scheme itself must be collision-free.
-import { createHash } from "crypto";
+import { createHash } from "node:crypto";
 
 /** IAM role names have at most 64 characters (IAM quotas). */
 export const IAM_ROLE_NAME_LIMIT = 64;

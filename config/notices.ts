@@ -1,6 +1,6 @@
 // Choices a config may make on purpose whose consequence is easy to miss: they are accepted,
 // and synth says what follows from them, once, on stderr.
-import { AppConfig, shareOutputName } from "./resolve";
+import { type AppConfig, shareOutputName } from "./resolve";
 
 export function notices(config: AppConfig): string[] {
   const out: string[] = [];

@@ -1,7 +1,7 @@
 // The raw config as the rules read it: before the schema's types and defaults, so that the rules
 // report alongside the schema's own errors. Shared by the common rules (rules.ts) and each
 // transport's (transports/<name>/rules.ts).
-import { Engine, ENGINES } from "./engines";
+import { type Engine, ENGINES } from "./engines";
 import { azIdProblem, isKnownRegion } from "./regions";
 import { isCluster } from "./resolve";
 import { AZ_ID } from "./schema";

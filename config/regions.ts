@@ -54,7 +54,7 @@ export const AZ_ID_PREFIX: Readonly<Record<string, string>> = {
 export const REGIONS = Object.keys(AZ_ID_PREFIX);
 
 export function isKnownRegion(region: string): boolean {
-  return Object.prototype.hasOwnProperty.call(AZ_ID_PREFIX, region);
+  return Object.hasOwn(AZ_ID_PREFIX, region);
 }
 
 /** The problem with a region string, or undefined when it is a known region. */
@@ -125,7 +125,7 @@ export const AZ_IDS: Readonly<Record<string, readonly string[]>> = {
 export function azIdProblem(azId: string, region: string): string | undefined {
   const prefix = AZ_ID_PREFIX[region];
   if (prefix === undefined) return undefined; // the region itself is reported
-  const known = Object.prototype.hasOwnProperty.call(AZ_IDS, region) ? AZ_IDS[region] : undefined;
+  const known = Object.hasOwn(AZ_IDS, region) ? AZ_IDS[region] : undefined;
   const [head, ...rest] = azId.split("-");
   if (head === prefix) {
     // A Local Zone's ID (use1-bos1-az1) names its zone group too: the table holds the region's own zones only.

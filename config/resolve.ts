@@ -1,8 +1,8 @@
 // The defaults that depend on other fields, resolved once when the config is loaded: ports,
 // member slots, reader count, cluster or instance. Constructs read the result and never decide
 // a default again.
-import { Engine, ENGINE_PORT, isAurora } from "./engines";
-import { Account, Backend, ConsumerConfig, ConsumerShareSchema, defaultMemberSlots, DEFAULT_WARM_READER_SETS, MEMBER_PORT_OFFSET, readerSetCount, ParsedConfig, ParsedConsumer, ParsedShare, PRINCIPAL } from "./schema";
+import { type Engine, ENGINE_PORT, isAurora } from "./engines";
+import { type Account, type Backend, type ConsumerConfig, ConsumerShareSchema, defaultMemberSlots, DEFAULT_WARM_READER_SETS, MEMBER_PORT_OFFSET, readerSetCount, type ParsedConfig, type ParsedConsumer, type ParsedShare, PRINCIPAL } from "./schema";
 
 export interface Ports {
   writer: number;

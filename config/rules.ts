@@ -4,15 +4,15 @@
 // transports/<name>/rules.ts, which crossCheck picks by the share's transport (RULES_BY_TRANSPORT),
 // never asking which one it holds.
 import { isIpv4Cidr } from "../functions/failover-sync/ipv4";
-import { auroraOf, Engine, ENGINES, isAurora } from "./engines";
-import { dashboardName, GlobalName, globalNameCollisions, iamRoleName, kmsAliasName, NameScope } from "./names";
-import { arr, exactlyOne, obj, Problem, Raw, regionsOf, sharesCluster, valueAt } from "./raw";
+import { auroraOf, type Engine, ENGINES, isAurora } from "./engines";
+import { dashboardName, type GlobalName, globalNameCollisions, iamRoleName, kmsAliasName, type NameScope } from "./names";
+import { arr, exactlyOne, obj, type Problem, type Raw, regionsOf, sharesCluster, valueAt } from "./raw";
 import { azIdProblem, isKnownRegion } from "./regions";
 import { MAX_WATCH_CALLS_PER_SECOND, RDS_API_SUSTAINED_PER_SECOND, WATCH_INTERVAL_SECONDS } from "./fields";
-import { AZ_ID, CONSUMER_SHARE_KEYS, DEFAULT_TRANSPORT, MAX_NAME_LENGTH, prefixOf, PRINCIPAL, SHARE_KEYS, TransportName, TRANSPORT_SCHEMAS, TRANSPORTS } from "./schema";
+import { AZ_ID, CONSUMER_SHARE_KEYS, DEFAULT_TRANSPORT, MAX_NAME_LENGTH, prefixOf, PRINCIPAL, SHARE_KEYS, type TransportName, TRANSPORT_SCHEMAS, TRANSPORTS } from "./schema";
 import { ENDPOINT_SERVICE_RULES } from "./transports/endpoint-service/rules";
 import { RESOURCE_RULES } from "./transports/resource/rules";
-import { ConsumerCheck, ShareCheck, TransportRules } from "./transports/rules";
+import type { ConsumerCheck, ShareCheck, TransportRules } from "./transports/rules";
 
 export type { Problem };
 
@@ -201,7 +201,7 @@ function sharesOf(root: Raw, provider: Raw, out: Problem[]): ShareUnderCheck[] {
       return [{ name: entry.name, settings, at: typeof e === "string" ? undefined : `consumers[${j}].shares[${k}]` }];
     });
   });
-  entries.forEach((list, j) => checkDistinctNames(list, j, out));
+  for (const [j, list] of entries.entries()) checkDistinctNames(list, j, out);
   const common = Object.fromEntries(Object.entries(provider).filter(([k]) => k !== "shares" && !SHARE_KEYS.includes(k)));
   return shares.flatMap((share, i) => {
     if (!share || typeof share.name !== "string") return [];

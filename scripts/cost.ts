@@ -1,11 +1,12 @@
 // npm run cost [-- config.json] [--gb N] [--connections N] [--hours N] [--log-gb N] [--function-ms N] [--share NAME] [--json]
 // The monthly list-price cost of every stack of a config, of each of its shares, and what one
 // more consumer adds.
-import { readFileSync } from "fs";
-import * as path from "path";
-import { ConfigError, ConfigOrigin, configSource, loadConfigFile } from "../config/load";
-import { estimate, Estimate, Line, onlyTheShare, StackEstimate } from "./cost/estimate";
-import { Assumptions, DEFAULT_ASSUMPTIONS, PriceTable } from "./cost/prices";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { ConfigError, type ConfigOrigin, configSource, loadConfigFile } from "../config/load";
+import type { AppConfig } from "../config/resolve";
+import { estimate, type Estimate, type Line, onlyTheShare, type StackEstimate } from "./cost/estimate";
+import { type Assumptions, DEFAULT_ASSUMPTIONS, type PriceTable } from "./cost/prices";
 
 const FLAGS: Record<string, { key: keyof Assumptions; what: string }> = {
   "--gb": { key: "gbPerConsumer", what: "GB per consumer per month" },
@@ -155,7 +156,7 @@ function main(): void {
     process.stdout.write(`${COST_USAGE}\n`);
     return;
   }
-  let config;
+  let config: AppConfig;
   try {
     if (args.configNote) process.stderr.write(`note: ${args.configNote}\n`);
     config = loadConfigFile(args.configFile, args.configOrigin);

@@ -5,9 +5,9 @@
 //   stack in docs/resources-and-permissions.md (from the synthesized demo and the
 //   resource-transport example).
 import { App } from "cdktf";
-import { mkdtempSync, readFileSync, rmSync } from "fs";
-import { tmpdir } from "os";
-import * as path from "path";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { DEFAULT_CONFIG, loadConfigFile } from "../config/load";
 import { buildApp } from "../stacks/app";
 import { BEGIN as REF_BEGIN, END as REF_END, PAGE as REF_PAGE, configReference } from "./config-reference";

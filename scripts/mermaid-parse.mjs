@@ -1,7 +1,7 @@
 // Parses every ```mermaid block of the Markdown files named on the command line with Mermaid's
 // own parser (in jsdom: Mermaid needs a DOM even to parse). Prints one JSON line per block and
 // exits 1 when any block does not parse. ESM, so the tests run it as a child process.
-import { readFileSync } from "fs";
+import { readFileSync } from "node:fs";
 import { JSDOM } from "jsdom";
 
 const dom = new JSDOM("<!doctype html><html><body></body></html>");

@@ -2,8 +2,8 @@
 // marker, read and rewritten by the scripts that generate them (the diagram in the README, the
 // config reference in docs/configuration.md, the stack resources in
 // docs/resources-and-permissions.md) and read by the tests that keep them in step.
-import { readFileSync, writeFileSync } from "fs";
-import * as path from "path";
+import { readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
 
 const ROOT = path.join(__dirname, "..");
 export const README = path.join(ROOT, "README.md");

@@ -3,16 +3,16 @@
 // every share it holds (or the one --share names) with each account's profile, and reports per
 // stack. Exits 1 when anything is wrong, naming what and the fix; 2 on a bad command line or
 // config. It never changes anything.
-import * as path from "path";
-import { CONFIG_ENV, ConfigOrigin, configSource, loadConfigFile } from "../config/load";
-import { AppConfig, ShareConfig } from "../config/resolve";
-import { Backend } from "../config/schema";
-import { diagnoseConsumer, diagnoseProvider, Finding, FixContext, ProviderObservation } from "./status/diagnose";
+import * as path from "node:path";
+import { CONFIG_ENV, type ConfigOrigin, configSource, loadConfigFile } from "../config/load";
+import type { AppConfig, ShareConfig } from "../config/resolve";
+import type { Backend } from "../config/schema";
+import { diagnoseConsumer, diagnoseProvider, type Finding, type FixContext, type ProviderObservation } from "./status/diagnose";
 import { cliFlags, observeConsumer, observeProvider } from "./status/observe";
-import { deployCommand, NotThisShareError, readOutputs, StateLocation, StatusError } from "./status/outputs";
+import { deployCommand, NotThisShareError, readOutputs, type StateLocation, StatusError } from "./status/outputs";
 import { consumerStackName } from "../stacks/consumer-stack";
 import { PROVIDER_STACK } from "../stacks/provider-stack";
-import { OutputError, OutputValues } from "../stacks/outputs";
+import { OutputError, type OutputValues } from "../stacks/outputs";
 
 export interface StatusArgs {
   readonly configFile: string;

@@ -3,9 +3,10 @@
 // while the app synthesizes on every Node the project supports. The two flags of
 // `cdktf synth` that matter here are passed the way cdktf-cli passes them: as environment.
 // On success it says which stacks it wrote and what to run next (stdout); problems go to stderr.
-import * as path from "path";
+import * as path from "node:path";
 import type { Synthesized } from "../main";
-import { CONFIG_ENV, ConfigError, ConfigSource, configSource, loadConfigFile, shownPath } from "../config/load";
+import { CONFIG_ENV, ConfigError, type ConfigSource, configSource, loadConfigFile, shownPath } from "../config/load";
+import type { AppConfig } from "../config/resolve";
 
 export const SYNTH_USAGE = `usage: npm run synth [-- CONFIG] [--output DIR] [--hcl]
 
@@ -85,7 +86,7 @@ if (require.main === module) {
   }
   Object.assign(process.env, args.env);
   if (args.source.note) process.stderr.write(`note: ${args.source.note}\n`);
-  let config;
+  let config: AppConfig;
   try {
     // Before cdktf and the stacks are loaded, so a bad config is refused in a second, not five.
     config = loadConfigFile(args.source.file, args.source.origin);

@@ -1,8 +1,8 @@
 // --help for the project's TypeScript scripts: the script's own header comment is its usage, so
 // the two cannot drift. Exit codes are the same everywhere: 0 ok, 1 a finding, 2 a usage or
 // config error.
-import { readFileSync } from "fs";
-import * as path from "path";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 
 /**
  * Prints the header comment of `file` and exits 0 when the command line asks for help. Any other

@@ -1,7 +1,7 @@
 // Writes config/schema.json from the zod schema, for editor completion through "$schema".
 // Runs on `npm ci` (the prepare script) and with `npm run schema`; the file is not committed.
-import { writeFileSync } from "fs";
-import * as path from "path";
+import { writeFileSync } from "node:fs";
+import * as path from "node:path";
 import { z } from "zod";
 import { ConfigSchema } from "../config/schema";
 import { helpIfAsked } from "./usage";

@@ -1,6 +1,6 @@
 // Builds the whole app from a validated config: one provider stack and one stack per consumer.
 import { App } from "cdktf";
-import { AppConfig } from "../config/resolve";
+import type { AppConfig } from "../config/resolve";
 import { ConsumerStack, consumerStackName } from "./consumer-stack";
 import { PROVIDER_STACK, ProviderStack } from "./provider-stack";
 

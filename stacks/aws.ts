@@ -1,7 +1,7 @@
 // The AWS provider of a stack: region, credentials, account guard and tags on everything.
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Construct } from "constructs";
-import { Account } from "../config/schema";
+import type { Construct } from "constructs";
+import type { Account } from "../config/schema";
 
 export const MANAGED_BY = "rds-privatelink";
 

@@ -1,7 +1,7 @@
 // Each stack keeps its own state: local (default), S3 with native locking, or Terraform Cloud.
-import { App, CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from "cdktf";
-import * as path from "path";
-import { Backend } from "../config/schema";
+import { App, CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, type TerraformStack } from "cdktf";
+import * as path from "node:path";
+import type { Backend } from "../config/schema";
 
 export interface BackendContext {
   /** The config's name, prefix of default keys and workspaces. */

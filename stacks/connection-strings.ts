@@ -7,7 +7,7 @@
 // MariaDB/MySQL DB instances"), "the DB cluster endpoint" for Aurora (Amazon Aurora User
 // Guide, "Securing Aurora PostgreSQL data with SSL/TLS"). TLS checks the name, not the address
 // or the port, so a listener port that differs from the database's own changes nothing.
-import { Engine } from "../config/engines";
+import type { Engine } from "../config/engines";
 
 /** The RDS CA bundle of a region: the file the strings name, and where AWS publishes it. */
 export interface CaBundle {

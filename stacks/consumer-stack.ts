@@ -3,15 +3,15 @@
 // resource endpoints to the shared configurations), each in its own ShareScope.
 // Composition only; the outputs' names and descriptions are stacks/outputs.ts's.
 import { TerraformStack } from "cdktf";
-import { Construct } from "constructs";
-import { AppConfig, AppConsumer, ShareConfig } from "../config/resolve";
-import { ConsumerConfig } from "../config/schema";
+import type { Construct } from "constructs";
+import type { AppConfig, AppConsumer, ShareConfig } from "../config/resolve";
+import type { ConsumerConfig } from "../config/schema";
 import { addAwsProvider } from "./aws";
 import { addBackend } from "./backend";
 import { Network } from "./constructs/network";
 import { OperationsKey } from "./constructs/operations-key";
 import { ShareScope } from "./share-scope";
-import { ConsumerTarget } from "./transports/transport";
+import type { ConsumerTarget } from "./transports/transport";
 
 /** One share this consumer reaches. */
 export interface Reach {

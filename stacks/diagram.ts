@@ -2,8 +2,8 @@
 // provider and each share's database, the transport's part (the NLB ports and the failover path, or the
 // resource configurations: stacks/transports/<name>/diagram.ts), each consumer with its account,
 // region, AZ IDs and names. Pure: config in, text out.
-import { AppConfig, Config } from "../config/resolve";
-import { ConsumerConfig, NetworkConfig } from "../config/schema";
+import type { AppConfig, Config } from "../config/resolve";
+import type { ConsumerConfig, NetworkConfig } from "../config/schema";
 import { transportOf } from "./transports";
 
 const MORE = "<br/>";

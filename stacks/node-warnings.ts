@@ -9,5 +9,5 @@ process.emitWarning = function (this: NodeJS.Process, warning: string | Error, .
   const [typeOrOptions, code] = rest;
   const warningCode = typeof typeOrOptions === "object" && typeOrOptions !== null ? (typeOrOptions as { code?: string }).code : code;
   if (typeof warningCode === "string" && QUIET_CODES.has(warningCode)) return;
-  return (emitWarning as (...args: unknown[]) => void).call(this, warning, ...rest);
+  (emitWarning as (...args: unknown[]) => void).call(this, warning, ...rest);
 } as typeof process.emitWarning;

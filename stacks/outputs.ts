@@ -3,9 +3,9 @@
 // transport where they differ). The stacks declare their TerraformOutputs only through
 // outputsOf; status reads them only through OutputValues. Nothing else names these outputs.
 import { TerraformOutput } from "cdktf";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { shareOutputName } from "../config/resolve";
-import { TransportName } from "../config/schema";
+import type { TransportName } from "../config/schema";
 import { ShareScope } from "./share-scope";
 
 export type StackKind = "provider" | "consumer";

@@ -3,20 +3,20 @@
 // stacks/transports/). Composition only; the outputs' names and descriptions are
 // stacks/outputs.ts's.
 import { TerraformStack } from "cdktf";
-import { Construct } from "constructs";
-import { AppConfig } from "../config/resolve";
+import type { Construct } from "constructs";
+import type { AppConfig } from "../config/resolve";
 import { addAwsProvider } from "./aws";
 import { addBackend } from "./backend";
 import { CatalogueDashboard } from "./constructs/catalogue-dashboard";
-import { DatabaseNames } from "./constructs/consumer-rds-names";
-import { Dashboard } from "./constructs/dashboard";
-import { Database } from "./constructs/database";
+import type { DatabaseNames } from "./constructs/consumer-rds-names";
+import type { Dashboard } from "./constructs/dashboard";
+import type { Database } from "./constructs/database";
 import { Network } from "./constructs/network";
 import { OperationsKey } from "./constructs/operations-key";
 import { outputsOf, PROVIDER_OUTPUTS } from "./outputs";
 import { Share } from "./share";
 import { transportOf } from "./transports";
-import { ProviderShare } from "./transports/transport";
+import type { ProviderShare } from "./transports/transport";
 
 export const PROVIDER_STACK = "provider";
 

@@ -1,8 +1,8 @@
 // The database's own RDS names, read from the provider's database: what its server
 // certificates are issued for, and so what a verifying client must connect to.
 import { Fn } from "cdktf";
-import { DatabaseNames } from "./constructs/consumer-rds-names";
-import { Database } from "./constructs/database";
+import type { DatabaseNames } from "./constructs/consumer-rds-names";
+import type { Database } from "./constructs/database";
 
 /**
  * Instance endpoints are named like the cluster endpoint without its "cluster-" label:

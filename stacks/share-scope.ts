@@ -3,9 +3,9 @@
 // its share, and its outputs are <share>_<output>. The single-database form's share has the id
 // cdktf leaves out of every logical id ("Default", as in the AWS CDK): its resources and outputs
 // keep the top-level addresses that every release before shares gave them.
-import { TerraformLocal, TerraformStack } from "cdktf";
+import { TerraformLocal, type TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { ShareConfig, shareOutputName } from "../config/resolve";
+import { type ShareConfig, shareOutputName } from "../config/resolve";
 
 /** The id that cdktf's makeUniqueId drops from a logical id's path (HIDDEN_ID in cdktf/lib/private/unique.js). */
 export const UNSCOPED_SHARE_ID = "Default";

@@ -2,19 +2,19 @@
 // stack. The stack holds what every share uses (the account's provider, the backend, the
 // network, the operations key); each share holds the rest, so that a share added to or removed
 // from the config touches no other share's resources.
-import { TerraformStack } from "cdktf";
-import { ShareConfig } from "../config/resolve";
-import { DatabaseNames } from "./constructs/consumer-rds-names";
+import type { TerraformStack } from "cdktf";
+import type { ShareConfig } from "../config/resolve";
+import type { DatabaseNames } from "./constructs/consumer-rds-names";
 import { Dashboard } from "./constructs/dashboard";
-import { Database } from "./constructs/database";
+import type { Database } from "./constructs/database";
 import { databaseFromConfig } from "./constructs/database-from-config";
-import { Network } from "./constructs/network";
-import { OperationsKey } from "./constructs/operations-key";
+import type { Network } from "./constructs/network";
+import type { OperationsKey } from "./constructs/operations-key";
 import { PROVIDER_OUTPUTS, outputsOf } from "./outputs";
 import { databaseNamesOf } from "./rds-names";
 import { ShareScope } from "./share-scope";
 import { transportOf } from "./transports";
-import { ProviderShare } from "./transports/transport";
+import type { ProviderShare } from "./transports/transport";
 
 export interface ShareProps {
   readonly share: ShareConfig;

@@ -6,8 +6,8 @@
 //   - only tofu on the PATH: cdktf is pointed at tofu, so an OpenTofu-only machine synthesizes.
 //   - no CLI at all (a pipeline that only synthesizes and lets Terraform Cloud plan): synth
 //     skips cdktf's CLI version checks and says so in one line.
-import { accessSync, constants, statSync } from "fs";
-import * as path from "path";
+import { accessSync, constants, statSync } from "node:fs";
+import * as path from "node:path";
 
 export type CliChoice = { readonly binary: string; readonly found: boolean; readonly note?: string };
 

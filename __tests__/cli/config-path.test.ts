@@ -1,8 +1,8 @@
 // status and cost take the config as synth does: an argument, else RDS_PRIVATELINK_CONFIG, else the
 // embedded demo; a directory that holds config.json stands for it. A path that cannot be read is
 // named with the place it came from, so the fix is where the user wrote it.
-import { spawnSync } from "child_process";
-import * as path from "path";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
 import { parseCostArgs } from "../../scripts/cost";
 import { parseStatusArgs } from "../../scripts/status";
 

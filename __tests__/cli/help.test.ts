@@ -1,9 +1,9 @@
 // Every script a user or contributor runs answers --help with its usage and exit 0, and `help`
 // itself runs, as the cdktf template's help file is read (cat help) or run (./help).
-import { spawnSync } from "child_process";
-import { mkdtempSync, readdirSync, readFileSync, statSync } from "fs";
-import { tmpdir } from "os";
-import * as path from "path";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 
 const ROOT = path.join(__dirname, "..", "..");
 const PACKAGE_SCRIPTS: Record<string, string> = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts;
@@ -99,7 +99,7 @@ describe("--help", () => {
   it("npm run deploy on a Node that cdktf-cli cannot start on says so in one line with exit 2", () => {
     // A node that reports an ABI no prebuilt terminal module has, ahead of the real one on the PATH.
     const bin = mkdtempSync(path.join(tmpdir(), "rds-privatelink-node-"));
-    require("fs").writeFileSync(
+    require("node:fs").writeFileSync(
       path.join(bin, "node"),
       `#!/bin/sh\nif [ "$1" = "-e" ]; then exec "${process.execPath}" -e "Object.defineProperty(process.versions, 'modules', { value: '999' }); $2"; fi\nexec "${process.execPath}" "$@"\n`,
       { mode: 0o755 },

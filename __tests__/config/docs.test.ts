@@ -1,5 +1,5 @@
-import { readFileSync } from "fs";
-import * as path from "path";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { BEGIN, configReference, END, PAGE } from "../../scripts/config-reference";
 import { readSection } from "../../scripts/readme-section";
 import { jsonSchema } from "../../scripts/write-schema";

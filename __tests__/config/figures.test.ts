@@ -1,8 +1,8 @@
 // The figures of the docs (docs/contributing.md, docs/SECURITY.md) and the README's examples table
 // that follow from the repository itself are checked here, so a new fixture, example or resource
 // cannot leave a stale number behind.
-import { readdirSync, readFileSync } from "fs";
-import * as path from "path";
+import { readdirSync, readFileSync } from "node:fs";
+import * as path from "node:path";
 import { RESOURCES_BEGIN, RESOURCES_END, RESOURCES_PAGE, stackResources } from "../../scripts/docs";
 import { readSection } from "../../scripts/readme-section";
 import { MATRIX } from "../terraform/matrix";

@@ -1,6 +1,6 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import * as path from "path";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { ConfigError, configPath, configSource, DEFAULT_CONFIG, loadConfigFile, parseConfig, validateConfig } from "../../config/load";
 import { CONSUMER_COMMON_KEYS, onlyShare } from "../../config/resolve";
 import { CONSUMER_SHARE_KEYS, ConsumerSchema, DEFAULT_WATCH_SECONDS, MAX_WATCH_CALLS_PER_SECOND, MAX_WATCH_SECONDS, WATCH_INTERVAL_SECONDS } from "../../config/schema";
@@ -12,6 +12,7 @@ import { notices } from "../../config/notices";
 import { AZ_ID_PREFIX, azIdProblem, regionProblem } from "../../config/regions";
 import { ramPrincipal } from "../../config/resolve";
 import { RAW } from "../../config/load";
+import type { Json } from "../helpers";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures", "bad-configs");
 const expected: Record<string, string[]> = JSON.parse(readFileSync(path.join(FIXTURES, "expected.json"), "utf8"));
@@ -237,7 +238,7 @@ describe("defaults that depend on the engine", () => {
 });
 
 describe("the resource transport", () => {
-  const resourceInput = (mutate: (c: any) => void = () => undefined) => {
+  const resourceInput = (mutate: (c: Json) => void = () => undefined) => {
     const c = JSON.parse(readFileSync(DEFAULT_CONFIG, "utf8"));
     c.provider.transport = "resource";
     for (const key of ["ports", "loadBalancer", "failover"]) delete c.provider[key];

@@ -1,10 +1,10 @@
 // The "Stack outputs" table of docs/configuration.md is written by hand, grouped for readers; this keeps it and
 // the outputs contract (stacks/outputs.ts) naming the same outputs for each stack and transport,
 // so a renamed or added output cannot leave the table behind.
-import { readFileSync } from "fs";
+import { readFileSync } from "node:fs";
 import { docsPage } from "../../scripts/readme-section";
-import { TransportName } from "../../config/schema";
-import { OUTPUTS, StackKind } from "../../stacks/outputs";
+import type { TransportName } from "../../config/schema";
+import { OUTPUTS, type StackKind } from "../../stacks/outputs";
 
 const TRANSPORTS: TransportName[] = ["endpoint-service", "resource"];
 

@@ -1,10 +1,10 @@
-import { readFileSync } from "fs";
+import { readFileSync } from "node:fs";
 import { ConfigError, DEFAULT_CONFIG, validateConfig } from "../../config/load";
 import { AZ_ID_PREFIX, AZ_IDS, azIdProblem } from "../../config/regions";
 import { RULES_BY_TRANSPORT } from "../../config/rules";
 import { TRANSPORTS } from "../../config/schema";
+import type { Json } from "../helpers";
 
-type Json = Record<string, any>;
 const demo = (): Json => JSON.parse(readFileSync(DEFAULT_CONFIG, "utf8"));
 
 /** The config's problems as "path: message" lines; none when it is valid. */

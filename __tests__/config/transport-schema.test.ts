@@ -1,11 +1,11 @@
-import { readFileSync } from "fs";
+import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { ConfigError, DEFAULT_CONFIG, validateConfig } from "../../config/load";
 import { DEFAULT_TRANSPORT, TRANSPORT_SCHEMAS, TRANSPORTS } from "../../config/schema";
 import { transportSchema, withSlices } from "../../config/transports/slice";
 import { jsonSchema } from "../../scripts/write-schema";
+import type { Json as Raw } from "../helpers";
 
-type Raw = Record<string, any>;
 const demo = (): Raw => JSON.parse(readFileSync(DEFAULT_CONFIG, "utf8"));
 
 function problemsOf(raw: unknown): string[] {

@@ -1,8 +1,8 @@
 // The README is the front door and links to the docs/ pages rather than repeating them; these
 // tests keep every relative link of the README, docs/ and the examples' READMEs pointing at a
 // file that exists and, where it names an anchor, at a heading of that file.
-import { existsSync, readdirSync, readFileSync, statSync } from "fs";
-import * as path from "path";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import * as path from "node:path";
 
 const ROOT = path.join(__dirname, "..", "..");
 const DOCS = path.join(ROOT, "docs");
@@ -20,7 +20,7 @@ function prose(markdown: string): string {
 }
 
 /** GitHub's anchors for a page's headings: lowercased, punctuation dropped, spaces as hyphens, repeats numbered. */
-export function anchorsOf(markdown: string): Set<string> {
+function anchorsOf(markdown: string): Set<string> {
   const seen = new Map<string, number>();
   const anchors = new Set<string>();
   for (const [, text] of markdown.replace(/^```[\s\S]*?^```/gm, "").matchAll(/^#{1,6} +(.+?) *#*$/gm)) {

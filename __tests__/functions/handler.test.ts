@@ -2,8 +2,8 @@
 // fault, because a failed batch holds the queue's one message group (every later event and the
 // schedule) for the visibility timeout; only an environment no run can get past fails it, so its
 // messages reach the dead-letter queue. A direct invocation (the deploy, an operator) throws.
-import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { RDSClient } from "@aws-sdk/client-rds";
+import type { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import type { RDSClient } from "@aws-sdk/client-rds";
 import { ENV } from "../../functions/failover-sync/environment";
 import { createHandler } from "../../functions/failover-sync/index";
 import { SyncError } from "../../functions/failover-sync/sync";

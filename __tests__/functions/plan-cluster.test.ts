@@ -2,7 +2,7 @@
 // and which targets change. Every case is also replayed: once its plan is applied, planning
 // again from the result changes nothing (a second run with the same input is a no-op).
 import { parseCidr } from "../../functions/failover-sync/ipv4";
-import { ClusterPlan, ClusterState, CurrentTarget, GroupState, Member, planCluster } from "../../functions/failover-sync/plan";
+import { type ClusterPlan, type ClusterState, type CurrentTarget, type GroupState, type Member, planCluster } from "../../functions/failover-sync/plan";
 
 const PORT = 3306;
 const VPC = [parseCidr("10.0.0.0/16")!];
@@ -336,7 +336,10 @@ describe("planCluster(writer, members, state)", () => {
     const members = [A, B, C, D];
     let state = steady([null, null, null], [], 0);
     let seed = 7;
-    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
     for (let step = 0; step < 300; step++) {
       const present = members.filter(() => next() > 0.2);
       if (present.length === 0) continue;

@@ -2,7 +2,7 @@
 // fence while the cluster fails over, and a second witness before the writer port leaves a node
 // it serves.
 import { parseCidr } from "../../functions/failover-sync/ipv4";
-import { ClusterState, CORROBORATE_MS, corroborates, GroupState, Member, planRun, steps, WriterEvidence } from "../../functions/failover-sync/plan";
+import { type ClusterState, CORROBORATE_MS, corroborates, type GroupState, type Member, planRun, steps, type WriterEvidence } from "../../functions/failover-sync/plan";
 
 const PORT = 3306;
 const VPC = [parseCidr("10.0.0.0/16")!];

@@ -4,7 +4,7 @@
 import { MAX_MEMBER_SLOTS } from "../../config/fields";
 import { LAMBDA_ENVIRONMENT_LIMIT_BYTES, parseEnvironment, toEnvironment } from "../../functions/failover-sync/environment";
 import { parseCidr } from "../../functions/failover-sync/ipv4";
-import { ClusterState, GroupChange, GroupState, InstanceState, keepsWaiting, Member, planRun, readersOf, RunInput, RunPlan, settles, Step, steps, writerChanged, writerMoved } from "../../functions/failover-sync/plan";
+import { type ClusterState, type GroupChange, type GroupState, type InstanceState, keepsWaiting, type Member, planRun, readersOf, type RunInput, type RunPlan, settles, type Step, steps, writerChanged, writerMoved } from "../../functions/failover-sync/plan";
 
 const PORT = 3306;
 const VPC = [parseCidr("10.0.0.0/16")!];

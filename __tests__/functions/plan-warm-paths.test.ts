@@ -3,7 +3,7 @@
 // registered beside the primary, and the order of a switch to a slot that holds the writer
 // registered but not yet healthy. Plain data in, plain data out.
 import { parseCidr } from "../../functions/failover-sync/ipv4";
-import { ClusterState, CurrentTarget, InstanceState, Member, planCluster, planRun, steps } from "../../functions/failover-sync/plan";
+import { type ClusterState, type CurrentTarget, type InstanceState, type Member, planCluster, planRun, steps } from "../../functions/failover-sync/plan";
 
 const PORT = 3306;
 const VPC = [parseCidr("10.0.0.0/16")!];

@@ -1,6 +1,6 @@
 import { classify } from "../../functions/failover-sync/events";
-import { Cidr, parseCidr } from "../../functions/failover-sync/ipv4";
-import { CurrentTarget, Member, plan, readerTargets } from "../../functions/failover-sync/plan";
+import { type Cidr, parseCidr } from "../../functions/failover-sync/ipv4";
+import { type CurrentTarget, type Member, plan, readerTargets } from "../../functions/failover-sync/plan";
 
 const VPC: Cidr[] = [parseCidr("10.0.0.0/16")!];
 const PORT = 3306;

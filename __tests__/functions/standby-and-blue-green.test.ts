@@ -1,7 +1,7 @@
 // The two discoveries as plain data: which network interface is a Multi-AZ DB instance's
 // standby, and how a Blue/Green deployment's members pair with this cluster's.
 import { clusterIdOf, instanceIdOf, pairByName } from "../../functions/failover-sync/blue-green";
-import { chooseStandby, RdsInterface, scopeOf, StandbyScope } from "../../functions/failover-sync/standby";
+import { chooseStandby, type RdsInterface, scopeOf, type StandbyScope } from "../../functions/failover-sync/standby";
 
 const SCOPE: StandbyScope = { multiAz: true, vpcId: "vpc-0a1", subnetIds: ["subnet-a", "subnet-b"], securityGroupIds: ["sg-db"], secondaryAz: "us-east-1b" };
 const PRIMARY: RdsInterface = { ip: "10.0.1.11", subnetId: "subnet-a", az: "us-east-1a", groups: ["sg-db"] };

@@ -2,8 +2,8 @@
 // through a real EventBridge matcher: moto's event routing, over its HTTP API.
 import { rdsEventPattern } from "../../functions/failover-sync/events";
 import { DOCUMENTED_CLUSTER_EVENT, DOCUMENTED_INSTANCE_EVENT, withName } from "../fixtures/rds-events";
-import { EventMatcher, eventMatcher } from "../support/event-matcher";
-import { Moto, startMoto } from "../support/moto";
+import { type EventMatcher, eventMatcher } from "../support/event-matcher";
+import { type Moto, startMoto } from "../support/moto";
 
 jest.setTimeout(60_000);
 

@@ -26,24 +26,24 @@
 import { CreateNetworkInterfaceCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { CreateBlueGreenDeploymentCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient, SwitchoverBlueGreenDeploymentCommand } from "@aws-sdk/client-rds";
-import { createHash } from "crypto";
+import { createHash } from "node:crypto";
 import { DEFAULT_WATCH_SECONDS } from "../../config/schema";
-import { createHandler, LambdaContext } from "../../functions/failover-sync/index";
+import { createHandler, type LambdaContext } from "../../functions/failover-sync/index";
 import { RetryUntilDeadline } from "../../functions/failover-sync/retry";
-import { Report } from "../../functions/failover-sync/sync";
+import type { Report } from "../../functions/failover-sync/sync";
 import { blueGreenEvent, DOCUMENTED_CLUSTER_EVENT, DOCUMENTED_INSTANCE_EVENT, withName } from "../fixtures/rds-events";
-import { AwsTiming, TimedCall } from "../support/aws-timing";
-import { DnsServer, startDns } from "../support/dns";
-import { Moto, startMoto } from "../support/moto";
+import { AwsTiming, type TimedCall } from "../support/aws-timing";
+import { type DnsServer, startDns } from "../support/dns";
+import { type Moto, startMoto } from "../support/moto";
 import { DEFAULT_PARAMS } from "../support/sim/params";
 import {
   clientConfig,
-  ClusterSpec,
-  ClusterWorld,
+  type ClusterSpec,
+  type ClusterWorld,
   createClusterWorld,
   createInstanceWorld,
-  EnvironmentOptions,
-  InstanceWorld,
+  type EnvironmentOptions,
+  type InstanceWorld,
   failoverTo,
   forwardsTo,
   instanceAddress,

@@ -5,13 +5,13 @@
 // world these cases were wrong in before.
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { RDSClient } from "@aws-sdk/client-rds";
-import { Report, sync, SyncDeps, SyncError } from "../../functions/failover-sync/sync";
+import { type Report, sync, type SyncDeps, SyncError } from "../../functions/failover-sync/sync";
 import { SILENT } from "../../functions/failover-sync/telemetry";
 import { AwsTiming } from "../support/aws-timing";
-import { DnsServer, startDns } from "../support/dns";
+import { type DnsServer, startDns } from "../support/dns";
 import { intercept } from "../support/intercept";
-import { Moto, startMoto } from "../support/moto";
-import { clientConfig, ClusterWorld, createClusterWorld, failoverTo, forwardsTo, loopbackResolver, targetIps, testSettings } from "../support/world";
+import { type Moto, startMoto } from "../support/moto";
+import { clientConfig, type ClusterWorld, createClusterWorld, failoverTo, forwardsTo, loopbackResolver, targetIps, testSettings } from "../support/world";
 
 jest.setTimeout(60_000);
 

@@ -4,14 +4,14 @@
 import { ElasticLoadBalancingV2Client, RegisterTargetsCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { handler } from "../../functions/failover-sync/index";
-import { sync, SyncDeps, SyncError, SyncSettings } from "../../functions/failover-sync/sync";
+import { sync, type SyncDeps, SyncError, type SyncSettings } from "../../functions/failover-sync/sync";
 import { SILENT } from "../../functions/failover-sync/telemetry";
-import { DnsServer, startDns } from "../support/dns";
+import { type DnsServer, startDns } from "../support/dns";
 import { intercept } from "../support/intercept";
-import { Moto, startMoto } from "../support/moto";
+import { type Moto, startMoto } from "../support/moto";
 import {
   clientConfig,
-  ClusterWorld,
+  type ClusterWorld,
   createClusterWorld,
   createInstanceWorld,
   failoverTo,
@@ -155,7 +155,10 @@ describe("the handler against moto and a DNS server", () => {
     process.env.AWS_SECRET_ACCESS_KEY = "sEcReT-must-not-be-logged-4711";
     process.env.AWS_SESSION_TOKEN = "tOkEn-must-not-be-logged-4711";
     const lines: string[] = [];
-    const write = jest.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => (lines.push(String(chunk)), true));
+    const write = jest.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
     const log = jest.spyOn(console, "log").mockImplementation((...a: unknown[]) => void lines.push(`${a.join(" ")}\n`));
     const info = jest.spyOn(console, "info").mockImplementation((...a: unknown[]) => void lines.push(`${a.join(" ")}\n`));
     const err = jest.spyOn(console, "error").mockImplementation((...a: unknown[]) => void lines.push(`${a.join(" ")}\n`));
@@ -269,7 +272,9 @@ describe("an Aurora failover between warm members, observed call by call", () =>
     let clock = Date.now();
     const report = await sync(rdsEvent("RDS-EVENT-0073"), settings({ pollDeadlineMs: 1000, pollIntervalMs: 100 }), deps(c, {
       now: () => clock,
-      sleep: async (ms) => void (clock += ms),
+      sleep: async (ms) => {
+        clock += ms;
+      },
     }));
     expect(report.polls).toBeLessThanOrEqual(11);
     expect(await writerPort()).toEqual(ips("orders-1"));

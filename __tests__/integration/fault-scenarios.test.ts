@@ -6,12 +6,12 @@
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { CORROBORATE_MS } from "../../functions/failover-sync/plan";
-import { sync, SyncSettings } from "../../functions/failover-sync/sync";
+import { sync, type SyncSettings } from "../../functions/failover-sync/sync";
 import { SILENT } from "../../functions/failover-sync/telemetry";
-import { DnsServer, startDns } from "../support/dns";
-import { Around, intercept } from "../support/intercept";
-import { Moto, startMoto } from "../support/moto";
-import { clientConfig, ClusterWorld, createClusterWorld, failoverTo, instanceAddress, loopbackResolver, portReaches, testSettings } from "../support/world";
+import { type DnsServer, startDns } from "../support/dns";
+import { type Around, intercept } from "../support/intercept";
+import { type Moto, startMoto } from "../support/moto";
+import { clientConfig, type ClusterWorld, createClusterWorld, failoverTo, instanceAddress, loopbackResolver, portReaches, testSettings } from "../support/world";
 
 jest.setTimeout(120_000);
 

@@ -7,9 +7,9 @@
 // an RDS instance behind a PrivateLink NLB does). The server skips its host cache for 127.0.0.1
 // and ::1 only (MariaDB and MySQL sql/hostname.cc, is_ip_loopback), so any other 127.0.0.0/8
 // address is counted like a remote host.
-import * as net from "net";
+import * as net from "node:net";
 import { MAX_CONNECT_ERRORS } from "../../stacks/constructs/instance-parameters";
-import { MariaDb, run, startMariaDb } from "../support/mariadb";
+import { type MariaDb, run, startMariaDb } from "../support/mariadb";
 
 jest.setTimeout(120_000);
 

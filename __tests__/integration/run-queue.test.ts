@@ -7,11 +7,11 @@
 // is the documented behaviour of Lambda with FIFO queues, and what is asserted of the mapping
 // here is its synthesized settings (the construct test).
 import { CreateEventBusCommand, EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge";
-import { ChangeMessageVisibilityCommand, CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, Message, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { ChangeMessageVisibilityCommand, CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, type Message, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { rdsEventPattern, runEvent } from "../../functions/failover-sync/events";
 import { DOCUMENTED_CLUSTER_EVENT, withName } from "../fixtures/rds-events";
-import { Json, resources, synthesize } from "../helpers";
-import { Moto, startMoto } from "../support/moto";
+import { type Json, resources, synthesize } from "../helpers";
+import { type Moto, startMoto } from "../support/moto";
 import { clientConfig } from "../support/world";
 
 jest.setTimeout(60_000);

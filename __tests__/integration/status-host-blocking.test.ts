@@ -2,7 +2,7 @@
 // server): group names from DescribeDBInstances, values from DescribeDBParameters.
 import { CreateDBClusterCommand, CreateDBInstanceCommand, CreateDBParameterGroupCommand, ModifyDBParameterGroupCommand, RDSClient } from "@aws-sdk/client-rds";
 import { readHostBlocking } from "../../scripts/status/host-blocking";
-import { Moto, startMoto } from "../support/moto";
+import { type Moto, startMoto } from "../support/moto";
 
 jest.setTimeout(60_000);
 

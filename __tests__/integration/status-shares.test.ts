@@ -9,14 +9,14 @@ import { CreateSubnetCommand, CreateVpcCommand, CreateVpcEndpointCommand, Descri
 import { ElasticLoadBalancingV2Client, RegisterTargetsCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { CreateDBInstanceCommand, RDSClient } from "@aws-sdk/client-rds";
 import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { mkdtempSync, readFileSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import * as path from "path";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { validateConfig } from "../../config/load";
 import { checkShare, formatFindings } from "../../scripts/status";
-import { Finding } from "../../scripts/status/diagnose";
-import { DnsServer, startDns } from "../support/dns";
-import { Moto, startMoto } from "../support/moto";
+import type { Finding } from "../../scripts/status/diagnose";
+import { type DnsServer, startDns } from "../support/dns";
+import { type Moto, startMoto } from "../support/moto";
 import { clientConfig, createClusterWorld, instanceAddress, REGION } from "../support/world";
 
 jest.setTimeout(120_000);

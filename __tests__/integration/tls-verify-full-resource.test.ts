@@ -5,14 +5,14 @@
 // existing cluster; the loopback DNS server answers what the consumer's resource endpoint's
 // private DNS and its friendly CNAMEs would (support/resource-dns.ts); a TCP listener on the
 // endpoint's address stands in for the resource gateway, on the database's own port.
-import { mkdtempSync, rmSync } from "fs";
-import { tmpdir } from "os";
-import * as path from "path";
-import { Json, synthesize } from "../helpers";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { type Json, synthesize } from "../helpers";
 import { toResourceTransport } from "../terraform/matrix";
 import { loopbackResolver, pgQuery, runCli } from "../support/db-clients";
-import { DbServer, freePort, startListeners, startMariadb, startPostgres } from "../support/db-servers";
-import { answersFromResourceEndpoints, providerWorld, resolveInConsumer, World, WorldCluster } from "../support/resource-dns";
+import { type DbServer, freePort, startListeners, startMariadb, startPostgres } from "../support/db-servers";
+import { answersFromResourceEndpoints, providerWorld, resolveInConsumer, type World, type WorldCluster } from "../support/resource-dns";
 import { issueServerCertificate } from "../support/tls-ca";
 import { useTlsWorld, withUser } from "../support/tls-world";
 

@@ -5,13 +5,13 @@
 // stack's JSON); TCP listeners on the endpoint's address standing in for the NLB's ports; and
 // the stack's own connection strings, verification on, through psql, mariadb and node-postgres.
 // Only the user placeholder is filled in, and the CA bundle file the strings name is the test CA.
-import { mkdtempSync, rmSync } from "fs";
-import { tmpdir } from "os";
-import * as path from "path";
-import { Json, synthesize } from "../helpers";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { type Json, synthesize } from "../helpers";
 import { answersFromConsumerStack } from "../support/consumer-dns";
 import { hostOf, loopbackResolver, pgQuery, runCli } from "../support/db-clients";
-import { DbServer, freePort, startListeners, startMariadb, startPostgres } from "../support/db-servers";
+import { type DbServer, freePort, startListeners, startMariadb, startPostgres } from "../support/db-servers";
 import { issueServerCertificate } from "../support/tls-ca";
 import { useTlsWorld, withUser } from "../support/tls-world";
 
@@ -36,7 +36,7 @@ async function freeBlock(count: number): Promise<number> {
   }
 }
 async function probe(port: number): Promise<boolean> {
-  const net = await import("net");
+  const net = await import("node:net");
   const tryOn = (host: string) =>
     new Promise<boolean>((resolve) => {
       const s = net.createServer();

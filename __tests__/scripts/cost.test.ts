@@ -2,16 +2,16 @@
 // table's sources, the flags, and that the counts it prices are the counts the stacks synthesize.
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import { spawnSync } from "child_process";
-import { readFileSync } from "fs";
-import * as path from "path";
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { validateConfig } from "../../config/load";
 import { estimate, onlyTheShare } from "../../scripts/cost/estimate";
-import { Assumptions, DEFAULT_ASSUMPTIONS, PriceKey, PriceTable } from "../../scripts/cost/prices";
+import { type Assumptions, DEFAULT_ASSUMPTIONS, type PriceKey, type PriceTable } from "../../scripts/cost/prices";
 import { formatEstimate, loadPrices, parseCostArgs } from "../../scripts/cost";
 import { COST_BY_TRANSPORT } from "../../scripts/cost/transports";
 import { TRANSPORTS } from "../../config/schema";
-import { demoInput, Json, resources, synthesize } from "../helpers";
+import { demoInput, type Json, resources, synthesize } from "../helpers";
 import { toResourceTransport } from "../terraform/matrix";
 
 const table = loadPrices();
@@ -339,7 +339,7 @@ describe("cost estimate of several shares", () => {
     expect(text).toContain(`Total: ${money(e.usd)} a month, plus unknown: resource gateway hours, resource endpoint hours (1 endpoint, 2 AZs)`);
     expect(text).toContain("One more consumer like consumer-warehouse (reaching orders, billing, inventory) adds");
     // Quantities stand in one column in every stack, whatever the longest item.
-    const columns = text.split("\n").filter((l) => /^ {4}\S/.test(l)).map((l) => l.search(/\d+(\.\d+)?  (\$|unknown)/) + l.match(/\d+(\.\d+)?  (\$|unknown)/)![0].indexOf("  "));
+    const columns = text.split("\n").filter((l) => /^ {4}\S/.test(l)).map((l) => l.search(/\d+(\.\d+)? {2}(\$|unknown)/) + l.match(/\d+(\.\d+)? {2}(\$|unknown)/)![0].indexOf("  "));
     expect(new Set(columns).size).toBe(1);
   });
 

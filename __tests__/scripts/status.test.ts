@@ -1,18 +1,18 @@
 // npm run status, its decisions: pure functions over what the AWS calls return (states and
 // reasons as EC2, ELB and EMF spell them). The e2e tier runs the whole command against moto.
-import { diagnoseConsumer, diagnoseProvider, Finding, FixContext, ProviderObservation } from "../../scripts/status/diagnose";
-import { spawnSync } from "child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import * as path from "path";
+import { diagnoseConsumer, diagnoseProvider, type Finding, type FixContext, type ProviderObservation } from "../../scripts/status/diagnose";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { checkShare, formatFindings, parseStatusArgs, sharesToCheck, withConfig } from "../../scripts/status";
 import { validateConfig } from "../../config/load";
 import { TRANSPORTS } from "../../config/schema";
 import { STATUS_BY_TRANSPORT } from "../../scripts/status/transports";
 import { demoInput } from "../helpers";
 import { connectErrors } from "../../scripts/status/host-blocking";
-import { EndpointServiceObservation, runsFromLog } from "../../scripts/status/transports/endpoint-service";
-import { checkBelongs, deployCommand, NotThisShareError, readOutputs, StateLocation } from "../../scripts/status/outputs";
+import { type EndpointServiceObservation, runsFromLog } from "../../scripts/status/transports/endpoint-service";
+import { checkBelongs, deployCommand, NotThisShareError, readOutputs, type StateLocation } from "../../scripts/status/outputs";
 import { shareManifest } from "../../stacks/app";
 
 const NOW = new Date("2026-11-23T12:00:00Z");
@@ -50,7 +50,7 @@ function cluster(change: (o: Mutable) => void = () => undefined): EndpointServic
   change(o);
   return o as EndpointServiceObservation;
 }
-type Mutable = { -readonly [K in keyof EndpointServiceObservation]: any };
+type Mutable = { -readonly [K in keyof EndpointServiceObservation]: EndpointServiceObservation[K] };
 /** The same share behind a resource gateway: the database and its AZ IDs, nothing of a load balancer. */
 function resourceShare(): ProviderObservation {
   const { stack, region, database, topology, azIds } = cluster();
@@ -95,7 +95,10 @@ describe("status decisions, provider", () => {
       o.fenceGroupArn = FENCE;
       o.writerListener = { arn: "writer-listener", forwardsTo: FENCE };
     };
-    const during = diagnoseProvider(cluster((o) => (fenced(o), (o.topology = { status: "failing-over", writer: null, members: null, problems: [] }))), ctx);
+    const during = diagnoseProvider(cluster((o) => {
+      fenced(o);
+      o.topology = { status: "failing-over", writer: null, members: null, problems: [] };
+    }), ctx);
     expect(during.find((f) => f.check === "writer port")).toMatchObject({ ok: true, detail: "fenced while the cluster fails over: new connections reach no node until RDS names the new writer" });
     const [after] = problems(diagnoseProvider(cluster(fenced), ctx)).filter((f) => f.check === "writer port");
     expect(after.detail).toBe("the writer port is fenced (it forwards to the group that never holds a target), though RDS names orders-1 (10.0.0.10)");

@@ -1,11 +1,11 @@
 // Every IAM document the app synthesizes, parsed and held to least privilege: no "*" or
 // "service:*" actions, "*" resources only for the listed actions, iam:PassRole always scoped,
 // and trust policies that admit one AWS service of this account.
-import { readFileSync } from "fs";
-import * as path from "path";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { ENGINES } from "../../config/engines";
 import { toResourceTransport } from "../terraform/matrix";
-import { EXISTING_NETWORK, Json, synthesize } from "../helpers";
+import { EXISTING_NETWORK, type Json, synthesize } from "../helpers";
 
 const allow: { resourceStar: Array<{ action: string; reason: string }> } = JSON.parse(
   readFileSync(path.join(__dirname, "..", "..", "security", "iam-wildcards.json"), "utf8"),

@@ -2,14 +2,14 @@
 // tier) the function's logs. The database password lives only in Secrets Manager.
 import { ENGINES } from "../../config/engines";
 import { toResourceTransport } from "../terraform/matrix";
-import { EXISTING_NETWORK, Json, synthesize } from "../helpers";
+import { EXISTING_NETWORK, type Json, synthesize } from "../helpers";
 
 const SECRET_KEY = /(password|passwd|secret|token|private_key|access_key|secret_key|credentials)/i;
 // Keys that name a secret's settings, never its value.
 const SETTINGS = new Set(["manage_master_user_password", "master_user_secret_kms_key_id"]);
 
 /** Every attribute whose name suggests a secret and whose value is a literal, with its path. */
-export function literalSecrets(value: unknown, at = ""): string[] {
+function literalSecrets(value: unknown, at = ""): string[] {
   if (Array.isArray(value)) return value.flatMap((v, i) => literalSecrets(v, `${at}[${i}]`));
   if (!value || typeof value !== "object") return [];
   return Object.entries(value).flatMap(([k, v]) => {
@@ -24,9 +24,15 @@ describe("secrets", () => {
   const configs: Array<[string, (c: Json) => void]> = [
     ["the demo", () => undefined],
     ["the resource transport", toResourceTransport],
-    ...ENGINES.map((engine): [string, (c: Json) => void] => [`a created ${engine}`, (c) => ((c.provider.database = { engine, create: {} }), (c.provider.ports = {}))]),
+    ...ENGINES.map((engine): [string, (c: Json) => void] => [`a created ${engine}`, (c) => {
+      c.provider.database = { engine, create: {} };
+      c.provider.ports = {};
+    }]),
     ["s3 state with a role", (c) => (c.provider.backend = { type: "s3", bucket: "state-bucket", roleArn: "arn:aws:iam::111111111111:role/state" })],
-    ["an existing network", (c) => ((c.provider.network = EXISTING_NETWORK), (c.consumers[0].providerAzIds = ["use1-az1", "use1-az2"]))],
+    ["an existing network", (c) => {
+      c.provider.network = EXISTING_NETWORK;
+      c.consumers[0].providerAzIds = ["use1-az1", "use1-az2"];
+    }],
   ];
 
   it.each(configs)("none appears as a literal in the synthesized JSON of %s", (_name, mutate) => {

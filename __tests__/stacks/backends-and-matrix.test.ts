@@ -1,12 +1,12 @@
 import { App } from "cdktf";
-import { mkdirSync, mkdtempSync } from "fs";
-import { tmpdir } from "os";
-import * as path from "path";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { AURORA_MAX_MEMBERS, DEFAULT_WARM_READER_SETS, readerSetCount } from "../../config/fields";
 import { validateConfig } from "../../config/load";
 import { buildApp } from "../../stacks/app";
 import { defaultStatePath } from "../../stacks/backend";
-import { demoInput, Json, resources, synthesize } from "../helpers";
+import { demoInput, type Json, resources, synthesize } from "../helpers";
 import { EXAMPLES, MATRIX, RESOURCE_MATRIX } from "../terraform/matrix";
 
 const BACKENDS: Record<string, Json> = {

@@ -3,9 +3,9 @@
 // default config are pinned here, with the moved blocks that carry older addresses over. An
 // address may leave the pinned list only with a moved block from it (or, where Terraform cannot
 // move a resource, a documented upgrade step in the README).
-import { readFileSync } from "fs";
-import * as path from "path";
-import { Json, synthesize } from "../helpers";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { type Json, synthesize } from "../helpers";
 
 const fixture: { addresses: Record<string, string[]>; moved: Record<string, Array<{ from: string; to: string }>> } = JSON.parse(
   readFileSync(path.join(__dirname, "..", "fixtures", "default-addresses.json"), "utf8"),

@@ -3,7 +3,7 @@ import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { connectionStrings, rdsCaBundle, unverifiedConnectionStrings } from "../../stacks/connection-strings";
-import { EXISTING_NETWORK, Json, resources, synthesize } from "../helpers";
+import { EXISTING_NETWORK, type Json, resources, synthesize } from "../helpers";
 
 describe("consumer stack of the demo config", () => {
   const { text, json } = synthesize();

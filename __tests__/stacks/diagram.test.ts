@@ -1,17 +1,17 @@
 // The Mermaid picture synth writes to cdktf.out/diagram.md: what it shows for the demo, two
 // consumers, cross-region consumers, the resource transport and a config with several shares;
 // that Mermaid's own parser reads every one of them; and that the README shows the demo's.
-import { spawnSync } from "child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import * as path from "path";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { loadConfigFile, validateConfig } from "../../config/load";
-import { AppConfig } from "../../config/resolve";
+import type { AppConfig } from "../../config/resolve";
 import { MAX_NAME_LENGTH } from "../../config/schema";
 import { diagramMarkdown, mermaid } from "../../stacks/diagram";
 import { BEGIN, END, readmeDiagram } from "../../scripts/readme-diagram";
 import { readSection } from "../../scripts/readme-section";
-import { demoInput, Json } from "../helpers";
+import { demoInput, type Json } from "../helpers";
 import { toResourceTransport } from "../terraform/matrix";
 
 const ROOT = path.join(__dirname, "..", "..");

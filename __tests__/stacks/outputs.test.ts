@@ -3,13 +3,13 @@
 // declares an output the contract does not know, or status reading one that no stack of its
 // transport declares, fails here rather than in a deployed share.
 import { CONSUMER_ENDPOINTS, CONSUMER_READS, observeConsumer, observeProvider, PROVIDER_READS } from "../../scripts/status/observe";
-import { readFileSync } from "fs";
-import * as path from "path";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { validateConfig } from "../../config/load";
 import { onlyShare, shareOutputName } from "../../config/resolve";
-import { OUTPUTS, OutputError, WHOLE_CONFIG_OUTPUTS, OutputValues, PROVIDER_OUTPUTS as P, reads, StackKind, StackOutput, ValueType } from "../../stacks/outputs";
-import { TransportName } from "../../config/schema";
-import { demoInput, Json, synthesize } from "../helpers";
+import { OUTPUTS, OutputError, WHOLE_CONFIG_OUTPUTS, OutputValues, PROVIDER_OUTPUTS as P, reads, type StackKind, type StackOutput, type ValueType } from "../../stacks/outputs";
+import type { TransportName } from "../../config/schema";
+import { demoInput, type Json, synthesize } from "../helpers";
 import { toResourceTransport } from "../terraform/matrix";
 
 /** Configs that between them declare every output of the contract, in each transport. */

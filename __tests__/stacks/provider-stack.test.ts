@@ -12,10 +12,10 @@ import { VpcEndpointServicePrivateDnsVerification } from "@cdktf/provider-aws/li
 import { DataAwsRdsCluster } from "@cdktf/provider-aws/lib/data-aws-rds-cluster";
 import { DataAwsSubnet } from "@cdktf/provider-aws/lib/data-aws-subnet";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { existsSync, readdirSync, statSync } from "fs";
-import * as path from "path";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import * as path from "node:path";
 import { EndpointServiceProviderShare } from "../../stacks/transports/endpoint-service/provider";
-import { dataSources, EXISTING_NETWORK, Json, resources, synthesize } from "../helpers";
+import { dataSources, EXISTING_NETWORK, type Json, resources, synthesize } from "../helpers";
 
 /** count numbers from `from`. */
 const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);

@@ -1,12 +1,12 @@
 // Several databases in one config: one provider stack with a Share per database, consumer stacks
 // reaching some or all of them. A share added or removed touches no other share's resources,
 // and every name AWS keeps unique stays unique across shares.
-import { readFileSync } from "fs";
-import * as path from "path";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { Testing } from "cdktf";
 import { validateConfig } from "../../config/load";
 import { buildApp } from "../../stacks/app";
-import { Json, resources } from "../helpers";
+import { type Json, resources } from "../helpers";
 
 const CATALOGUE = path.join(__dirname, "..", "..", "examples", "platform-catalogue", "config.json");
 const catalogue = (): Json => JSON.parse(readFileSync(CATALOGUE, "utf8"));
@@ -45,7 +45,9 @@ const LEDGER = {
 describe("a share added to or removed from the config", () => {
   const all = synth(catalogue());
   const fewer = synth(withoutBilling(catalogue()));
-  const more = synth(((c: Json) => (c.provider.shares.push(LEDGER), c))(catalogue()));
+  const withLedger = catalogue();
+  withLedger.provider.shares.push(LEDGER);
+  const more = synth(withLedger);
 
   /** What changed between two syntheses of a stack: blocks only in one, and blocks in both that differ. */
   function changes(before: Json, after: Json) {

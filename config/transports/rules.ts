@@ -3,7 +3,7 @@
 // validate-database-cluster-props.ts picks its checks by the cluster's mode. Each transport
 // implements it in ./<name>/rules.ts, beside its schema slice; the common rules never ask which
 // transport they hold.
-import { Problem, Raw } from "../raw";
+import type { Problem, Raw } from "../raw";
 
 /**
  * A check of one share's provider keys, read in the single-database form's shape and paths

@@ -3,7 +3,7 @@
 // config/schema.ts composes the provider and consumer schemas from the common fields plus every
 // slice; config/rules.ts refuses a setting of another transport with the slice's reason, so a new
 // transport's slice (config/transports/<name>/schema.ts) brings its refusals with it.
-import { z } from "zod";
+import type { z } from "zod";
 
 export interface TransportKey<F extends z.ZodType = z.ZodType> {
   /** The setting's schema, exactly as the config file takes it (its description and default included). */

@@ -3,11 +3,11 @@ import {
   DeregisterTargetsCommand,
   DescribeListenersCommand,
   DescribeTargetHealthCommand,
-  ElasticLoadBalancingV2Client,
+  type ElasticLoadBalancingV2Client,
   ModifyListenerCommand,
   RegisterTargetsCommand,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { CurrentTarget, GroupState, Target } from "./plan";
+import type { CurrentTarget, GroupState, Target } from "./plan";
 
 export async function readTargets(elb: ElasticLoadBalancingV2Client, targetGroupArn: string): Promise<CurrentTarget[]> {
   const out = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }));

@@ -13,7 +13,7 @@
 // What is not documented: how soon each renamed endpoint's DNS record follows. So a member's
 // address comes from what the run recorded of the green member before the switchover, and a
 // DNS answer that names an address of the other environment is taken as stale.
-import { BlueGreenDeployment, DBInstance, DescribeBlueGreenDeploymentsCommand, DescribeDBInstancesCommand, RDSClient } from "@aws-sdk/client-rds";
+import { type BlueGreenDeployment, type DBInstance, DescribeBlueGreenDeploymentsCommand, DescribeDBInstancesCommand, type RDSClient } from "@aws-sdk/client-rds";
 
 /** A deployment's status, as the API gives it. */
 export type BlueGreenStatus = "PROVISIONING" | "AVAILABLE" | "SWITCHOVER_IN_PROGRESS" | "SWITCHOVER_COMPLETED" | "SWITCHOVER_FAILED" | "INVALID_CONFIGURATION" | "DELETING" | string;

@@ -1,8 +1,8 @@
 // The one contract between the construct that deploys the function and the handler that runs
 // it: the variable names, how the construct writes them (toEnvironment) and how the handler
 // reads them back (parseEnvironment). Nothing else names these variables.
-import { Cidr, parseCidr } from "./ipv4";
-import { TargetLayout } from "./layout";
+import { type Cidr, parseCidr } from "./ipv4";
+import type { TargetLayout } from "./layout";
 
 export const ENV = {
   clusterIdentifier: "DB_CLUSTER_IDENTIFIER",

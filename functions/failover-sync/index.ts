@@ -11,12 +11,12 @@ import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { RDSClient } from "@aws-sdk/client-rds";
-import { randomUUID } from "crypto";
+import { randomUUID } from "node:crypto";
 import { ENV, MisconfiguredError, parseEnvironment } from "./environment";
 import { isQueueBatch, runEvent } from "./events";
-import { DEFAULT_TIMING, Report, sync, SyncError, SyncSettings } from "./sync";
+import { DEFAULT_TIMING, type Report, sync, SyncError, type SyncSettings } from "./sync";
 import { METRIC_NAMESPACE, METRICS, runMetrics, SERVICE_NAME } from "./telemetry";
-import { Resolve, resolverFromEnv } from "./topology";
+import { type Resolve, resolverFromEnv } from "./topology";
 import { RetryUntilDeadline } from "./retry";
 
 export interface LambdaContext {

@@ -2,17 +2,17 @@
 // started") wait for the new writer, read the topology, ask the planner, apply its steps in
 // order, and report. Every decision is the planner's; clients come in from the shell.
 import type { EC2Client } from "@aws-sdk/client-ec2";
-import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { RDSClient } from "@aws-sdk/client-rds";
+import type { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import type { RDSClient } from "@aws-sdk/client-rds";
 import { deregister, readGroups, readListenerTargets, register, switchListener } from "./apply";
-import { FunctionEnvironment, TargetArns } from "./environment";
-import { classify, Trigger } from "./events";
-import { Log } from "./telemetry";
+import type { FunctionEnvironment, TargetArns } from "./environment";
+import { classify, type Trigger } from "./events";
+import type { Log } from "./telemetry";
 import { layoutGroups, switchedListeners } from "./layout";
-import { GroupChange, isFencedStatus, keepsWaiting, LayoutState, Member, planRun, Refusal, RunPlan, servedWriterIps, settles, steps, Switch, writerChanged } from "./plan";
-import { BlueGreen, findDeployment } from "./blue-green";
+import { type GroupChange, isFencedStatus, keepsWaiting, type LayoutState, type Member, planRun, type Refusal, type RunPlan, servedWriterIps, settles, steps, type Switch, writerChanged } from "./plan";
+import { type BlueGreen, findDeployment } from "./blue-green";
 import { standbyMember } from "./standby";
-import { readClusterHead, readTopology, RecordedAddresses, Resolve, Topology } from "./topology";
+import { readClusterHead, readTopology, type RecordedAddresses, type Resolve, type Topology } from "./topology";
 
 /** Before a Blue/Green switchover, its green members, the writer's counterpart first: they take spare slots. */
 function greenOf(t: Topology): Member[] | undefined {

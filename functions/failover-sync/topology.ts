@@ -3,12 +3,12 @@
 // choose the writer (it flips late) but as a second witness of a writer change: how consistent one
 // DescribeDBClusters answer is, AWS does not document.
 import type { EC2Client } from "@aws-sdk/client-ec2";
-import { DBCluster, DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from "@aws-sdk/client-rds";
-import { Resolver } from "dns/promises";
-import { DatabaseRef, ENV } from "./environment";
-import { Member } from "./plan";
-import { findStandby, StandbyFinding } from "./standby";
-import { BlueGreen, readBlueGreen } from "./blue-green";
+import { type DBCluster, DescribeDBClustersCommand, DescribeDBInstancesCommand, type RDSClient } from "@aws-sdk/client-rds";
+import { Resolver } from "node:dns/promises";
+import { type DatabaseRef, ENV } from "./environment";
+import type { Member } from "./plan";
+import { findStandby, type StandbyFinding } from "./standby";
+import { type BlueGreen, readBlueGreen } from "./blue-green";
 
 /** What a run remembers between its reads: the green members' addresses by DbiResourceId, recorded before a switchover. */
 export type RecordedAddresses = Map<string, string>;

@@ -3,11 +3,11 @@
 // share's transport lines are its transport's (scripts/cost/transports/<name>.ts); the lines every
 // share has (its dashboard, a created database's key) and each stack's own (its operations key,
 // its logs) are here. With provider.shares every line says which share it is for, if any.
-import { AppConfig, AppConsumer, ShareConfig } from "../../config/resolve";
-import { ConsumerConfig, NetworkConfig } from "../../config/schema";
-import { Assumptions, PriceKey, PriceTable } from "./prices";
+import type { AppConfig, AppConsumer, ShareConfig } from "../../config/resolve";
+import type { ConsumerConfig, NetworkConfig } from "../../config/schema";
+import type { Assumptions, PriceKey, PriceTable } from "./prices";
 import { costOf } from "./transports";
-import { CostRow } from "./transports/transport";
+import type { CostRow } from "./transports/transport";
 
 export interface Line {
   readonly item: string;

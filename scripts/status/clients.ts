@@ -1,7 +1,7 @@
 // The AWS SDK's settings for one account of the config, shared by the observations every share
 // makes (observe.ts) and each transport's own (transports/<name>.ts).
 import { fromIni, fromTemporaryCredentials } from "@aws-sdk/credential-providers";
-import { Account } from "../../config/schema";
+import type { Account } from "../../config/schema";
 
 /** SDK client settings for one account of the config: its region, profile and role, or the emulator. */
 export function clientConfig(account: Account) {

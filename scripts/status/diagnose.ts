@@ -4,7 +4,7 @@
 // scripts/status/transports/<name>.ts, called through the registry.
 import type { TransportName } from "../../config/schema";
 import type { Finding, FixContext } from "./finding";
-import { ProviderObservation, statusOf } from "./transports";
+import { type ProviderObservation, statusOf } from "./transports";
 
 export type { Finding, FixContext, ProviderObservation };
 

@@ -1,8 +1,8 @@
 // MySQL host blocking, the check of the database's parameter groups that a transport fronting
 // the database with a load balancer's health checks composes (transports/endpoint-service.ts):
 // the read through the RDS API, and the decision over what it returned.
-import { DescribeDBClusterParametersCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand, DescribeDBParametersCommand, Parameter, RDSClient } from "@aws-sdk/client-rds";
-import { CurrentTarget, isDraining } from "../../functions/failover-sync/plan";
+import { DescribeDBClusterParametersCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand, DescribeDBParametersCommand, type Parameter, type RDSClient } from "@aws-sdk/client-rds";
+import { type CurrentTarget, isDraining } from "../../functions/failover-sync/plan";
 import { ENGINE_DEFAULT_MAX_CONNECT_ERRORS, MAX_CONNECT_ERRORS, MAX_CONNECT_ERRORS_PARAMETER } from "../../stacks/constructs/instance-parameters";
 import type { Finding, FixContext } from "./finding";
 import type { ProviderObservationBase } from "./transports/transport";

@@ -5,12 +5,12 @@
 import { DescribeSubnetsCommand, DescribeVpcEndpointsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { readTopology, resolverFromEnv } from "../../functions/failover-sync/topology";
-import { Config } from "../../config/resolve";
-import { Account, ConsumerConfig } from "../../config/schema";
+import type { Config } from "../../config/resolve";
+import type { Account, ConsumerConfig } from "../../config/schema";
 import { clientConfig } from "./clients";
-import { ConsumerObservation } from "./diagnose";
-import { ProviderObservation, STATUS_BY_TRANSPORT, statusOf } from "./transports";
-import { OutputError, OutputReads, OutputValues, PROVIDER_OUTPUTS as P, reads } from "../../stacks/outputs";
+import type { ConsumerObservation } from "./diagnose";
+import { type ProviderObservation, STATUS_BY_TRANSPORT, statusOf } from "./transports";
+import { OutputError, type OutputReads, type OutputValues, PROVIDER_OUTPUTS as P, reads } from "../../stacks/outputs";
 import type { TransportName } from "../../config/schema";
 
 /** What the fixes add to an AWS CLI command so it runs against that account. */

@@ -1,11 +1,11 @@
 // A deployed stack's outputs, from its state: a local state file is read directly (no CLI
 // needed); an S3 or Terraform Cloud state through `<cli> output -json` in the synthesized stack
 // directory, which must have been initialized (the CLI then reads the remote state itself).
-import { spawnSync } from "child_process";
-import { existsSync, readFileSync } from "fs";
-import * as path from "path";
-import { Backend } from "../../config/schema";
-import { SHARE_FILE, ShareManifest } from "../../stacks/app";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import type { Backend } from "../../config/schema";
+import { SHARE_FILE, type ShareManifest } from "../../stacks/app";
 import { cloudWorkspace, s3Key } from "../../stacks/backend";
 import { OutputValues } from "../../stacks/outputs";
 import { chooseTerraformCli, isOnPath } from "../../stacks/terraform-cli";

@@ -4,9 +4,9 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { Construct } from "constructs";
 import { METRIC_NAMESPACE, metricDimensions, METRICS } from "../../functions/failover-sync/telemetry";
-import { ProviderConfig } from "../../config/resolve";
-import { LoadBalancer } from "./load-balancer";
-import { Metric } from "./metric";
+import type { ProviderConfig } from "../../config/resolve";
+import type { LoadBalancer } from "./load-balancer";
+import type { Metric } from "./metric";
 
 export interface AlarmsProps {
   readonly name: string;

@@ -5,8 +5,8 @@
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import { Construct } from "constructs";
 import { dashboardName } from "../../config/names";
-import { Dashboard, dashboardUrl, Widget } from "./dashboard";
-import { DatabaseRef } from "./database";
+import { type Dashboard, dashboardUrl, type Widget } from "./dashboard";
+import type { DatabaseRef } from "./database";
 
 /** What the catalogue shows of one share. */
 export interface CatalogueEntry {

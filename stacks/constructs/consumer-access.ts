@@ -5,10 +5,10 @@
 import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { TerraformResource } from "cdktf";
-import { Construct } from "constructs";
-import { Ports } from "../../config/resolve";
-import { ConsumerConfig } from "../../config/schema";
+import type { TerraformResource } from "cdktf";
+import type { Construct } from "constructs";
+import type { Ports } from "../../config/resolve";
+import type { ConsumerConfig } from "../../config/schema";
 
 export interface EndpointSecurityGroupProps {
   readonly namePrefix: string;

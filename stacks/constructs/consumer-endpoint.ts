@@ -3,16 +3,16 @@
 // with the endpoint (so that TLS clients can verify the server), and the private zone's
 // friendly names.
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
-import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
-import { Fn, TerraformResource, TerraformStack, Token } from "cdktf";
+import { Fn, type TerraformResource, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
-import { Ports } from "../../config/resolve";
-import { ConsumerConfig } from "../../config/schema";
+import type { Ports } from "../../config/resolve";
+import type { ConsumerConfig } from "../../config/schema";
 import { stackLocal } from "../share-scope";
 import { endpointSecurityGroup, friendlyNamesZone } from "./consumer-access";
-import { DatabaseNames, RdsNameZones } from "./consumer-rds-names";
-import { Network } from "./network";
+import { type DatabaseNames, RdsNameZones } from "./consumer-rds-names";
+import type { Network } from "./network";
 
 export interface ConsumerEndpointProps {
   /** <share>-<consumer>: prefixes resource names. */

@@ -4,16 +4,16 @@
 // the private zone's friendly names.
 import { RamResourceShareAccepter } from "@cdktf/provider-aws/lib/ram-resource-share-accepter";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
-import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { Fn, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
-import { Ports } from "../../config/resolve";
-import { ConsumerConfig } from "../../config/schema";
+import type { Ports } from "../../config/resolve";
+import type { ConsumerConfig } from "../../config/schema";
 import { stackLocal } from "../share-scope";
 import { endpointSecurityGroup, friendlyNamesZone } from "./consumer-access";
-import { DatabaseNames } from "./consumer-rds-names";
-import { Network } from "./network";
+import type { DatabaseNames } from "./consumer-rds-names";
+import type { Network } from "./network";
 
 export interface ConsumerResourceEndpointProps {
   /** <share>-<consumer>: prefixes resource names. */

@@ -9,13 +9,13 @@
 //   consumer endpoint ("CloudWatch metrics for AWS PrivateLink"); a search expression lists
 //   every endpoint, so a new consumer shows up without a new deploy.
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
-import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
-import { dashboardName, ShareNames } from "../../config/names";
+import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { dashboardName, type ShareNames } from "../../config/names";
 import { Construct } from "constructs";
 import { METRIC_NAMESPACE, metricDimensions, METRICS } from "../../functions/failover-sync/telemetry";
 import { GROUP_LABELS } from "../group-labels";
-import { DatabaseRef } from "./database";
-import { LoadBalancer } from "./load-balancer";
+import type { DatabaseRef } from "./database";
+import type { LoadBalancer } from "./load-balancer";
 import { metricRow } from "./metric";
 
 export interface DashboardProps {

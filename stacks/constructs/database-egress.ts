@@ -1,7 +1,7 @@
 // The one egress rule of whatever fronts the database (the NLB, or the resource gateway): the
 // database port, to the database's security group when it is known, else within the VPC.
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { ruleForEveryVpcCidr } from "./vpc-cidr-rules";
 
 export interface DatabaseEgressProps {

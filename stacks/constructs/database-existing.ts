@@ -2,10 +2,10 @@
 // reads it and creates nothing in it.
 import { DataAwsDbInstance } from "@cdktf/provider-aws/lib/data-aws-db-instance";
 import { DataAwsRdsCluster } from "@cdktf/provider-aws/lib/data-aws-rds-cluster";
-import { Fn, ITerraformDependable, Token } from "cdktf";
-import { Construct } from "constructs";
-import { DatabaseConfig } from "../../config/resolve";
-import { Database, DatabaseRef } from "./database";
+import { Fn, type ITerraformDependable, Token } from "cdktf";
+import type { Construct } from "constructs";
+import type { DatabaseConfig } from "../../config/resolve";
+import { Database, type DatabaseRef } from "./database";
 
 export interface ExistingDatabaseProps {
   /** A cluster identifier or an instance identifier (the config loader allows exactly one), and the database's security group if known. */

@@ -1,12 +1,12 @@
 // provider.database -> the Database reference: created when the config says create, looked up
 // when it says existing. The one place that asks which.
-import { Construct } from "constructs";
-import { ShareNames } from "../../config/names";
-import { ProviderConfig } from "../../config/resolve";
-import { Database } from "./database";
+import type { Construct } from "constructs";
+import type { ShareNames } from "../../config/names";
+import type { ProviderConfig } from "../../config/resolve";
+import type { Database } from "./database";
 import { CreatedDatabase } from "./database-created";
 import { ExistingDatabase } from "./database-existing";
-import { Network } from "./network";
+import type { Network } from "./network";
 
 export interface DatabaseFromConfigProps {
   readonly name: string;

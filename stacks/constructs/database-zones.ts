@@ -7,8 +7,8 @@ import { DataAwsDbInstance } from "@cdktf/provider-aws/lib/data-aws-db-instance"
 import { Fn, TerraformIterator, TerraformLocal, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import { ShareScope } from "../share-scope";
-import { Database } from "./database";
-import { Network } from "./network";
+import type { Database } from "./database";
+import type { Network } from "./network";
 
 export interface DatabaseZonesProps {
   /** The existing database: a cluster (every member is checked) or one instance. */

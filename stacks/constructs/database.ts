@@ -2,7 +2,7 @@
 // project creates the database (database-created.ts) or looks an existing one up
 // (database-existing.ts). databaseFromConfig (database-from-config.ts) picks one by config.
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { ITerraformDependable } from "cdktf";
+import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { StackContext } from "../stack-context";
 

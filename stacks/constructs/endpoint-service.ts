@@ -4,7 +4,7 @@ import { VpcEndpointService } from "@cdktf/provider-aws/lib/vpc-endpoint-service
 import { VpcEndpointServiceAllowedPrincipal } from "@cdktf/provider-aws/lib/vpc-endpoint-service-allowed-principal";
 import { VpcEndpointServicePrivateDnsVerification } from "@cdktf/provider-aws/lib/vpc-endpoint-service-private-dns-verification";
 import { Construct } from "constructs";
-import { ProviderConfig } from "../../config/resolve";
+import type { ProviderConfig } from "../../config/resolve";
 
 export interface EndpointServiceProps {
   readonly name: string;

@@ -1,21 +1,21 @@
 // The failover function and everything around it: package, role, triggers, run queue, dead letters.
 // Each concern is built in stacks/constructs/failover-sync/; every resource is added to this
 // construct's own scope, so their addresses are those they have always had.
-import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
-import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
-import { ITerraformDependable } from "cdktf";
+import type { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import type { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { ShareNames } from "../../config/names";
-import { ProviderConfig } from "../../config/resolve";
-import { Database } from "./database";
+import type { ShareNames } from "../../config/names";
+import type { ProviderConfig } from "../../config/resolve";
+import type { Database } from "./database";
 import { failoverFunction, functionEnvironment, functionLogGroup, functionVpcConfig } from "./failover-sync/function";
 import { functionPackage } from "./failover-sync/package";
 import { functionRole } from "./failover-sync/role";
 import { eventRulesToRunQueue, firstRunThenRunQueue, runQueues } from "./failover-sync/triggers";
-import { LoadBalancer } from "./load-balancer";
-import { Network } from "./network";
+import type { LoadBalancer } from "./load-balancer";
+import type { Network } from "./network";
 
 export { FUNCTION_MEMORY_MB, FUNCTION_TIMEOUT_SECONDS } from "./failover-sync/function";
 export { RUN_MAX_RECEIVES, RUN_MESSAGE_GROUP, RUN_VISIBILITY_TIMEOUT_SECONDS } from "./failover-sync/triggers";

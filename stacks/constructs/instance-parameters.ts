@@ -8,7 +8,7 @@ import { DataAwsRdsEngineVersion } from "@cdktf/provider-aws/lib/data-aws-rds-en
 import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
-import { Engine } from "../../config/engines";
+import type { Engine } from "../../config/engines";
 
 export const MAX_CONNECT_ERRORS_PARAMETER = "max_connect_errors";
 

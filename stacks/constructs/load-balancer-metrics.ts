@@ -6,8 +6,8 @@
 // Dimensions, as AWS documents them ("CloudWatch metrics for your Network Load Balancer"): flows
 // and bytes per load balancer (and per AZ), healthy and unhealthy host counts per target group
 // and load balancer. Nothing is published per listener.
-import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
-import { Metric } from "./metric";
+import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import type { Metric } from "./metric";
 
 export const NETWORK_ELB_NAMESPACE = "AWS/NetworkELB";
 

@@ -8,12 +8,12 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Fn, ref } from "cdktf";
 import { Construct } from "constructs";
-import { Ports } from "../../config/resolve";
-import { layoutGroups, switchedListeners, TargetLayout } from "../../functions/failover-sync/layout";
+import type { Ports } from "../../config/resolve";
+import { layoutGroups, switchedListeners, type TargetLayout } from "../../functions/failover-sync/layout";
 import { egressToDatabase } from "./database-egress";
 import { LoadBalancerMetrics } from "./load-balancer-metrics";
 import { ruleForEveryVpcCidr } from "./vpc-cidr-rules";
-import { Network } from "./network";
+import type { Network } from "./network";
 
 export interface LoadBalancerProps {
   readonly name: string;

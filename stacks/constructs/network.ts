@@ -7,8 +7,8 @@ import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { Fn, TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
-import { iamRoleName, NameScope } from "../../config/names";
-import { NetworkConfig } from "../../config/schema";
+import { iamRoleName, type NameScope } from "../../config/names";
+import type { NetworkConfig } from "../../config/schema";
 import { subnetCidrs } from "../cidr";
 import { FlowLog } from "./flow-log";
 

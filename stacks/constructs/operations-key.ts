@@ -5,7 +5,7 @@
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
-import { kmsAliasName, NameScope } from "../../config/names";
+import { kmsAliasName, type NameScope } from "../../config/names";
 import { policyDocument } from "../iam";
 import { StackContext } from "../stack-context";
 

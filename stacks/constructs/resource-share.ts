@@ -30,10 +30,10 @@ import { VpclatticeResourceConfiguration } from "@cdktf/provider-aws/lib/vpclatt
 import { VpclatticeResourceGateway } from "@cdktf/provider-aws/lib/vpclattice-resource-gateway";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { ProviderConfig, ramPrincipal } from "../../config/resolve";
-import { ResourceDefinition } from "../../config/schema";
+import { type ProviderConfig, ramPrincipal } from "../../config/resolve";
+import type { ResourceDefinition } from "../../config/schema";
 import { egressToDatabase } from "./database-egress";
-import { Network } from "./network";
+import type { Network } from "./network";
 
 export interface ResourceShareProps {
   readonly name: string;

@@ -1,10 +1,10 @@
 // One security-group rule for every CIDR of the VPC: the primary block's rule keeps its address,
 // and the other blocks (an existing VPC's secondary ones, read at plan time) get one each from a
 // for_each rule beside it, `<id>Secondary`.
-import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import type { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import type { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { TerraformIterator } from "cdktf";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 
 export interface VpcCidrRuleProps {
   readonly securityGroupId: string;

@@ -5,8 +5,8 @@
 // type fails to compile until its line exists for every value the config schema allows.
 import { ENDPOINT_SERVICE_TRANSPORT } from "./endpoint-service";
 import { RESOURCE_TRANSPORT } from "./resource";
-import { TransportName } from "../../config/schema";
-import { Transport } from "./transport";
+import type { TransportName } from "../../config/schema";
+import type { Transport } from "./transport";
 
 export const TRANSPORT_BY_NAME: Readonly<Record<TransportName, Transport>> = {
   "endpoint-service": ENDPOINT_SERVICE_TRANSPORT,

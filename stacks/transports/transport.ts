@@ -6,16 +6,16 @@
 // A transport composes the constructs of stacks/constructs/ in the share's scope
 // (stacks/share-scope.ts), which the single-database form leaves out of every logical id:
 // construct ids are state, and moving code into a folder or a share must not move a resource.
-import { Construct } from "constructs";
-import { Config } from "../../config/resolve";
-import { ConsumerConfig, TransportName } from "../../config/schema";
-import { DatabaseNames } from "../constructs/consumer-rds-names";
-import { TransportDashboard } from "../constructs/dashboard";
-import { Database } from "../constructs/database";
-import { DatabaseFromConfigProps } from "../constructs/database-from-config";
-import { Network } from "../constructs/network";
-import { OperationsKey } from "../constructs/operations-key";
-import { ShareScope } from "../share-scope";
+import type { Construct } from "constructs";
+import type { Config } from "../../config/resolve";
+import type { ConsumerConfig, TransportName } from "../../config/schema";
+import type { DatabaseNames } from "../constructs/consumer-rds-names";
+import type { TransportDashboard } from "../constructs/dashboard";
+import type { Database } from "../constructs/database";
+import type { DatabaseFromConfigProps } from "../constructs/database-from-config";
+import type { Network } from "../constructs/network";
+import type { OperationsKey } from "../constructs/operations-key";
+import type { ShareScope } from "../share-scope";
 
 export interface Transport {
   readonly name: TransportName;

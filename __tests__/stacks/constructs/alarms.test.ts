@@ -2,7 +2,7 @@ import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { Alarms } from "../../../stacks/constructs/alarms";
 import { LoadBalancer } from "../../../stacks/constructs/load-balancer";
-import { Json, resources } from "../../helpers";
+import { type Json, resources } from "../../helpers";
 import { demoConfig, demoNetwork, synthConstruct } from "../../support/construct";
 
 function build(mutate?: (c: Json) => void) {

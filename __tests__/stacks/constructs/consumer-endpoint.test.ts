@@ -1,7 +1,7 @@
 import { TerraformOutput } from "cdktf";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { ConsumerEndpoint } from "../../../stacks/constructs/consumer-endpoint";
-import { Json, resources } from "../../helpers";
+import { type Json, resources } from "../../helpers";
 import { demoConfig, demoNetwork, synthConstruct } from "../../support/construct";
 
 function build(mutate: (c: Json) => void = () => undefined, serviceRegion?: string) {

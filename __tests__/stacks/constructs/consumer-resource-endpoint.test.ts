@@ -1,6 +1,6 @@
 import { TerraformOutput } from "cdktf";
 import { ConsumerResourceEndpoint } from "../../../stacks/constructs/consumer-resource-endpoint";
-import { Json, resources } from "../../helpers";
+import { type Json, resources } from "../../helpers";
 import { demoConfig, demoNetwork, synthConstruct } from "../../support/construct";
 import { toResourceTransport } from "../../terraform/matrix";
 

@@ -2,7 +2,7 @@
 // this stack by reference, every target group and alarm is on it, and in resource mode only what
 // that transport has.
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
-import { EXISTING_NETWORK, Json, resources, synthesize } from "../../helpers";
+import { EXISTING_NETWORK, type Json, resources, synthesize } from "../../helpers";
 import { toResourceTransport } from "../../terraform/matrix";
 
 const REFERENCE = /\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z_]+)\}/g;

@@ -5,7 +5,7 @@ import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { ExistingDatabase } from "../../../stacks/constructs/database-existing";
 import { DatabaseZones } from "../../../stacks/constructs/database-zones";
-import { synthesize } from "../../helpers";
+import { type Json, synthesize } from "../../helpers";
 import { demoNetwork, synthConstruct } from "../../support/construct";
 
 /** The check beside the database it checks, under the ids the provider stack gives them. */
@@ -16,7 +16,7 @@ function zonesOf(existing: { clusterIdentifier?: string; instanceIdentifier?: st
 describe("DatabaseZones", () => {
   it("checks every member of an existing cluster at plan time, against the zones of the NLB's subnets", () => {
     const { json } = zonesOf({ clusterIdentifier: "orders-prod" });
-    const [member] = Object.values(json.data[DataAwsDbInstance.tfResourceType]) as Array<Record<string, any>>;
+    const [member] = Object.values(json.data[DataAwsDbInstance.tfResourceType]) as Json[];
     // The members of the database's own lookup: the cluster is read once.
     expect(Object.keys(json.data.aws_rds_cluster)).toEqual([expect.stringMatching(/^Database_Cluster_/)]);
     expect(member.for_each).toMatch(/^\$\{toset\(tolist\(tolist\(data\.aws_rds_cluster\.Database_Cluster_\w+\.cluster_members\)\)\)\}$/);
@@ -29,7 +29,7 @@ describe("DatabaseZones", () => {
   it("checks an existing instance the same way", () => {
     const { json } = zonesOf({ instanceIdentifier: "orders-db" });
     // Its own read of the instance, beside the database's: the postcondition lives on it.
-    const reads = json.data[DataAwsDbInstance.tfResourceType] as Record<string, Record<string, any>>;
+    const reads = json.data[DataAwsDbInstance.tfResourceType] as Record<string, Json>;
     expect(Object.keys(reads).sort()).toEqual([expect.stringMatching(/^DatabaseZones_Instance_/), expect.stringMatching(/^Database_Instance_/)]);
     const instance = Object.entries(reads).find(([name]) => name.startsWith("DatabaseZones_"))![1];
     expect(instance.db_instance_identifier).toBe("orders-db");
@@ -38,8 +38,8 @@ describe("DatabaseZones", () => {
 
   it("is not needed for a created database: its subnet group is the NLB's subnets, so its members sit in the NLB's zones", () => {
     const provider = synthesize().json.provider;
-    const [group] = Object.values(provider.resource[DbSubnetGroup.tfResourceType]) as Array<Record<string, any>>;
-    const [lb] = Object.values(provider.resource[Lb.tfResourceType]) as Array<Record<string, any>>;
+    const [group] = Object.values(provider.resource[DbSubnetGroup.tfResourceType]) as Json[];
+    const [lb] = Object.values(provider.resource[Lb.tfResourceType]) as Json[];
     expect(group.subnet_ids).toEqual(lb.subnets);
     expect(provider.data?.[DataAwsDbInstance.tfResourceType]).toBeUndefined();
   });

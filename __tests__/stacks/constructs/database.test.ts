@@ -3,12 +3,12 @@ import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { RdsClusterInstance } from "@cdktf/provider-aws/lib/rds-cluster-instance";
 import { TerraformOutput } from "cdktf";
-import { Database } from "../../../stacks/constructs/database";
+import type { Database } from "../../../stacks/constructs/database";
 import { CreatedDatabase } from "../../../stacks/constructs/database-created";
 import { ExistingDatabase } from "../../../stacks/constructs/database-existing";
 import { databaseFromConfig } from "../../../stacks/constructs/database-from-config";
 import { MAX_CONNECT_ERRORS } from "../../../stacks/constructs/instance-parameters";
-import { dataSources, Json, resources, synthesize } from "../../helpers";
+import { dataSources, type Json, resources, synthesize } from "../../helpers";
 import { demoConfig, demoNetwork, synthConstruct } from "../../support/construct";
 
 function build(mutate?: (c: Json) => void) {

@@ -1,6 +1,6 @@
 import { VpcEndpointService } from "@cdktf/provider-aws/lib/vpc-endpoint-service";
 import { EndpointService } from "../../../stacks/constructs/endpoint-service";
-import { Json, resources } from "../../helpers";
+import { type Json, resources } from "../../helpers";
 import { demoConfig, synthConstruct } from "../../support/construct";
 
 function build(mutate?: (c: Json) => void): Json {

@@ -9,7 +9,7 @@ import { databaseFromConfig } from "../../../stacks/constructs/database-from-con
 import { FailoverSync, FUNCTION_TIMEOUT_SECONDS } from "../../../stacks/constructs/failover-sync";
 import { DEFAULT_WATCH_SECONDS, MAX_WATCH_SECONDS } from "../../../config/schema";
 import { LoadBalancer } from "../../../stacks/constructs/load-balancer";
-import { EXISTING_NETWORK, Json, resources } from "../../helpers";
+import { EXISTING_NETWORK, type Json, resources } from "../../helpers";
 import { demoConfig, demoNetwork, synthConstruct } from "../../support/construct";
 
 const KEY = "arn:aws:kms:us-east-1:111111111111:key/test";
@@ -100,7 +100,7 @@ describe("FailoverSync, with the neighbours it serves", () => {
     const members = env.MEMBER_TARGET_GROUPS.split(",");
     expect(members).toHaveLength(16);
     expect(members.slice(0, 2)).toEqual(["${aws_lb_target_group.LoadBalancer_MemberTargetGroup0_896CE283.arn_suffix}", "${aws_lb_target_group.LoadBalancer_MemberTargetGroup1_EA003CEE.arn_suffix}"]);
-    members.forEach((m: string, i: number) => expect(m).toMatch(new RegExp(`^\\$\\{aws_lb_target_group\\.LoadBalancer_MemberTargetGroup${i}_[0-9A-F]+\\.arn_suffix\\}$`)));
+    for (const [i, m] of members.entries()) expect(m).toMatch(new RegExp(`^\\$\\{aws_lb_target_group\\.LoadBalancer_MemberTargetGroup${i}_[0-9A-F]+\\.arn_suffix\\}$`));
     // The writer's reader set and its spare.
     expect(env.READER_SET_TARGET_GROUPS.split(",")).toHaveLength(2);
     expect(env.WARM_READER_SETS).toBe("1");

@@ -3,7 +3,7 @@
 import { TerraformOutput } from "cdktf";
 import { LoadBalancer } from "../../../stacks/constructs/load-balancer";
 import { metricRow } from "../../../stacks/constructs/metric";
-import { Json } from "../../helpers";
+import type { Json } from "../../helpers";
 import { demoConfig, demoNetwork, synthConstruct } from "../../support/construct";
 
 const LB = /^\$\{aws_lb\.LoadBalancer_[A-F0-9]+\.arn_suffix\}$/;

@@ -2,7 +2,7 @@ import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { LoadBalancer } from "../../../stacks/constructs/load-balancer";
 import { TerraformOutput } from "cdktf";
-import { Json, resources } from "../../helpers";
+import { type Json, resources } from "../../helpers";
 import { demoConfig, demoNetwork, synthConstruct } from "../../support/construct";
 import { MAX_NAME_LENGTH } from "../../../config/schema";
 

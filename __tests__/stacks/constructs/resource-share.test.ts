@@ -5,7 +5,7 @@ import { VpclatticeResourceGateway } from "@cdktf/provider-aws/lib/vpclattice-re
 import { Testing } from "cdktf";
 import { databaseFromConfig } from "../../../stacks/constructs/database-from-config";
 import { ResourceShare } from "../../../stacks/constructs/resource-share";
-import { Json, resources } from "../../helpers";
+import { type Json, resources } from "../../helpers";
 import { demoConfig, demoNetwork, synthConstruct } from "../../support/construct";
 import { toResourceTransport } from "../../terraform/matrix";
 

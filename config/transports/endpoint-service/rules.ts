@@ -4,10 +4,10 @@
 // this transport; the settings of another transport are refused there, from the schema slices.
 import { DEFAULT_WARM_READER_SETS, DEFAULT_WATCH_SECONDS, MAX_WATCH_SECONDS, NLB_LISTENERS, NLB_TARGETS, PORT_LISTENERS, readerSetCount } from "../../fields";
 import { ENGINE_PORT } from "../../engines";
-import { arr, engineOf, obj, Problem, Raw, regionsOf, sameRegionAzIds, sharesCluster } from "../../raw";
-import { DatabaseInput, isCluster, PortsInput, resolveMemberSlots, resolvePorts, resolveReaders } from "../../resolve";
+import { arr, engineOf, obj, type Problem, type Raw, regionsOf, sameRegionAzIds, sharesCluster } from "../../raw";
+import { type DatabaseInput, isCluster, type PortsInput, resolveMemberSlots, resolvePorts, resolveReaders } from "../../resolve";
 import { PRINCIPAL } from "../../schema";
-import { TransportRules } from "../rules";
+import type { TransportRules } from "../rules";
 
 /** The failover's member slots and the listener ports: against the database, each other and the NLB's limits. */
 function checkListeners(provider: Raw, out: Problem[]) {

@@ -3,9 +3,9 @@
 // resource configurations by resource definition. config/rules.ts runs them after the common
 // rules for every share of this transport; the settings of another transport are refused there,
 // from the schema slices.
-import { arr, obj, Problem, Raw, regionsOf, sameRegionAzIds, sharesCluster } from "../../raw";
+import { arr, obj, type Problem, type Raw, regionsOf, sameRegionAzIds, sharesCluster } from "../../raw";
 import { PRINCIPAL } from "../../schema";
-import { TransportRules } from "../rules";
+import type { TransportRules } from "../rules";
 
 /** Resource transport with DNS-type configurations (arn is the default). */
 const byDns = (provider: Raw) => provider.resourceDefinition === "dns";

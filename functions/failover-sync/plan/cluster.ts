@@ -3,12 +3,12 @@
 // member each member group holds), the reader sets (which set is kept for whom), the listeners
 // (where the writer and reader ports go) and the target changes (what each group registers
 // and deregisters).
-import { GroupChange, plan, Refusal } from "./group";
-import { routeListeners, Switch } from "./listeners";
-import { ClusterState, Member, readersOf, servedWriterIps } from "./observed";
+import { type GroupChange, plan, type Refusal } from "./group";
+import { routeListeners, type Switch } from "./listeners";
+import { type ClusterState, type Member, readersOf, servedWriterIps } from "./observed";
 import { chooseReaderSets } from "./reader-sets";
-import { admit, Roster } from "./roster";
-import { RunInput } from "./run-input";
+import { admit, type Roster } from "./roster";
+import type { RunInput } from "./run-input";
 import { placeMembers } from "./slots";
 import { targetChanges } from "./target-changes";
 import { corroborates, CORROBORATE_MS } from "./writer-evidence";

@@ -1,8 +1,8 @@
 // One target group: desired targets x current targets -> what to register, deregister and
 // refuse. Every group of both kinds of database is planned here, the one check of an address
 // against the allowed CIDRs included.
-import { Cidr, cidrContains, parseIpv4 } from "../ipv4";
-import { CurrentTarget, isDraining } from "./observed";
+import { type Cidr, cidrContains, parseIpv4 } from "../ipv4";
+import { type CurrentTarget, isDraining } from "./observed";
 
 export interface Target {
   readonly ip: string;
@@ -84,7 +84,11 @@ export function plan(input: PlanInput): Plan {
 
 function dedupe(targets: Target[]): Target[] {
   const seen = new Set<string>();
-  return targets.filter((t) => (seen.has(key(t)) ? false : (seen.add(key(t)), true)));
+  return targets.filter((t) => {
+    if (seen.has(key(t))) return false;
+    seen.add(key(t));
+    return true;
+  });
 }
 
 /** One group's plan, with the role and slot it has in the layout. */

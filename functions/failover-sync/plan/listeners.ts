@@ -1,8 +1,8 @@
 // Listeners: where the writer and reader ports go, and which moves are warm.
-import { ClusterState, GroupState, healthyIps, isStable } from "./observed";
-import { ReaderSets } from "./reader-sets";
-import { Roster } from "./roster";
-import { Slots } from "./slots";
+import { type ClusterState, type GroupState, healthyIps, isStable } from "./observed";
+import type { ReaderSets } from "./reader-sets";
+import type { Roster } from "./roster";
+import type { Slots } from "./slots";
 
 export interface Switch {
   readonly listener: "writer" | "reader";

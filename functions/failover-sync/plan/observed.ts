@@ -1,6 +1,6 @@
 // What a run observes, and the checks made on it: the targets and listeners the ELB API reports,
 // the members RDS reports. Plain types and predicates; every plan in this folder builds on them.
-import { ClusterLayout, InstanceLayout, layoutGroups, TargetLayout } from "../layout";
+import { type ClusterLayout, type InstanceLayout, layoutGroups, type TargetLayout } from "../layout";
 
 // ---------- targets, as the ELB API reports them ----------
 

@@ -1,7 +1,7 @@
 // The one safe order of a run's changes.
-import { Target } from "./group";
-import { Switch } from "./listeners";
-import { RunPlan } from "./run";
+import type { Target } from "./group";
+import type { Switch } from "./listeners";
+import type { RunPlan } from "./run";
 
 export type Step =
   | { readonly kind: "switch"; readonly switch: Switch; readonly listenerArn: string | undefined }

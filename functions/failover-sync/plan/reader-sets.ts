@@ -1,7 +1,7 @@
 // Reader sets: which set is kept for whom. A set kept for a member holds every other member, so
 // the reader port can follow any writer without a registration.
-import { ClusterState, liveIps, Member } from "./observed";
-import { Roster } from "./roster";
+import { type ClusterState, liveIps, type Member } from "./observed";
+import type { Roster } from "./roster";
 
 export interface ReaderSets {
   readonly owners: Array<Member | null>;

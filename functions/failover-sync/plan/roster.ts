@@ -1,5 +1,5 @@
 // The members a cluster plan works with: the writer and the readers whose IPs are allowed.
-import { Member } from "./observed";
+import type { Member } from "./observed";
 
 /** The members a cluster plan works with, once the refused ones are out. */
 export interface Roster {

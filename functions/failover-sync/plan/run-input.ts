@@ -1,7 +1,7 @@
 // What one run plans from: the topology RDS reported, the layout as read and the share's config.
-import { Cidr } from "../ipv4";
-import { LayoutState, Member } from "./observed";
-import { WriterEvidence } from "./writer-evidence";
+import type { Cidr } from "../ipv4";
+import type { LayoutState, Member } from "./observed";
+import type { WriterEvidence } from "./writer-evidence";
 
 export interface RunInput {
   readonly writer: Member | null;

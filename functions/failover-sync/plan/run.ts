@@ -1,10 +1,10 @@
 // One run's decision, in one shape for both kinds of database: a cluster's from the cluster
 // plan, a Multi-AZ instance's from its two groups, with the standby beside the primary.
 import { clusterPlan, RETIRED, UNCORROBORATED } from "./cluster";
-import { GroupChange, plan, Refusal } from "./group";
-import { Switch } from "./listeners";
-import { ClusterState, GroupState, groupByArn, InstanceState, Member, readersOf, readerTargets, servedWriterIps } from "./observed";
-import { RunInput } from "./run-input";
+import { type GroupChange, plan, type Refusal } from "./group";
+import type { Switch } from "./listeners";
+import { type ClusterState, type GroupState, groupByArn, type InstanceState, type Member, readersOf, readerTargets, servedWriterIps } from "./observed";
+import type { RunInput } from "./run-input";
 
 /** What a run decided, in one shape for both kinds of database. */
 export interface RunPlan {

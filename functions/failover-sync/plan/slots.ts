@@ -1,8 +1,8 @@
 // Slots: which member each member group holds. A member stays where it sits live; the writer
 // gets a slot if it has none, then the best failover candidates, then a Blue/Green
 // deployment's green members take what is left.
-import { ClusterState, liveIps, Member } from "./observed";
-import { Roster } from "./roster";
+import { type ClusterState, liveIps, type Member } from "./observed";
+import type { Roster } from "./roster";
 
 export interface Slots {
   readonly slots: Array<Member | null>;
@@ -45,7 +45,7 @@ export function placeMembers(state: ClusterState, roster: Roster, port: number, 
   // that is leaving (a listener on that group would reach both).
   const freeSlot = () => {
     const empty = slots.findIndex((m, i) => m === null && live[i].size === 0);
-    return empty >= 0 ? empty : slots.findIndex((m) => m === null);
+    return empty >= 0 ? empty : slots.indexOf(null);
   };
   // A member that needs a slot takes a green member's before anything else: green waits for a switchover, a member may be promoted now.
   const slotForMember = () => {

@@ -1,11 +1,11 @@
 // Target changes: what each member group and reader set registers and deregisters, with make
 // before break for every group a listener of ours forwards to.
-import { Cidr } from "../ipv4";
-import { GroupChange, plan } from "./group";
-import { ClusterState, GroupState } from "./observed";
-import { ReaderSets, readerSetFor } from "./reader-sets";
-import { Roster } from "./roster";
-import { Slots } from "./slots";
+import type { Cidr } from "../ipv4";
+import { type GroupChange, plan } from "./group";
+import type { ClusterState, GroupState } from "./observed";
+import { type ReaderSets, readerSetFor } from "./reader-sets";
+import type { Roster } from "./roster";
+import type { Slots } from "./slots";
 
 export function targetChanges(state: ClusterState, roster: Roster, placement: Slots, readerSets: ReaderSets, used: ReadonlySet<string>, port: number, allowedCidrs: readonly Cidr[]): GroupChange[] {
   const { slots, writerSlot } = placement;

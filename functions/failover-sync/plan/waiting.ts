@@ -1,7 +1,7 @@
 // What a run waits for: whether the fast path polls RDS again after "failover started", and
 // whether a run stays after applying to watch the health checks.
 import type { Trigger } from "../events";
-import { isFencedStatus, LayoutState, Member } from "./observed";
+import { isFencedStatus, type LayoutState, type Member } from "./observed";
 
 export interface FastPath {
   /** When the "failover started" event happened (epoch ms); undefined when it carries no time. */

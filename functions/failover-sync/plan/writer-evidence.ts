@@ -1,5 +1,5 @@
 // When to believe that the writer changed: the second witness a cluster's writer port waits for.
-import { Member } from "./observed";
+import type { Member } from "./observed";
 
 /**
  * A second witness for a writer change. One DescribeDBClusters answer may be stale (its

@@ -3,7 +3,7 @@
 import { METRICS } from "../../../functions/failover-sync/telemetry";
 import { ALARMS_PER_LAYOUT } from "../../../stacks/constructs/alarms";
 import { FUNCTION_MEMORY_MB } from "../../../stacks/constructs/failover-sync";
-import { CostRow, TransportCost } from "./transport";
+import type { CostRow, TransportCost } from "./transport";
 
 export const ENDPOINT_SERVICE_COST: TransportCost = {
   provider(config, a, table) {

@@ -1,10 +1,10 @@
 // The cost part of each transport, keyed by the config's provider.transport: a new transport is
 // its ./<name>.ts and one line below; the Record type fails to compile until every value the
 // config schema allows has its part.
-import { TransportName } from "../../../config/schema";
+import type { TransportName } from "../../../config/schema";
 import { ENDPOINT_SERVICE_COST } from "./endpoint-service";
 import { RESOURCE_COST } from "./resource";
-import { TransportCost } from "./transport";
+import type { TransportCost } from "./transport";
 
 export const COST_BY_TRANSPORT: Readonly<Record<TransportName, TransportCost>> = {
   "endpoint-service": ENDPOINT_SERVICE_COST,

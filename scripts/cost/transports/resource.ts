@@ -1,5 +1,5 @@
 // The resource transport's lines of the cost estimate: the gateway, and each consumer's resource endpoints.
-import { TransportCost } from "./transport";
+import type { TransportCost } from "./transport";
 
 export const RESOURCE_COST: TransportCost = {
   provider(config, a) {

@@ -1,9 +1,9 @@
 // The cost part of a transport: its lines of the monthly estimate. Each transport implements it
 // in ./<name>.ts; scripts/cost/estimate.ts adds the lines every share has and calls it through
 // the registry (./index.ts), never asking which transport it holds.
-import { Config } from "../../../config/resolve";
-import { ConsumerConfig } from "../../../config/schema";
-import { Assumptions, PriceKey, PriceTable } from "../prices";
+import type { Config } from "../../../config/resolve";
+import type { ConsumerConfig } from "../../../config/schema";
+import type { Assumptions, PriceKey, PriceTable } from "../prices";
 
 /** One line of the estimate before pricing: what, how many, at which price. */
 export type CostRow = [item: string, quantity: number, price: PriceKey];

@@ -10,12 +10,12 @@ import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { readGroups, readListenerTargets } from "../../../functions/failover-sync/apply";
 import { parseCidr } from "../../../functions/failover-sync/ipv4";
 import { standbyMember } from "../../../functions/failover-sync/standby";
-import { CurrentTarget, isDraining, Member, planCluster, readersOf, readerTargets } from "../../../functions/failover-sync/plan";
+import { type CurrentTarget, isDraining, type Member, planCluster, readersOf, readerTargets } from "../../../functions/failover-sync/plan";
 import { blocksHosts } from "../../../stacks/constructs/instance-parameters";
 import { GROUP_LABELS, MEMBER_SLOT, READER_SET } from "../../../stacks/group-labels";
 import { CONSUMER_OUTPUTS as C, PROVIDER_OUTPUTS as P, reads } from "../../../stacks/outputs";
 import { type Finding, type FixContext, shareField } from "../finding";
-import { diagnoseHostBlocking, ObservedHostBlocking, readHostBlocking } from "../host-blocking";
+import { diagnoseHostBlocking, type ObservedHostBlocking, readHostBlocking } from "../host-blocking";
 import type { ProviderObservationBase, TransportStatus } from "./transport";
 
 /** A target as DescribeTargetHealth reports it, with ELB's reason code. */

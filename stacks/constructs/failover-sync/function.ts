@@ -5,16 +5,16 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { Fn, Token } from "cdktf";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { toEnvironment } from "../../../functions/failover-sync/environment";
-import { ProviderConfig } from "../../../config/resolve";
+import type { ProviderConfig } from "../../../config/resolve";
 import { FUNCTION_RUNTIME } from "../../bundle";
-import { Database } from "../database";
-import { LoadBalancer } from "../load-balancer";
-import { Network } from "../network";
+import type { Database } from "../database";
+import type { LoadBalancer } from "../load-balancer";
+import type { Network } from "../network";
 import { ruleForEveryVpcCidr } from "../vpc-cidr-rules";
-import { FunctionPackage } from "./package";
-import { FunctionRole } from "./role";
+import type { FunctionPackage } from "./package";
+import type { FunctionRole } from "./role";
 
 /**
  * The function's timeout. The fast path polls for the new writer for at most 60 s, and a

@@ -2,7 +2,7 @@
 import { File as ArchiveFile } from "@cdktf/provider-archive/lib/file";
 import { ArchiveProvider } from "@cdktf/provider-archive/lib/provider";
 import { AssetType, TerraformAsset, TerraformStack } from "cdktf";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { bundleFailoverFunction } from "../../bundle";
 import { ShareScope } from "../../share-scope";
 

@@ -2,12 +2,12 @@
 // named resource, and "*" only where IAM offers no resource-level permission.
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { Construct } from "constructs";
-import { iamRoleName, ShareNames } from "../../../config/names";
+import type { Construct } from "constructs";
+import { iamRoleName, type ShareNames } from "../../../config/names";
 import { policyDocument, serviceTrustPolicy } from "../../iam";
 import { StackContext } from "../../stack-context";
-import { Database } from "../database";
-import { LoadBalancer } from "../load-balancer";
+import type { Database } from "../database";
+import type { LoadBalancer } from "../load-balancer";
 
 export interface FunctionRoleProps {
   /** The config's name, and the share within it. */

@@ -2,19 +2,19 @@
 // all through one FIFO run queue with its dead-letter queue, and the run at deploy.
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import type { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-source-mapping";
-import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
-import { Fn, ITerraformDependable, Token } from "cdktf";
-import { Construct } from "constructs";
+import { Fn, type ITerraformDependable, Token } from "cdktf";
+import type { Construct } from "constructs";
 import { blueGreenEventPattern, MAX_RULES, MEMBERS_PER_RULE, rdsEventPattern, rdsEventPatterns } from "../../../functions/failover-sync/events";
 import { policyDocument } from "../../iam";
-import { Database } from "../database";
+import type { Database } from "../database";
 import { FUNCTION_TIMEOUT_SECONDS } from "./function";
-import { FunctionPackage } from "./package";
+import type { FunctionPackage } from "./package";
 
 /**
  * The run queue hides a batch for this long while a run holds it. Lambda's SQS guide asks for

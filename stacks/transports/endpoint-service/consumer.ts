@@ -3,9 +3,9 @@
 import { TerraformStack } from "cdktf";
 import { connectionStrings, rdsCaBundle, unverifiedConnectionStrings } from "../../connection-strings";
 import { ConsumerEndpoint } from "../../constructs/consumer-endpoint";
-import { DatabaseNames } from "../../constructs/consumer-rds-names";
+import type { DatabaseNames } from "../../constructs/consumer-rds-names";
 import { CONSUMER_OUTPUTS as C, outputsOf } from "../../outputs";
-import { ConsumerParts, ConsumerTarget } from "../transport";
+import type { ConsumerParts, ConsumerTarget } from "../transport";
 
 export interface EndpointServiceTargetProps {
   readonly serviceName: string;

@@ -1,6 +1,6 @@
 // The endpoint-service transport in the diagram: the NLB and its ports, the endpoint service,
 // and the failover function that moves the ports.
-import { DiagramPart } from "../transport";
+import type { DiagramPart } from "../transport";
 
 const MORE = "<br/>";
 
@@ -11,7 +11,8 @@ export const endpointServiceDiagram: DiagramPart = {
     const [nlb, svc, fn, w, r] = ["nlb", "svc", "fn", "w", "r"].map((id) => `${ns}${id}`);
     const lines: string[] = [];
     const portList = [`:${ports.writer} writer`, ...(ports.reader === null ? [] : [`:${ports.reader} reader`])].join(", ");
-    const slots = ports.members.length ? `${MORE}:${ports.members[0]}-${ports.members[ports.members.length - 1]} member slots` + (ports.readerSets.length ? `, :${ports.readerSets[0]}-${ports.readerSets[ports.readerSets.length - 1]} reader sets` : "") : "";
+    const readerSets = ports.readerSets.length ? `, :${ports.readerSets[0]}-${ports.readerSets[ports.readerSets.length - 1]} reader sets` : "";
+    const slots = ports.members.length ? `${MORE}:${ports.members[0]}-${ports.members[ports.members.length - 1]} member slots${readerSets}` : "";
     lines.push(`${nlb}["internal NLB, cross-zone${MORE}${portList}${slots}"]`);
     const acceptance = p.sharing.acceptanceRequired ? "acceptance required" : "no acceptance step";
     lines.push(`${svc}["endpoint service${MORE}${p.sharing.allowedPrincipals.length} allowed principal${p.sharing.allowedPrincipals.length === 1 ? "" : "s"}, ${acceptance}"]`);

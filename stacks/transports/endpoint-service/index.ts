@@ -1,6 +1,6 @@
 // The endpoint-service transport: an NLB and a VPC endpoint service in the provider, kept on the
 // writer by the failover function; an interface endpoint in each consumer (PrivateLink).
-import { Transport } from "../transport";
+import type { Transport } from "../transport";
 import { endpointServiceDiagram } from "./diagram";
 import { EndpointServiceProviderShare } from "./provider";
 

@@ -1,14 +1,14 @@
 // The endpoint-service transport's provider side: the NLB in front of the database, the endpoint
 // service over it, the function that keeps the ports on the writer and the readers, and the
 // alarms on that function.
-import { ConsumerConfig } from "../../../config/schema";
+import type { ConsumerConfig } from "../../../config/schema";
 import { Alarms } from "../../constructs/alarms";
 import { DatabaseZones } from "../../constructs/database-zones";
 import { EndpointService } from "../../constructs/endpoint-service";
 import { FailoverSync } from "../../constructs/failover-sync";
 import { LoadBalancer } from "../../constructs/load-balancer";
 import { PROVIDER_OUTPUTS, outputsOf } from "../../outputs";
-import { ConsumerTarget, ProviderParts, ProviderShare } from "../transport";
+import type { ConsumerTarget, ProviderParts, ProviderShare } from "../transport";
 import { EndpointServiceTarget } from "./consumer";
 
 export class EndpointServiceProviderShare implements ProviderShare {

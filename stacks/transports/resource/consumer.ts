@@ -1,9 +1,9 @@
 // The resource transport's consumer side: resource endpoints to the shared configurations, and
 // the outputs that name them and the addresses behind them.
 import { connectionStrings, rdsCaBundle, unverifiedConnectionStrings } from "../../connection-strings";
-import { ConsumerResourceEndpoint, ConsumerResourceEndpointProps } from "../../constructs/consumer-resource-endpoint";
+import { ConsumerResourceEndpoint, type ConsumerResourceEndpointProps } from "../../constructs/consumer-resource-endpoint";
 import { CONSUMER_OUTPUTS as C, outputsOf } from "../../outputs";
-import { ConsumerParts, ConsumerTarget } from "../transport";
+import type { ConsumerParts, ConsumerTarget } from "../transport";
 
 export interface ResourceTargetProps {
   /**

@@ -1,5 +1,5 @@
 // The resource transport in the diagram: the gateway, the configurations and the RAM share.
-import { DiagramPart } from "../transport";
+import type { DiagramPart } from "../transport";
 
 const MORE = "<br/>";
 

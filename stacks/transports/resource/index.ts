@@ -1,6 +1,6 @@
 // The resource transport: the database shared as VPC resources through AWS RAM (a resource
 // gateway and resource configurations in the provider, resource endpoints in each consumer).
-import { Transport } from "../transport";
+import type { Transport } from "../transport";
 import { resourceDiagram } from "./diagram";
 import { ResourceProviderShare } from "./provider";
 

@@ -1,10 +1,10 @@
 // The resource transport's provider side: no load balancer and no failover function. The
 // configuration names the database by its ARN (AWS handles its group and children), or names
 // its endpoints, which RDS keeps on the writer and the readers (resourceDefinition dns).
-import { ConsumerConfig } from "../../../config/schema";
+import type { ConsumerConfig } from "../../../config/schema";
 import { ResourceShare } from "../../constructs/resource-share";
 import { PROVIDER_OUTPUTS, outputsOf } from "../../outputs";
-import { ConsumerTarget, ProviderParts, ProviderShare } from "../transport";
+import type { ConsumerTarget, ProviderParts, ProviderShare } from "../transport";
 import { ResourceTarget } from "./consumer";
 
 export class ResourceProviderShare implements ProviderShare {
