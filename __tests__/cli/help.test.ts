@@ -45,20 +45,22 @@ const OTHER_SCRIPTS: Array<[string, string[], RegExp]> = [
 /**
  * A package.json script as `npm run NAME -- ARG` runs it (npm appends the arguments to the
  * script's text and runs it in a shell, with node_modules/.bin on the PATH), in a HOME of its
- * own: the caches (node versions, venvs, the toolchain) live there, so a HOME with no file in it
- * afterwards means nothing was installed. Folders alone do not count: Biome makes its empty
- * ~/.cache/biome on every start, --help included.
+ * own: the caches (node versions, venvs, the toolchain) live there, so an empty HOME afterwards
+ * means nothing was installed.
  */
 function npmRun(name: string, arg: string) {
   const home = mkdtempSync(path.join(tmpdir(), "rds-privatelink-home-"));
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, PATH: `${path.join(ROOT, "node_modules", ".bin")}${path.delimiter}${process.env.PATH}` };
   delete env.RDS_PRIVATELINK_CACHE;
   const r = spawnSync("sh", ["-c", `${PACKAGE_SCRIPTS[name]} ${arg}`], { cwd: ROOT, env, encoding: "utf8", timeout: 60_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, home: filesUnder(home) };
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, home: entriesUnder(home) };
 }
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => statSync(path.join(dir, f)).isFile());
+/** Biome makes an empty ~/.cache/biome on every start, --help included: that folder alone installs nothing. */
+const BIOME_CACHE = [".cache", path.join(".cache", "biome")];
+
+function entriesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((entry) => !BIOME_CACHE.includes(entry));
 }
 
 describe("--help", () => {
