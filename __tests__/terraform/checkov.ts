@@ -1,5 +1,5 @@
 // checkov from the project's scanner venv, offline, with the skips of security/checkov-skips.json.
-import { execFileSync } from "child_process";
+import { execFile, execFileSync } from "child_process";
 import { readFileSync } from "fs";
 import * as path from "path";
 
@@ -20,12 +20,31 @@ export interface CheckovSummary {
  * summary and the failed checks' ids, resources and files are read here.
  */
 export function checkov(target: string, framework: "terraform_json" | "terraform_plan", asFile = false): CheckovSummary {
+  const [file, args, options] = command(target, framework, asFile);
+  return summarize(execFileSync(file, args, options));
+}
+
+/**
+ * checkov without blocking this process: the e2e tier scans a plan while the emulator applies,
+ * checkov's seconds of Python on one core beside Terraform's waiting on moto.
+ */
+export function checkovAsync(target: string, framework: "terraform_json" | "terraform_plan", asFile = false): Promise<CheckovSummary> {
+  const [file, args, options] = command(target, framework, asFile);
+  return new Promise((resolve, reject) =>
+    execFile(file, args, options, (error, stdout, stderr) => (error ? reject(new Error(`checkov failed: ${stderr}`)) : resolve(summarize(stdout)))),
+  );
+}
+
+function command(target: string, framework: string, asFile: boolean) {
   const venv = execFileSync("bash", [path.join(ROOT, "scripts", "python-tools.sh"), "scanner"], { encoding: "utf8" }).trim();
-  const out = execFileSync(
+  return [
     path.join(venv, "bin", "checkov"),
     [asFile ? "-f" : "-d", target, "--framework", framework, "--skip-download", "--skip-check", SKIPS.map((s) => s.id).join(","), "-o", "json", "--compact", "--soft-fail"],
-    { encoding: "utf8", env: { ...process.env, BC_SKIP_MAPPING: "TRUE", CHECKOV_RUN_SCA_PACKAGE_SCAN_V2: "false", LOG_LEVEL: "ERROR" }, maxBuffer: 256 * 1024 * 1024 },
-  );
+    { encoding: "utf8" as const, env: { ...process.env, BC_SKIP_MAPPING: "TRUE", CHECKOV_RUN_SCA_PACKAGE_SCAN_V2: "false", LOG_LEVEL: "ERROR" }, maxBuffer: 256 * 1024 * 1024 },
+  ] as const;
+}
+
+function summarize(out: string): CheckovSummary {
   const reports = [JSON.parse(out)].flat();
   const summary: CheckovSummary = { passed: 0, failed: 0, skipped: 0, failures: [] };
   for (const r of reports) {

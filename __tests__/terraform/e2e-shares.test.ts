@@ -10,7 +10,6 @@
 // by the validate and checkov tiers, examples/platform-catalogue among them.
 import { CreateSecurityGroupCommand, DescribeSecurityGroupRulesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { CreateDBClusterCommand, CreateDBInstanceCommand, DescribeDBClustersCommand, RDSClient } from "@aws-sdk/client-rds";
-import { execFile } from "child_process";
 import { mkdtempSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
@@ -23,7 +22,7 @@ import { clientConfig } from "../support/world";
 import { Json } from "../helpers";
 import { forEmulator } from "./emulator";
 import { leftovers } from "./leftovers";
-import { CliResult, copyStack, mustRun, toolchain, withoutArchive } from "./toolchain";
+import { copyStack, mustRun, runAsync, toolchain, withoutArchive } from "./toolchain";
 
 jest.setTimeout(900_000);
 
@@ -87,16 +86,6 @@ function sharesConfig(endpoint: string): Json {
       },
     ],
   };
-}
-
-/** `run` without blocking this process, so that two stacks can plan at once. */
-function runAsync(dir: string, args: string[]): Promise<CliResult> {
-  const tc = toolchain();
-  return new Promise((resolve) =>
-    execFile(tc.cli, args, { cwd: dir, encoding: "utf8", env: { ...process.env, TF_CLI_CONFIG_FILE: tc.configFile, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" }, timeout: 600_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
-      resolve({ status: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr }),
-    ),
-  );
 }
 
 function output(dir: string, name: string): Json {
