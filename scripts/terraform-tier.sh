@@ -6,7 +6,8 @@
 #   scripts/terraform-tier.sh e2e tofu            one CLI
 #   TERRAFORM_TIER_SERIAL=1                       one CLI after the other (both run at once on 2+ cores)
 #   TERRAFORM_TIER_FILES=<regex>                  only the test files matching it (e.g. e2e-shares), not the whole tier
-# At the end it prints where the time went: per CLI, test file and command (init, plan, apply...).
+# At the end it prints where the time went: per CLI, test file and command (init, plan, apply...);
+# RDS_PRIVATELINK_TF_TIMINGS=<file> keeps each command's line there too.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/usage.sh" && usage_if_asked "${BASH_SOURCE[0]}" "$@" && no_options "${BASH_SOURCE[0]}" "$@"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -37,7 +38,8 @@ run_cli() {
 }
 
 # Each command's wall time, appended by the tests (__tests__/terraform/toolchain.ts), summed here.
-timings="$(mktemp)"
+# A caller that sets RDS_PRIVATELINK_TF_TIMINGS keeps the lines (JSON, one per command) for itself.
+timings="${RDS_PRIVATELINK_TF_TIMINGS:-$(mktemp)}"
 summary() {
   python3 - "$timings" "$tier" <<'PY'
 import collections, json, sys
@@ -50,7 +52,7 @@ print(f"\nwhere the {sys.argv[2]} tier's CLI time went (wall seconds; commands o
 for key in sorted(total, key=lambda k: (k[0], k[1], -total[k])):
     print(f"  {key[0]:<9} {key[1]:<36} {key[2]:<14} {count[key]:>4} x  {total[key]:8.1f} s")
 PY
-  rm -f "$timings"
+  [ -n "${RDS_PRIVATELINK_TF_TIMINGS:-}" ] || rm -f "$timings"
 }
 trap summary EXIT
 
