@@ -4,8 +4,8 @@
 // Steps are listed in the order they started, with their start after the first one's, so steps
 // that ran side by side show as such; then, per Jest run, its slowest test files.
 //   node scripts/timing-report.js <dir> [slowest files per run, default 10]
-const { existsSync, readdirSync, readFileSync } = require("fs");
-const path = require("path");
+const { existsSync, readdirSync, readFileSync } = require("node:fs");
+const path = require("node:path");
 
 const [dir, topArg] = process.argv.slice(2);
 if (!dir) {

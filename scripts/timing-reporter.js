@@ -4,8 +4,8 @@
 // records itself, the Terraform tiers' too (scripts/terraform-tier.sh passes the environment on).
 // The run is named by $RDS_TIMINGS_LABEL when set, else by its projects, its test path pattern,
 // the CLI of a Terraform tier ($RDS_PRIVATELINK_CLI) and the node version.
-const { mkdirSync, writeFileSync } = require("fs");
-const path = require("path");
+const { mkdirSync, writeFileSync } = require("node:fs");
+const path = require("node:path");
 
 class TimingReporter {
   constructor(globalConfig) {

@@ -6,11 +6,11 @@
 // scenario runs for every registration delay R, listener delay L and way the events arrive, and
 // is held to the two targets of targets.ts, measured from the moment of each fault. Hours of
 // simulated time take seconds; the same seed replays the same timeline.
-import { readFileSync } from "fs";
-import path from "path";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { DEFAULT_WARM_READER_SETS, DEFAULT_WATCH_SECONDS, defaultMemberSlots } from "../../config/schema";
-import { DEFAULT_PARAMS, EVENT_TIMINGS, EventTiming, SWEEP } from "../support/sim/params";
-import { Outcome, Scenario, simulate, SimOptions } from "../support/sim/run";
+import { DEFAULT_PARAMS, EVENT_TIMINGS, type EventTiming, SWEEP } from "../support/sim/params";
+import { type Outcome, type Scenario, simulate, type SimOptions } from "../support/sim/run";
 import { CLUSTER_SCENARIOS, REGISTERING_SCENARIOS, ROLE_SCENARIOS, WARM_PATH_SCENARIOS } from "../support/sim/scenarios";
 import { cell, COMBOS, DEMO_R, DEMO_SCENARIO, demoCell, demoHeader, demoRow, header, row, rowsOf } from "../support/sim/table";
 import { bounds } from "../support/sim/targets";

@@ -17,7 +17,7 @@
 // time passes in the model exactly when the function waits.
 import { ElasticLoadBalancingV2ServiceException } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { RDSServiceException } from "@aws-sdk/client-rds";
-import { randomUUID } from "crypto";
+import { randomUUID } from "node:crypto";
 import { DEFAULT_PARAMS } from "./sim/params";
 
 type Handler = (args: { input?: Record<string, unknown> }) => Promise<{ output: Record<string, unknown> }>;

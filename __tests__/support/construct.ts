@@ -1,11 +1,11 @@
 // One construct synthesized alone (cdktf's Testing.synthScope), with the few neighbours it needs
 // built from the demo config, for the construct tests under __tests__/stacks/constructs/.
 import { Testing } from "cdktf";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { validateConfig } from "../../config/load";
-import { Config, onlyShare } from "../../config/resolve";
+import { type Config, onlyShare } from "../../config/resolve";
 import { Network } from "../../stacks/constructs/network";
-import { demoInput, Json } from "../helpers";
+import { demoInput, type Json } from "../helpers";
 
 /** The demo config, resolved, after an optional change to its input. */
 export function demoConfig(mutate: (c: Json) => void = () => undefined): Config {

@@ -4,7 +4,7 @@
 // from a local list), answered with the address of the interface endpoint that it aliases.
 // Nothing here is written by hand: a wrong name or a record that aliases anything else in the
 // stack gives a wrong or missing answer.
-import { Json } from "../helpers";
+import type { Json } from "../helpers";
 
 export interface ConsumerAnswers {
   /** name -> address, the table for the loopback DNS server. */
@@ -56,7 +56,7 @@ export function answersFromConsumerStack(stack: Json, endpoints: Record<string, 
       names = zoneNames(zoneId);
     } else {
       const zoneRef = REF.exec(record.zone_id ?? "");
-      if (!zoneRef || zoneRef[1] !== "aws_route53_zone" || zoneRef[3] !== "zone_id") continue;
+      if (zoneRef?.[1] !== "aws_route53_zone" || zoneRef[3] !== "zone_id") continue;
       zoneId = zoneRef[2];
       const nameRef = REF.exec(record.name);
       if (nameRef) {

@@ -10,11 +10,11 @@
 // name the DNS server does not answer is absent, and the client fails to resolve it.
 //
 // node-postgres gets a socket whose lookup asks the DNS server; the name stays the TLS host.
-import { spawn } from "child_process";
-import { promises as dnsPromises } from "dns";
-import { writeFileSync } from "fs";
-import * as net from "net";
-import * as path from "path";
+import { spawn } from "node:child_process";
+import { promises as dnsPromises } from "node:dns";
+import { writeFileSync } from "node:fs";
+import * as net from "node:net";
+import * as path from "node:path";
 
 export interface ClientRun {
   readonly status: number | null;

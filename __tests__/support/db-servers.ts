@@ -4,11 +4,11 @@
 //
 // PostgreSQL refuses to run as root, so as root it runs as the unprivileged user `nobody`;
 // MariaDB is started with --user=root, which it accepts.
-import { ChildProcess, execFileSync, spawn } from "child_process";
-import { chmodSync, chownSync, copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from "fs";
-import * as net from "net";
-import * as path from "path";
-import { ServerCertificate, TestCa } from "./tls-ca";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { chmodSync, chownSync, copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import * as net from "node:net";
+import * as path from "node:path";
+import type { ServerCertificate, TestCa } from "./tls-ca";
 
 export interface DbServer {
   readonly engine: "postgres" | "mariadb";

@@ -1,6 +1,6 @@
 // A real DNS server (dns2, UDP) on a free loopback port, answering A records from a table the
 // test changes at will, or failing every query when told to.
-import { AddressInfo } from "net";
+import type { AddressInfo } from "node:net";
 const dns2 = require("dns2");
 
 export interface DnsServer {

@@ -1,10 +1,10 @@
 // A throwaway MariaDB server (the MySQL family, from Debian's packages) in a temporary directory,
 // on a free loopback port: initialized with mariadb-install-db, run as a child process (never the
 // system service), stopped and deleted by stop(). scripts/db-servers.sh installs the packages.
-import { ChildProcess, execFile, spawn } from "child_process";
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "fs";
-import { tmpdir } from "os";
-import * as path from "path";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { freePort } from "./moto";
 
 export const MARIADBD = "/usr/sbin/mariadbd";

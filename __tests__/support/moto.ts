@@ -1,9 +1,9 @@
 // A real moto server on a free loopback port, from the project's own venv.
-import { ChildProcess, execFileSync, spawn } from "child_process";
-import { closeSync, mkdtempSync, openSync, readFileSync } from "fs";
-import { createServer } from "net";
-import { tmpdir } from "os";
-import * as path from "path";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { closeSync, mkdtempSync, openSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 
 export interface Moto {
   readonly url: string;

@@ -12,7 +12,7 @@
 // VPC Lattice User Guide, resource configurations; the cluster and cluster-ro names answered in
 // a consumer account: mizzy/playground cross-account-rds-pattern-a, Nov 2025). CNAME records of
 // a private zone on the stack's VPC answer when their target does.
-import { Json } from "../helpers";
+import type { Json } from "../helpers";
 
 export interface WorldCluster {
   readonly arn: string;
@@ -83,7 +83,7 @@ export function answersFromResourceEndpoints(consumer: Json, provider: Json, wor
     const address = endpoints[id];
     if (!address || endpoint.vpc_endpoint_type !== "Resource" || endpoint.private_dns_enabled !== true) continue;
     const configuration = byArn.get(resolveInConsumer(endpoint.resource_configuration_arn, consumer, provider, world));
-    if (!configuration || configuration.type !== "ARN") continue;
+    if (configuration?.type !== "ARN") continue;
     const resourceArn = evaluate(configuration.resource_configuration_definition?.[0]?.arn_resource?.[0]?.arn, world, `configuration ${id}`);
     for (const name of namesOf[String(resourceArn)] ?? []) answers.set(name.toLowerCase(), address);
   }

@@ -3,9 +3,9 @@
 // DB instance endpoint as the Common Name (CN)", Amazon RDS User Guide; "the DB cluster
 // endpoint" for Aurora, Amazon Aurora User Guide), and every name a client may use is a DNS
 // subject alternative name, which is what libpq, OpenSSL-based MariaDB clients and Node check.
-import { execFileSync } from "child_process";
-import { writeFileSync } from "fs";
-import * as path from "path";
+import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import * as path from "node:path";
 
 export interface TestCa {
   readonly dir: string;

@@ -1,11 +1,11 @@
 // What every verified-TLS test sets up once: the loopback DNS server, a working folder the
 // clients run in, and a test CA whose certificate sits there under the region bundle's file
 // name, which the stacks' connection strings pass as sslrootcert / --ssl-ca.
-import { copyFileSync, mkdtempSync, rmSync } from "fs";
-import { tmpdir } from "os";
-import * as path from "path";
-import { DnsServer, startDns } from "./dns";
-import { createCa, TestCa } from "./tls-ca";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { type DnsServer, startDns } from "./dns";
+import { createCa, type TestCa } from "./tls-ca";
 
 export interface TlsWorld {
   readonly dns: DnsServer;

@@ -14,12 +14,12 @@ import {
   ElasticLoadBalancingV2Client,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { CreateDBClusterCommand, CreateDBInstanceCommand, CreateDBSubnetGroupCommand, FailoverDBClusterCommand, RDSClient } from "@aws-sdk/client-rds";
-import { randomUUID } from "crypto";
-import { Resolver } from "dns/promises";
+import { randomUUID } from "node:crypto";
+import { Resolver } from "node:dns/promises";
 import { ENV } from "../../functions/failover-sync/environment";
 import { parseCidr } from "../../functions/failover-sync/ipv4";
-import { DEFAULT_TIMING, SyncSettings } from "../../functions/failover-sync/sync";
-import { DnsServer } from "./dns";
+import { DEFAULT_TIMING, type SyncSettings } from "../../functions/failover-sync/sync";
+import type { DnsServer } from "./dns";
 
 export const REGION = "us-east-1";
 export const PORT = 3306;

@@ -5,10 +5,10 @@ import { DEFAULT_WARM_READER_SETS, DEFAULT_WATCH_SECONDS, defaultMemberSlots, re
 import { ENV } from "../../../functions/failover-sync/environment";
 import { BLUE_GREEN_DETAIL_TYPE } from "../../../functions/failover-sync/events";
 import { createHandler } from "../../../functions/failover-sync/index";
-import { Report, SyncError } from "../../../functions/failover-sync/sync";
-import { DEFAULT_PARAMS, EventTiming, LATE_EVENT_S, SimParams } from "./params";
-import { CallLog, Faults, simulatedClients } from "./seam";
-import { RdsEvent, seeded, SimWorld, VirtualTimers } from "./world";
+import { type Report, SyncError } from "../../../functions/failover-sync/sync";
+import { DEFAULT_PARAMS, type EventTiming, LATE_EVENT_S, type SimParams } from "./params";
+import { type CallLog, type Faults, simulatedClients } from "./seam";
+import { type RdsEvent, seeded, SimWorld, VirtualTimers } from "./world";
 
 /** Virtual time 0 is this moment, so the events' ISO times and the function's clock agree. */
 export const EPOCH = Date.UTC(2026, 0, 5, 9, 0, 0);

@@ -1,7 +1,7 @@
 // What AWS does to a share, as scripts on the simulated world. Each timeline follows AWS's docs
 // where they give one (params.ts SOURCES says which); where they do not, the figure is marked.
 import { defaultMemberSlots } from "../../../config/schema";
-import { Scenario, MemberSpec } from "./run";
+import type { Scenario, MemberSpec } from "./run";
 import { SimWorld } from "./world";
 
 const A: MemberSpec = { id: "orders-a", ip: "10.0.1.11", az: "us-east-1a", tier: 1 };

@@ -60,7 +60,9 @@ function answer(world: SimWorld, command: string, input: Record<string, unknown>
       if (!c) throw sdkError("DBClusterNotFoundFault", 404, `DBCluster ${String(input.DBClusterIdentifier)} not found.`);
       // A stale answer: the cluster as it was before its last writer change.
       const stale = world.staleReads.findIndex((at) => at <= world.now);
-      const [status, writer] = stale >= 0 && c.previousWriter ? (world.staleReads.splice(stale, 1), ["available", c.previousWriter]) : [c.status, c.writer];
+      const staleAnswer = stale >= 0 && Boolean(c.previousWriter);
+      if (staleAnswer) world.staleReads.splice(stale, 1);
+      const [status, writer] = staleAnswer ? ["available", c.previousWriter] : [c.status, c.writer];
       return {
         DBClusters: [
           {

@@ -2,8 +2,8 @@
 // way the events arrive, one column per registration delay R and listener delay L, each cell
 // "dark / wrong" seconds of the writer port. Printed by `npm run bench` (bench/failover-sim.ts)
 // and checked figure for figure by __tests__/sim/failover.test.ts.
-import { EVENT_TIMINGS, EventTiming, SWEEP } from "./params";
-import { Outcome, Scenario } from "./run";
+import { EVENT_TIMINGS, type EventTiming, SWEEP } from "./params";
+import type { Outcome, Scenario } from "./run";
 
 export const COMBOS = SWEEP.registrationDelayS.flatMap((R) => SWEEP.listenerDelayS.map((L) => ({ R, L })));
 

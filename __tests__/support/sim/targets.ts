@@ -9,8 +9,8 @@
 // where they occur, and said: a switch back to a group the listener left within the reported
 // window fails for failS (params.ts: rollback), and while every API call is refused (a
 // throttling burst) nothing can move.
-import { EventTiming, LATE_EVENT_S, SimParams } from "./params";
-import { Outcome, Scenario } from "./run";
+import { type EventTiming, LATE_EVENT_S, type SimParams } from "./params";
+import type { Outcome, Scenario } from "./run";
 
 export interface Bounds {
   readonly writerWrongS: number;

@@ -5,7 +5,7 @@
 // cluster endpoint's DNS with its TTL, API answers that may be stale, token-bucket throttling).
 // Time only moves when the model is told to advance; every draw comes from one seeded
 // generator. Every figure comes from params.ts, which cites its source.
-import { SimParams } from "./params";
+import type { SimParams } from "./params";
 
 export type Rng = () => number;
 
