@@ -1,9 +1,9 @@
 // checkov over every synthesized stack of the config matrix (its terraform_json framework
 // reads cdk.tf.json). Zero failed checks; the only skips are security/checkov-skips.json,
 // each with its reason. The e2e tier scans the plans of the emulated deploy the same way.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import * as path from "path";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { synthesize } from "../helpers";
 import { checkov, SKIPS } from "./checkov";
 import { EXAMPLES, MATRIX, RESOURCE_MATRIX } from "./matrix";

@@ -1,7 +1,7 @@
 // checkov from the project's scanner venv, offline, with the skips of security/checkov-skips.json.
-import { execFile, execFileSync } from "child_process";
-import { readFileSync } from "fs";
-import * as path from "path";
+import { execFile, execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 
 const ROOT = path.join(__dirname, "..", "..");
 export const SKIPS: Array<{ id: string; reason: string }> = JSON.parse(readFileSync(path.join(ROOT, "security", "checkov-skips.json"), "utf8"));

@@ -5,14 +5,14 @@
 import { CreateSubnetCommand, CreateVpcCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { CreateDBClusterCommand, CreateDBInstanceCommand, RDSClient } from "@aws-sdk/client-rds";
 import { App, LocalBackend, TerraformStack } from "cdktf";
-import { mkdtempSync } from "fs";
-import { tmpdir } from "os";
-import * as path from "path";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { addAwsProvider } from "../../stacks/aws";
 import { ExistingDatabase } from "../../stacks/constructs/database-existing";
 import { DatabaseZones } from "../../stacks/constructs/database-zones";
 import { Network } from "../../stacks/constructs/network";
-import { Moto, startMoto } from "../support/moto";
+import { type Moto, startMoto } from "../support/moto";
 import { clientConfig } from "../support/world";
 import { mustRun, run, toolchain } from "./toolchain";
 

@@ -10,16 +10,16 @@
 // by the validate and checkov tiers, examples/platform-catalogue among them.
 import { CreateSecurityGroupCommand, DescribeSecurityGroupRulesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { CreateDBClusterCommand, CreateDBInstanceCommand, DescribeDBClustersCommand, RDSClient } from "@aws-sdk/client-rds";
-import { mkdtempSync } from "fs";
-import { tmpdir } from "os";
-import * as path from "path";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { App } from "cdktf";
 import { validateConfig } from "../../config/load";
 import { buildApp } from "../../stacks/app";
 import { WHOLE_CONFIG_OUTPUTS } from "../../stacks/outputs";
-import { Moto, startMoto } from "../support/moto";
+import { type Moto, startMoto } from "../support/moto";
 import { clientConfig } from "../support/world";
-import { Json } from "../helpers";
+import type { Json } from "../helpers";
 import { forEmulator } from "./emulator";
 import { leftovers } from "./leftovers";
 import { copyStack, mustRun, runAsync, toolchain, withoutArchive } from "./toolchain";

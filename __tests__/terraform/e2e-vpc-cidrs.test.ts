@@ -4,13 +4,13 @@
 // by its literal id.
 import { AssociateVpcCidrBlockCommand, CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, DescribeSecurityGroupRulesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { App, LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
-import { mkdtempSync } from "fs";
-import { tmpdir } from "os";
-import * as path from "path";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { addAwsProvider } from "../../stacks/aws";
 import { egressToDatabase } from "../../stacks/constructs/database-egress";
 import { Network } from "../../stacks/constructs/network";
-import { Moto, startMoto } from "../support/moto";
+import { type Moto, startMoto } from "../support/moto";
 import { clientConfig } from "../support/world";
 import { mustRun, toolchain } from "./toolchain";
 

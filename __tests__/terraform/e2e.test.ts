@@ -8,21 +8,21 @@ import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand } fro
 import { DeregisterTargetsCommand, ElasticLoadBalancingV2Client, ModifyListenerCommand, RegisterTargetsCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { DescribeRuleCommand, EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { DescribeDBClustersCommand, FailoverDBClusterCommand, RDSClient } from "@aws-sdk/client-rds";
-import { spawnSync } from "child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import * as path from "path";
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { App } from "cdktf";
 import { validateConfig } from "../../config/load";
 import { buildApp } from "../../stacks/app";
 import { ENV } from "../../functions/failover-sync/environment";
 import { DOCUMENTED_CLUSTER_EVENT, DOCUMENTED_INSTANCE_EVENT, withName } from "../fixtures/rds-events";
-import { DnsServer, startDns } from "../support/dns";
+import { type DnsServer, startDns } from "../support/dns";
 import { eventMatcher } from "../support/event-matcher";
-import { Moto, startMoto } from "../support/moto";
+import { type Moto, startMoto } from "../support/moto";
 import { forwardsTo, instanceAddress, portReaches, targetIps } from "../support/world";
 import { defaultMemberSlots } from "../../config/fields";
-import { demoInput, Json } from "../helpers";
+import { demoInput, type Json } from "../helpers";
 import { checkovAsync } from "./checkov";
 import { forEmulator, LAMBDA_INVOKE_GAP } from "./emulator";
 import { copyStack, mustRun, recordTiming, run, toolchain, withoutArchive } from "./toolchain";
@@ -379,7 +379,7 @@ async function invokeBundle(event: Json): Promise<Json> {
   const [assetDir] = readdirSync(assets);
   const [hashDir] = readdirSync(path.join(assets, assetDir));
   const bundle = path.join(assets, assetDir, hashDir, "index.js");
-  const { execFile } = await import("child_process");
+  const { execFile } = await import("node:child_process");
   const script = `require(${JSON.stringify(bundle)}).handler(${JSON.stringify(event)}).then((r) => process.stderr.write("REPORT" + JSON.stringify(r)), (e) => { process.stderr.write("FAILED " + e.message); process.exit(1); })`;
   const { stdout, report } = await new Promise<{ stdout: string; report: Json }>((resolve, reject) =>
     execFile(process.execPath, ["-e", script], { env: { ...process.env, ...drillEnv } }, (error, stdout, stderr) => {
@@ -405,7 +405,7 @@ const elbClient = () => new ElasticLoadBalancingV2Client({ region: REGION, endpo
  */
 async function status(): Promise<{ exit: number | null; findings: Json[]; text: string }> {
   const env = { ...process.env, DNS_SERVERS: dns.address, CHECKPOINT_DISABLE: "1" };
-  const { execFile } = await import("child_process");
+  const { execFile } = await import("node:child_process");
   const runStatus = (args: string[]) =>
     new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) =>
       execFile("npx", ["tsx", "scripts/status.ts", configFile, ...args], { cwd: ROOT, env, timeout: 120_000 }, (error, stdout, stderr) =>

@@ -1,8 +1,8 @@
 // What moto (the AWS emulator of the e2e tier) gets wrong, and the test-only switch that keeps
 // it out of the emulated apply. The product is never changed for the emulator: this edits a
 // copy of the synthesized JSON. docs/emulator-gaps.md lists the same entries for people.
-import { readFileSync, writeFileSync } from "fs";
-import * as path from "path";
+import { readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
 
 export interface ResourceGap {
   readonly resource: string;
@@ -108,7 +108,8 @@ export function forEmulator(dir: string): void {
   for (const gap of MISSING_RESOURCES) delete stack.resource?.[gap.resource];
   for (const gap of UNREAD_ATTRIBUTES) {
     for (const resource of Object.values<Record<string, unknown>>(stack.resource?.[gap.resource] ?? {})) {
-      const lifecycle = (resource.lifecycle ??= {}) as { ignore_changes?: string[] };
+      resource.lifecycle ??= {};
+      const lifecycle = resource.lifecycle as { ignore_changes?: string[] };
       lifecycle.ignore_changes = [...(lifecycle.ignore_changes ?? []), gap.attribute];
     }
   }

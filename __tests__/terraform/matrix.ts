@@ -1,10 +1,10 @@
 // The config matrix that the Terraform and security tiers run: the demo, create/existing
 // network x the four engines x the three backends, the resource transport's create/existing
 // network x cluster/instance x backends, and every runnable example in examples/.
-import { readdirSync, readFileSync } from "fs";
-import * as path from "path";
+import { readdirSync, readFileSync } from "node:fs";
+import * as path from "node:path";
 import { ENGINES } from "../../config/engines";
-import { EXISTING_NETWORK, Json } from "../helpers";
+import { EXISTING_NETWORK, type Json } from "../helpers";
 
 export const BACKENDS: Record<string, Json> = {
   local: { type: "local" },

@@ -1,9 +1,9 @@
 // The offline Terraform toolchain (scripts/toolchain.sh) as the tests see it, and helpers that
 // run its CLI on synthesized stack directories.
-import { execFile, execFileSync, spawnSync } from "child_process";
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import * as path from "path";
+import { execFile, execFileSync, spawnSync } from "node:child_process";
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 
 export type CliName = "terraform" | "tofu";
 

@@ -2,17 +2,17 @@
 // to the point where it needs AWS: it must fail there (no profile, no credentials) and never
 // earlier (a usage error, a missing flag, a bad config, an init that cannot work). Part of the
 // validate tier, so it runs under Terraform and under OpenTofu (scripts/terraform-tier.sh).
-import { spawnSync } from "child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import * as path from "path";
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { toolchain } from "./toolchain";
 
 const ROOT = path.join(__dirname, "..", "..");
 const STACKS = ["provider", "consumer-app"]; // the demo's, which config/orders.json copies
 
 /** The cdktf commands of a document: code lines and `help` lines that start with one. */
-export function documentedCommands(text: string): string[] {
+function documentedCommands(text: string): string[] {
   const found = new Set<string>();
   for (const line of text.split("\n")) {
     const m = /((?:RDS_PRIVATELINK_CONFIG=\S+ )?npx cdktf (?:deploy|destroy|diff|output)\b[^`#\n]*)/.exec(line.trim());
@@ -32,7 +32,9 @@ const ARCHIVE_MISSING = toolchain().missing.includes("archive");
 const stacksOf = (command: string) => command.replace(/^.*npx cdktf \w+ /, "").split(" ").filter((w) => !w.startsWith("-") && !w.includes("/"));
 const CASES = COMMANDS.map((c) => [ARCHIVE_MISSING && stacksOf(c).includes("provider") ? `${c} (to init: hashicorp/archive cannot be installed here)` : c, c]);
 
-const strip = (s: string) => s.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "");
+/** Terminal colour codes: ESC, then [, parameters and a letter. */
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*[A-Za-z]`, "g");
+const strip = (s: string) => s.replace(ANSI, "");
 /** Terraform's error summaries ("Error: ...") and cdktf's usage errors, without the box drawing. */
 const errorsOf = (out: string) => [...new Set([...strip(out).matchAll(/Error: ([^\n│]+)/g)].map((m) => m[1].trim()))];
 

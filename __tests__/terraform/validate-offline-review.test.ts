@@ -3,10 +3,10 @@
 // documented `provider_installation` block finds both providers there under this tier's CLI,
 // and a vendored archive source whose checksum differs is refused before anything is built.
 // Part of the validate tier, so it runs under Terraform and under OpenTofu.
-import { spawnSync } from "child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import * as path from "path";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { synthesize } from "../helpers";
 import { copyStack, run, toolchain } from "./toolchain";
 

@@ -2,12 +2,12 @@
 // provider binaries (scripts/toolchain.sh). The stacks are validated together, each as a module
 // of one root (validateTogether): one init and one load of the AWS provider's schema for the
 // whole matrix. Two deliberately broken stacks ride along, so a pass means something.
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import * as path from "path";
-import { Json, synthesize } from "../helpers";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { type Json, synthesize } from "../helpers";
 import { EXAMPLES, MATRIX, RESOURCE_MATRIX } from "./matrix";
-import { copyStack, Diagnostic, toolchain, validateTogether, withoutArchive } from "./toolchain";
+import { copyStack, type Diagnostic, toolchain, validateTogether, withoutArchive } from "./toolchain";
 
 jest.setTimeout(600_000);
 
