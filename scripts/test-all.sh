@@ -120,6 +120,8 @@ synth_all() {
 # On two or more cores the lines run at once, each into its own log, printed whole when all are
 # done; on one core, one after the other.
 node_22_line() {
+  step "lint and format check (biome ci --error-on-warnings)"
+  npx biome ci --error-on-warnings .
   step "type-check (tsc --noEmit) under node $(node --version)"
   npx tsc --noEmit
   step "unit tier under node $(node --version)"

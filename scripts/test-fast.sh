@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# npm run test:fast: the contributor's loop, with nothing to install after `npm ci`: the
-# type-check, the unit tier (which synthesizes every example in-process) with the sim tier (the
+# npm run test:fast: the contributor's loop, with nothing to install after `npm ci`: the lint
+# and format check (Biome, biome.jsonc), the type-check, the unit tier (which synthesizes every example in-process) with the sim tier (the
 # failover function against a simulated AWS, __tests__/sim/), and a real synth of
 # the demo and every example by the app itself, as `cdktf synth` runs it. The slower tiers
 # (integration, validate, security, e2e) run in `npm test` and in CI.
@@ -10,6 +10,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export CHECKPOINT_DISABLE=1
 step() { printf '\n== %s\n' "$*"; }
 start=$(date +%s)
+
+step "lint and format check (biome ci: a finding or a badly formatted file fails it)"
+npx biome ci --error-on-warnings .
 
 step "type-check (tsc --noEmit)"
 npx tsc --noEmit
