@@ -1,8 +1,8 @@
 // Bundles the failover function with esbuild into one minified file, once per content:
 // the bundle is cached under .gen/ by the hash of its sources and the lock file.
-import { createHash } from "crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from "fs";
-import * as path from "path";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from "node:fs";
+import * as path from "node:path";
 
 const ROOT = path.resolve(__dirname, "..");
 
