@@ -36,7 +36,8 @@ module.exports = {
     {
       name: "production-not-tests",
       severity: "error",
-      comment: "the tests sit on top of the product: no production file imports __tests__/ (the benchmarks, beside the tests, reuse their simulated world)",
+      comment:
+        "the tests sit on top of the product: no production file imports __tests__/ (the benchmarks, beside the tests, reuse their simulated world)",
       from: { pathNot: "^(__tests__|bench)/" },
       to: { path: "^__tests__/" },
     },

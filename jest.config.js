@@ -12,7 +12,12 @@ const base = {
 
 module.exports = {
   projects: [
-    { ...base, displayName: "unit", testMatch: ["<rootDir>/__tests__/**/*.test.ts"], testPathIgnorePatterns: ["/integration/", "/terraform/", "<rootDir>/__tests__/sim/"] },
+    {
+      ...base,
+      displayName: "unit",
+      testMatch: ["<rootDir>/__tests__/**/*.test.ts"],
+      testPathIgnorePatterns: ["/integration/", "/terraform/", "<rootDir>/__tests__/sim/"],
+    },
     { ...base, displayName: "sim", testMatch: ["<rootDir>/__tests__/sim/**/*.test.ts"] },
     { ...base, displayName: "integration", testMatch: ["<rootDir>/__tests__/integration/**/*.test.ts"] },
     { ...base, displayName: "terraform", testMatch: ["<rootDir>/__tests__/terraform/**/*.test.ts"] },

@@ -56,7 +56,10 @@ export function synthesize(source: ConfigSource, config?: AppConfig): Synthesize
   writeFileSync(path.join(app.outdir, SHARE_FILE), `${JSON.stringify(shareManifest(valid), null, 2)}\n`);
   return {
     outdir: app.outdir,
-    stacks: [provider, ...consumers].map((stack) => ({ name: stack.node.id, file: path.join(app.outdir, "stacks", stack.node.id, written) })),
+    stacks: [provider, ...consumers].map((stack) => ({
+      name: stack.node.id,
+      file: path.join(app.outdir, "stacks", stack.node.id, written),
+    })),
     diagram,
     ...(cli.found ? { cli: cli.binary } : {}),
   };

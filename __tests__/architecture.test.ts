@@ -27,19 +27,26 @@ interface Violation {
 }
 
 function cruiseLayers(): { totalCruised: number; violations: Violation[] } {
-  const run = spawnSync(process.execPath, ["--input-type=module", "--eval", CRUISE, JSON.stringify(LAYERS)], { cwd: ROOT, encoding: "utf8" });
+  const run = spawnSync(process.execPath, ["--input-type=module", "--eval", CRUISE, JSON.stringify(LAYERS)], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
   if (run.status !== 0) throw new Error(`dependency-cruiser failed (exit ${run.status}): ${run.stderr}`);
   return JSON.parse(run.stdout);
 }
 
 /** One line per violation: the rule, then the import (a circle lists its files in order). */
-const describe1 = (v: Violation) => `${v.rule.name}: ${v.from} -> ${v.cycle?.length ? v.cycle.map((c) => c.name).join(" -> ") : v.to}`;
+const describe1 = (v: Violation) =>
+  `${v.rule.name}: ${v.from} -> ${v.cycle?.length ? v.cycle.map((c) => c.name).join(" -> ") : v.to}`;
 
 describe("the layers' imports", () => {
   it("point down only and close no circle", () => {
     const { totalCruised, violations } = cruiseLayers();
     // A cruise that found no files would pass for nothing.
     expect(totalCruised).toBeGreaterThan(100);
-    if (violations.length > 0) throw new Error(`${violations.length} import(s) break the layers (rules in .dependency-cruiser.cjs):\n${violations.map(describe1).join("\n")}`);
+    if (violations.length > 0)
+      throw new Error(
+        `${violations.length} import(s) break the layers (rules in .dependency-cruiser.cjs):\n${violations.map(describe1).join("\n")}`,
+      );
   });
 });

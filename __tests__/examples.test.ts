@@ -40,15 +40,31 @@ describe("examples", () => {
     const resource = config.shares.filter((s) => s.config.provider.transport === "resource");
     expect(resources(json.provider, "aws_vpc_endpoint_service")).toHaveLength(endpointService.length);
     expect(resources(json.provider, "aws_lb")).toHaveLength(endpointService.length);
-    expect(resources(json.provider, "aws_vpclattice_resource_configuration")).toHaveLength(resource.reduce((n, s) => n + (byArn(s) ? 1 : 2), 0));
+    expect(resources(json.provider, "aws_vpclattice_resource_configuration")).toHaveLength(
+      resource.reduce((n, s) => n + (byArn(s) ? 1 : 2), 0),
+    );
     for (const c of config.consumers) {
       const expected = config.shares
         .filter((s) => c.shares.includes(s.name))
-        .flatMap((s) => (s.config.provider.transport === "endpoint-service" ? [["Interface", false]] : byArn(s) ? [["Resource", true]] : [["Resource", false], ["Resource", false]]));
-      const got = resources(json[`consumer-${c.name}`], "aws_vpc_endpoint").map((e) => [e.vpc_endpoint_type, e.private_dns_enabled ?? true]);
+        .flatMap((s) =>
+          s.config.provider.transport === "endpoint-service"
+            ? [["Interface", false]]
+            : byArn(s)
+              ? [["Resource", true]]
+              : [
+                  ["Resource", false],
+                  ["Resource", false],
+                ],
+        );
+      const got = resources(json[`consumer-${c.name}`], "aws_vpc_endpoint").map((e) => [
+        e.vpc_endpoint_type,
+        e.private_dns_enabled ?? true,
+      ]);
       expect(got.sort()).toEqual(expected.sort());
     }
     // Editors find the project's JSON Schema from each example, where npm ci writes it.
-    expect(path.resolve(dir, JSON.parse(readFileSync(path.join(dir, "config.json"), "utf8")).$schema)).toBe(path.join(EXAMPLES_DIR, "..", "config", "schema.json"));
+    expect(path.resolve(dir, JSON.parse(readFileSync(path.join(dir, "config.json"), "utf8")).$schema)).toBe(
+      path.join(EXAMPLES_DIR, "..", "config", "schema.json"),
+    );
   });
 });

@@ -8,8 +8,24 @@
 import { DEFAULT_WARM_READER_SETS } from "../config/schema";
 import { DEFAULT_PARAMS, EVENT_TIMINGS, SOURCES, SWEEP } from "../__tests__/support/sim/params";
 import { type Outcome, simulate } from "../__tests__/support/sim/run";
-import { CLUSTER_SCENARIOS, REGISTERING_SCENARIOS, ROLE_SCENARIOS, WARM_PATH_SCENARIOS } from "../__tests__/support/sim/scenarios";
-import { cell, COMBOS, DEMO_R, DEMO_SCENARIO, demoCell, demoHeader, demoRow, header, row, rowsOf } from "../__tests__/support/sim/table";
+import {
+  CLUSTER_SCENARIOS,
+  REGISTERING_SCENARIOS,
+  ROLE_SCENARIOS,
+  WARM_PATH_SCENARIOS,
+} from "../__tests__/support/sim/scenarios";
+import {
+  cell,
+  COMBOS,
+  DEMO_R,
+  DEMO_SCENARIO,
+  demoCell,
+  demoHeader,
+  demoRow,
+  header,
+  row,
+  rowsOf,
+} from "../__tests__/support/sim/table";
 import { bounds } from "../__tests__/support/sim/targets";
 
 const SEEDS = Array.from({ length: Number(process.env.BENCH_SEEDS ?? 4) }, (_, i) => i + 1);
@@ -21,19 +37,35 @@ async function main() {
   const started = performance.now();
   console.log(`== seconds per scenario, the worst of seeds ${SEEDS.join(", ")}, measured from each fault`);
   console.log("   dark: a new connection to the writer port reaches no node that takes it");
-  console.log("   wrong: it may reach a node that is not the writer (fail-open, a read-only reader, a node the NLB still calls healthy though it is down, any node while RDS names no writer)");
-  console.log("   native: the same two for a client of the cluster endpoint itself, whose DNS answer may be one TTL old");
-  console.log("   reader dark: the reader port reaches no live member while one is up; to down: it may reach a node that is down");
-  console.log(`   pool: ${DEFAULT_PARAMS.pool.size} connections on the writer port, ${DEFAULT_PARAMS.pool.maxLifetimeS} s lifetime: connection-seconds on a live non-writer, kept / discarded on the first read-only error`);
-  console.log("   reg: RegisterTargets between a failover's start and the writer port's move; over: seconds past a target (0 everywhere in the cluster scenarios)");
-  console.log("scenario | events | R/L | dark | wrong | native dark/wrong | reader dark | to down | pool kept/discarded | reg | over");
+  console.log(
+    "   wrong: it may reach a node that is not the writer (fail-open, a read-only reader, a node the NLB still calls healthy though it is down, any node while RDS names no writer)",
+  );
+  console.log(
+    "   native: the same two for a client of the cluster endpoint itself, whose DNS answer may be one TTL old",
+  );
+  console.log(
+    "   reader dark: the reader port reaches no live member while one is up; to down: it may reach a node that is down",
+  );
+  console.log(
+    `   pool: ${DEFAULT_PARAMS.pool.size} connections on the writer port, ${DEFAULT_PARAMS.pool.maxLifetimeS} s lifetime: connection-seconds on a live non-writer, kept / discarded on the first read-only error`,
+  );
+  console.log(
+    "   reg: RegisterTargets between a failover's start and the writer port's move; over: seconds past a target (0 everywhere in the cluster scenarios)",
+  );
+  console.log(
+    "scenario | events | R/L | dark | wrong | native dark/wrong | reader dark | to down | pool kept/discarded | reg | over",
+  );
   let runs = 0;
   let simulated = 0;
   let over = 0;
   const sections: Array<[string, typeof CLUSTER_SCENARIOS, boolean]> = [
     ["cluster scenarios (the targets hold)", CLUSTER_SCENARIOS, true],
     ["role changes, misconfiguration and a replaced writer", ROLE_SCENARIOS, false],
-    ["paths that used to register on the way: Blue/Green, a Multi-AZ DB instance's standby, Auto Scaling", WARM_PATH_SCENARIOS, false],
+    [
+      "paths that used to register on the way: Blue/Green, a Multi-AZ DB instance's standby, Auto Scaling",
+      WARM_PATH_SCENARIOS,
+      false,
+    ],
     ["designs that register the new writer's IP", REGISTERING_SCENARIOS, false],
   ];
   for (const [title, scenarios, targeted] of sections) {
@@ -43,7 +75,8 @@ async function main() {
       for (const events of EVENT_TIMINGS) {
         for (const { R, L } of COMBOS) {
           const os: Outcome[] = [];
-          for (const seed of SEEDS) os.push(await simulate(s, { registrationDelayS: R, listenerDelayS: L, events }, seed));
+          for (const seed of SEEDS)
+            os.push(await simulate(s, { registrationDelayS: R, listenerDelayS: L, events }, seed));
           runs += os.reduce((n, o) => n + o.runs, 0);
           simulated += SEEDS.length * (600 + s.watchS);
           const beyond = targeted
@@ -55,7 +88,19 @@ async function main() {
           over += beyond;
           const pool = `${worst(os, (o) => o.pool.lifetime.connectionSeconds)}/${worst(os, (o) => o.pool.discardOnReadOnly.connectionSeconds)}`;
           console.log(
-            [s.name, events, `${R}/${L}`, worst(os, (o) => o.writerDarkS), worst(os, (o) => o.writerWrongS), `${worst(os, (o) => o.nativeDarkS)}/${worst(os, (o) => o.nativeWrongS)}`, worst(os, (o) => o.readerDarkS), worst(os, (o) => o.readsToDownS), pool, worst(os, (o) => o.registrationsOnFailoverPath), targeted ? beyond : "-"].join(" | "),
+            [
+              s.name,
+              events,
+              `${R}/${L}`,
+              worst(os, (o) => o.writerDarkS),
+              worst(os, (o) => o.writerWrongS),
+              `${worst(os, (o) => o.nativeDarkS)}/${worst(os, (o) => o.nativeWrongS)}`,
+              worst(os, (o) => o.readerDarkS),
+              worst(os, (o) => o.readsToDownS),
+              pool,
+              worst(os, (o) => o.registrationsOnFailoverPath),
+              targeted ? beyond : "-",
+            ].join(" | "),
           );
         }
       }
@@ -69,51 +114,73 @@ async function main() {
     for (const { scenario: s, events } of rowsOf(scenarios, targeted)) {
       if (ONLY && !s.name.includes(ONLY)) continue;
       const cells: string[] = [];
-      for (const { R, L } of COMBOS) cells.push(cell(await simulate(s, { registrationDelayS: R, listenerDelayS: L, events }, 1)));
+      for (const { R, L } of COMBOS)
+        cells.push(cell(await simulate(s, { registrationDelayS: R, listenerDelayS: L, events }, 1)));
       console.log(row(s.name, events, cells));
     }
   }
 
-  console.log(`\n== the demo table of docs/failover-timeline.md (seed 1, R ${DEMO_R}): writer dark / wrong, and a client of the cluster endpoint's`);
+  console.log(
+    `\n== the demo table of docs/failover-timeline.md (seed 1, R ${DEMO_R}): writer dark / wrong, and a client of the cluster endpoint's`,
+  );
   for (const line of demoHeader()) console.log(line);
   for (const events of EVENT_TIMINGS) {
     const demo = CLUSTER_SCENARIOS.find((x) => x.name === DEMO_SCENARIO)!;
     const cells: string[] = [];
-    for (const L of SWEEP.listenerDelayS) cells.push(demoCell(await simulate(demo, { registrationDelayS: DEMO_R, listenerDelayS: L, events }, 1)));
+    for (const L of SWEEP.listenerDelayS)
+      cells.push(demoCell(await simulate(demo, { registrationDelayS: DEMO_R, listenerDelayS: L, events }, 1)));
     console.log(demoRow(events, cells));
   }
 
   const poolScenario = CLUSTER_SCENARIOS.find((x) => x.name === "Aurora failover, three members")!;
-  console.log(`\n== the pool table of docs/failover-timeline.md: ${poolScenario.name}, R 180, the worst of seeds ${SEEDS.join(", ")}`);
-  console.log("| listener delay, events | kept for its lifetime | discarded on the first read-only error | most at once | read-only errors |");
+  console.log(
+    `\n== the pool table of docs/failover-timeline.md: ${poolScenario.name}, R 180, the worst of seeds ${SEEDS.join(", ")}`,
+  );
+  console.log(
+    "| listener delay, events | kept for its lifetime | discarded on the first read-only error | most at once | read-only errors |",
+  );
   console.log("| --- | --- | --- | --- | --- |");
   for (const L of SWEEP.listenerDelayS) {
     for (const events of EVENT_TIMINGS) {
       const os: Outcome[] = [];
-      for (const seed of SEEDS) os.push(await simulate(poolScenario, { registrationDelayS: 180, listenerDelayS: L, events }, seed));
-      console.log(`| L ${L} s, ${events} | ${worst(os, (o) => o.pool.lifetime.connectionSeconds)} | ${worst(os, (o) => o.pool.discardOnReadOnly.connectionSeconds)} | ${worst(os, (o) => o.pool.lifetime.most)} | ${worst(os, (o) => o.pool.discardOnReadOnly.readOnlyErrors)} |`);
+      for (const seed of SEEDS)
+        os.push(await simulate(poolScenario, { registrationDelayS: 180, listenerDelayS: L, events }, seed));
+      console.log(
+        `| L ${L} s, ${events} | ${worst(os, (o) => o.pool.lifetime.connectionSeconds)} | ${worst(os, (o) => o.pool.discardOnReadOnly.connectionSeconds)} | ${worst(os, (o) => o.pool.lifetime.most)} | ${worst(os, (o) => o.pool.discardOnReadOnly.readOnlyErrors)} |`,
+      );
     }
   }
 
   console.log("\n== health-check load: targets registered, and TCP probes per second that reach one instance");
-  console.log(`   layout: one member group per member, plus ${DEFAULT_WARM_READER_SETS} populated reader set(s) (provider.failover.warmReaderSets) of N - 1 members each;`);
-  console.log(`   before: one reader set per member. Probes: every NLB node (one per enabled zone) checks every target every ${DEFAULT_PARAMS.healthCheckIntervalS} s; an empty slot is checked by no one`);
-  console.log("N | targets now | targets before (N x N) | probes/s per instance now (at most), 2 zones / 3 zones | before, 2 zones / 3 zones");
+  console.log(
+    `   layout: one member group per member, plus ${DEFAULT_WARM_READER_SETS} populated reader set(s) (provider.failover.warmReaderSets) of N - 1 members each;`,
+  );
+  console.log(
+    `   before: one reader set per member. Probes: every NLB node (one per enabled zone) checks every target every ${DEFAULT_PARAMS.healthCheckIntervalS} s; an empty slot is checked by no one`,
+  );
+  console.log(
+    "N | targets now | targets before (N x N) | probes/s per instance now (at most), 2 zones / 3 zones | before, 2 zones / 3 zones",
+  );
   for (const n of [2, 3, 4, 6, 8, 16]) {
     const sets = Math.min(DEFAULT_WARM_READER_SETS, n);
     const now = n + sets * (n - 1);
     // An instance is in its member group and in every populated set but its own.
     const groupsNow = 1 + sets - (sets === n ? 1 : 0);
     const groupsBefore = n; // its member group and the N - 1 reader sets of the other slots
-    const probes = (groups: number, zones: number) => ((groups * zones) / DEFAULT_PARAMS.healthCheckIntervalS).toFixed(1);
-    console.log(`${n} | ${now} | ${n * n} | ${probes(groupsNow, 2)} / ${probes(groupsNow, 3)} | ${probes(groupsBefore, 2)} / ${probes(groupsBefore, 3)}`);
+    const probes = (groups: number, zones: number) =>
+      ((groups * zones) / DEFAULT_PARAMS.healthCheckIntervalS).toFixed(1);
+    console.log(
+      `${n} | ${now} | ${n * n} | ${probes(groupsNow, 2)} / ${probes(groupsNow, 3)} | ${probes(groupsBefore, 2)} / ${probes(groupsBefore, 3)}`,
+    );
   }
 
   console.log("\n== parameters");
   for (const [k, v] of Object.entries(DEFAULT_PARAMS)) console.log(`  ${k}: ${JSON.stringify(v)}`);
   for (const [k, v] of Object.entries(SOURCES)) console.log(`  [${k}] ${v}`);
   const ms = performance.now() - started;
-  console.log(`\nsimulated ${(simulated / 3600).toFixed(1)} h of AWS time and ${runs} function runs in ${(ms / 1000).toFixed(1)} s of wall time`);
+  console.log(
+    `\nsimulated ${(simulated / 3600).toFixed(1)} h of AWS time and ${runs} function runs in ${(ms / 1000).toFixed(1)} s of wall time`,
+  );
 }
 
 main().catch((e) => {

@@ -9,7 +9,15 @@ import { SILENT } from "../functions/failover-sync/telemetry";
 import { startDns } from "../__tests__/support/dns";
 import { intercept } from "../__tests__/support/intercept";
 import { startMoto } from "../__tests__/support/moto";
-import { clientConfig, createClusterWorld, createInstanceWorld, failoverTo, instanceAddress, loopbackResolver, testSettings } from "../__tests__/support/world";
+import {
+  clientConfig,
+  createClusterWorld,
+  createInstanceWorld,
+  failoverTo,
+  instanceAddress,
+  loopbackResolver,
+  testSettings,
+} from "../__tests__/support/world";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -43,7 +51,9 @@ async function main() {
         const kind = c.replace(/Command$/, "");
         counts[kind] = (counts[kind] ?? 0) + 1;
       }
-      return Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(", ");
+      return Object.entries(counts)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(", ");
     };
 
     // Aurora: 4 members, failover between them, an RDS-EVENT-0071 per failover.
@@ -62,7 +72,16 @@ async function main() {
       calls.length = 0;
       switchedAt = 0;
       const start = performance.now();
-      await sync({ source: "aws.rds", "detail-type": "RDS DB Cluster Event", time: new Date().toISOString(), detail: { EventID: "RDS-EVENT-0071" } }, testSettings(cluster), deps);
+      await sync(
+        {
+          source: "aws.rds",
+          "detail-type": "RDS DB Cluster Event",
+          time: new Date().toISOString(),
+          detail: { EventID: "RDS-EVENT-0071" },
+        },
+        testSettings(cluster),
+        deps,
+      );
       toSwitch.push(switchedAt - start);
       whole.push(performance.now() - start);
       lastCalls = byKind();
@@ -81,13 +100,24 @@ async function main() {
       calls.length = 0;
       registeredAt = 0;
       const start = performance.now();
-      await sync({ source: "aws.rds", "detail-type": "RDS DB Instance Event", time: new Date().toISOString(), detail: { EventID: "RDS-EVENT-0049" } }, testSettings(instance), deps);
+      await sync(
+        {
+          source: "aws.rds",
+          "detail-type": "RDS DB Instance Event",
+          time: new Date().toISOString(),
+          detail: { EventID: "RDS-EVENT-0049" },
+        },
+        testSettings(instance),
+        deps,
+      );
       toRegister.push(registeredAt - start);
       lastCalls = byKind();
     }
     line("Multi-AZ instance run: event to writer registration (median)", `${median(toRegister).toFixed(1)} ms`);
     line("Multi-AZ instance run: AWS calls", lastCalls);
-    console.log("(moto on loopback: real AWS API latency and NLB propagation come on top; see docs/failover-timeline.md)");
+    console.log(
+      "(moto on loopback: real AWS API latency and NLB propagation come on top; see docs/failover-timeline.md)",
+    );
   } finally {
     await Promise.all([moto.stop(), dns.close()]);
   }

@@ -17,7 +17,11 @@ async function main() {
     for (const { R, L } of COMBOS) {
       for (const events of ["on time", "lost"] as const) {
         for (const warm of [1, 3]) {
-          const o = await simulate({ ...s, warmReaderSets: warm }, { registrationDelayS: R, listenerDelayS: L, events }, 1);
+          const o = await simulate(
+            { ...s, warmReaderSets: warm },
+            { registrationDelayS: R, listenerDelayS: L, events },
+            1,
+          );
           const t = totals.get(warm)!;
           [o.writerDarkS, o.writerWrongS, o.readerDarkS, o.readsToDownS].forEach((v, i) => {
             t[i] += v;
@@ -27,9 +31,12 @@ async function main() {
       }
     }
   }
-  console.log(`== warmReaderSets 1 against 3: seconds summed over ${CLUSTER_SCENARIOS.length} cluster scenarios x ${runs / CLUSTER_SCENARIOS.length} (R, L, events) = ${runs} simulations each`);
+  console.log(
+    `== warmReaderSets 1 against 3: seconds summed over ${CLUSTER_SCENARIOS.length} cluster scenarios x ${runs / CLUSTER_SCENARIOS.length} (R, L, events) = ${runs} simulations each`,
+  );
   console.log(`${"".padEnd(24)} ${"1 set".padStart(8)} ${"3 sets".padStart(8)}`);
-  for (const [i, k] of keys.entries()) console.log(`${k.padEnd(24)} ${String(totals.get(1)![i]).padStart(8)} ${String(totals.get(3)![i]).padStart(8)}`);
+  for (const [i, k] of keys.entries())
+    console.log(`${k.padEnd(24)} ${String(totals.get(1)![i]).padStart(8)} ${String(totals.get(3)![i]).padStart(8)}`);
 }
 
 main().catch((e) => {

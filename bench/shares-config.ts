@@ -58,7 +58,14 @@ const config = {
     account: { region: "us-east-1", profile: `app${i}`, accountId },
     network: { create: { cidr: `10.${i + 1}.0.0/16`, azIds } },
     allowedCidrs: [`10.${i + 1}.0.0/16`],
-    ...(i % 2 === 0 ? { shares: Array.from({ length: shareCount }, (_, s) => ({ name: `db${s}`, privateZone: { name: `db${s}.db.internal` } })) } : {}),
+    ...(i % 2 === 0
+      ? {
+          shares: Array.from({ length: shareCount }, (_, s) => ({
+            name: `db${s}`,
+            privateZone: { name: `db${s}.db.internal` },
+          })),
+        }
+      : {}),
   })),
 };
 writeFileSync(out, `${JSON.stringify(config, null, 2)}\n`);

@@ -58,7 +58,8 @@ export const MAX_WATCH_CALLS_PER_SECOND = RDS_API_SUSTAINED_PER_SECOND / 4;
 // A region outside the table is refused with the nearest one: a typo would otherwise fail only at
 // apply, and the table also gives the AZ-ID prefix that rules.ts checks every AZ ID against.
 export const region = z.enum(REGIONS as [string, ...string[]], {
-  error: (iss) => (typeof iss.input === "string" ? regionProblem(iss.input) : "must be an AWS region code such as us-east-1"),
+  error: (iss) =>
+    typeof iss.input === "string" ? regionProblem(iss.input) : "must be an AWS region code such as us-east-1",
 });
 
 export const hostname = z
@@ -69,19 +70,30 @@ export const hostname = z
     "must be a lowercase DNS name such as db.example.com",
   );
 
-export const subnetId = z.string().regex(/^subnet-[0-9a-f]{8,17}$/, "must be a subnet id such as subnet-0123456789abcdef0");
-export const endpointId = z.string().regex(/^vpce-[0-9a-f]{8,17}$/, "must be a VPC endpoint id such as vpce-0123456789abcdef0");
+export const subnetId = z
+  .string()
+  .regex(/^subnet-[0-9a-f]{8,17}$/, "must be a subnet id such as subnet-0123456789abcdef0");
+export const endpointId = z
+  .string()
+  .regex(/^vpce-[0-9a-f]{8,17}$/, "must be a VPC endpoint id such as vpce-0123456789abcdef0");
 export const resourceConfigurationArn = z
   .string()
   .regex(
     /^arn:aws[a-z-]*:vpc-lattice:[a-z0-9-]+:\d{12}:resourceconfiguration\/rcfg-[0-9a-z]{17}$/,
     "must be a resource configuration ARN such as arn:aws:vpc-lattice:us-east-1:111111111111:resourceconfiguration/rcfg-0123456789abcdef0",
   );
-export const port = z.number().int("must be a whole number").min(1, "must be from 1 to 65535").max(65535, "must be from 1 to 65535");
+export const port = z
+  .number()
+  .int("must be a whole number")
+  .min(1, "must be from 1 to 65535")
+  .max(65535, "must be from 1 to 65535");
 
 export const unique = <T extends z.ZodType>(item: T, what: string) =>
   z.array(item).refine((xs) => new Set(xs).size === xs.length, `must not list the same ${what} twice`);
 
 export const retentionDays = z
   .number()
-  .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `must be one of ${LOG_RETENTION_DAYS.join(", ")} (CloudWatch Logs values)`);
+  .refine(
+    (d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d),
+    `must be one of ${LOG_RETENTION_DAYS.join(", ")} (CloudWatch Logs values)`,
+  );

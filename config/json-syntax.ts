@@ -42,8 +42,10 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
     }
     const c = text[i];
     if (c === "/" && (text[i + 1] === "/" || text[i + 1] === "*")) return at(i, "a comment; JSON has none, remove it");
-    if (c === "#") return at(i, `a "#" comment or heading; JSON has no comments, and a config is a JSON object, { ... }`);
-    if (expect === "end") return at(i, `${quoted(c)} after the end of the config, which closes at ${where(lastValueEnd - 1)}`);
+    if (c === "#")
+      return at(i, `a "#" comment or heading; JSON has no comments, and a config is a JSON object, { ... }`);
+    if (expect === "end")
+      return at(i, `${quoted(c)} after the end of the config, which closes at ${where(lastValueEnd - 1)}`);
     if (expect === "colon") {
       if (c !== ":") return at(i, `a ":" is missing after the key that ends at ${where(lastValueEnd - 1)}`);
       i++;
@@ -58,7 +60,11 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
         continue;
       }
       if (c === "}" || c === "]") {
-        if (closer(top.bracket) !== c) return at(i, `${quoted(c)} where the ${top.bracket} opened at ${where(top.pos)} needs ${quoted(closer(top.bracket))}`);
+        if (closer(top.bracket) !== c)
+          return at(
+            i,
+            `${quoted(c)} where the ${top.bracket} opened at ${where(top.pos)} needs ${quoted(closer(top.bracket))}`,
+          );
         open.pop();
         afterValue(++i);
         continue;
@@ -66,7 +72,11 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
       return at(lastValueEnd, `a comma is missing after this value, before the ${quoted(c)} at ${where(i)}`);
     }
     // A key or a value is due.
-    if ((c === "}" || c === "]") && (expect === "key" || (expect === "value" && open.length > 0 && lastComma >= 0 && text.slice(lastComma + 1, i).trim() === ""))) {
+    if (
+      (c === "}" || c === "]") &&
+      (expect === "key" ||
+        (expect === "value" && open.length > 0 && lastComma >= 0 && text.slice(lastComma + 1, i).trim() === ""))
+    ) {
       return at(lastComma, `a trailing comma before ${quoted(c)}; JSON allows none, remove it`);
     }
     if (expect === "first-key" && c === "}") {
@@ -74,7 +84,12 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
       afterValue(++i);
       continue;
     }
-    if (expect === "value" && c === "]" && open[open.length - 1]?.bracket === "[" && text.slice(open[open.length - 1].pos + 1, i).trim() === "") {
+    if (
+      expect === "value" &&
+      c === "]" &&
+      open[open.length - 1]?.bracket === "[" &&
+      text.slice(open[open.length - 1].pos + 1, i).trim() === ""
+    ) {
       open.pop();
       afterValue(++i);
       continue;
@@ -83,7 +98,10 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
     if (expect === "first-key" || expect === "key") {
       if (c !== '"') {
         const word = /^[\w$-]+/.exec(text.slice(i, i + 40))?.[0];
-        return at(i, word ? `the key ${word} needs double quotes: "${word}"` : `${quoted(c)} where a key in double quotes is due`);
+        return at(
+          i,
+          word ? `the key ${word} needs double quotes: "${word}"` : `${quoted(c)} where a key in double quotes is due`,
+        );
       }
       const end = stringEnd(text, i);
       if (typeof end !== "number") return at(end.pos, end.message);
@@ -130,8 +148,10 @@ function stringEnd(text: string, start: number): number | { pos: number; message
   for (let i = start + 1; i < text.length; i++) {
     const c = text[i];
     if (c === '"') return i + 1;
-    if (c === "\n" || c === "\r") return { pos: start, message: "this string runs past the end of its line; close it with a double quote" };
-    if (c < " ") return { pos: i, message: "a control character (such as a tab) inside a string; write it as \\t or \\n" };
+    if (c === "\n" || c === "\r")
+      return { pos: start, message: "this string runs past the end of its line; close it with a double quote" };
+    if (c < " ")
+      return { pos: i, message: "a control character (such as a tab) inside a string; write it as \\t or \\n" };
     if (c === "\\") {
       const next = text[i + 1];
       if (next === "u" && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) i += 5;

@@ -70,17 +70,27 @@ export function loadConfigFile(file: string, origin?: ConfigOrigin): AppConfig {
   const fail = (message: string): never => {
     throw new ConfigError(shown, [{ path: "", message }]);
   };
-  const fix = origin === "argument" ? "; check the path given on the command line" : origin === "env" ? `; check ${CONFIG_ENV}` : "";
+  const fix =
+    origin === "argument"
+      ? "; check the path given on the command line"
+      : origin === "env"
+        ? `; check ${CONFIG_ENV}`
+        : "";
   let stat: Stats;
   try {
     stat = statSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return fail(`cannot read the file (${code === "ENOENT" ? "ENOENT: no such file or directory" : (code ?? String(e))})${fix}`);
+    return fail(
+      `cannot read the file (${code === "ENOENT" ? "ENOENT: no such file or directory" : (code ?? String(e))})${fix}`,
+    );
   }
   if (stat.isDirectory()) {
     const inside = configJsonIn(file);
-    if (!inside) return fail(`is a directory with no config.json; name a config file, such as examples/minimal/config.json${fix ? ` (${fix.slice(2)})` : ""}`);
+    if (!inside)
+      return fail(
+        `is a directory with no config.json; name a config file, such as examples/minimal/config.json${fix ? ` (${fix.slice(2)})` : ""}`,
+      );
     return loadConfigFile(inside, origin);
   }
   if (stat.size > MAX_CONFIG_BYTES) {
@@ -121,7 +131,9 @@ export function shownPath(file: string): string {
 export function validateConfig(raw: unknown, source = "config"): AppConfig {
   const depth = depthOf(raw);
   if (depth > MAX_DEPTH) {
-    throw new ConfigError(source, [{ path: "", message: `nesting is ${depth} levels deep; a config is at most ${MAX_DEPTH}` }]);
+    throw new ConfigError(source, [
+      { path: "", message: `nesting is ${depth} levels deep; a config is at most ${MAX_DEPTH}` },
+    ]);
   }
   const result = ConfigSchema.safeParse(raw);
   const problems: Problem[] = result.success ? [] : result.error.issues.flatMap((i) => describeIssue(i, raw));
@@ -141,8 +153,12 @@ function sortProblems(problems: Problem[]): Problem[] {
   const typos = problems
     .map((p) => ({ p, meant: /did you mean "([^"]+)"/.exec(p.message)?.[1] }))
     .filter((t): t is { p: Problem; meant: string } => t.meant !== undefined && isUnknownKey(t.p))
-    .map(({ p, meant }) => ({ p, meant: p.path.includes(".") ? `${p.path.slice(0, p.path.lastIndexOf("."))}.${meant}` : meant }));
-  const causeOf = (q: Problem) => typos.find((t) => q.path === t.meant || q.path.startsWith(`${t.meant}.`) || q.path.startsWith(`${t.meant}[`));
+    .map(({ p, meant }) => ({
+      p,
+      meant: p.path.includes(".") ? `${p.path.slice(0, p.path.lastIndexOf("."))}.${meant}` : meant,
+    }));
+  const causeOf = (q: Problem) =>
+    typos.find((t) => q.path === t.meant || q.path.startsWith(`${t.meant}.`) || q.path.startsWith(`${t.meant}[`));
   const roots = typos.map((t) => t.p).sort(byPath);
   const rest = problems
     .filter((q) => !roots.includes(q))
@@ -170,8 +186,11 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): Problem[] {
   if (issue.code === "invalid_union") {
     // A value of the kind one option takes (an object entry of consumers[].shares) is judged by
     // that option alone: its own problems, by their paths, say more than "must be one of".
-    const branch = issue.errors.find((errors) => errors.length > 0 && !errors.some((e) => e.path.length === 0 && e.code === "invalid_type"));
-    if (branch) return branch.flatMap((e) => describeIssue({ ...e, path: [...issue.path, ...e.path] } as z.core.$ZodIssue, raw));
+    const branch = issue.errors.find(
+      (errors) => errors.length > 0 && !errors.some((e) => e.path.length === 0 && e.code === "invalid_type"),
+    );
+    if (branch)
+      return branch.flatMap((e) => describeIssue({ ...e, path: [...issue.path, ...e.path] } as z.core.$ZodIssue, raw));
   }
   if (issue.code === "unrecognized_keys") {
     const known = knownKeys(issue.path);
@@ -197,7 +216,10 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): Problem[] {
     const value = valueAt(raw, issue.path);
     const values = (issue as { values?: unknown[] }).values ?? [];
     if (value !== undefined) {
-      const hint = typeof value === "string" && values.every((v) => typeof v === "string") ? closest(value, values as string[]) : undefined;
+      const hint =
+        typeof value === "string" && values.every((v) => typeof v === "string")
+          ? closest(value, values as string[])
+          : undefined;
       const wrote = typeof value === "string" ? JSON.stringify(value) : kindOf(value);
       return [{ path: at, message: `${plain(issue)}: ${wrote} is not one${hint ? `; did you mean "${hint}"?` : ""}` }];
     }
@@ -211,20 +233,29 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): Problem[] {
  */
 function plain(issue: z.core.$ZodIssue): string {
   if (!RAW.test(issue.message)) return issue.message;
-  const i = issue as z.core.$ZodIssue & { minimum?: number | bigint; maximum?: number | bigint; origin?: string; inclusive?: boolean; values?: unknown[] };
+  const i = issue as z.core.$ZodIssue & {
+    minimum?: number | bigint;
+    maximum?: number | bigint;
+    origin?: string;
+    inclusive?: boolean;
+    values?: unknown[];
+  };
   const unit = i.origin === "string" ? " characters" : i.origin === "array" || i.origin === "set" ? " entries" : "";
   if (issue.code === "too_small") {
-    if (unit && Number(i.minimum) === 1) return i.origin === "string" ? "must not be empty" : "must list at least one entry";
+    if (unit && Number(i.minimum) === 1)
+      return i.origin === "string" ? "must not be empty" : "must list at least one entry";
     return `must be ${i.inclusive === false ? "more than" : "at least"} ${i.minimum}${unit}`;
   }
   if (issue.code === "too_big") return `must be ${i.inclusive === false ? "less than" : "at most"} ${i.maximum}${unit}`;
-  if (issue.code === "invalid_value" && i.values) return `must be one of ${i.values.map((v) => JSON.stringify(v)).join(", ")}`;
+  if (issue.code === "invalid_value" && i.values)
+    return `must be one of ${i.values.map((v) => JSON.stringify(v)).join(", ")}`;
   if (issue.code === "not_multiple_of") return "must be a whole number";
   return "has a value this field does not accept; see config/schema.json or the config reference in docs/configuration.md";
 }
 
 /** The validator's own wording, which names neither the fix nor the field's meaning. */
-export const RAW = /^(Too (small|big)|Invalid (input|string|option|type|value|element|key|union)|Unrecognized key|Expected |Number must|String must|Array must|Required$)/;
+export const RAW =
+  /^(Too (small|big)|Invalid (input|string|option|type|value|element|key|union)|Unrecognized key|Expected |Number must|String must|Array must|Required$)/;
 
 function article(t: string): string {
   return /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`;

@@ -52,7 +52,12 @@ export function iamRoleName(scope: NameScope, purpose: string): string {
 
 /** A KMS alias of one purpose ("operations", "database"): alias/orders-operations, alias/orders/app/operations. */
 export function kmsAliasName(scope: Omit<NameScope, "region"> & { readonly region?: string }, purpose: string): string {
-  return fitName(scope.consumer === undefined ? `alias/${owner(scope)}-${purpose}` : `alias/${scope.share}/${scope.consumer}/${purpose}`, KMS_ALIAS_LIMIT);
+  return fitName(
+    scope.consumer === undefined
+      ? `alias/${owner(scope)}-${purpose}`
+      : `alias/${scope.share}/${scope.consumer}/${purpose}`,
+    KMS_ALIAS_LIMIT,
+  );
 }
 
 /** A CloudWatch dashboard: "All dashboards in your account are global, not region-specific" (CloudWatch PutDashboard). */
@@ -84,7 +89,9 @@ export function globalNameCollisions(names: readonly GlobalName[]): string[] {
       continue;
     }
     const where = n.region ? `account ${n.account}, region ${n.region}` : `account ${n.account}`;
-    problems.push(`${first.party} and ${n.party} would both create the ${n.kind} ${n.name} in ${where}; rename one of them or put them in different accounts`);
+    problems.push(
+      `${first.party} and ${n.party} would both create the ${n.kind} ${n.name} in ${where}; rename one of them or put them in different accounts`,
+    );
   }
   return problems;
 }

@@ -15,12 +15,14 @@ export function notices(config: AppConfig): string[] {
     const bare = config.shares.flatMap((share) => {
       const seen = share.config.consumers.find((c) => c.name === consumer.name);
       if (!seen || seen.privateZone) return [];
-      const roles = share.config.provider.ports.reader === null ? ["writer_address"] : ["writer_address", "reader_address"];
+      const roles =
+        share.config.provider.ports.reader === null ? ["writer_address"] : ["writer_address", "reader_address"];
       return [{ name: share.name, outputs: roles.map((o) => (share.scoped ? shareOutputName(share.name, o) : o)) }];
     });
     if (bare.length === 0) continue;
     const outputs = bare.flatMap((b) => b.outputs);
-    const listed = outputs.length === 1 ? outputs[0] : `${outputs.slice(0, -1).join(", ")} and ${outputs[outputs.length - 1]}`;
+    const listed =
+      outputs.length === 1 ? outputs[0] : `${outputs.slice(0, -1).join(", ")} and ${outputs[outputs.length - 1]}`;
     const add = single
       ? '"privateZone": { "name": "..." }'
       : `to its entry of ${bare.length === 1 ? "that share" : "each share"} in shares a privateZone, such as { "name": "${bare[0].name}", "privateZone": { "name": "..." } },`;
@@ -36,7 +38,9 @@ export function notices(config: AppConfig): string[] {
     const instances = 1 + (database.create.readers ?? 0);
     const slots = ports.members.length;
     if (2 * instances > slots) {
-      const where = share.scoped ? `provider.shares[${config.shares.indexOf(share)}].failover.memberSlots` : "provider.failover.memberSlots";
+      const where = share.scoped
+        ? `provider.shares[${config.shares.indexOf(share)}].failover.memberSlots`
+        : "provider.failover.memberSlots";
       out.push(
         `${where} is ${slots} and the cluster has ${instances} instances: a Blue/Green deployment's ${instances} green members find ${slots - instances} free slot(s), and the rest are registered on the switchover's way (minutes). Raise it to ${2 * instances} (at most 46) before a Blue/Green deployment.`,
       );

@@ -12,7 +12,8 @@ export interface Problem {
 }
 
 export type Raw = Record<string, unknown>;
-export const obj = (v: unknown): Raw | undefined => (v && typeof v === "object" && !Array.isArray(v) ? (v as Raw) : undefined);
+export const obj = (v: unknown): Raw | undefined =>
+  v && typeof v === "object" && !Array.isArray(v) ? (v as Raw) : undefined;
 export const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 export function valueAt(root: Raw, dotted: string): unknown {
@@ -42,7 +43,10 @@ export function sharesCluster(provider: Raw): boolean | undefined {
   const engine = engineOf(provider);
   if (!engine) return undefined;
   const existing = obj(obj(provider.database)?.existing);
-  return isCluster({ engine, existing: existing ? { clusterIdentifier: existing.clusterIdentifier as string | undefined } : undefined });
+  return isCluster({
+    engine,
+    existing: existing ? { clusterIdentifier: existing.clusterIdentifier as string | undefined } : undefined,
+  });
 }
 
 /** The provider's and the consumer's regions, when both are valid (an invalid one is reported by the schema). */
@@ -56,11 +60,16 @@ export function regionsOf(provider: Raw, consumer: Raw): { provider: string; con
  * The AZ IDs of a provider and a consumer in one region, when both created networks list them and
  * every one is well formed and of that region: only then are they compared.
  */
-export function sameRegionAzIds(provider: Raw, consumer: Raw): { provider: unknown[]; consumer: unknown[] } | undefined {
+export function sameRegionAzIds(
+  provider: Raw,
+  consumer: Raw,
+): { provider: unknown[]; consumer: unknown[] } | undefined {
   const regions = regionsOf(provider, consumer);
   if (!regions || regions.provider !== regions.consumer) return undefined;
   const pIds = arr(obj(obj(provider.network)?.create)?.azIds);
   const cIds = arr(obj(obj(consumer.network)?.create)?.azIds);
-  const ofRegion = (ids: unknown[]) => ids.length > 0 && ids.every((id) => typeof id === "string" && AZ_ID.test(id) && azIdProblem(id, regions.provider) === undefined);
+  const ofRegion = (ids: unknown[]) =>
+    ids.length > 0 &&
+    ids.every((id) => typeof id === "string" && AZ_ID.test(id) && azIdProblem(id, regions.provider) === undefined);
   return ofRegion(pIds) && ofRegion(cIds) ? { provider: pIds, consumer: cIds } : undefined;
 }

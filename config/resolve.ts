@@ -2,7 +2,20 @@
 // member slots, reader count, cluster or instance. Constructs read the result and never decide
 // a default again.
 import { type Engine, ENGINE_PORT, isAurora } from "./engines";
-import { type Account, type Backend, type ConsumerConfig, ConsumerShareSchema, defaultMemberSlots, DEFAULT_WARM_READER_SETS, MEMBER_PORT_OFFSET, readerSetCount, type ParsedConfig, type ParsedConsumer, type ParsedShare, PRINCIPAL } from "./schema";
+import {
+  type Account,
+  type Backend,
+  type ConsumerConfig,
+  ConsumerShareSchema,
+  defaultMemberSlots,
+  DEFAULT_WARM_READER_SETS,
+  MEMBER_PORT_OFFSET,
+  readerSetCount,
+  type ParsedConfig,
+  type ParsedConsumer,
+  type ParsedShare,
+  PRINCIPAL,
+} from "./schema";
 
 export interface Ports {
   writer: number;
@@ -14,7 +27,11 @@ export interface Ports {
 }
 
 export type PortsInput = { writer?: number; reader?: number | null; firstMember?: number };
-export type DatabaseInput = { engine: Engine; create?: { readers?: number }; existing?: { clusterIdentifier?: string; instanceIdentifier?: string } };
+export type DatabaseInput = {
+  engine: Engine;
+  create?: { readers?: number };
+  existing?: { clusterIdentifier?: string; instanceIdentifier?: string };
+};
 
 /** Is the shared database a cluster (Aurora or a Multi-AZ DB cluster) rather than one Multi-AZ instance? */
 export function isCluster(database: DatabaseInput): boolean {
@@ -28,7 +45,12 @@ export function resolveMemberSlots(database: DatabaseInput, memberSlots?: number
 }
 
 /** Listener ports with their engine defaults applied. */
-export function resolvePorts(engine: Engine, ports: PortsInput = {}, slots = 0, warmReaderSets = DEFAULT_WARM_READER_SETS): Ports {
+export function resolvePorts(
+  engine: Engine,
+  ports: PortsInput = {},
+  slots = 0,
+  warmReaderSets = DEFAULT_WARM_READER_SETS,
+): Ports {
   const enginePort = ENGINE_PORT[engine];
   const reader = ports.reader === undefined ? enginePort + 1 : ports.reader;
   const first = ports.firstMember ?? enginePort + MEMBER_PORT_OFFSET;
@@ -41,12 +63,10 @@ export function resolvePorts(engine: Engine, ports: PortsInput = {}, slots = 0, 
   };
 }
 
-
 /** Reader instances with the engine default applied. */
 export function resolveReaders(engine: Engine, readers?: number): number {
   return readers ?? (isAurora(engine) ? 1 : 0);
 }
-
 
 type ParsedProvider = ParsedConfig["provider"];
 /** What every share of a config has in common: where the provider stack lives. */
@@ -98,7 +118,10 @@ export interface ShareConfig {
 }
 
 /** A consumer of the whole config: its own keys, and the shares it reaches. */
-export type AppConsumer = Pick<ParsedConsumer, "name" | "account" | "backend" | "network" | "allowedCidrs" | "allowedSecurityGroupIds" | "providerAzIds"> & {
+export type AppConsumer = Pick<
+  ParsedConsumer,
+  "name" | "account" | "backend" | "network" | "allowedCidrs" | "allowedSecurityGroupIds" | "providerAzIds"
+> & {
   /** Names of the shares it reaches, in the order of provider.shares. */
   readonly shares: string[];
 };
@@ -114,7 +137,10 @@ export interface AppConfig {
 
 /** The one share of a single-database config (tests and tools that take one database). */
 export function onlyShare(app: AppConfig): Config {
-  if (app.shares.length !== 1) throw new Error(`the config has ${app.shares.length} shares (${app.shares.map((s) => s.name).join(", ")}); name the one you mean`);
+  if (app.shares.length !== 1)
+    throw new Error(
+      `the config has ${app.shares.length} shares (${app.shares.map((s) => s.name).join(", ")}); name the one you mean`,
+    );
   return app.shares[0].config;
 }
 
@@ -155,21 +181,50 @@ export function resolveBackend(backend: Backend, account: Account): Backend {
 }
 
 /** The consumer keys every share of a consumer has in common; the rest are its settings of one share. */
-export const CONSUMER_COMMON_KEYS = ["name", "account", "backend", "network", "allowedCidrs", "allowedSecurityGroupIds", "providerAzIds"] as const;
+export const CONSUMER_COMMON_KEYS = [
+  "name",
+  "account",
+  "backend",
+  "network",
+  "allowedCidrs",
+  "allowedSecurityGroupIds",
+  "providerAzIds",
+] as const;
 
 export function resolveConfig(parsed: ParsedConfig): AppConfig {
   const { $schema: _schema, provider, consumers, name, tags } = parsed;
-  const common: ProviderCommon = { account: provider.account, backend: resolveBackend(provider.backend, provider.account), network: provider.network };
-  const appConsumers = consumers.map((c) => ({ ...pick(c, CONSUMER_COMMON_KEYS), backend: resolveBackend(c.backend, c.account) }));
+  const common: ProviderCommon = {
+    account: provider.account,
+    backend: resolveBackend(provider.backend, provider.account),
+    network: provider.network,
+  };
+  const appConsumers = consumers.map((c) => ({
+    ...pick(c, CONSUMER_COMMON_KEYS),
+    backend: resolveBackend(c.backend, c.account),
+  }));
   if (!provider.shares) {
     // The single-database form: one share, named by the config, whose consumers are every consumer as written.
     const { shares: _shares, ...single } = provider;
-    const view = resolveShare(name, tags, { ...single, ...common, database: single.database! }, consumers.map(({ shares: _s, ...c }) => ({ ...c, backend: resolveBackend(c.backend, c.account) })), { share: name });
-    return { name, tags, provider: common, shares: [{ name, scoped: false, config: view }], consumers: appConsumers.map((c) => ({ ...c, shares: [name] })) };
+    const view = resolveShare(
+      name,
+      tags,
+      { ...single, ...common, database: single.database! },
+      consumers.map(({ shares: _s, ...c }) => ({ ...c, backend: resolveBackend(c.backend, c.account) })),
+      { share: name },
+    );
+    return {
+      name,
+      tags,
+      provider: common,
+      shares: [{ name, scoped: false, config: view }],
+      consumers: appConsumers.map((c) => ({ ...c, shares: [name] })),
+    };
   }
   const shareNames = provider.shares.map((s) => s.name);
   // Each consumer's entries, once: a share named by a string takes every default of an entry.
-  const entries = consumers.map((c) => (c.shares ?? shareNames).map((e) => (typeof e === "string" ? ConsumerShareSchema.parse({ name: e }) : e)));
+  const entries = consumers.map((c) =>
+    (c.shares ?? shareNames).map((e) => (typeof e === "string" ? ConsumerShareSchema.parse({ name: e }) : e)),
+  );
   const shares = provider.shares.map(({ name: share, ...settings }): ShareConfig => {
     const reaching = consumers.flatMap((_c, i) => {
       const entry = entries[i].find((e) => e.name === share);
@@ -177,7 +232,14 @@ export function resolveConfig(parsed: ParsedConfig): AppConfig {
       const { name: _n, ...own } = entry;
       return [{ ...appConsumers[i], ...own } as ConsumerConfig];
     });
-    return { name: share, scoped: true, config: resolveShare(`${name}-${share}`, tags, { ...settings, ...common }, reaching, { share: name, part: share }) };
+    return {
+      name: share,
+      scoped: true,
+      config: resolveShare(`${name}-${share}`, tags, { ...settings, ...common }, reaching, {
+        share: name,
+        part: share,
+      }),
+    };
   });
   const order = (i: number) => shareNames.filter((s) => entries[i].some((e) => e.name === s));
   return { name, tags, provider: common, shares, consumers: appConsumers.map((c, i) => ({ ...c, shares: order(i) })) };
@@ -187,8 +249,19 @@ function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Pi
   return Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]])) as Pick<T, K>;
 }
 
-function resolveShare(name: string, tags: Record<string, string>, provider: ParsedShareProvider, consumers: ConsumerConfig[], nameScope: Config["nameScope"]): Config {
-  const { database, ports, failover: { memberSlots: configuredSlots, ...failover }, ...providerRest } = provider;
+function resolveShare(
+  name: string,
+  tags: Record<string, string>,
+  provider: ParsedShareProvider,
+  consumers: ConsumerConfig[],
+  nameScope: Config["nameScope"],
+): Config {
+  const {
+    database,
+    ports,
+    failover: { memberSlots: configuredSlots, ...failover },
+    ...providerRest
+  } = provider;
   const resource = provider.transport === "resource";
   const memberSlots = resource ? 0 : resolveMemberSlots(database, configuredSlots);
   return {
@@ -201,11 +274,17 @@ function resolveShare(name: string, tags: Record<string, string>, provider: Pars
       database: {
         ...database,
         kind: isCluster(database) ? "cluster" : "instance",
-        create: database.create ? { ...database.create, readers: resolveReaders(database.engine, database.create.readers) } : undefined,
+        create: database.create
+          ? { ...database.create, readers: resolveReaders(database.engine, database.create.readers) }
+          : undefined,
       },
-      ports: resource ? resolveResourcePorts(database.engine, isCluster(database), ports.writer) : resolvePorts(database.engine, ports, memberSlots, failover.warmReaderSets),
+      ports: resource
+        ? resolveResourcePorts(database.engine, isCluster(database), ports.writer)
+        : resolvePorts(database.engine, ports, memberSlots, failover.warmReaderSets),
       // A created instance's standby is found by default: this project owns its security group.
-      failover: isCluster(database) ? failover : { ...failover, standbyDiscovery: failover.standbyDiscovery ?? database.create !== undefined },
+      failover: isCluster(database)
+        ? failover
+        : { ...failover, standbyDiscovery: failover.standbyDiscovery ?? database.create !== undefined },
     },
   };
 }

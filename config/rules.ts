@@ -5,11 +5,29 @@
 // never asking which one it holds.
 import { isIpv4Cidr } from "../functions/failover-sync/ipv4";
 import { auroraOf, type Engine, ENGINES, isAurora } from "./engines";
-import { dashboardName, type GlobalName, globalNameCollisions, iamRoleName, kmsAliasName, type NameScope } from "./names";
+import {
+  dashboardName,
+  type GlobalName,
+  globalNameCollisions,
+  iamRoleName,
+  kmsAliasName,
+  type NameScope,
+} from "./names";
 import { arr, exactlyOne, obj, type Problem, type Raw, regionsOf, sharesCluster, valueAt } from "./raw";
 import { azIdProblem, isKnownRegion } from "./regions";
 import { MAX_WATCH_CALLS_PER_SECOND, RDS_API_SUSTAINED_PER_SECOND, WATCH_INTERVAL_SECONDS } from "./fields";
-import { AZ_ID, CONSUMER_SHARE_KEYS, DEFAULT_TRANSPORT, MAX_NAME_LENGTH, prefixOf, PRINCIPAL, SHARE_KEYS, type TransportName, TRANSPORT_SCHEMAS, TRANSPORTS } from "./schema";
+import {
+  AZ_ID,
+  CONSUMER_SHARE_KEYS,
+  DEFAULT_TRANSPORT,
+  MAX_NAME_LENGTH,
+  prefixOf,
+  PRINCIPAL,
+  SHARE_KEYS,
+  type TransportName,
+  TRANSPORT_SCHEMAS,
+  TRANSPORTS,
+} from "./schema";
 import { ENDPOINT_SERVICE_RULES } from "./transports/endpoint-service/rules";
 import { RESOURCE_RULES } from "./transports/resource/rules";
 import type { ConsumerCheck, ShareCheck, TransportRules } from "./transports/rules";
@@ -52,17 +70,27 @@ export function crossCheck(input: unknown): Problem[] {
     exactlyOne(consumer.network, `${at}.network`, "create", "existing", out);
     if (typeof consumer.name === "string") {
       const first = seen.get(consumer.name);
-      if (first !== undefined) out.push({ path: `${at}.name`, message: `"${consumer.name}" is already used by consumers[${first}]; consumer names must be unique` });
+      if (first !== undefined)
+        out.push({
+          path: `${at}.name`,
+          message: `"${consumer.name}" is already used by consumers[${first}]; consumer names must be unique`,
+        });
       else seen.set(consumer.name, i);
     }
     const cidrs = arr(consumer.allowedCidrs);
     const sgs = arr(consumer.allowedSecurityGroupIds);
     if (cidrs.length === 0 && sgs.length === 0) {
-      out.push({ path: at, message: "needs allowedCidrs or allowedSecurityGroupIds: without them nothing can reach the endpoint" });
+      out.push({
+        path: at,
+        message: "needs allowedCidrs or allowedSecurityGroupIds: without them nothing can reach the endpoint",
+      });
     }
     cidrs.forEach((c2, j) => {
       if (typeof c2 === "string" && isIpv4Cidr(c2) && prefixOf(c2) === 0) {
-        out.push({ path: `${at}.allowedCidrs[${j}]`, message: `${c2} would open the endpoint to every address; list the client VPC or subnet CIDRs` });
+        out.push({
+          path: `${at}.allowedCidrs[${j}]`,
+          message: `${c2} would open the endpoint to every address; list the client VPC or subnet CIDRs`,
+        });
       }
     });
     checkAzIds(consumer.account, obj(obj(consumer.network)?.create)?.azIds, `${at}.network.create.azIds`, out);
@@ -111,7 +139,10 @@ function checkDistinctNames(list: Array<{ name: string; settings: Raw; at?: stri
       if (typeof host !== "string") continue;
       const first = seen.get(host);
       if (first !== undefined && first !== name) {
-        out.push({ path: `${at}.${field}`, message: `${host} is already a name of share "${first}" in this consumer (consumers[${j}]); each share's names need zones of their own in the consumer's VPC: choose another` });
+        out.push({
+          path: `${at}.${field}`,
+          message: `${host} is already a name of share "${first}" in this consumer (consumers[${j}]); each share's names need zones of their own in the consumer's VPC: choose another`,
+        });
       } else seen.set(host, name);
     }
   }
@@ -137,9 +168,18 @@ function sharesOf(root: Raw, provider: Raw, out: Problem[]): ShareUnderCheck[] {
   const consumers = arr(root.consumers).map(obj);
   const list = provider.shares;
   if (list === undefined) {
-    if (provider.database === undefined) out.push({ path: "provider.database", message: "is required: the database to share (or list several databases in provider.shares)" });
+    if (provider.database === undefined)
+      out.push({
+        path: "provider.database",
+        message: "is required: the database to share (or list several databases in provider.shares)",
+      });
     consumers.forEach((c, j) => {
-      if (c?.shares !== undefined) out.push({ path: `consumers[${j}].shares`, message: "applies only with provider.shares (this config shares one database, which every consumer reaches); remove it" });
+      if (c?.shares !== undefined)
+        out.push({
+          path: `consumers[${j}].shares`,
+          message:
+            "applies only with provider.shares (this config shares one database, which every consumer reaches); remove it",
+        });
     });
     const all = consumers.flatMap((consumer, index) => (consumer ? [{ consumer, index, remap: identity }] : []));
     return [{ provider, remap: identity, consumers: all }];
@@ -159,7 +199,11 @@ function sharesOf(root: Raw, provider: Raw, out: Problem[]): ShareUnderCheck[] {
   shares.forEach((share, i) => {
     if (!share || typeof share.name !== "string") return;
     const first = names.get(share.name);
-    if (first !== undefined) out.push({ path: `provider.shares[${i}].name`, message: `"${share.name}" is already used by provider.shares[${first}]; share names must be unique` });
+    if (first !== undefined)
+      out.push({
+        path: `provider.shares[${i}].name`,
+        message: `"${share.name}" is already used by provider.shares[${first}]; share names must be unique`,
+      });
     else names.set(share.name, i);
     const prefix = `${root.name}-${share.name}`;
     if (typeof root.name === "string" && prefix.length > MAX_NAME_LENGTH) {
@@ -181,19 +225,26 @@ function sharesOf(root: Raw, provider: Raw, out: Problem[]): ShareUnderCheck[] {
         });
       }
     }
-    if (consumer.shares === undefined) return known.map((name) => ({ name, settings: {} as Raw, at: undefined as string | undefined }));
+    if (consumer.shares === undefined)
+      return known.map((name) => ({ name, settings: {} as Raw, at: undefined as string | undefined }));
     const taken = new Map<string, number>();
     return arr(consumer.shares).flatMap((e, k) => {
       const entry = typeof e === "string" ? { name: e } : obj(e);
       if (!entry || typeof entry.name !== "string") return [];
       const at = `consumers[${j}].shares[${k}]${typeof e === "string" ? "" : ".name"}`;
       if (!names.has(entry.name)) {
-        out.push({ path: at, message: `"${entry.name}" names no share of provider.shares; ${known.length ? `the shares are ${known.join(", ")}` : "list the share there first"}` });
+        out.push({
+          path: at,
+          message: `"${entry.name}" names no share of provider.shares; ${known.length ? `the shares are ${known.join(", ")}` : "list the share there first"}`,
+        });
         return [];
       }
       const first = taken.get(entry.name);
       if (first !== undefined) {
-        out.push({ path: at, message: `names share "${entry.name}" again (consumers[${j}].shares[${first}]); keep one entry and put its settings there` });
+        out.push({
+          path: at,
+          message: `names share "${entry.name}" again (consumers[${j}].shares[${first}]); keep one entry and put its settings there`,
+        });
         return [];
       }
       taken.set(entry.name, k);
@@ -202,13 +253,16 @@ function sharesOf(root: Raw, provider: Raw, out: Problem[]): ShareUnderCheck[] {
     });
   });
   for (const [j, list] of entries.entries()) checkDistinctNames(list, j, out);
-  const common = Object.fromEntries(Object.entries(provider).filter(([k]) => k !== "shares" && !SHARE_KEYS.includes(k)));
+  const common = Object.fromEntries(
+    Object.entries(provider).filter(([k]) => k !== "shares" && !SHARE_KEYS.includes(k)),
+  );
   return shares.flatMap((share, i) => {
     if (!share || typeof share.name !== "string") return [];
     const name = share.name;
     const { name: _name, ...own } = share;
     const words = new RegExp(`\\bprovider\\.(${SHARE_KEYS.join("|")})\\b`, "g");
-    const inShare = (t: string) => t.replace(words, `provider.shares[${i}].$1`).replace(/" in provider \(/g, `" in provider.shares[${i}] (`);
+    const inShare = (t: string) =>
+      t.replace(words, `provider.shares[${i}].$1`).replace(/" in provider \(/g, `" in provider.shares[${i}] (`);
     const reaching = consumers.flatMap((consumer, index) => {
       const entry = entries[index].find((e) => e.name === name);
       if (!consumer || !entry) return [];
@@ -216,7 +270,14 @@ function sharesOf(root: Raw, provider: Raw, out: Problem[]): ShareUnderCheck[] {
       const remap = (p: Problem) => (entry.at ? { ...p, path: p.path.replace(mine, `${entry.at}.$1`) } : p);
       return [{ consumer: { ...consumer, shares: undefined, ...entry.settings }, index, remap }];
     });
-    return [{ name, provider: { ...common, ...own }, remap: (p: Problem) => ({ path: inShare(p.path), message: inShare(p.message) }), consumers: reaching }];
+    return [
+      {
+        name,
+        provider: { ...common, ...own },
+        remap: (p: Problem) => ({ path: inShare(p.path), message: inShare(p.message) }),
+        consumers: reaching,
+      },
+    ];
   });
 }
 
@@ -242,7 +303,10 @@ function checkWatchRate(shares: ShareUnderCheck[], out: Problem[]) {
 /** The account as the config names it: its id when given, else the credentials that reach it. */
 function accountKey(account: Raw): string {
   if (typeof account.accountId === "string") return account.accountId;
-  const via = [typeof account.profile === "string" ? `profile ${account.profile}` : "the default credentials", typeof account.assumeRoleArn === "string" ? `role ${account.assumeRoleArn}` : ""];
+  const via = [
+    typeof account.profile === "string" ? `profile ${account.profile}` : "the default credentials",
+    typeof account.assumeRoleArn === "string" ? `role ${account.assumeRoleArn}` : "",
+  ];
   return `(${via.filter(Boolean).join(", ")})`;
 }
 
@@ -253,16 +317,29 @@ function checkGlobalNames(root: Raw, out: Problem[]) {
   const names: GlobalName[] = [];
   const add = (party: string, account: Raw, scope: NameScope, parts: { roles: string[]; aliases: string[] }) => {
     const key = accountKey(account);
-    for (const purpose of parts.roles) names.push({ kind: "IAM role", name: iamRoleName(scope, purpose), party, account: key });
-    for (const purpose of parts.aliases) names.push({ kind: "KMS alias", name: kmsAliasName(scope, purpose), party, account: key, region: scope.region });
+    for (const purpose of parts.roles)
+      names.push({ kind: "IAM role", name: iamRoleName(scope, purpose), party, account: key });
+    for (const purpose of parts.aliases)
+      names.push({ kind: "KMS alias", name: kmsAliasName(scope, purpose), party, account: key, region: scope.region });
   };
   const provider = obj(root.provider);
   const providerAccount = obj(provider?.account);
   if (provider && providerAccount && typeof providerAccount.region === "string") {
     const region = providerAccount.region;
-    add("provider", providerAccount, { share, region }, { roles: obj(obj(provider.network)?.create) ? ["vpc-flow-log"] : [], aliases: ["operations"] });
+    add(
+      "provider",
+      providerAccount,
+      { share, region },
+      { roles: obj(obj(provider.network)?.create) ? ["vpc-flow-log"] : [], aliases: ["operations"] },
+    );
     // Of several shares, the dashboard of every share takes the config's own dashboard name.
-    if (provider.shares !== undefined) names.push({ kind: "dashboard", name: dashboardName({ share, region }), party: "provider", account: accountKey(providerAccount) });
+    if (provider.shares !== undefined)
+      names.push({
+        kind: "dashboard",
+        name: dashboardName({ share, region }),
+        party: "provider",
+        account: accountKey(providerAccount),
+      });
     // Each share's own: the single-database form's is the provider itself.
     const shares = provider.shares === undefined ? [provider] : arr(provider.shares).map(obj);
     const named = new Set<string>();
@@ -273,21 +350,36 @@ function checkGlobalNames(root: Raw, out: Problem[]) {
       if (provider.shares !== undefined && (part === undefined || named.has(part))) return;
       if (part !== undefined) named.add(part);
       const party = part === undefined ? "provider" : `provider.shares[${i}] (${part})`;
-      names.push({ kind: "dashboard", name: dashboardName({ share, part, region }), party, account: accountKey(providerAccount) });
-      add(party, providerAccount, { share, part, region }, {
-        roles: [...rulesOf(s).shareRoles],
-        aliases: obj(obj(s.database)?.create) ? ["database"] : [],
+      names.push({
+        kind: "dashboard",
+        name: dashboardName({ share, part, region }),
+        party,
+        account: accountKey(providerAccount),
       });
+      add(
+        party,
+        providerAccount,
+        { share, part, region },
+        {
+          roles: [...rulesOf(s).shareRoles],
+          aliases: obj(obj(s.database)?.create) ? ["database"] : [],
+        },
+      );
     });
   }
   arr(root.consumers).forEach((c, i) => {
     const consumer = obj(c);
     const account = obj(consumer?.account);
     if (!consumer || !account || typeof consumer.name !== "string" || typeof account.region !== "string") return;
-    add(`consumers[${i}] (${consumer.name})`, account, { share, consumer: consumer.name, region: account.region }, {
-      roles: obj(obj(consumer.network)?.create) ? ["vpc-flow-log"] : [],
-      aliases: ["operations"],
-    });
+    add(
+      `consumers[${i}] (${consumer.name})`,
+      account,
+      { share, consumer: consumer.name, region: account.region },
+      {
+        roles: obj(obj(consumer.network)?.create) ? ["vpc-flow-log"] : [],
+        aliases: ["operations"],
+      },
+    );
   });
   for (const message of globalNameCollisions(names)) out.push({ path: "name", message });
 }
@@ -303,7 +395,10 @@ function checkDatabase(provider: Raw, out: Problem[]) {
     if (ids.length !== 1) {
       out.push({
         path: "provider.database.existing",
-        message: ids.length === 0 ? 'needs "clusterIdentifier" or "instanceIdentifier"' : 'has both "clusterIdentifier" and "instanceIdentifier"; keep only one',
+        message:
+          ids.length === 0
+            ? 'needs "clusterIdentifier" or "instanceIdentifier"'
+            : 'has both "clusterIdentifier" and "instanceIdentifier"; keep only one',
       });
     }
     if (engine && isAurora(engine) && existing.instanceIdentifier !== undefined) {
@@ -330,7 +425,9 @@ function checkAccountAdmitted(provider: Raw, consumer: Raw, at: string, out: Pro
   const sharing = obj(provider.sharing) ?? {};
   const principals = arr(sharing.allowedPrincipals);
   // An OU or the organization may hold the account: membership is AWS's to check, not the config's.
-  const coversOrgs = rulesOf(provider).organizationPrincipals && principals.some((p) => typeof p === "string" && (PRINCIPAL.ou.test(p) || PRINCIPAL.organization.test(p)));
+  const coversOrgs =
+    rulesOf(provider).organizationPrincipals &&
+    principals.some((p) => typeof p === "string" && (PRINCIPAL.ou.test(p) || PRINCIPAL.organization.test(p)));
   if (sharing.allowAnyPrincipal === true || principals.includes("*") || coversOrgs) return;
   if (!principals.some((p) => typeof p === "string" && (p === id || p.split(":")[4] === id))) {
     out.push({
@@ -355,7 +452,9 @@ function checkAzIds(account: unknown, ids: unknown, path: string, out: Problem[]
  * read the config as the default transport's, as the schema's default would.
  */
 function chosenTransport(provider: Raw): TransportName {
-  return (TRANSPORTS as readonly unknown[]).includes(provider.transport) ? (provider.transport as TransportName) : DEFAULT_TRANSPORT;
+  return (TRANSPORTS as readonly unknown[]).includes(provider.transport)
+    ? (provider.transport as TransportName)
+    : DEFAULT_TRANSPORT;
 }
 
 /**
@@ -364,7 +463,11 @@ function chosenTransport(provider: Raw): TransportName {
  * transport not chosen, so the message names the one the setting needs; with a transport chosen,
  * the setting is the stray part.
  */
-function foreignKeys(provider: Raw, side: "provider" | "consumer", of: Raw): Array<{ field: string; owner: TransportName; current: TransportName; why: string }> {
+function foreignKeys(
+  provider: Raw,
+  side: "provider" | "consumer",
+  of: Raw,
+): Array<{ field: string; owner: TransportName; current: TransportName; why: string }> {
   const current = chosenTransport(provider);
   return TRANSPORT_SCHEMAS.filter((slice) => slice.name !== current).flatMap((slice) =>
     Object.entries(slice[side])
@@ -400,6 +503,9 @@ function checkConsumerTransportKeys(provider: Raw, consumer: Raw, at: string, ou
 /** A Multi-AZ DB instance's certificate names only the instance: no reader name (instance names are each transport's rule). */
 function checkReaderName(provider: Raw, consumer: Raw, at: string, out: Problem[]) {
   if (obj(consumer.databaseNames)?.reader !== undefined && sharesCluster(provider) === false) {
-    out.push({ path: `${at}.databaseNames.reader`, message: "the provider shares a Multi-AZ DB instance, whose certificate names only the instance; remove it" });
+    out.push({
+      path: `${at}.databaseNames.reader`,
+      message: "the provider shares a Multi-AZ DB instance, whose certificate names only the instance; remove it",
+    });
   }
 }

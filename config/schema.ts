@@ -12,7 +12,17 @@ import { ENGINES } from "./engines";
 import { hostname, port, region, retentionDays, subnetId, unique } from "./fields";
 import { withSlices } from "./transports/slice";
 
-export { defaultMemberSlots, readerSetCount, DEFAULT_WARM_READER_SETS, DEFAULT_WATCH_SECONDS, LOG_RETENTION_DAYS, MAX_MEMBER_SLOTS, MAX_WATCH_CALLS_PER_SECOND, MAX_WATCH_SECONDS, WATCH_INTERVAL_SECONDS } from "./fields";
+export {
+  defaultMemberSlots,
+  readerSetCount,
+  DEFAULT_WARM_READER_SETS,
+  DEFAULT_WATCH_SECONDS,
+  LOG_RETENTION_DAYS,
+  MAX_MEMBER_SLOTS,
+  MAX_WATCH_CALLS_PER_SECOND,
+  MAX_WATCH_SECONDS,
+  WATCH_INTERVAL_SECONDS,
+} from "./fields";
 
 /** The member port block starts this far above the engine port unless the config says where. */
 export const MEMBER_PORT_OFFSET = 10;
@@ -29,9 +39,7 @@ const name = (what: string) =>
     .regex(NAME, "must start with a letter and use only lowercase letters, digits and hyphens (not at the end)")
     .refine((s) => !s.includes("--"), "must not contain two hyphens in a row");
 
-const cidr = z
-  .string()
-  .refine(isIpv4Cidr, "must be an IPv4 CIDR block such as 10.0.0.0/16");
+const cidr = z.string().refine(isIpv4Cidr, "must be an IPv4 CIDR block such as 10.0.0.0/16");
 
 const vpcCidr = cidr.refine(
   (c) => !isIpv4Cidr(c) || (prefixOf(c) >= 16 && prefixOf(c) <= 24),
@@ -40,33 +48,42 @@ const vpcCidr = cidr.refine(
 
 export const AZ_ID = /^[a-z]{2,5}\d-(?:[a-z0-9]+-)?az\d{1,2}$/;
 
-const azId = z
-  .string()
-  .regex(AZ_ID, "must be an AZ ID such as use1-az1 (AZ IDs, not names: names differ per account)");
-
+const azId = z.string().regex(AZ_ID, "must be an AZ ID such as use1-az1 (AZ IDs, not names: names differ per account)");
 
 const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id");
 
 const roleArn = z
   .string()
-  .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, "must be an IAM role ARN such as arn:aws:iam::111111111111:role/deployer");
-
+  .regex(
+    /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/,
+    "must be an IAM role ARN such as arn:aws:iam::111111111111:role/deployer",
+  );
 
 const loopbackUrl = z
   .string()
-  .refine(isLoopbackUrl, "must be an http(s) URL on a loopback address (127.0.0.0/8, localhost or [::1]): it exists only for tests against an emulator");
+  .refine(
+    isLoopbackUrl,
+    "must be an http(s) URL on a loopback address (127.0.0.0/8, localhost or [::1]): it exists only for tests against an emulator",
+  );
 
 const vpcId = z.string().regex(/^vpc-[0-9a-f]{8,17}$/, "must be a VPC id such as vpc-0123456789abcdef0");
-const securityGroupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, "must be a security group id such as sg-0123456789abcdef0");
-
+const securityGroupId = z
+  .string()
+  .regex(/^sg-[0-9a-f]{8,17}$/, "must be a security group id such as sg-0123456789abcdef0");
 
 export const AccountSchema = z.strictObject({
   region: region.describe("AWS region of this stack's resources."),
-  profile: z.string().min(1, "must name a profile of the AWS shared config, or be left out").optional().describe("Named profile from the AWS shared config. Default: the standard credential chain."),
+  profile: z
+    .string()
+    .min(1, "must name a profile of the AWS shared config, or be left out")
+    .optional()
+    .describe("Named profile from the AWS shared config. Default: the standard credential chain."),
   assumeRoleArn: roleArn.optional().describe("Role the AWS provider assumes. Default: none."),
   accountId: accountId
     .optional()
-    .describe("Expected account id. When set, Terraform refuses to run against any other account (allowed_account_ids)."),
+    .describe(
+      "Expected account id. When set, Terraform refuses to run against any other account (allowed_account_ids).",
+    ),
   endpoint: loopbackUrl
     .optional()
     .describe("TEST ONLY: send every AWS API call to an emulator on a loopback URL. Never set in real use."),
@@ -81,15 +98,24 @@ export const BackendSchema = z.discriminatedUnion(
         .string()
         .min(1)
         .optional()
-        .describe("State file path, relative to the stack directory. Default: terraform.<name>.<stack>.tfstate in the project root."),
+        .describe(
+          "State file path, relative to the stack directory. Default: terraform.<name>.<stack>.tfstate in the project root.",
+        ),
     }),
     z.strictObject({
       type: z.literal("s3").describe("Backend kind: local, s3 or cloud."),
       bucket: z
         .string()
-        .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)")
+        .regex(
+          /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+          "must be an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)",
+        )
         .describe("State bucket."),
-      key: z.string().min(1, "must not be empty; leave it out for the default").optional().describe("State object key. Default: <name>/<stack>.tfstate."),
+      key: z
+        .string()
+        .min(1, "must not be empty; leave it out for the default")
+        .optional()
+        .describe("State object key. Default: <name>/<stack>.tfstate."),
       region: region.optional().describe("Bucket region. Default: the stack's account region."),
       profile: z
         .string()
@@ -98,12 +124,22 @@ export const BackendSchema = z.discriminatedUnion(
         .describe("Named profile that reaches the state. Default: the stack's account.profile."),
       roleArn: roleArn
         .optional()
-        .describe("Role assumed to reach the state. Default: the stack's account.assumeRoleArn (none when the backend sets its own profile)."),
-      dynamodbTable: z.string().min(3, "must be a DynamoDB table name of 3 to 255 characters").max(255, "must be a DynamoDB table name of 3 to 255 characters").optional().describe("Legacy DynamoDB lock table. Default: none (S3 native locking is always on)."),
+        .describe(
+          "Role assumed to reach the state. Default: the stack's account.assumeRoleArn (none when the backend sets its own profile).",
+        ),
+      dynamodbTable: z
+        .string()
+        .min(3, "must be a DynamoDB table name of 3 to 255 characters")
+        .max(255, "must be a DynamoDB table name of 3 to 255 characters")
+        .optional()
+        .describe("Legacy DynamoDB lock table. Default: none (S3 native locking is always on)."),
     }),
     z.strictObject({
       type: z.literal("cloud").describe("Backend kind: local, s3 or cloud."),
-      organization: z.string().min(1, "must name the organization").describe("Terraform Cloud / HCP Terraform organization."),
+      organization: z
+        .string()
+        .min(1, "must name the organization")
+        .describe("Terraform Cloud / HCP Terraform organization."),
       workspace: z
         .string()
         .regex(/^[A-Za-z0-9_-]{1,90}$/, "must use only letters, digits, '-' and '_' (at most 90)")
@@ -114,7 +150,6 @@ export const BackendSchema = z.discriminatedUnion(
   ],
   { error: (iss) => (iss.code === "invalid_union" ? 'must be "local", "s3" or "cloud"' : undefined) },
 );
-
 
 const CreateNetworkSchema = z.strictObject({
   cidr: vpcCidr.describe("VPC CIDR block."),
@@ -129,7 +164,9 @@ const CreateNetworkSchema = z.strictObject({
     .max(6, "must be at most 6")
     .default(2)
     .describe("How many AZs to use when azIds is not given."),
-  flowLogRetentionDays: retentionDays.default(30).describe("Retention of the VPC's flow log (all traffic, to an encrypted log group)."),
+  flowLogRetentionDays: retentionDays
+    .default(30)
+    .describe("Retention of the VPC's flow log (all traffic, to an encrypted log group)."),
 });
 
 const ExistingNetworkSchema = z.strictObject({
@@ -141,7 +178,9 @@ const ExistingNetworkSchema = z.strictObject({
 
 export const NetworkSchema = z
   .strictObject({
-    create: CreateNetworkSchema.optional().describe("Create a VPC with isolated subnets (no internet gateway, no NAT)."),
+    create: CreateNetworkSchema.optional().describe(
+      "Create a VPC with isolated subnets (no internet gateway, no NAT).",
+    ),
     existing: ExistingNetworkSchema.optional().describe("Use an existing VPC and subnets."),
   })
   .describe('Exactly one of "create" or "existing".');
@@ -151,20 +190,58 @@ const DatabaseSchema = z
     engine: z.enum(ENGINES, { error: () => `must be one of ${ENGINES.join(", ")}` }).describe("Database engine."),
     create: z
       .strictObject({
-        engineVersion: z.string().regex(/^\d+(\.\d+)*(\.[\w-]+)?$/, "must be an engine version such as 8.0.mysql_aurora.3.08.0 or 16.4").optional().describe("Engine version. Default: the engine's default."),
-        instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "must be an instance class such as db.t4g.medium").default("db.t4g.medium").describe("Instance class."),
-        readers: z.number().int("must be a whole number").min(0, "must be 0 or more").max(15, "must be at most 15 (the Aurora limit)").optional().describe("Aurora reader instances. Default: 1 for Aurora, 0 otherwise (a Multi-AZ instance has no readers)."),
+        engineVersion: z
+          .string()
+          .regex(/^\d+(\.\d+)*(\.[\w-]+)?$/, "must be an engine version such as 8.0.mysql_aurora.3.08.0 or 16.4")
+          .optional()
+          .describe("Engine version. Default: the engine's default."),
+        instanceClass: z
+          .string()
+          .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "must be an instance class such as db.t4g.medium")
+          .default("db.t4g.medium")
+          .describe("Instance class."),
+        readers: z
+          .number()
+          .int("must be a whole number")
+          .min(0, "must be 0 or more")
+          .max(15, "must be at most 15 (the Aurora limit)")
+          .optional()
+          .describe(
+            "Aurora reader instances. Default: 1 for Aurora, 0 otherwise (a Multi-AZ instance has no readers).",
+          ),
         deletionProtection: z.boolean().default(true).describe("Deletion protection of the database."),
-        backupRetentionDays: z.number().int().min(1, "must be at least 1: backups stay on").max(35, "must be at most 35 days (the RDS maximum)").default(7).describe("Automated backup retention."),
-        allocatedStorageGb: z.number().int("must be a whole number of GB").min(20, "must be at least 20 GB (the RDS minimum for gp3)").max(65536, "must be at most 65536 GB (the RDS maximum)").default(20).describe("Storage of a mysql/postgres instance (Aurora grows on its own)."),
+        backupRetentionDays: z
+          .number()
+          .int()
+          .min(1, "must be at least 1: backups stay on")
+          .max(35, "must be at most 35 days (the RDS maximum)")
+          .default(7)
+          .describe("Automated backup retention."),
+        allocatedStorageGb: z
+          .number()
+          .int("must be a whole number of GB")
+          .min(20, "must be at least 20 GB (the RDS minimum for gp3)")
+          .max(65536, "must be at most 65536 GB (the RDS maximum)")
+          .default(20)
+          .describe("Storage of a mysql/postgres instance (Aurora grows on its own)."),
       })
       .optional()
       .describe("Create a demo database: Multi-AZ, encrypted, IAM auth, password managed by RDS in Secrets Manager."),
     existing: z
       .strictObject({
-        clusterIdentifier: z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, "must be a DB cluster identifier").optional().describe("Existing Aurora or Multi-AZ DB cluster."),
-        instanceIdentifier: z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, "must be a DB instance identifier").optional().describe("Existing Multi-AZ DB instance (mysql/postgres only)."),
-        securityGroupId: securityGroupId.optional().describe("Database security group; when set, an ingress rule from the NLB is added to it."),
+        clusterIdentifier: z
+          .string()
+          .regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, "must be a DB cluster identifier")
+          .optional()
+          .describe("Existing Aurora or Multi-AZ DB cluster."),
+        instanceIdentifier: z
+          .string()
+          .regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, "must be a DB instance identifier")
+          .optional()
+          .describe("Existing Multi-AZ DB instance (mysql/postgres only)."),
+        securityGroupId: securityGroupId
+          .optional()
+          .describe("Database security group; when set, an ingress rule from the NLB is added to it."),
       })
       .optional()
       .describe("Look up an existing database."),
@@ -178,7 +255,9 @@ const DatabaseSchema = z
  */
 export const TRANSPORT_SCHEMAS = [ENDPOINT_SERVICE_SCHEMA, RESOURCE_SCHEMA] as const;
 type TransportNames<S> = { readonly [I in keyof S]: S[I] extends { name: infer N } ? N : never };
-export const TRANSPORTS = TRANSPORT_SCHEMAS.map((slice) => slice.name) as unknown as TransportNames<typeof TRANSPORT_SCHEMAS>;
+export const TRANSPORTS = TRANSPORT_SCHEMAS.map((slice) => slice.name) as unknown as TransportNames<
+  typeof TRANSPORT_SCHEMAS
+>;
 export type TransportName = (typeof TRANSPORTS)[number];
 /** The transport of a provider that names none: config/rules.ts words its refusals for it. */
 export const DEFAULT_TRANSPORT: TransportName = "endpoint-service";
@@ -189,7 +268,9 @@ const PortsSchema = z
       {
         writer: port
           .optional()
-          .describe("Writer listener port. Default: the engine port. With the resource transport: the database's own port, which consumers use unchanged."),
+          .describe(
+            "Writer listener port. Default: the engine port. With the resource transport: the database's own port, which consumers use unchanged.",
+          ),
       },
       TRANSPORT_SCHEMAS,
       "provider",
@@ -206,17 +287,21 @@ export const PRINCIPAL = {
   organization: /^arn:aws[a-z-]*:organizations::\d{12}:organization\/o-[a-z0-9]{4,32}$/,
 };
 
-const principal = z.string().refine(
-  (p) => p === "*" || Object.values(PRINCIPAL).some((re) => re.test(p)),
-  'must be an IAM principal ARN such as arn:aws:iam::222222222222:root, a 12-digit account id, an OU ARN or the organization ARN (the last three with "transport": "resource"), or "*" with allowAnyPrincipal',
-);
+const principal = z
+  .string()
+  .refine(
+    (p) => p === "*" || Object.values(PRINCIPAL).some((re) => re.test(p)),
+    'must be an IAM principal ARN such as arn:aws:iam::222222222222:root, a 12-digit account id, an OU ARN or the organization ARN (the last three with "transport": "resource"), or "*" with allowAnyPrincipal',
+  );
 
 const SharingSchema = z.strictObject(
   withSlices(
     {
       allowedPrincipals: unique(principal, "principal")
         .default([])
-        .describe("Principals allowed to connect. endpoint-service: IAM ARNs. resource: account ids, account root ARNs, OU ARNs or the organization ARN (one RAM association each)."),
+        .describe(
+          "Principals allowed to connect. endpoint-service: IAM ARNs. resource: account ids, account root ARNs, OU ARNs or the organization ARN (one RAM association each).",
+        ),
     },
     TRANSPORT_SCHEMAS,
     "provider",
@@ -272,7 +357,9 @@ const ProviderSchema = z.strictObject(
       backend: BackendSchema.default({ type: "local" }).describe("State backend. Default: local."),
       network: NetworkSchema,
       ...shareFields,
-      database: DatabaseSchema.optional().describe('The shared database (the single-database form). Required unless provider.shares is set; engine plus exactly one of "create" or "existing".'),
+      database: DatabaseSchema.optional().describe(
+        'The shared database (the single-database form). Required unless provider.shares is set; engine plus exactly one of "create" or "existing".',
+      ),
       shares: z
         .array(ShareSchema)
         .min(1, "must list at least one share; for one database, leave shares out and set database here")
@@ -292,24 +379,38 @@ const ProviderSchema = z.strictObject(
 const consumerShareFields = {
   databaseNames: z
     .strictObject({
-      writer: hostname.describe("The writer's RDS name: the cluster endpoint (<cluster>.cluster-<id>.<region>.rds.amazonaws.com), or a Multi-AZ instance's address."),
-      reader: hostname.optional().describe("Clusters: the reader endpoint (<cluster>.cluster-ro-<id>.<region>.rds.amazonaws.com)."),
+      writer: hostname.describe(
+        "The writer's RDS name: the cluster endpoint (<cluster>.cluster-<id>.<region>.rds.amazonaws.com), or a Multi-AZ instance's address.",
+      ),
+      reader: hostname
+        .optional()
+        .describe("Clusters: the reader endpoint (<cluster>.cluster-ro-<id>.<region>.rds.amazonaws.com)."),
       instances: unique(hostname, "name")
         .min(1)
         .optional()
-        .describe("Clusters, with memberPorts: the members' instance endpoints (<instance>.<id>.<region>.rds.amazonaws.com)."),
+        .describe(
+          "Clusters, with memberPorts: the members' instance endpoints (<instance>.<id>.<region>.rds.amazonaws.com).",
+        ),
     })
     .optional()
     .describe(
       "The database's own RDS names, which its certificate carries: with the endpoint-service transport this consumer's VPC resolves them to its endpoint (one private zone each); with resourceDefinition arn the resource endpoint's private DNS answers them, and they name the outputs. Default: the provider stack's writer_name, reader_name and instance_names outputs (cross-stack reference).",
     ),
-  privateZone: z.strictObject({ name: hostname.describe("Private hosted zone; records writer.<zone> and reader.<zone>.") }).optional().describe("Friendly names for clients that do not verify the server's identity (the RDS certificate does not carry them). Default: none: applications use the endpoint's own DNS names (writer_address, reader_address); synth says so."),
+  privateZone: z
+    .strictObject({ name: hostname.describe("Private hosted zone; records writer.<zone> and reader.<zone>.") })
+    .optional()
+    .describe(
+      "Friendly names for clients that do not verify the server's identity (the RDS certificate does not carry them). Default: none: applications use the endpoint's own DNS names (writer_address, reader_address); synth says so.",
+    ),
 };
 
 export const ConsumerShareSchema = z.strictObject(
   withSlices(
     {
-      name: z.string().min(1, "must name one of provider.shares").describe("The share this entry reaches (one of provider.shares[].name)."),
+      name: z
+        .string()
+        .min(1, "must name one of provider.shares")
+        .describe("The share this entry reaches (one of provider.shares[].name)."),
       ...consumerShareFields,
     },
     TRANSPORT_SCHEMAS,
@@ -323,21 +424,28 @@ export const CONSUMER_SHARE_KEYS = Object.keys(ConsumerShareSchema.shape).filter
 export const ConsumerSchema = z.strictObject(
   withSlices(
     {
-      name: name("the stack name consumer-<name> and resource names").describe("Unique consumer name; its stack is consumer-<name>."),
+      name: name("the stack name consumer-<name> and resource names").describe(
+        "Unique consumer name; its stack is consumer-<name>.",
+      ),
       account: AccountSchema,
       backend: BackendSchema.default({ type: "local" }).describe("State backend. Default: local."),
       network: NetworkSchema,
       allowedCidrs: unique(cidr, "CIDR").default([]).describe("Client CIDRs allowed to reach the endpoint."),
-      allowedSecurityGroupIds: unique(securityGroupId, "security group").default([]).describe("Client security groups allowed to reach the endpoint."),
+      allowedSecurityGroupIds: unique(securityGroupId, "security group")
+        .default([])
+        .describe("Client security groups allowed to reach the endpoint."),
       ...consumerShareFields,
       providerAzIds: unique(azId, "AZ ID")
         .min(1)
         .optional()
-        .describe("AZ IDs of the provider's NLB (its az_ids output). Default: the provider's config, else its stack output."),
+        .describe(
+          "AZ IDs of the provider's NLB (its az_ids output). Default: the provider's config, else its stack output.",
+        ),
       shares: z
         .array(
           z.union([z.string(), ConsumerShareSchema], {
-            error: () => 'must be a share\'s name, or an object such as { "name": "orders", "privateZone": { "name": "orders.db.internal" } }',
+            error: () =>
+              'must be a share\'s name, or an object such as { "name": "orders", "privateZone": { "name": "orders.db.internal" } }',
           }),
         )
         .min(1, "must list at least one share; leave shares out to reach every share")
@@ -354,13 +462,24 @@ export const ConsumerSchema = z.strictObject(
 
 export const ConfigSchema = z.strictObject({
   $schema: z.string().optional(),
-  name: name("every resource name").describe("Name of the share: lowercase letters, digits, hyphens; prefixes every resource name."),
+  name: name("every resource name").describe(
+    "Name of the share: lowercase letters, digits, hyphens; prefixes every resource name.",
+  ),
   tags: z
-    .record(z.string().regex(/^[\w .:/=+@-]{1,128}$/, "tag keys use at most 128 letters, digits, spaces and _.:/=+-@"), z.string().max(256, "tag values are at most 256 characters"))
+    .record(
+      z.string().regex(/^[\w .:/=+@-]{1,128}$/, "tag keys use at most 128 letters, digits, spaces and _.:/=+-@"),
+      z.string().max(256, "tag values are at most 256 characters"),
+    )
     .default({})
     .describe("Tags on every resource."),
   provider: ProviderSchema,
-  consumers: z.array(ConsumerSchema).max(100, "must list at most 100 consumers").default([]).describe("One consumer stack each, in the consumer's own account. Empty: only the provider stack is synthesized (synth says so); consumers elsewhere connect with its outputs."),
+  consumers: z
+    .array(ConsumerSchema)
+    .max(100, "must list at most 100 consumers")
+    .default([])
+    .describe(
+      "One consumer stack each, in the consumer's own account. Empty: only the provider stack is synthesized (synth says so); consumers elsewhere connect with its outputs.",
+    ),
 });
 
 /** The config as the schema leaves it, before the defaults that depend on other fields. */

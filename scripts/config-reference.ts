@@ -25,7 +25,11 @@ export const PAGE = docsPage("configuration.md");
 
 function typeOf(n: Node): string {
   // A long list (the regions) reads better as its kind; config/schema.json holds every value.
-  if (n.enum && n.enum.length > 8) return `string, one of ${n.enum.length} (${n.enum.slice(0, 2).map((v) => JSON.stringify(v)).join(", ")}, …)`;
+  if (n.enum && n.enum.length > 8)
+    return `string, one of ${n.enum.length} (${n.enum
+      .slice(0, 2)
+      .map((v) => JSON.stringify(v))
+      .join(", ")}, …)`;
   if (n.enum) return n.enum.map((v) => JSON.stringify(v)).join(" \\| ");
   if (n.const !== undefined) return JSON.stringify(n.const);
   const variants = n.anyOf ?? n.oneOf;
@@ -49,7 +53,13 @@ function rows(n: Node, at: string, required: boolean, out: Map<string, Row>): vo
       path: at,
       type: n.properties || variants.length ? "object" : typeOf(n),
       default:
-        n.default !== undefined && (n.properties || variants.length) ? "see its fields" : n.default !== undefined ? `\`${JSON.stringify(n.default)}\`` : required ? "required" : "—",
+        n.default !== undefined && (n.properties || variants.length)
+          ? "see its fields"
+          : n.default !== undefined
+            ? `\`${JSON.stringify(n.default)}\``
+            : required
+              ? "required"
+              : "—",
       description: (n.description ?? "").replace(/\|/g, "\\|"),
     };
     const seen = out.get(at);

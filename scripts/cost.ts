@@ -55,25 +55,40 @@ export function parseCostArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
   let share: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === "--help" || arg === "-h") return { configFile: configSource(undefined, env).file, assumptions: { ...DEFAULT_ASSUMPTIONS }, json, help: true };
+    if (arg === "--help" || arg === "-h")
+      return {
+        configFile: configSource(undefined, env).file,
+        assumptions: { ...DEFAULT_ASSUMPTIONS },
+        json,
+        help: true,
+      };
     if (arg === "--json") json = true;
     else if (arg.split("=")[0] === "--share") {
       const [, inline] = arg.split("=");
       const raw = inline ?? argv[++i];
-      if (raw === undefined || raw.trim() === "" || raw.startsWith("-")) throw new Error(`--share: give the name of one of the config's shares (provider.shares[].name), for example --share orders`);
-      if (share !== undefined) throw new Error(`--share: one share only (already given: ${share}); leave --share out for every share`);
+      if (raw === undefined || raw.trim() === "" || raw.startsWith("-"))
+        throw new Error(
+          `--share: give the name of one of the config's shares (provider.shares[].name), for example --share orders`,
+        );
+      if (share !== undefined)
+        throw new Error(`--share: one share only (already given: ${share}); leave --share out for every share`);
       share = raw;
     } else if (FLAGS[arg.split("=")[0]]) {
       const [flag, inline] = arg.split("=");
       const raw = inline ?? argv[++i];
       const value = Number(raw);
       if (raw === undefined || raw.trim() === "" || !Number.isFinite(value) || value < 0) {
-        throw new Error(`${flag}: "${raw ?? ""}" is not a number of ${FLAGS[flag].what}; give a number of 0 or more, for example ${flag} ${DEFAULT_ASSUMPTIONS[FLAGS[flag].key]}`);
+        throw new Error(
+          `${flag}: "${raw ?? ""}" is not a number of ${FLAGS[flag].what}; give a number of 0 or more, for example ${flag} ${DEFAULT_ASSUMPTIONS[FLAGS[flag].key]}`,
+        );
       }
-      if (flag === "--hours" && (value === 0 || value > 744)) throw new Error(`--hours: ${value} is not an hour count of a month; give 1 to 744 (default 730)`);
+      if (flag === "--hours" && (value === 0 || value > 744))
+        throw new Error(`--hours: ${value} is not an hour count of a month; give 1 to 744 (default 730)`);
       assumptions[FLAGS[flag].key] = value;
     } else if (arg.startsWith("-")) {
-      throw new Error(`${arg}: unknown flag; the flags are ${[...Object.keys(FLAGS), "--share", "--json", "--help"].join(", ")}`);
+      throw new Error(
+        `${arg}: unknown flag; the flags are ${[...Object.keys(FLAGS), "--share", "--json", "--help"].join(", ")}`,
+      );
     } else if (configFile === undefined) configFile = arg;
     else throw new Error(`${arg}: one config file only (already given: ${configFile})`);
   }
@@ -104,7 +119,9 @@ export function formatEstimate(e: Estimate, table: PriceTable): string {
   // One column for every stack's quantities: the longest item of the estimate, indented under its share.
   const width = Math.max(46, ...e.stacks.flatMap((s) => s.lines.map((l) => l.item.length)));
   for (const stack of e.stacks) {
-    const priced = stack.pricedAs ? ` (priced as ${stack.pricedAs}: ${path.basename(PRICES_FILE)} has no ${stack.region} prices)` : "";
+    const priced = stack.pricedAs
+      ? ` (priced as ${stack.pricedAs}: ${path.basename(PRICES_FILE)} has no ${stack.region} prices)`
+      : "";
     out.push(`${stack.stack} [${stack.region}]${priced}: ${usd(stack.usd)}${stack.unknown.length ? " + unknown" : ""}`);
     if (e.shares) out.push(...shareGroups(stack, width));
     else for (const line of stack.lines) out.push(lineText(line, "  ", 48));
@@ -115,32 +132,45 @@ export function formatEstimate(e: Estimate, table: PriceTable): string {
     const names = Math.max(...e.shares.map((s) => s.share.length));
     out.push("Per share, its lines in every stack:");
     for (const s of e.shares) {
-      out.push(`  ${s.share.padEnd(names)}  ${usd(s.usd)}${s.unknown.length ? " + unknown" : ""}  (${s.stacks.map((t) => `${t.stack} ${usd(t.usd)}`).join(", ")})`);
+      out.push(
+        `  ${s.share.padEnd(names)}  ${usd(s.usd)}${s.unknown.length ? " + unknown" : ""}  (${s.stacks.map((t) => `${t.stack} ${usd(t.usd)}`).join(", ")})`,
+      );
     }
-    out.push(`  The stacks' own lines (operations keys, logs, the dashboard of every share): ${usd(e.everyShare.usd)}${e.everyShare.unknown.length ? " + unknown" : ""}`);
+    out.push(
+      `  The stacks' own lines (operations keys, logs, the dashboard of every share): ${usd(e.everyShare.usd)}${e.everyShare.unknown.length ? " + unknown" : ""}`,
+    );
   }
   out.push(`Total: ${usd(e.usd)} a month${unknownOf(e.unknown)}`);
   const more = e.oneMoreConsumer;
   const reaching = more.reaching ? ` (reaching ${more.reaching.join(", ")})` : "";
   out.push(`One more consumer like ${more.like}${reaching} adds ${usd(more.usd)} a month${unknownOf(more.unknown)}`);
   out.push("");
-  out.push(`Prices: ${path.relative(process.cwd(), PRICES_FILE) || PRICES_FILE} (each with its source and date). Free tiers are not subtracted; the database, data transfer between AZs or regions, and SNS, SQS and EventBridge requests are not priced.`);
+  out.push(
+    `Prices: ${path.relative(process.cwd(), PRICES_FILE) || PRICES_FILE} (each with its source and date). Free tiers are not subtracted; the database, data transfer between AZs or regions, and SNS, SQS and EventBridge requests are not priced.`,
+  );
   return out.join("\n");
 }
 
 /** A stack's lines under a heading per share, with its subtotal there; the stack's own lines last. */
 function shareGroups(stack: StackEstimate, width: number): string[] {
-  const groups = [...new Set(stack.lines.map((l) => l.share))].sort((x, y) => (x === undefined ? 1 : 0) - (y === undefined ? 1 : 0));
+  const groups = [...new Set(stack.lines.map((l) => l.share))].sort(
+    (x, y) => (x === undefined ? 1 : 0) - (y === undefined ? 1 : 0),
+  );
   return groups.flatMap((share) => {
     const lines = stack.lines.filter((l) => l.share === share);
     const unknown = lines.some((l) => l.usd === null) ? " + unknown" : "";
     const heading = share === undefined ? "the stack's own, for every share" : `share ${share}`;
-    return [`  ${heading}: ${usd(lines.reduce((n, l) => n + (l.usd ?? 0), 0))}${unknown}`, ...lines.map((l) => lineText(l, "    ", width))];
+    return [
+      `  ${heading}: ${usd(lines.reduce((n, l) => n + (l.usd ?? 0), 0))}${unknown}`,
+      ...lines.map((l) => lineText(l, "    ", width)),
+    ];
   });
 }
 
 function lineText(line: Line, indent: string, width: number): string {
-  const qty = Number.isInteger(line.quantity) ? String(line.quantity) : line.quantity.toFixed(line.quantity < 1 ? 4 : 2);
+  const qty = Number.isInteger(line.quantity)
+    ? String(line.quantity)
+    : line.quantity.toFixed(line.quantity < 1 ? 4 : 2);
   return `${indent}${line.item.padEnd(width)} ${qty.padStart(10)}  ${line.usd === null ? "unknown (no price found)" : usd(line.usd)}`;
 }
 

@@ -23,7 +23,10 @@ export const RESOURCES_PAGE = docsPage("resources-and-permissions.md");
 /** The IAM service namespace that manages each Terraform resource or data source type. */
 const SERVICE: Array<[RegExp, string]> = [
   [/^aws_(lb|lb_listener|lb_target_group|lb_target_group_attachment)$/, "elasticloadbalancing"],
-  [/^aws_(vpc|subnet|subnets|security_group|vpc_security_group_\w+|route_table|route_table_association|flow_log|vpc_endpoint\w*|availability_zones|network_interface|ec2_\w+|default_security_group|network_acl\w*)$/, "ec2"],
+  [
+    /^aws_(vpc|subnet|subnets|security_group|vpc_security_group_\w+|route_table|route_table_association|flow_log|vpc_endpoint\w*|availability_zones|network_interface|ec2_\w+|default_security_group|network_acl\w*)$/,
+    "ec2",
+  ],
   [/^aws_db_\w+|^aws_rds_\w+$/, "rds"],
   [/^aws_lambda_\w+$/, "lambda"],
   [/^aws_iam_\w+$/, "iam"],
@@ -62,7 +65,8 @@ export function synthCounts(configFile: string): { resources: Counts; data: Coun
     const data: Counts = {};
     for (const id of [provider.node.id, ...consumers.map((c) => c.node.id)]) {
       const json = JSON.parse(readFileSync(path.join(outdir, "stacks", id, "cdk.tf.json"), "utf8"));
-      const count = (block: Record<string, object> = {}) => Object.fromEntries(Object.entries(block).map(([t, byName]) => [t, Object.keys(byName).length]));
+      const count = (block: Record<string, object> = {}) =>
+        Object.fromEntries(Object.entries(block).map(([t, byName]) => [t, Object.keys(byName).length]));
       resources[id] = count(json.resource);
       data[id] = count(json.data);
     }
@@ -83,16 +87,33 @@ export function stackResources(): string {
     const { resources, data } = synthCounts(file);
     out.push(`Resources of ${label}:`, "", "| stack | resource | count | IAM service |", "| --- | --- | --- | --- |");
     for (const [stack, types] of Object.entries(resources)) {
-      for (const [type, n] of Object.entries(types).sort()) out.push(`| ${stack} | \`${type}\` | ${n} | ${serviceOf(type)} |`);
+      for (const [type, n] of Object.entries(types).sort())
+        out.push(`| ${stack} | \`${type}\` | ${n} | ${serviceOf(type)} |`);
     }
     out.push("");
-    const total = Object.entries(resources).map(([stack, types]) => `${stack} ${Object.values(types).reduce((a, b) => a + b, 0)}`);
+    const total = Object.entries(resources).map(
+      ([stack, types]) => `${stack} ${Object.values(types).reduce((a, b) => a + b, 0)}`,
+    );
     out.push(`Total: ${total.join(", ")}.`, "");
-    out.push("Deploy permissions per stack: the IAM services the deploying principal acts in (create, read, update, tag and delete the resources above; read the data sources):", "");
+    out.push(
+      "Deploy permissions per stack: the IAM services the deploying principal acts in (create, read, update, tag and delete the resources above; read the data sources):",
+      "",
+    );
     out.push("| stack | IAM services | data sources read |", "| --- | --- | --- |");
     for (const stack of Object.keys(resources)) {
-      const services = new Set([...Object.keys(resources[stack]), ...Object.keys(data[stack])].map(serviceOf).filter((s) => !s.startsWith("(")));
-      out.push(`| ${stack} | ${[...services].sort().join(", ")} | ${Object.keys(data[stack]).sort().map((t) => `\`${t}\``).join(", ") || "none"} |`);
+      const services = new Set(
+        [...Object.keys(resources[stack]), ...Object.keys(data[stack])]
+          .map(serviceOf)
+          .filter((s) => !s.startsWith("(")),
+      );
+      out.push(
+        `| ${stack} | ${[...services].sort().join(", ")} | ${
+          Object.keys(data[stack])
+            .sort()
+            .map((t) => `\`${t}\``)
+            .join(", ") || "none"
+        } |`,
+      );
     }
     out.push("");
   }
@@ -104,5 +125,7 @@ if (require.main === module) {
   writeSection(DIAGRAM_BEGIN, DIAGRAM_END, readmeDiagram());
   writeSection(REF_BEGIN, REF_END, configReference(), REF_PAGE);
   writeSection(RESOURCES_BEGIN, RESOURCES_END, stackResources(), RESOURCES_PAGE);
-  process.stdout.write("updated the diagram in README.md, the config reference in docs/configuration.md and the stack resources in docs/resources-and-permissions.md\n");
+  process.stdout.write(
+    "updated the diagram in README.md, the config reference in docs/configuration.md and the stack resources in docs/resources-and-permissions.md\n",
+  );
 }

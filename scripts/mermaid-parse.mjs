@@ -23,7 +23,17 @@ for (const file of process.argv.slice(2)) {
       console.log(JSON.stringify({ file, block: i, ok: true, diagramType: result.diagramType }));
     } catch (e) {
       failed = true;
-      console.log(JSON.stringify({ file, block: i, ok: false, error: String(e.message ?? e).split("\n").slice(0, 4).join(" ") }));
+      console.log(
+        JSON.stringify({
+          file,
+          block: i,
+          ok: false,
+          error: String(e.message ?? e)
+            .split("\n")
+            .slice(0, 4)
+            .join(" "),
+        }),
+      );
     }
   }
 }

@@ -7,7 +7,13 @@ import * as path from "node:path";
 import { CONFIG_ENV, type ConfigOrigin, configSource, loadConfigFile } from "../config/load";
 import type { AppConfig, ShareConfig } from "../config/resolve";
 import type { Backend } from "../config/schema";
-import { diagnoseConsumer, diagnoseProvider, type Finding, type FixContext, type ProviderObservation } from "./status/diagnose";
+import {
+  diagnoseConsumer,
+  diagnoseProvider,
+  type Finding,
+  type FixContext,
+  type ProviderObservation,
+} from "./status/diagnose";
 import { cliFlags, observeConsumer, observeProvider } from "./status/observe";
 import { deployCommand, NotThisShareError, readOutputs, type StateLocation, StatusError } from "./status/outputs";
 import { consumerStackName } from "../stacks/consumer-stack";
@@ -52,7 +58,8 @@ export function parseStatusArgs(argv: string[], env: NodeJS.ProcessEnv = process
   let share: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === "--help" || arg === "-h") return { configFile: configSource(undefined, env).file, outdir: path.resolve(outdir), json, help: true };
+    if (arg === "--help" || arg === "-h")
+      return { configFile: configSource(undefined, env).file, outdir: path.resolve(outdir), json, help: true };
     if (arg === "--json") json = true;
     else if (arg === "--output" || arg.startsWith("--output=")) {
       const value = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : argv[++i];
@@ -60,14 +67,23 @@ export function parseStatusArgs(argv: string[], env: NodeJS.ProcessEnv = process
       outdir = value;
     } else if (arg === "--share" || arg.startsWith("--share=")) {
       const value = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : argv[++i];
-      if (!value || value.startsWith("-")) throw new Error("--share: give the name of one share of the config, for example --share orders");
+      if (!value || value.startsWith("-"))
+        throw new Error("--share: give the name of one share of the config, for example --share orders");
       share = value;
-    } else if (arg.startsWith("-")) throw new Error(`${arg}: unknown flag; the flags are --output DIR, --share NAME, --json and --help`);
+    } else if (arg.startsWith("-"))
+      throw new Error(`${arg}: unknown flag; the flags are --output DIR, --share NAME, --json and --help`);
     else if (configFile === undefined) configFile = arg;
     else throw new Error(`${arg}: one config file only (already given: ${configFile})`);
   }
   const source = configSource(configFile, env);
-  return { configFile: source.file, configOrigin: source.origin, ...(source.note ? { configNote: source.note } : {}), outdir: path.resolve(outdir), json, share };
+  return {
+    configFile: source.file,
+    configOrigin: source.origin,
+    ...(source.note ? { configNote: source.note } : {}),
+    outdir: path.resolve(outdir),
+    json,
+    share,
+  };
 }
 
 /** The shares to check: every one, or the one --share names; any other name is a usage error (exit 2) naming the shares. */
@@ -76,7 +92,9 @@ export function sharesToCheck(app: AppConfig, share: string | undefined, configF
   const found = app.shares.find((s) => s.name === share);
   if (!found) {
     const names = app.shares.map((s) => s.name);
-    throw new Error(`--share ${share}: ${configFile} has no share named "${share}"; its share${names.length === 1 ? " is" : "s are"} ${names.join(", ")}`);
+    throw new Error(
+      `--share ${share}: ${configFile} has no share named "${share}"; its share${names.length === 1 ? " is" : "s are"} ${names.join(", ")}`,
+    );
   }
   return [found];
 }
@@ -86,12 +104,18 @@ export function sharesToCheck(app: AppConfig, share: string | undefined, configF
  * cannot be read is itself a finding. Each stack's state is read once, and each share reads its
  * outputs from it under its own names.
  */
-export async function checkShare(app: AppConfig, args: StatusArgs, env: NodeJS.ProcessEnv = process.env, now = new Date()): Promise<Finding[]> {
+export async function checkShare(
+  app: AppConfig,
+  args: StatusArgs,
+  env: NodeJS.ProcessEnv = process.env,
+  now = new Date(),
+): Promise<Finding[]> {
   const configFile = path.relative(process.cwd(), args.configFile) || args.configFile;
   const shares = sharesToCheck(app, args.share, configFile);
   const base: FixContext = { configFile, providerCli: cliFlags(app.provider.account), now };
   // Of several shares, a fix names the share's own keys (provider.shares[i]); the single-database form's are provider's.
-  const ctxOf = (share: ShareConfig): FixContext => (share.scoped ? { ...base, shareKeys: `provider.shares[${app.shares.indexOf(share)}]` } : base);
+  const ctxOf = (share: ShareConfig): FixContext =>
+    share.scoped ? { ...base, shareKeys: `provider.shares[${app.shares.indexOf(share)}]` } : base;
   // The stacks' state is named by the config (backend.ts), whatever shares they hold.
   const location = (stack: string, backend: Backend, of: ShareConfig[]): StateLocation => ({
     name: app.name,
@@ -153,7 +177,13 @@ export async function checkShare(app: AppConfig, args: StatusArgs, env: NodeJS.P
         const observed = await observeConsumer(seen, outputs!.forShare(share));
         const provider = providers.get(share.name);
         const azIds = provider?.azIds ?? seen.providerAzIds ?? app.provider.network.create?.azIds ?? [];
-        findings.push(...diagnoseConsumer(observed, { transport: share.config.provider.transport, azIds, observed: provider }, ctxOf(share)).map((f) => named(share, f)));
+        findings.push(
+          ...diagnoseConsumer(
+            observed,
+            { transport: share.config.provider.transport, azIds, observed: provider },
+            ctxOf(share),
+          ).map((f) => named(share, f)),
+        );
       } catch (e) {
         unreadable(loc, e, share);
       }
@@ -199,7 +229,11 @@ export function formatFindings(findings: Finding[]): string {
   out.push("");
   const skipped = findings.filter((f) => f.skipped).length;
   const passed = `${findings.length - skipped} checks passed${skipped ? `, ${skipped} not checked` : ""}`;
-  out.push(problems.length === 0 ? `Healthy: ${passed}.` : `${problems.length} problem(s): ${problems.map((p) => `${p.stack} ${p.check}`).join("; ")}.`);
+  out.push(
+    problems.length === 0
+      ? `Healthy: ${passed}.`
+      : `${problems.length} problem(s): ${problems.map((p) => `${p.stack} ${p.check}`).join("; ")}.`,
+  );
   return out.join("\n");
 }
 
@@ -229,7 +263,9 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const healthy = findings.every((f) => f.ok);
-  process.stdout.write(args.json ? `${JSON.stringify({ healthy, findings }, null, 2)}\n` : `${formatFindings(findings)}\n`);
+  process.stdout.write(
+    args.json ? `${JSON.stringify({ healthy, findings }, null, 2)}\n` : `${formatFindings(findings)}\n`,
+  );
   process.exitCode = healthy ? 0 : 1;
 }
 

@@ -39,7 +39,8 @@ export function parseSynthArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     if (arg === "--hcl") out.SYNTH_HCL_OUTPUT = "true";
     else if (arg === "--output" || arg === "-o" || arg.startsWith("--output=")) {
       const dir = arg.startsWith("--output=") ? arg.slice("--output=".length) : argv[++i];
-      if (!dir || dir.startsWith("-")) throw new Error(`${arg.split("=")[0]} needs a directory, such as --output cdktf.out/orders`);
+      if (!dir || dir.startsWith("-"))
+        throw new Error(`${arg.split("=")[0]} needs a directory, such as --output cdktf.out/orders`);
       out.CDKTF_OUTDIR = dir;
     } else if (arg.startsWith("-")) {
       throw new Error(`${arg}: unknown option; npm run synth takes a config path, --output DIR, --hcl and --help`);
@@ -50,7 +51,11 @@ export function parseSynthArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
 }
 
 /** What synth wrote and what to run next, in a few lines. */
-export function synthSummary(result: Synthesized, source: ConfigSource, nodeMajor = Number(process.versions.node.split(".")[0])): string {
+export function synthSummary(
+  result: Synthesized,
+  source: ConfigSource,
+  nodeMajor = Number(process.versions.node.split(".")[0]),
+): string {
   const width = Math.max(...result.stacks.map((s) => s.name.length));
   const configName = source.origin === "default" ? "the embedded demo (config/default.json)" : shownPath(source.file);
   const first = result.stacks[0];

@@ -38,12 +38,18 @@ if (steps.length > 0) {
   const t0 = steps[0].start;
   const end = Math.max(...steps.map((s) => s.start + s.seconds));
   console.log(`  ${"from".padStart(7)} ${"took".padStart(7)}  step`);
-  for (const s of steps) console.log(`  ${`+${Math.round(s.start - t0)}`.padStart(7)} ${seconds(s.seconds)}  ${s.name}${s.status === 0 ? "" : `  (FAILED, exit ${s.status})`}`);
+  for (const s of steps)
+    console.log(
+      `  ${`+${Math.round(s.start - t0)}`.padStart(7)} ${seconds(s.seconds)}  ${s.name}${s.status === 0 ? "" : `  (FAILED, exit ${s.status})`}`,
+    );
   console.log(`  ${"".padStart(7)} ${seconds(end - t0)}  in all, wall clock`);
 }
 for (const run of runs) {
   const files = [...run.files].sort((a, b) => b.seconds - a.seconds);
   const sum = files.reduce((n, f) => n + f.seconds, 0);
-  console.log(`\n  Jest ${run.label}: ${files.length} files in ${Math.round(run.seconds)} s (files' own: ${Math.round(sum)} s)${run.success ? "" : ", FAILED"}; slowest:`);
-  for (const f of files.slice(0, top)) console.log(`  ${f.seconds.toFixed(1).padStart(7)}  ${f.file}${f.failed ? "  (failed)" : ""}`);
+  console.log(
+    `\n  Jest ${run.label}: ${files.length} files in ${Math.round(run.seconds)} s (files' own: ${Math.round(sum)} s)${run.success ? "" : ", FAILED"}; slowest:`,
+  );
+  for (const f of files.slice(0, top))
+    console.log(`  ${f.seconds.toFixed(1).padStart(7)}  ${f.file}${f.failed ? "  (failed)" : ""}`);
 }

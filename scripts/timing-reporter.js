@@ -26,9 +26,17 @@ class TimingReporter {
     const pattern = this.globalConfig.testPathPattern;
     const label =
       process.env.RDS_TIMINGS_LABEL ||
-      [projects.join("+") || "jest", pattern ? `/${pattern}/` : "", process.env.RDS_PRIVATELINK_CLI ? `under ${process.env.RDS_PRIVATELINK_CLI}` : "", `node ${process.version}`].filter(Boolean).join(" ");
+      [
+        projects.join("+") || "jest",
+        pattern ? `/${pattern}/` : "",
+        process.env.RDS_PRIVATELINK_CLI ? `under ${process.env.RDS_PRIVATELINK_CLI}` : "",
+        `node ${process.version}`,
+      ]
+        .filter(Boolean)
+        .join(" ");
     // results.success is set only after the reporters have run: count the failures here.
-    const success = results.numFailedTestSuites === 0 && results.numRuntimeErrorTestSuites === 0 && !results.wasInterrupted;
+    const success =
+      results.numFailedTestSuites === 0 && results.numRuntimeErrorTestSuites === 0 && !results.wasInterrupted;
     const run = { label, seconds: (Date.now() - results.startTime) / 1000, success, files };
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, `jest-${results.startTime}-${process.pid}.json`), JSON.stringify(run));

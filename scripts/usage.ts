@@ -9,7 +9,11 @@ import * as path from "node:path";
  * argument is a usage error, said in one line with exit 2, unless `accepts` lists it: these
  * scripts take no arguments, and one that were ignored would look like it had been obeyed.
  */
-export function helpIfAsked(file: string, argv: string[] = process.argv.slice(2), accepts: readonly string[] = []): void {
+export function helpIfAsked(
+  file: string,
+  argv: string[] = process.argv.slice(2),
+  accepts: readonly string[] = [],
+): void {
   if (argv.includes("--help") || argv.includes("-h")) {
     process.stdout.write(`${headerOf(readFileSync(file, "utf8"))}\n`);
     process.exit(0);
@@ -17,7 +21,9 @@ export function helpIfAsked(file: string, argv: string[] = process.argv.slice(2)
   const unknown = argv.find((arg) => !accepts.includes(arg));
   if (unknown !== undefined) {
     const takes = accepts.length ? `it takes ${accepts.join(", ")}` : "it takes none";
-    process.stderr.write(`${path.relative(process.cwd(), file) || file}: unknown argument ${unknown}; ${takes} (--help prints its usage)\n`);
+    process.stderr.write(
+      `${path.relative(process.cwd(), file) || file}: unknown argument ${unknown}; ${takes} (--help prints its usage)\n`,
+    );
     process.exit(2);
   }
 }

@@ -37,7 +37,8 @@ export function addAwsProvider(scope: Construct, props: AwsProviderProps): AwsPr
   return new AwsProvider(scope, "aws", {
     region: account.region,
     profile: emulated ? undefined : account.profile,
-    assumeRole: account.assumeRoleArn && !emulated ? [{ roleArn: account.assumeRoleArn, sessionName: MANAGED_BY }] : undefined,
+    assumeRole:
+      account.assumeRoleArn && !emulated ? [{ roleArn: account.assumeRoleArn, sessionName: MANAGED_BY }] : undefined,
     // Refuses to touch any other account: a wrong profile fails before it changes anything.
     allowedAccountIds: account.accountId && !emulated ? [account.accountId] : undefined,
     defaultTags: [{ tags: { ...props.tags, Project: props.name, Stack: props.stackName, ManagedBy: MANAGED_BY } }],

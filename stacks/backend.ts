@@ -44,12 +44,18 @@ export function addBackend(stack: TerraformStack, backend: Backend, ctx: Backend
 }
 
 /** The S3 key of a stack's state: the config's, else <name>/<stack>.tfstate. */
-export function s3Key(backend: Extract<Backend, { type: "s3" }>, ctx: Pick<BackendContext, "name" | "stackName">): string {
+export function s3Key(
+  backend: Extract<Backend, { type: "s3" }>,
+  ctx: Pick<BackendContext, "name" | "stackName">,
+): string {
   return backend.key ?? `${ctx.name}/${ctx.stackName}.tfstate`;
 }
 
 /** The Terraform Cloud workspace of a stack: the config's, else <name>-<stack>. */
-export function cloudWorkspace(backend: Extract<Backend, { type: "cloud" }>, ctx: Pick<BackendContext, "name" | "stackName">): string {
+export function cloudWorkspace(
+  backend: Extract<Backend, { type: "cloud" }>,
+  ctx: Pick<BackendContext, "name" | "stackName">,
+): string {
   return backend.workspace ?? `${ctx.name}-${ctx.stackName}`;
 }
 

@@ -22,7 +22,9 @@ export function sourceHash(functionDir = FUNCTION_DIR): string {
   // The target is part of the content: a new runtime must not reuse an older build.
   const hash = createHash("sha256").update(BUNDLE_TARGET);
   // Subfolders too: the planner is a folder (plan/), and a change there must rebuild the bundle.
-  const files = readdirSync(functionDir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts")).sort();
+  const files = readdirSync(functionDir, { recursive: true, encoding: "utf8" })
+    .filter((f) => f.endsWith(".ts"))
+    .sort();
   for (const f of files) hash.update(f).update(readFileSync(path.join(functionDir, f)));
   const lock = path.join(ROOT, "package-lock.json");
   if (existsSync(lock)) hash.update(readFileSync(lock));

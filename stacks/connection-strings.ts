@@ -25,7 +25,8 @@ export interface CaBundle {
  */
 export function rdsCaBundle(region: string): CaBundle {
   const file = `${region}-bundle.pem`;
-  if (region.startsWith("us-gov-")) return { file, url: `https://truststore.pki.us-gov-west-1.rds.amazonaws.com/${region}/${file}` };
+  if (region.startsWith("us-gov-"))
+    return { file, url: `https://truststore.pki.us-gov-west-1.rds.amazonaws.com/${region}/${file}` };
   if (/^(cn|us-iso[a-z]?)-/.test(region)) return { file };
   return { file, url: `https://truststore.pki.rds.amazonaws.com/${region}/${file}` };
 }

@@ -48,12 +48,27 @@ export class ConsumerStack extends TerraformStack {
 
     const nameScope = { share: config.name, consumer: consumer.name, region: consumer.account.region };
     const key = new OperationsKey(this, "OperationsKey", { name: prefix, nameScope });
-    this.network = new Network(this, "Network", { config: consumer.network, namePrefix: prefix, nameScope, kmsKeyArn: key.arn });
+    this.network = new Network(this, "Network", {
+      config: consumer.network,
+      namePrefix: prefix,
+      nameScope,
+      kmsKeyArn: key.arn,
+    });
     const accesses = new Map<string, Construct>();
     for (const { share, consumer: seen, target } of props.reaches) {
       const shareScope = new ShareScope(this, share);
       const namePrefix = `${share.config.name}-${consumer.name}`;
-      accesses.set(share.name, target.connect({ scope: shareScope, config: share.config, consumer: seen, namePrefix, network: this.network, providerAzIds: props.providerAzIds }));
+      accesses.set(
+        share.name,
+        target.connect({
+          scope: shareScope,
+          config: share.config,
+          consumer: seen,
+          namePrefix,
+          network: this.network,
+          providerAzIds: props.providerAzIds,
+        }),
+      );
     }
     this.accesses = accesses;
   }

@@ -117,12 +117,19 @@ function databaseLines(config: Config, ns: string): string[] {
   const origin = db.create ? "" : "existing ";
   // A fixed short title: Mermaid wraps a long one onto a second line drawn over the first node
   // (an identifier may have 63 characters), so what the database is goes in a node of its own.
-  const lines = [`subgraph ${ns}db["database"]`, `  ${ns}dbinfo["${origin}${db.engine} ${db.kind}${MORE}${dbName}"]:::where`];
+  const lines = [
+    `subgraph ${ns}db["database"]`,
+    `  ${ns}dbinfo["${origin}${db.engine} ${db.kind}${MORE}${dbName}"]:::where`,
+  ];
   if (db.kind === "cluster") {
     const readers = db.create ? `${db.create.readers} reader${db.create.readers === 1 ? "" : "s"}` : "readers";
     lines.push(`  ${ns}w[("writer")]`, `  ${ns}r[("${readers}")]`);
   } else {
-    lines.push(`  ${ns}w[("writer")]`, `  ${ns}r[("standby, not readable")]`, `  ${ns}w -. "synchronous copy" .- ${ns}r`);
+    lines.push(
+      `  ${ns}w[("writer")]`,
+      `  ${ns}r[("standby, not readable")]`,
+      `  ${ns}w -. "synchronous copy" .- ${ns}r`,
+    );
   }
   lines.push("end");
   return lines;

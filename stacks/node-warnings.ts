@@ -7,7 +7,8 @@ const QUIET_CODES = new Set(["DEP0044"]);
 
 process.emitWarning = function (this: NodeJS.Process, warning: string | Error, ...rest: unknown[]): void {
   const [typeOrOptions, code] = rest;
-  const warningCode = typeof typeOrOptions === "object" && typeOrOptions !== null ? (typeOrOptions as { code?: string }).code : code;
+  const warningCode =
+    typeof typeOrOptions === "object" && typeOrOptions !== null ? (typeOrOptions as { code?: string }).code : code;
   if (typeof warningCode === "string" && QUIET_CODES.has(warningCode)) return;
   (emitWarning as (...args: unknown[]) => void).call(this, warning, ...rest);
 } as typeof process.emitWarning;

@@ -32,7 +32,12 @@ interface SynthTypes {
 type Description = string | ((...args: never[]) => string);
 type Descriptions = { readonly [T in TransportName]?: Description };
 
-export interface StackOutput<N extends string = string, T extends ValueType = ValueType, D extends Descriptions = Descriptions, S extends StackKind = StackKind> {
+export interface StackOutput<
+  N extends string = string,
+  T extends ValueType = ValueType,
+  D extends Descriptions = Descriptions,
+  S extends StackKind = StackKind,
+> {
   readonly stack: S;
   readonly name: N;
   readonly type: T;
@@ -42,63 +47,119 @@ export interface StackOutput<N extends string = string, T extends ValueType = Va
 
 const define =
   <S extends StackKind>(stack: S) =>
-  <const N extends string, T extends ValueType, const D extends Descriptions>(name: N, type: T, description: D): StackOutput<N, T, D, S> => ({ stack, name, type, description });
+  <const N extends string, T extends ValueType, const D extends Descriptions>(
+    name: N,
+    type: T,
+    description: D,
+  ): StackOutput<N, T, D, S> => ({ stack, name, type, description });
 const provider = define("provider");
 const consumer = define("consumer");
 const both = <const D extends Description>(d: D) => ({ "endpoint-service": d, resource: d }) as const;
 
 export const PROVIDER_OUTPUTS = {
-  databaseIdentifier: provider("database_identifier", "string", both((kind: "cluster" | "instance") => `Identifier of the shared ${kind}; npm run status asks RDS for its writer.`)),
+  databaseIdentifier: provider(
+    "database_identifier",
+    "string",
+    both((kind: "cluster" | "instance") => `Identifier of the shared ${kind}; npm run status asks RDS for its writer.`),
+  ),
   dashboardName: provider("dashboard_name", "string", both("CloudWatch dashboard of the share.")),
   dashboardUrl: provider("dashboard_url", "string", both("Console address of the dashboard.")),
-  catalogueDashboardName: provider("catalogue_dashboard_name", "string", both("With provider.shares: the CloudWatch dashboard of every share (links to each share's, and their connections, function errors and alarms side by side).")),
-  catalogueDashboardUrl: provider("catalogue_dashboard_url", "string", both("With provider.shares: console address of the dashboard of every share.")),
+  catalogueDashboardName: provider(
+    "catalogue_dashboard_name",
+    "string",
+    both(
+      "With provider.shares: the CloudWatch dashboard of every share (links to each share's, and their connections, function errors and alarms side by side).",
+    ),
+  ),
+  catalogueDashboardUrl: provider(
+    "catalogue_dashboard_url",
+    "string",
+    both("With provider.shares: console address of the dashboard of every share."),
+  ),
   writerName: provider("writer_name", "string", {
-    "endpoint-service": "The writer's RDS name (cluster endpoint or instance address); its certificate carries it, so clients can verify it through PrivateLink.",
-    resource: "The writer's RDS name, which consumers' resource endpoints answer through private DNS and its certificate carries.",
+    "endpoint-service":
+      "The writer's RDS name (cluster endpoint or instance address); its certificate carries it, so clients can verify it through PrivateLink.",
+    resource:
+      "The writer's RDS name, which consumers' resource endpoints answer through private DNS and its certificate carries.",
   }),
   readerName: provider("reader_name", "string", both("The reader endpoint's RDS name (cluster-ro).")),
   instanceNames: provider("instance_names", "strings", {
-    "endpoint-service": "Every member's instance endpoint name; each reaches its instance on the member port of the slot that holds it.",
+    "endpoint-service":
+      "Every member's instance endpoint name; each reaches its instance on the member port of the slot that holds it.",
   }),
   azIds: provider("az_ids", "strings", {
     "endpoint-service": "AZ IDs the NLB serves; consumer subnets must be in these.",
     resource: "AZ IDs of the resource gateway; a consumer endpoint needs at least one of them.",
   }),
-  writerPort: provider("writer_port", "number", { "endpoint-service": "Listener port of the writer.", resource: "Port of the writer endpoint (the database's own)." }),
-  readerPort: provider("reader_port", "number", { "endpoint-service": "Listener port of the readers.", resource: "Port of the reader endpoint (the database's own)." }),
-  databasePort: provider("database_port", "number", { "endpoint-service": "Port of the database, used by the target groups.", resource: "Port of the database." }),
+  writerPort: provider("writer_port", "number", {
+    "endpoint-service": "Listener port of the writer.",
+    resource: "Port of the writer endpoint (the database's own).",
+  }),
+  readerPort: provider("reader_port", "number", {
+    "endpoint-service": "Listener port of the readers.",
+    resource: "Port of the reader endpoint (the database's own).",
+  }),
+  databasePort: provider("database_port", "number", {
+    "endpoint-service": "Port of the database, used by the target groups.",
+    resource: "Port of the database.",
+  }),
 
-  serviceName: provider("service_name", "string", { "endpoint-service": "Endpoint service name; consumers create their interface endpoint with it." }),
-  serviceId: provider("service_id", "string", { "endpoint-service": "Endpoint service id, for accepting connections." }),
-  nlbDnsName: provider("nlb_dns_name", "string", { "endpoint-service": "Internal DNS name of the NLB (provider VPC only)." }),
-  nlbSecurityGroupId: provider("nlb_security_group_id", "string", { "endpoint-service": "Security group of the NLB; an existing database must admit its port from it." }),
+  serviceName: provider("service_name", "string", {
+    "endpoint-service": "Endpoint service name; consumers create their interface endpoint with it.",
+  }),
+  serviceId: provider("service_id", "string", {
+    "endpoint-service": "Endpoint service id, for accepting connections.",
+  }),
+  nlbDnsName: provider("nlb_dns_name", "string", {
+    "endpoint-service": "Internal DNS name of the NLB (provider VPC only).",
+  }),
+  nlbSecurityGroupId: provider("nlb_security_group_id", "string", {
+    "endpoint-service": "Security group of the NLB; an existing database must admit its port from it.",
+  }),
   writerListenerArn: provider("writer_listener_arn", "string", { "endpoint-service": "Listener of the writer port." }),
   readerListenerArn: provider("reader_listener_arn", "string", { "endpoint-service": "Listener of the reader port." }),
   memberPorts: provider("member_ports", "numbers", {
-    "endpoint-service": "Cluster: slot i's member listener (instance-pinned endpoint); the function's report names the instance in each slot.",
+    "endpoint-service":
+      "Cluster: slot i's member listener (instance-pinned endpoint); the function's report names the instance in each slot.",
   }),
-  memberTargetGroupArns: provider("member_target_group_arns", "strings", { "endpoint-service": "Cluster: slot i's member group; the writer port forwards to the writer's." }),
+  memberTargetGroupArns: provider("member_target_group_arns", "strings", {
+    "endpoint-service": "Cluster: slot i's member group; the writer port forwards to the writer's.",
+  }),
   fenceTargetGroupArn: provider("fence_target_group_arn", "string", {
-    "endpoint-service": "Cluster: the group that never holds a target; the writer port forwards there while the cluster fails over.",
+    "endpoint-service":
+      "Cluster: the group that never holds a target; the writer port forwards there while the cluster fails over.",
   }),
   readerSetTargetGroupArns: provider("reader_set_target_group_arns", "strings", {
-    "endpoint-service": "Cluster: slot i's reader set (every member but slot i's); the reader port forwards to the writer's slot.",
+    "endpoint-service":
+      "Cluster: slot i's reader set (every member but slot i's); the reader port forwards to the writer's slot.",
   }),
-  writerTargetGroupArn: provider("writer_target_group_arn", "string", { "endpoint-service": "Target group the failover function keeps on the writer." }),
-  readerTargetGroupArn: provider("reader_target_group_arn", "string", { "endpoint-service": "Target group the failover function keeps on the readers." }),
-  failoverFunctionName: provider("failover_function_name", "string", { "endpoint-service": "Failover function; invoke it to force a sync." }),
-  deadLetterQueueUrl: provider("dead_letter_queue_url", "string", { "endpoint-service": "Events that failed every retry land here." }),
+  writerTargetGroupArn: provider("writer_target_group_arn", "string", {
+    "endpoint-service": "Target group the failover function keeps on the writer.",
+  }),
+  readerTargetGroupArn: provider("reader_target_group_arn", "string", {
+    "endpoint-service": "Target group the failover function keeps on the readers.",
+  }),
+  failoverFunctionName: provider("failover_function_name", "string", {
+    "endpoint-service": "Failover function; invoke it to force a sync.",
+  }),
+  deadLetterQueueUrl: provider("dead_letter_queue_url", "string", {
+    "endpoint-service": "Events that failed every retry land here.",
+  }),
   alarmTopicArn: provider("alarm_topic_arn", "string", { "endpoint-service": "SNS topic of the failover alarms." }),
-  privateDnsVerificationRecord: provider("private_dns_verification_record", "object", { "endpoint-service": "TXT record that proves ownership of the private DNS name." }),
+  privateDnsVerificationRecord: provider("private_dns_verification_record", "object", {
+    "endpoint-service": "TXT record that proves ownership of the private DNS name.",
+  }),
 
   databaseResourceConfigurationArn: provider("database_resource_configuration_arn", "string", {
-    resource: "ARN-type resource configuration of the database; consumers create one resource endpoint with it, with private DNS.",
+    resource:
+      "ARN-type resource configuration of the database; consumers create one resource endpoint with it, with private DNS.",
   }),
   writerResourceConfigurationArn: provider("writer_resource_configuration_arn", "string", {
     resource: "Resource configuration of the writer endpoint; consumers create a resource endpoint with it.",
   }),
-  readerResourceConfigurationArn: provider("reader_resource_configuration_arn", "string", { resource: "Resource configuration of the reader endpoint." }),
+  readerResourceConfigurationArn: provider("reader_resource_configuration_arn", "string", {
+    resource: "Resource configuration of the reader endpoint.",
+  }),
   resourceShareArn: provider("resource_share_arn", "string", {
     resource: "AWS RAM share of the resource configurations; accounts outside the organization accept its invitation.",
   }),
@@ -114,20 +175,35 @@ const resourceAddress = (role: "writer" | "reader") => (verified: boolean) =>
   verified
     ? `host:port of the ${role}: the database's own RDS name, which the resource endpoint's private DNS answers.`
     : `host:port of the ${role}, by a name the RDS certificate does not carry (resourceDefinition dns).`;
-const resourceConnection = (role: "writer" | "reader") => `Connection strings for the ${role} that verify the server (verify-full / VERIFY_IDENTITY) against the RDS CA bundle.`;
+const resourceConnection = (role: "writer" | "reader") =>
+  `Connection strings for the ${role} that verify the server (verify-full / VERIFY_IDENTITY) against the RDS CA bundle.`;
 
 /** The provider stack's own outputs of a config with several shares: never prefixed, and absent from the single-database form. */
-export const WHOLE_CONFIG_OUTPUTS: readonly StackOutput[] = [PROVIDER_OUTPUTS.catalogueDashboardName, PROVIDER_OUTPUTS.catalogueDashboardUrl];
+export const WHOLE_CONFIG_OUTPUTS: readonly StackOutput[] = [
+  PROVIDER_OUTPUTS.catalogueDashboardName,
+  PROVIDER_OUTPUTS.catalogueDashboardUrl,
+];
 
 export const CONSUMER_OUTPUTS = {
-  endpointId: consumer("endpoint_id", "string", { "endpoint-service": "Interface endpoint id; the provider accepts this connection." }),
-  endpointDnsName: consumer("endpoint_dns_name", "string", { "endpoint-service": "Regional DNS name of the endpoint." }),
+  endpointId: consumer("endpoint_id", "string", {
+    "endpoint-service": "Interface endpoint id; the provider accepts this connection.",
+  }),
+  endpointDnsName: consumer("endpoint_dns_name", "string", {
+    "endpoint-service": "Regional DNS name of the endpoint.",
+  }),
   databaseEndpointId: consumer("database_endpoint_id", "string", {
-    resource: "Resource endpoint of the database, with private DNS: it answers the database's own RDS names in this VPC.",
+    resource:
+      "Resource endpoint of the database, with private DNS: it answers the database's own RDS names in this VPC.",
   }),
   writerEndpointId: consumer("writer_endpoint_id", "string", { resource: "Resource endpoint of the writer." }),
   readerEndpointId: consumer("reader_endpoint_id", "string", { resource: "Resource endpoint of the readers." }),
-  caBundle: consumer("ca_bundle", "object", both("The RDS CA bundle of the database's region: download it from url to file, where the connection strings look for it.")),
+  caBundle: consumer(
+    "ca_bundle",
+    "object",
+    both(
+      "The RDS CA bundle of the database's region: download it from url to file, where the connection strings look for it.",
+    ),
+  ),
   writerAddress: consumer("writer_address", "string", {
     "endpoint-service": `host:port of the writer: its own RDS name, answered with this endpoint inside the VPC. ${SAME_PORT}`,
     resource: resourceAddress("writer"),
@@ -137,7 +213,8 @@ export const CONSUMER_OUTPUTS = {
     resource: resourceConnection("writer"),
   }),
   writerConnectionUnverified: consumer("writer_connection_unverified", "object", {
-    "endpoint-service": "Encrypted but unverified, for clients that cannot verify the server: the friendly or endpoint name, which the RDS certificate does not carry.",
+    "endpoint-service":
+      "Encrypted but unverified, for clients that cannot verify the server: the friendly or endpoint name, which the RDS certificate does not carry.",
     resource: UNVERIFIED,
   }),
   readerAddress: consumer("reader_address", "string", {
@@ -149,22 +226,35 @@ export const CONSUMER_OUTPUTS = {
     resource: resourceConnection("reader"),
   }),
   readerConnectionUnverified: consumer("reader_connection_unverified", "object", both(UNVERIFIED)),
-  friendlyWriterAddress: consumer("friendly_writer_address", "string", both("writer.<zone>:port, for clients that do not verify the server.")),
-  friendlyReaderAddress: consumer("friendly_reader_address", "string", both("reader.<zone>:port, for clients that do not verify the server.")),
+  friendlyWriterAddress: consumer(
+    "friendly_writer_address",
+    "string",
+    both("writer.<zone>:port, for clients that do not verify the server."),
+  ),
+  friendlyReaderAddress: consumer(
+    "friendly_reader_address",
+    "string",
+    both("reader.<zone>:port, for clients that do not verify the server."),
+  ),
   memberPorts: consumer("member_ports", "numbers", {
-    "endpoint-service": "Instance-pinned ports, one per member slot; the provider's failover function reports which instance holds each slot.",
+    "endpoint-service":
+      "Instance-pinned ports, one per member slot; the provider's failover function reports which instance holds each slot.",
   }),
   instanceNames: consumer("instance_names", "strings", {
     "endpoint-service": `Instance endpoint names that resolve to this endpoint: connect to an instance's name on the member port of its slot, with verification on (a name on another slot's port is refused). ${SAME_PORT}`,
   }),
   memberAddresses: consumer("member_addresses", "strings", {
-    "endpoint-service": "Instance-pinned host:port per member slot, by the friendly or endpoint name (unverified clients).",
+    "endpoint-service":
+      "Instance-pinned host:port per member slot, by the friendly or endpoint name (unverified clients).",
   }),
 } as const;
 
 export type ProviderOutput = (typeof PROVIDER_OUTPUTS)[keyof typeof PROVIDER_OUTPUTS];
 export type ConsumerOutput = (typeof CONSUMER_OUTPUTS)[keyof typeof CONSUMER_OUTPUTS];
-export const OUTPUTS: Record<StackKind, readonly StackOutput[]> = { provider: Object.values(PROVIDER_OUTPUTS), consumer: Object.values(CONSUMER_OUTPUTS) };
+export const OUTPUTS: Record<StackKind, readonly StackOutput[]> = {
+  provider: Object.values(PROVIDER_OUTPUTS),
+  consumer: Object.values(CONSUMER_OUTPUTS),
+};
 
 type ArgsOf<D> = D extends (...args: infer A) => string ? A : [];
 
@@ -180,7 +270,8 @@ export function outputsOf<K extends StackKind, Tr extends TransportName>(scope: 
     ...args: [Tr] extends [keyof O["description"]] ? ArgsOf<O["description"][Tr]> : never
   ): TerraformOutput => {
     const d = output.description[transport] as Description | undefined;
-    if (output.stack !== stack || d === undefined) throw new Error(`${output.name} is not a ${stack} output of the ${transport} transport (stacks/outputs.ts)`);
+    if (output.stack !== stack || d === undefined)
+      throw new Error(`${output.name} is not a ${stack} output of the ${transport} transport (stacks/outputs.ts)`);
     const description = typeof d === "function" ? (d as (...a: unknown[]) => string)(...args) : d;
     const declared = new TerraformOutput(scope, output.name, { value, description });
     // One of several shares names its outputs <share>_<output>; the single-database form's keep the contract's names.
@@ -195,7 +286,10 @@ export interface OutputReads<R extends StackOutput = StackOutput, O extends Stac
   readonly required: readonly R[];
   readonly optional: readonly O[];
 }
-export const reads = <const R extends StackOutput = never, const O extends StackOutput = never>(r: { required?: readonly R[]; optional?: readonly O[] }): OutputReads<R, O> => ({
+export const reads = <const R extends StackOutput = never, const O extends StackOutput = never>(r: {
+  required?: readonly R[];
+  optional?: readonly O[];
+}): OutputReads<R, O> => ({
   required: r.required ?? [],
   optional: r.optional ?? [],
 });
@@ -216,7 +310,8 @@ export class OutputValues {
    * once; each share reads its part of it.
    */
   forShare(share: { readonly name: string; readonly scoped: boolean }): OutputValues {
-    if (this.share !== undefined) throw new Error(`the outputs of ${this.stack} are already those of share ${this.share}`);
+    if (this.share !== undefined)
+      throw new Error(`the outputs of ${this.stack} are already those of share ${this.share}`);
     return share.scoped ? new OutputValues(this.stack, this.values, share.name) : this;
   }
 
@@ -236,7 +331,11 @@ export class OutputValues {
     const raw = this.values[name];
     if (raw === undefined || raw === null || raw === "") return undefined;
     const checked = checkValue(output.type, raw);
-    if (checked === undefined) throw new OutputError(this.stack, `its ${name} output is ${JSON.stringify(raw).slice(0, 80)}, not ${TYPE_TEXT[output.type]}`);
+    if (checked === undefined)
+      throw new OutputError(
+        this.stack,
+        `its ${name} output is ${JSON.stringify(raw).slice(0, 80)}, not ${TYPE_TEXT[output.type]}`,
+      );
     return checked as ValueTypes[T];
   }
 }
@@ -267,17 +366,25 @@ export class OutputReader<R extends StackOutput, O extends StackOutput> {
   require<X extends R>(output: X): ValueTypes[X["type"]] {
     this.check(output, this.declared.required);
     const v = this.outputs.value(output);
-    if (v === undefined) throw new OutputError(this.outputs.stack, `its ${this.outputs.nameOf(output)} output is missing from its state`);
+    if (v === undefined)
+      throw new OutputError(this.outputs.stack, `its ${this.outputs.nameOf(output)} output is missing from its state`);
     return v as ValueTypes[X["type"]];
   }
 
   // The types already refuse this; a cast would get here.
   private check(output: StackOutput, among: readonly StackOutput[]): void {
-    if (!among.includes(output)) throw new Error(`${output.name} is read without being declared among the reads (stacks/outputs.ts)`);
+    if (!among.includes(output))
+      throw new Error(`${output.name} is read without being declared among the reads (stacks/outputs.ts)`);
   }
 }
 
-const TYPE_TEXT: Record<ValueType, string> = { string: "a string", number: "a number", strings: "a list of strings", numbers: "a list of numbers", object: "an object" };
+const TYPE_TEXT: Record<ValueType, string> = {
+  string: "a string",
+  number: "a number",
+  strings: "a list of strings",
+  numbers: "a list of numbers",
+  object: "an object",
+};
 
 function checkValue(type: ValueType, raw: unknown): unknown {
   switch (type) {

@@ -41,7 +41,12 @@ export class ProviderStack extends TerraformStack {
     const nameScope = { share: config.name, region: provider.account.region };
     const forAlarms = config.shares.some((s) => transportOf(s.config.provider.transport).alarms);
     const key = new OperationsKey(this, "OperationsKey", { name: config.name, nameScope, forAlarms });
-    this.network = new Network(this, "Network", { config: provider.network, namePrefix: config.name, nameScope, kmsKeyArn: key.arn });
+    this.network = new Network(this, "Network", {
+      config: provider.network,
+      namePrefix: config.name,
+      nameScope,
+      kmsKeyArn: key.arn,
+    });
     this.shares = config.shares.map((share) => new Share(this, { share, network: this.network, key }));
     if (config.shares.some((s) => s.scoped)) this.catalogue = this.addCatalogue(config);
   }
@@ -51,7 +56,13 @@ export class ProviderStack extends TerraformStack {
     const catalogue = new CatalogueDashboard(this, "CatalogueDashboard", {
       name: config.name,
       region: config.provider.account.region,
-      shares: this.shares.map((s) => ({ name: s.share.name, database: s.database.ref, dashboard: s.dashboard, failover: s.via.dashboard.failover, alarmArns: s.via.dashboard.alarmArns })),
+      shares: this.shares.map((s) => ({
+        name: s.share.name,
+        database: s.database.ref,
+        dashboard: s.dashboard,
+        failover: s.via.dashboard.failover,
+        alarmArns: s.via.dashboard.alarmArns,
+      })),
     });
     // Both transports describe these outputs alike: the first share's transport names the description.
     const out = outputsOf(this, "provider", config.shares[0].config.provider.transport);
@@ -63,13 +74,17 @@ export class ProviderStack extends TerraformStack {
   /** The share of that name; a programming error if the config has none. */
   shareNamed(name: string): Share {
     const share = this.shares.find((s) => s.share.name === name);
-    if (!share) throw new Error(`the provider stack has no share ${name} (it has ${this.shares.map((s) => s.share.name).join(", ")})`);
+    if (!share)
+      throw new Error(
+        `the provider stack has no share ${name} (it has ${this.shares.map((s) => s.share.name).join(", ")})`,
+      );
     return share;
   }
 
   /** The one share of a single-database config. */
   get only(): Share {
-    if (this.shares.length !== 1) throw new Error(`the provider stack holds ${this.shares.length} shares; use shareNamed()`);
+    if (this.shares.length !== 1)
+      throw new Error(`the provider stack holds ${this.shares.length} shares; use shareNamed()`);
     return this.shares[0];
   }
 

@@ -21,6 +21,8 @@ export function databaseNamesOf(database: Database): DatabaseNames {
     writer: database.writerAddress,
     reader: database.readerAddress,
     // compact: a cluster without members gives no name rather than an empty one.
-    instances: Fn.formatlist(Fn.format("%%s.%s", [suffix]), [Fn.compact(Fn.split(",", Fn.lower(Fn.join(",", identifiers))))]),
+    instances: Fn.formatlist(Fn.format("%%s.%s", [suffix]), [
+      Fn.compact(Fn.split(",", Fn.lower(Fn.join(",", identifiers)))),
+    ]),
   };
 }

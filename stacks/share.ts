@@ -49,7 +49,14 @@ export class Share extends ShareScope {
     const out = outputsOf(this, "provider", provider.transport);
     out(PROVIDER_OUTPUTS.databaseIdentifier, this.database.ref.identifier, this.database.ref.kind);
     this.databaseNames = databaseNamesOf(this.database);
-    this.via = transport.share({ scope: this, config, network, database: this.database, databaseNames: this.databaseNames, key });
+    this.via = transport.share({
+      scope: this,
+      config,
+      network,
+      database: this.database,
+      databaseNames: this.databaseNames,
+      key,
+    });
 
     this.dashboard = new Dashboard(this, "Dashboard", {
       nameScope: config.nameScope,

@@ -17,16 +17,29 @@ export function chooseTerraformCli(env: NodeJS.ProcessEnv, onPath: (binary: stri
   if (chosen) {
     return onPath(chosen)
       ? { binary: chosen, found: true }
-      : { binary: chosen, found: false, note: `rds-privatelink: TERRAFORM_BINARY_NAME=${chosen} is not on the PATH; ${skipped}; fix the name or unset it)` };
+      : {
+          binary: chosen,
+          found: false,
+          note: `rds-privatelink: TERRAFORM_BINARY_NAME=${chosen} is not on the PATH; ${skipped}; fix the name or unset it)`,
+        };
   }
   if (onPath("terraform")) return { binary: "terraform", found: true };
   if (onPath("tofu")) return { binary: "tofu", found: true };
-  return { binary: "terraform", found: false, note: `rds-privatelink: no terraform or tofu on the PATH; ${skipped}; set TERRAFORM_BINARY_NAME to name another binary)` };
+  return {
+    binary: "terraform",
+    found: false,
+    note: `rds-privatelink: no terraform or tofu on the PATH; ${skipped}; set TERRAFORM_BINARY_NAME to name another binary)`,
+  };
 }
 
 /** An executable of that name in a PATH directory (or the path itself), without running it. */
 export function isOnPath(binary: string, env: NodeJS.ProcessEnv = process.env): boolean {
-  const candidates = binary.includes(path.sep) ? [binary] : (env.PATH ?? "").split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, binary));
+  const candidates = binary.includes(path.sep)
+    ? [binary]
+    : (env.PATH ?? "")
+        .split(path.delimiter)
+        .filter(Boolean)
+        .map((dir) => path.join(dir, binary));
   return candidates.some((file) => {
     try {
       accessSync(file, constants.X_OK);

@@ -12,7 +12,11 @@ function run(script: "status" | "cost", args: string[], config?: string) {
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.RDS_PRIVATELINK_CONFIG;
   if (config !== undefined) env.RDS_PRIVATELINK_CONFIG = config;
-  const r = spawnSync(process.execPath, ["--require", require.resolve("tsx/cjs"), path.join(ROOT, "scripts", `${script}.ts`), ...args], { cwd: ROOT, env, encoding: "utf8", timeout: 60_000 });
+  const r = spawnSync(
+    process.execPath,
+    ["--require", require.resolve("tsx/cjs"), path.join(ROOT, "scripts", `${script}.ts`), ...args],
+    { cwd: ROOT, env, encoding: "utf8", timeout: 60_000 },
+  );
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -22,7 +26,10 @@ describe.each([
 ] as const)("npm run %s: the config path", (name, parse) => {
   it("records whether the path came as an argument or from RDS_PRIVATELINK_CONFIG", () => {
     const env = { RDS_PRIVATELINK_CONFIG: "from-env.json" };
-    expect(parse(["given.json"], env)).toMatchObject({ configFile: path.resolve("given.json"), configOrigin: "argument" });
+    expect(parse(["given.json"], env)).toMatchObject({
+      configFile: path.resolve("given.json"),
+      configOrigin: "argument",
+    });
     expect(parse([], env)).toMatchObject({ configFile: path.resolve("from-env.json"), configOrigin: "env" });
     expect(parse([], {})).toMatchObject({ configOrigin: "default" });
   });
@@ -38,7 +45,8 @@ describe.each([
     const r = run(name, ["examples/minimal/confg.json"], "config/default.json");
     expect({ status: r.status, stderr: r.stderr, stdout: r.stdout }).toEqual({
       status: 2,
-      stderr: "examples/minimal/confg.json: cannot read the file (ENOENT: no such file or directory); check the path given on the command line\n",
+      stderr:
+        "examples/minimal/confg.json: cannot read the file (ENOENT: no such file or directory); check the path given on the command line\n",
       stdout: "",
     });
   });
@@ -49,7 +57,8 @@ describe("a config path that cannot be read", () => {
     const r = run("cost", [], "examples/minimal/confg.json");
     expect({ status: r.status, stderr: r.stderr }).toEqual({
       status: 2,
-      stderr: "examples/minimal/confg.json: cannot read the file (ENOENT: no such file or directory); check RDS_PRIVATELINK_CONFIG\n",
+      stderr:
+        "examples/minimal/confg.json: cannot read the file (ENOENT: no such file or directory); check RDS_PRIVATELINK_CONFIG\n",
     });
   });
 
@@ -57,7 +66,8 @@ describe("a config path that cannot be read", () => {
     const r = run("status", ["examples"]);
     expect({ status: r.status, stderr: r.stderr }).toEqual({
       status: 2,
-      stderr: "examples: is a directory with no config.json; name a config file, such as examples/minimal/config.json (check the path given on the command line)\n",
+      stderr:
+        "examples: is a directory with no config.json; name a config file, such as examples/minimal/config.json (check the path given on the command line)\n",
     });
   });
 

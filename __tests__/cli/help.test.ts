@@ -6,7 +6,9 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 
 const ROOT = path.join(__dirname, "..", "..");
-const PACKAGE_SCRIPTS: Record<string, string> = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts;
+const PACKAGE_SCRIPTS: Record<string, string> = JSON.parse(
+  readFileSync(path.join(ROOT, "package.json"), "utf8"),
+).scripts;
 
 /** The first words of each package.json script's --help; a script not listed here is still run, and must exit 0 with some text. */
 const USAGE: Record<string, RegExp> = {
@@ -50,9 +52,18 @@ const OTHER_SCRIPTS: Array<[string, string[], RegExp]> = [
  */
 function npmRun(name: string, arg: string) {
   const home = mkdtempSync(path.join(tmpdir(), "rds-privatelink-home-"));
-  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, PATH: `${path.join(ROOT, "node_modules", ".bin")}${path.delimiter}${process.env.PATH}` };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOME: home,
+    PATH: `${path.join(ROOT, "node_modules", ".bin")}${path.delimiter}${process.env.PATH}`,
+  };
   delete env.RDS_PRIVATELINK_CACHE;
-  const r = spawnSync("sh", ["-c", `${PACKAGE_SCRIPTS[name]} ${arg}`], { cwd: ROOT, env, encoding: "utf8", timeout: 60_000 });
+  const r = spawnSync("sh", ["-c", `${PACKAGE_SCRIPTS[name]} ${arg}`], {
+    cwd: ROOT,
+    env,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, home: entriesUnder(home) };
 }
 
@@ -66,14 +77,22 @@ function entriesUnder(dir: string): string[] {
 describe("--help", () => {
   // -h as well where the project parses it (its shell scripts and its TypeScript commands); a
   // plain tool invocation (jest, tsc) answers --help itself.
-  it.each(Object.keys(PACKAGE_SCRIPTS))("npm run %s -- --help prints its usage and exits 0, installing and running nothing", (name) => {
-    const ours = !/^(jest|tsc) /.test(PACKAGE_SCRIPTS[name]);
-    for (const flag of ours ? ["--help", "-h"] : ["--help"]) {
-      const r = npmRun(name, flag);
-      expect({ flag, status: r.status, stderr: r.stderr, home: r.home }).toEqual({ flag, status: 0, stderr: "", home: [] });
-      expect(r.stdout).toMatch(USAGE[name] ?? /\S/);
-    }
-  });
+  it.each(Object.keys(PACKAGE_SCRIPTS))(
+    "npm run %s -- --help prints its usage and exits 0, installing and running nothing",
+    (name) => {
+      const ours = !/^(jest|tsc) /.test(PACKAGE_SCRIPTS[name]);
+      for (const flag of ours ? ["--help", "-h"] : ["--help"]) {
+        const r = npmRun(name, flag);
+        expect({ flag, status: r.status, stderr: r.stderr, home: r.home }).toEqual({
+          flag,
+          status: 0,
+          stderr: "",
+          home: [],
+        });
+        expect(r.stdout).toMatch(USAGE[name] ?? /\S/);
+      }
+    },
+  );
 
   it.each(OTHER_SCRIPTS)("%s prints its usage and exits 0, doing nothing else", (_name, [cmd, ...args], usage) => {
     for (const flag of cmd === "bash" ? ["--help", "-h"] : ["--help"]) {
@@ -83,11 +102,14 @@ describe("--help", () => {
     }
   });
 
-  it.each(["test", "test:fast", "node-versions", "bench", "security", "validate"])("npm run %s refuses an option it does not take in one line with exit 2, before doing anything", (name) => {
-    const r = npmRun(name, "--fast");
-    expect({ status: r.status, home: r.home }).toEqual({ status: 2, home: [] });
-    expect(r.stderr).toMatch(/^\S+\.sh: unknown option --fast; it takes none \(--help prints its usage\)\n$/);
-  });
+  it.each(["test", "test:fast", "node-versions", "bench", "security", "validate"])(
+    "npm run %s refuses an option it does not take in one line with exit 2, before doing anything",
+    (name) => {
+      const r = npmRun(name, "--fast");
+      expect({ status: r.status, home: r.home }).toEqual({ status: 2, home: [] });
+      expect(r.stderr).toMatch(/^\S+\.sh: unknown option --fast; it takes none \(--help prints its usage\)\n$/);
+    },
+  );
 
   it("a TypeScript script that takes no arguments refuses one in one line with exit 2, rather than ignore it", () => {
     const r = npmRun("schema", "--check");
@@ -106,15 +128,25 @@ describe("--help", () => {
       `#!/bin/sh\nif [ "$1" = "-e" ]; then exec "${process.execPath}" -e "Object.defineProperty(process.versions, 'modules', { value: '999' }); $2"; fi\nexec "${process.execPath}" "$@"\n`,
       { mode: 0o755 },
     );
-    const r = spawnSync("bash", ["scripts/cdktf.sh", "deploy", "provider"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}` } });
+    const r = spawnSync("bash", ["scripts/cdktf.sh", "deploy", "provider"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}` },
+    });
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^cdktf-cli 0\.21 cannot start on Node v[\d.]+ \(it runs on Node 20 and 22\): put Node 22 first on the PATH .*npm run cdktf -- deploy provider\), or use npm run synth and then terraform \(or tofu\) in cdktf\.out\/stacks\/<stack>\n$/);
+    expect(r.stderr).toMatch(
+      /^cdktf-cli 0\.21 cannot start on Node v[\d.]+ \(it runs on Node 20 and 22\): put Node 22 first on the PATH .*npm run cdktf -- deploy provider\), or use npm run synth and then terraform \(or tofu\) in cdktf\.out\/stacks\/<stack>\n$/,
+    );
   });
 
   it("cost refuses a bad config with 2, as status and synth do (1 is a finding)", () => {
     const bad = path.join(ROOT, "__tests__", "fixtures", "bad-configs", "network-both.json");
     for (const script of ["scripts/cost.ts", "scripts/status.ts"]) {
-      const r = spawnSync("node", ["--require", "tsx/cjs", script, bad], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+      const r = spawnSync("node", ["--require", "tsx/cjs", script, bad], {
+        cwd: ROOT,
+        encoding: "utf8",
+        timeout: 60_000,
+      });
       expect({ script, status: r.status }).toEqual({ script, status: 2 });
       expect(r.stderr).toMatch(/problems? in the config/);
     }
@@ -128,7 +160,9 @@ describe("help", () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(readFileSync(path.join(ROOT, "help"), "utf8").split("\n").slice(1).join("\n"));
     // However it is run (npm run deploy, npm run cdktf, npx cdktf), a consumer deploys with the flag.
-    expect(r.stdout).toMatch(/(npm run deploy --|npm run cdktf -- deploy|npx cdktf deploy) consumer-app --ignore-missing-stack-dependencies/);
+    expect(r.stdout).toMatch(
+      /(npm run deploy --|npm run cdktf -- deploy|npx cdktf deploy) consumer-app --ignore-missing-stack-dependencies/,
+    );
   });
 
   it("answers --help and -h with itself, as every other command does (tail would print its own usage)", () => {

@@ -12,7 +12,11 @@ function runApp(config: string | undefined, extraEnv: Record<string, string> = {
   const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1", ...extraEnv };
   delete env.RDS_PRIVATELINK_CONFIG;
   if (config) env.RDS_PRIVATELINK_CONFIG = config;
-  const result = spawnSync(process.execPath, ["--require", require.resolve("tsx/cjs"), path.join(ROOT, "main.ts")], { cwd, env, encoding: "utf8" });
+  const result = spawnSync(process.execPath, ["--require", require.resolve("tsx/cjs"), path.join(ROOT, "main.ts")], {
+    cwd,
+    env,
+    encoding: "utf8",
+  });
   return { ...result, cwd };
 }
 
@@ -24,7 +28,9 @@ describe("synth from the command line", () => {
     expect(readdirSync(path.join(cwd, "cdktf.out", "stacks")).sort()).toEqual(["consumer-app", "provider"]);
     expect(existsSync(path.join(cwd, "cdktf.out", "stacks", "provider", "cdk.tf.json"))).toBe(true);
     // The share as configured, beside the stacks: the same picture the README shows.
-    expect(readFileSync(path.join(cwd, "cdktf.out", "diagram.md"), "utf8")).toContain("```mermaid\nflowchart LR\n  subgraph provider");
+    expect(readFileSync(path.join(cwd, "cdktf.out", "diagram.md"), "utf8")).toContain(
+      "```mermaid\nflowchart LR\n  subgraph provider",
+    );
   });
 
   it.each(["many-problems", "star-principal", "network-both"])(
@@ -40,7 +46,10 @@ describe("synth from the command line", () => {
   it("exits 2 on a file that is not JSON with one line at the mistake itself, and writes nothing", () => {
     const file = path.join(FIXTURES, "trailing-comma.json");
     const { status, cwd, stderr } = runApp(file);
-    expect({ status, stderr }).toEqual({ status: 2, stderr: `${file}: not valid JSON at line 1, column 18: a trailing comma before "}"; JSON allows none, remove it\n` });
+    expect({ status, stderr }).toEqual({
+      status: 2,
+      stderr: `${file}: not valid JSON at line 1, column 18: a trailing comma before "}"; JSON allows none, remove it\n`,
+    });
     expect(existsSync(path.join(cwd, "cdktf.out"))).toBe(false);
   });
 
@@ -48,14 +57,18 @@ describe("synth from the command line", () => {
     const dir = path.join(ROOT, "examples", "minimal");
     const { status, stderr, cwd } = runApp(dir);
     expect(status).toBe(0);
-    expect(stderr.split("\n")[0]).toBe(`note: RDS_PRIVATELINK_CONFIG=${dir} is a directory: reading ${dir}/config.json`);
+    expect(stderr.split("\n")[0]).toBe(
+      `note: RDS_PRIVATELINK_CONFIG=${dir} is a directory: reading ${dir}/config.json`,
+    );
     expect(readdirSync(path.join(cwd, "cdktf.out", "stacks")).sort()).toEqual(["consumer-app", "provider"]);
   });
 
   it("writes HCL when cdktf asks for it, and no stale JSON beside it", () => {
     const { status, cwd } = runApp(undefined, { SYNTH_HCL_OUTPUT: "true" });
     expect(status).toBe(0);
-    expect(readdirSync(path.join(cwd, "cdktf.out", "stacks", "provider")).filter((f) => f.startsWith("cdk.tf"))).toEqual(["cdk.tf"]);
+    expect(
+      readdirSync(path.join(cwd, "cdktf.out", "stacks", "provider")).filter((f) => f.startsWith("cdk.tf")),
+    ).toEqual(["cdk.tf"]);
   });
 });
 
@@ -79,7 +92,11 @@ function pathWithout(withCli?: "terraform" | "tofu"): string {
   if (withCli) {
     const bin = path.join(dir, "cli-standin");
     mkdirSync(bin);
-    writeFileSync(path.join(bin, withCli), `#!/bin/sh\necho "${withCli === "tofu" ? "OpenTofu" : "Terraform"} v1.10.6"\n`, { mode: 0o755 });
+    writeFileSync(
+      path.join(bin, withCli),
+      `#!/bin/sh\necho "${withCli === "tofu" ? "OpenTofu" : "Terraform"} v1.10.6"\n`,
+      { mode: 0o755 },
+    );
     return `${bin}${path.delimiter}${dir}`;
   }
   return dir;
@@ -91,8 +108,15 @@ describe("synth with any CLI, or none", () => {
   it("synthesizes a cloud-backend config with no Terraform CLI at all, and says so in one line", () => {
     const { status, stderr, cwd } = runApp(cloud, { PATH: pathWithout() });
     expect(status).toBe(0);
-    expect(cliLines(stderr)).toEqual([expect.stringMatching(/^rds-privatelink: no terraform or tofu on the PATH; synth skips cdktf's CLI version checks/)]);
-    expect(JSON.parse(readFileSync(path.join(cwd, "cdktf.out", "stacks", "provider", "cdk.tf.json"), "utf8")).terraform.cloud.organization).toBe("acme");
+    expect(cliLines(stderr)).toEqual([
+      expect.stringMatching(
+        /^rds-privatelink: no terraform or tofu on the PATH; synth skips cdktf's CLI version checks/,
+      ),
+    ]);
+    expect(
+      JSON.parse(readFileSync(path.join(cwd, "cdktf.out", "stacks", "provider", "cdk.tf.json"), "utf8")).terraform.cloud
+        .organization,
+    ).toBe("acme");
   });
 
   it("checks the cloud backend with tofu on a machine that has only OpenTofu", () => {
@@ -103,7 +127,11 @@ describe("synth with any CLI, or none", () => {
   it("keeps a TERRAFORM_BINARY_NAME the user set, and names it in one line when it is not on the PATH", () => {
     const { status, stderr } = runApp(cloud, { PATH: pathWithout("tofu"), TERRAFORM_BINARY_NAME: "no-such-terraform" });
     expect(status).toBe(0);
-    expect(cliLines(stderr)).toEqual([expect.stringMatching(/^rds-privatelink: TERRAFORM_BINARY_NAME=no-such-terraform is not on the PATH; .*fix the name or unset it\)$/)]);
+    expect(cliLines(stderr)).toEqual([
+      expect.stringMatching(
+        /^rds-privatelink: TERRAFORM_BINARY_NAME=no-such-terraform is not on the PATH; .*fix the name or unset it\)$/,
+      ),
+    ]);
     const named = runApp(cloud, { PATH: pathWithout("tofu"), TERRAFORM_BINARY_NAME: "tofu" });
     expect({ status: named.status, stderr: cliLines(named.stderr) }).toEqual({ status: 0, stderr: [] });
   });
@@ -111,7 +139,10 @@ describe("synth with any CLI, or none", () => {
 
 /** stderr without synth's notes on accepted choices (config/notices.ts), which other tests check. */
 function cliLines(stderr: string): string[] {
-  return stderr.trim().split("\n").filter((l) => l !== "" && !l.startsWith("note: "));
+  return stderr
+    .trim()
+    .split("\n")
+    .filter((l) => l !== "" && !l.startsWith("note: "));
 }
 
 describe("npm run synth: the app without cdktf-cli, which cannot start on Node 24", () => {
@@ -128,8 +159,14 @@ describe("npm run synth: the app without cdktf-cli, which cannot start on Node 2
 
   it("takes the config as an argument, before RDS_PRIVATELINK_CONFIG, as status and cost do", () => {
     const env = { RDS_PRIVATELINK_CONFIG: "examples/s3-backend/config.json" };
-    expect(parseSynthArgs(["examples/minimal/config.json", "--hcl"], env).source).toEqual({ file: path.resolve("examples/minimal/config.json"), origin: "argument" });
-    expect(parseSynthArgs(["--hcl"], env).source).toEqual({ file: path.resolve("examples/s3-backend/config.json"), origin: "env" });
+    expect(parseSynthArgs(["examples/minimal/config.json", "--hcl"], env).source).toEqual({
+      file: path.resolve("examples/minimal/config.json"),
+      origin: "argument",
+    });
+    expect(parseSynthArgs(["--hcl"], env).source).toEqual({
+      file: path.resolve("examples/s3-backend/config.json"),
+      origin: "env",
+    });
     expect(parseSynthArgs([], {}).source.origin).toBe("default");
   });
 
@@ -147,7 +184,18 @@ describe("npm run synth: the app without cdktf-cli, which cannot start on Node 2
     const cwd = mkdtempSync(path.join(tmpdir(), "rds-privatelink-npm-synth-"));
     const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1" };
     delete env.RDS_PRIVATELINK_CONFIG;
-    const result = spawnSync(process.execPath, ["--require", require.resolve("tsx/cjs"), path.join(ROOT, "scripts", "synth.ts"), "--output", "out/demo", "--hcl"], { cwd, env, encoding: "utf8" });
+    const result = spawnSync(
+      process.execPath,
+      [
+        "--require",
+        require.resolve("tsx/cjs"),
+        path.join(ROOT, "scripts", "synth.ts"),
+        "--output",
+        "out/demo",
+        "--hcl",
+      ],
+      { cwd, env, encoding: "utf8" },
+    );
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     expect(readdirSync(path.join(cwd, "out", "demo", "stacks")).sort()).toEqual(["consumer-app", "provider"]);
@@ -160,7 +208,11 @@ describe("npm run synth as users run it", () => {
   function npmSynth(args: string[], cwd = ROOT) {
     const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1" };
     delete env.RDS_PRIVATELINK_CONFIG;
-    return spawnSync(process.execPath, ["--require", require.resolve("tsx/cjs"), path.join(ROOT, "scripts", "synth.ts"), ...args], { cwd, env, encoding: "utf8" });
+    return spawnSync(
+      process.execPath,
+      ["--require", require.resolve("tsx/cjs"), path.join(ROOT, "scripts", "synth.ts"), ...args],
+      { cwd, env, encoding: "utf8" },
+    );
   }
   const scratch = () => mkdtempSync(path.join(tmpdir(), "rds-privatelink-npm-synth-"));
 
@@ -184,7 +236,11 @@ describe("npm run synth as users run it", () => {
       `  consumer-app  ${out}/stacks/consumer-app/cdk.tf.json`,
       `  and ${out}/diagram.md, the config as a picture`,
     ]);
-    expect(lines[4]).toMatch(new RegExp(`^Next, provider first, then each consumer: cd ${out}/stacks/provider && (terraform|tofu) init && \\1 plan \\(then apply\\)$`));
+    expect(lines[4]).toMatch(
+      new RegExp(
+        `^Next, provider first, then each consumer: cd ${out}/stacks/provider && (terraform|tofu) init && \\1 plan \\(then apply\\)$`,
+      ),
+    );
     // npm run deploy synthesizes again, from the variable: the line names this config and this output.
     expect(lines[5]).toMatch(
       Number(process.versions.node.split(".")[0]) <= 22
@@ -196,14 +252,27 @@ describe("npm run synth as users run it", () => {
   });
 
   it.each([
-    ["examples", "examples: is a directory with no config.json; name a config file, such as examples/minimal/config.json (check the path given on the command line)"],
-    ["examples/minimal/README.md", 'examples/minimal/README.md: not valid JSON at line 1, column 1: a "#" comment or heading; JSON has no comments, and a config is a JSON object, { ... }'],
-    ["examples/minimal/config.jsn", "examples/minimal/config.jsn: cannot read the file (ENOENT: no such file or directory); check the path given on the command line"],
+    [
+      "examples",
+      "examples: is a directory with no config.json; name a config file, such as examples/minimal/config.json (check the path given on the command line)",
+    ],
+    [
+      "examples/minimal/README.md",
+      'examples/minimal/README.md: not valid JSON at line 1, column 1: a "#" comment or heading; JSON has no comments, and a config is a JSON object, { ... }',
+    ],
+    [
+      "examples/minimal/config.jsn",
+      "examples/minimal/config.jsn: cannot read the file (ENOENT: no such file or directory); check the path given on the command line",
+    ],
     ["--outptu", "--outptu: unknown option; npm run synth takes a config path, --output DIR, --hcl and --help"],
   ])("refuses %s in one line with exit 2, writing nothing", (arg, line) => {
     const out = path.join(scratch(), "out");
     const r = npmSynth([arg, "--output", out]);
-    expect({ status: r.status, stderr: r.stderr, stdout: r.stdout }).toEqual({ status: 2, stderr: `${line}\n`, stdout: "" });
+    expect({ status: r.status, stderr: r.stderr, stdout: r.stdout }).toEqual({
+      status: 2,
+      stderr: `${line}\n`,
+      stdout: "",
+    });
     expect(existsSync(out)).toBe(false);
   });
 });
@@ -232,10 +301,16 @@ describe("what synth says it wrote", () => {
   });
 
   it("on a Node cdktf-cli cannot start on, deploys with the CLI it found instead", () => {
-    const text = synthSummary({ ...written, stacks: written.stacks.slice(0, 1) }, { file: path.resolve("my.json"), origin: "env" }, 24);
+    const text = synthSummary(
+      { ...written, stacks: written.stacks.slice(0, 1) },
+      { file: path.resolve("my.json"), origin: "env" },
+      24,
+    );
     expect(text).toContain("Wrote 1 stack of my.json:");
     expect(text).toContain("Next, provider first: cd cdktf.out/stacks/provider && tofu init && tofu plan (then apply)");
-    expect(text.split("\n").pop()).toBe("  npm run deploy needs Node 22 (cdktf-cli cannot start on Node 24): deploy with tofu apply there");
+    expect(text.split("\n").pop()).toBe(
+      "  npm run deploy needs Node 22 (cdktf-cli cannot start on Node 24): deploy with tofu apply there",
+    );
   });
 
   it("says terraform when no CLI was found, for the machine that will deploy", () => {

@@ -17,10 +17,16 @@ describe("generated docs", () => {
   });
 
   it("writes a JSON schema that rejects unknown keys and lists the engines", () => {
-    const schema = jsonSchema() as { additionalProperties: boolean; required: string[]; properties: Record<string, unknown> };
+    const schema = jsonSchema() as {
+      additionalProperties: boolean;
+      required: string[];
+      properties: Record<string, unknown>;
+    };
     expect(schema.additionalProperties).toBe(false);
     expect(schema.required).toEqual(["name", "provider"]);
-    expect(JSON.stringify(schema.properties.provider)).toContain('"enum":["aurora-mysql","aurora-postgresql","mysql","postgres"]');
+    expect(JSON.stringify(schema.properties.provider)).toContain(
+      '"enum":["aurora-mysql","aurora-postgresql","mysql","postgres"]',
+    );
   });
 });
 

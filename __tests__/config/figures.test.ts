@@ -13,7 +13,9 @@ const CONTRIBUTING = readFileSync(path.join(ROOT, "docs", "contributing.md"), "u
 const SECURITY = readFileSync(path.join(ROOT, "docs", "SECURITY.md"), "utf8");
 const FIXTURES = path.join(ROOT, "__tests__", "fixtures", "bad-configs");
 const corpus = Object.keys(JSON.parse(readFileSync(path.join(FIXTURES, "expected.json"), "utf8"))).length;
-const examples = readdirSync(path.join(ROOT, "examples"), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+const examples = readdirSync(path.join(ROOT, "examples"), { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name);
 
 describe("figures in the docs", () => {
   it("counts the bad-config corpus as it is: every fixture in expected.json, one file each", () => {
@@ -21,7 +23,9 @@ describe("figures in the docs", () => {
     expect(files.length).toBe(corpus);
     expect(CONTRIBUTING).toContain(`config corpus (${corpus} bad configs and a generated 1.1 MB file)`);
     // The generated file over 1 MiB is the one more.
-    expect(SECURITY).toContain(`**${corpus + 1} of ${corpus + 1}** refused (${corpus} files and a generated 1.1 MB file)`);
+    expect(SECURITY).toContain(
+      `**${corpus + 1} of ${corpus + 1}** refused (${corpus} files and a generated 1.1 MB file)`,
+    );
   });
 
   it("counts the examples as the examples folder holds them, and lists each in the README's examples table", () => {

@@ -1,9 +1,24 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { ConfigError, configPath, configSource, DEFAULT_CONFIG, loadConfigFile, parseConfig, validateConfig } from "../../config/load";
+import {
+  ConfigError,
+  configPath,
+  configSource,
+  DEFAULT_CONFIG,
+  loadConfigFile,
+  parseConfig,
+  validateConfig,
+} from "../../config/load";
 import { CONSUMER_COMMON_KEYS, onlyShare } from "../../config/resolve";
-import { CONSUMER_SHARE_KEYS, ConsumerSchema, DEFAULT_WATCH_SECONDS, MAX_WATCH_CALLS_PER_SECOND, MAX_WATCH_SECONDS, WATCH_INTERVAL_SECONDS } from "../../config/schema";
+import {
+  CONSUMER_SHARE_KEYS,
+  ConsumerSchema,
+  DEFAULT_WATCH_SECONDS,
+  MAX_WATCH_CALLS_PER_SECOND,
+  MAX_WATCH_SECONDS,
+  WATCH_INTERVAL_SECONDS,
+} from "../../config/schema";
 import { DEFAULT_TIMING } from "../../functions/failover-sync/sync";
 
 /** The one share of a single-database config, as its constructs see it. */
@@ -34,8 +49,18 @@ describe("the embedded default config", () => {
     expect(config.provider.backend).toEqual({ type: "local" });
     expect(config.provider.sharing.acceptanceRequired).toBe(true);
     // Resolved at load: 16 slots (Aurora's largest cluster), the writer's reader set and a spare, every port, the reader count, the kind.
-    expect(config.provider.failover).toEqual({ warmReaderSets: 1, reconcileEveryMinutes: 1, watchSeconds: 60, logRetentionDays: 30 });
-    expect(config.provider.ports).toEqual({ writer: 3306, reader: 3307, members: Array.from({ length: 16 }, (_, i) => 3316 + i), readerSets: [3332, 3333] });
+    expect(config.provider.failover).toEqual({
+      warmReaderSets: 1,
+      reconcileEveryMinutes: 1,
+      watchSeconds: 60,
+      logRetentionDays: 30,
+    });
+    expect(config.provider.ports).toEqual({
+      writer: 3306,
+      reader: 3307,
+      members: Array.from({ length: 16 }, (_, i) => 3316 + i),
+      readerSets: [3332, 3333],
+    });
     expect(config.provider.database).toMatchObject({ kind: "cluster", create: { readers: 1 } });
     expect(config.consumers.map((c) => c.name)).toEqual(["app"]);
   });
@@ -64,7 +89,9 @@ describe("the config file", () => {
       origin: "argument",
       note: `${minimal} is a directory: reading examples/minimal/config.json`,
     });
-    expect(configSource(undefined, { RDS_PRIVATELINK_CONFIG: minimal }).note).toBe(`RDS_PRIVATELINK_CONFIG=${minimal} is a directory: reading examples/minimal/config.json`);
+    expect(configSource(undefined, { RDS_PRIVATELINK_CONFIG: minimal }).note).toBe(
+      `RDS_PRIVATELINK_CONFIG=${minimal} is a directory: reading examples/minimal/config.json`,
+    );
     expect(configPath({ RDS_PRIVATELINK_CONFIG: minimal })).toBe(path.join(minimal, "config.json"));
     expect(loadConfigFile(minimal).name).toBe(loadConfigFile(path.join(minimal, "config.json")).name);
   });
@@ -72,25 +99,40 @@ describe("the config file", () => {
   it("refuses a directory without a config.json in one line, naming it", () => {
     const empty = dir();
     expect(configSource(empty, {})).toEqual({ file: empty, origin: "argument" });
-    expect(() => loadConfigFile(empty, "argument")).toThrow(new RegExp(`^${empty}: is a directory with no config\\.json; name a config file, such as examples/minimal/config\\.json \\(check the path given on the command line\\)$`));
+    expect(() => loadConfigFile(empty, "argument")).toThrow(
+      new RegExp(
+        `^${empty}: is a directory with no config\\.json; name a config file, such as examples/minimal/config\\.json \\(check the path given on the command line\\)$`,
+      ),
+    );
   });
 
   it("refuses a file that is not JSON in one line, at the line and column of the first mistake", () => {
     const d = dir();
     writeFileSync(path.join(d, "README.md"), "# Minimal\n\nA config.\n");
-    expect(() => loadConfigFile(path.join(d, "README.md"))).toThrow(/^\S+README\.md: not valid JSON at line 1, column 1: a "#" comment or heading; JSON has no comments, and a config is a JSON object, \{ \.\.\. \}$/);
+    expect(() => loadConfigFile(path.join(d, "README.md"))).toThrow(
+      /^\S+README\.md: not valid JSON at line 1, column 1: a "#" comment or heading; JSON has no comments, and a config is a JSON object, \{ \.\.\. \}$/,
+    );
   });
 
   it.each([
     ['{\n  "name": "orders",\n}', 'line 2, column 19: a trailing comma before "}"; JSON allows none, remove it'],
-    ['{\n  "azIds": ["use1-az1",\n  ]\n}', 'line 2, column 23: a trailing comma before "]"; JSON allows none, remove it'],
-    ['{\n  "name": "orders"\n  "tags": {}\n}', 'line 2, column 19: a comma is missing after this value, before the \'"\' at line 3, column 3'],
+    [
+      '{\n  "azIds": ["use1-az1",\n  ]\n}',
+      'line 2, column 23: a trailing comma before "]"; JSON allows none, remove it',
+    ],
+    [
+      '{\n  "name": "orders"\n  "tags": {}\n}',
+      "line 2, column 19: a comma is missing after this value, before the '\"' at line 3, column 3",
+    ],
     ['{\n  name: "orders"\n}', 'line 2, column 3: the key name needs double quotes: "name"'],
     ["{\n  'name': 'orders'\n}", "line 2, column 3: a single quote; JSON strings and keys take double quotes"],
     ['{\n  "name": "orders" // the share\n}', "line 2, column 20: a comment; JSON has none, remove it"],
     ['{\n  "provider": {\n    "name": "orders"\n}', "line 1, column 1: this { is never closed (the file ends first)"],
     ['{\n  "engine": postgres\n}', 'line 2, column 13: postgres needs double quotes to be a string: "postgres"'],
-    ['{\n  "ports": { "writer": 05432 }\n}', "line 2, column 24: 05432 is not a JSON number (no leading zeros, + sign or bare point)"],
+    [
+      '{\n  "ports": { "writer": 05432 }\n}',
+      "line 2, column 24: 05432 is not a JSON number (no leading zeros, + sign or bare point)",
+    ],
     ['{\n  "ports": [3306 }\n}', 'line 2, column 18: "}" where the [ opened at line 2, column 12 needs "]"'],
     ['{ "name": "orders" } }', 'line 1, column 22: "}" after the end of the config, which closes at line 1, column 20'],
   ])("reports %j at the mistake itself", (text, where) => {
@@ -98,7 +140,9 @@ describe("the config file", () => {
   });
 
   it("reports an empty file as empty", () => {
-    expect(problemsOf(() => parseConfig(" \n"))).toEqual(["(top level): not valid JSON: the file is empty; a config is a JSON object, { ... }"]);
+    expect(problemsOf(() => parseConfig(" \n"))).toEqual([
+      "(top level): not valid JSON: the file is empty; a config is a JSON object, { ... }",
+    ]);
   });
 
   it("reads a file that starts with an editor's byte order mark", () => {
@@ -112,7 +156,9 @@ describe("the config file", () => {
     ["oracle", '"oracle" is not one'],
   ])("names the engine %s as written, and the engine it likely meant", (engine, said) => {
     const text = readFileSync(DEFAULT_CONFIG, "utf8").replace('"engine": "aurora-mysql"', `"engine": "${engine}"`);
-    expect(problemsOf(() => parseConfig(text))).toEqual([`provider.database.engine: must be one of aurora-mysql, aurora-postgresql, mysql, postgres: ${said}`]);
+    expect(problemsOf(() => parseConfig(text))).toEqual([
+      `provider.database.engine: must be one of aurora-mysql, aurora-postgresql, mysql, postgres: ${said}`,
+    ]);
   });
 });
 
@@ -137,22 +183,34 @@ describe("bad configs", () => {
 
   it("names a missing file, and the variable only when the path came from it", () => {
     const missing = "/nonexistent/config.json";
-    expect(() => loadConfigFile(missing, "env")).toThrow(/^\/nonexistent\/config\.json: cannot read the file \(ENOENT: no such file or directory\); check RDS_PRIVATELINK_CONFIG$/);
-    expect(() => loadConfigFile(missing, "argument")).toThrow(/^\/nonexistent\/config\.json: cannot read the file \(ENOENT: no such file or directory\); check the path given on the command line$/);
+    expect(() => loadConfigFile(missing, "env")).toThrow(
+      /^\/nonexistent\/config\.json: cannot read the file \(ENOENT: no such file or directory\); check RDS_PRIVATELINK_CONFIG$/,
+    );
+    expect(() => loadConfigFile(missing, "argument")).toThrow(
+      /^\/nonexistent\/config\.json: cannot read the file \(ENOENT: no such file or directory\); check the path given on the command line$/,
+    );
     expect(problemsOf(() => loadConfigFile(missing, "argument")).join("\n")).not.toContain("RDS_PRIVATELINK_CONFIG");
   });
 
-  it.each(Object.keys(expected))("words every problem of %s in sentences, never in the validator's raw text", (name) => {
-    const problems = problemsOf(() => loadConfigFile(path.join(FIXTURES, `${name}.json`)));
-    for (const p of problems) {
-      const message = p.slice(p.indexOf(": ") + 2);
-      expect(message).not.toMatch(RAW);
-      expect(message).not.toMatch(/expected \w+ to (be|have)|received \w+|Invalid input/i);
-    }
-  });
+  it.each(Object.keys(expected))(
+    "words every problem of %s in sentences, never in the validator's raw text",
+    (name) => {
+      const problems = problemsOf(() => loadConfigFile(path.join(FIXTURES, `${name}.json`)));
+      for (const p of problems) {
+        const message = p.slice(p.indexOf(": ") + 2);
+        expect(message).not.toMatch(RAW);
+        expect(message).not.toMatch(/expected \w+ to (be|have)|received \w+|Invalid input/i);
+      }
+    },
+  );
 
   it("puts a misspelled key first, before the problems that follow from it", () => {
-    const text = readFileSync(DEFAULT_CONFIG, "utf8").replace('"network": { "create": { "cidr": "10.0.0.0/16", "azIds": ["use1-az1", "use1-az2"] } },\n    "database"', '"netwrok": {},\n    "database"').replace('"reconcileEveryMinutes": 1', '"reconcileEveryMinutes": 0');
+    const text = readFileSync(DEFAULT_CONFIG, "utf8")
+      .replace(
+        '"network": { "create": { "cidr": "10.0.0.0/16", "azIds": ["use1-az1", "use1-az2"] } },\n    "database"',
+        '"netwrok": {},\n    "database"',
+      )
+      .replace('"reconcileEveryMinutes": 1', '"reconcileEveryMinutes": 0');
     const problems = problemsOf(() => parseConfig(text));
     expect(problems).toEqual([
       'provider.netwrok: unknown key; did you mean "network"?',
@@ -173,7 +231,9 @@ describe("bad configs", () => {
 
   it("offers no hint when no key is close, but lists the allowed keys", () => {
     const text = readFileSync(DEFAULT_CONFIG, "utf8").replace('"tags"', '"zzzzzzzz"');
-    expect(problemsOf(() => parseConfig(text)).join("\n")).toContain("zzzzzzzz: unknown key; allowed keys: name, tags, provider, consumers");
+    expect(problemsOf(() => parseConfig(text)).join("\n")).toContain(
+      "zzzzzzzz: unknown key; allowed keys: name, tags, provider, consumers",
+    );
   });
 });
 
@@ -199,7 +259,12 @@ describe("defaults that depend on the engine", () => {
     c.provider.failover.memberSlots = 4;
     c.provider.failover.warmReaderSets = 2;
     c.provider.ports = { firstMember: 6000 };
-    expect(single(c).provider.ports).toEqual({ writer: 5432, reader: 5433, members: [6000, 6001, 6002, 6003], readerSets: [6004, 6005, 6006] });
+    expect(single(c).provider.ports).toEqual({
+      writer: 5432,
+      reader: 5433,
+      members: [6000, 6001, 6002, 6003],
+      readerSets: [6004, 6005, 6006],
+    });
     // A Multi-AZ DB cluster: its three members and their green copies.
     const m = base();
     m.provider.database = { engine: "mysql", existing: { clusterIdentifier: "shop-prod" } };
@@ -270,10 +335,12 @@ describe("the resource transport", () => {
     expect(single(resourceInput()).provider.ports).toEqual({ writer: 3306, reader: 3306, members: [], readerSets: [] });
     const instance = single(resourceInput((c) => (c.provider.database = { engine: "postgres", create: {} })));
     expect(instance.provider.ports).toEqual({ writer: 5432, reader: null, members: [], readerSets: [] });
-    const existing = single(resourceInput((c) => {
-      c.provider.database = { engine: "aurora-postgresql", existing: { clusterIdentifier: "shared-db" } };
-      c.provider.ports = { writer: 6432 };
-    }));
+    const existing = single(
+      resourceInput((c) => {
+        c.provider.database = { engine: "aurora-postgresql", existing: { clusterIdentifier: "shared-db" } };
+        c.provider.ports = { writer: 6432 };
+      }),
+    );
     expect(existing.provider.ports).toMatchObject({ writer: 6432, reader: 6432 });
   });
 
@@ -281,8 +348,12 @@ describe("the resource transport", () => {
     const input = resourceInput();
     delete input.provider.transport;
     const problems = problemsOf(() => validateConfig(input)).join("\n");
-    expect(problems).toContain('provider.sharing.allowedPrincipals[2]: arn:aws:organizations::111111111111:ou/o-abc123/ou-ab12-cd34ef56 is an organizational unit');
-    expect(problems).toContain('provider.sharing.allowedPrincipals[3]: arn:aws:organizations::111111111111:organization/o-abc123 is an organization');
+    expect(problems).toContain(
+      "provider.sharing.allowedPrincipals[2]: arn:aws:organizations::111111111111:ou/o-abc123/ou-ab12-cd34ef56 is an organizational unit",
+    );
+    expect(problems).toContain(
+      "provider.sharing.allowedPrincipals[3]: arn:aws:organizations::111111111111:organization/o-abc123 is an organization",
+    );
     expect(problems).toContain('set provider.transport to "resource"');
   });
 });
@@ -295,7 +366,9 @@ describe("regions and AZ IDs", () => {
       const number = parts.pop()!;
       const [country, ...rest] = parts;
       // northeast -> ne, southeast -> se, northwest -> nw: a compound direction keeps both initials.
-      const direction = rest.map((w) => w.replace(/^(north|south)(east|west)$/, (_, a, b) => `${a[0]}${b[0]}`)).map((w) => (w.length <= 2 ? w : initials([w])));
+      const direction = rest
+        .map((w) => w.replace(/^(north|south)(east|west)$/, (_, a, b) => `${a[0]}${b[0]}`))
+        .map((w) => (w.length <= 2 ? w : initials([w])));
       expect(`${region} ${prefix}`).toBe(`${region} ${country}${direction.join("")}${number}`);
     }
   });
@@ -309,7 +382,9 @@ describe("regions and AZ IDs", () => {
   it("accepts an AZ ID of the region, a Local Zone's included, and names the region of one that is not", () => {
     expect(azIdProblem("euc1-az3", "eu-central-1")).toBeUndefined();
     expect(azIdProblem("use1-bos1-az1", "us-east-1")).toBeUndefined();
-    expect(azIdProblem("apne1-az4", "ap-northeast-2")).toBe('apne1-az4 is an AZ ID of ap-northeast-1, but this account\'s region is ap-northeast-2, whose AZ IDs start with "apne2-"; did you mean apne2-az4?');
+    expect(azIdProblem("apne1-az4", "ap-northeast-2")).toBe(
+      'apne1-az4 is an AZ ID of ap-northeast-1, but this account\'s region is ap-northeast-2, whose AZ IDs start with "apne2-"; did you mean apne2-az4?',
+    );
   });
 });
 
@@ -321,13 +396,19 @@ describe("choices accepted with a stated consequence", () => {
     input.consumers = [];
     const config = validateConfig(input);
     expect(config.consumers).toEqual([]);
-    expect(notices(config)).toEqual([expect.stringMatching(/^consumers is empty: only the provider stack is synthesized/)]);
+    expect(notices(config)).toEqual([
+      expect.stringMatching(/^consumers is empty: only the provider stack is synthesized/),
+    ]);
   });
 
   it("accepts a consumer without privateZone and says its applications use the endpoint's own names", () => {
     const input = base();
     delete input.consumers[0].privateZone;
-    expect(notices(validateConfig(input))).toEqual([expect.stringMatching(/^consumers "app" has no privateZone: no writer.<zone>\/reader.<zone> names are created; applications use the endpoint's own DNS names/)]);
+    expect(notices(validateConfig(input))).toEqual([
+      expect.stringMatching(
+        /^consumers "app" has no privateZone: no writer.<zone>\/reader.<zone> names are created; applications use the endpoint's own DNS names/,
+      ),
+    ]);
   });
 
   it("says when a created cluster's Blue/Green copy would not fit its member slots", () => {
@@ -351,7 +432,14 @@ describe("watching the database between runs (failover.watchSeconds)", () => {
   /** A config of n endpoint-service shares, each an existing cluster; watch gives share i its watchSeconds. */
   const shares = (n: number, watch: (i: number) => number | undefined = () => undefined) => {
     const c = base();
-    const { database: _database, ports: _ports, sharing, failover: _failover, loadBalancer: _lb, ...common } = c.provider;
+    const {
+      database: _database,
+      ports: _ports,
+      sharing,
+      failover: _failover,
+      loadBalancer: _lb,
+      ...common
+    } = c.provider;
     c.provider = {
       ...common,
       shares: Array.from({ length: n }, (_, i) => ({
@@ -374,7 +462,11 @@ describe("watching the database between runs (failover.watchSeconds)", () => {
     delete c.provider.ports;
     c.provider.failover.watchSeconds = 0;
     expect(single(c).provider.failover.watchSeconds).toBe(0);
-    expect(validateConfig(shares(2, (i) => (i === 0 ? 120 : undefined))).shares.map((s) => s.config.provider.failover.watchSeconds)).toEqual([120, DEFAULT_WATCH_SECONDS]);
+    expect(
+      validateConfig(shares(2, (i) => (i === 0 ? 120 : undefined))).shares.map(
+        (s) => s.config.provider.failover.watchSeconds,
+      ),
+    ).toEqual([120, DEFAULT_WATCH_SECONDS]);
   });
 
   it.each([
@@ -387,11 +479,16 @@ describe("watching the database between runs (failover.watchSeconds)", () => {
     const c = base();
     c.provider.failover.watchSeconds = seconds;
     if (problem === undefined) expect(single(c).provider.failover.watchSeconds).toBe(seconds);
-    else expect(problemsOf(() => validateConfig(c))).toEqual([expect.stringContaining(`provider.failover.watchSeconds: ${problem}`)]);
+    else
+      expect(problemsOf(() => validateConfig(c))).toEqual([
+        expect.stringContaining(`provider.failover.watchSeconds: ${problem}`),
+      ]);
   });
 
   it("names the share whose watchSeconds is out of range", () => {
-    expect(problemsOf(() => validateConfig(shares(2, (i) => (i === 1 ? 300 : undefined))))).toEqual([expect.stringMatching(/^provider\.shares\[1\]\.failover\.watchSeconds: must be from 0 to 240 seconds/)]);
+    expect(problemsOf(() => validateConfig(shares(2, (i) => (i === 1 ? 300 : undefined))))).toEqual([
+      expect.stringMatching(/^provider\.shares\[1\]\.failover\.watchSeconds: must be from 0 to 240 seconds/),
+    ]);
   });
 
   it("lets the shares of one config watch with at most a quarter of the RDS API's sustained rate: 6 shares, one call every 2 s each", () => {
@@ -407,13 +504,19 @@ describe("watching the database between runs (failover.watchSeconds)", () => {
 
   it("counts no share of the resource transport, which has no function to watch with", () => {
     const c = shares(7);
-    c.provider.shares[6] = { name: "db6", transport: "resource", database: { engine: "mysql", existing: { instanceIdentifier: "db6-prod" } }, sharing: { allowedPrincipals: ["222222222222"] } };
+    c.provider.shares[6] = {
+      name: "db6",
+      transport: "resource",
+      database: { engine: "mysql", existing: { instanceIdentifier: "db6-prod" } },
+      sharing: { allowedPrincipals: ["222222222222"] },
+    };
     expect(validateConfig(c).shares).toHaveLength(7);
   });
 });
 
 describe("several databases in one config (provider.shares)", () => {
-  const catalogue = () => loadConfigFile(path.join(__dirname, "..", "..", "examples", "platform-catalogue", "config.json"));
+  const catalogue = () =>
+    loadConfigFile(path.join(__dirname, "..", "..", "examples", "platform-catalogue", "config.json"));
 
   it("resolves each share as the single-database form would, named <config>-<share>, with the provider's account and network", () => {
     const config = catalogue();
@@ -429,8 +532,18 @@ describe("several databases in one config (provider.shares)", () => {
       expect(p.backend).toEqual({ type: "local" });
     }
     // Each share's defaults are its own: slots per created instance, memberSlots of the existing cluster, the resource transport's one port.
-    expect(orders.ports).toEqual({ writer: 3306, reader: 3307, members: Array.from({ length: 16 }, (_, i) => 3316 + i), readerSets: [3332, 3333] });
-    expect(billing.ports).toEqual({ writer: 5432, reader: 5433, members: [5442, 5443, 5444], readerSets: [5445, 5446] });
+    expect(orders.ports).toEqual({
+      writer: 3306,
+      reader: 3307,
+      members: Array.from({ length: 16 }, (_, i) => 3316 + i),
+      readerSets: [3332, 3333],
+    });
+    expect(billing.ports).toEqual({
+      writer: 5432,
+      reader: 5433,
+      members: [5442, 5443, 5444],
+      readerSets: [5445, 5446],
+    });
     expect(inventory.ports).toEqual({ writer: 3306, reader: null, members: [], readerSets: [] });
     expect(inventory.resourceDefinition).toBe("arn");
   });
@@ -458,14 +571,18 @@ describe("several databases in one config (provider.shares)", () => {
   });
 
   it("lists the shares in the order of provider.shares whatever order a consumer names them in", () => {
-    const input = JSON.parse(readFileSync(path.join(__dirname, "..", "..", "examples", "platform-catalogue", "config.json"), "utf8"));
+    const input = JSON.parse(
+      readFileSync(path.join(__dirname, "..", "..", "examples", "platform-catalogue", "config.json"), "utf8"),
+    );
     input.consumers[1].shares = ["inventory", "billing"];
     expect(validateConfig(input).consumers[1].shares).toEqual(["billing", "inventory"]);
   });
 
   it("keeps the single-database form one share named by the config, its resources at the stacks' top level", () => {
     const config = loadConfigFile(DEFAULT_CONFIG);
-    expect(config.shares.map((s) => [s.name, s.scoped, s.config.name, s.config.nameScope])).toEqual([["orders", false, "orders", { share: "orders" }]]);
+    expect(config.shares.map((s) => [s.name, s.scoped, s.config.name, s.config.nameScope])).toEqual([
+      ["orders", false, "orders", { share: "orders" }],
+    ]);
     expect(config.consumers.map((c) => c.shares)).toEqual([["orders"]]);
   });
 
@@ -482,13 +599,17 @@ describe("several databases in one config (provider.shares)", () => {
     input.provider.database = { engine: "mysql", create: {} };
     input.provider.ports = { writer: 3306, reader: null };
     delete input.consumers[0].privateZone;
-    expect(notices(validateConfig(input))).toEqual([expect.stringContaining("(the writer_address output). Add \"privateZone\": { \"name\": \"...\" } for stable names.")]);
+    expect(notices(validateConfig(input))).toEqual([
+      expect.stringContaining('(the writer_address output). Add "privateZone": { "name": "..." } for stable names.'),
+    ]);
   });
 });
 
 describe("a consumer's keys", () => {
   it("are each either its own (the same for every share it reaches) or its setting of one share, never both and never neither", () => {
-    const all = Object.keys(ConsumerSchema.shape).filter((k) => k !== "shares").sort();
+    const all = Object.keys(ConsumerSchema.shape)
+      .filter((k) => k !== "shares")
+      .sort();
     expect([...CONSUMER_COMMON_KEYS, ...CONSUMER_SHARE_KEYS].sort()).toEqual(all);
     expect(CONSUMER_COMMON_KEYS.filter((k) => (CONSUMER_SHARE_KEYS as string[]).includes(k))).toEqual([]);
   });

@@ -12,14 +12,19 @@ const TRANSPORTS: TransportName[] = ["endpoint-service", "resource"];
 function tableNames(): Map<string, Set<string>> {
   const text = readFileSync(docsPage("configuration.md"), "utf8");
   const start = text.indexOf("## Stack outputs");
-  const rows = text.slice(start, text.indexOf("\n#", start + 1)).split("\n").filter((l) => /^\| (provider|consumer)/.test(l));
+  const rows = text
+    .slice(start, text.indexOf("\n#", start + 1))
+    .split("\n")
+    .filter((l) => /^\| (provider|consumer)/.test(l));
   const names = new Map<string, Set<string>>();
   for (const row of rows) {
     const [stackCell, outputCell, use] = row.split(" | ").map((c) => c.replace(/^\| /, ""));
     const stack = stackCell.split(" ")[0] as StackKind;
     if (use === undefined) throw new Error(`docs/configuration.md: a row without a use column: ${row}`);
     // A row says "(both transports)" in its use, or names its transport in the stack cell; else it is the endpoint service's.
-    const transports: TransportName[] = use.includes("both transports") ? TRANSPORTS : [stackCell.includes("`resource`") ? "resource" : "endpoint-service"];
+    const transports: TransportName[] = use.includes("both transports")
+      ? TRANSPORTS
+      : [stackCell.includes("`resource`") ? "resource" : "endpoint-service"];
     for (const transport of transports) {
       const key = `${stack}/${transport}`;
       const set = names.get(key) ?? new Set<string>();
@@ -31,21 +36,29 @@ function tableNames(): Map<string, Set<string>> {
   return names;
 }
 
-const contractNames = (stack: StackKind, transport: TransportName) => OUTPUTS[stack].filter((o) => o.description[transport] !== undefined).map((o) => o.name);
-const covers = (listed: Set<string>, name: string) => [...listed].some((l) => l === name || (l.includes("*") && new RegExp(`^${l.replace(/\*/g, "\\w*")}$`).test(name)));
+const contractNames = (stack: StackKind, transport: TransportName) =>
+  OUTPUTS[stack].filter((o) => o.description[transport] !== undefined).map((o) => o.name);
+const covers = (listed: Set<string>, name: string) =>
+  [...listed].some((l) => l === name || (l.includes("*") && new RegExp(`^${l.replace(/\*/g, "\\w*")}$`).test(name)));
 
 describe("the stack outputs table of docs/configuration.md", () => {
   const table = tableNames();
 
-  it.each((["provider", "consumer"] as const).flatMap((stack) => TRANSPORTS.map((transport) => [stack, transport] as const)))("lists every %s output of the %s transport that the contract declares", (stack, transport) => {
+  it.each(
+    (["provider", "consumer"] as const).flatMap((stack) => TRANSPORTS.map((transport) => [stack, transport] as const)),
+  )("lists every %s output of the %s transport that the contract declares", (stack, transport) => {
     const listed = table.get(`${stack}/${transport}`) ?? new Set<string>();
     const missing = contractNames(stack, transport).filter((n) => !covers(listed, n));
     expect(missing).toEqual([]);
   });
 
-  it.each((["provider", "consumer"] as const).flatMap((stack) => TRANSPORTS.map((transport) => [stack, transport] as const)))("names no %s output of the %s transport that the contract lacks", (stack, transport) => {
+  it.each(
+    (["provider", "consumer"] as const).flatMap((stack) => TRANSPORTS.map((transport) => [stack, transport] as const)),
+  )("names no %s output of the %s transport that the contract lacks", (stack, transport) => {
     const declared = contractNames(stack, transport);
-    const extra = [...(table.get(`${stack}/${transport}`) ?? [])].filter((l) => !declared.some((n) => covers(new Set([l]), n)));
+    const extra = [...(table.get(`${stack}/${transport}`) ?? [])].filter(
+      (l) => !declared.some((n) => covers(new Set([l]), n)),
+    );
     expect(extra).toEqual([]);
   });
 });

@@ -45,7 +45,9 @@ describe("a port clash names the keys the config sets", () => {
   });
 
   it("names both keys when the config sets both to one port", () => {
-    expect(withPorts("aurora-mysql", { writer: 4000, reader: 4000 })).toEqual(["provider.ports.reader: 4000 is already used by provider.ports.writer; choose another port"]);
+    expect(withPorts("aurora-mysql", { writer: 4000, reader: 4000 })).toEqual([
+      "provider.ports.reader: 4000 is already used by provider.ports.writer; choose another port",
+    ]);
   });
 
   it("names firstMember when the member block it sets covers a port left at its default", () => {
@@ -53,7 +55,9 @@ describe("a port clash names the keys the config sets", () => {
     expect(found).toContain(
       "provider.ports.firstMember: the member block 3300-3317 takes 3306, the default of provider.ports.writer (the aurora-mysql port, 3306); move provider.ports.firstMember, or set provider.ports.writer to a port outside the block",
     );
-    expect(found.some((p) => p.startsWith("provider.ports.writer") || p.startsWith("provider.ports.reader"))).toBe(false);
+    expect(found.some((p) => p.startsWith("provider.ports.writer") || p.startsWith("provider.ports.reader"))).toBe(
+      false,
+    );
   });
 
   it("accepts a writer port away from the reader's default", () => {
@@ -86,8 +90,12 @@ describe("AZ IDs are checked against the region's own where the project knows th
     input.consumers[0].network.create.azIds = ["euw1-az5", "euw1-az1"];
     input.consumers[0].providerAzIds = ["euw1-az1", "euw1-az9"];
     const found = problems(input);
-    expect(found).toContain("consumers[0].network.create.azIds[0]: euw1-az5 is not an AZ ID of eu-west-1, whose AZ IDs are euw1-az1, euw1-az2, euw1-az3; choose one of them");
-    expect(found).toContain("consumers[0].providerAzIds[1]: euw1-az9 is not an AZ ID of eu-west-1, whose AZ IDs are euw1-az1, euw1-az2, euw1-az3; choose one of them");
+    expect(found).toContain(
+      "consumers[0].network.create.azIds[0]: euw1-az5 is not an AZ ID of eu-west-1, whose AZ IDs are euw1-az1, euw1-az2, euw1-az3; choose one of them",
+    );
+    expect(found).toContain(
+      "consumers[0].providerAzIds[1]: euw1-az9 is not an AZ ID of eu-west-1, whose AZ IDs are euw1-az1, euw1-az2, euw1-az3; choose one of them",
+    );
   });
 
   it("accepts every AZ ID the region has", () => {
@@ -95,8 +103,12 @@ describe("AZ IDs are checked against the region's own where the project knows th
   });
 
   it("offers a zone of another region's ID only when the region has it", () => {
-    expect(azIdProblem("use1-az2", "eu-west-1")).toBe('use1-az2 is an AZ ID of us-east-1, but this account\'s region is eu-west-1, whose AZ IDs start with "euw1-"; did you mean euw1-az2?');
-    expect(azIdProblem("use1-az6", "eu-west-1")).toBe('use1-az6 is an AZ ID of us-east-1, but this account\'s region is eu-west-1, whose AZ IDs start with "euw1-"; choose one of euw1-az1, euw1-az2, euw1-az3');
+    expect(azIdProblem("use1-az2", "eu-west-1")).toBe(
+      'use1-az2 is an AZ ID of us-east-1, but this account\'s region is eu-west-1, whose AZ IDs start with "euw1-"; did you mean euw1-az2?',
+    );
+    expect(azIdProblem("use1-az6", "eu-west-1")).toBe(
+      'use1-az6 is an AZ ID of us-east-1, but this account\'s region is eu-west-1, whose AZ IDs start with "euw1-"; choose one of euw1-az1, euw1-az2, euw1-az3',
+    );
   });
 
   it("checks only the prefix in a region whose AZ IDs AWS's page does not list: AWS answers for the zone at plan time", () => {

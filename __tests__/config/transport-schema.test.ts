@@ -26,7 +26,9 @@ function set(root: Raw, dotted: string, value: unknown) {
 
 // Every (slice, other transport) pair: the refusals come from the slices, so each key of each
 // slice must be refused under every other transport, quoting the slice's reason.
-const foreign = TRANSPORT_SCHEMAS.flatMap((slice) => TRANSPORTS.filter((t) => t !== slice.name).map((current) => [slice, current] as const));
+const foreign = TRANSPORT_SCHEMAS.flatMap((slice) =>
+  TRANSPORTS.filter((t) => t !== slice.name).map((current) => [slice, current] as const),
+);
 
 describe("the transports' slices of the config schema", () => {
   it.each(foreign.map(([slice, current]) => [slice.name, current, slice] as const))(
@@ -66,7 +68,9 @@ describe("the transports' slices of the config schema", () => {
     delete raw.provider.transport;
     delete raw.provider.sharing;
     raw.provider.resourceDefinition = "dns";
-    expect(problemsOf(raw)).toContainEqual(expect.stringMatching(/^provider\.resourceDefinition: applies only with "transport": "resource" \(/));
+    expect(problemsOf(raw)).toContainEqual(
+      expect.stringMatching(/^provider\.resourceDefinition: applies only with "transport": "resource" \(/),
+    );
   });
 
   it("puts every setting of every slice into the JSON schema, with its description", () => {
@@ -78,7 +82,8 @@ describe("the transports' slices of the config schema", () => {
         const node = field.split(".").reduce((n: Raw, k) => n.properties[k], provider);
         expect(node?.description).toEqual(expect.any(String));
       }
-      for (const field of Object.keys(slice.consumer)) expect(consumer.properties[field]?.description).toEqual(expect.any(String));
+      for (const field of Object.keys(slice.consumer))
+        expect(consumer.properties[field]?.description).toEqual(expect.any(String));
     }
   });
 
@@ -100,20 +105,37 @@ describe("withSlices", () => {
 
   it("adds a slice's keys after the common fields, at the top level or one object down", () => {
     const common = { account: z.string() };
-    expect(Object.keys(withSlices({ ...common, sharing: z.object({}) }, [third], "provider", ""))).toEqual(["account", "sharing", "gateway"]);
-    expect(Object.keys(withSlices({ principals: z.array(z.string()) }, [third], "provider", "sharing"))).toEqual(["principals", "ticket"]);
+    expect(Object.keys(withSlices({ ...common, sharing: z.object({}) }, [third], "provider", ""))).toEqual([
+      "account",
+      "sharing",
+      "gateway",
+    ]);
+    expect(Object.keys(withSlices({ principals: z.array(z.string()) }, [third], "provider", "sharing"))).toEqual([
+      "principals",
+      "ticket",
+    ]);
   });
 
   it("refuses a key that two slices declare", () => {
-    const clash = transportSchema({ name: "fourth", provider: { gateway: { field: z.string(), reason: "r" } }, consumer: {} });
-    expect(() => withSlices({ sharing: z.object({}) }, [third, clash], "provider", "")).toThrow("fourth transport: provider.gateway is already declared by the third transport");
+    const clash = transportSchema({
+      name: "fourth",
+      provider: { gateway: { field: z.string(), reason: "r" } },
+      consumer: {},
+    });
+    expect(() => withSlices({ sharing: z.object({}) }, [third, clash], "provider", "")).toThrow(
+      "fourth transport: provider.gateway is already declared by the third transport",
+    );
   });
 
   it("refuses a key that the common fields already declare", () => {
-    expect(() => withSlices({ gateway: z.string(), sharing: z.object({}) }, [third], "provider", "")).toThrow("is already declared by the common fields of config/schema.ts");
+    expect(() => withSlices({ gateway: z.string(), sharing: z.object({}) }, [third], "provider", "")).toThrow(
+      "is already declared by the common fields of config/schema.ts",
+    );
   });
 
   it("refuses a nested key under an object the common fields lack", () => {
-    expect(() => withSlices({ account: z.string() }, [third], "provider", "")).toThrow("third transport: provider.sharing.ticket names no object of the common provider fields");
+    expect(() => withSlices({ account: z.string() }, [third], "provider", "")).toThrow(
+      "third transport: provider.sharing.ticket names no object of the common provider fields",
+    );
   });
 });

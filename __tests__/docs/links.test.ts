@@ -10,8 +10,12 @@ const EXAMPLES = path.join(ROOT, "examples");
 
 const PAGES = [
   path.join(ROOT, "README.md"),
-  ...readdirSync(DOCS).filter((f) => f.endsWith(".md")).map((f) => path.join(DOCS, f)),
-  ...readdirSync(EXAMPLES).map((d) => path.join(EXAMPLES, d, "README.md")).filter(existsSync),
+  ...readdirSync(DOCS)
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => path.join(DOCS, f)),
+  ...readdirSync(EXAMPLES)
+    .map((d) => path.join(EXAMPLES, d, "README.md"))
+    .filter(existsSync),
 ];
 
 /** The text a reader sees as prose: fenced code blocks and inline code spans left out. */
@@ -53,7 +57,12 @@ describe("links of the README and docs/", () => {
         broken.push(`${link}: no file ${rel(file)}`);
         continue;
       }
-      if (anchor !== undefined && statSync(file).isFile() && file.endsWith(".md") && !anchorsOf(readFileSync(file, "utf8")).has(anchor)) {
+      if (
+        anchor !== undefined &&
+        statSync(file).isFile() &&
+        file.endsWith(".md") &&
+        !anchorsOf(readFileSync(file, "utf8")).has(anchor)
+      ) {
         broken.push(`${link}: no heading #${anchor} in ${rel(file)}`);
       }
     }
@@ -62,12 +71,18 @@ describe("links of the README and docs/", () => {
 
   it("finds the links it checks: the README links every page of docs/", () => {
     const linked = new Set(linksOf(readFileSync(path.join(ROOT, "README.md"), "utf8")).map((l) => l.split("#")[0]));
-    const pages = readdirSync(DOCS).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`);
+    const pages = readdirSync(DOCS)
+      .filter((f) => f.endsWith(".md"))
+      .map((f) => `docs/${f}`);
     expect(pages.filter((p) => !linked.has(p))).toEqual([]);
   });
 
   it("reads anchors as GitHub writes them", () => {
-    expect([...anchorsOf("# Verified TLS: the database's own names\n## `npm run status`: is it healthy\n## Terraform Cloud / HCP Terraform\n## Notes\n## Notes\n")]).toEqual([
+    expect([
+      ...anchorsOf(
+        "# Verified TLS: the database's own names\n## `npm run status`: is it healthy\n## Terraform Cloud / HCP Terraform\n## Notes\n## Notes\n",
+      ),
+    ]).toEqual([
       "verified-tls-the-databases-own-names",
       "npm-run-status-is-it-healthy",
       "terraform-cloud--hcp-terraform",

@@ -19,7 +19,9 @@ const WORST_MEMBERS = Array.from({ length: MAX_CLUSTER_MEMBERS }, (_, i) => `${P
 
 describe("RDS event patterns within EventBridge's 2,048-character limit", () => {
   it("would exceed the limit as one pattern for the largest cluster: the reason to split", () => {
-    expect(JSON.stringify(rdsEventPattern([WORST_CLUSTER, ...WORST_MEMBERS])).length).toBeGreaterThan(EVENT_PATTERN_LIMIT);
+    expect(JSON.stringify(rdsEventPattern([WORST_CLUSTER, ...WORST_MEMBERS])).length).toBeGreaterThan(
+      EVENT_PATTERN_LIMIT,
+    );
   });
 
   it(`keeps every pattern at or under the limit for ${MAX_CLUSTER_MEMBERS} members with 63-character identifiers and all ${ALL_EVENT_IDS.length} event IDs`, () => {
@@ -81,10 +83,21 @@ function sqsEvent(...bodies: string[]) {
 }
 
 const at = (event: object, time: string) => ({ ...event, time });
-const started = (time: string) => at(withName(DOCUMENTED_CLUSTER_EVENT, "my-db-cluster", "orders", { eventId: "RDS-EVENT-0073" }), time);
+const started = (time: string) =>
+  at(withName(DOCUMENTED_CLUSTER_EVENT, "my-db-cluster", "orders", { eventId: "RDS-EVENT-0073" }), time);
 const finished = withName(DOCUMENTED_INSTANCE_EVENT, "my-db-instance", "orders");
 const membership = withName(DOCUMENTED_CLUSTER_EVENT, "my-db-cluster", "orders", { eventId: "RDS-EVENT-0005" });
-const scheduled = { version: "0", id: "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa", "detail-type": "Scheduled Event", source: "aws.events", account: "123456789012", time: "2026-11-22T10:00:00Z", region: "us-east-1", resources: ["arn:aws:events:us-east-1:123456789012:rule/orders-failover-sync-reconcile"], detail: {} };
+const scheduled = {
+  version: "0",
+  id: "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa",
+  "detail-type": "Scheduled Event",
+  source: "aws.events",
+  account: "123456789012",
+  time: "2026-11-22T10:00:00Z",
+  region: "us-east-1",
+  resources: ["arn:aws:events:us-east-1:123456789012:rule/orders-failover-sync-reconcile"],
+  detail: {},
+};
 
 describe("runEvent: the one event a run acts on", () => {
   it.each([
@@ -98,9 +111,17 @@ describe("runEvent: the one event a run acts on", () => {
 
   it.each([
     ["one scheduled event", [scheduled], scheduled],
-    ["a failover start over the schedule and a membership change", [scheduled, membership, started("2026-11-22T10:00:00Z")], started("2026-11-22T10:00:00Z")],
+    [
+      "a failover start over the schedule and a membership change",
+      [scheduled, membership, started("2026-11-22T10:00:00Z")],
+      started("2026-11-22T10:00:00Z"),
+    ],
     ["a failover finish over a membership change", [membership, finished], finished],
-    ["the newest of two failover starts", [started("2026-11-22T10:00:05Z"), started("2026-11-22T10:00:00Z")], started("2026-11-22T10:00:05Z")],
+    [
+      "the newest of two failover starts",
+      [started("2026-11-22T10:00:05Z"), started("2026-11-22T10:00:00Z")],
+      started("2026-11-22T10:00:05Z"),
+    ],
     ["a membership change over the schedule", [scheduled, membership], membership],
   ])("takes %s from a batch of the run queue", (_, events, expected) => {
     expect(runEvent(sqsEvent(...events.map((e) => JSON.stringify(e))))).toEqual(expected);

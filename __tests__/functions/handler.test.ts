@@ -23,15 +23,39 @@ const ENVIRONMENT = {
 /** An AWS whose every call fails as ELB does when its buckets are empty. */
 const throttled = () => {
   const send = async () => {
-    throw Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException", $metadata: { httpStatusCode: 400 } });
+    throw Object.assign(new Error("Rate exceeded"), {
+      name: "ThrottlingException",
+      $metadata: { httpStatusCode: 400 },
+    });
   };
   return { rds: { send } as unknown as RDSClient, elb: { send } as unknown as ElasticLoadBalancingV2Client };
 };
 
-const handler = (env: Record<string, string>) => createHandler({ env, clients: throttled, resolve: async () => "10.0.1.1", now: Date.now, sleep: async () => undefined });
+const handler = (env: Record<string, string>) =>
+  createHandler({
+    env,
+    clients: throttled,
+    resolve: async () => "10.0.1.1",
+    now: Date.now,
+    sleep: async () => undefined,
+  });
 
 /** An SQS event as Lambda hands it to the function (Lambda Developer Guide, "Using Lambda with Amazon SQS"). */
-const batch = { Records: [{ messageId: "1", receiptHandle: "r", body: JSON.stringify({ source: "aws.events", "detail-type": "Scheduled Event" }), attributes: {}, messageAttributes: {}, md5OfBody: "0", eventSource: "aws:sqs", eventSourceARN: "arn:aws:sqs:us-east-1:111111111111:orders-failover-sync-runs.fifo", awsRegion: "us-east-1" }] };
+const batch = {
+  Records: [
+    {
+      messageId: "1",
+      receiptHandle: "r",
+      body: JSON.stringify({ source: "aws.events", "detail-type": "Scheduled Event" }),
+      attributes: {},
+      messageAttributes: {},
+      md5OfBody: "0",
+      eventSource: "aws:sqs",
+      eventSourceARN: "arn:aws:sqs:us-east-1:111111111111:orders-failover-sync-runs.fifo",
+      awsRegion: "us-east-1",
+    },
+  ],
+};
 
 describe("a run that cannot finish", () => {
   it("lets its batch of the run queue go, with a report that says what it could not do", async () => {
@@ -48,6 +72,8 @@ describe("a run that cannot finish", () => {
 
   it("fails the batch when the environment is wrong: no run can succeed, so its messages go to the dead-letter queue", async () => {
     const { [ENV.targetPort]: _, ...broken } = ENVIRONMENT;
-    await expect(handler(broken)(batch)).rejects.toThrow(/failover-sync misconfigured: TARGET_PORT must be a port number/);
+    await expect(handler(broken)(batch)).rejects.toThrow(
+      /failover-sync misconfigured: TARGET_PORT must be a port number/,
+    );
   });
 });

@@ -2,7 +2,14 @@
 // and which targets change. Every case is also replayed: once its plan is applied, planning
 // again from the result changes nothing (a second run with the same input is a no-op).
 import { parseCidr } from "../../functions/failover-sync/ipv4";
-import { type ClusterPlan, type ClusterState, type CurrentTarget, type GroupState, type Member, planCluster } from "../../functions/failover-sync/plan";
+import {
+  type ClusterPlan,
+  type ClusterState,
+  type CurrentTarget,
+  type GroupState,
+  type Member,
+  planCluster,
+} from "../../functions/failover-sync/plan";
 
 const PORT = 3306;
 const VPC = [parseCidr("10.0.0.0/16")!];
@@ -21,7 +28,12 @@ const readerListener = (forwardsTo: string | null) => ({ arn: READER_LISTENER, f
 const healthy = (...ms: Member[]): CurrentTarget[] => ms.map((m) => ({ ip: m.ip, port: PORT, state: "healthy" }));
 
 /** A steady state: slot i holds occupants[i], every reader set holds everyone else. */
-function steady(occupants: Array<Member | null>, members: Member[], writerSlot: number, withReaderPort = true): ClusterState {
+function steady(
+  occupants: Array<Member | null>,
+  members: Member[],
+  writerSlot: number,
+  withReaderPort = true,
+): ClusterState {
   return {
     kind: "cluster",
     memberGroups: occupants.map((m, i) => ({ arn: M(i), current: m ? healthy(m) : [] })),
@@ -42,27 +54,42 @@ function applied(state: ClusterState, plan: ClusterPlan): ClusterState {
     const c = plan.groups.find((x) => x.arn === g.arn)?.plan;
     if (!c) return g;
     const gone = new Set(c.deregister.map((t) => `${t.ip}:${t.port}`));
-    return { arn: g.arn, current: [...g.current.filter((t) => !gone.has(`${t.ip}:${t.port}`)), ...c.register.map((t) => ({ ...t, state: "initial" }))] };
+    return {
+      arn: g.arn,
+      current: [
+        ...g.current.filter((t) => !gone.has(`${t.ip}:${t.port}`)),
+        ...c.register.map((t) => ({ ...t, state: "initial" })),
+      ],
+    };
   };
-  const moved = (listener: "writer" | "reader", current: string | null | undefined) => plan.switches.find((s) => s.listener === listener)?.to ?? current;
+  const moved = (listener: "writer" | "reader", current: string | null | undefined) =>
+    plan.switches.find((s) => s.listener === listener)?.to ?? current;
   return {
     kind: "cluster",
     memberGroups: state.memberGroups.map(change),
     readerSetGroups: state.readerSetGroups.map(change),
     writerListener: writerListener(moved("writer", state.writerListener.forwardsTo) ?? null),
-    ...(state.readerListener !== undefined ? { readerListener: readerListener(moved("reader", state.readerListener.forwardsTo) ?? null) } : {}),
+    ...(state.readerListener !== undefined
+      ? { readerListener: readerListener(moved("reader", state.readerListener.forwardsTo) ?? null) }
+      : {}),
   };
 }
 
 /** Health checks pass for every target that was initial. */
 function checksPass(state: ClusterState): ClusterState {
-  const pass = (g: GroupState): GroupState => ({ arn: g.arn, current: g.current.map((t) => (t.state === "initial" ? { ...t, state: "healthy" } : t)) });
+  const pass = (g: GroupState): GroupState => ({
+    arn: g.arn,
+    current: g.current.map((t) => (t.state === "initial" ? { ...t, state: "healthy" } : t)),
+  });
   return { ...state, memberGroups: state.memberGroups.map(pass), readerSetGroups: state.readerSetGroups.map(pass) };
 }
 
-const run = (writer: Member | null, members: Member[] | null, state: ClusterState) => planCluster({ writer, members, state, port: PORT, allowedCidrs: VPC });
-const registrations = (p: ClusterPlan) => p.groups.flatMap((g) => g.plan.register.map((t) => `${g.role}${g.slot}+${t.ip}`));
-const deregistrations = (p: ClusterPlan) => p.groups.flatMap((g) => g.plan.deregister.map((t) => `${g.role}${g.slot}-${t.ip}`));
+const run = (writer: Member | null, members: Member[] | null, state: ClusterState) =>
+  planCluster({ writer, members, state, port: PORT, allowedCidrs: VPC });
+const registrations = (p: ClusterPlan) =>
+  p.groups.flatMap((g) => g.plan.register.map((t) => `${g.role}${g.slot}+${t.ip}`));
+const deregistrations = (p: ClusterPlan) =>
+  p.groups.flatMap((g) => g.plan.deregister.map((t) => `${g.role}${g.slot}-${t.ip}`));
 
 interface Case {
   name: string;
@@ -154,7 +181,13 @@ const cases: Case[] = [
     switches: [],
     register: [],
     // Two members need two reader sets: the third, kept for db-c, empties.
-    deregister: ["member2-10.0.3.3", "reader-set0-10.0.3.3", "reader-set1-10.0.3.3", "reader-set2-10.0.1.1", "reader-set2-10.0.2.2"],
+    deregister: [
+      "member2-10.0.3.3",
+      "reader-set0-10.0.3.3",
+      "reader-set1-10.0.3.3",
+      "reader-set2-10.0.1.1",
+      "reader-set2-10.0.2.2",
+    ],
     slots: ["db-a", "db-b", null],
   },
   {
@@ -198,7 +231,16 @@ const cases: Case[] = [
       readerListener: readerListener(R(0)),
     },
     switches: [],
-    register: ["member0+10.0.3.3", "member1+10.0.1.1", "reader-set0+10.0.1.1", "reader-set0+10.0.2.2", "reader-set0+10.0.4.4", "reader-set1+10.0.3.3", "reader-set1+10.0.2.2", "reader-set1+10.0.4.4"],
+    register: [
+      "member0+10.0.3.3",
+      "member1+10.0.1.1",
+      "reader-set0+10.0.1.1",
+      "reader-set0+10.0.2.2",
+      "reader-set0+10.0.4.4",
+      "reader-set1+10.0.3.3",
+      "reader-set1+10.0.2.2",
+      "reader-set1+10.0.4.4",
+    ],
     deregister: [],
     slots: ["db-c", "db-a"],
   },
@@ -230,7 +272,13 @@ const cases: Case[] = [
     name: "the reader port stays put when the writer's reader set holds no live target yet",
     writer: B,
     members: [A, B],
-    state: { ...steady([A, B], [A, B], 0), readerSetGroups: [{ arn: R(0), current: healthy(B) }, { arn: R(1), current: [] }] },
+    state: {
+      ...steady([A, B], [A, B], 0),
+      readerSetGroups: [
+        { arn: R(0), current: healthy(B) },
+        { arn: R(1), current: [] },
+      ],
+    },
     switches: [["writer", M(1), true]],
     register: ["reader-set1+10.0.1.1"],
     deregister: [],
@@ -240,7 +288,13 @@ const cases: Case[] = [
     name: "a draining writer target is not warm: the writer is registered again, loudly",
     writer: B,
     members: [A, B],
-    state: { ...steady([A, B], [A, B], 0), memberGroups: [{ arn: M(0), current: healthy(A) }, { arn: M(1), current: [{ ip: B.ip, port: PORT, state: "draining" }] }] },
+    state: {
+      ...steady([A, B], [A, B], 0),
+      memberGroups: [
+        { arn: M(0), current: healthy(A) },
+        { arn: M(1), current: [{ ip: B.ip, port: PORT, state: "draining" }] },
+      ],
+    },
     switches: [
       ["writer", M(1), false],
       ["reader", R(1), true],
@@ -274,7 +328,12 @@ const cases: Case[] = [
 
 describe("planCluster(writer, members, state)", () => {
   it("registers the first writer into an empty slot quietly: population, not a fallback", () => {
-    const empty: ClusterState = { kind: "cluster", memberGroups: [{ arn: M(0), current: [] }], readerSetGroups: [], writerListener: writerListener(M(0)) };
+    const empty: ClusterState = {
+      kind: "cluster",
+      memberGroups: [{ arn: M(0), current: [] }],
+      readerSetGroups: [],
+      writerListener: writerListener(M(0)),
+    };
     expect(run(A, [A], empty)).toMatchObject({ fallback: null, switches: [] });
   });
 
@@ -292,12 +351,20 @@ describe("planCluster(writer, members, state)", () => {
 
   // Make before break spans runs: a run registers, the targets pass their checks, a later run
   // moves the reader port and lets the old targets go. Within three runs it is done.
-  it.each(cases.filter((c) => !c.held))("settles within three runs once registered targets pass their checks, then a run changes nothing: $name", (c) => {
-    let state = c.state;
-    for (let i = 0; i < 3; i++) state = checksPass(applied(state, run(c.writer, c.members, state)));
-    const last = run(c.writer, c.members, state);
-    expect({ switches: last.switches, register: registrations(last), deregister: deregistrations(last), fallback: last.fallback }).toEqual({ switches: [], register: [], deregister: [], fallback: null });
-  });
+  it.each(cases.filter((c) => !c.held))(
+    "settles within three runs once registered targets pass their checks, then a run changes nothing: $name",
+    (c) => {
+      let state = c.state;
+      for (let i = 0; i < 3; i++) state = checksPass(applied(state, run(c.writer, c.members, state)));
+      const last = run(c.writer, c.members, state);
+      expect({
+        switches: last.switches,
+        register: registrations(last),
+        deregister: deregistrations(last),
+        fallback: last.fallback,
+      }).toEqual({ switches: [], register: [], deregister: [], fallback: null });
+    },
+  );
 
   it("never removes the last healthy target of the set the reader port uses: a replaced reader's old IP stays until reads have moved", () => {
     const B2: Member = { instance: "db-b", ip: "10.0.2.99" };
@@ -318,7 +385,12 @@ describe("planCluster(writer, members, state)", () => {
         if (from === to) continue;
         const state = steady(members, members, members.indexOf(from));
         const p = run(to, [to, ...members.filter((m) => m !== to)], state);
-        expect({ from: from.instance, to: to.instance, register: registrations(p), fallback: p.fallback }).toEqual({ from: from.instance, to: to.instance, register: [], fallback: null });
+        expect({ from: from.instance, to: to.instance, register: registrations(p), fallback: p.fallback }).toEqual({
+          from: from.instance,
+          to: to.instance,
+          register: [],
+          fallback: null,
+        });
         expect(p.switches.map((s) => s.to)).toEqual([M(members.indexOf(to)), R(members.indexOf(to))]);
       }
     }
@@ -364,14 +436,19 @@ describe("planCluster(writer, members, state)", () => {
 });
 
 describe("planCluster under AWS's timing: only healthy serves, transient members stay", () => {
-  const withState = (targets: CurrentTarget[], state: string, ip: string) => targets.map((t) => (t.ip === ip ? { ...t, state } : t));
-  const plan3 = (writer: Member, members: Member[], state: ClusterState, warmReaderSets?: number) => planCluster({ writer, members, state, port: PORT, allowedCidrs: VPC, warmReaderSets });
+  const withState = (targets: CurrentTarget[], state: string, ip: string) =>
+    targets.map((t) => (t.ip === ip ? { ...t, state } : t));
+  const plan3 = (writer: Member, members: Member[], state: ClusterState, warmReaderSets?: number) =>
+    planCluster({ writer, members, state, port: PORT, allowedCidrs: VPC, warmReaderSets });
 
-  it.each(["modifying", "rebooting", "backing-up", "configuring-enhanced-monitoring", "upgrading", "maintenance"])("keeps a reader that is %s registered everywhere", (status) => {
-    const p = plan3(A, [A, { ...B, state: status }, C], steady([A, B, C], [A, B, C], 0));
-    expect(deregistrations(p)).toEqual([]);
-    expect(registrations(p)).toEqual([]);
-  });
+  it.each(["modifying", "rebooting", "backing-up", "configuring-enhanced-monitoring", "upgrading", "maintenance"])(
+    "keeps a reader that is %s registered everywhere",
+    (status) => {
+      const p = plan3(A, [A, { ...B, state: status }, C], steady([A, B, C], [A, B, C], 0));
+      expect(deregistrations(p)).toEqual([]);
+      expect(registrations(p)).toEqual([]);
+    },
+  );
 
   it("moves reads off the only reader while it is modifying, to the set that already holds the writer, with no registration", () => {
     const p = plan3(A, [A, { ...B, state: "modifying" }], steady([A, B], [A, B], 0));
@@ -383,24 +460,41 @@ describe("planCluster under AWS's timing: only healthy serves, transient members
     expect(back.switches.map((s) => [s.listener, s.to])).toEqual([["reader", R(0)]]);
   });
 
-  it.each(["initial", "unhealthy", "unused", "unavailable"])("does not count a writer target that reads %s as warm: the move is reported, and nothing is registered", (status) => {
-    const state = steady([A, B], [A, B], 0);
-    const p = plan3(B, [B, A], { ...state, memberGroups: [state.memberGroups[0], { arn: M(1), current: withState(healthy(B), status, B.ip) }] });
-    expect(p.switches.find((s) => s.listener === "writer")).toMatchObject({ to: M(1), warm: false });
-    expect(p.notes.join(" ")).toMatch(new RegExp(`writer port moved to slot 1, where writer db-b \\(10\\.0\\.2\\.2\\) reads ${status}`));
-    expect(registrations(p)).toEqual([]);
-    expect(p.fallback).toBeNull();
-  });
+  it.each(["initial", "unhealthy", "unused", "unavailable"])(
+    "does not count a writer target that reads %s as warm: the move is reported, and nothing is registered",
+    (status) => {
+      const state = steady([A, B], [A, B], 0);
+      const p = plan3(B, [B, A], {
+        ...state,
+        memberGroups: [state.memberGroups[0], { arn: M(1), current: withState(healthy(B), status, B.ip) }],
+      });
+      expect(p.switches.find((s) => s.listener === "writer")).toMatchObject({ to: M(1), warm: false });
+      expect(p.notes.join(" ")).toMatch(
+        new RegExp(`writer port moved to slot 1, where writer db-b \\(10\\.0\\.2\\.2\\) reads ${status}`),
+      );
+      expect(registrations(p)).toEqual([]);
+      expect(p.fallback).toBeNull();
+    },
+  );
 
   it("does not move reads to a set whose only targets are initial", () => {
     const state = steady([A, B], [A, B], 0);
-    const p = plan3(B, [B, A], { ...state, readerSetGroups: [state.readerSetGroups[0], { arn: R(1), current: withState(healthy(A), "initial", A.ip) }] });
+    const p = plan3(B, [B, A], {
+      ...state,
+      readerSetGroups: [state.readerSetGroups[0], { arn: R(1), current: withState(healthy(A), "initial", A.ip) }],
+    });
     expect(p.switches.map((s) => s.listener)).toEqual(["writer"]);
   });
 
   it("fails back to the old writer without a registration while it is still restarting", () => {
     // db-a restarted as a reader and its checks have not passed yet; RDS names it writer again.
-    const state = { ...steady([A, B], [A, B], 1), memberGroups: [{ arn: M(0), current: withState(healthy(A), "unhealthy", A.ip) }, { arn: M(1), current: healthy(B) }] };
+    const state = {
+      ...steady([A, B], [A, B], 1),
+      memberGroups: [
+        { arn: M(0), current: withState(healthy(A), "unhealthy", A.ip) },
+        { arn: M(1), current: healthy(B) },
+      ],
+    };
     const p = plan3(A, [A, B], state);
     expect(registrations(p)).toEqual([]);
     expect(p.switches.find((s) => s.listener === "writer")).toMatchObject({ to: M(0), warm: false });
@@ -408,7 +502,13 @@ describe("planCluster under AWS's timing: only healthy serves, transient members
 
   it("keeps three reader sets populated by default, not one per member: N + 3(N - 1) targets for six members", () => {
     const six = [A, B, C, D, { instance: "db-e", ip: "10.0.5.5" }, { instance: "db-f", ip: "10.0.6.6" }];
-    const empty: ClusterState = { kind: "cluster", memberGroups: six.map((_, i) => ({ arn: M(i), current: [] })), readerSetGroups: six.map((_, i) => ({ arn: R(i), current: [] })), writerListener: writerListener(M(0)), readerListener: readerListener(R(0)) };
+    const empty: ClusterState = {
+      kind: "cluster",
+      memberGroups: six.map((_, i) => ({ arn: M(i), current: [] })),
+      readerSetGroups: six.map((_, i) => ({ arn: R(i), current: [] })),
+      writerListener: writerListener(M(0)),
+      readerListener: readerListener(R(0)),
+    };
     const p = plan3(A, six, empty, 3);
     expect(registrations(p)).toHaveLength(6 + 3 * 5);
     expect(p.readerSetOwners.map((o) => o?.instance ?? null)).toEqual(["db-a", "db-b", "db-c", null, null, null]);
@@ -416,7 +516,13 @@ describe("planCluster under AWS's timing: only healthy serves, transient members
 
   it("keeps the previous writer's reader set after a failover, so a failback is warm", () => {
     const six = [A, B, C, D, { instance: "db-e", ip: "10.0.5.5" }, { instance: "db-f", ip: "10.0.6.6" }];
-    const empty: ClusterState = { kind: "cluster", memberGroups: six.map((_, i) => ({ arn: M(i), current: [] })), readerSetGroups: six.map((_, i) => ({ arn: R(i), current: [] })), writerListener: writerListener(M(0)), readerListener: readerListener(R(0)) };
+    const empty: ClusterState = {
+      kind: "cluster",
+      memberGroups: six.map((_, i) => ({ arn: M(i), current: [] })),
+      readerSetGroups: six.map((_, i) => ({ arn: R(i), current: [] })),
+      writerListener: writerListener(M(0)),
+      readerListener: readerListener(R(0)),
+    };
     let state = checksPass(applied(empty, plan3(A, six, empty, 3)));
     // Aurora promotes db-d (not among the best candidates): its set is made from the closest one.
     const failover = plan3(D, [D, ...six.filter((m) => m !== D)], state, 3);
@@ -433,7 +539,17 @@ describe("planCluster under AWS's timing: only healthy serves, transient members
 
   it("reports a member in a zone the NLB does not enable", () => {
     const state = steady([A, B], [A, B], 0);
-    const p = plan3(A, [A, B], { ...state, memberGroups: [state.memberGroups[0], { arn: M(1), current: [{ ip: B.ip, port: PORT, state: "unused", reason: "Target.NotInUse" }] }] });
-    expect(p.problems).toEqual([expect.stringMatching(/^db-b \(10\.0\.2\.2\) reads "unused" on the load balancer: its Availability Zone is not enabled on the NLB/)]);
+    const p = plan3(A, [A, B], {
+      ...state,
+      memberGroups: [
+        state.memberGroups[0],
+        { arn: M(1), current: [{ ip: B.ip, port: PORT, state: "unused", reason: "Target.NotInUse" }] },
+      ],
+    });
+    expect(p.problems).toEqual([
+      expect.stringMatching(
+        /^db-b \(10\.0\.2\.2\) reads "unused" on the load balancer: its Availability Zone is not enabled on the NLB/,
+      ),
+    ]);
   });
 });

@@ -3,7 +3,15 @@
 // registered beside the primary, and the order of a switch to a slot that holds the writer
 // registered but not yet healthy. Plain data in, plain data out.
 import { parseCidr } from "../../functions/failover-sync/ipv4";
-import { type ClusterState, type CurrentTarget, type InstanceState, type Member, planCluster, planRun, steps } from "../../functions/failover-sync/plan";
+import {
+  type ClusterState,
+  type CurrentTarget,
+  type InstanceState,
+  type Member,
+  planCluster,
+  planRun,
+  steps,
+} from "../../functions/failover-sync/plan";
 
 const PORT = 3306;
 const VPC = [parseCidr("10.0.0.0/16")!];
@@ -14,14 +22,25 @@ const GB: Member = { instance: "orders-b-green-x1", ip: "10.0.2.77" };
 const M = (i: number) => `arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/orders-m${i}/000${i}`;
 const R = (i: number) => `arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/orders-r${i}/100${i}`;
 const FENCE = "arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/orders-fence/0099";
-const listener = (n: number, forwardsTo: string | null) => ({ arn: `arn:aws:elasticloadbalancing:us-east-1:111111111111:listener/net/orders-nlb/0001/000${n}`, forwardsTo });
+const listener = (n: number, forwardsTo: string | null) => ({
+  arn: `arn:aws:elasticloadbalancing:us-east-1:111111111111:listener/net/orders-nlb/0001/000${n}`,
+  forwardsTo,
+});
 const targets = (state: string, ...ms: Member[]): CurrentTarget[] => ms.map((m) => ({ ip: m.ip, port: PORT, state }));
 
 /** `slots` member groups holding `occupants` healthy, the writer's reader set holding `readers`. */
-function cluster(slots: number, occupants: Array<Member | null>, readers: Member[], writerListenerTo = M(0)): ClusterState {
+function cluster(
+  slots: number,
+  occupants: Array<Member | null>,
+  readers: Member[],
+  writerListenerTo = M(0),
+): ClusterState {
   return {
     kind: "cluster",
-    memberGroups: Array.from({ length: slots }, (_, i) => ({ arn: M(i), current: occupants[i] ? targets("healthy", occupants[i]!) : [] })),
+    memberGroups: Array.from({ length: slots }, (_, i) => ({
+      arn: M(i),
+      current: occupants[i] ? targets("healthy", occupants[i]!) : [],
+    })),
     readerSetGroups: [
       { arn: R(0), current: targets("healthy", ...readers) },
       { arn: R(1), current: [] },
@@ -34,8 +53,21 @@ function cluster(slots: number, occupants: Array<Member | null>, readers: Member
 
 describe("a Blue/Green deployment's green members", () => {
   it("take free slots, the blue writer's counterpart first, and are registered there while blue serves", () => {
-    const p = planCluster({ writer: A, members: [A, B], green: [GA, GB], state: cluster(4, [A, B], [B]), port: PORT, allowedCidrs: VPC, warmReaderSets: 1 });
-    expect(p.slots.map((m) => m?.instance ?? null)).toEqual(["orders-a", "orders-b", "orders-a-green-x1", "orders-b-green-x1"]);
+    const p = planCluster({
+      writer: A,
+      members: [A, B],
+      green: [GA, GB],
+      state: cluster(4, [A, B], [B]),
+      port: PORT,
+      allowedCidrs: VPC,
+      warmReaderSets: 1,
+    });
+    expect(p.slots.map((m) => m?.instance ?? null)).toEqual([
+      "orders-a",
+      "orders-b",
+      "orders-a-green-x1",
+      "orders-b-green-x1",
+    ]);
     expect(p.switches).toEqual([]);
     expect(p.groups.map((g) => [g.arn, g.plan.register.map((t) => t.ip)])).toEqual([
       [M(2), ["10.0.1.77"]],
@@ -45,7 +77,15 @@ describe("a Blue/Green deployment's green members", () => {
   });
 
   it("never take a member's slot; the ones that do not fit are named", () => {
-    const p = planCluster({ writer: A, members: [A, B], green: [GA, GB], state: cluster(3, [A, B], [B]), port: PORT, allowedCidrs: VPC, warmReaderSets: 1 });
+    const p = planCluster({
+      writer: A,
+      members: [A, B],
+      green: [GA, GB],
+      state: cluster(3, [A, B], [B]),
+      port: PORT,
+      allowedCidrs: VPC,
+      warmReaderSets: 1,
+    });
     expect(p.slots.map((m) => m?.instance ?? null)).toEqual(["orders-a", "orders-b", "orders-a-green-x1"]);
     expect(p.greenUnplaced).toEqual(["orders-b-green-x1"]);
   });
@@ -54,7 +94,15 @@ describe("a Blue/Green deployment's green members", () => {
     const C: Member = { instance: "orders-c", ip: "10.0.3.3" };
     // Slot 2 holds green-a; Auto Scaling adds orders-c and there is no free slot left.
     const state = cluster(3, [A, B, GA], [B]);
-    const p = planCluster({ writer: A, members: [A, B, C], green: [GA], state, port: PORT, allowedCidrs: VPC, warmReaderSets: 1 });
+    const p = planCluster({
+      writer: A,
+      members: [A, B, C],
+      green: [GA],
+      state,
+      port: PORT,
+      allowedCidrs: VPC,
+      warmReaderSets: 1,
+    });
     expect(p.slots.map((m) => m?.instance ?? null)).toEqual(["orders-a", "orders-b", "orders-c"]);
     expect(p.greenUnplaced).toEqual(["orders-a-green-x1"]);
   });
@@ -64,7 +112,15 @@ describe("a Blue/Green deployment's green members", () => {
     const greenA = { instance: "orders-a", ip: GA.ip };
     const greenB = { instance: "orders-b", ip: GB.ip };
     const state = cluster(4, [A, B, GA, GB], [B], FENCE);
-    const run = planRun({ writer: greenA, members: [greenA, greenB], state, port: PORT, allowedCidrs: VPC, warmReaderSets: 1, evidence: { endpointIp: null, namedForMs: 0, recordedGreen: true } });
+    const run = planRun({
+      writer: greenA,
+      members: [greenA, greenB],
+      state,
+      port: PORT,
+      allowedCidrs: VPC,
+      warmReaderSets: 1,
+      evidence: { endpointIp: null, namedForMs: 0, recordedGreen: true },
+    });
     const order = steps(run).filter((s) => s.kind === "switch" || s.targets.length > 0);
     expect(order[0]).toMatchObject({ kind: "switch", switch: { listener: "writer", to: M(2), warm: true } });
     expect(order.findIndex((s) => s.kind === "register")).toBeGreaterThan(0);
@@ -75,7 +131,15 @@ describe("a Blue/Green deployment's green members", () => {
   it("without the recorded address, a writer change waits for the cluster endpoint or 10 s of reads, as any other", () => {
     const greenA = { instance: "orders-a", ip: GA.ip };
     const state = cluster(4, [A, B, GA, GB], [B], FENCE);
-    const run = planRun({ writer: greenA, members: [greenA], state, port: PORT, allowedCidrs: VPC, warmReaderSets: 1, evidence: { endpointIp: null, namedForMs: 0 } });
+    const run = planRun({
+      writer: greenA,
+      members: [greenA],
+      state,
+      port: PORT,
+      allowedCidrs: VPC,
+      warmReaderSets: 1,
+      evidence: { endpointIp: null, namedForMs: 0 },
+    });
     expect(run.switches).toEqual([]);
     expect(run.waiting).toBe("writer");
   });
@@ -84,10 +148,19 @@ describe("a Blue/Green deployment's green members", () => {
 describe("the writer port's move to a slot that holds the writer registered but not healthy", () => {
   it("goes before any registration of the run: it needs none", () => {
     // orders-b restarts as Aurora promotes it: registered in slot 1, unhealthy.
-    const state: ClusterState = { ...cluster(2, [A, B], [B]), memberGroups: [{ arn: M(0), current: targets("healthy", A) }, { arn: M(1), current: targets("unhealthy", B) }] };
+    const state: ClusterState = {
+      ...cluster(2, [A, B], [B]),
+      memberGroups: [
+        { arn: M(0), current: targets("healthy", A) },
+        { arn: M(1), current: targets("unhealthy", B) },
+      ],
+    };
     const run = planRun({ writer: B, members: [B, A], state, port: PORT, allowedCidrs: VPC, warmReaderSets: 1 });
     const order = steps(run).filter((s) => s.kind === "switch" || s.targets.length > 0);
-    expect(order[0]).toMatchObject({ kind: "switch", switch: { listener: "writer", to: M(1), warm: false, registered: true } });
+    expect(order[0]).toMatchObject({
+      kind: "switch",
+      switch: { listener: "writer", to: M(1), warm: false, registered: true },
+    });
   });
 });
 
@@ -96,11 +169,28 @@ describe("a Multi-AZ DB instance's standby", () => {
   const RD = "arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/orders-reader/0002";
   const primary: Member = { instance: "orders-db", ip: "10.0.1.11" };
   const standby: Member = { instance: "orders-db (standby)", ip: "10.0.2.22" };
-  const instance = (writer: CurrentTarget[], reader: CurrentTarget[]): InstanceState => ({ kind: "instance", writerGroup: { arn: W, current: writer }, readerGroup: { arn: RD, current: reader } });
+  const instance = (writer: CurrentTarget[], reader: CurrentTarget[]): InstanceState => ({
+    kind: "instance",
+    writerGroup: { arn: W, current: writer },
+    readerGroup: { arn: RD, current: reader },
+  });
 
   it("is registered beside the primary in both groups", () => {
-    const run = planRun({ writer: primary, members: [primary], standby, state: instance(targets("healthy", primary), targets("healthy", primary)), port: PORT, allowedCidrs: VPC });
-    expect([...run.writerGroups, ...run.readerGroups].map((g) => [g.arn, g.plan.register.map((t) => t.ip), g.plan.deregister])).toEqual([
+    const run = planRun({
+      writer: primary,
+      members: [primary],
+      standby,
+      state: instance(targets("healthy", primary), targets("healthy", primary)),
+      port: PORT,
+      allowedCidrs: VPC,
+    });
+    expect(
+      [...run.writerGroups, ...run.readerGroups].map((g) => [
+        g.arn,
+        g.plan.register.map((t) => t.ip),
+        g.plan.deregister,
+      ]),
+    ).toEqual([
       [W, ["10.0.2.22"], []],
       [RD, ["10.0.2.22"], []],
     ]);
@@ -109,12 +199,26 @@ describe("a Multi-AZ DB instance's standby", () => {
   it("makes a failover a no-op: the two addresses swap roles and both stay", () => {
     // After the failover the instance's name resolves to the old standby, and the old primary is the new standby.
     const both = [...targets("healthy", primary), ...targets("unhealthy", standby)];
-    const run = planRun({ writer: { instance: "orders-db", ip: standby.ip }, members: [{ instance: "orders-db", ip: standby.ip }], standby: { instance: "orders-db (standby)", ip: primary.ip }, state: instance(both, both), port: PORT, allowedCidrs: VPC });
+    const run = planRun({
+      writer: { instance: "orders-db", ip: standby.ip },
+      members: [{ instance: "orders-db", ip: standby.ip }],
+      standby: { instance: "orders-db (standby)", ip: primary.ip },
+      state: instance(both, both),
+      port: PORT,
+      allowedCidrs: VPC,
+    });
     expect(steps(run).filter((s) => s.kind !== "switch" && s.targets.length > 0)).toEqual([]);
   });
 
   it("is refused like any address outside the VPC", () => {
-    const run = planRun({ writer: primary, members: [primary], standby: { instance: "x", ip: "192.168.0.9" }, state: instance(targets("healthy", primary), targets("healthy", primary)), port: PORT, allowedCidrs: VPC });
+    const run = planRun({
+      writer: primary,
+      members: [primary],
+      standby: { instance: "x", ip: "192.168.0.9" },
+      state: instance(targets("healthy", primary), targets("healthy", primary)),
+      port: PORT,
+      allowedCidrs: VPC,
+    });
     expect(run.refused.map((r) => r.ip)).toContain("192.168.0.9");
   });
 });

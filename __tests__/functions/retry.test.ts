@@ -46,7 +46,9 @@ describe("RetryUntilDeadline", () => {
   it("does not retry a client error", async () => {
     const { strategy } = clock(60_000);
     const token = await strategy.acquireInitialRetryToken();
-    await expect(strategy.refreshRetryTokenForRetry(token, { errorType: "CLIENT_ERROR" })).rejects.toThrow(/not retried/);
+    await expect(strategy.refreshRetryTokenForRetry(token, { errorType: "CLIENT_ERROR" })).rejects.toThrow(
+      /not retried/,
+    );
   });
 
   it("makes the next call wait out a throttle's backoff before its first attempt, and stops after a success", async () => {

@@ -11,7 +11,14 @@ const ARN = "arn:aws:rds:us-east-1:123456789012";
 const CLUSTER_PATTERN = rdsEventPattern([`${ARN}:cluster:orders`, `${ARN}:db:orders-1`, `${ARN}:db:orders-2`]);
 const INSTANCE_PATTERN = rdsEventPattern([`${ARN}:db:orders`]);
 // The rule before it matched by ARN: plain identifiers in detail.SourceIdentifier.
-const IDENTIFIER_PATTERN = { ...CLUSTER_PATTERN, detail: { ...(CLUSTER_PATTERN.detail as object), SourceArn: undefined, SourceIdentifier: ["orders", "orders-1", "orders-2"] } };
+const IDENTIFIER_PATTERN = {
+  ...CLUSTER_PATTERN,
+  detail: {
+    ...(CLUSTER_PATTERN.detail as object),
+    SourceArn: undefined,
+    SourceIdentifier: ["orders", "orders-1", "orders-2"],
+  },
+};
 
 let moto: Moto;
 let matcher: EventMatcher;
@@ -25,13 +32,21 @@ beforeAll(async () => {
 afterAll(async () => moto?.stop());
 
 const clusterEvent = (name: string, eventId: string, plainIdentifier = false) =>
-  withName(DOCUMENTED_CLUSTER_EVENT, "my-db-cluster", name, { eventId, message: "Completed failover to DB instance", plainIdentifier });
-const instanceEvent = (name: string, eventId = "RDS-EVENT-0049", plainIdentifier = false) => withName(DOCUMENTED_INSTANCE_EVENT, "my-db-instance", name, { eventId, plainIdentifier });
+  withName(DOCUMENTED_CLUSTER_EVENT, "my-db-cluster", name, {
+    eventId,
+    message: "Completed failover to DB instance",
+    plainIdentifier,
+  });
+const instanceEvent = (name: string, eventId = "RDS-EVENT-0049", plainIdentifier = false) =>
+  withName(DOCUMENTED_INSTANCE_EVENT, "my-db-instance", name, { eventId, plainIdentifier });
 
 describe("the RDS event rule, by a real EventBridge matcher", () => {
-  it.each(["RDS-EVENT-0071", "RDS-EVENT-0072", "RDS-EVENT-0073"])("matches the documented cluster event as this cluster's %s", async (id) => {
-    expect(await matches(CLUSTER_PATTERN, clusterEvent("orders", id))).toBe(true);
-  });
+  it.each(["RDS-EVENT-0071", "RDS-EVENT-0072", "RDS-EVENT-0073"])(
+    "matches the documented cluster event as this cluster's %s",
+    async (id) => {
+      expect(await matches(CLUSTER_PATTERN, clusterEvent("orders", id))).toBe(true);
+    },
+  );
 
   it("matches the documented instance event (a Multi-AZ failover) for this instance", async () => {
     expect(await matches(INSTANCE_PATTERN, instanceEvent("orders"))).toBe(true);

@@ -25,7 +25,13 @@
 //   function's timeout is 300 s (stacks/constructs/failover-sync/function.ts).
 import { CreateNetworkInterfaceCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { CreateBlueGreenDeploymentCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient, SwitchoverBlueGreenDeploymentCommand } from "@aws-sdk/client-rds";
+import {
+  CreateBlueGreenDeploymentCommand,
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
+  RDSClient,
+  SwitchoverBlueGreenDeploymentCommand,
+} from "@aws-sdk/client-rds";
 import { createHash } from "node:crypto";
 import { DEFAULT_WATCH_SECONDS } from "../../config/schema";
 import { createHandler, type LambdaContext } from "../../functions/failover-sync/index";
@@ -95,7 +101,10 @@ const ip = (instance: string) => world.members[instance];
 const slotOf = (instance: string) => world.memberGroups[Object.keys(world.members).indexOf(instance)];
 
 /** A share in moto, deployed at 0 by the deploy-time invocation and warm by T0. */
-async function share(spec: Pick<ClusterSpec, "cluster" | "engine" | "members" | "slots" | "managedPassword">, env: EnvironmentOptions = {}): Promise<void> {
+async function share(
+  spec: Pick<ClusterSpec, "cluster" | "engine" | "members" | "slots" | "managedPassword">,
+  env: EnvironmentOptions = {},
+): Promise<void> {
   await moto.reset();
   dns.records.clear();
   world = await createClusterWorld(moto.url, dns, { ...spec, endpointRecord: true });
@@ -112,7 +121,8 @@ async function deployed(env: Record<string, string>): Promise<void> {
     env,
     // Fresh clients per run, each with the run's deadline; their backoff waits on the test's clock.
     clients: (deadline) => {
-      const retry = () => new RetryUntilDeadline({ now: clock, sleep: timing.sleepInCall, deadline: () => deadline, random: () => 0.5 });
+      const retry = () =>
+        new RetryUntilDeadline({ now: clock, sleep: timing.sleepInCall, deadline: () => deadline, random: () => 0.5 });
       const [rdsRetry, elbRetry, ec2Retry] = [retry(), retry(), retry()];
       strategies = [rdsRetry, elbRetry, ec2Retry];
       return {
@@ -148,7 +158,10 @@ async function invoke(event: unknown, budgetMs = FUNCTION_TIMEOUT_MS): Promise<R
   const startedMs = clock();
   const firstCall = timing.calls.length;
   strategies = [];
-  const context: LambdaContext = { awsRequestId: `run-at-${start}`, getRemainingTimeInMillis: () => budgetMs - (clock() - startedMs) };
+  const context: LambdaContext = {
+    awsRequestId: `run-at-${start}`,
+    getRemainingTimeInMillis: () => budgetMs - (clock() - startedMs),
+  };
   let report: Report | undefined;
   let threw: unknown;
   try {
@@ -157,7 +170,15 @@ async function invoke(event: unknown, budgetMs = FUNCTION_TIMEOUT_MS): Promise<R
     threw = e;
   }
   const calls = timing.calls.slice(firstCall);
-  return { trigger: report?.trigger, report, threw, start, end: timing.now, retries: strategies.reduce((n, s) => n + s.retries, 0), calls };
+  return {
+    trigger: report?.trigger,
+    report,
+    threw,
+    start,
+    end: timing.now,
+    retries: strategies.reduce((n, s) => n + s.retries, 0),
+    calls,
+  };
 }
 
 /**
@@ -218,7 +239,12 @@ class RunQueue {
 /** An RDS cluster event as EventBridge delivers it: the documented sample with this cluster, event and time. */
 function rdsEvent(eventId: string, message: string, atS: number): unknown {
   const e = withName(DOCUMENTED_CLUSTER_EVENT, "my-db-cluster", world.cluster, { eventId, message });
-  return { ...e, id: `event-${eventId}-${atS}`, time: iso(atS).replace(/\.\d+Z$/, "Z"), detail: { ...e.detail, EventCategories: ["failover"], Date: iso(atS) } };
+  return {
+    ...e,
+    id: `event-${eventId}-${atS}`,
+    time: iso(atS).replace(/\.\d+Z$/, "Z"),
+    detail: { ...e.detail, EventCategories: ["failover"], Date: iso(atS) },
+  };
 }
 
 /** EventBridge's scheduled event (EventBridge User Guide, example of a scheduled event). */
@@ -237,7 +263,8 @@ function scheduledEvent(atS: number): unknown {
 }
 
 function schedule(fromS: number, untilS: number): void {
-  for (let s = Math.ceil(fromS / SCHEDULE_EVERY_S) * SCHEDULE_EVERY_S; s <= untilS; s += SCHEDULE_EVERY_S) queue.send(s, scheduledEvent(s));
+  for (let s = Math.ceil(fromS / SCHEDULE_EVERY_S) * SCHEDULE_EVERY_S; s <= untilS; s += SCHEDULE_EVERY_S)
+    queue.send(s, scheduledEvent(s));
 }
 
 /**
@@ -245,7 +272,12 @@ function schedule(fromS: number, untilS: number): void {
  * at once, so the failover itself (FailoverDBCluster) and the cluster endpoint's record move
  * when RDS names the new writer; until then DescribeDBClusters says "failing-over".
  */
-function auroraFailover(t0: number, from: string, to: string, options: { oldWriterBackS?: number; readersRestart?: boolean } = {}): void {
+function auroraFailover(
+  t0: number,
+  from: string,
+  to: string,
+  options: { oldWriterBackS?: number; readersRestart?: boolean } = {},
+): void {
   const named = t0 + AURORA.namedS;
   const back = t0 + (options.oldWriterBackS ?? AURORA.oldWriterBackS);
   timing.clusterStatusFor("failing-over", t0, named);
@@ -254,7 +286,9 @@ function auroraFailover(t0: number, from: string, to: string, options: { oldWrit
   timing.restart(ip(from), t0 + AURORA.oldWriterDownS, back);
   timing.statusFor(from, "rebooting", t0 + AURORA.oldWriterDownS, Math.max(back, named));
   // Older engines restart every reader with the writer (Aurora User Guide, Rebooting an Aurora cluster without read availability).
-  if (options.readersRestart) for (const m of Object.keys(world.members)) if (m !== from && m !== to) timing.restart(ip(m), t0 + AURORA.oldWriterDownS, back);
+  if (options.readersRestart)
+    for (const m of Object.keys(world.members))
+      if (m !== from && m !== to) timing.restart(ip(m), t0 + AURORA.oldWriterDownS, back);
   timing.at(named, async () => {
     await failoverTo(moto.url, world.cluster, to);
     dns.records.set(world.endpoint, ip(to));
@@ -292,7 +326,9 @@ const switchesOf = (listenerArn: string, fromS = -Infinity, calls: readonly Time
     .map((c) => ({ at: c.at, to: forwardTarget(c) }));
 /** The first ModifyListener call that moved the writer listener to `group` from `fromS` on. */
 function writerSwitchTo(group: string, fromS: number): TimedCall {
-  const call = callsOf("ModifyListener", fromS).find((c) => c.input.ListenerArn === world.writerListenerArn && forwardTarget(c) === group);
+  const call = callsOf("ModifyListener", fromS).find(
+    (c) => c.input.ListenerArn === world.writerListenerArn && forwardTarget(c) === group,
+  );
   if (!call) throw new Error(`the writer listener never moved to ${group} after ${fromS} s`);
   return call;
 }
@@ -315,7 +351,11 @@ describe("a run of the run queue through a throttling burst across a failover", 
     expect(throttled).toBeGreaterThan(0);
     expect(first.retries).toBe(throttled);
     // By the end of that run the writer port is on the new writer's member group.
-    expect(switchesOf(world.writerListenerArn, T0, first.calls).map((s) => s.to).pop()).toBe(slotOf("orders-2"));
+    expect(
+      switchesOf(world.writerListenerArn, T0, first.calls)
+        .map((s) => s.to)
+        .pop(),
+    ).toBe(slotOf("orders-2"));
     expect(rest.map((r) => r.threw)).toEqual(rest.map(() => undefined));
     expect(await forwardsTo(moto.url, world.writerListenerArn)).toBe(slotOf("orders-2"));
   });
@@ -348,7 +388,10 @@ describe("a run of the run queue through a throttling burst across a failover", 
 
 describe("a run of the run queue through an Aurora failover", () => {
   it("fences the writer port while RDS says failing-over, then moves it to the new writer's group, and never back to the old writer's, which returns 10 s after the new writer is named", async () => {
-    await share({ cluster: "orders", engine: "aurora-mysql", members: AURORA_MEMBERS }, { watchSeconds: DEFAULT_WATCH_SECONDS });
+    await share(
+      { cluster: "orders", engine: "aurora-mysql", members: AURORA_MEMBERS },
+      { watchSeconds: DEFAULT_WATCH_SECONDS },
+    );
     auroraFailover(T0, "orders-1", "orders-2", { oldWriterBackS: AURORA.namedS + 10 });
     const runs = await queue.drain(T0 + 180);
 
@@ -376,7 +419,9 @@ describe("a run of the run queue through an Aurora failover", () => {
     expect(timing.staleAnswersServed).toBe(1);
     expect(finished.trigger).toBe("failover-finished");
     expect(finished.threw).toBeUndefined();
-    expect(finished.report?.notes?.join(" ")).toMatch(/writer change to orders-1 \(10\.0\.1\.11\) not yet corroborated: the cluster endpoint still resolves to 10\.0\.2\.22/);
+    expect(finished.report?.notes?.join(" ")).toMatch(
+      /writer change to orders-1 \(10\.0\.1\.11\) not yet corroborated: the cluster endpoint still resolves to 10\.0\.2\.22/,
+    );
     expect(finished.calls.filter((c) => c.command === "ModifyListener")).toEqual([]);
     expect(await forwardsTo(moto.url, world.writerListenerArn)).toBe(slotOf("orders-2"));
     expect(await loopbackResolver(dns)(world.endpoint)).toBe(ip("orders-2"));
@@ -418,17 +463,23 @@ describe("a run of the run queue through a Multi-AZ DB cluster failover and fail
 
     // The failover: the writer port to ledger-3's group; then, after it, ledger-1's new IP into slot 0.
     const toWriter = writerSwitchTo(slotOf("ledger-3"), T0);
-    const registered = callsOf("RegisterTargets", T0).find((c) => c.input.TargetGroupArn === m0 && targetsOf(c).includes(LEDGER_1_NEW))!;
+    const registered = callsOf("RegisterTargets", T0).find(
+      (c) => c.input.TargetGroupArn === m0 && targetsOf(c).includes(LEDGER_1_NEW),
+    )!;
     expect(registered).toBeDefined();
     expect(timing.calls.indexOf(registered)).toBeGreaterThan(timing.calls.indexOf(toWriter));
     // The old IP leaves slot 0 after the new one is registered, and only as a target that no longer answers.
-    const dropped = callsOf("DeregisterTargets", T0).find((c) => c.input.TargetGroupArn === m0 && targetsOf(c).includes(MEMBERS["ledger-1"]))!;
+    const dropped = callsOf("DeregisterTargets", T0).find(
+      (c) => c.input.TargetGroupArn === m0 && targetsOf(c).includes(MEMBERS["ledger-1"]),
+    )!;
     expect(timing.calls.indexOf(dropped)).toBeGreaterThan(timing.calls.indexOf(registered));
     expect(dropped.groupBefore?.[`${MEMBERS["ledger-1"]}:${PORT}`]).not.toBe("healthy");
 
     // The failback: the writer port goes to slot 0 warm, with no RegisterTargets before it.
     const back = writerSwitchTo(m0, failback);
-    expect(callsOf("RegisterTargets", failback).filter((c) => timing.calls.indexOf(c) < timing.calls.indexOf(back))).toEqual([]);
+    expect(
+      callsOf("RegisterTargets", failback).filter((c) => timing.calls.indexOf(c) < timing.calls.indexOf(back)),
+    ).toEqual([]);
     const backRun = runs.find((r) => r.start <= back.at && back.at <= r.end)!;
     expect(backRun.report?.switches.find((s) => s.listener === "writer" && s.to === m0)).toMatchObject({ warm: true });
     expect(backRun.report?.fallback).toBeNull();
@@ -444,18 +495,34 @@ describe("a run of the run queue through a Blue/Green switchover", () => {
   const SWITCHOVER_S = 30;
 
   it("registers the green members into spare slots when the deployment is ready, fences during the switchover and moves the writer port to the green writer's slot with no RegisterTargets", async () => {
-    await share({ cluster: "orders", engine: "aurora-mysql", members: MEMBERS, slots: 4, managedPassword: false }, { watchSeconds: DEFAULT_WATCH_SECONDS });
+    await share(
+      { cluster: "orders", engine: "aurora-mysql", members: MEMBERS, slots: 4, managedPassword: false },
+      { watchSeconds: DEFAULT_WATCH_SECONDS },
+    );
     const rds = new RDSClient(clientConfig(moto.url));
-    const clusterArn = (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: "orders" }))).DBClusters![0].DBClusterArn!;
+    const clusterArn = (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: "orders" }))).DBClusters![0]
+      .DBClusterArn!;
     // The deployment at T0: moto creates the green cluster and its members at once, named <blue>-green-<random>.
-    const d = (await rds.send(new CreateBlueGreenDeploymentCommand({ BlueGreenDeploymentName: "orders-upgrade", Source: clusterArn }))).BlueGreenDeployment!;
+    const d = (
+      await rds.send(
+        new CreateBlueGreenDeploymentCommand({ BlueGreenDeploymentName: "orders-upgrade", Source: clusterArn }),
+      )
+    ).BlueGreenDeployment!;
     const greenCluster = d.Target!.split(":").pop()!;
-    const green = (await rds.send(new DescribeDBInstancesCommand({ Filters: [{ Name: "db-cluster-id", Values: [greenCluster] }] }))).DBInstances!;
-    expect(green.map((i) => i.DBInstanceIdentifier!.replace(/-green-[a-z]+$/, "")).sort()).toEqual(["orders-1", "orders-2"]);
+    const green = (
+      await rds.send(new DescribeDBInstancesCommand({ Filters: [{ Name: "db-cluster-id", Values: [greenCluster] }] }))
+    ).DBInstances!;
+    expect(green.map((i) => i.DBInstanceIdentifier!.replace(/-green-[a-z]+$/, "")).sort()).toEqual([
+      "orders-1",
+      "orders-2",
+    ]);
     const greenIpOf = (id: string) => GREEN[id.replace(/-green-[a-z]+$/, "")];
     for (const g of green) dns.records.set(g.Endpoint!.Address!, greenIpOf(g.DBInstanceIdentifier!));
     const deploymentArn = `arn:aws:rds:${REGION}:${ACCOUNT}:deployment:${d.BlueGreenDeploymentIdentifier}`;
-    queue.send(T0 + EVENT_DELAY_S, blueGreenEvent(deploymentArn, "RDS-EVENT-0244", "Blue/green deployment tasks completed."));
+    queue.send(
+      T0 + EVENT_DELAY_S,
+      blueGreenEvent(deploymentArn, "RDS-EVENT-0244", "Blue/green deployment tasks completed."),
+    );
     const [ready] = await queue.drain(T0 + 60);
     expect(ready.trigger).toBe("membership");
     expect(ready.report?.blueGreen).toMatchObject({ id: d.BlueGreenDeploymentIdentifier, unplaced: [] });
@@ -470,13 +537,21 @@ describe("a run of the run queue through a Blue/Green switchover", () => {
     schedule(T0 + 60, S + 180);
     timing.deploymentStatusFor("SWITCHOVER_IN_PROGRESS", S, S + SWITCHOVER_S);
     timing.at(S + SWITCHOVER_S, async () => {
-      await rds.send(new SwitchoverBlueGreenDeploymentCommand({ BlueGreenDeploymentIdentifier: d.BlueGreenDeploymentIdentifier }));
+      await rds.send(
+        new SwitchoverBlueGreenDeploymentCommand({ BlueGreenDeploymentIdentifier: d.BlueGreenDeploymentIdentifier }),
+      );
       // The names now belong to green: their records move, the cluster endpoint's too.
       for (const [name, ip] of Object.entries(GREEN)) dns.records.set(instanceAddress(name), ip);
       dns.records.set(world.endpoint, GREEN["orders-1"]);
     });
-    queue.send(S + EVENT_DELAY_S, blueGreenEvent(deploymentArn, "RDS-EVENT-0247", "Switchover started on blue/green deployment."));
-    queue.send(S + SWITCHOVER_S + EVENT_DELAY_S, blueGreenEvent(deploymentArn, "RDS-EVENT-0248", "Switchover completed on blue/green deployment."));
+    queue.send(
+      S + EVENT_DELAY_S,
+      blueGreenEvent(deploymentArn, "RDS-EVENT-0247", "Switchover started on blue/green deployment."),
+    );
+    queue.send(
+      S + SWITCHOVER_S + EVENT_DELAY_S,
+      blueGreenEvent(deploymentArn, "RDS-EVENT-0248", "Switchover completed on blue/green deployment."),
+    );
     const runs = await queue.drain(S + 180);
     expect(runs.map((r) => r.threw)).toEqual(runs.map(() => undefined));
 
@@ -486,7 +561,9 @@ describe("a run of the run queue through a Blue/Green switchover", () => {
     expect(moves[1].at).toBeGreaterThanOrEqual(S + SWITCHOVER_S);
     // Nothing registered between the switchover's start and the writer port's move: the green writer was warm.
     const move = writerSwitchTo(world.memberGroups[2], S);
-    expect(callsOf("RegisterTargets", S).filter((c) => timing.calls.indexOf(c) < timing.calls.indexOf(move))).toEqual([]);
+    expect(callsOf("RegisterTargets", S).filter((c) => timing.calls.indexOf(c) < timing.calls.indexOf(move))).toEqual(
+      [],
+    );
     expect(await forwardsTo(moto.url, world.writerListenerArn)).toBe(world.memberGroups[2]);
     // The old blue members leave their slots: the port never goes back to the read-only old primary.
     expect(await targetIps(moto.url, world.memberGroups[0])).toEqual([]);
@@ -508,23 +585,61 @@ describe("a run of the run queue through a Multi-AZ DB instance failover", () =>
     shareName = "shop";
     const ec2 = new EC2Client(clientConfig(moto.url));
     // RDS's requester-managed interfaces: moto cannot mark them requester-managed, so only the description and groups are RDS's.
-    for (const [ip, subnet] of [[PRIMARY, instanceWorld.subnets[0]], [STANDBY, instanceWorld.subnets[1]], ...extraInterfaces.map((x) => [x, instanceWorld.subnets[1]])]) {
-      await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: subnet, Description: "RDSNetworkInterface", Groups: [instanceWorld.securityGroup], PrivateIpAddress: ip }));
+    for (const [ip, subnet] of [
+      [PRIMARY, instanceWorld.subnets[0]],
+      [STANDBY, instanceWorld.subnets[1]],
+      ...extraInterfaces.map((x) => [x, instanceWorld.subnets[1]]),
+    ]) {
+      await ec2.send(
+        new CreateNetworkInterfaceCommand({
+          SubnetId: subnet,
+          Description: "RDSNetworkInterface",
+          Groups: [instanceWorld.securityGroup],
+          PrivateIpAddress: ip,
+        }),
+      );
     }
-    await deployed({ ...testEnvironment(instanceWorld, dns, { watchSeconds: DEFAULT_WATCH_SECONDS }), STANDBY_DISCOVERY: "1" });
+    await deployed({
+      ...testEnvironment(instanceWorld, dns, { watchSeconds: DEFAULT_WATCH_SECONDS }),
+      STANDBY_DISCOVERY: "1",
+    });
   }
 
   function instanceEvent(eventId: string, message: string, atS: number): unknown {
-    const e = withName(DOCUMENTED_INSTANCE_EVENT as unknown as Parameters<typeof withName>[0], "my-db-instance", "shop", { eventId, message });
-    return { ...e, id: `event-${eventId}-${atS}`, time: iso(atS).replace(/\.\d+Z$/, "Z"), detail: { ...e.detail, EventCategories: ["failover"], Date: iso(atS) } };
+    const e = withName(
+      DOCUMENTED_INSTANCE_EVENT as unknown as Parameters<typeof withName>[0],
+      "my-db-instance",
+      "shop",
+      { eventId, message },
+    );
+    return {
+      ...e,
+      id: `event-${eventId}-${atS}`,
+      time: iso(atS).replace(/\.\d+Z$/, "Z"),
+      detail: { ...e.detail, EventCategories: ["failover"], Date: iso(atS) },
+    };
   }
 
   /** The primary fails at t0; RDS names the standby at t0 + FAILOVER_S, and the old primary's interface stays as the new standby's. */
   function instanceFailover(t0: number): void {
     timing.restart(PRIMARY, t0, Infinity);
     timing.at(t0 + FAILOVER_S, () => dns.records.set(instanceAddress("shop"), STANDBY));
-    queue.send(t0 + EVENT_DELAY_S, instanceEvent("RDS-EVENT-0013", "A Multi-AZ failover that resulted in the promotion of a standby instance has started.", t0));
-    queue.send(t0 + FAILOVER_S + EVENT_DELAY_S, instanceEvent("RDS-EVENT-0015", "Multi-AZ failover to standby complete - DNS may take a few minutes to propagate.", t0 + FAILOVER_S));
+    queue.send(
+      t0 + EVENT_DELAY_S,
+      instanceEvent(
+        "RDS-EVENT-0013",
+        "A Multi-AZ failover that resulted in the promotion of a standby instance has started.",
+        t0,
+      ),
+    );
+    queue.send(
+      t0 + FAILOVER_S + EVENT_DELAY_S,
+      instanceEvent(
+        "RDS-EVENT-0015",
+        "Multi-AZ failover to standby complete - DNS may take a few minutes to propagate.",
+        t0 + FAILOVER_S,
+      ),
+    );
   }
 
   it("registers the standby's interface beside the primary at deploy, and fails over with no RegisterTargets", async () => {
@@ -536,7 +651,12 @@ describe("a run of the run queue through a Multi-AZ DB instance failover", () =>
     schedule(T0 + 60, T0 + 300);
     const runs = await queue.drain(T0 + 300);
     expect(runs.map((r) => r.threw)).toEqual(runs.map(() => undefined));
-    expect(runs[runs.length - 1].report?.standby).toEqual({ ip: PRIMARY, how: expect.stringMatching(/^the one other RDSNetworkInterface interface in vpc-\w+ with sg-\w+, in subnet-\w+ \(us-east-1a\)/) });
+    expect(runs[runs.length - 1].report?.standby).toEqual({
+      ip: PRIMARY,
+      how: expect.stringMatching(
+        /^the one other RDSNetworkInterface interface in vpc-\w+ with sg-\w+, in subnet-\w+ \(us-east-1a\)/,
+      ),
+    });
     expect(callsOf("RegisterTargets", T0)).toEqual([]);
     expect(callsOf("DeregisterTargets", T0)).toEqual([]);
     expect(await targetIps(moto.url, instanceWorld.writerArn)).toEqual([PRIMARY, STANDBY]);
@@ -556,7 +676,12 @@ describe("a run of the run queue through a Multi-AZ DB instance failover", () =>
     schedule(T0 + 60, T0 + 300);
     const runs = await queue.drain(T0 + 300);
     expect(runs.map((r) => r.threw)).toEqual(runs.map(() => undefined));
-    expect(runs[0].report?.standby).toEqual({ ip: null, how: expect.stringMatching(/2 other RDSNetworkInterface interfaces \(10\.0\.2\.22, 10\.0\.2\.99\) carry sg-\w+: another RDS resource shares these security groups/) });
+    expect(runs[0].report?.standby).toEqual({
+      ip: null,
+      how: expect.stringMatching(
+        /2 other RDSNetworkInterface interfaces \(10\.0\.2\.22, 10\.0\.2\.99\) carry sg-\w+: another RDS resource shares these security groups/,
+      ),
+    });
     const registered = callsOf("RegisterTargets", T0).filter((c) => c.input.TargetGroupArn === instanceWorld.writerArn);
     expect(registered.map(targetsOf)).toEqual([[STANDBY]]);
     expect(registered[0].at).toBeGreaterThanOrEqual(T0 + FAILOVER_S);

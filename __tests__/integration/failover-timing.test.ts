@@ -11,7 +11,16 @@ import { AwsTiming } from "../support/aws-timing";
 import { type DnsServer, startDns } from "../support/dns";
 import { intercept } from "../support/intercept";
 import { type Moto, startMoto } from "../support/moto";
-import { clientConfig, type ClusterWorld, createClusterWorld, failoverTo, forwardsTo, loopbackResolver, targetIps, testSettings } from "../support/world";
+import {
+  clientConfig,
+  type ClusterWorld,
+  createClusterWorld,
+  failoverTo,
+  forwardsTo,
+  loopbackResolver,
+  targetIps,
+  testSettings,
+} from "../support/world";
 
 jest.setTimeout(60_000);
 
@@ -65,7 +74,13 @@ async function run(event: unknown): Promise<{ report: Report; error?: SyncError 
   }
 }
 
-const event = (id: string) => ({ version: "0", source: "aws.rds", "detail-type": "RDS DB Cluster Event", time: new Date().toISOString(), detail: { EventID: id, SourceIdentifier: `rds:${CLUSTER}` } });
+const event = (id: string) => ({
+  version: "0",
+  source: "aws.rds",
+  "detail-type": "RDS DB Cluster Event",
+  time: new Date().toISOString(),
+  detail: { EventID: id, SourceIdentifier: `rds:${CLUSTER}` },
+});
 const ip = (id: string) => world.members[id];
 /** A failover as RDS makes it: the writer moves, and the cluster endpoint's record with it (the function's second witness). */
 async function failover(to: string): Promise<void> {
@@ -116,7 +131,10 @@ describe("with AWS's registration delay and restarts put back", () => {
     timing.down.delete(ip("orders-1"));
     await failover("orders-1");
     const { report } = await run(event("RDS-EVENT-0071"));
-    expect(report.switches.find((s) => s.listener === "writer")).toMatchObject({ to: world.memberGroups[0], warm: true });
+    expect(report.switches.find((s) => s.listener === "writer")).toMatchObject({
+      to: world.memberGroups[0],
+      warm: true,
+    });
     expect(writes.filter((w) => w === "RegisterTargets")).toEqual([]);
     expect(report.fallback).toBeNull();
   });
@@ -129,8 +147,13 @@ describe("with AWS's registration delay and restarts put back", () => {
     await run(event("RDS-EVENT-0071"));
     await failover("orders-1");
     const { report } = await run(event("RDS-EVENT-0071"));
-    expect(report.switches.find((s) => s.listener === "writer")).toMatchObject({ to: world.memberGroups[0], warm: false });
-    expect(report.notes?.join(" ")).toMatch(/writer port moved to slot 0, where writer orders-1 \(10\.0\.1\.11\) reads unhealthy/);
+    expect(report.switches.find((s) => s.listener === "writer")).toMatchObject({
+      to: world.memberGroups[0],
+      warm: false,
+    });
+    expect(report.notes?.join(" ")).toMatch(
+      /writer port moved to slot 0, where writer orders-1 \(10\.0\.1\.11\) reads unhealthy/,
+    );
     expect(writes.filter((w) => w === "RegisterTargets")).toEqual([]);
   });
 
@@ -168,7 +191,10 @@ describe("with AWS's registration delay and restarts put back", () => {
     timing.advance(1 + timing.healthyAfterS);
     const next = (await run({ trigger: "schedule" })).report;
     expect(next.switches.map((s) => [s.listener, s.warm])).toEqual([["reader", true]]);
-    expect(await targetIps(moto.url, await forwardsTo(moto.url, world.readerListenerArn))).toEqual([ip("orders-1"), ip("orders-3")]);
+    expect(await targetIps(moto.url, await forwardsTo(moto.url, world.readerListenerArn))).toEqual([
+      ip("orders-1"),
+      ip("orders-3"),
+    ]);
   });
 
   it("a member in a zone the NLB does not enable is named loudly in every run, and the ports stay where they serve", async () => {
@@ -176,7 +202,9 @@ describe("with AWS's registration delay and restarts put back", () => {
     timing.unusedIps.add(ip("orders-3"));
     await deployWarm();
     const { error } = await run({ trigger: "schedule" });
-    expect(error?.message).toMatch(/orders-3 \(10\.0\.3\.33\) reads "unused" on the load balancer: its Availability Zone is not enabled on the NLB/);
+    expect(error?.message).toMatch(
+      /orders-3 \(10\.0\.3\.33\) reads "unused" on the load balancer: its Availability Zone is not enabled on the NLB/,
+    );
     expect(await targetIps(moto.url, await forwardsTo(moto.url, world.writerListenerArn))).toEqual([ip("orders-1")]);
     expect(writes).toEqual([]);
   });

@@ -60,9 +60,20 @@ function recorded<T extends RDSClient | ElasticLoadBalancingV2Client>(client: T)
   return Object.assign(client, { recorder });
 }
 
-const throttling = () => Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException", $fault: "client", $metadata: { httpStatusCode: 400 } });
-const serverError = () => Object.assign(new Error("Internal failure"), { name: "InternalFailure", $fault: "server", $metadata: { httpStatusCode: 503 } });
-const crash = () => Object.assign(new Error("Task timed out after 90.00 seconds"), { name: "Crash", $fault: "client", $metadata: {} });
+const throttling = () =>
+  Object.assign(new Error("Rate exceeded"), {
+    name: "ThrottlingException",
+    $fault: "client",
+    $metadata: { httpStatusCode: 400 },
+  });
+const serverError = () =>
+  Object.assign(new Error("Internal failure"), {
+    name: "InternalFailure",
+    $fault: "server",
+    $metadata: { httpStatusCode: 503 },
+  });
+const crash = () =>
+  Object.assign(new Error("Task timed out after 90.00 seconds"), { name: "Crash", $fault: "client", $metadata: {} });
 
 function clients() {
   const config = { ...clientConfig(moto.url), maxAttempts: 5 };
@@ -72,7 +83,14 @@ function clients() {
 const settings = (overrides: Partial<SyncSettings> = {}): SyncSettings => testSettings(world, overrides);
 
 function deps(c = clients(), overrides: Partial<SyncDeps> = {}): SyncDeps {
-  return { ...c, resolve: loopbackResolver(dns), log: SILENT, now: Date.now, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), ...overrides };
+  return {
+    ...c,
+    resolve: loopbackResolver(dns),
+    log: SILENT,
+    now: Date.now,
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    ...overrides,
+  };
 }
 
 // RDS moves the cluster endpoint's record with the writer: the function's second witness.
@@ -90,7 +108,11 @@ const rdsEvent = (id: string, ageMs = 0) => ({
   "detail-type": "RDS DB Cluster Event",
   time: new Date(Date.now() - ageMs).toISOString(),
   resources: [`arn:aws:rds:us-east-1:123456789012:cluster:${CLUSTER}`],
-  detail: { EventID: id, SourceIdentifier: `rds:${CLUSTER}`, SourceArn: `arn:aws:rds:us-east-1:123456789012:cluster:${CLUSTER}` },
+  detail: {
+    EventID: id,
+    SourceIdentifier: `rds:${CLUSTER}`,
+    SourceArn: `arn:aws:rds:us-east-1:123456789012:cluster:${CLUSTER}`,
+  },
 });
 
 beforeAll(async () => {
@@ -145,10 +167,13 @@ describe("the handler against moto and a DNS server", () => {
     dns.records.set(instanceAddress("orders-3"), "192.168.7.7");
     const error = (await handler({ trigger: "schedule" }).catch((e) => e)) as SyncError;
     expect(error).toBeInstanceOf(SyncError);
-    expect(error.report.writerTargets.refused).toEqual([{ ip: "192.168.7.7", reason: "orders-3: outside the allowed CIDRs 10.0.0.0/16" }]);
+    expect(error.report.writerTargets.refused).toEqual([
+      { ip: "192.168.7.7", reason: "orders-3: outside the allowed CIDRs 10.0.0.0/16" },
+    ]);
     expect(await readerPort()).toEqual(ips("orders-2"));
     expect(await writerPort()).toEqual(ips("orders-1"));
-    for (const group of [...world.memberGroups, ...world.readerSetGroups]) expect(await targetIps(moto.url, group)).not.toContain("192.168.7.7");
+    for (const group of [...world.memberGroups, ...world.readerSetGroups])
+      expect(await targetIps(moto.url, group)).not.toContain("192.168.7.7");
   });
 
   it("writes structured JSON logs and one EMF record per run, and never the credentials", async () => {
@@ -160,8 +185,12 @@ describe("the handler against moto and a DNS server", () => {
       return true;
     });
     const log = jest.spyOn(console, "log").mockImplementation((...a: unknown[]) => void lines.push(`${a.join(" ")}\n`));
-    const info = jest.spyOn(console, "info").mockImplementation((...a: unknown[]) => void lines.push(`${a.join(" ")}\n`));
-    const err = jest.spyOn(console, "error").mockImplementation((...a: unknown[]) => void lines.push(`${a.join(" ")}\n`));
+    const info = jest
+      .spyOn(console, "info")
+      .mockImplementation((...a: unknown[]) => void lines.push(`${a.join(" ")}\n`));
+    const err = jest
+      .spyOn(console, "error")
+      .mockImplementation((...a: unknown[]) => void lines.push(`${a.join(" ")}\n`));
     try {
       await handler({ trigger: "deploy" }, { awsRequestId: "req-1" });
       dns.mode = "servfail";
@@ -170,16 +199,32 @@ describe("the handler against moto and a DNS server", () => {
       for (const spy of [write, log, info, err]) spy.mockRestore();
       delete process.env.AWS_SESSION_TOKEN;
     }
-    const records = lines.join("").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l));
+    const records = lines
+      .join("")
+      .trim()
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
     const logs = records.filter((r) => !r._aws);
     expect(logs.every((r) => ["req-1", "req-2"].includes(r.correlationId) && r.database === CLUSTER)).toBe(true);
-    expect(logs.filter((r) => r.message === "failover sync report").map((r) => r.correlationId)).toEqual(["req-1", "req-2"]);
+    expect(logs.filter((r) => r.message === "failover sync report").map((r) => r.correlationId)).toEqual([
+      "req-1",
+      "req-2",
+    ]);
     const emf = records.filter((r) => r._aws);
     // Once per run, also for the failed one: the duration is never written twice.
     expect(emf).toHaveLength(2);
     expect(emf.map((r) => r._aws.CloudWatchMetrics[0].Namespace)).toEqual(["RdsPrivateLink", "RdsPrivateLink"]);
     expect(emf[0]._aws.CloudWatchMetrics[0].Dimensions).toEqual([["service", "Database"]]);
-    expect(emf[0]).toMatchObject({ service: "failover-sync", Database: CLUSTER, TargetsRegistered: 9, ListenerSwitches: 0, WriterChanged: 0, SyncErrors: 0, WriterHealthyTargets: 0 });
+    expect(emf[0]).toMatchObject({
+      service: "failover-sync",
+      Database: CLUSTER,
+      TargetsRegistered: 9,
+      ListenerSwitches: 0,
+      WriterChanged: 0,
+      SyncErrors: 0,
+      WriterHealthyTargets: 0,
+    });
     expect(emf[1]).toMatchObject({ SyncErrors: 1 });
     expect(lines.join("")).not.toMatch(/must-not-be-logged/);
   });
@@ -187,7 +232,9 @@ describe("the handler against moto and a DNS server", () => {
   it("names every missing or malformed environment variable", async () => {
     delete process.env.WRITER_LISTENER_ARN;
     process.env.TARGET_PORT = "x";
-    await expect(handler({})).rejects.toThrow("failover-sync misconfigured: TARGET_PORT must be a port number; WRITER_LISTENER_ARN must be a listener ARN");
+    await expect(handler({})).rejects.toThrow(
+      "failover-sync misconfigured: TARGET_PORT must be a port number; WRITER_LISTENER_ARN must be a listener ARN",
+    );
   });
 });
 
@@ -217,7 +264,9 @@ describe("an Aurora failover between warm members, observed call by call", () =>
     expect(modify.filter((x) => x.input.ListenerArn === world.writerListenerArn)).toHaveLength(1);
     expect(modify.filter((x) => x.input.ListenerArn === world.readerListenerArn)).toHaveLength(1);
     // The writer moves first: no other write comes before it.
-    expect(calls.findIndex((x) => x.command === "ModifyListenerCommand")).toBe(calls.findIndex((x) => !x.command.startsWith("Describe")));
+    expect(calls.findIndex((x) => x.command === "ModifyListenerCommand")).toBe(
+      calls.findIndex((x) => !x.command.startsWith("Describe")),
+    );
     expect(report.polls).toBe(1);
 
     // The writer port forwards only to a group whose sole live target is the new writer.
@@ -233,9 +282,16 @@ describe("an Aurora failover between warm members, observed call by call", () =>
     c.rds.recorder.calls.length = 0;
     const report = await sync({ trigger: "schedule" }, settings(), deps(c));
     expect(c.elb.recorder.names().filter((n) => !n.startsWith("Describe"))).toEqual([]);
-    expect(c.elb.recorder.names().sort()).toEqual(["DescribeListenersCommand", ...Array(8).fill("DescribeTargetHealthCommand")]);
+    expect(c.elb.recorder.names().sort()).toEqual([
+      "DescribeListenersCommand",
+      ...Array(8).fill("DescribeTargetHealthCommand"),
+    ]);
     // The cluster, its Blue/Green deployment (none here) and its members.
-    expect(c.rds.recorder.names()).toEqual(["DescribeDBClustersCommand", "DescribeBlueGreenDeploymentsCommand", "DescribeDBInstancesCommand"]);
+    expect(c.rds.recorder.names()).toEqual([
+      "DescribeDBClustersCommand",
+      "DescribeBlueGreenDeploymentsCommand",
+      "DescribeDBInstancesCommand",
+    ]);
     expect(report.switches).toEqual([]);
   });
 
@@ -244,11 +300,15 @@ describe("an Aurora failover between warm members, observed call by call", () =>
     await sync({ trigger: "deploy" }, settings(), deps(c));
     c.elb.recorder.calls.length = 0;
     let sleeps = 0;
-    const report = await sync(rdsEvent("RDS-EVENT-0073"), settings(), deps(c, {
-      sleep: async () => {
-        if (++sleeps === 3) await failover("orders-4");
-      },
-    }));
+    const report = await sync(
+      rdsEvent("RDS-EVENT-0073"),
+      settings(),
+      deps(c, {
+        sleep: async () => {
+          if (++sleeps === 3) await failover("orders-4");
+        },
+      }),
+    );
     expect(report.polls).toBe(4);
     expect(await writerPort()).toEqual(ips("orders-4"));
     expect(c.elb.recorder.names().filter((n) => n === "RegisterTargetsCommand")).toEqual([]);
@@ -260,7 +320,11 @@ describe("an Aurora failover between warm members, observed call by call", () =>
     await failover("orders-2");
     await sync(rdsEvent("RDS-EVENT-0071"), settings(), deps(c));
     let sleeps = 0;
-    const report = await sync(rdsEvent("RDS-EVENT-0073", 10 * 60_000), settings(), deps(c, { sleep: async () => void sleeps++ }));
+    const report = await sync(
+      rdsEvent("RDS-EVENT-0073", 10 * 60_000),
+      settings(),
+      deps(c, { sleep: async () => void sleeps++ }),
+    );
     expect(sleeps).toBe(0);
     expect(report.switches).toEqual([]);
     expect(await writerPort()).toEqual(ips("orders-2"));
@@ -270,12 +334,16 @@ describe("an Aurora failover between warm members, observed call by call", () =>
     const c = clients();
     await sync({ trigger: "deploy" }, settings(), deps(c));
     let clock = Date.now();
-    const report = await sync(rdsEvent("RDS-EVENT-0073"), settings({ pollDeadlineMs: 1000, pollIntervalMs: 100 }), deps(c, {
-      now: () => clock,
-      sleep: async (ms) => {
-        clock += ms;
-      },
-    }));
+    const report = await sync(
+      rdsEvent("RDS-EVENT-0073"),
+      settings({ pollDeadlineMs: 1000, pollIntervalMs: 100 }),
+      deps(c, {
+        now: () => clock,
+        sleep: async (ms) => {
+          clock += ms;
+        },
+      }),
+    );
     expect(report.polls).toBeLessThanOrEqual(11);
     expect(await writerPort()).toEqual(ips("orders-1"));
   });
@@ -323,7 +391,9 @@ describe("an Aurora failover between warm members, observed call by call", () =>
 
   it("leaves everything as it is when no member can be resolved", async () => {
     const c = clients();
-    await c.elb.send(new RegisterTargetsCommand({ TargetGroupArn: world.memberGroups[0], Targets: [{ Id: "10.0.9.9", Port: 3306 }] }));
+    await c.elb.send(
+      new RegisterTargetsCommand({ TargetGroupArn: world.memberGroups[0], Targets: [{ Id: "10.0.9.9", Port: 3306 }] }),
+    );
     c.elb.recorder.calls.length = 0;
     dns.records.clear();
     const error = (await sync({ trigger: "schedule" }, settings(), deps(c)).catch((e) => e)) as SyncError;
@@ -357,7 +427,9 @@ describe("a cluster with more members than slots", () => {
     await failover("orders-3");
     const error = (await sync(rdsEvent("RDS-EVENT-0071"), settings(), deps(c)).catch((e) => e)) as SyncError;
     expect(error).toBeInstanceOf(SyncError);
-    expect(error.report.fallback).toMatch(/writer orders-3 \(10\.0\.3\.33\) held no member slot; registered into slot 1 in place of orders-2/);
+    expect(error.report.fallback).toMatch(
+      /writer orders-3 \(10\.0\.3\.33\) held no member slot; registered into slot 1 in place of orders-2/,
+    );
     expect(error.report.slots).toEqual(["orders-1", "orders-3"]);
     expect(await writerPort()).toEqual(ips("orders-3"));
     expect(await readerPort()).toEqual(ips("orders-1", "orders-2"));
@@ -378,16 +450,27 @@ describe("a Multi-AZ DB instance", () => {
 
     dns.records.set(instanceAddress("orders-db"), "10.0.2.50");
     c.elb.recorder.calls.length = 0;
-    const report = await run({ source: "aws.rds", "detail-type": "RDS DB Instance Event", time: new Date().toISOString(), detail: { EventID: "RDS-EVENT-0049", SourceIdentifier: "rds:orders-db" } });
+    const report = await run({
+      source: "aws.rds",
+      "detail-type": "RDS DB Instance Event",
+      time: new Date().toISOString(),
+      detail: { EventID: "RDS-EVENT-0049", SourceIdentifier: "rds:orders-db" },
+    });
     // Make before break: moto still calls the old IP healthy, so it stays until the new one is.
     expect(report.writerTargets).toEqual({ registered: ["10.0.2.50"], deregistered: [], refused: [] });
     expect(report.writerChanged).toBe(true);
-    expect(c.elb.recorder.names().filter((n) => !n.startsWith("Describe"))).toEqual(["RegisterTargetsCommand", "RegisterTargetsCommand"]);
+    expect(c.elb.recorder.names().filter((n) => !n.startsWith("Describe"))).toEqual([
+      "RegisterTargetsCommand",
+      "RegisterTargetsCommand",
+    ]);
     // moto reports a registered target healthy at once: the next run lets the old IP go.
     c.elb.recorder.calls.length = 0;
     const next = await run({ trigger: "schedule" });
     expect(next.writerTargets).toEqual({ registered: [], deregistered: ["10.0.1.50"], refused: [] });
-    expect(c.elb.recorder.names().filter((n) => !n.startsWith("Describe"))).toEqual(["DeregisterTargetsCommand", "DeregisterTargetsCommand"]);
+    expect(c.elb.recorder.names().filter((n) => !n.startsWith("Describe"))).toEqual([
+      "DeregisterTargetsCommand",
+      "DeregisterTargetsCommand",
+    ]);
     expect(await targetIps(moto.url, instanceWorld.writerArn)).toEqual(["10.0.2.50"]);
     expect(await targetIps(moto.url, instanceWorld.readerArn)).toEqual(["10.0.2.50"]);
   });

@@ -11,7 +11,16 @@ import { SILENT } from "../../functions/failover-sync/telemetry";
 import { type DnsServer, startDns } from "../support/dns";
 import { type Around, intercept } from "../support/intercept";
 import { type Moto, startMoto } from "../support/moto";
-import { clientConfig, type ClusterWorld, createClusterWorld, failoverTo, instanceAddress, loopbackResolver, portReaches, testSettings } from "../support/world";
+import {
+  clientConfig,
+  type ClusterWorld,
+  createClusterWorld,
+  failoverTo,
+  instanceAddress,
+  loopbackResolver,
+  portReaches,
+  testSettings,
+} from "../support/world";
 
 jest.setTimeout(120_000);
 
@@ -34,14 +43,23 @@ function clients(fault: Around, observe: () => Promise<void>) {
       if (WRITES.has(command)) await observe();
     }
   };
-  return { rds: intercept(new RDSClient(config), around), elb: intercept(new ElasticLoadBalancingV2Client(config), around) };
+  return {
+    rds: intercept(new RDSClient(config), around),
+    elb: intercept(new ElasticLoadBalancingV2Client(config), around),
+  };
 }
 
 // Long enough for reads to corroborate the writer (CORROBORATE_MS) where the cluster endpoint's DNS lags.
 const settings = (): SyncSettings => testSettings(world, { pollDeadlineMs: CORROBORATE_MS + 2000 });
 
-const event = (id: string) => ({ source: "aws.rds", "detail-type": "RDS DB Cluster Event", time: new Date().toISOString(), detail: { EventID: id, SourceIdentifier: "rds:db" } });
-const error = (name: string, status: number, fault: "client" | "server") => Object.assign(new Error(name), { name, $fault: fault, $metadata: { httpStatusCode: status } });
+const event = (id: string) => ({
+  source: "aws.rds",
+  "detail-type": "RDS DB Cluster Event",
+  time: new Date().toISOString(),
+  detail: { EventID: id, SourceIdentifier: "rds:db" },
+});
+const error = (name: string, status: number, fault: "client" | "server") =>
+  Object.assign(new Error(name), { name, $fault: fault, $metadata: { httpStatusCode: status } });
 
 interface Scenario {
   name: string;
@@ -60,7 +78,12 @@ interface Scenario {
 
 const passThrough: Around = (_c, send) => send();
 
-function nthCalls(command: string, shouldFail: (n: number) => boolean, make: () => Error, afterSend = false): () => Around {
+function nthCalls(
+  command: string,
+  shouldFail: (n: number) => boolean,
+  make: () => Error,
+  afterSend = false,
+): () => Around {
   return () => {
     let n = 0;
     return async (c, send) => {
@@ -75,23 +98,68 @@ function nthCalls(command: string, shouldFail: (n: number) => boolean, make: () 
 
 const scenarios: Scenario[] = [
   { name: "no fault" },
-  { name: "ELB throttles the first two listener switches (in-process fault)", fault: nthCalls("ModifyListenerCommand", (n) => n <= 2, () => error("ThrottlingException", 400, "client")) },
+  {
+    name: "ELB throttles the first two listener switches (in-process fault)",
+    fault: nthCalls(
+      "ModifyListenerCommand",
+      (n) => n <= 2,
+      () => error("ThrottlingException", 400, "client"),
+    ),
+  },
   {
     name: "the writer switch times out after it reached ELB, and is retried (in-process fault)",
-    fault: nthCalls("ModifyListenerCommand", (n) => n === 1, () => error("TimeoutError", 0, "client"), true),
+    fault: nthCalls(
+      "ModifyListenerCommand",
+      (n) => n === 1,
+      () => error("TimeoutError", 0, "client"),
+      true,
+    ),
   },
   {
     name: "the run crashes between the writer switch and the reader switch (in-process fault)",
-    fault: nthCalls("ModifyListenerCommand", (n) => n === 1, () => error("Crash", 0, "client"), true),
+    fault: nthCalls(
+      "ModifyListenerCommand",
+      (n) => n === 1,
+      () => error("Crash", 0, "client"),
+      true,
+    ),
   },
-  { name: "a member replaced: ELB throttles the first two register calls (in-process fault)", replaced: true, fault: nthCalls("RegisterTargetsCommand", (n) => n <= 2, () => error("ThrottlingException", 400, "client")) },
-  { name: "RDS answers 503 three times (in-process fault)", fault: nthCalls("DescribeDBClustersCommand", (n) => n <= 3, () => error("ServiceUnavailable", 503, "server")) },
+  {
+    name: "a member replaced: ELB throttles the first two register calls (in-process fault)",
+    replaced: true,
+    fault: nthCalls(
+      "RegisterTargetsCommand",
+      (n) => n <= 2,
+      () => error("ThrottlingException", 400, "client"),
+    ),
+  },
+  {
+    name: "RDS answers 503 three times (in-process fault)",
+    fault: nthCalls(
+      "DescribeDBClustersCommand",
+      (n) => n <= 3,
+      () => error("ServiceUnavailable", 503, "server"),
+    ),
+  },
   {
     name: "a member replaced: the run times out right after registering (in-process fault)",
     replaced: true,
-    fault: nthCalls("RegisterTargetsCommand", (n) => n === 1, () => error("TimeoutError", 0, "client"), true),
+    fault: nthCalls(
+      "RegisterTargetsCommand",
+      (n) => n === 1,
+      () => error("TimeoutError", 0, "client"),
+      true,
+    ),
   },
-  { name: "a member replaced: the run crashes between register and deregister (in-process fault)", replaced: true, fault: nthCalls("DeregisterTargetsCommand", (n) => n === 1, () => error("Crash", 0, "client")) },
+  {
+    name: "a member replaced: the run crashes between register and deregister (in-process fault)",
+    replaced: true,
+    fault: nthCalls(
+      "DeregisterTargetsCommand",
+      (n) => n === 1,
+      () => error("Crash", 0, "client"),
+    ),
+  },
   { name: "two runs at once", events: [event("RDS-EVENT-0071"), { trigger: "schedule" }], parallel: true },
   { name: "the finished event delivered twice", events: [event("RDS-EVENT-0071"), event("RDS-EVENT-0071")] },
   { name: "finished arrives before started", late: event("RDS-EVENT-0073") },
@@ -108,8 +176,13 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([moto?.stop(), dns?.close()]);
   const width = Math.max(...results.map((r) => r.scenario.length));
-  const lines = results.map((r) => `  ${r.scenario.padEnd(width)}  runs to converge: ${r.runs}  a port ever without a live target: ${r.everEmpty ? "YES" : "no"}`);
-  process.stdout.write(`\nfault scenarios: ${results.filter((r) => !r.everEmpty).length} of ${results.length} kept both ports on a live target\n${lines.join("\n")}\n`);
+  const lines = results.map(
+    (r) =>
+      `  ${r.scenario.padEnd(width)}  runs to converge: ${r.runs}  a port ever without a live target: ${r.everEmpty ? "YES" : "no"}`,
+  );
+  process.stdout.write(
+    `\nfault scenarios: ${results.filter((r) => !r.everEmpty).length} of ${results.length} kept both ports on a live target\n${lines.join("\n")}\n`,
+  );
 });
 
 beforeEach(async () => {
@@ -128,7 +201,13 @@ describe("failover under faults converges, and neither port ever forwards to a g
       if (w.length === 0 || r.length === 0) everEmpty = true;
     };
     // Before the failover: every slot populated by a clean run, not observed.
-    await sync({ trigger: "deploy" }, settings(), { ...clients(passThrough, async () => undefined), resolve: loopbackResolver(dns), log: SILENT, now: Date.now, sleep });
+    await sync({ trigger: "deploy" }, settings(), {
+      ...clients(passThrough, async () => undefined),
+      resolve: loopbackResolver(dns),
+      log: SILENT,
+      now: Date.now,
+      sleep,
+    });
     expect((await writerPort()).length * (await readerPort()).length).toBeGreaterThan(0);
     await failoverTo(moto.url, "db", "db-2");
     // RDS moves the cluster endpoint's record with the writer.
@@ -139,7 +218,8 @@ describe("failover under faults converges, and neither port ever forwards to a g
     const fault = (scenario.fault ?? (() => passThrough))();
     const deps = { ...clients(fault, observe), resolve: loopbackResolver(dns), log: SILENT, now: Date.now, sleep };
     const readers = [IPS["db-1"], scenario.replaced ? REPLACED_IP : IPS["db-3"]].sort().join();
-    const converged = async () => (await writerPort()).join() === IPS["db-2"] && (await readerPort()).join() === readers;
+    const converged = async () =>
+      (await writerPort()).join() === IPS["db-2"] && (await readerPort()).join() === readers;
     let runs = 0;
     while (!(await converged()) && runs < 5) {
       runs++;

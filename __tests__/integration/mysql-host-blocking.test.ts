@@ -67,7 +67,21 @@ async function probes(count: number, from = NODE): Promise<void> {
 /** A real login with the mariadb CLI, through the node (or straight to the server). */
 async function login(through: "node" | "direct" = "node"): Promise<{ ok: boolean; output: string }> {
   const port = through === "node" ? nodePort : db.port;
-  const r = await run("mariadb", ["--no-defaults", "--protocol=tcp", "-h", "127.0.0.1", "-P", String(port), `-u${USER}`, `-p${PASSWORD}`, "--skip-ssl", "--batch", "--skip-column-names", "-e", "SELECT USER()"]);
+  const r = await run("mariadb", [
+    "--no-defaults",
+    "--protocol=tcp",
+    "-h",
+    "127.0.0.1",
+    "-P",
+    String(port),
+    `-u${USER}`,
+    `-p${PASSWORD}`,
+    "--skip-ssl",
+    "--batch",
+    "--skip-column-names",
+    "-e",
+    "SELECT USER()",
+  ]);
   return { ok: r.code === 0, output: (r.stdout + r.stderr).trim() };
 }
 

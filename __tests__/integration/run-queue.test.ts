@@ -6,8 +6,23 @@
 // runs no event source mapping without Docker); that it keeps one batch per group in flight
 // is the documented behaviour of Lambda with FIFO queues, and what is asserted of the mapping
 // here is its synthesized settings (the construct test).
-import { CreateEventBusCommand, EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge";
-import { ChangeMessageVisibilityCommand, CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, type Message, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import {
+  CreateEventBusCommand,
+  EventBridgeClient,
+  PutEventsCommand,
+  PutRuleCommand,
+  PutTargetsCommand,
+} from "@aws-sdk/client-eventbridge";
+import {
+  ChangeMessageVisibilityCommand,
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  type Message,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
 import { rdsEventPattern, runEvent } from "../../functions/failover-sync/events";
 import { DOCUMENTED_CLUSTER_EVENT, withName } from "../fixtures/rds-events";
 import { type Json, resources, synthesize } from "../helpers";
@@ -37,24 +52,50 @@ const event = (eventId: string, i: number) => ({
 
 async function putEvent(e: ReturnType<typeof event>) {
   const put = await events.send(
-    new PutEventsCommand({ Entries: [{ EventBusName: "runs", Source: e.source, DetailType: e["detail-type"], Resources: e.resources, Time: new Date(e.time), Detail: JSON.stringify(e.detail) }] }),
+    new PutEventsCommand({
+      Entries: [
+        {
+          EventBusName: "runs",
+          Source: e.source,
+          DetailType: e["detail-type"],
+          Resources: e.resources,
+          Time: new Date(e.time),
+          Detail: JSON.stringify(e.detail),
+        },
+      ],
+    }),
   );
   expect(put.FailedEntryCount).toBe(0);
 }
 
 /** One poll as Lambda's event source mapping makes it: up to batch_size messages, no waiting. */
 async function poll(): Promise<Message[]> {
-  const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: runUrl, MaxNumberOfMessages: MAPPING.batch_size, WaitTimeSeconds: 0, MessageSystemAttributeNames: ["All"] }));
+  const out = await sqs.send(
+    new ReceiveMessageCommand({
+      QueueUrl: runUrl,
+      MaxNumberOfMessages: MAPPING.batch_size,
+      WaitTimeSeconds: 0,
+      MessageSystemAttributeNames: ["All"],
+    }),
+  );
   return out.Messages ?? [];
 }
 
 async function done(batch: Message[]) {
-  for (const m of batch) await sqs.send(new DeleteMessageCommand({ QueueUrl: runUrl, ReceiptHandle: m.ReceiptHandle! }));
+  for (const m of batch)
+    await sqs.send(new DeleteMessageCommand({ QueueUrl: runUrl, ReceiptHandle: m.ReceiptHandle! }));
 }
 
 async function queueDepth(url: string): Promise<number> {
-  const a = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }));
-  return Number(a.Attributes!.ApproximateNumberOfMessages) + Number(a.Attributes!.ApproximateNumberOfMessagesNotVisible);
+  const a = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: url,
+      AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    }),
+  );
+  return (
+    Number(a.Attributes!.ApproximateNumberOfMessages) + Number(a.Attributes!.ApproximateNumberOfMessagesNotVisible)
+  );
 }
 
 beforeAll(async () => {
@@ -67,8 +108,16 @@ afterAll(async () => moto?.stop());
 
 beforeEach(async () => {
   await moto.reset();
-  dlqUrl = (await sqs.send(new CreateQueueCommand({ QueueName: DLQ.name, Attributes: { FifoQueue: String(DLQ.fifo_queue), SqsManagedSseEnabled: String(DLQ.sqs_managed_sse_enabled) } }))).QueueUrl!;
-  const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ["QueueArn"] }))).Attributes!.QueueArn!;
+  dlqUrl = (
+    await sqs.send(
+      new CreateQueueCommand({
+        QueueName: DLQ.name,
+        Attributes: { FifoQueue: String(DLQ.fifo_queue), SqsManagedSseEnabled: String(DLQ.sqs_managed_sse_enabled) },
+      }),
+    )
+  ).QueueUrl!;
+  const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ["QueueArn"] })))
+    .Attributes!.QueueArn!;
   const redrive = JSON.parse(RUN.redrive_policy);
   runUrl = (
     await sqs.send(
@@ -84,17 +133,35 @@ beforeEach(async () => {
       }),
     )
   ).QueueUrl!;
-  const runArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: runUrl, AttributeNames: ["QueueArn"] }))).Attributes!.QueueArn!;
+  const runArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: runUrl, AttributeNames: ["QueueArn"] })))
+    .Attributes!.QueueArn!;
   await events.send(new CreateEventBusCommand({ Name: "runs" }));
-  await events.send(new PutRuleCommand({ Name: "rds-events", EventBusName: "runs", EventPattern: JSON.stringify(rdsEventPattern([`${ARN}:cluster:orders`])) }));
-  await events.send(new PutTargetsCommand({ Rule: "rds-events", EventBusName: "runs", Targets: [{ Id: "runs", Arn: runArn, SqsParameters: { MessageGroupId: TARGET.sqs_target.message_group_id } }] }));
+  await events.send(
+    new PutRuleCommand({
+      Name: "rds-events",
+      EventBusName: "runs",
+      EventPattern: JSON.stringify(rdsEventPattern([`${ARN}:cluster:orders`])),
+    }),
+  );
+  await events.send(
+    new PutTargetsCommand({
+      Rule: "rds-events",
+      EventBusName: "runs",
+      Targets: [{ Id: "runs", Arn: runArn, SqsParameters: { MessageGroupId: TARGET.sqs_target.message_group_id } }],
+    }),
+  );
 });
 
 describe("the run queue, with the synthesized settings, in moto", () => {
   it("receives the rule's events in one message group, in order", async () => {
-    for (const [i, id] of ["RDS-EVENT-0072", "RDS-EVENT-0071", "RDS-EVENT-0005"].entries()) await putEvent(event(id, i));
+    for (const [i, id] of ["RDS-EVENT-0072", "RDS-EVENT-0071", "RDS-EVENT-0005"].entries())
+      await putEvent(event(id, i));
     const batch = await poll();
-    expect(batch.map((m) => JSON.parse(m.Body!).detail.EventID)).toEqual(["RDS-EVENT-0072", "RDS-EVENT-0071", "RDS-EVENT-0005"]);
+    expect(batch.map((m) => JSON.parse(m.Body!).detail.EventID)).toEqual([
+      "RDS-EVENT-0072",
+      "RDS-EVENT-0071",
+      "RDS-EVENT-0005",
+    ]);
     expect(new Set(batch.map((m) => m.Attributes!.MessageGroupId))).toEqual(new Set(["runs"]));
     // The handler acts on the batch's most urgent event: the failover start.
     const records = { Records: batch.map((m) => ({ eventSource: "aws:sqs", body: m.Body })) };
@@ -118,7 +185,8 @@ describe("the run queue, with the synthesized settings, in moto", () => {
 
   it("keeps one copy of the same event sent twice (a cluster event matched by two rules)", async () => {
     const body = JSON.stringify(event("RDS-EVENT-0071", 1));
-    for (let i = 0; i < 2; i++) await sqs.send(new SendMessageCommand({ QueueUrl: runUrl, MessageBody: body, MessageGroupId: "runs" }));
+    for (let i = 0; i < 2; i++)
+      await sqs.send(new SendMessageCommand({ QueueUrl: runUrl, MessageBody: body, MessageGroupId: "runs" }));
     expect(await queueDepth(runUrl)).toBe(1);
   });
 
@@ -129,7 +197,13 @@ describe("the run queue, with the synthesized settings, in moto", () => {
       const batch = await poll();
       expect(batch.map((m) => m.Attributes!.ApproximateReceiveCount)).toEqual([String(attempt)]);
       // The run failed: the batch comes back once its visibility timeout has passed (here at once).
-      await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: runUrl, ReceiptHandle: batch[0].ReceiptHandle!, VisibilityTimeout: 0 }));
+      await sqs.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: runUrl,
+          ReceiptHandle: batch[0].ReceiptHandle!,
+          VisibilityTimeout: 0,
+        }),
+      );
     }
     expect(await poll()).toHaveLength(0);
     expect(await queueDepth(dlqUrl)).toBe(1);

@@ -4,8 +4,19 @@
 // MySQL instance behind a resource gateway. storefront reaches both, analytics inventory only.
 // The states are local files holding each share's outputs under its names, as the synthesized
 // stacks declare them (<share>_<output>).
-import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { CreateSubnetCommand, CreateVpcCommand, CreateVpcEndpointCommand, DescribeSubnetsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import {
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  CreateLogStreamCommand,
+  PutLogEventsCommand,
+} from "@aws-sdk/client-cloudwatch-logs";
+import {
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  CreateVpcEndpointCommand,
+  DescribeSubnetsCommand,
+  EC2Client,
+} from "@aws-sdk/client-ec2";
 import { ElasticLoadBalancingV2Client, RegisterTargetsCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { CreateDBInstanceCommand, RDSClient } from "@aws-sdk/client-rds";
 import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
@@ -40,7 +51,11 @@ interface Deployed {
   /** The AZ ID of the consumers' endpoint subnet, as moto names it. */
   readonly azId: string;
   /** The consumers' endpoint ids, as their states hold them. */
-  readonly endpoints: { readonly storefrontBilling: string; readonly storefrontInventory: string; readonly analyticsInventory: string };
+  readonly endpoints: {
+    readonly storefrontBilling: string;
+    readonly storefrontInventory: string;
+    readonly analyticsInventory: string;
+  };
 }
 
 /** The two shares' AWS resources in moto, and the states a deploy would have left. */
@@ -49,9 +64,15 @@ async function deploy(): Promise<Deployed> {
   dns.records.clear();
   const url = moto.url;
   // billing: two members, three slots (failover.memberSlots 3); the writer A in slot 0, the reader B in slot 1.
-  const world = await createClusterWorld(url, dns, { cluster: "billing-prod", engine: "aurora-postgresql", members: { [A.instance]: A.ip, [B.instance]: B.ip }, slots: 3 });
+  const world = await createClusterWorld(url, dns, {
+    cluster: "billing-prod",
+    engine: "aurora-postgresql",
+    members: { [A.instance]: A.ip, [B.instance]: B.ip },
+    slots: 3,
+  });
   const elb = new ElasticLoadBalancingV2Client(clientConfig(url));
-  const register = (arn: string, ...ips: string[]) => elb.send(new RegisterTargetsCommand({ TargetGroupArn: arn, Targets: ips.map((Id) => ({ Id, Port: PG })) }));
+  const register = (arn: string, ...ips: string[]) =>
+    elb.send(new RegisterTargetsCommand({ TargetGroupArn: arn, Targets: ips.map((Id) => ({ Id, Port: PG })) }));
   await register(world.memberGroups[0], A.ip);
   await register(world.memberGroups[1], B.ip);
   await register(world.readerSetGroups[0], B.ip);
@@ -60,15 +81,41 @@ async function deploy(): Promise<Deployed> {
   const fn = "platform-billing-failover-sync";
   const logs = new CloudWatchLogsClient(clientConfig(url));
   await logs.send(new CreateLogGroupCommand({ logGroupName: `/aws/lambda/${fn}` }));
-  await logs.send(new CreateLogStreamCommand({ logGroupName: `/aws/lambda/${fn}`, logStreamName: "2026/12/02/[$LATEST]0" }));
+  await logs.send(
+    new CreateLogStreamCommand({ logGroupName: `/aws/lambda/${fn}`, logStreamName: "2026/12/02/[$LATEST]0" }),
+  );
   // The function's EMF record of a run without errors, as it writes one every run.
-  const emf = JSON.stringify({ _aws: { Timestamp: Date.now(), CloudWatchMetrics: [{ Namespace: "RdsPrivateLink", Dimensions: [["service"]], Metrics: [{ Name: "SyncErrors", Unit: "Count" }] }] }, service: "failover-sync", SyncErrors: 0 });
-  await logs.send(new PutLogEventsCommand({ logGroupName: `/aws/lambda/${fn}`, logStreamName: "2026/12/02/[$LATEST]0", logEvents: [{ message: emf, timestamp: Date.now() }] }));
-  const queue = (await new SQSClient(clientConfig(url)).send(new CreateQueueCommand({ QueueName: `${fn}-dlq` }))).QueueUrl!;
+  const emf = JSON.stringify({
+    _aws: {
+      Timestamp: Date.now(),
+      CloudWatchMetrics: [
+        { Namespace: "RdsPrivateLink", Dimensions: [["service"]], Metrics: [{ Name: "SyncErrors", Unit: "Count" }] },
+      ],
+    },
+    service: "failover-sync",
+    SyncErrors: 0,
+  });
+  await logs.send(
+    new PutLogEventsCommand({
+      logGroupName: `/aws/lambda/${fn}`,
+      logStreamName: "2026/12/02/[$LATEST]0",
+      logEvents: [{ message: emf, timestamp: Date.now() }],
+    }),
+  );
+  const queue = (await new SQSClient(clientConfig(url)).send(new CreateQueueCommand({ QueueName: `${fn}-dlq` })))
+    .QueueUrl!;
 
   // inventory: one Multi-AZ instance; RDS moves its name, the resource gateway follows.
   await new RDSClient(clientConfig(url)).send(
-    new CreateDBInstanceCommand({ DBInstanceIdentifier: "inventory-prod", Engine: "mysql", DBInstanceClass: "db.t4g.medium", MultiAZ: true, AllocatedStorage: 20, MasterUsername: "dbadmin", ManageMasterUserPassword: true }),
+    new CreateDBInstanceCommand({
+      DBInstanceIdentifier: "inventory-prod",
+      Engine: "mysql",
+      DBInstanceClass: "db.t4g.medium",
+      MultiAZ: true,
+      AllocatedStorage: 20,
+      MasterUsername: "dbadmin",
+      ManageMasterUserPassword: true,
+    }),
   );
   dns.records.set(instanceAddress("inventory-prod"), INVENTORY_IP);
 
@@ -76,10 +123,28 @@ async function deploy(): Promise<Deployed> {
   const ec2 = new EC2Client(clientConfig(url));
   const endpoint = async (cidr: string) => {
     const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: cidr }))).Vpc!.VpcId!;
-    const subnet = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: cidr.replace("/16", "/24"), AvailabilityZone: `${REGION}a` }))).Subnet!;
+    const subnet = (
+      await ec2.send(
+        new CreateSubnetCommand({ VpcId: vpc, CidrBlock: cidr.replace("/16", "/24"), AvailabilityZone: `${REGION}a` }),
+      )
+    ).Subnet!;
     const create = async (service: string) =>
-      (await ec2.send(new CreateVpcEndpointCommand({ VpcId: vpc, VpcEndpointType: "Interface", ServiceName: service, SubnetIds: [subnet.SubnetId!] }))).VpcEndpoint!.VpcEndpointId!;
-    return { create, azId: subnet.AvailabilityZoneId ?? (await ec2.send(new DescribeSubnetsCommand({ SubnetIds: [subnet.SubnetId!] }))).Subnets![0].AvailabilityZoneId! };
+      (
+        await ec2.send(
+          new CreateVpcEndpointCommand({
+            VpcId: vpc,
+            VpcEndpointType: "Interface",
+            ServiceName: service,
+            SubnetIds: [subnet.SubnetId!],
+          }),
+        )
+      ).VpcEndpoint!.VpcEndpointId!;
+    return {
+      create,
+      azId:
+        subnet.AvailabilityZoneId ??
+        (await ec2.send(new DescribeSubnetsCommand({ SubnetIds: [subnet.SubnetId!] }))).Subnets![0].AvailabilityZoneId!,
+    };
   };
   const storefront = await endpoint("10.0.0.0/16");
   const analytics = await endpoint("10.1.0.0/16");
@@ -91,7 +156,10 @@ async function deploy(): Promise<Deployed> {
   const outdir = mkdtempSync(path.join(tmpdir(), "rds-privatelink-status-shares-"));
   const azId = storefront.azId;
   const state = (stack: string, values: Record<string, unknown>) =>
-    writeFileSync(path.join(outdir, `${stack}.tfstate`), JSON.stringify({ outputs: Object.fromEntries(Object.entries(values).map(([k, value]) => [k, { value }])) }));
+    writeFileSync(
+      path.join(outdir, `${stack}.tfstate`),
+      JSON.stringify({ outputs: Object.fromEntries(Object.entries(values).map(([k, value]) => [k, { value }])) }),
+    );
   state("provider", {
     billing_database_identifier: "billing-prod",
     billing_database_port: PG,
@@ -108,7 +176,10 @@ async function deploy(): Promise<Deployed> {
     // The resource gateway serves another AZ than the consumers' subnets: only inventory's endpoints are wrong.
     inventory_az_ids: ["use1-az9"],
   });
-  state("consumer-storefront", { billing_endpoint_id: storefrontBilling, inventory_database_endpoint_id: storefrontInventory });
+  state("consumer-storefront", {
+    billing_endpoint_id: storefrontBilling,
+    inventory_database_endpoint_id: storefrontInventory,
+  });
   state("consumer-analytics", { inventory_database_endpoint_id: analyticsInventory });
 
   // The catalogue without orders and warehouse, every account in the emulator, every state a local file in outdir.
@@ -128,7 +199,8 @@ async function deploy(): Promise<Deployed> {
   return { outdir, configFile, azId, endpoints: { storefrontBilling, storefrontInventory, analyticsInventory } };
 }
 
-const verdicts = (findings: Finding[]) => findings.map((f) => `${f.stack} | ${f.skipped ? "skip" : f.ok ? "ok" : "FAIL"} | ${f.check}`);
+const verdicts = (findings: Finding[]) =>
+  findings.map((f) => `${f.stack} | ${f.skipped ? "skip" : f.ok ? "ok" : "FAIL"} | ${f.check}`);
 
 describe("status of a config with two shares, against the emulator", () => {
   let deployed: Deployed;
@@ -136,7 +208,11 @@ describe("status of a config with two shares, against the emulator", () => {
   beforeAll(async () => {
     deployed = await deploy();
     const app = validateConfig(JSON.parse(readFileSync(deployed.configFile, "utf8")));
-    findings = await checkShare(app, { configFile: deployed.configFile, outdir: deployed.outdir, json: false }, { DNS_SERVERS: dns.address });
+    findings = await checkShare(
+      app,
+      { configFile: deployed.configFile, outdir: deployed.outdir, json: false },
+      { DNS_SERVERS: dns.address },
+    );
   });
 
   it("observes and diagnoses each share from the one provider state, and each consumer for every share it reaches", () => {
@@ -161,21 +237,37 @@ describe("status of a config with two shares, against the emulator", () => {
       `consumer-analytics | ok | inventory: database endpoint ${deployed.endpoints.analyticsInventory}`,
       "consumer-analytics | FAIL | inventory: AZ IDs of database endpoint",
     ]);
-    expect(findings.find((f) => f.check === "billing: database writer")!.detail).toBe(`RDS names ${A.instance} (${A.ip}) the writer of cluster billing-prod (available)`);
-    expect(findings.find((f) => f.check === "inventory: database writer")!.detail).toBe(`RDS names inventory-prod (${INVENTORY_IP}) the writer of instance inventory-prod (available)`);
+    expect(findings.find((f) => f.check === "billing: database writer")!.detail).toBe(
+      `RDS names ${A.instance} (${A.ip}) the writer of cluster billing-prod (available)`,
+    );
+    expect(findings.find((f) => f.check === "inventory: database writer")!.detail).toBe(
+      `RDS names inventory-prod (${INVENTORY_IP}) the writer of instance inventory-prod (available)`,
+    );
     // Each share's consumers are judged against that share's AZ IDs.
-    expect(findings.find((f) => f.stack === "consumer-storefront" && f.check === "billing: AZ IDs of interface endpoint")!.detail).toBe(`${deployed.azId}, all served by the provider (${deployed.azId})`);
-    expect(findings.find((f) => f.stack === "consumer-analytics" && f.check === "inventory: AZ IDs of database endpoint")!.detail).toBe(`${deployed.azId}; the provider serves use1-az9 (not served: ${deployed.azId})`);
+    expect(
+      findings.find((f) => f.stack === "consumer-storefront" && f.check === "billing: AZ IDs of interface endpoint")!
+        .detail,
+    ).toBe(`${deployed.azId}, all served by the provider (${deployed.azId})`);
+    expect(
+      findings.find((f) => f.stack === "consumer-analytics" && f.check === "inventory: AZ IDs of database endpoint")!
+        .detail,
+    ).toBe(`${deployed.azId}; the provider serves use1-az9 (not served: ${deployed.azId})`);
   });
 
   it("sums up the whole config on one line, naming each problem with its share", () => {
     const last = formatFindings(findings).split("\n").pop();
-    expect(last).toBe("2 problem(s): consumer-storefront inventory: AZ IDs of database endpoint; consumer-analytics inventory: AZ IDs of database endpoint.");
+    expect(last).toBe(
+      "2 problem(s): consumer-storefront inventory: AZ IDs of database endpoint; consumer-analytics inventory: AZ IDs of database endpoint.",
+    );
   });
 
   it("checks billing alone with --share: storefront for billing, and not analytics, which does not reach it", async () => {
     const app = validateConfig(JSON.parse(readFileSync(deployed.configFile, "utf8")));
-    const billing = await checkShare(app, { configFile: deployed.configFile, outdir: deployed.outdir, json: false, share: "billing" }, { DNS_SERVERS: dns.address });
+    const billing = await checkShare(
+      app,
+      { configFile: deployed.configFile, outdir: deployed.outdir, json: false, share: "billing" },
+      { DNS_SERVERS: dns.address },
+    );
     expect(billing.every((f) => f.share === "billing")).toBe(true);
     expect([...new Set(billing.map((f) => f.stack))]).toEqual(["provider", "consumer-storefront"]);
     expect(billing.filter((f) => !f.ok)).toEqual([]);

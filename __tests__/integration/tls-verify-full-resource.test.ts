@@ -12,7 +12,13 @@ import { type Json, synthesize } from "../helpers";
 import { toResourceTransport } from "../terraform/matrix";
 import { loopbackResolver, pgQuery, runCli } from "../support/db-clients";
 import { type DbServer, freePort, startListeners, startMariadb, startPostgres } from "../support/db-servers";
-import { answersFromResourceEndpoints, providerWorld, resolveInConsumer, type World, type WorldCluster } from "../support/resource-dns";
+import {
+  answersFromResourceEndpoints,
+  providerWorld,
+  resolveInConsumer,
+  type World,
+  type WorldCluster,
+} from "../support/resource-dns";
 import { issueServerCertificate } from "../support/tls-ca";
 import { useTlsWorld, withUser } from "../support/tls-world";
 
@@ -21,7 +27,10 @@ jest.setTimeout(120_000);
 /** The resource endpoint's address in the consumer's VPC. */
 const ENDPOINT_ADDRESS = "127.0.0.3";
 const CLUSTER_ARN = "arn:aws:rds:us-east-1:111111111111:cluster:orders";
-const rdsNames = (id: string) => ({ writer: `orders.cluster-${id}.us-east-1.rds.amazonaws.com`, reader: `orders.cluster-ro-${id}.us-east-1.rds.amazonaws.com` });
+const rdsNames = (id: string) => ({
+  writer: `orders.cluster-${id}.us-east-1.rds.amazonaws.com`,
+  reader: `orders.cluster-ro-${id}.us-east-1.rds.amazonaws.com`,
+});
 const CERT_NAMES = rdsNames("c7tj4example");
 
 interface App {
@@ -51,13 +60,20 @@ const resolver = () => loopbackResolver(tls.dns.address);
 function answerAs(app: App): Map<string, string> {
   const [endpoint] = Object.keys(app.consumer.resource.aws_vpc_endpoint);
   const names = [app.cluster.endpoint, app.cluster.reader_endpoint];
-  const answers = answersFromResourceEndpoints(app.consumer, app.provider, app.world, { [endpoint]: ENDPOINT_ADDRESS }, { [app.cluster.arn]: names });
+  const answers = answersFromResourceEndpoints(
+    app.consumer,
+    app.provider,
+    app.world,
+    { [endpoint]: ENDPOINT_ADDRESS },
+    { [app.cluster.arn]: names },
+  );
   tls.dns.records.clear();
   for (const [name, address] of answers) tls.dns.records.set(name, address);
   return answers;
 }
 
-const output = (app: App, name: string): Json => resolveInConsumer(app.consumer.output[name].value, app.consumer, app.provider, app.world);
+const output = (app: App, name: string): Json =>
+  resolveInConsumer(app.consumer.output[name].value, app.consumer, app.provider, app.world);
 
 const tls = useTlsWorld("tls-resource-");
 
@@ -69,8 +85,13 @@ function serve(engine: "aurora-postgresql" | "aurora-mysql") {
     state.app = synthApp(engine, port);
     const cert = issueServerCertificate(tls.ca, tls.work, `${engine}-writer`, [CERT_NAMES.writer, CERT_NAMES.reader]);
     state.dir = mkdtempSync(path.join(tmpdir(), `tls-resource-${engine}-`));
-    state.server = engine === "aurora-mysql" ? await startMariadb(state.dir, await freePort(), cert, tls.ca) : await startPostgres(state.dir, await freePort(), cert);
-    state.listeners = await startListeners(ENDPOINT_ADDRESS, [{ port, to: { host: state.server.host, port: state.server.port } }]);
+    state.server =
+      engine === "aurora-mysql"
+        ? await startMariadb(state.dir, await freePort(), cert, tls.ca)
+        : await startPostgres(state.dir, await freePort(), cert);
+    state.listeners = await startListeners(ENDPOINT_ADDRESS, [
+      { port, to: { host: state.server.host, port: state.server.port } },
+    ]);
   });
   afterAll(async () => {
     await state.listeners?.close();
@@ -85,47 +106,85 @@ describe("PostgreSQL through the consumer's resource endpoint, verify-full", () 
   const s = serve("aurora-postgresql");
 
   it("answers the cluster's own names through the endpoint's private DNS, and the friendly names through their CNAMEs", () => {
-    expect(Object.fromEntries(answerAs(s.app))).toEqual(Object.fromEntries([CERT_NAMES.writer, CERT_NAMES.reader, "writer.orders.db.internal", "reader.orders.db.internal"].map((n) => [n, ENDPOINT_ADDRESS])));
+    expect(Object.fromEntries(answerAs(s.app))).toEqual(
+      Object.fromEntries(
+        [CERT_NAMES.writer, CERT_NAMES.reader, "writer.orders.db.internal", "reader.orders.db.internal"].map((n) => [
+          n,
+          ENDPOINT_ADDRESS,
+        ]),
+      ),
+    );
   });
 
   it("names the cluster's endpoints and the database's port in the outputs, from the provider's state", () => {
-    expect([output(s.app, "writer_address"), output(s.app, "reader_address")]).toEqual([`${CERT_NAMES.writer}:${s.app.cluster.port}`, `${CERT_NAMES.reader}:${s.app.cluster.port}`]);
+    expect([output(s.app, "writer_address"), output(s.app, "reader_address")]).toEqual([
+      `${CERT_NAMES.writer}:${s.app.cluster.port}`,
+      `${CERT_NAMES.reader}:${s.app.cluster.port}`,
+    ]);
   });
 
-  it.each(["writer_connection", "reader_connection"])("connects psql with the stack's %s, verify-full, over TLS", async (out) => {
-    const cli = withUser(output(s.app, out).cli, s.server.user);
-    expect(cli).toContain("sslmode=verify-full sslrootcert=us-east-1-bundle.pem");
-    const r = await runCli(cli, `-tA -c "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"`, { cwd: tls.work, resolver: resolver() });
-    expect({ status: r.status, stdout: r.stdout.trim(), stderr: r.stderr }).toEqual({ status: 0, stdout: "t", stderr: "" });
-  });
+  it.each(["writer_connection", "reader_connection"])(
+    "connects psql with the stack's %s, verify-full, over TLS",
+    async (out) => {
+      const cli = withUser(output(s.app, out).cli, s.server.user);
+      expect(cli).toContain("sslmode=verify-full sslrootcert=us-east-1-bundle.pem");
+      const r = await runCli(cli, `-tA -c "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"`, {
+        cwd: tls.work,
+        resolver: resolver(),
+      });
+      expect({ status: r.status, stdout: r.stdout.trim(), stderr: r.stderr }).toEqual({
+        status: 0,
+        stdout: "t",
+        stderr: "",
+      });
+    },
+  );
 
   it("connects node-postgres with the stack's reader URI, verify-full", async () => {
-    const rows = await pgQuery(withUser(output(s.app, "reader_connection").uri, s.server.user), "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", { cwd: tls.work, resolver: resolver() });
+    const rows = await pgQuery(
+      withUser(output(s.app, "reader_connection").uri, s.server.user),
+      "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+      { cwd: tls.work, resolver: resolver() },
+    );
     expect(rows).toEqual([{ ssl: true }]);
   });
 
   it("refuses the friendly name with verification on, and reaches the server by it with the unverified strings", async () => {
     const friendly = output(s.app, "friendly_writer_address").split(":")[0];
-    const verified = withUser(output(s.app, "writer_connection").cli, s.server.user).replace(CERT_NAMES.writer, friendly);
+    const verified = withUser(output(s.app, "writer_connection").cli, s.server.user).replace(
+      CERT_NAMES.writer,
+      friendly,
+    );
     const refused = await runCli(verified, `-c "SELECT 1"`, { cwd: tls.work, resolver: resolver() });
     expect(refused.status).not.toBe(0);
     expect(refused.stderr).toContain(`does not match host name "${friendly}"`);
-    const unverified = await runCli(withUser(output(s.app, "writer_connection_unverified").cli, s.server.user), `-tA -c "SELECT 1"`, { cwd: tls.work, resolver: resolver() });
+    const unverified = await runCli(
+      withUser(output(s.app, "writer_connection_unverified").cli, s.server.user),
+      `-tA -c "SELECT 1"`,
+      { cwd: tls.work, resolver: resolver() },
+    );
     expect({ status: unverified.status, stdout: unverified.stdout.trim() }).toEqual({ status: 0, stdout: "1" });
   });
 
   it("fails when the consumer's endpoint has private DNS off: the cluster's names do not resolve in the VPC", async () => {
     const broken: App = { ...s.app, consumer: JSON.parse(JSON.stringify(s.app.consumer)) };
-    for (const endpoint of Object.values<Json>(broken.consumer.resource.aws_vpc_endpoint)) endpoint.private_dns_enabled = false;
+    for (const endpoint of Object.values<Json>(broken.consumer.resource.aws_vpc_endpoint))
+      endpoint.private_dns_enabled = false;
     expect(answerAs(broken).size).toBe(0);
-    const r = await runCli(withUser(output(s.app, "writer_connection").cli, s.server.user), `-c "SELECT 1"`, { cwd: tls.work, resolver: resolver() });
+    const r = await runCli(withUser(output(s.app, "writer_connection").cli, s.server.user), `-c "SELECT 1"`, {
+      cwd: tls.work,
+      resolver: resolver(),
+    });
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toMatch(/could not translate host name|Name or service not known|Temporary failure in name resolution/);
+    expect(r.stderr).toMatch(
+      /could not translate host name|Name or service not known|Temporary failure in name resolution/,
+    );
   });
 
   it("gives no answers when the configuration is not of type ARN: only an ARN-type configuration carries the cluster's names", () => {
     const broken: App = { ...s.app, provider: JSON.parse(JSON.stringify(s.app.provider)) };
-    for (const configuration of Object.values<Json>(broken.provider.resource.aws_vpclattice_resource_configuration)) configuration.type = "SINGLE";
+    for (const configuration of Object.values<Json>(broken.provider.resource.aws_vpclattice_resource_configuration))
+      configuration.type = "SINGLE";
     expect(answerAs(broken).size).toBe(0);
   });
 
@@ -133,7 +192,10 @@ describe("PostgreSQL through the consumer's resource endpoint, verify-full", () 
     const other = synthApp("aurora-postgresql", s.app.cluster.port, rdsNames("other0example"));
     const answers = answerAs(other);
     expect(answers.get(rdsNames("other0example").writer)).toBe(ENDPOINT_ADDRESS);
-    const r = await runCli(withUser(output(other, "writer_connection").cli, s.server.user), `-c "SELECT 1"`, { cwd: tls.work, resolver: resolver() });
+    const r = await runCli(withUser(output(other, "writer_connection").cli, s.server.user), `-c "SELECT 1"`, {
+      cwd: tls.work,
+      resolver: resolver(),
+    });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain(`does not match host name "${rdsNames("other0example").writer}"`);
   });
@@ -147,26 +209,40 @@ describe("PostgreSQL through the consumer's resource endpoint, verify-full", () 
 describe("MariaDB through the consumer's resource endpoint, --ssl-verify-server-cert", () => {
   const s = serve("aurora-mysql");
 
-  it.each(["writer_connection", "reader_connection"])("connects the mariadb client with the stack's %s, verification on, over TLS", async (out) => {
-    const cli = withUser(output(s.app, out).mariadb, s.server.user);
-    expect(cli).toContain("--ssl-verify-server-cert --ssl-ca=us-east-1-bundle.pem");
-    const r = await runCli(cli, `-N -B -e "SHOW SESSION STATUS LIKE 'Ssl_version'"`, { cwd: tls.work, resolver: resolver() });
-    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
-    expect(r.stdout).toMatch(/^Ssl_version\tTLSv1\.[23]$/m);
-  });
+  it.each(["writer_connection", "reader_connection"])(
+    "connects the mariadb client with the stack's %s, verification on, over TLS",
+    async (out) => {
+      const cli = withUser(output(s.app, out).mariadb, s.server.user);
+      expect(cli).toContain("--ssl-verify-server-cert --ssl-ca=us-east-1-bundle.pem");
+      const r = await runCli(cli, `-N -B -e "SHOW SESSION STATUS LIKE 'Ssl_version'"`, {
+        cwd: tls.work,
+        resolver: resolver(),
+      });
+      expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
+      expect(r.stdout).toMatch(/^Ssl_version\tTLSv1\.[23]$/m);
+    },
+  );
 
   it("refuses the friendly name with verification on", async () => {
     const friendly = output(s.app, "friendly_reader_address").split(":")[0];
-    const r = await runCli(withUser(output(s.app, "reader_connection").mariadb, s.server.user).replace(CERT_NAMES.reader, friendly), `-e "SELECT 1"`, { cwd: tls.work, resolver: resolver() });
+    const r = await runCli(
+      withUser(output(s.app, "reader_connection").mariadb, s.server.user).replace(CERT_NAMES.reader, friendly),
+      `-e "SELECT 1"`,
+      { cwd: tls.work, resolver: resolver() },
+    );
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain("TLS/SSL error: Validation of SSL server certificate failed");
   });
 
   it("fails when the consumer's endpoint has private DNS off", async () => {
     const broken: App = { ...s.app, consumer: JSON.parse(JSON.stringify(s.app.consumer)) };
-    for (const endpoint of Object.values<Json>(broken.consumer.resource.aws_vpc_endpoint)) endpoint.private_dns_enabled = false;
+    for (const endpoint of Object.values<Json>(broken.consumer.resource.aws_vpc_endpoint))
+      endpoint.private_dns_enabled = false;
     answerAs(broken);
-    const r = await runCli(withUser(output(s.app, "writer_connection").mariadb, s.server.user), `-e "SELECT 1"`, { cwd: tls.work, resolver: resolver() });
+    const r = await runCli(withUser(output(s.app, "writer_connection").mariadb, s.server.user), `-e "SELECT 1"`, {
+      cwd: tls.work,
+      resolver: resolver(),
+    });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/Unknown (\w+ )?server host '/);
   });

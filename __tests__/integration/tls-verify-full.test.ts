@@ -52,7 +52,11 @@ interface Share {
 }
 
 /** The synthesized consumer stack of an existing cluster shared on the given ports, with the names in its config. */
-function synthShare(engine: "aurora-postgresql" | "aurora-mysql", ports: Share["ports"], databaseNames: ReturnType<typeof names>): Share {
+function synthShare(
+  engine: "aurora-postgresql" | "aurora-mysql",
+  ports: Share["ports"],
+  databaseNames: ReturnType<typeof names>,
+): Share {
   const { json } = synthesize((c) => {
     c.provider.database = { engine, existing: { clusterIdentifier: "orders" } };
     c.provider.ports = ports;
@@ -76,13 +80,13 @@ function answerAs(consumer: Json): Map<string, string> {
 
 /** An output's value, with the friendly records' fqdn references read from the stack (Terraform would fill them in). */
 const output = (consumer: Json, name: string): Json => {
-  const fqdn = (v: string) => v.replace(/\$\{aws_route53_record\.([\w-]+)\.fqdn\}/g, (_, id) => consumer.resource.aws_route53_record[id].name);
+  const fqdn = (v: string) =>
+    v.replace(/\$\{aws_route53_record\.([\w-]+)\.fqdn\}/g, (_, id) => consumer.resource.aws_route53_record[id].name);
   const value = consumer.output[name].value;
   if (typeof value === "string") return fqdn(value);
   if (Array.isArray(value)) return value.map((v) => (typeof v === "string" ? fqdn(v) : v));
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === "string" ? fqdn(v) : v]));
 };
-
 
 const tls = useTlsWorld("tls-verify-");
 
@@ -101,7 +105,10 @@ describe("PostgreSQL through the consumer's endpoint, verify-full", () => {
     dir = mkdtempSync(path.join(tmpdir(), "tls-pg-"));
     server = await startPostgres(dir, await freePort(), cert);
     const to = { host: server.host, port: server.port };
-    listeners = await startListeners(ENDPOINT_ADDRESS, [share.ports.writer, share.ports.reader, share.ports.firstMember].map((port) => ({ port, to })));
+    listeners = await startListeners(
+      ENDPOINT_ADDRESS,
+      [share.ports.writer, share.ports.reader, share.ports.firstMember].map((port) => ({ port, to })),
+    );
   });
 
   afterAll(async () => {
@@ -115,26 +122,46 @@ describe("PostgreSQL through the consumer's endpoint, verify-full", () => {
   it("answers every RDS name of the stack, and the friendly names, with the endpoint", () => {
     const answers = answerAs(share.consumer);
     expect(Object.fromEntries(answers)).toEqual(
-      Object.fromEntries([rds.writer, rds.reader, ...rds.instances, "writer.orders.db.internal", "reader.orders.db.internal"].map((n) => [n, ENDPOINT_ADDRESS])),
+      Object.fromEntries(
+        [rds.writer, rds.reader, ...rds.instances, "writer.orders.db.internal", "reader.orders.db.internal"].map(
+          (n) => [n, ENDPOINT_ADDRESS],
+        ),
+      ),
     );
   });
 
-  it.each(["writer_connection", "reader_connection"])("connects psql with the stack's %s, verify-full, over TLS", async (out) => {
-    const cli = withUser(output(share.consumer, out).cli, server.user);
-    expect(cli).toContain("sslmode=verify-full sslrootcert=us-east-1-bundle.pem");
-    const r = await runCli(cli, `-tA -c "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"`, { cwd: tls.work, resolver: loopbackResolver(tls.dns.address) });
-    expect({ status: r.status, stdout: r.stdout.trim(), stderr: r.stderr }).toEqual({ status: 0, stdout: "t", stderr: "" });
-  });
+  it.each(["writer_connection", "reader_connection"])(
+    "connects psql with the stack's %s, verify-full, over TLS",
+    async (out) => {
+      const cli = withUser(output(share.consumer, out).cli, server.user);
+      expect(cli).toContain("sslmode=verify-full sslrootcert=us-east-1-bundle.pem");
+      const r = await runCli(cli, `-tA -c "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"`, {
+        cwd: tls.work,
+        resolver: loopbackResolver(tls.dns.address),
+      });
+      expect({ status: r.status, stdout: r.stdout.trim(), stderr: r.stderr }).toEqual({
+        status: 0,
+        stdout: "t",
+        stderr: "",
+      });
+    },
+  );
 
   it("connects node-postgres with the stack's writer URI, verify-full", async () => {
-    const rows = await pgQuery(withUser(output(share.consumer, "writer_connection").uri, server.user), "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", { cwd: tls.work, resolver: loopbackResolver(tls.dns.address) });
+    const rows = await pgQuery(
+      withUser(output(share.consumer, "writer_connection").uri, server.user),
+      "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+      { cwd: tls.work, resolver: loopbackResolver(tls.dns.address) },
+    );
     expect(rows).toEqual([{ ssl: true }]);
   });
 
   it("reaches an instance by its own name on the member port of its slot", async () => {
     const [instance] = output(share.consumer, "instance_names");
     const [port] = output(share.consumer, "member_ports");
-    const cli = withUser(output(share.consumer, "writer_connection").cli, server.user).replace(hostOf(output(share.consumer, "writer_connection").cli), instance).replace(`port=${share.ports.writer}`, `port=${port}`);
+    const cli = withUser(output(share.consumer, "writer_connection").cli, server.user)
+      .replace(hostOf(output(share.consumer, "writer_connection").cli), instance)
+      .replace(`port=${share.ports.writer}`, `port=${port}`);
     const r = await runCli(cli, `-tA -c "SELECT 1"`, { cwd: tls.work, resolver: loopbackResolver(tls.dns.address) });
     expect({ status: r.status, stdout: r.stdout.trim() }).toEqual({ status: 0, stdout: "1" });
   });
@@ -142,32 +169,55 @@ describe("PostgreSQL through the consumer's endpoint, verify-full", () => {
   it("refuses a name the certificate does not carry (the friendly name), with psql and with node-postgres", async () => {
     const friendly = output(share.consumer, "friendly_writer_address").split(":")[0];
     const verified = withUser(output(share.consumer, "writer_connection").cli, server.user);
-    const r = await runCli(verified.replace(hostOf(verified), friendly), `-c "SELECT 1"`, { cwd: tls.work, resolver: loopbackResolver(tls.dns.address) });
+    const r = await runCli(verified.replace(hostOf(verified), friendly), `-c "SELECT 1"`, {
+      cwd: tls.work,
+      resolver: loopbackResolver(tls.dns.address),
+    });
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toContain(`server certificate for "${rds.writer}" (and 2 other names) does not match host name "${friendly}"`);
+    expect(r.stderr).toContain(
+      `server certificate for "${rds.writer}" (and 2 other names) does not match host name "${friendly}"`,
+    );
 
     const uri = withUser(output(share.consumer, "writer_connection").uri, server.user).replace(rds.writer, friendly);
-    await expect(pgQuery(uri, "SELECT 1", { cwd: tls.work, resolver: loopbackResolver(tls.dns.address) })).rejects.toMatchObject({ code: "ERR_TLS_CERT_ALTNAME_INVALID" });
+    await expect(
+      pgQuery(uri, "SELECT 1", { cwd: tls.work, resolver: loopbackResolver(tls.dns.address) }),
+    ).rejects.toMatchObject({ code: "ERR_TLS_CERT_ALTNAME_INVALID" });
   });
 
   it("reaches the same server by the friendly name with the unverified strings: the refusal above is the identity check", async () => {
-    const r = await runCli(withUser(output(share.consumer, "writer_connection_unverified").cli, server.user), `-tA -c "SELECT 1"`, { cwd: tls.work, resolver: loopbackResolver(tls.dns.address) });
+    const r = await runCli(
+      withUser(output(share.consumer, "writer_connection_unverified").cli, server.user),
+      `-tA -c "SELECT 1"`,
+      { cwd: tls.work, resolver: loopbackResolver(tls.dns.address) },
+    );
     expect({ status: r.status, stdout: r.stdout.trim() }).toEqual({ status: 0, stdout: "1" });
   });
 
   it("refuses another instance's name on this slot's port: a wrong name-port pairing fails closed", async () => {
     const other = output(share.consumer, "instance_names")[1];
     const verified = withUser(output(share.consumer, "writer_connection").cli, server.user);
-    const r = await runCli(verified.replace(hostOf(verified), other).replace(`port=${share.ports.writer}`, `port=${share.ports.firstMember}`), `-c "SELECT 1"`, { cwd: tls.work, resolver: loopbackResolver(tls.dns.address) });
+    const r = await runCli(
+      verified
+        .replace(hostOf(verified), other)
+        .replace(`port=${share.ports.writer}`, `port=${share.ports.firstMember}`),
+      `-c "SELECT 1"`,
+      { cwd: tls.work, resolver: loopbackResolver(tls.dns.address) },
+    );
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain(`does not match host name "${other}"`);
   });
 
   it("fails when the stack names the database wrongly: its records and strings carry a name the certificate does not", async () => {
-    const wrong = synthShare("aurora-postgresql", share.ports, { ...rds, writer: `orders.cluster-wrong0example.us-east-1.rds.amazonaws.com` });
+    const wrong = synthShare("aurora-postgresql", share.ports, {
+      ...rds,
+      writer: `orders.cluster-wrong0example.us-east-1.rds.amazonaws.com`,
+    });
     const answers = answerAs(wrong.consumer);
     expect(answers.get("orders.cluster-wrong0example.us-east-1.rds.amazonaws.com")).toBe(ENDPOINT_ADDRESS);
-    const r = await runCli(withUser(output(wrong.consumer, "writer_connection").cli, server.user), `-c "SELECT 1"`, { cwd: tls.work, resolver: loopbackResolver(tls.dns.address) });
+    const r = await runCli(withUser(output(wrong.consumer, "writer_connection").cli, server.user), `-c "SELECT 1"`, {
+      cwd: tls.work,
+      resolver: loopbackResolver(tls.dns.address),
+    });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('does not match host name "orders.cluster-wrong0example.us-east-1.rds.amazonaws.com"');
   });
@@ -179,9 +229,14 @@ describe("PostgreSQL through the consumer's endpoint, verify-full", () => {
     delete records[writerRecord];
     const answers = answerAs(broken);
     expect(answers.has(rds.writer)).toBe(false);
-    const r = await runCli(withUser(output(share.consumer, "writer_connection").cli, server.user), `-c "SELECT 1"`, { cwd: tls.work, resolver: loopbackResolver(tls.dns.address) });
+    const r = await runCli(withUser(output(share.consumer, "writer_connection").cli, server.user), `-c "SELECT 1"`, {
+      cwd: tls.work,
+      resolver: loopbackResolver(tls.dns.address),
+    });
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toMatch(/could not translate host name|Name or service not known|Temporary failure in name resolution/);
+    expect(r.stderr).toMatch(
+      /could not translate host name|Name or service not known|Temporary failure in name resolution/,
+    );
   });
 
   it("fails when a record aliases something other than the endpoint", async () => {
@@ -190,7 +245,10 @@ describe("PostgreSQL through the consumer's endpoint, verify-full", () => {
     const readerRecord = Object.keys(records).find((id) => id.startsWith("Access_RdsNames_ReaderRecord_"))!;
     records[readerRecord].alias.name = "${aws_lb.Elsewhere.dns_name}";
     expect(answerAs(broken).has(rds.reader)).toBe(false);
-    const r = await runCli(withUser(output(share.consumer, "reader_connection").cli, server.user), `-c "SELECT 1"`, { cwd: tls.work, resolver: loopbackResolver(tls.dns.address) });
+    const r = await runCli(withUser(output(share.consumer, "reader_connection").cli, server.user), `-c "SELECT 1"`, {
+      cwd: tls.work,
+      resolver: loopbackResolver(tls.dns.address),
+    });
     expect(r.status).not.toBe(0);
   });
 });
@@ -209,7 +267,10 @@ describe("MariaDB through the consumer's endpoint, --ssl-verify-server-cert", ()
     dir = mkdtempSync(path.join(tmpdir(), "tls-mariadb-"));
     server = await startMariadb(dir, await freePort(), cert, tls.ca);
     const to = { host: server.host, port: server.port };
-    listeners = await startListeners(ENDPOINT_ADDRESS, [share.ports.writer, share.ports.reader, share.ports.firstMember].map((port) => ({ port, to })));
+    listeners = await startListeners(
+      ENDPOINT_ADDRESS,
+      [share.ports.writer, share.ports.reader, share.ports.firstMember].map((port) => ({ port, to })),
+    );
   });
 
   afterAll(async () => {
@@ -220,22 +281,37 @@ describe("MariaDB through the consumer's endpoint, --ssl-verify-server-cert", ()
 
   beforeEach(() => answerAs(share.consumer));
 
-  it.each(["writer_connection", "reader_connection"])("connects the mariadb client with the stack's %s, verification on, over TLS", async (out) => {
-    const cli = withUser(output(share.consumer, out).mariadb, server.user);
-    expect(cli).toContain("--ssl-verify-server-cert --ssl-ca=us-east-1-bundle.pem");
-    const r = await runCli(cli, `-N -B -e "SHOW SESSION STATUS LIKE 'Ssl_version'"`, { cwd: tls.work, resolver: loopbackResolver(tls.dns.address) });
-    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
-    expect(r.stdout).toMatch(/^Ssl_version\tTLSv1\.[23]$/m);
-  });
+  it.each(["writer_connection", "reader_connection"])(
+    "connects the mariadb client with the stack's %s, verification on, over TLS",
+    async (out) => {
+      const cli = withUser(output(share.consumer, out).mariadb, server.user);
+      expect(cli).toContain("--ssl-verify-server-cert --ssl-ca=us-east-1-bundle.pem");
+      const r = await runCli(cli, `-N -B -e "SHOW SESSION STATUS LIKE 'Ssl_version'"`, {
+        cwd: tls.work,
+        resolver: loopbackResolver(tls.dns.address),
+      });
+      expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
+      expect(r.stdout).toMatch(/^Ssl_version\tTLSv1\.[23]$/m);
+    },
+  );
 
   it("refuses a name the certificate does not carry, and connects by it only without verification", async () => {
     const friendly = output(share.consumer, "friendly_writer_address").split(":")[0];
-    const verified = withUser(output(share.consumer, "writer_connection").mariadb, server.user).replace(rds.writer, friendly);
-    const refused = await runCli(verified, `-e "SELECT 1"`, { cwd: tls.work, resolver: loopbackResolver(tls.dns.address) });
+    const verified = withUser(output(share.consumer, "writer_connection").mariadb, server.user).replace(
+      rds.writer,
+      friendly,
+    );
+    const refused = await runCli(verified, `-e "SELECT 1"`, {
+      cwd: tls.work,
+      resolver: loopbackResolver(tls.dns.address),
+    });
     expect(refused.status).not.toBe(0);
     // The same client, CA and server accept the RDS name (above): what fails here is the name.
     expect(refused.stderr).toContain("TLS/SSL error: Validation of SSL server certificate failed");
-    const unverified = await runCli(verified.replace(" --ssl-verify-server-cert", ""), `-N -B -e "SELECT 1"`, { cwd: tls.work, resolver: loopbackResolver(tls.dns.address) });
+    const unverified = await runCli(verified.replace(" --ssl-verify-server-cert", ""), `-N -B -e "SELECT 1"`, {
+      cwd: tls.work,
+      resolver: loopbackResolver(tls.dns.address),
+    });
     expect({ status: unverified.status, stdout: unverified.stdout.trim() }).toEqual({ status: 0, stdout: "1" });
   });
 
@@ -244,7 +320,11 @@ describe("MariaDB through the consumer's endpoint, --ssl-verify-server-cert", ()
     const records = broken.resource.aws_route53_record;
     delete records[Object.keys(records).find((id) => id.startsWith("Access_RdsNames_ReaderRecord_"))!];
     answerAs(broken);
-    const r = await runCli(withUser(output(share.consumer, "reader_connection").mariadb, server.user), `-e "SELECT 1"`, { cwd: tls.work, resolver: loopbackResolver(tls.dns.address) });
+    const r = await runCli(
+      withUser(output(share.consumer, "reader_connection").mariadb, server.user),
+      `-e "SELECT 1"`,
+      { cwd: tls.work, resolver: loopbackResolver(tls.dns.address) },
+    );
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/Unknown (\w+ )?server host '/);
   });

@@ -25,7 +25,11 @@ function documents(stacks: Record<string, Json>): Doc[] {
       for (const [name, r] of Object.entries<Json>(stack.resource?.[type] ?? {})) {
         const text = r[attr];
         expect(typeof text).toBe("string"); // a JSON document, never an opaque expression
-        docs.push({ where: `${stackName}: ${type}.${name}.${attr}`, kind, statements: [JSON.parse(text).Statement].flat() });
+        docs.push({
+          where: `${stackName}: ${type}.${name}.${attr}`,
+          kind,
+          statements: [JSON.parse(text).Statement].flat(),
+        });
       }
     };
     add("aws_iam_role_policy", "policy", "identity");
@@ -53,21 +57,28 @@ function problems(doc: Doc): string[] {
       const resources = list(s.Resource);
       if (resources.length === 0) out.push(`${doc.where}: statement ${s.Sid ?? ""} names no resource`);
       if (resources.includes("*")) {
-        for (const a of actions) if (!STAR_OK.has(a)) out.push(`${doc.where}: ${a} on "*" is not in security/iam-wildcards.json`);
+        for (const a of actions)
+          if (!STAR_OK.has(a)) out.push(`${doc.where}: ${a} on "*" is not in security/iam-wildcards.json`);
       }
-      if (actions.some((a) => a === "iam:PassRole" || a === "iam:*") && (resources.includes("*") || resources.length === 0)) {
+      if (
+        actions.some((a) => a === "iam:PassRole" || a === "iam:*") &&
+        (resources.includes("*") || resources.length === 0)
+      ) {
         out.push(`${doc.where}: iam:PassRole without a named role`);
       }
     }
     if (doc.kind === "trust") {
       const services = list(s.Principal?.Service);
-      if (services.length !== 1 || Object.keys(s.Principal ?? {}).length !== 1) out.push(`${doc.where}: trust must admit exactly one service principal`);
-      if (!s.Condition?.StringEquals?.["aws:SourceAccount"]) out.push(`${doc.where}: trust without an aws:SourceAccount condition`);
+      if (services.length !== 1 || Object.keys(s.Principal ?? {}).length !== 1)
+        out.push(`${doc.where}: trust must admit exactly one service principal`);
+      if (!s.Condition?.StringEquals?.["aws:SourceAccount"])
+        out.push(`${doc.where}: trust without an aws:SourceAccount condition`);
       if (list(s.Action).join() !== "sts:AssumeRole") out.push(`${doc.where}: trust grants more than sts:AssumeRole`);
     }
     if (doc.kind === "key") {
       const principal = s.Principal ?? {};
-      if (principal === "*" || list(principal.AWS).includes("*")) out.push(`${doc.where}: key policy open to any principal`);
+      if (principal === "*" || list(principal.AWS).includes("*"))
+        out.push(`${doc.where}: key policy open to any principal`);
       if (principal.Service && !s.Condition) out.push(`${doc.where}: service statement ${s.Sid} without a condition`);
     }
   }
@@ -82,7 +93,10 @@ const configs: Array<[string, (c: Json) => void]> = [
     `an existing ${engine} database`,
     (c) => {
       c.provider.network = EXISTING_NETWORK;
-      c.provider.database = { engine, existing: engine.startsWith("aurora") ? { clusterIdentifier: "db" } : { instanceIdentifier: "db" } };
+      c.provider.database = {
+        engine,
+        existing: engine.startsWith("aurora") ? { clusterIdentifier: "db" } : { instanceIdentifier: "db" },
+      };
       c.provider.ports = {};
       c.consumers[0].providerAzIds = ["use1-az1", "use1-az2"];
     },
@@ -99,10 +113,22 @@ describe("IAM least privilege", () => {
   it("would catch a wildcard action, an unlisted '*' resource, an open PassRole and a loose trust", () => {
     const bad: Doc[] = [
       { where: "a", kind: "identity", statements: [{ Effect: "Allow", Action: "s3:*", Resource: "arn:aws:s3:::b" }] },
-      { where: "b", kind: "identity", statements: [{ Effect: "Allow", Action: "rds:DescribeDBClusters", Resource: "*" }] },
+      {
+        where: "b",
+        kind: "identity",
+        statements: [{ Effect: "Allow", Action: "rds:DescribeDBClusters", Resource: "*" }],
+      },
       { where: "c", kind: "identity", statements: [{ Effect: "Allow", Action: "iam:PassRole", Resource: "*" }] },
-      { where: "d", kind: "trust", statements: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { AWS: "*" } }] },
-      { where: "e", kind: "key", statements: [{ Effect: "Allow", Action: "kms:Decrypt", Principal: "*", Resource: "*" }] },
+      {
+        where: "d",
+        kind: "trust",
+        statements: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { AWS: "*" } }],
+      },
+      {
+        where: "e",
+        kind: "key",
+        statements: [{ Effect: "Allow", Action: "kms:Decrypt", Principal: "*", Resource: "*" }],
+      },
     ];
     const found = bad.flatMap(problems);
     for (const where of ["a:", "b:", "c:", "d:", "e:"]) expect(found.some((p) => p.startsWith(where))).toBe(true);

@@ -14,8 +14,10 @@ function literalSecrets(value: unknown, at = ""): string[] {
   if (!value || typeof value !== "object") return [];
   return Object.entries(value).flatMap(([k, v]) => {
     const here = at ? `${at}.${k}` : k;
-    if (SECRET_KEY.test(k) && !SETTINGS.has(k) && typeof v === "string" && v !== "" && !v.includes("${")) return [`${here} = ${v}`];
-    if (SECRET_KEY.test(k) && !SETTINGS.has(k) && (typeof v === "number" || typeof v === "boolean")) return [`${here} = ${v}`];
+    if (SECRET_KEY.test(k) && !SETTINGS.has(k) && typeof v === "string" && v !== "" && !v.includes("${"))
+      return [`${here} = ${v}`];
+    if (SECRET_KEY.test(k) && !SETTINGS.has(k) && (typeof v === "number" || typeof v === "boolean"))
+      return [`${here} = ${v}`];
     return literalSecrets(v, here);
   });
 }
@@ -24,15 +26,25 @@ describe("secrets", () => {
   const configs: Array<[string, (c: Json) => void]> = [
     ["the demo", () => undefined],
     ["the resource transport", toResourceTransport],
-    ...ENGINES.map((engine): [string, (c: Json) => void] => [`a created ${engine}`, (c) => {
-      c.provider.database = { engine, create: {} };
-      c.provider.ports = {};
-    }]),
-    ["s3 state with a role", (c) => (c.provider.backend = { type: "s3", bucket: "state-bucket", roleArn: "arn:aws:iam::111111111111:role/state" })],
-    ["an existing network", (c) => {
-      c.provider.network = EXISTING_NETWORK;
-      c.consumers[0].providerAzIds = ["use1-az1", "use1-az2"];
-    }],
+    ...ENGINES.map((engine): [string, (c: Json) => void] => [
+      `a created ${engine}`,
+      (c) => {
+        c.provider.database = { engine, create: {} };
+        c.provider.ports = {};
+      },
+    ]),
+    [
+      "s3 state with a role",
+      (c) =>
+        (c.provider.backend = { type: "s3", bucket: "state-bucket", roleArn: "arn:aws:iam::111111111111:role/state" }),
+    ],
+    [
+      "an existing network",
+      (c) => {
+        c.provider.network = EXISTING_NETWORK;
+        c.consumers[0].providerAzIds = ["use1-az1", "use1-az2"];
+      },
+    ],
   ];
 
   it.each(configs)("none appears as a literal in the synthesized JSON of %s", (_name, mutate) => {
@@ -48,14 +60,17 @@ describe("secrets", () => {
     for (const stack of Object.values<Json>(json)) {
       for (const [name, out] of Object.entries<Json>(stack.output ?? {})) {
         const text = JSON.stringify(out.value);
-        if (/master_user_secret|secret_string|password/.test(text)) expect(`${name} sensitive=${out.sensitive}`).toBe(`${name} sensitive=true`);
+        if (/master_user_secret|secret_string|password/.test(text))
+          expect(`${name} sensitive=${out.sensitive}`).toBe(`${name} sensitive=true`);
       }
     }
   });
 
   it("would catch a literal password", () => {
-    expect(literalSecrets({ resource: { aws_db_instance: { x: { password: "hunter2", manage_master_user_password: true } } } })).toEqual([
-      "resource.aws_db_instance.x.password = hunter2",
-    ]);
+    expect(
+      literalSecrets({
+        resource: { aws_db_instance: { x: { password: "hunter2", manage_master_user_password: true } } },
+      }),
+    ).toEqual(["resource.aws_db_instance.x.password = hunter2"]);
   });
 });

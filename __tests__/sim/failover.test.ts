@@ -11,8 +11,24 @@ import path from "node:path";
 import { DEFAULT_WARM_READER_SETS, DEFAULT_WATCH_SECONDS, defaultMemberSlots } from "../../config/schema";
 import { DEFAULT_PARAMS, EVENT_TIMINGS, type EventTiming, SWEEP } from "../support/sim/params";
 import { type Outcome, type Scenario, simulate, type SimOptions } from "../support/sim/run";
-import { CLUSTER_SCENARIOS, REGISTERING_SCENARIOS, ROLE_SCENARIOS, WARM_PATH_SCENARIOS } from "../support/sim/scenarios";
-import { cell, COMBOS, DEMO_R, DEMO_SCENARIO, demoCell, demoHeader, demoRow, header, row, rowsOf } from "../support/sim/table";
+import {
+  CLUSTER_SCENARIOS,
+  REGISTERING_SCENARIOS,
+  ROLE_SCENARIOS,
+  WARM_PATH_SCENARIOS,
+} from "../support/sim/scenarios";
+import {
+  cell,
+  COMBOS,
+  DEMO_R,
+  DEMO_SCENARIO,
+  demoCell,
+  demoHeader,
+  demoRow,
+  header,
+  row,
+  rowsOf,
+} from "../support/sim/table";
 import { bounds } from "../support/sim/targets";
 
 jest.setTimeout(600_000);
@@ -24,9 +40,20 @@ const scenario = (name: string): Scenario => {
   return s;
 };
 const outcomes = new Map<string, Outcome>();
-async function outcome(name: string, R: number, L: number, events: EventTiming = "on time", seed = 1, extra: SimOptions = {}): Promise<Outcome> {
+async function outcome(
+  name: string,
+  R: number,
+  L: number,
+  events: EventTiming = "on time",
+  seed = 1,
+  extra: SimOptions = {},
+): Promise<Outcome> {
   const key = JSON.stringify([name, R, L, events, seed, extra]);
-  if (!outcomes.has(key)) outcomes.set(key, await simulate(scenario(name), { registrationDelayS: R, listenerDelayS: L, events, ...extra }, seed));
+  if (!outcomes.has(key))
+    outcomes.set(
+      key,
+      await simulate(scenario(name), { registrationDelayS: R, listenerDelayS: L, events, ...extra }, seed),
+    );
   return outcomes.get(key)!;
 }
 const paramsFor = (R: number, L: number) => ({ ...DEFAULT_PARAMS, registrationDelayS: R, listenerDelayS: L });
@@ -34,11 +61,18 @@ const paramsFor = (R: number, L: number) => ({ ...DEFAULT_PARAMS, registrationDe
 const sweep = COMBOS.flatMap(({ R, L }) => EVENT_TIMINGS.map((events) => ({ R, L, events })));
 
 describe.each(CLUSTER_SCENARIOS.map((s) => s.name))("%s", (name) => {
-  it.each(sweep)("keeps writer wrong within the cluster endpoint's own exposure plus L, writer dark within RDS's failover time plus a check cycle, the trigger and L, and registers nothing on the way (R=$R s, L=$L s, events $events)", async ({ R, L, events }) => {
-    const o = await outcome(name, R, L, events);
-    const b = bounds(scenario(name), o, paramsFor(R, L));
-    expect({ wrong: o.writerWrongS <= b.writerWrongS, dark: o.writerDarkS <= b.writerDarkS, registrationsOnFailoverPath: o.registrationsOnFailoverPath }).toEqual({ wrong: true, dark: true, registrationsOnFailoverPath: 0 });
-  });
+  it.each(sweep)(
+    "keeps writer wrong within the cluster endpoint's own exposure plus L, writer dark within RDS's failover time plus a check cycle, the trigger and L, and registers nothing on the way (R=$R s, L=$L s, events $events)",
+    async ({ R, L, events }) => {
+      const o = await outcome(name, R, L, events);
+      const b = bounds(scenario(name), o, paramsFor(R, L));
+      expect({
+        wrong: o.writerWrongS <= b.writerWrongS,
+        dark: o.writerDarkS <= b.writerDarkS,
+        registrationsOnFailoverPath: o.registrationsOnFailoverPath,
+      }).toEqual({ wrong: true, dark: true, registrationsOnFailoverPath: 0 });
+    },
+  );
 });
 
 // The paths that used to register between RDS finishing and writes flowing: a Blue/Green
@@ -49,11 +83,18 @@ const warmClusterPaths = [BLUE_GREEN, ...WARM_PATH_SCENARIOS.filter((s) => s.kin
 const warmSweep = COMBOS.flatMap(({ R, L }) => (["on time", "lost"] as const).map((events) => ({ R, L, events })));
 
 describe.each(warmClusterPaths)("%s", (name) => {
-  it.each(warmSweep)("registers nothing between the fault and the writer port's move, and keeps writer dark within RDS's own time plus a check cycle, the trigger and L, and writer wrong within the cluster endpoint's plus L (R=$R s, L=$L s, events $events)", async ({ R, L, events }) => {
-    const o = await outcome(name, R, L, events);
-    const b = bounds(scenario(name), o, paramsFor(R, L));
-    expect({ wrong: o.writerWrongS <= b.writerWrongS, dark: o.writerDarkS <= b.writerDarkS, registrationsOnFailoverPath: o.registrationsOnFailoverPath }).toEqual({ wrong: true, dark: true, registrationsOnFailoverPath: 0 });
-  });
+  it.each(warmSweep)(
+    "registers nothing between the fault and the writer port's move, and keeps writer dark within RDS's own time plus a check cycle, the trigger and L, and writer wrong within the cluster endpoint's plus L (R=$R s, L=$L s, events $events)",
+    async ({ R, L, events }) => {
+      const o = await outcome(name, R, L, events);
+      const b = bounds(scenario(name), o, paramsFor(R, L));
+      expect({
+        wrong: o.writerWrongS <= b.writerWrongS,
+        dark: o.writerDarkS <= b.writerDarkS,
+        registrationsOnFailoverPath: o.registrationsOnFailoverPath,
+      }).toEqual({ wrong: true, dark: true, registrationsOnFailoverPath: 0 });
+    },
+  );
 });
 
 describe("a Blue/Green switchover", () => {
@@ -62,7 +103,9 @@ describe("a Blue/Green switchover", () => {
     const before = o.reports.find((r) => r.eventId === "RDS-EVENT-0244")!;
     expect(before.writerTargets.registered.sort()).toEqual(["10.0.1.77", "10.0.2.77"]);
     expect(before.blueGreen).toMatchObject({ status: "AVAILABLE", unplaced: [] });
-    const moves = o.reports.flatMap((r) => r.switches.filter((s) => s.listener === "writer").map((s) => s.to.split("/")[1]));
+    const moves = o.reports.flatMap((r) =>
+      r.switches.filter((s) => s.listener === "writer").map((s) => s.to.split("/")[1]),
+    );
     // The green writer (orders-a-green-...) took slot 2, the first free one.
     expect(moves.slice(-2)).toEqual(["orders-fence", "orders-m2"]);
     // The same dark seconds for every R: RDS's own switchover time, from the start to the rename.
@@ -74,29 +117,57 @@ describe("a Blue/Green switchover", () => {
 
   it("before, it registered green on the way: the new writer's IP took minutes after RDS finished", async () => {
     // The same scenario with no spare slot for green: the switchover then registers.
-    const tight = await simulate({ ...scenario(BLUE_GREEN), slots: 2 }, { registrationDelayS: 180, listenerDelayS: 0 }, 1);
+    const tight = await simulate(
+      { ...scenario(BLUE_GREEN), slots: 2 },
+      { registrationDelayS: 180, listenerDelayS: 0 },
+      1,
+    );
     expect(tight.registrationsOnFailoverPath).toBeGreaterThan(0);
     expect(tight.writerDarkS).toBeGreaterThan((await outcome(BLUE_GREEN, 180, 0)).writerDarkS + 60);
     const report = tight.reports.find((r) => r.eventId === "RDS-EVENT-0244")!;
     expect(report.blueGreen!.unplaced.length).toBe(2);
-    expect(report.blueGreen!.notes.join(" ")).toMatch(/have no free member slot.*Raise provider\.failover\.memberSlots/);
+    expect(report.blueGreen!.notes.join(" ")).toMatch(
+      /have no free member slot.*Raise provider\.failover\.memberSlots/,
+    );
   });
 });
 
 describe("a Multi-AZ DB instance", () => {
-  it.each(COMBOS)("with its standby found, fails over with no registration, writer dark within RDS's failover time plus a check cycle, the trigger and L, and no more writer wrong than the registering design (R=$R s, L=$L s)", async ({ R, L }) => {
-    const o = await outcome(STANDBY, R, L);
-    const before = await outcome("Multi-AZ DB instance failover (the address moves: registration on the path)", R, L);
-    const b = bounds(scenario(STANDBY), o, paramsFor(R, L));
-    expect({ dark: o.writerDarkS <= b.writerDarkS, onPath: o.registrationsOnFailoverPath, wrong: o.writerWrongS <= before.writerWrongS, darkBefore: before.writerDarkS > o.writerDarkS }).toEqual({ dark: true, onPath: 0, wrong: true, darkBefore: true });
-  });
+  it.each(COMBOS)(
+    "with its standby found, fails over with no registration, writer dark within RDS's failover time plus a check cycle, the trigger and L, and no more writer wrong than the registering design (R=$R s, L=$L s)",
+    async ({ R, L }) => {
+      const o = await outcome(STANDBY, R, L);
+      const before = await outcome("Multi-AZ DB instance failover (the address moves: registration on the path)", R, L);
+      const b = bounds(scenario(STANDBY), o, paramsFor(R, L));
+      expect({
+        dark: o.writerDarkS <= b.writerDarkS,
+        onPath: o.registrationsOnFailoverPath,
+        wrong: o.writerWrongS <= before.writerWrongS,
+        darkBefore: before.writerDarkS > o.writerDarkS,
+      }).toEqual({ dark: true, onPath: 0, wrong: true, darkBefore: true });
+    },
+  );
 
   it("reports how it found the standby; with two candidates it falls back, registers on the way as before, and says why", async () => {
     const found = await outcome(STANDBY, 180, 0);
-    expect(found.reports[found.reports.length - 1].standby).toEqual({ ip: "10.0.1.11", how: expect.stringMatching(/^the one other RDSNetworkInterface interface in vpc-0sim0database with sg-0sim0database, in subnet-0sim01a \(us-east-1a\)/) });
-    const two = await outcome("Multi-AZ DB instance failover, two candidate standbys (another database shares the security group): the function falls back and says why", 180, 0);
+    expect(found.reports[found.reports.length - 1].standby).toEqual({
+      ip: "10.0.1.11",
+      how: expect.stringMatching(
+        /^the one other RDSNetworkInterface interface in vpc-0sim0database with sg-0sim0database, in subnet-0sim01a \(us-east-1a\)/,
+      ),
+    });
+    const two = await outcome(
+      "Multi-AZ DB instance failover, two candidate standbys (another database shares the security group): the function falls back and says why",
+      180,
+      0,
+    );
     expect(two.registrationsOnFailoverPath).toBeGreaterThan(0);
-    expect(two.reports[0].standby).toEqual({ ip: null, how: expect.stringMatching(/2 other RDSNetworkInterface interfaces \(10\.0\.2\.22, 10\.0\.2\.99\) carry sg-0sim0database: another RDS resource shares these security groups/) });
+    expect(two.reports[0].standby).toEqual({
+      ip: null,
+      how: expect.stringMatching(
+        /2 other RDSNetworkInterface interfaces \(10\.0\.2\.22, 10\.0\.2\.99\) carry sg-0sim0database: another RDS resource shares these security groups/,
+      ),
+    });
   });
 });
 
@@ -104,13 +175,20 @@ describe("the fence: while the cluster fails over, the writer port reaches no no
   const demo = "Aurora failover, writer and one reader (the demo)";
 
   it("moves the writer listener to the empty fence group as soon as RDS reports failing-over, then to the new writer's slot", async () => {
-    for (const [events, watchSeconds] of [["on time", 0], ["lost", DEFAULT_WATCH_SECONDS]] as const) {
+    for (const [events, watchSeconds] of [
+      ["on time", 0],
+      ["lost", DEFAULT_WATCH_SECONDS],
+    ] as const) {
       // Without watching, the failover-started event's run fences; with it, the run that is watching.
       const o = await outcome(demo, 180, 0, events, 1, { watchSeconds });
       const after = o.reports.filter((r) => r.trigger !== "deploy");
-      const writerMoves = after.flatMap((r) => r.switches.filter((s) => s.listener === "writer").map((s) => s.to.split("/")[1]));
+      const writerMoves = after.flatMap((r) =>
+        r.switches.filter((s) => s.listener === "writer").map((s) => s.to.split("/")[1]),
+      );
       expect(writerMoves).toEqual(["orders-fence", "orders-m1"]);
-      expect(after.some((r) => (r.notes ?? []).some((n) => /writer port fenced while the cluster fails over/.test(n)))).toBe(true);
+      expect(
+        after.some((r) => (r.notes ?? []).some((n) => /writer port fenced while the cluster fails over/.test(n))),
+      ).toBe(true);
     }
   });
 
@@ -131,9 +209,15 @@ describe("a stale DescribeDBClusters answer", () => {
   it("does not move the writer port back to the old writer: the cluster endpoint's DNS does not agree, and the next read names the new writer", async () => {
     const o = await outcome(stale, 180, 0);
     const after = o.reports.filter((r) => r.trigger !== "deploy");
-    const writerMoves = after.flatMap((r) => r.switches.filter((s) => s.listener === "writer").map((s) => s.to.split("/")[1]));
+    const writerMoves = after.flatMap((r) =>
+      r.switches.filter((s) => s.listener === "writer").map((s) => s.to.split("/")[1]),
+    );
     expect(writerMoves).toEqual(["orders-fence", "orders-m1"]);
-    expect(after.some((r) => (r.notes ?? []).some((n) => /writer change to orders-a \(10\.0\.1\.11\) not yet corroborated/.test(n)))).toBe(true);
+    expect(
+      after.some((r) =>
+        (r.notes ?? []).some((n) => /writer change to orders-a \(10\.0\.1\.11\) not yet corroborated/.test(n)),
+      ),
+    ).toBe(true);
   });
 });
 
@@ -192,12 +276,15 @@ describe("a consumer's connection pool", () => {
 });
 
 describe("failbacks", () => {
-  it.each(SWEEP.listenerDelayS)("cost the switch-back failure the NLB was reported to show, and no registration (L=%i s)", async (L) => {
-    const o = await outcome("Aurora failover, then a failback inside the registration delay", 300, L);
-    expect(o.failbacks).toBe(1);
-    expect(o.registrations).toBe(4); // the deploy run's, and none after
-    expect(o.fallbacks).toBe(0);
-  });
+  it.each(SWEEP.listenerDelayS)(
+    "cost the switch-back failure the NLB was reported to show, and no registration (L=%i s)",
+    async (L) => {
+      const o = await outcome("Aurora failover, then a failback inside the registration delay", 300, L);
+      expect(o.failbacks).toBe(1);
+      expect(o.registrations).toBe(4); // the deploy run's, and none after
+      expect(o.fallbacks).toBe(0);
+    },
+  );
 });
 
 describe("a Multi-AZ DB cluster whose old writer returns with a new IP", () => {
@@ -225,13 +312,18 @@ describe("what the function reports", () => {
     const o = await outcome("a reader in a zone the NLB does not enable", 180, 0);
     expect(o.failedRuns).toBeGreaterThan(10);
     expect(o.heldBatches).toBe(0);
-    for (const r of o.reports.slice(-5)) expect(r.problems.join(" ")).toMatch(/orders-c \(10\.0\.3\.33\) reads "unused".*Availability Zone is not enabled/);
+    for (const r of o.reports.slice(-5))
+      expect(r.problems.join(" ")).toMatch(
+        /orders-c \(10\.0\.3\.33\) reads "unused".*Availability Zone is not enabled/,
+      );
   });
 
   it("fails safe when the cluster becomes a global database's secondary: nothing moves, reads keep working, and every run says why", async () => {
     const o = await outcome("Global database switchover: this cluster becomes a secondary", 180, 75);
     const last = o.reports[o.reports.length - 1];
-    expect(last.problems.join(" ")).toMatch(/secondary \(replicating from arn:aws:rds:eu-west-1:111111111111:cluster:orders-eu\)/);
+    expect(last.problems.join(" ")).toMatch(
+      /secondary \(replicating from arn:aws:rds:eu-west-1:111111111111:cluster:orders-eu\)/,
+    );
     expect(o.readerDarkS).toBe(0);
     expect(o.reports.slice(-5).every((r) => r.switches.length === 0 && r.registrations === 0)).toBe(true);
   });
@@ -254,13 +346,21 @@ describe("the measure itself", () => {
     for (const seed of [2, 3, 4]) {
       const o = await outcome(name, 180, 75, "late", seed);
       const bound = bounds(scenario(name), o, paramsFor(180, 75));
-      expect([seed, o.writerWrongS <= bound.writerWrongS, o.writerDarkS <= bound.writerDarkS]).toEqual([seed, true, true]);
+      expect([seed, o.writerWrongS <= bound.writerWrongS, o.writerDarkS <= bound.writerDarkS]).toEqual([
+        seed,
+        true,
+        true,
+      ]);
     }
   });
 
   it("catches a shell whose listener changes never land (the test can fail)", async () => {
     const name = "Aurora failover, three members";
-    const broken = await simulate({ ...scenario(name), faults: { listenerChangesLost: true } }, { registrationDelayS: 180, listenerDelayS: 0 }, 1);
+    const broken = await simulate(
+      { ...scenario(name), faults: { listenerChangesLost: true } },
+      { registrationDelayS: 180, listenerDelayS: 0 },
+      1,
+    );
     expect(broken.writerWrongS).toBeGreaterThan(bounds(scenario(name), broken, paramsFor(180, 0)).writerWrongS);
   });
 
@@ -273,13 +373,20 @@ describe("the measure itself", () => {
 });
 
 describe("health-check load", () => {
-  it.each([2, 3, 6])("registers at most 2N targets for N = %i members (N + warmReaderSets x (N - 1)), not N x N, with 16 slots deployed", async (n) => {
-    const name = { 2: "Aurora failover, writer and one reader (the demo)", 3: "Aurora failover, three members", 6: "Aurora failover, six members, to the best candidate (tier 1)" }[n]!;
-    const o = await outcome(name, 180, 75);
-    expect(DEFAULT_WARM_READER_SETS).toBe(1);
-    expect(o.targets).toBe(n + DEFAULT_WARM_READER_SETS * (n - 1));
-    expect(o.targets).toBeLessThanOrEqual(2 * n);
-  });
+  it.each([2, 3, 6])(
+    "registers at most 2N targets for N = %i members (N + warmReaderSets x (N - 1)), not N x N, with 16 slots deployed",
+    async (n) => {
+      const name = {
+        2: "Aurora failover, writer and one reader (the demo)",
+        3: "Aurora failover, three members",
+        6: "Aurora failover, six members, to the best candidate (tier 1)",
+      }[n]!;
+      const o = await outcome(name, 180, 75);
+      expect(DEFAULT_WARM_READER_SETS).toBe(1);
+      expect(o.targets).toBe(n + DEFAULT_WARM_READER_SETS * (n - 1));
+      expect(o.targets).toBeLessThanOrEqual(2 * n);
+    },
+  );
 });
 
 describe("docs/failover-timeline.md", () => {
@@ -319,23 +426,41 @@ describe("the demo timeline of docs/failover-timeline.md", () => {
 });
 
 describe("the health-check load table of docs/health-checks.md", () => {
-  it.each(["docs/health-checks.md"])("%s states N + warmReaderSets x (N - 1) targets and (1 + warmReaderSets) x zones / 10 probes a second, as bench/failover-sim.ts prints", (file) => {
-    const text = readFileSync(path.join(__dirname, "..", "..", file), "utf8");
-    const rows = text.split("\n").filter((l) => /^\| \d+ \| \d+ \| \d+ \| [\d.]+ \/ [\d.]+ \| [\d.]+ \/ [\d.]+ \|$/.test(l));
-    expect(rows.length).toBeGreaterThanOrEqual(6);
-    for (const r of rows) {
-      const [n, now, before, z2, z3, b2, b3] = r.split(/[|/]/).map((c) => c.trim()).filter(Boolean).map(Number);
-      const sets = Math.min(DEFAULT_WARM_READER_SETS, n);
-      const groups = 1 + sets - (sets === n ? 1 : 0);
-      expect([n, now, before, z2, z3, b2, b3]).toEqual([n, n + sets * (n - 1), n * n, (groups * 2) / 10, (groups * 3) / 10, (n * 2) / 10, (n * 3) / 10]);
-    }
-  });
+  it.each(["docs/health-checks.md"])(
+    "%s states N + warmReaderSets x (N - 1) targets and (1 + warmReaderSets) x zones / 10 probes a second, as bench/failover-sim.ts prints",
+    (file) => {
+      const text = readFileSync(path.join(__dirname, "..", "..", file), "utf8");
+      const rows = text
+        .split("\n")
+        .filter((l) => /^\| \d+ \| \d+ \| \d+ \| [\d.]+ \/ [\d.]+ \| [\d.]+ \/ [\d.]+ \|$/.test(l));
+      expect(rows.length).toBeGreaterThanOrEqual(6);
+      for (const r of rows) {
+        const [n, now, before, z2, z3, b2, b3] = r
+          .split(/[|/]/)
+          .map((c) => c.trim())
+          .filter(Boolean)
+          .map(Number);
+        const sets = Math.min(DEFAULT_WARM_READER_SETS, n);
+        const groups = 1 + sets - (sets === n ? 1 : 0);
+        expect([n, now, before, z2, z3, b2, b3]).toEqual([
+          n,
+          n + sets * (n - 1),
+          n * n,
+          (groups * 2) / 10,
+          (groups * 3) / 10,
+          (n * 2) / 10,
+          (n * 3) / 10,
+        ]);
+      }
+    },
+  );
 });
 
 describe("the simulation's parameters", () => {
   it("are the stack's own where the stack sets them: function timeout, run queue, health checks", () => {
     // Required here, not imported at the top: the construct pulls in the provider bindings.
-    const fs = require("../../stacks/constructs/failover-sync") as typeof import("../../stacks/constructs/failover-sync");
+    const fs =
+      require("../../stacks/constructs/failover-sync") as typeof import("../../stacks/constructs/failover-sync");
     expect(DEFAULT_PARAMS.functionTimeoutS).toBe(fs.FUNCTION_TIMEOUT_SECONDS);
     expect(DEFAULT_PARAMS.runQueue.visibilityTimeoutS).toBe(fs.RUN_VISIBILITY_TIMEOUT_SECONDS);
     expect(DEFAULT_PARAMS.runQueue.maxReceives).toBe(fs.RUN_MAX_RECEIVES);

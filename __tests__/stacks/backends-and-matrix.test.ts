@@ -11,7 +11,12 @@ import { EXAMPLES, MATRIX, RESOURCE_MATRIX } from "../terraform/matrix";
 
 const BACKENDS: Record<string, Json> = {
   local: { type: "local" },
-  s3: { type: "s3", bucket: "orders-tf-state", roleArn: "arn:aws:iam::111111111111:role/state", dynamodbTable: "tf-locks" },
+  s3: {
+    type: "s3",
+    bucket: "orders-tf-state",
+    roleArn: "arn:aws:iam::111111111111:role/state",
+    dynamodbTable: "tf-locks",
+  },
   cloud: { type: "cloud", organization: "acme" },
 };
 
@@ -43,7 +48,10 @@ describe("state backends", () => {
       c.provider.backend = { type: "s3", bucket: "orders-tf-state" };
       c.consumers[0].backend = { type: "s3", bucket: "app-tf-state", profile: "app-state" };
     });
-    expect(json.provider.terraform.backend.s3).toMatchObject({ profile: "db-owner", assume_role: { role_arn: "arn:aws:iam::111111111111:role/deployer" } });
+    expect(json.provider.terraform.backend.s3).toMatchObject({
+      profile: "db-owner",
+      assume_role: { role_arn: "arn:aws:iam::111111111111:role/deployer" },
+    });
     // A profile of the backend's own replaces the account's credentials, role included.
     expect(json["consumer-app"].terraform.backend.s3.profile).toBe("app-state");
     expect(json["consumer-app"].terraform.backend.s3.assume_role).toBeUndefined();
@@ -51,7 +59,11 @@ describe("state backends", () => {
 
   it("reads the provider's state from the consumer with the provider backend's credentials, and its own state with its own", () => {
     const { json } = synthesize((c) => {
-      c.provider.backend = { type: "s3", bucket: "orders-tf-state", roleArn: "arn:aws:iam::111111111111:role/state-reader" };
+      c.provider.backend = {
+        type: "s3",
+        bucket: "orders-tf-state",
+        roleArn: "arn:aws:iam::111111111111:role/state-reader",
+      };
       c.consumers[0].backend = { type: "s3", bucket: "app-tf-state" };
     });
     const consumer = json["consumer-app"];
@@ -60,7 +72,13 @@ describe("state backends", () => {
     expect(remote).toHaveLength(1);
     expect(remote[0]).toMatchObject({
       backend: "s3",
-      config: { bucket: "orders-tf-state", key: "orders/provider.tfstate", region: "us-east-1", profile: "db-owner", assume_role: { role_arn: "arn:aws:iam::111111111111:role/state-reader" } },
+      config: {
+        bucket: "orders-tf-state",
+        key: "orders/provider.tfstate",
+        region: "us-east-1",
+        profile: "db-owner",
+        assume_role: { role_arn: "arn:aws:iam::111111111111:role/state-reader" },
+      },
     });
     // The read is the provider backend's, exactly, so it always finds the state the provider wrote.
     const { use_lockfile: _lock, ...providerBackend } = json.provider.terraform.backend.s3;
@@ -72,7 +90,10 @@ describe("state backends", () => {
       c.provider.backend = { type: "s3", bucket: "orders-tf-state" };
       c.consumers[0].serviceName = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0";
       c.consumers[0].providerAzIds = ["use1-az1", "use1-az2"];
-      c.consumers[0].databaseNames = { writer: "orders.cluster-c0example0.us-east-1.rds.amazonaws.com", reader: "orders.cluster-ro-c0example0.us-east-1.rds.amazonaws.com" };
+      c.consumers[0].databaseNames = {
+        writer: "orders.cluster-c0example0.us-east-1.rds.amazonaws.com",
+        reader: "orders.cluster-ro-c0example0.us-east-1.rds.amazonaws.com",
+      };
     });
     expect(json["consumer-app"].data?.terraform_remote_state).toBeUndefined();
   });
@@ -80,17 +101,30 @@ describe("state backends", () => {
   it("names one Terraform Cloud workspace per stack, <name>-<stack> by default", () => {
     const { json } = synthesize((c) => {
       c.provider.backend = BACKENDS.cloud;
-      c.consumers[0].backend = { type: "cloud", organization: "acme", workspace: "app-db-link", hostname: "tfe.example.com" };
+      c.consumers[0].backend = {
+        type: "cloud",
+        organization: "acme",
+        workspace: "app-db-link",
+        hostname: "tfe.example.com",
+      };
     });
     expect(json.provider.terraform.cloud).toEqual({ organization: "acme", workspaces: { name: "orders-provider" } });
-    expect(json["consumer-app"].terraform.cloud).toEqual({ organization: "acme", hostname: "tfe.example.com", workspaces: { name: "app-db-link" } });
+    expect(json["consumer-app"].terraform.cloud).toEqual({
+      organization: "acme",
+      hostname: "tfe.example.com",
+      workspaces: { name: "app-db-link" },
+    });
   });
 });
 
 describe("one state per stack per share", () => {
   it("never points two stacks at the same state, across every example and the demo synthesized from one checkout", () => {
     const seen = new Map<string, string>();
-    for (const { name, mutate } of [{ name: "default", mutate: () => undefined }, ...EXAMPLES, ...EXAMPLES.map((e) => ({ ...e, name: `${e.name} again` }))]) {
+    for (const { name, mutate } of [
+      { name: "default", mutate: () => undefined },
+      ...EXAMPLES,
+      ...EXAMPLES.map((e) => ({ ...e, name: `${e.name} again` })),
+    ]) {
       const { stacks, json } = synthesize(mutate);
       for (const [stackName, stack] of Object.entries(json)) {
         const b = stack.terraform.backend ?? {};
@@ -116,7 +150,9 @@ describe("one state per stack per share", () => {
     const ctx = { name: "orders", stackName: "provider", region: "us-east-1" };
     expect(defaultStatePath(stacks.provider, ctx, project)).toBe("../../../../terraform.orders.provider.tfstate");
     // An output outside the project keeps the depth of cdktf.out.
-    expect(defaultStatePath(stacks.provider, ctx, path.join(project, "elsewhere"))).toBe("../../../terraform.orders.provider.tfstate");
+    expect(defaultStatePath(stacks.provider, ctx, path.join(project, "elsewhere"))).toBe(
+      "../../../terraform.orders.provider.tfstate",
+    );
   });
 });
 
@@ -142,7 +178,11 @@ describe("config matrix: network x engine x backend", () => {
     const sets = aurora ? readerSetCount(slots, DEFAULT_WARM_READER_SETS) : 0;
     expect([slots, sets]).toEqual(aurora ? [16, 2] : [0, 0]);
     const expected = [port, port + 1, ...Array.from({ length: slots + sets }, (_, i) => port + 10 + i)];
-    expect(resources(provider, "aws_lb_listener").map((l) => l.port).sort((a: number, b: number) => a - b)).toEqual(expected);
+    expect(
+      resources(provider, "aws_lb_listener")
+        .map((l) => l.port)
+        .sort((a: number, b: number) => a - b),
+    ).toEqual(expected);
     // Clusters: a member group per slot, the reader sets, and the fence group.
     expect(resources(provider, "aws_lb_target_group")).toHaveLength(aurora ? slots + sets + 1 : 2);
     expect(resources(provider, "aws_lambda_function")).toHaveLength(1);
@@ -159,10 +199,19 @@ describe("config matrix of the resource transport: network x cluster/instance x 
     expect(json["consumer-app"].terraform[backendKey]).toBeDefined();
     const cluster = engine !== "mysql";
     expect(resources(provider, "aws_vpc")).toHaveLength(network === "create" ? 1 : 0);
-    const configurations = resources(provider, "aws_vpclattice_resource_configuration").map((r) => [r.name, r.type]).sort();
+    const configurations = resources(provider, "aws_vpclattice_resource_configuration")
+      .map((r) => [r.name, r.type])
+      .sort();
     const endpoints = resources(json["consumer-app"], "aws_vpc_endpoint").map((e) => e.private_dns_enabled);
     if (definition === "dns") {
-      expect(configurations).toEqual(cluster ? [["orders-reader", "SINGLE"], ["orders-writer", "SINGLE"]] : [["orders-writer", "SINGLE"]]);
+      expect(configurations).toEqual(
+        cluster
+          ? [
+              ["orders-reader", "SINGLE"],
+              ["orders-writer", "SINGLE"],
+            ]
+          : [["orders-writer", "SINGLE"]],
+      );
       expect(endpoints).toEqual(cluster ? [false, false] : [false]);
     } else {
       // One ARN-type configuration of the cluster or instance, one endpoint with private DNS.
@@ -177,9 +226,15 @@ describe("many consumers", () => {
   it("adds one stack per consumer and nothing else changes in the provider", () => {
     const one = synthesize();
     const three = synthesize((c) => {
-      for (const name of ["billing", "reports"]) c.consumers.push({ ...c.consumers[0], name, account: { region: "us-east-1" } });
+      for (const name of ["billing", "reports"])
+        c.consumers.push({ ...c.consumers[0], name, account: { region: "us-east-1" } });
     });
-    expect(Object.keys(three.json).sort()).toEqual(["consumer-app", "consumer-billing", "consumer-reports", "provider"]);
+    expect(Object.keys(three.json).sort()).toEqual([
+      "consumer-app",
+      "consumer-billing",
+      "consumer-reports",
+      "provider",
+    ]);
     const strip = (s: Json) => JSON.stringify({ ...s, output: undefined });
     expect(strip(three.json.provider)).toBe(strip(one.json.provider));
   });

@@ -7,15 +7,16 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { type Json, synthesize } from "../helpers";
 
-const fixture: { addresses: Record<string, string[]>; moved: Record<string, Array<{ from: string; to: string }>> } = JSON.parse(
-  readFileSync(path.join(__dirname, "..", "fixtures", "default-addresses.json"), "utf8"),
-);
+const fixture: { addresses: Record<string, string[]>; moved: Record<string, Array<{ from: string; to: string }>> } =
+  JSON.parse(readFileSync(path.join(__dirname, "..", "fixtures", "default-addresses.json"), "utf8"));
 const pinned = fixture.addresses;
 
 function addresses(stack: Json): string[] {
   const out: string[] = [];
-  for (const [type, byName] of Object.entries(stack.resource ?? {})) for (const name of Object.keys(byName as object)) out.push(`${type}.${name}`);
-  for (const [type, byName] of Object.entries(stack.data ?? {})) for (const name of Object.keys(byName as object)) out.push(`data.${type}.${name}`);
+  for (const [type, byName] of Object.entries(stack.resource ?? {}))
+    for (const name of Object.keys(byName as object)) out.push(`${type}.${name}`);
+  for (const [type, byName] of Object.entries(stack.data ?? {}))
+    for (const name of Object.keys(byName as object)) out.push(`data.${type}.${name}`);
   return out.sort();
 }
 
@@ -26,15 +27,18 @@ describe("resource addresses of the default config", () => {
     expect(addresses(json[stackName])).toEqual(pinned[stackName]);
   });
 
-  it.each(Object.keys(pinned))("move older addresses of the %s stack to resources that exist, and only those", (stackName) => {
-    const moved: Array<{ from: string; to: string }> = json[stackName].moved ?? [];
-    expect(moved).toEqual(fixture.moved[stackName] ?? []);
-    const current = new Set(addresses(json[stackName]));
-    for (const m of moved) {
-      expect({ from: m.from, stillDeclared: current.has(m.from) }).toEqual({ from: m.from, stillDeclared: false });
-      expect({ to: m.to, declared: current.has(m.to) }).toEqual({ to: m.to, declared: true });
-    }
-  });
+  it.each(Object.keys(pinned))(
+    "move older addresses of the %s stack to resources that exist, and only those",
+    (stackName) => {
+      const moved: Array<{ from: string; to: string }> = json[stackName].moved ?? [];
+      expect(moved).toEqual(fixture.moved[stackName] ?? []);
+      const current = new Set(addresses(json[stackName]));
+      for (const m of moved) {
+        expect({ from: m.from, stillDeclared: current.has(m.from) }).toEqual({ from: m.from, stillDeclared: false });
+        expect({ to: m.to, declared: current.has(m.to) }).toEqual({ to: m.to, declared: true });
+      }
+    },
+  );
 
   it("carry the consumer endpoint's older, position-keyed addresses over to the construct", () => {
     const from = (fixture.moved["consumer-app"] ?? []).map((m) => m.from);

@@ -26,8 +26,14 @@ function parse(texts: string[]): Array<{ ok: boolean; diagramType?: string; erro
     writeFileSync(file, t);
     return file;
   });
-  const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "mermaid-parse.mjs"), ...files], { encoding: "utf8", timeout: 120_000 });
-  return r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+  const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "mermaid-parse.mjs"), ...files], {
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  return r.stdout
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
 }
 
 describe("diagram of the share", () => {
@@ -35,7 +41,9 @@ describe("diagram of the share", () => {
     const input = demoInput();
     input.consumers.push({ ...input.consumers[0], name: "reports", memberPorts: true });
     const text = mermaid(validateConfig(input));
-    expect(text).toContain("writer.orders.db.internal:3306<br/>reader.orders.db.internal:3307<br/>writer.orders.db.internal:3316-3331 member slots, instance-pinned");
+    expect(text).toContain(
+      "writer.orders.db.internal:3306<br/>reader.orders.db.internal:3307<br/>writer.orders.db.internal:3316-3331 member slots, instance-pinned",
+    );
     expect(text.match(/member slots, instance-pinned/g)).toHaveLength(1);
   });
 
@@ -115,11 +123,24 @@ describe("diagram of the share", () => {
     const input = demoInput();
     toResourceTransport(input);
     const configs: AppConfig[] = [demo(), validateConfig(input)];
-    for (const name of ["minimal", "two-consumers-two-accounts", "cross-region-consumers", "multi-az-mysql-instance", "aurora-postgresql-existing-vpc", "resource-share-organization", "platform-catalogue"]) configs.push(example(name));
+    for (const name of [
+      "minimal",
+      "two-consumers-two-accounts",
+      "cross-region-consumers",
+      "multi-az-mysql-instance",
+      "aurora-postgresql-existing-vpc",
+      "resource-share-organization",
+      "platform-catalogue",
+    ])
+      configs.push(example(name));
     // Share names that are Mermaid keywords, that hold hyphens, or that look like a consumer's ids.
     configs.push(validateConfig(renamedShares({ orders: "end", billing: "c0", inventory: "class-a" })));
-    const results = parse([...configs.map(diagramMarkdown), "```mermaid\nflowchart LR\n  a[\"unclosed --> b\n```\n"]);
-    expect(results.slice(0, -1)).toEqual(configs.map(() => ({ file: expect.any(String), block: 0, ok: true, diagramType: "flowchart-v2" })).map(({ file: _f, ...r }) => expect.objectContaining(r)));
+    const results = parse([...configs.map(diagramMarkdown), '```mermaid\nflowchart LR\n  a["unclosed --> b\n```\n']);
+    expect(results.slice(0, -1)).toEqual(
+      configs
+        .map(() => ({ file: expect.any(String), block: 0, ok: true, diagramType: "flowchart-v2" }))
+        .map(({ file: _f, ...r }) => expect.objectContaining(r)),
+    );
     expect(results[results.length - 1]).toMatchObject({ ok: false, error: expect.stringMatching(/Parse error/) });
   });
 
@@ -130,18 +151,23 @@ describe("diagram of the share", () => {
 });
 
 /** The catalogue's config as JSON, for variations of it. */
-const catalogueInput = (): Json => JSON.parse(readFileSync(path.join(ROOT, "examples", "platform-catalogue", "config.json"), "utf8"));
+const catalogueInput = (): Json =>
+  JSON.parse(readFileSync(path.join(ROOT, "examples", "platform-catalogue", "config.json"), "utf8"));
 
 /** The catalogue with its shares renamed (old name to new), in the consumers' lists too. */
 function renamedShares(names: Record<string, string>): Json {
   const input = catalogueInput();
   for (const share of input.provider.shares) share.name = names[share.name] ?? share.name;
-  for (const c of input.consumers) c.shares = c.shares?.map((e: Json) => (typeof e === "string" ? (names[e] ?? e) : { ...e, name: names[e.name] ?? e.name }));
+  for (const c of input.consumers)
+    c.shares = c.shares?.map((e: Json) =>
+      typeof e === "string" ? (names[e] ?? e) : { ...e, name: names[e.name] ?? e.name },
+    );
   return input;
 }
 
 /** The ids the text defines as nodes (`id["..."]`, `id[("...")]`, also inside an edge line) and as subgraphs, in order. */
-const definedIds = (text: string) => [...text.replace(/"[^"]*"/g, '""').matchAll(/([A-Za-z0-9_]+)\[/g)].map((m) => m[1]);
+const definedIds = (text: string) =>
+  [...text.replace(/"[^"]*"/g, '""').matchAll(/([A-Za-z0-9_]+)\[/g)].map((m) => m[1]);
 /** The two ends of every edge line: `a --> b`, `a -- "x" --> b`, `a -. "x" .-> b`, `a ~~~ b`, `a -.- b`. */
 const edgeEnds = (text: string) =>
   text
@@ -157,7 +183,11 @@ describe("diagram of several shares", () => {
   it("holds one subgraph per share in the provider, each with its database and its transport's nodes under the share's ids", () => {
     expect(app.shares.map((s) => s.name)).toEqual(["orders", "billing", "inventory"]);
     const provider = text.slice(text.indexOf('subgraph provider["provider"]'), text.indexOf('subgraph c0["'));
-    for (const [share, transportNode] of [["orders", "orders_svc"], ["billing", "billing_svc"], ["inventory", "inventory_rcw"]]) {
+    for (const [share, transportNode] of [
+      ["orders", "orders_svc"],
+      ["billing", "billing_svc"],
+      ["inventory", "inventory_rcw"],
+    ]) {
       expect(provider).toContain(`    subgraph ${share}_share["${share}"]`);
       expect(provider).toContain(`      subgraph ${share}_db["database"]`);
       expect(provider).toContain(`        ${share}_w[("writer")]`);
@@ -166,7 +196,9 @@ describe("diagram of several shares", () => {
     expect(provider).toContain('orders_dbinfo["aurora-mysql cluster<br/>platform-orders"]:::where');
     expect(provider).toContain('billing_dbinfo["existing aurora-postgresql cluster<br/>billing-prod"]:::where');
     expect(provider).toContain('inventory_r[("standby, not readable")]');
-    expect(provider).toContain("billing_nlb[\"internal NLB, cross-zone<br/>:5432 writer, :5433 reader<br/>:5442-5444 member slots, :5445-5446 reader sets\"]");
+    expect(provider).toContain(
+      'billing_nlb["internal NLB, cross-zone<br/>:5432 writer, :5433 reader<br/>:5442-5444 member slots, :5445-5446 reader sets"]',
+    );
     expect(provider).toContain('orders_nlb -- ":3306 to the writer\'s warm slot" --> orders_w');
     expect(provider).toContain('inventory_gw -- "writer: its RDS name" --> inventory_w');
     expect(provider).toContain('inventory_rcw["resource configuration<br/>the instance by its ARN, :3306"]');
@@ -176,7 +208,10 @@ describe("diagram of several shares", () => {
   });
 
   it("gives every node its own id, and every edge ends at a node it defines", () => {
-    for (const t of [text, mermaid(validateConfig(renamedShares({ orders: "end", billing: "c0", inventory: "class-a" })))]) {
+    for (const t of [
+      text,
+      mermaid(validateConfig(renamedShares({ orders: "end", billing: "c0", inventory: "class-a" }))),
+    ]) {
       const ids = definedIds(t);
       expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
       // Mermaid would draw an undefined end as a new bare node: a transport that forgot the share's prefix.
@@ -187,21 +222,34 @@ describe("diagram of several shares", () => {
 
   it("shows each consumer one endpoint per share it reaches, with that share's names, linked to that share", () => {
     const consumers = text.split(/^ {2}subgraph (?=c\d+\[)/m).slice(1);
-    expect(consumers.map((c) => c.slice(0, c.indexOf("]")))).toEqual(['c0["consumer storefront"', 'c1["consumer analytics"', 'c2["consumer warehouse"']);
+    expect(consumers.map((c) => c.slice(0, c.indexOf("]")))).toEqual([
+      'c0["consumer storefront"',
+      'c1["consumer analytics"',
+      'c2["consumer warehouse"',
+    ]);
     app.consumers.forEach((c, i) => {
       const eps = [...consumers[i].matchAll(/^ {4}(c\d+_[a-z_]+)_ep\[/gm)].map((m) => m[1]);
       expect({ consumer: c.name, eps }).toEqual({ consumer: c.name, eps: c.shares.map((s) => `c${i}_${s}`) });
       for (const share of c.shares) {
-        const link = app.shares.find((s) => s.name === share)!.config.provider.transport === "resource" ? `"VPC resources" --> ${share}_rcw` : `"PrivateLink" --> ${share}_svc`;
+        const link =
+          app.shares.find((s) => s.name === share)!.config.provider.transport === "resource"
+            ? `"VPC resources" --> ${share}_rcw`
+            : `"PrivateLink" --> ${share}_svc`;
         expect(text).toContain(`  c${i}_${share}_ep -- ${link}`);
       }
     });
     expect(text.match(/_ep -- "/g)).toHaveLength(3 + 2 + 3);
     // storefront's private zone of each share; analytics's member ports of billing only.
-    expect(text).toContain('c0_orders_names["orders:<br/>writer.orders.db.internal:3306<br/>reader.orders.db.internal:3307"]');
-    expect(text).toContain('c0_billing_names["billing:<br/>writer.billing.db.internal:5432<br/>reader.billing.db.internal:5433"]');
+    expect(text).toContain(
+      'c0_orders_names["orders:<br/>writer.orders.db.internal:3306<br/>reader.orders.db.internal:3307"]',
+    );
+    expect(text).toContain(
+      'c0_billing_names["billing:<br/>writer.billing.db.internal:5432<br/>reader.billing.db.internal:5433"]',
+    );
     expect(text).toContain('c0_inventory_names["inventory:<br/>writer.inventory.db.internal:3306"]');
-    expect(text).toContain('c1_billing_names["billing:<br/>endpoint DNS name<br/>:5432 writer, :5433 reader<br/>:5442-5444 member slots, instance-pinned"]');
+    expect(text).toContain(
+      'c1_billing_names["billing:<br/>endpoint DNS name<br/>:5432 writer, :5433 reader<br/>:5442-5444 member slots, instance-pinned"]',
+    );
     expect(text.match(/instance-pinned/g)).toHaveLength(1);
     expect(text).toContain('c2_billing_names["billing:<br/>endpoint DNS name<br/>:5432 writer, :5433 reader"]');
   });
@@ -218,7 +266,13 @@ describe("diagram of several shares", () => {
     const share = "w".repeat(MAX_NAME_LENGTH - "ab-".length);
     const input = renamedShares({ orders: share });
     input.name = "ab";
-    const titles = [...mermaid(validateConfig(input)).matchAll(/subgraph ([A-Za-z0-9_]+)_share\["([^"]*)"\]/g)].map((m) => [m[1], m[2]]);
-    expect(titles).toEqual([[share, share], ["billing", "billing"], ["inventory", "inventory"]]);
+    const titles = [...mermaid(validateConfig(input)).matchAll(/subgraph ([A-Za-z0-9_]+)_share\["([^"]*)"\]/g)].map(
+      (m) => [m[1], m[2]],
+    );
+    expect(titles).toEqual([
+      [share, share],
+      ["billing", "billing"],
+      ["inventory", "inventory"],
+    ]);
   });
 });

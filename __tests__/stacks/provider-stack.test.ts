@@ -47,7 +47,8 @@ describe("provider stack of the demo config", () => {
   });
 
   it("reads the account, partition and region once for the whole stack", () => {
-    for (const type of ["aws_caller_identity", "aws_partition", "aws_region"]) expect(Object.keys(stack.data[type])).toHaveLength(1);
+    for (const type of ["aws_caller_identity", "aws_partition", "aws_region"])
+      expect(Object.keys(stack.data[type])).toHaveLength(1);
   });
 
   it("puts an internal NLB with cross-zone balancing and the PrivateLink SG setting off", () => {
@@ -63,7 +64,9 @@ describe("provider stack of the demo config", () => {
     const groups = resources(stack, LbTargetGroup.tfResourceType);
     // A member group per slot (16: Aurora's largest cluster, so members Auto Scaling adds are warm
     // too), the writer's reader set and its spare, and the fence group, all alike.
-    expect(groups.map((g) => g.name).sort()).toEqual(["orders-fence", ...range(0, 16).map((i) => `orders-m${i}`), "orders-r0", "orders-r1"].sort());
+    expect(groups.map((g) => g.name).sort()).toEqual(
+      ["orders-fence", ...range(0, 16).map((i) => `orders-m${i}`), "orders-r0", "orders-r1"].sort(),
+    );
     for (const g of groups) {
       expect(g).toMatchObject({
         target_type: "ip",
@@ -93,7 +96,9 @@ describe("provider stack of the demo config", () => {
 
   it("leaves where the writer and reader ports forward to the failover function, and nothing else", () => {
     const listeners = resources(stack, LbListener.tfResourceType);
-    const ignored = listeners.filter((l) => l.lifecycle?.ignore_changes).map((l) => [l.port, l.lifecycle.ignore_changes]);
+    const ignored = listeners
+      .filter((l) => l.lifecycle?.ignore_changes)
+      .map((l) => [l.port, l.lifecycle.ignore_changes]);
     expect(ignored.sort()).toEqual([
       [3306, ["default_action"]],
       [3307, ["default_action"]],
@@ -101,12 +106,19 @@ describe("provider stack of the demo config", () => {
   });
 
   it("lets the NLB reach only the database port of the database's security group", () => {
-    const egress = resources(stack, "aws_vpc_security_group_egress_rule").filter((r) => r.description?.startsWith("Database port only"));
+    const egress = resources(stack, "aws_vpc_security_group_egress_rule").filter((r) =>
+      r.description?.startsWith("Database port only"),
+    );
     expect(egress).toHaveLength(1);
     expect(egress[0]).toMatchObject({ from_port: 3306, to_port: 3306, ip_protocol: "tcp" });
     expect(egress[0].referenced_security_group_id).toContain("aws_security_group.Database_SecurityGroup");
     const ingress = resources(stack, VpcSecurityGroupIngressRule.tfResourceType);
-    expect(ingress.filter((r) => r.cidr_ipv4).map((r) => [r.from_port, r.to_port]).sort()).toEqual([
+    expect(
+      ingress
+        .filter((r) => r.cidr_ipv4)
+        .map((r) => [r.from_port, r.to_port])
+        .sort(),
+    ).toEqual([
       [3306, 3306],
       [3307, 3307],
       [3316, 3333],
@@ -140,7 +152,11 @@ describe("provider stack of the demo config", () => {
   });
 
   it("outputs what consumers and operators need", () => {
-    expect(Object.keys(stack.output).filter((k) => !k.startsWith("cross-stack-output-")).sort()).toEqual(
+    expect(
+      Object.keys(stack.output)
+        .filter((k) => !k.startsWith("cross-stack-output-"))
+        .sort(),
+    ).toEqual(
       [
         "alarm_topic_arn",
         "az_ids",
@@ -173,13 +189,23 @@ describe("provider stack of the demo config", () => {
 describe("provider stack options", () => {
   it("keeps the target group on the database port when the listener port differs", () => {
     const { json } = synthesize((c) => (c.provider.ports = { writer: 13306, reader: 13307 }));
-    expect(resources(json.provider, LbTargetGroup.tfResourceType).map((g) => g.port)).toEqual(Array(16 + 2 + 1).fill(3306));
-    expect(resources(json.provider, LbListener.tfResourceType).map((l) => l.port).sort((a: number, b: number) => a - b)).toEqual([...range(3316, 18), 13306, 13307]);
+    expect(resources(json.provider, LbTargetGroup.tfResourceType).map((g) => g.port)).toEqual(
+      Array(16 + 2 + 1).fill(3306),
+    );
+    expect(
+      resources(json.provider, LbListener.tfResourceType)
+        .map((l) => l.port)
+        .sort((a: number, b: number) => a - b),
+    ).toEqual([...range(3316, 18), 13306, 13307]);
   });
 
   it("moves the member block where provider.ports.firstMember says", () => {
     const { json } = synthesize((c) => (c.provider.ports = { writer: 3306, reader: 3307, firstMember: 4000 }));
-    expect(resources(json.provider, LbListener.tfResourceType).map((l) => l.port).sort((a: number, b: number) => a - b)).toEqual([3306, 3307, ...range(4000, 18)]);
+    expect(
+      resources(json.provider, LbListener.tfResourceType)
+        .map((l) => l.port)
+        .sort((a: number, b: number) => a - b),
+    ).toEqual([3306, 3307, ...range(4000, 18)]);
     expect(json.provider.output.member_ports.value).toEqual(range(4000, 16));
   });
 
@@ -205,7 +231,11 @@ describe("provider stack options", () => {
 
   it("keeps a writer and a reader group for a Multi-AZ instance, which Terraform owns entirely", () => {
     const { json } = synthesize((c) => (c.provider.database = { engine: "mysql", create: {} }));
-    expect(resources(json.provider, LbTargetGroup.tfResourceType).map((g) => g.name).sort()).toEqual(["orders-reader", "orders-writer"]);
+    expect(
+      resources(json.provider, LbTargetGroup.tfResourceType)
+        .map((g) => g.name)
+        .sort(),
+    ).toEqual(["orders-reader", "orders-writer"]);
     const listeners = resources(json.provider, LbListener.tfResourceType);
     expect(listeners.map((l) => l.port).sort()).toEqual([3306, 3307]);
     expect(listeners.every((l) => l.lifecycle === undefined)).toBe(true);
@@ -215,7 +245,11 @@ describe("provider stack options", () => {
 
   it("omits the reader listener and the reader sets when ports.reader is null", () => {
     const { json } = synthesize((c) => (c.provider.ports = { writer: 3306, reader: null }));
-    expect(resources(json.provider, LbTargetGroup.tfResourceType).map((g) => g.name).sort()).toEqual(["orders-fence", ...range(0, 16).map((i) => `orders-m${i}`)].sort());
+    expect(
+      resources(json.provider, LbTargetGroup.tfResourceType)
+        .map((g) => g.name)
+        .sort(),
+    ).toEqual(["orders-fence", ...range(0, 16).map((i) => `orders-m${i}`)].sort());
     expect(json.provider.output.reader_listener_arn).toBeUndefined();
     expect(json.provider.output.reader_port).toBeUndefined();
     expect(json["consumer-app"].output.reader_address).toBeUndefined();
@@ -226,7 +260,11 @@ describe("provider stack options", () => {
       delete c.provider.database.create.deletionProtection;
       delete c.provider.loadBalancer;
     });
-    expect(resources(json.provider, RdsCluster.tfResourceType)[0]).toMatchObject({ deletion_protection: true, skip_final_snapshot: false, final_snapshot_identifier: "orders-final" });
+    expect(resources(json.provider, RdsCluster.tfResourceType)[0]).toMatchObject({
+      deletion_protection: true,
+      skip_final_snapshot: false,
+      final_snapshot_identifier: "orders-final",
+    });
     expect(resources(json.provider, Lb.tfResourceType)[0].enable_deletion_protection).toBe(true);
   });
 
@@ -242,23 +280,34 @@ describe("provider stack options", () => {
       manage_master_user_password: true,
       publicly_accessible: false,
     });
-    expect(resources(json.provider, LbListener.tfResourceType).map((l) => l.port).sort()).toEqual([5432, 5433]);
+    expect(
+      resources(json.provider, LbListener.tfResourceType)
+        .map((l) => l.port)
+        .sort(),
+    ).toEqual([5432, 5433]);
   });
 
   it("looks up an existing cluster and opens its security group to the NLB", () => {
     const { text, json } = synthesize((c) => {
       c.provider.network = EXISTING_NETWORK;
-      c.provider.database = { engine: "aurora-postgresql", existing: { clusterIdentifier: "orders-prod", securityGroupId: "sg-0123456789abcdef0" } };
+      c.provider.database = {
+        engine: "aurora-postgresql",
+        existing: { clusterIdentifier: "orders-prod", securityGroupId: "sg-0123456789abcdef0" },
+      };
       c.provider.ports = {};
       c.consumers[0].providerAzIds = ["use1-az1", "use1-az2"];
     });
     expect(text.provider).toHaveDataSourceWithProperties(DataAwsRdsCluster, { cluster_identifier: "orders-prod" });
     expect(dataSources(json.provider, DataAwsSubnet.tfResourceType)).toHaveLength(2);
     expect(resources(json.provider, RdsCluster.tfResourceType)).toHaveLength(0);
-    const rule = resources(json.provider, VpcSecurityGroupIngressRule.tfResourceType).find((r) => r.security_group_id === "sg-0123456789abcdef0");
+    const rule = resources(json.provider, VpcSecurityGroupIngressRule.tfResourceType).find(
+      (r) => r.security_group_id === "sg-0123456789abcdef0",
+    );
     expect(rule).toMatchObject({ ip_protocol: "tcp" });
     expect(rule.from_port).toContain("data.aws_rds_cluster.Database_Cluster");
-    expect(resources(json.provider, LbTargetGroup.tfResourceType)[0].port).toContain("data.aws_rds_cluster.Database_Cluster");
+    expect(resources(json.provider, LbTargetGroup.tfResourceType)[0].port).toContain(
+      "data.aws_rds_cluster.Database_Cluster",
+    );
   });
 
   it("adds one accepter per endpoint id and starts private DNS verification", () => {
@@ -268,7 +317,10 @@ describe("provider stack options", () => {
       c.provider.sharing.supportedRegions = ["us-west-2"];
     });
     expect(resources(json.provider, VpcEndpointConnectionAccepter.tfResourceType)).toHaveLength(2);
-    expect(text.provider).toHaveResourceWithProperties(VpcEndpointService, { private_dns_name: "orders.db.example.com", supported_regions: ["us-west-2"] });
+    expect(text.provider).toHaveResourceWithProperties(VpcEndpointService, {
+      private_dns_name: "orders.db.example.com",
+      supported_regions: ["us-west-2"],
+    });
     expect(text.provider).toHaveResource(VpcEndpointServicePrivateDnsVerification);
     expect(json.provider.output.private_dns_verification_record).toBeDefined();
   });
@@ -279,8 +331,11 @@ describe("provider stack options", () => {
     });
     expect(resources(json.provider, VpcEndpointServiceAllowedPrincipal.tfResourceType)).toHaveLength(2);
     const share = stacks.provider.share;
-    if (!(share instanceof EndpointServiceProviderShare)) throw new Error(`the demo shares through ${share.transport}, not endpoint-service`);
-    const ids = share.endpointService.node.children.map((c) => c.node.id).filter((id) => id.startsWith("AllowedPrincipal"));
+    if (!(share instanceof EndpointServiceProviderShare))
+      throw new Error(`the demo shares through ${share.transport}, not endpoint-service`);
+    const ids = share.endpointService.node.children
+      .map((c) => c.node.id)
+      .filter((id) => id.startsWith("AllowedPrincipal"));
     expect(ids).toEqual(["AllowedPrincipal-222222222222-root", "AllowedPrincipal-333333333333-role-app"]);
   });
 });

@@ -15,7 +15,17 @@ describe("resource transport, demo config", () => {
 
   it("shows in the provider stack: a gateway, configurations and a share, and no load balancer, function, alarm or archive", () => {
     expect(text.provider).toHaveResource(VpclatticeResourceGateway);
-    for (const type of ["aws_lb", "aws_lb_listener", "aws_lb_target_group", "aws_vpc_endpoint_service", "aws_lambda_function", "aws_cloudwatch_event_rule", "aws_cloudwatch_metric_alarm", "aws_sns_topic", "aws_sqs_queue"]) {
+    for (const type of [
+      "aws_lb",
+      "aws_lb_listener",
+      "aws_lb_target_group",
+      "aws_vpc_endpoint_service",
+      "aws_lambda_function",
+      "aws_cloudwatch_event_rule",
+      "aws_cloudwatch_metric_alarm",
+      "aws_sns_topic",
+      "aws_sqs_queue",
+    ]) {
       expect({ type, count: resources(provider, type).length }).toEqual({ type, count: 0 });
     }
     expect(Object.keys(provider.terraform.required_providers)).toEqual(["aws"]);
@@ -23,7 +33,11 @@ describe("resource transport, demo config", () => {
   });
 
   it("outputs the database's configuration and names, the share and the gateway's group, not the endpoint service's", () => {
-    expect(Object.keys(provider.output).filter((o) => !o.startsWith("cross-stack-output")).sort()).toEqual([
+    expect(
+      Object.keys(provider.output)
+        .filter((o) => !o.startsWith("cross-stack-output"))
+        .sort(),
+    ).toEqual([
       "az_ids",
       "dashboard_name",
       "dashboard_url",
@@ -49,10 +63,18 @@ describe("resource transport, demo config", () => {
   });
 
   it("gives verifying connection strings by the database's own names, on the database's port", () => {
-    expect(consumer.output.writer_address.value).toMatch(/^\$\{data\.terraform_remote_state\.[\w-]+\.outputs\.[\w-]+endpoint\}:3306$/);
-    expect(consumer.output.reader_address.value).toMatch(/^\$\{data\.terraform_remote_state\.[\w-]+\.outputs\.[\w-]+reader_endpoint\}:3306$/);
-    expect(consumer.output.writer_connection.value.cli).toMatch(/--port=3306 --user=<user> --ssl-mode=VERIFY_IDENTITY --ssl-ca=us-east-1-bundle\.pem$/);
-    expect(consumer.output.friendly_writer_address.value).toMatch(/^\$\{aws_route53_record\.Access_WriterRecord_\w+\.fqdn\}:3306$/);
+    expect(consumer.output.writer_address.value).toMatch(
+      /^\$\{data\.terraform_remote_state\.[\w-]+\.outputs\.[\w-]+endpoint\}:3306$/,
+    );
+    expect(consumer.output.reader_address.value).toMatch(
+      /^\$\{data\.terraform_remote_state\.[\w-]+\.outputs\.[\w-]+reader_endpoint\}:3306$/,
+    );
+    expect(consumer.output.writer_connection.value.cli).toMatch(
+      /--port=3306 --user=<user> --ssl-mode=VERIFY_IDENTITY --ssl-ca=us-east-1-bundle\.pem$/,
+    );
+    expect(consumer.output.friendly_writer_address.value).toMatch(
+      /^\$\{aws_route53_record\.Access_WriterRecord_\w+\.fqdn\}:3306$/,
+    );
     expect(consumer.output.writer_connection_unverified.value.cli).toContain("--ssl-mode=REQUIRED");
     expect(consumer.moved).toBeUndefined();
   });
@@ -62,10 +84,20 @@ describe("resource transport, demo config", () => {
       toResourceTransport(c);
       c.provider.resourceDefinition = "dns";
     });
-    expect(resources(dns.provider, "aws_vpclattice_resource_configuration").map((r) => r.type)).toEqual(["SINGLE", "SINGLE"]);
-    expect(Object.keys(dns.provider.output)).toEqual(expect.arrayContaining(["writer_resource_configuration_arn", "reader_resource_configuration_arn"]));
+    expect(resources(dns.provider, "aws_vpclattice_resource_configuration").map((r) => r.type)).toEqual([
+      "SINGLE",
+      "SINGLE",
+    ]);
+    expect(Object.keys(dns.provider.output)).toEqual(
+      expect.arrayContaining(["writer_resource_configuration_arn", "reader_resource_configuration_arn"]),
+    );
     const app = dns["consumer-app"];
-    expect(resources(app, VpcEndpoint.tfResourceType).map((e) => [e.vpc_endpoint_type, e.private_dns_enabled])).toEqual([["Resource", false], ["Resource", false]]);
+    expect(resources(app, VpcEndpoint.tfResourceType).map((e) => [e.vpc_endpoint_type, e.private_dns_enabled])).toEqual(
+      [
+        ["Resource", false],
+        ["Resource", false],
+      ],
+    );
     expect(app.output.writer_address.value).toMatch(/^\$\{aws_route53_record\.Access_WriterRecord_\w+\.fqdn\}:3306$/);
     // The RDS certificate carries none of the names that reach the database: nothing claims to verify.
     expect(app.output.writer_connection).toBeUndefined();
@@ -73,12 +105,21 @@ describe("resource transport, demo config", () => {
   });
 
   it("takes the configuration, the names and the share from the consumer's config when given, and accepts the invitation", () => {
-    const arn = (n: number) => `arn:aws:vpc-lattice:us-east-1:111111111111:resourceconfiguration/rcfg-0123456789abcdef${n}`;
+    const arn = (n: number) =>
+      `arn:aws:vpc-lattice:us-east-1:111111111111:resourceconfiguration/rcfg-0123456789abcdef${n}`;
     const share = "arn:aws:ram:us-east-1:111111111111:resource-share/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b";
-    const names = { writer: "orders.cluster-c7tj4example.us-east-1.rds.amazonaws.com", reader: "orders.cluster-ro-c7tj4example.us-east-1.rds.amazonaws.com" };
+    const names = {
+      writer: "orders.cluster-c7tj4example.us-east-1.rds.amazonaws.com",
+      reader: "orders.cluster-ro-c7tj4example.us-east-1.rds.amazonaws.com",
+    };
     const { json: own } = synthesize((c) => {
       toResourceTransport(c);
-      Object.assign(c.consumers[0], { resourceConfigurationArn: arn(0), databaseNames: names, acceptResourceShare: true, resourceShareArn: share });
+      Object.assign(c.consumers[0], {
+        resourceConfigurationArn: arn(0),
+        databaseNames: names,
+        acceptResourceShare: true,
+        resourceShareArn: share,
+      });
     });
     const app = own["consumer-app"];
     expect(resources(app, VpcEndpoint.tfResourceType).map((e) => e.resource_configuration_arn)).toEqual([arn(0)]);
@@ -91,7 +132,11 @@ describe("resource transport, demo config", () => {
       c.provider.resourceDefinition = "dns";
       Object.assign(c.consumers[0], { resourceConfigurationArn: arn(0), readerResourceConfigurationArn: arn(1) });
     });
-    expect(resources(byDns["consumer-app"], VpcEndpoint.tfResourceType).map((e) => e.resource_configuration_arn).sort()).toEqual([arn(0), arn(1)]);
+    expect(
+      resources(byDns["consumer-app"], VpcEndpoint.tfResourceType)
+        .map((e) => e.resource_configuration_arn)
+        .sort(),
+    ).toEqual([arn(0), arn(1)]);
     expect(byDns["consumer-app"].data.terraform_remote_state).toBeUndefined();
   });
 

@@ -16,29 +16,50 @@ function synth(input: Json): Record<string, Json> {
   const stacks = buildApp(validateConfig(input), app);
   app.synth();
   return Object.fromEntries(
-    [stacks.provider, ...stacks.consumers].map((s) => [s.node.id, JSON.parse(readFileSync(path.join(app.outdir, "stacks", s.node.id, "cdk.tf.json"), "utf8"))]),
+    [stacks.provider, ...stacks.consumers].map((s) => [
+      s.node.id,
+      JSON.parse(readFileSync(path.join(app.outdir, "stacks", s.node.id, "cdk.tf.json"), "utf8")),
+    ]),
   );
 }
 
 /** Every block of a stack by its address (resource, data source, output, local, moved), without cdktf's "//" comments. */
 function blocks(stack: Json): Map<string, string> {
   const out = new Map<string, string>();
-  const strip = (v: Json): Json => (Array.isArray(v) ? v.map(strip) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).filter(([k]) => k !== "//").map(([k, x]) => [k, strip(x)])) : v);
-  for (const kind of ["resource", "data"]) for (const [type, byName] of Object.entries(stack[kind] ?? {})) for (const [name, body] of Object.entries(byName as Json)) out.set(`${kind}.${type}.${name}`, JSON.stringify(strip(body)));
-  for (const kind of ["output", "locals", "provider", "terraform"]) for (const [name, body] of Object.entries(stack[kind] ?? {})) out.set(`${kind}.${name}`, JSON.stringify(strip(body)));
+  const strip = (v: Json): Json =>
+    Array.isArray(v)
+      ? v.map(strip)
+      : v && typeof v === "object"
+        ? Object.fromEntries(
+            Object.entries(v)
+              .filter(([k]) => k !== "//")
+              .map(([k, x]) => [k, strip(x)]),
+          )
+        : v;
+  for (const kind of ["resource", "data"])
+    for (const [type, byName] of Object.entries(stack[kind] ?? {}))
+      for (const [name, body] of Object.entries(byName as Json))
+        out.set(`${kind}.${type}.${name}`, JSON.stringify(strip(body)));
+  for (const kind of ["output", "locals", "provider", "terraform"])
+    for (const [name, body] of Object.entries(stack[kind] ?? {}))
+      out.set(`${kind}.${name}`, JSON.stringify(strip(body)));
   return out;
 }
 
 /** The billing share, removed from the catalogue and from every consumer that names it. */
 function withoutBilling(input: Json): Json {
   input.provider.shares = input.provider.shares.filter((s: Json) => s.name !== "billing");
-  for (const c of input.consumers) if (c.shares) c.shares = c.shares.filter((e: Json) => (typeof e === "string" ? e : e.name) !== "billing");
+  for (const c of input.consumers)
+    if (c.shares) c.shares = c.shares.filter((e: Json) => (typeof e === "string" ? e : e.name) !== "billing");
   return input;
 }
 
 const LEDGER = {
   name: "ledger",
-  database: { engine: "aurora-postgresql", existing: { clusterIdentifier: "ledger-prod", securityGroupId: "sg-0a1b2c3d4e5f60730" } },
+  database: {
+    engine: "aurora-postgresql",
+    existing: { clusterIdentifier: "ledger-prod", securityGroupId: "sg-0a1b2c3d4e5f60730" },
+  },
   sharing: { allowedPrincipals: ["arn:aws:iam::222222222222:root", "arn:aws:iam::444444444444:root"] },
 };
 
@@ -61,24 +82,38 @@ describe("a share added to or removed from the config", () => {
 
   /** The one block of the whole config that lists the shares: the dashboard of every share. */
   const CATALOGUE = /^resource\.aws_cloudwatch_dashboard\.CatalogueDashboard_/;
-  const catalogueBody = (stacks: Record<string, Json>) => (resources(stacks.provider, "aws_cloudwatch_dashboard").find((d: Json) => d.dashboard_name === "platform-privatelink-us-east-1") as Json).dashboard_body as string;
+  const catalogueBody = (stacks: Record<string, Json>) =>
+    (
+      resources(stacks.provider, "aws_cloudwatch_dashboard").find(
+        (d: Json) => d.dashboard_name === "platform-privatelink-us-east-1",
+      ) as Json
+    ).dashboard_body as string;
 
   it("removing billing removes only billing's blocks, in the provider and in every consumer that reached it", () => {
     expect(Object.keys(fewer).sort()).toEqual(Object.keys(all).sort());
     for (const stack of Object.keys(all)) {
       const { gone, added, differ } = changes(all[stack], fewer[stack]);
-      expect({ stack, added, differ: differ.filter((k) => !CATALOGUE.test(k)) }).toEqual({ stack, added: [], differ: [] });
+      expect({ stack, added, differ: differ.filter((k) => !CATALOGUE.test(k)) }).toEqual({
+        stack,
+        added: [],
+        differ: [],
+      });
       expect(gone.filter((k) => !/billing/i.test(k))).toEqual([]);
     }
     // It was there to remove: the provider's and two consumers' billing blocks went.
     expect(changes(all.provider, fewer.provider).gone.length).toBeGreaterThan(40);
-    for (const consumer of ["consumer-storefront", "consumer-analytics", "consumer-warehouse"]) expect(changes(all[consumer], fewer[consumer]).gone.length).toBeGreaterThan(5);
+    for (const consumer of ["consumer-storefront", "consumer-analytics", "consumer-warehouse"])
+      expect(changes(all[consumer], fewer[consumer]).gone.length).toBeGreaterThan(5);
   });
 
   it("adding ledger adds only ledger's blocks, and only where it is reached", () => {
     for (const stack of Object.keys(all)) {
       const { gone, added, differ } = changes(all[stack], more[stack]);
-      expect({ stack, gone, differ: differ.filter((k) => !CATALOGUE.test(k)) }).toEqual({ stack, gone: [], differ: [] });
+      expect({ stack, gone, differ: differ.filter((k) => !CATALOGUE.test(k)) }).toEqual({
+        stack,
+        gone: [],
+        differ: [],
+      });
       expect(added.filter((k) => !/ledger/i.test(k))).toEqual([]);
     }
     expect(changes(all.provider, more.provider).added.length).toBeGreaterThan(40);
@@ -117,26 +152,48 @@ describe("the names of several shares", () => {
     const list = names(type, field);
     expect(list.length).toBeGreaterThan(0);
     expect(new Set(list).size).toBe(list.length);
-    if (type === "aws_lb" || type === "aws_lb_target_group") for (const n of list) expect(n.length).toBeLessThanOrEqual(32);
+    if (type === "aws_lb" || type === "aws_lb_target_group")
+      for (const n of list) expect(n.length).toBeLessThanOrEqual(32);
   });
 
   it("names each share's resources <config>-<share>, and its global names <config>_<share>, which no single-database config can take", () => {
     expect(names("aws_lb", "name").sort()).toEqual(["platform-billing-nlb", "platform-orders-nlb"]);
-    expect(names("aws_cloudwatch_dashboard", "dashboard_name").sort()).toEqual(["platform-privatelink-us-east-1", "platform_billing-privatelink-us-east-1", "platform_inventory-privatelink-us-east-1", "platform_orders-privatelink-us-east-1"]);
-    expect(names("aws_iam_role", "name").sort()).toEqual(["platform-vpc-flow-log-us-east-1", "platform_billing-failover-sync-us-east-1", "platform_orders-failover-sync-us-east-1"]);
-    expect(names("aws_kms_alias", "name").sort()).toEqual(["alias/platform-operations", "alias/platform_orders-database"]);
+    expect(names("aws_cloudwatch_dashboard", "dashboard_name").sort()).toEqual([
+      "platform-privatelink-us-east-1",
+      "platform_billing-privatelink-us-east-1",
+      "platform_inventory-privatelink-us-east-1",
+      "platform_orders-privatelink-us-east-1",
+    ]);
+    expect(names("aws_iam_role", "name").sort()).toEqual([
+      "platform-vpc-flow-log-us-east-1",
+      "platform_billing-failover-sync-us-east-1",
+      "platform_orders-failover-sync-us-east-1",
+    ]);
+    expect(names("aws_kms_alias", "name").sort()).toEqual([
+      "alias/platform-operations",
+      "alias/platform_orders-database",
+    ]);
   });
 
   it("has a dashboard of every share that links to each share's and shows each share's database and alarms", () => {
     const dashboards = resources(provider, "aws_cloudwatch_dashboard");
     expect(dashboards).toHaveLength(4);
-    const body = JSON.parse((dashboards.find((d: Json) => d.dashboard_name === "platform-privatelink-us-east-1") as Json).dashboard_body);
+    const body = JSON.parse(
+      (dashboards.find((d: Json) => d.dashboard_name === "platform-privatelink-us-east-1") as Json).dashboard_body,
+    );
     const text = body.widgets[0].properties.markdown as string;
-    for (const share of ["orders", "billing", "inventory"]) expect(text).toContain(`(#dashboards/dashboard/platform_${share}-privatelink-us-east-1)`);
-    const connections = body.widgets.find((w: Json) => w.properties.title === "Database connections per share").properties.metrics;
-    expect(connections.map((m: Json[]) => [m[2], (m[4] as Json).label])).toEqual([["DBClusterIdentifier", "orders"], ["DBClusterIdentifier", "billing"], ["DBInstanceIdentifier", "inventory"]]);
+    for (const share of ["orders", "billing", "inventory"])
+      expect(text).toContain(`(#dashboards/dashboard/platform_${share}-privatelink-us-east-1)`);
+    const connections = body.widgets.find((w: Json) => w.properties.title === "Database connections per share")
+      .properties.metrics;
+    expect(connections.map((m: Json[]) => [m[2], (m[4] as Json).label])).toEqual([
+      ["DBClusterIdentifier", "orders"],
+      ["DBClusterIdentifier", "billing"],
+      ["DBInstanceIdentifier", "inventory"],
+    ]);
     // The resource transport has no failover function and no alarms: only the endpoint-service shares' appear.
-    const errors = body.widgets.find((w: Json) => w.properties.title === "Failover function errors per share").properties.metrics;
+    const errors = body.widgets.find((w: Json) => w.properties.title === "Failover function errors per share")
+      .properties.metrics;
     expect(errors.map((m: Json[]) => (m[4] as Json).label)).toEqual(["orders", "billing"]);
     const alarms = body.widgets.find((w: Json) => w.type === "alarm").properties.alarms as string[];
     expect(alarms).toHaveLength(resources(provider, "aws_cloudwatch_metric_alarm").length);
@@ -155,23 +212,43 @@ describe("the names of several shares", () => {
 
   it("prefixes each share's outputs with its name, in the provider and in each consumer", () => {
     // The stack's own: the dashboard of every share.
-    const outputs = Object.keys(provider.output).filter((o) => !o.startsWith("cross-stack-output-") && !o.startsWith("catalogue_dashboard_"));
+    const outputs = Object.keys(provider.output).filter(
+      (o) => !o.startsWith("cross-stack-output-") && !o.startsWith("catalogue_dashboard_"),
+    );
     expect(outputs.every((o) => /^(orders|billing|inventory)_/.test(o))).toBe(true);
-    expect(outputs).toEqual(expect.arrayContaining(["orders_service_name", "billing_service_name", "inventory_resource_share_arn", "orders_writer_name", "billing_reader_name", "inventory_writer_name"]));
-    expect(Object.keys(stacks["consumer-analytics"].output).sort()).toEqual(expect.arrayContaining(["billing_writer_connection", "billing_member_ports", "inventory_writer_connection"]));
+    expect(outputs).toEqual(
+      expect.arrayContaining([
+        "orders_service_name",
+        "billing_service_name",
+        "inventory_resource_share_arn",
+        "orders_writer_name",
+        "billing_reader_name",
+        "inventory_writer_name",
+      ]),
+    );
+    expect(Object.keys(stacks["consumer-analytics"].output).sort()).toEqual(
+      expect.arrayContaining(["billing_writer_connection", "billing_member_ports", "inventory_writer_connection"]),
+    );
     expect(Object.keys(stacks["consumer-analytics"].output).some((o) => o.startsWith("orders_"))).toBe(false);
   });
 
   it("connects each consumer endpoint to its own share's service", () => {
     const endpoints = resources(stacks["consumer-storefront"], "aws_vpc_endpoint");
-    const services = endpoints.filter((e: Json) => e.vpc_endpoint_type === "Interface").map((e: Json) => e.service_name).sort();
+    const services = endpoints
+      .filter((e: Json) => e.vpc_endpoint_type === "Interface")
+      .map((e: Json) => e.service_name)
+      .sort();
     expect(services).toHaveLength(2);
     expect(services[0]).toMatch(/billing_EndpointService/);
     expect(services[1]).toMatch(/orders_EndpointService/);
     const resource = endpoints.filter((e: Json) => e.vpc_endpoint_type === "Resource");
-    expect(resource.map((e: Json) => e.resource_configuration_arn)).toEqual([expect.stringMatching(/inventory_ResourceShare_Database/)]);
+    expect(resource.map((e: Json) => e.resource_configuration_arn)).toEqual([
+      expect.stringMatching(/inventory_ResourceShare_Database/),
+    ]);
     // One private zone per friendly name the consumer chose, one per share.
     const zones = resources(stacks["consumer-storefront"], "aws_route53_zone").map((z: Json) => z.name);
-    expect(zones).toEqual(expect.arrayContaining(["orders.db.internal", "billing.db.internal", "inventory.db.internal"]));
+    expect(zones).toEqual(
+      expect.arrayContaining(["orders.db.internal", "billing.db.internal", "inventory.db.internal"]),
+    );
   });
 });

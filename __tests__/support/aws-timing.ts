@@ -22,7 +22,10 @@ import { DEFAULT_PARAMS } from "./sim/params";
 
 type Handler = (args: { input?: Record<string, unknown> }) => Promise<{ output: Record<string, unknown> }>;
 type Context = { commandName?: string; clientName?: string };
-type AddMiddleware = (middleware: (next: Handler, context: Context) => Handler, options: { step: string; priority: string; name: string }) => void;
+type AddMiddleware = (
+  middleware: (next: Handler, context: Context) => Handler,
+  options: { step: string; priority: string; name: string },
+) => void;
 
 /** One attempt of a call through an attached client, on the test's clock. */
 export interface TimedCall {
@@ -131,7 +134,8 @@ export class AwsTiming {
   // ---------- the clock's driver ----------
 
   /** Waits `ms` on the test's clock: the function's sleep between polls. */
-  sleep = (ms: number): Promise<void> => new Promise((resolve) => this.push(this.now + Math.max(0, ms) / 1000, "sleep", resolve));
+  sleep = (ms: number): Promise<void> =>
+    new Promise((resolve) => this.push(this.now + Math.max(0, ms) / 1000, "sleep", resolve));
 
   /** The same, from inside a call (a retry's backoff): the call is not in flight while it waits. */
   sleepInCall = async (ms: number): Promise<void> => {
@@ -190,7 +194,9 @@ export class AwsTiming {
   }
 
   private sorted(): Timer[] {
-    return this.timers.sort((a, b) => a.at - b.at || (a.kind === b.kind ? 0 : a.kind === "action" ? -1 : 1) || a.seq - b.seq);
+    return this.timers.sort(
+      (a, b) => a.at - b.at || (a.kind === b.kind ? 0 : a.kind === "action" ? -1 : 1) || a.seq - b.seq,
+    );
   }
 
   private async fireNext(): Promise<void> {
@@ -235,7 +241,12 @@ export class AwsTiming {
       (next, context) => async (args) => {
         const command = context.commandName ?? "";
         const input = args.input ?? {};
-        const service = context.clientName === "RDSClient" ? "rds" : context.clientName === "ElasticLoadBalancingV2Client" ? "elb" : "other";
+        const service =
+          context.clientName === "RDSClient"
+            ? "rds"
+            : context.clientName === "ElasticLoadBalancingV2Client"
+              ? "elb"
+              : "other";
         const throttled = this.inWindow(this.throttles);
         const changesTargets = command === "RegisterTargetsCommand" || command === "DeregisterTargetsCommand";
         this.calls.push({
@@ -259,7 +270,13 @@ export class AwsTiming {
   }
 
   private isDown(ip: string): boolean {
-    return this.down.has(ip) || this.inWindow(this.restarts.filter((r) => r.ip === ip), this.healthyAfterS);
+    return (
+      this.down.has(ip) ||
+      this.inWindow(
+        this.restarts.filter((r) => r.ip === ip),
+        this.healthyAfterS,
+      )
+    );
   }
 
   private key(group: unknown, t: { Id?: string; Port?: number }): string {
@@ -267,12 +284,16 @@ export class AwsTiming {
   }
 
   /** What this layer makes of a registered target (moto alone says healthy). */
-  private health(group: unknown, target: { Id?: string; Port?: number }): { State: string; Reason?: string } | undefined {
+  private health(
+    group: unknown,
+    target: { Id?: string; Port?: number },
+  ): { State: string; Reason?: string } | undefined {
     const ip = target.Id ?? "";
     const age = this.now - (this.registeredAt.get(this.key(group, target)) ?? -Infinity);
     if (this.unusedIps.has(ip)) return { State: "unused", Reason: "Target.NotInUse" };
     if (age < this.registrationDelayS) return { State: "initial", Reason: "Elb.RegistrationInProgress" };
-    if (age < this.registrationDelayS + this.healthyAfterS) return { State: "initial", Reason: "Elb.InitialHealthChecking" };
+    if (age < this.registrationDelayS + this.healthyAfterS)
+      return { State: "initial", Reason: "Elb.InitialHealthChecking" };
     if (this.isDown(ip)) return { State: "unhealthy", Reason: "Target.FailedHealthChecks" };
     return undefined;
   }
@@ -290,18 +311,26 @@ export class AwsTiming {
   private rewrite(command: string, input: Record<string, unknown>, result: { output: Record<string, unknown> }) {
     const targets = (input.Targets ?? []) as Array<{ Id?: string; Port?: number }>;
     if (command === "RegisterTargetsCommand") {
-      for (const t of targets) if (!this.registeredAt.has(this.key(input.TargetGroupArn, t))) this.registeredAt.set(this.key(input.TargetGroupArn, t), this.now);
+      for (const t of targets)
+        if (!this.registeredAt.has(this.key(input.TargetGroupArn, t)))
+          this.registeredAt.set(this.key(input.TargetGroupArn, t), this.now);
     } else if (command === "DeregisterTargetsCommand") {
       for (const t of targets) this.registeredAt.delete(this.key(input.TargetGroupArn, t));
     } else if (command === "DescribeTargetHealthCommand") {
-      const descriptions = (result.output.TargetHealthDescriptions ?? []) as Array<{ Target?: { Id?: string; Port?: number }; TargetHealth?: { State?: string; Reason?: string } }>;
+      const descriptions = (result.output.TargetHealthDescriptions ?? []) as Array<{
+        Target?: { Id?: string; Port?: number };
+        TargetHealth?: { State?: string; Reason?: string };
+      }>;
       for (const d of descriptions) {
         if ((d.TargetHealth?.State ?? "").includes("draining")) continue;
         const health = this.health(input.TargetGroupArn, d.Target ?? {});
         if (health) d.TargetHealth = health;
       }
     } else if (command === "DescribeDBInstancesCommand") {
-      for (const i of (result.output.DBInstances ?? []) as Array<{ DBInstanceIdentifier?: string; DBInstanceStatus?: string }>) {
+      for (const i of (result.output.DBInstances ?? []) as Array<{
+        DBInstanceIdentifier?: string;
+        DBInstanceStatus?: string;
+      }>) {
         const id = i.DBInstanceIdentifier ?? "";
         const windowed = this.statuses.find((s) => s.instance === id && this.now >= s.from && this.now < s.until);
         const status = windowed?.status ?? this.status.get(id);
@@ -309,17 +338,24 @@ export class AwsTiming {
       }
     } else if (command === "DescribeBlueGreenDeploymentsCommand") {
       const status = this.deploymentStatuses.find((s) => this.now >= s.from && this.now < s.until)?.status;
-      for (const d of (result.output.BlueGreenDeployments ?? []) as Array<{ Status?: string; SwitchoverDetails?: Array<{ Status?: string }> }>) {
+      for (const d of (result.output.BlueGreenDeployments ?? []) as Array<{
+        Status?: string;
+        SwitchoverDetails?: Array<{ Status?: string }>;
+      }>) {
         if (!status) continue;
         d.Status = status;
         for (const detail of d.SwitchoverDetails ?? []) detail.Status = status;
       }
     } else if (command === "DescribeDBClustersCommand") {
-      const clusters = (result.output.DBClusters ?? []) as Array<{ Status?: string; DBClusterMembers?: Array<{ DBInstanceIdentifier?: string; IsClusterWriter?: boolean }> }>;
+      const clusters = (result.output.DBClusters ?? []) as Array<{
+        Status?: string;
+        DBClusterMembers?: Array<{ DBInstanceIdentifier?: string; IsClusterWriter?: boolean }>;
+      }>;
       const status = this.clusterStatuses.find((s) => this.now >= s.from && this.now < s.until)?.status;
       for (const c of clusters) if (status) c.Status = status;
       if (this.stale && this.stale.left > 0 && clusters.length > 0) {
-        for (const m of clusters[0].DBClusterMembers ?? []) m.IsClusterWriter = m.DBInstanceIdentifier === this.stale.writer;
+        for (const m of clusters[0].DBClusterMembers ?? [])
+          m.IsClusterWriter = m.DBInstanceIdentifier === this.stale.writer;
         this.stale.left--;
         this.staleAnswersServed++;
       }
@@ -336,5 +372,7 @@ export class AwsTiming {
 function throttlingError(service: TimedCall["service"]): Error {
   const $metadata = { httpStatusCode: 400, requestId: randomUUID(), attempts: 1, totalRetryDelay: 0 };
   const options = { $fault: "client" as const, $metadata, message: "Rate exceeded" };
-  return service === "rds" ? new RDSServiceException({ ...options, name: "Throttling" }) : new ElasticLoadBalancingV2ServiceException({ ...options, name: "ThrottlingException" });
+  return service === "rds"
+    ? new RDSServiceException({ ...options, name: "Throttling" })
+    : new ElasticLoadBalancingV2ServiceException({ ...options, name: "ThrottlingException" });
 }

@@ -22,5 +22,10 @@ export function synthConstruct(build: (scope: Construct) => void): { text: strin
 
 /** The demo provider's created network: a VPC and two subnets by AZ ID. */
 export function demoNetwork(scope: Construct, config: Config = demoConfig()): Network {
-  return new Network(scope, "Network", { config: config.provider.network, namePrefix: config.name, nameScope: { share: config.name, region: config.provider.account.region }, kmsKeyArn: "arn:aws:kms:us-east-1:111111111111:key/test" });
+  return new Network(scope, "Network", {
+    config: config.provider.network,
+    namePrefix: config.name,
+    nameScope: { share: config.name, region: config.provider.account.region },
+    kmsKeyArn: "arn:aws:kms:us-east-1:111111111111:key/test",
+  });
 }

@@ -32,9 +32,11 @@ export function answersFromConsumerStack(stack: Json, endpoints: Record<string, 
     if (!zone) throw new Error(`a record refers to aws_route53_zone.${zoneId}, which the stack does not declare`);
     if (zone.for_each === undefined) return [literal(zone.name, `aws_route53_zone.${zoneId}.name`)];
     const m = /^\$\{toset\(local\.(\w+)\)\}$/.exec(zone.for_each);
-    if (!m || zone.name !== "${each.value}") throw new Error(`aws_route53_zone.${zoneId}: for_each ${zone.for_each} is not a set of names from a local`);
+    if (!m || zone.name !== "${each.value}")
+      throw new Error(`aws_route53_zone.${zoneId}: for_each ${zone.for_each} is not a set of names from a local`);
     const list = locals[m[1]];
-    if (!Array.isArray(list)) throw new Error(`local.${m[1]} is not a literal list in this stack: ${JSON.stringify(list)}`);
+    if (!Array.isArray(list))
+      throw new Error(`local.${m[1]} is not a literal list in this stack: ${JSON.stringify(list)}`);
     return list.map((n) => literal(n, `local.${m[1]}`));
   };
   const isPrivateToTheStack = (zoneId: string) => {
@@ -80,6 +82,7 @@ export function answersFromConsumerStack(stack: Json, endpoints: Record<string, 
 }
 
 function literal(value: unknown, where: string): string {
-  if (typeof value !== "string" || value.includes("${")) throw new Error(`${where} is not known in this stack (${JSON.stringify(value)}): give the names in the config`);
+  if (typeof value !== "string" || value.includes("${"))
+    throw new Error(`${where} is not known in this stack (${JSON.stringify(value)}): give the names in the config`);
   return value;
 }

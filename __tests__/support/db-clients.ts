@@ -36,19 +36,33 @@ export function loopbackResolver(dnsAddress: string): dnsPromises.Resolver {
 }
 
 /** Runs `cli` (a shell command line as the stack outputs it) plus `extra`, in `cwd`, with the DNS server's answer for its host. */
-export async function runCli(cli: string, extra: string, opts: { cwd: string; resolver: dnsPromises.Resolver }): Promise<ClientRun> {
+export async function runCli(
+  cli: string,
+  extra: string,
+  opts: { cwd: string; resolver: dnsPromises.Resolver },
+): Promise<ClientRun> {
   const host = hostOf(cli);
   const addresses = await opts.resolver.resolve4(host).catch(() => [] as string[]);
   const hostsFile = path.join(opts.cwd, "hosts");
   writeFileSync(hostsFile, `127.0.0.1 localhost\n${addresses.map((a) => `${a} ${host}\n`).join("")}`);
   const unshare = process.getuid?.() === 0 ? ["--mount"] : ["--map-root-user", "--mount"];
   // Asynchronous: the listeners standing in for the NLB run in this process and must keep serving.
-  const child = spawn("unshare", [...unshare, "sh", "-c", `mount --bind "${hostsFile}" /etc/hosts && exec ${cli} ${extra}`], {
-    cwd: opts.cwd,
-    stdio: ["ignore", "pipe", "pipe"],
-    // No user config may change what the string says.
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: opts.cwd, PSQLRC: "/dev/null", PGCONNECT_TIMEOUT: "5", LANG: "C" },
-  });
+  const child = spawn(
+    "unshare",
+    [...unshare, "sh", "-c", `mount --bind "${hostsFile}" /etc/hosts && exec ${cli} ${extra}`],
+    {
+      cwd: opts.cwd,
+      stdio: ["ignore", "pipe", "pipe"],
+      // No user config may change what the string says.
+      env: {
+        PATH: process.env.PATH ?? "/usr/bin:/bin",
+        HOME: opts.cwd,
+        PSQLRC: "/dev/null",
+        PGCONNECT_TIMEOUT: "5",
+        LANG: "C",
+      },
+    },
+  );
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d) => (stdout += d));
@@ -64,7 +78,13 @@ export function resolvingStream(resolver: dnsPromises.Resolver): () => net.Socke
   type Lookup = (hostname: string, options: { all?: boolean }, cb: (...args: unknown[]) => void) => void;
   const lookup: Lookup = (hostname, options, cb) => {
     resolver.resolve4(hostname).then(
-      (addresses) => (options.all ? cb(null, addresses.map((address) => ({ address, family: 4 }))) : cb(null, addresses[0], 4)),
+      (addresses) =>
+        options.all
+          ? cb(
+              null,
+              addresses.map((address) => ({ address, family: 4 })),
+            )
+          : cb(null, addresses[0], 4),
       (err) => cb(err),
     );
   };
@@ -81,7 +101,11 @@ export function resolvingStream(resolver: dnsPromises.Resolver): () => net.Socke
  * node-postgres with a generated URI, run in `cwd` (sslrootcert names a file relative to the
  * client's working directory) and resolving through the DNS server: the rows of `sql`.
  */
-export async function pgQuery(uri: string, sql: string, opts: { cwd: string; resolver: dnsPromises.Resolver }): Promise<unknown[]> {
+export async function pgQuery(
+  uri: string,
+  sql: string,
+  opts: { cwd: string; resolver: dnsPromises.Resolver },
+): Promise<unknown[]> {
   const { Client } = require("pg");
   const previous = process.cwd();
   process.chdir(opts.cwd);

@@ -54,7 +54,13 @@ function ownForServer(file: string) {
 }
 
 /** Starts `command` in its own process group and waits until its log shows `ready`. */
-async function startAndWait(command: string, args: string[], logFile: string, ready: RegExp, what: string): Promise<ChildProcess> {
+async function startAndWait(
+  command: string,
+  args: string[],
+  logFile: string,
+  ready: RegExp,
+  what: string,
+): Promise<ChildProcess> {
   const child = spawn(command, args, { detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
@@ -88,7 +94,16 @@ function stopGroup(child: ChildProcess): Promise<void> {
 export async function startPostgres(dir: string, port: number, certificate: ServerCertificate): Promise<DbServer> {
   ownForServer(dir);
   const data = path.join(dir, "data");
-  const [initdb, initArgs] = asServerUser(postgresBin("initdb"), ["-D", data, "-U", "postgres", "-A", "trust", "--no-sync", "--no-instructions"]);
+  const [initdb, initArgs] = asServerUser(postgresBin("initdb"), [
+    "-D",
+    data,
+    "-U",
+    "postgres",
+    "-A",
+    "trust",
+    "--no-sync",
+    "--no-instructions",
+  ]);
   execFileSync(initdb, initArgs, { stdio: "pipe", cwd: dir });
   // Only hostssl: a client that does not negotiate TLS is refused, as with rds.force_ssl=1.
   writeFileSync(path.join(data, "pg_hba.conf"), "local all all trust\nhostssl all all 127.0.0.1/32 trust\n");
@@ -100,26 +115,56 @@ export async function startPostgres(dir: string, port: number, certificate: Serv
   chmodSync(key, 0o600);
   const logFile = path.join(dir, "postgres.log");
   const [postgres, args] = asServerUser(postgresBin("postgres"), [
-    "-D", data,
-    "-c", "listen_addresses=127.0.0.1",
-    "-c", `port=${port}`,
-    "-c", `unix_socket_directories=${dir}`,
-    "-c", "ssl=on",
-    "-c", `ssl_cert_file=${cert}`,
-    "-c", `ssl_key_file=${key}`,
-    "-c", "fsync=off",
+    "-D",
+    data,
+    "-c",
+    "listen_addresses=127.0.0.1",
+    "-c",
+    `port=${port}`,
+    "-c",
+    `unix_socket_directories=${dir}`,
+    "-c",
+    "ssl=on",
+    "-c",
+    `ssl_cert_file=${cert}`,
+    "-c",
+    `ssl_key_file=${key}`,
+    "-c",
+    "fsync=off",
   ]);
-  const child = await startAndWait(postgres, args, logFile, /database system is ready to accept connections/, "postgres");
+  const child = await startAndWait(
+    postgres,
+    args,
+    logFile,
+    /database system is ready to accept connections/,
+    "postgres",
+  );
   let log = "";
   child.stderr!.on("data", (d) => (log += d));
-  return { engine: "postgres", host: "127.0.0.1", port, user: "postgres", log: () => log, stop: () => stopGroup(child) };
+  return {
+    engine: "postgres",
+    host: "127.0.0.1",
+    port,
+    user: "postgres",
+    log: () => log,
+    stop: () => stopGroup(child),
+  };
 }
 
 /** MariaDB with require_secure_transport, `certificate` as its server certificate, and a user `app` that may connect from anywhere. */
-export async function startMariadb(dir: string, port: number, certificate: ServerCertificate, ca: TestCa): Promise<DbServer> {
+export async function startMariadb(
+  dir: string,
+  port: number,
+  certificate: ServerCertificate,
+  ca: TestCa,
+): Promise<DbServer> {
   const data = path.join(dir, "data");
   const socket = path.join(dir, "mysqld.sock");
-  execFileSync("mariadb-install-db", ["--no-defaults", `--datadir=${data}`, "--user=root", "--auth-root-authentication-method=socket", "--skip-test-db"], { stdio: "pipe" });
+  execFileSync(
+    "mariadb-install-db",
+    ["--no-defaults", `--datadir=${data}`, "--user=root", "--auth-root-authentication-method=socket", "--skip-test-db"],
+    { stdio: "pipe" },
+  );
   const logFile = path.join(dir, "mariadb.err");
   const mariadbd = existsSync("/usr/sbin/mariadbd") ? "/usr/sbin/mariadbd" : "mariadbd";
   const child = await startAndWait(
@@ -144,15 +189,29 @@ export async function startMariadb(dir: string, port: number, certificate: Serve
     /ready for connections/,
     "mariadbd",
   );
-  execFileSync("mariadb", ["--no-defaults", `--socket=${socket}`, "-uroot", "-e", "CREATE USER 'app'@'%'; GRANT SELECT ON *.* TO 'app'@'%';"], { stdio: "pipe" });
-  return { engine: "mariadb", host: "127.0.0.1", port, user: "app", log: () => (existsSync(logFile) ? readFileSync(logFile, "utf8") : ""), stop: () => stopGroup(child) };
+  execFileSync(
+    "mariadb",
+    ["--no-defaults", `--socket=${socket}`, "-uroot", "-e", "CREATE USER 'app'@'%'; GRANT SELECT ON *.* TO 'app'@'%';"],
+    { stdio: "pipe" },
+  );
+  return {
+    engine: "mariadb",
+    host: "127.0.0.1",
+    port,
+    user: "app",
+    log: () => (existsSync(logFile) ? readFileSync(logFile, "utf8") : ""),
+    stop: () => stopGroup(child),
+  };
 }
 
 /**
  * The provider's NLB as the consumer sees it: one TCP listener per port on the endpoint's
  * address, passing bytes through to a server (TLS runs end to end, as through PrivateLink).
  */
-export async function startListeners(address: string, routes: Array<{ port: number; to: { host: string; port: number } }>): Promise<{ close(): Promise<void> }> {
+export async function startListeners(
+  address: string,
+  routes: Array<{ port: number; to: { host: string; port: number } }>,
+): Promise<{ close(): Promise<void> }> {
   const servers: net.Server[] = [];
   const sockets = new Set<net.Socket>();
   for (const route of routes) {

@@ -34,7 +34,13 @@ export async function startDns(): Promise<DnsServer> {
       }
       const ip = state.records.get(question.name.toLowerCase());
       if (ip && question.type === Packet.TYPE.A) {
-        response.answers.push({ name: question.name, type: Packet.TYPE.A, class: Packet.CLASS.IN, ttl: 1, address: ip });
+        response.answers.push({
+          name: question.name,
+          type: Packet.TYPE.A,
+          class: Packet.CLASS.IN,
+          ttl: 1,
+          address: ip,
+        });
       } else {
         response.header.rcode = Packet.RCODE?.NXDOMAIN ?? 3;
       }

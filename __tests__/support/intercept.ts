@@ -14,10 +14,18 @@ export function intercept<T extends { middlewareStack: { add: unknown } }>(clien
     middleware: (next: Handler, context: { commandName?: string }) => Handler,
     options: { step: string; priority: string; name: string },
   ) => void;
-  add((next, context) => (args) => around(context.commandName ?? "unknown", () => next(args), ((args as { input?: Record<string, unknown> }).input ?? {})), {
-    step: "deserialize",
-    priority: "low",
-    name: "testIntercept",
-  });
+  add(
+    (next, context) => (args) =>
+      around(
+        context.commandName ?? "unknown",
+        () => next(args),
+        (args as { input?: Record<string, unknown> }).input ?? {},
+      ),
+    {
+      step: "deserialize",
+      priority: "low",
+      name: "testIntercept",
+    },
+  );
   return client;
 }

@@ -43,7 +43,11 @@ export interface CommandResult {
 export function run(command: string, args: string[], timeoutMs = 30_000): Promise<CommandResult> {
   return new Promise((resolve) =>
     execFile(command, args, { encoding: "utf8", timeout: timeoutMs }, (error, stdout, stderr) => {
-      const code = error ? (typeof (error as { code?: unknown }).code === "number" ? ((error as { code: number }).code) : -1) : 0;
+      const code = error
+        ? typeof (error as { code?: unknown }).code === "number"
+          ? (error as { code: number }).code
+          : -1
+        : 0;
       resolve({ code, stdout, stderr });
     }),
   );
@@ -57,7 +61,17 @@ export async function startMariaDb(opts: MariaDbOptions = {}): Promise<MariaDb> 
   const socket = path.join(dir, "mariadb.sock");
   const errorLog = path.join(dir, "error.log");
   // --no-defaults everywhere: nothing of the machine's /etc/mysql reaches this server.
-  const init = await run("mariadb-install-db", ["--no-defaults", `--datadir=${datadir}`, "--user=root", "--skip-test-db", "--auth-root-authentication-method=socket"], 120_000);
+  const init = await run(
+    "mariadb-install-db",
+    [
+      "--no-defaults",
+      `--datadir=${datadir}`,
+      "--user=root",
+      "--skip-test-db",
+      "--auth-root-authentication-method=socket",
+    ],
+    120_000,
+  );
   if (init.code !== 0) {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`mariadb-install-db failed (${init.code}): ${(init.stderr || init.stdout).slice(-2000)}`);
@@ -87,7 +101,15 @@ export async function startMariaDb(opts: MariaDbOptions = {}): Promise<MariaDb> 
   closeSync(logFd);
   const log = () => (existsSync(errorLog) ? readFileSync(errorLog, "utf8").slice(-4000) : "");
   const sql = async (statement: string) => {
-    const r = await run("mariadb", ["--no-defaults", `--socket=${socket}`, "-uroot", "--batch", "--skip-column-names", "-e", statement]);
+    const r = await run("mariadb", [
+      "--no-defaults",
+      `--socket=${socket}`,
+      "-uroot",
+      "--batch",
+      "--skip-column-names",
+      "-e",
+      statement,
+    ]);
     if (r.code !== 0) throw new Error(`mariadb -e ${JSON.stringify(statement)} failed (${r.code}): ${r.stderr}`);
     return r.stdout.trim();
   };

@@ -26,7 +26,9 @@ export async function freePort(): Promise<number> {
 
 /** The venv that scripts/python-tools.sh maintains (built on first use, reused after). */
 export function pythonVenv(): string {
-  return execFileSync("bash", [path.join(__dirname, "..", "..", "scripts", "python-tools.sh")], { encoding: "utf8" }).trim();
+  return execFileSync("bash", [path.join(__dirname, "..", "..", "scripts", "python-tools.sh")], {
+    encoding: "utf8",
+  }).trim();
 }
 
 export async function startMoto(): Promise<Moto> {
@@ -36,9 +38,13 @@ export async function startMoto(): Promise<Moto> {
   // nobody drains a pipe, and moto would stall on a full one in the middle of a request.
   const logFile = path.join(mkdtempSync(path.join(tmpdir(), "rds-privatelink-moto-")), "moto.log");
   const logFd = openSync(logFile, "a");
-  const child: ChildProcess = spawn(path.join(pythonVenv(), "bin", "moto_server"), ["-H", "127.0.0.1", "-p", String(port)], {
-    stdio: ["ignore", logFd, logFd],
-  });
+  const child: ChildProcess = spawn(
+    path.join(pythonVenv(), "bin", "moto_server"),
+    ["-H", "127.0.0.1", "-p", String(port)],
+    {
+      stdio: ["ignore", logFd, logFd],
+    },
+  );
   closeSync(logFd);
   const tail = () => readFileSync(logFile, "utf8").slice(-20_000);
   const deadline = Date.now() + 30_000;

@@ -29,11 +29,16 @@ export function providerWorld(provider: Json, clusters: Record<string, WorldClus
   const world: World = new Map();
   for (const [id, data] of Object.entries<Json>(provider.data?.aws_rds_cluster ?? {})) {
     const cluster = clusters[data.cluster_identifier];
-    if (!cluster) throw new Error(`the provider looks up cluster ${data.cluster_identifier}, which the world does not hold`);
-    for (const [attribute, value] of Object.entries(cluster)) world.set(`data.aws_rds_cluster.${id}.${attribute}`, value);
+    if (!cluster)
+      throw new Error(`the provider looks up cluster ${data.cluster_identifier}, which the world does not hold`);
+    for (const [attribute, value] of Object.entries(cluster))
+      world.set(`data.aws_rds_cluster.${id}.${attribute}`, value);
   }
   Object.keys(provider.resource?.aws_vpclattice_resource_configuration ?? {}).forEach((id, i) => {
-    world.set(`aws_vpclattice_resource_configuration.${id}.arn`, `arn:aws:vpc-lattice:us-east-1:${account}:resourceconfiguration/rcfg-${String(i).padStart(17, "0")}`);
+    world.set(
+      `aws_vpclattice_resource_configuration.${id}.arn`,
+      `arn:aws:vpc-lattice:us-east-1:${account}:resourceconfiguration/rcfg-${String(i).padStart(17, "0")}`,
+    );
   });
   return world;
 }
@@ -60,13 +65,15 @@ export function resolveInConsumer(value: Json, consumer: Json, provider: Json, w
     s
       .replace(REMOTE, (_, output) => {
         const declared = provider.output?.[output];
-        if (!declared) throw new Error(`the consumer reads provider output ${output}, which the provider stack does not declare`);
+        if (!declared)
+          throw new Error(`the consumer reads provider output ${output}, which the provider stack does not declare`);
         return String(evaluate(declared.value, world, `provider output ${output}`));
       })
       .replace(/\$\{aws_route53_record\.([\w-]+)\.fqdn\}/g, (_, id) => consumer.resource.aws_route53_record[id].name);
   if (typeof value === "string") return one(value);
   if (Array.isArray(value)) return value.map((v) => (typeof v === "string" ? one(v) : v));
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === "string" ? one(v) : v]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === "string" ? one(v) : v]));
   return value;
 }
 
@@ -75,16 +82,31 @@ export function resolveInConsumer(value: Json, consumer: Json, provider: Json, w
  * to the address its private DNS names resolve to; `namesOf` maps an RDS resource's ARN to its
  * endpoint names, as RDS describes them.
  */
-export function answersFromResourceEndpoints(consumer: Json, provider: Json, world: World, endpoints: Record<string, string>, namesOf: Record<string, string[]>): Map<string, string> {
+export function answersFromResourceEndpoints(
+  consumer: Json,
+  provider: Json,
+  world: World,
+  endpoints: Record<string, string>,
+  namesOf: Record<string, string[]>,
+): Map<string, string> {
   const answers = new Map<string, string>();
   const configurations: Record<string, Json> = provider.resource?.aws_vpclattice_resource_configuration ?? {};
-  const byArn = new Map(Object.keys(configurations).map((id) => [world.get(`aws_vpclattice_resource_configuration.${id}.arn`), configurations[id]]));
+  const byArn = new Map(
+    Object.keys(configurations).map((id) => [
+      world.get(`aws_vpclattice_resource_configuration.${id}.arn`),
+      configurations[id],
+    ]),
+  );
   for (const [id, endpoint] of Object.entries<Json>(consumer.resource?.aws_vpc_endpoint ?? {})) {
     const address = endpoints[id];
     if (!address || endpoint.vpc_endpoint_type !== "Resource" || endpoint.private_dns_enabled !== true) continue;
     const configuration = byArn.get(resolveInConsumer(endpoint.resource_configuration_arn, consumer, provider, world));
     if (configuration?.type !== "ARN") continue;
-    const resourceArn = evaluate(configuration.resource_configuration_definition?.[0]?.arn_resource?.[0]?.arn, world, `configuration ${id}`);
+    const resourceArn = evaluate(
+      configuration.resource_configuration_definition?.[0]?.arn_resource?.[0]?.arn,
+      world,
+      `configuration ${id}`,
+    );
     for (const name of namesOf[String(resourceArn)] ?? []) answers.set(name.toLowerCase(), address);
   }
   const zones: Record<string, Json> = consumer.resource?.aws_route53_zone ?? {};

@@ -20,12 +20,31 @@ export interface ServerCertificate {
   readonly names: string[];
 }
 
-const openssl = (args: string[], cwd: string) => execFileSync("openssl", args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+const openssl = (args: string[], cwd: string) =>
+  execFileSync("openssl", args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
 
 export function createCa(dir: string, commonName = "Test RDS-like Root CA"): TestCa {
   const keyFile = path.join(dir, "ca.key");
   const certFile = path.join(dir, "ca.pem");
-  openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256", "-days", "2", "-subj", `/CN=${commonName}`, "-keyout", keyFile, "-out", certFile], dir);
+  openssl(
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-sha256",
+      "-days",
+      "2",
+      "-subj",
+      `/CN=${commonName}`,
+      "-keyout",
+      keyFile,
+      "-out",
+      certFile,
+    ],
+    dir,
+  );
   return { dir, certFile, keyFile };
 }
 
@@ -35,8 +54,34 @@ export function issueServerCertificate(ca: TestCa, dir: string, label: string, n
   const certFile = path.join(dir, `${label}.pem`);
   const csr = path.join(dir, `${label}.csr`);
   const ext = path.join(dir, `${label}.ext`);
-  writeFileSync(ext, `subjectAltName=${names.map((n) => `DNS:${n}`).join(",")}\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n`);
-  openssl(["req", "-newkey", "rsa:2048", "-nodes", "-sha256", "-subj", `/CN=${names[0]}`, "-keyout", keyFile, "-out", csr], dir);
-  openssl(["x509", "-req", "-in", csr, "-CA", ca.certFile, "-CAkey", ca.keyFile, "-CAcreateserial", "-days", "2", "-sha256", "-extfile", ext, "-out", certFile], dir);
+  writeFileSync(
+    ext,
+    `subjectAltName=${names.map((n) => `DNS:${n}`).join(",")}\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n`,
+  );
+  openssl(
+    ["req", "-newkey", "rsa:2048", "-nodes", "-sha256", "-subj", `/CN=${names[0]}`, "-keyout", keyFile, "-out", csr],
+    dir,
+  );
+  openssl(
+    [
+      "x509",
+      "-req",
+      "-in",
+      csr,
+      "-CA",
+      ca.certFile,
+      "-CAkey",
+      ca.keyFile,
+      "-CAcreateserial",
+      "-days",
+      "2",
+      "-sha256",
+      "-extfile",
+      ext,
+      "-out",
+      certFile,
+    ],
+    dir,
+  );
   return { certFile, keyFile, names };
 }

@@ -13,7 +13,13 @@ import {
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { CreateDBClusterCommand, CreateDBInstanceCommand, CreateDBSubnetGroupCommand, FailoverDBClusterCommand, RDSClient } from "@aws-sdk/client-rds";
+import {
+  CreateDBClusterCommand,
+  CreateDBInstanceCommand,
+  CreateDBSubnetGroupCommand,
+  FailoverDBClusterCommand,
+  RDSClient,
+} from "@aws-sdk/client-rds";
 import { randomUUID } from "node:crypto";
 import { Resolver } from "node:dns/promises";
 import { ENV } from "../../functions/failover-sync/environment";
@@ -79,12 +85,32 @@ export function instanceAddress(instance: string): string {
 async function network(url: string) {
   const ec2 = new EC2Client(clientConfig(url));
   const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: "10.0.0.0/16" }))).Vpc!.VpcId!;
-  const subnet = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: "10.0.0.0/24", AvailabilityZone: `${REGION}a` }))).Subnet!.SubnetId!;
+  const subnet = (
+    await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: "10.0.0.0/24", AvailabilityZone: `${REGION}a` }))
+  ).Subnet!.SubnetId!;
   const elb = new ElasticLoadBalancingV2Client(clientConfig(url));
-  const lb = (await elb.send(new CreateLoadBalancerCommand({ Name: "world-nlb", Type: "network", Scheme: "internal", Subnets: [subnet] }))).LoadBalancers![0].LoadBalancerArn!;
-  const group = async (name: string) => (await elb.send(new CreateTargetGroupCommand({ Name: name, Protocol: "TCP", Port: PORT, VpcId: vpc, TargetType: "ip" }))).TargetGroups![0].TargetGroupArn!;
+  const lb = (
+    await elb.send(
+      new CreateLoadBalancerCommand({ Name: "world-nlb", Type: "network", Scheme: "internal", Subnets: [subnet] }),
+    )
+  ).LoadBalancers![0].LoadBalancerArn!;
+  const group = async (name: string) =>
+    (
+      await elb.send(
+        new CreateTargetGroupCommand({ Name: name, Protocol: "TCP", Port: PORT, VpcId: vpc, TargetType: "ip" }),
+      )
+    ).TargetGroups![0].TargetGroupArn!;
   const listener = async (port: number, targetGroupArn: string) =>
-    (await elb.send(new CreateListenerCommand({ LoadBalancerArn: lb, Protocol: "TCP", Port: port, DefaultActions: [{ Type: "forward", TargetGroupArn: targetGroupArn }] }))).Listeners![0].ListenerArn!;
+    (
+      await elb.send(
+        new CreateListenerCommand({
+          LoadBalancerArn: lb,
+          Protocol: "TCP",
+          Port: port,
+          DefaultActions: [{ Type: "forward", TargetGroupArn: targetGroupArn }],
+        }),
+      )
+    ).Listeners![0].ListenerArn!;
   return { group, listener, ec2, vpc, subnet };
 }
 
@@ -108,30 +134,74 @@ export async function createClusterWorld(url: string, dns: DnsServer, spec: Clus
   const rds = new RDSClient(clientConfig(url));
   const aurora = spec.engine.startsWith("aurora");
   // A Multi-AZ DB cluster takes its instance class and io1 storage at the cluster (RDS User Guide, Creating a Multi-AZ DB cluster).
-  const multiAz = aurora ? {} : { DBClusterInstanceClass: "db.m5d.large", AllocatedStorage: 100, StorageType: "io1", Iops: 1000 };
-  const password = spec.managedPassword === false ? { MasterUserPassword: randomUUID() } : { ManageMasterUserPassword: true };
-  const created = await rds.send(new CreateDBClusterCommand({ DBClusterIdentifier: spec.cluster, Engine: spec.engine, MasterUsername: "dbadmin", ...password, ...multiAz }));
+  const multiAz = aurora
+    ? {}
+    : { DBClusterInstanceClass: "db.m5d.large", AllocatedStorage: 100, StorageType: "io1", Iops: 1000 };
+  const password =
+    spec.managedPassword === false ? { MasterUserPassword: randomUUID() } : { ManageMasterUserPassword: true };
+  const created = await rds.send(
+    new CreateDBClusterCommand({
+      DBClusterIdentifier: spec.cluster,
+      Engine: spec.engine,
+      MasterUsername: "dbadmin",
+      ...password,
+      ...multiAz,
+    }),
+  );
   const endpoint = created.DBCluster!.Endpoint!;
   for (const [id, ip] of Object.entries(spec.members)) {
     await rds.send(
-      new CreateDBInstanceCommand({ DBInstanceIdentifier: id, DBClusterIdentifier: spec.cluster, Engine: spec.engine, DBInstanceClass: aurora ? "db.t4g.medium" : "db.m5d.large", PromotionTier: spec.tiers?.[id] ?? 1 }),
+      new CreateDBInstanceCommand({
+        DBInstanceIdentifier: id,
+        DBClusterIdentifier: spec.cluster,
+        Engine: spec.engine,
+        DBInstanceClass: aurora ? "db.t4g.medium" : "db.m5d.large",
+        PromotionTier: spec.tiers?.[id] ?? 1,
+      }),
     );
     dns.records.set(instanceAddress(id), ip);
   }
   if (spec.endpointRecord) dns.records.set(endpoint, Object.values(spec.members)[0]);
-  return { kind: "cluster", ...spec, url, writerListenerArn, readerListenerArn, memberGroups, readerSetGroups, fenceGroup, endpoint };
+  return {
+    kind: "cluster",
+    ...spec,
+    url,
+    writerListenerArn,
+    readerListenerArn,
+    memberGroups,
+    readerSetGroups,
+    fenceGroup,
+    endpoint,
+  };
 }
 
 /** A Multi-AZ DB instance: its address moves to the standby on failover (the test flips DNS). */
-export async function createInstanceWorld(url: string, dns: DnsServer, instance: string, ip: string): Promise<InstanceWorld> {
+export async function createInstanceWorld(
+  url: string,
+  dns: DnsServer,
+  instance: string,
+  ip: string,
+): Promise<InstanceWorld> {
   const { group, ec2, vpc, subnet } = await network(url);
   const writerArn = await group(`${instance}-writer`);
   const readerArn = await group(`${instance}-reader`);
   // Its subnet group spans two zones (the standby lives in the other), and it has a security group of its own, as the stack creates them.
-  const second = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: "10.0.2.0/24", AvailabilityZone: `${REGION}b` }))).Subnet!.SubnetId!;
-  const securityGroup = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: `${instance}-database`, Description: "database", VpcId: vpc }))).GroupId!;
+  const second = (
+    await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: "10.0.2.0/24", AvailabilityZone: `${REGION}b` }))
+  ).Subnet!.SubnetId!;
+  const securityGroup = (
+    await ec2.send(
+      new CreateSecurityGroupCommand({ GroupName: `${instance}-database`, Description: "database", VpcId: vpc }),
+    )
+  ).GroupId!;
   const rds = new RDSClient(clientConfig(url));
-  await rds.send(new CreateDBSubnetGroupCommand({ DBSubnetGroupName: `${instance}-database`, DBSubnetGroupDescription: "database", SubnetIds: [subnet, second] }));
+  await rds.send(
+    new CreateDBSubnetGroupCommand({
+      DBSubnetGroupName: `${instance}-database`,
+      DBSubnetGroupDescription: "database",
+      SubnetIds: [subnet, second],
+    }),
+  );
   await rds.send(
     new CreateDBInstanceCommand({
       DBInstanceIdentifier: instance,
@@ -150,12 +220,16 @@ export async function createInstanceWorld(url: string, dns: DnsServer, instance:
 }
 
 export async function failoverTo(url: string, cluster: string, instance: string): Promise<void> {
-  await new RDSClient(clientConfig(url)).send(new FailoverDBClusterCommand({ DBClusterIdentifier: cluster, TargetDBInstanceIdentifier: instance }));
+  await new RDSClient(clientConfig(url)).send(
+    new FailoverDBClusterCommand({ DBClusterIdentifier: cluster, TargetDBInstanceIdentifier: instance }),
+  );
 }
 
 /** The IPs a target group holds, sorted, read through a client of its own. */
 export async function targetIps(url: string, arn: string, includeDraining = false): Promise<string[]> {
-  const out = await new ElasticLoadBalancingV2Client(clientConfig(url)).send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }));
+  const out = await new ElasticLoadBalancingV2Client(clientConfig(url)).send(
+    new DescribeTargetHealthCommand({ TargetGroupArn: arn }),
+  );
   return (out.TargetHealthDescriptions ?? [])
     .filter((d) => includeDraining || !(d.TargetHealth?.State ?? "").includes("draining"))
     .map((d) => d.Target!.Id!)
@@ -164,7 +238,9 @@ export async function targetIps(url: string, arn: string, includeDraining = fals
 
 /** The group a listener forwards to. */
 export async function forwardsTo(url: string, listenerArn: string): Promise<string> {
-  const out = await new ElasticLoadBalancingV2Client(clientConfig(url)).send(new DescribeListenersCommand({ ListenerArns: [listenerArn] }));
+  const out = await new ElasticLoadBalancingV2Client(clientConfig(url)).send(
+    new DescribeListenersCommand({ ListenerArns: [listenerArn] }),
+  );
   return out.Listeners![0].DefaultActions![0].TargetGroupArn!;
 }
 
@@ -186,7 +262,13 @@ export function testSettings(world: ClusterWorld | InstanceWorld, overrides: Par
     ...(world.kind === "cluster"
       ? {
           database: { kind: "cluster", identifier: world.cluster },
-          targets: { kind: "cluster", writerListener: world.writerListenerArn, readerListener: world.readerListenerArn, memberGroups: world.memberGroups, readerSetGroups: world.readerSetGroups },
+          targets: {
+            kind: "cluster",
+            writerListener: world.writerListenerArn,
+            readerListener: world.readerListenerArn,
+            memberGroups: world.memberGroups,
+            readerSetGroups: world.readerSetGroups,
+          },
         }
       : {
           database: { kind: "instance", identifier: world.instance },
@@ -209,7 +291,11 @@ export interface EnvironmentOptions {
 }
 
 /** The function's environment for a world, as the construct writes it. */
-export function testEnvironment(world: ClusterWorld | InstanceWorld, dns: DnsServer, options: EnvironmentOptions = {}): Record<string, string> {
+export function testEnvironment(
+  world: ClusterWorld | InstanceWorld,
+  dns: DnsServer,
+  options: EnvironmentOptions = {},
+): Record<string, string> {
   const suffix = (arn: string) => arn.split(":")[5];
   const common = {
     AWS_REGION: REGION,
@@ -222,7 +308,12 @@ export function testEnvironment(world: ClusterWorld | InstanceWorld, dns: DnsSer
     ...(options.watchSeconds !== undefined ? { [ENV.watchSeconds]: String(options.watchSeconds) } : {}),
   };
   if (world.kind === "instance") {
-    return { ...common, DB_INSTANCE_IDENTIFIER: world.instance, WRITER_TARGET_GROUP_ARN: world.writerArn, READER_TARGET_GROUP_ARN: world.readerArn };
+    return {
+      ...common,
+      DB_INSTANCE_IDENTIFIER: world.instance,
+      WRITER_TARGET_GROUP_ARN: world.writerArn,
+      READER_TARGET_GROUP_ARN: world.readerArn,
+    };
   }
   return {
     ...common,

@@ -20,7 +20,9 @@ describe("checkov", () => {
         // checkov 3.2's terraform_json parser expects every top-level block to be an object and
         // crashes on the list of `moved` blocks; they carry no setting to check, so the scanned
         // copy leaves them out (the plan scans of the e2e tier see the moves applied).
-        const stackJson = JSON.parse(readFileSync(path.join(app.app.outdir, "stacks", stack.node.id, "cdk.tf.json"), "utf8"));
+        const stackJson = JSON.parse(
+          readFileSync(path.join(app.app.outdir, "stacks", stack.node.id, "cdk.tf.json"), "utf8"),
+        );
         delete stackJson.moved;
         mkdirSync(path.join(root, `${i}-${stack.node.id}`), { recursive: true });
         writeFileSync(path.join(root, `${i}-${stack.node.id}`, "cdk.tf.json"), JSON.stringify(stackJson));
@@ -29,7 +31,9 @@ describe("checkov", () => {
     });
     const result = checkov(root, "terraform_json");
     writeFileSync(path.join(root, "summary.json"), JSON.stringify(result, null, 2));
-    process.stdout.write(`checkov: ${stacks} stacks, ${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped (${SKIPS.length} check ids skipped)\n`);
+    process.stdout.write(
+      `checkov: ${stacks} stacks, ${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped (${SKIPS.length} check ids skipped)\n`,
+    );
     expect(result.failures).toEqual([]);
     expect(result.passed).toBeGreaterThan(stacks * 20);
   });

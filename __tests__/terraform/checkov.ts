@@ -4,7 +4,9 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 
 const ROOT = path.join(__dirname, "..", "..");
-export const SKIPS: Array<{ id: string; reason: string }> = JSON.parse(readFileSync(path.join(ROOT, "security", "checkov-skips.json"), "utf8"));
+export const SKIPS: Array<{ id: string; reason: string }> = JSON.parse(
+  readFileSync(path.join(ROOT, "security", "checkov-skips.json"), "utf8"),
+);
 
 export interface CheckovSummary {
   passed: number;
@@ -19,7 +21,11 @@ export interface CheckovSummary {
  * outgrew the output buffer (277 MB once examples/platform-catalogue joined it), and only the
  * summary and the failed checks' ids, resources and files are read here.
  */
-export function checkov(target: string, framework: "terraform_json" | "terraform_plan", asFile = false): CheckovSummary {
+export function checkov(
+  target: string,
+  framework: "terraform_json" | "terraform_plan",
+  asFile = false,
+): CheckovSummary {
   const [file, args, options] = command(target, framework, asFile);
   return summarize(execFileSync(file, args, options));
 }
@@ -28,19 +34,43 @@ export function checkov(target: string, framework: "terraform_json" | "terraform
  * checkov without blocking this process: the e2e tier scans a plan while the emulator applies,
  * checkov's seconds of Python on one core beside Terraform's waiting on moto.
  */
-export function checkovAsync(target: string, framework: "terraform_json" | "terraform_plan", asFile = false): Promise<CheckovSummary> {
+export function checkovAsync(
+  target: string,
+  framework: "terraform_json" | "terraform_plan",
+  asFile = false,
+): Promise<CheckovSummary> {
   const [file, args, options] = command(target, framework, asFile);
   return new Promise((resolve, reject) =>
-    execFile(file, args, options, (error, stdout, stderr) => (error ? reject(new Error(`checkov failed: ${stderr}`)) : resolve(summarize(stdout)))),
+    execFile(file, args, options, (error, stdout, stderr) =>
+      error ? reject(new Error(`checkov failed: ${stderr}`)) : resolve(summarize(stdout)),
+    ),
   );
 }
 
 function command(target: string, framework: string, asFile: boolean) {
-  const venv = execFileSync("bash", [path.join(ROOT, "scripts", "python-tools.sh"), "scanner"], { encoding: "utf8" }).trim();
+  const venv = execFileSync("bash", [path.join(ROOT, "scripts", "python-tools.sh"), "scanner"], {
+    encoding: "utf8",
+  }).trim();
   return [
     path.join(venv, "bin", "checkov"),
-    [asFile ? "-f" : "-d", target, "--framework", framework, "--skip-download", "--skip-check", SKIPS.map((s) => s.id).join(","), "-o", "json", "--compact", "--soft-fail"],
-    { encoding: "utf8" as const, env: { ...process.env, BC_SKIP_MAPPING: "TRUE", CHECKOV_RUN_SCA_PACKAGE_SCAN_V2: "false", LOG_LEVEL: "ERROR" }, maxBuffer: 256 * 1024 * 1024 },
+    [
+      asFile ? "-f" : "-d",
+      target,
+      "--framework",
+      framework,
+      "--skip-download",
+      "--skip-check",
+      SKIPS.map((s) => s.id).join(","),
+      "-o",
+      "json",
+      "--compact",
+      "--soft-fail",
+    ],
+    {
+      encoding: "utf8" as const,
+      env: { ...process.env, BC_SKIP_MAPPING: "TRUE", CHECKOV_RUN_SCA_PACKAGE_SCAN_V2: "false", LOG_LEVEL: "ERROR" },
+      maxBuffer: 256 * 1024 * 1024,
+    },
   ] as const;
 }
 
@@ -51,8 +81,8 @@ function summarize(out: string): CheckovSummary {
     summary.passed += r.summary?.passed ?? 0;
     summary.failed += r.summary?.failed ?? 0;
     summary.skipped += r.summary?.skipped ?? 0;
-    for (const f of r.results?.failed_checks ?? []) summary.failures.push(`${f.check_id} ${f.check_name}: ${f.resource} (${f.file_path})`);
+    for (const f of r.results?.failed_checks ?? [])
+      summary.failures.push(`${f.check_id} ${f.check_name}: ${f.resource} (${f.file_path})`);
   }
   return summary;
 }
-

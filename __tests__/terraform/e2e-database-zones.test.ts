@@ -29,18 +29,54 @@ beforeAll(async () => {
   const ec2 = new EC2Client(clientConfig(moto.url));
   vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: "10.0.0.0/16" }))).Vpc!.VpcId!;
   subnetIds = await Promise.all(
-    ["a", "b"].map(async (zone, i) => (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `10.0.${i}.0/24`, AvailabilityZone: `us-east-1${zone}` }))).Subnet!.SubnetId!),
+    ["a", "b"].map(
+      async (zone, i) =>
+        (
+          await ec2.send(
+            new CreateSubnetCommand({
+              VpcId: vpcId,
+              CidrBlock: `10.0.${i}.0/24`,
+              AvailabilityZone: `us-east-1${zone}`,
+            }),
+          )
+        ).Subnet!.SubnetId!,
+    ),
   );
   const rds = new RDSClient(clientConfig(moto.url));
   const cluster = async (id: string, zones: string[]) => {
-    await rds.send(new CreateDBClusterCommand({ DBClusterIdentifier: id, Engine: "aurora-postgresql", MasterUsername: "dbadmin", MasterUserPassword: "not-a-secret-1" }));
+    await rds.send(
+      new CreateDBClusterCommand({
+        DBClusterIdentifier: id,
+        Engine: "aurora-postgresql",
+        MasterUsername: "dbadmin",
+        MasterUserPassword: "not-a-secret-1",
+      }),
+    );
     for (const [i, zone] of zones.entries()) {
-      await rds.send(new CreateDBInstanceCommand({ DBInstanceIdentifier: `${id}-${i + 1}`, DBClusterIdentifier: id, Engine: "aurora-postgresql", DBInstanceClass: "db.r6g.large", AvailabilityZone: `us-east-1${zone}` }));
+      await rds.send(
+        new CreateDBInstanceCommand({
+          DBInstanceIdentifier: `${id}-${i + 1}`,
+          DBClusterIdentifier: id,
+          Engine: "aurora-postgresql",
+          DBInstanceClass: "db.r6g.large",
+          AvailabilityZone: `us-east-1${zone}`,
+        }),
+      );
     }
   };
   await cluster("in-zones", ["a", "b"]);
   await cluster("one-astray", ["a", "b", "c"]);
-  await rds.send(new CreateDBInstanceCommand({ DBInstanceIdentifier: "astray-db", Engine: "postgres", DBInstanceClass: "db.t4g.medium", AllocatedStorage: 20, MasterUsername: "dbadmin", MasterUserPassword: "not-a-secret-1", AvailabilityZone: "us-east-1c" }));
+  await rds.send(
+    new CreateDBInstanceCommand({
+      DBInstanceIdentifier: "astray-db",
+      Engine: "postgres",
+      DBInstanceClass: "db.t4g.medium",
+      AllocatedStorage: 20,
+      MasterUsername: "dbadmin",
+      MasterUserPassword: "not-a-secret-1",
+      AvailabilityZone: "us-east-1c",
+    }),
+  );
 });
 
 afterAll(async () => moto?.stop());
@@ -52,9 +88,22 @@ function plan(existing: { clusterIdentifier?: string; instanceIdentifier?: strin
   const stack = new TerraformStack(app, "zones");
   // State stays in the temporary folder: cdktf's default local path is the working directory.
   new LocalBackend(stack, { path: path.join(outdir, "zones.tfstate") });
-  addAwsProvider(stack, { account: { region: "us-east-1", endpoint: moto.url }, name: "orders", stackName: "zones", tags: {} });
-  const network = new Network(stack, "Network", { config: { existing: { vpcId, subnetIds } }, namePrefix: "orders", nameScope: { share: "orders", region: "us-east-1" }, kmsKeyArn: "unused" });
-  new DatabaseZones(stack, "DatabaseZones", { database: new ExistingDatabase(stack, "Database", { existing }), network });
+  addAwsProvider(stack, {
+    account: { region: "us-east-1", endpoint: moto.url },
+    name: "orders",
+    stackName: "zones",
+    tags: {},
+  });
+  const network = new Network(stack, "Network", {
+    config: { existing: { vpcId, subnetIds } },
+    namePrefix: "orders",
+    nameScope: { share: "orders", region: "us-east-1" },
+    kmsKeyArn: "unused",
+  });
+  new DatabaseZones(stack, "DatabaseZones", {
+    database: new ExistingDatabase(stack, "Database", { existing }),
+    network,
+  });
   app.synth();
   const dir = path.join(outdir, "stacks", "zones");
   mustRun(dir, ["init", "-input=false", "-no-color"]);
@@ -66,16 +115,22 @@ function plan(existing: { clusterIdentifier?: string; instanceIdentifier?: strin
 it("plans a cluster whose members all sit in the NLB's zones, reading the cluster once", () => {
   const r = plan({ clusterIdentifier: "in-zones" });
   expect({ status: r.status, stderr: r.stderr.trim() }).toEqual({ status: 0, stderr: "" });
-  expect(r.stdout.match(/data\.aws_rds_cluster\.\S+: Read complete/g)).toEqual([expect.stringMatching(/^data\.aws_rds_cluster\.Database_Cluster_/)]);
-  expect(r.stdout.match(/data\.aws_db_instance\.DatabaseZones_Member_\w+\["in-zones-\d"\]: Read complete/g)).toHaveLength(2);
+  expect(r.stdout.match(/data\.aws_rds_cluster\.\S+: Read complete/g)).toEqual([
+    expect.stringMatching(/^data\.aws_rds_cluster\.Database_Cluster_/),
+  ]);
+  expect(
+    r.stdout.match(/data\.aws_db_instance\.DatabaseZones_Member_\w+\["in-zones-\d"\]: Read complete/g),
+  ).toHaveLength(2);
 });
 
 it("stops the plan on a cluster member in a zone the NLB does not enable, naming the member and its zone", () => {
   const r = plan({ clusterIdentifier: "one-astray" });
   expect(r.status).toBe(1);
   expect(r.stderr).toContain("Resource postcondition failed");
-  expect(r.stderr).toContain('data.aws_db_instance.DatabaseZones_Member_');
-  expect(r.stderr).toContain("Member one-astray-3 of cluster one-astray (zone us-east-1c) is in an Availability Zone the load balancer does not enable");
+  expect(r.stderr).toContain("data.aws_db_instance.DatabaseZones_Member_");
+  expect(r.stderr).toContain(
+    "Member one-astray-3 of cluster one-astray (zone us-east-1c) is in an Availability Zone the load balancer does not enable",
+  );
   expect(r.stderr).not.toMatch(/one-astray-[12] /);
 });
 
@@ -83,5 +138,7 @@ it("stops the plan on an existing instance in a zone the NLB does not enable", (
   const r = plan({ instanceIdentifier: "astray-db" });
   expect(r.status).toBe(1);
   expect(r.stderr).toContain("data.aws_db_instance.DatabaseZones_Instance_");
-  expect(r.stderr).toContain("Instance astray-db (zone us-east-1c) is in an Availability Zone the load balancer does not enable");
+  expect(r.stderr).toContain(
+    "Instance astray-db (zone us-east-1c) is in an Availability Zone the load balancer does not enable",
+  );
 });

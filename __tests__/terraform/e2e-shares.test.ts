@@ -9,7 +9,12 @@
 // resource gateways and configurations, RAM associations; docs/emulator-gaps.md). It is proven
 // by the validate and checkov tiers, examples/platform-catalogue among them.
 import { CreateSecurityGroupCommand, DescribeSecurityGroupRulesCommand, EC2Client } from "@aws-sdk/client-ec2";
-import { CreateDBClusterCommand, CreateDBInstanceCommand, DescribeDBClustersCommand, RDSClient } from "@aws-sdk/client-rds";
+import {
+  CreateDBClusterCommand,
+  CreateDBInstanceCommand,
+  DescribeDBClustersCommand,
+  RDSClient,
+} from "@aws-sdk/client-rds";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -61,14 +66,20 @@ function sharesConfig(endpoint: string): Json {
       shares: [
         {
           name: "orders",
-          database: { engine: "aurora-mysql", create: { instanceClass: "db.t4g.medium", readers: 1, deletionProtection: false } },
+          database: {
+            engine: "aurora-mysql",
+            create: { instanceClass: "db.t4g.medium", readers: 1, deletionProtection: false },
+          },
           ports: { writer: 3306, reader: 3307 },
           loadBalancer: { deletionProtection: false },
           sharing,
         },
         {
           name: "billing",
-          database: { engine: "aurora-postgresql", existing: { clusterIdentifier: BILLING_CLUSTER, securityGroupId: billingSecurityGroup } },
+          database: {
+            engine: "aurora-postgresql",
+            existing: { clusterIdentifier: BILLING_CLUSTER, securityGroupId: billingSecurityGroup },
+          },
           ports: { writer: 5432, reader: 5433 },
           loadBalancer: { deletionProtection: false },
           sharing,
@@ -114,18 +125,40 @@ beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), "rds-privatelink-e2e-shares-"));
   moto = await startMoto();
   // See docs/emulator-gaps.md: moto answers Invoke without Docker this way.
-  await fetch(`${moto.url}/moto-api/config`, { method: "POST", body: JSON.stringify({ lambda: { use_docker: false } }) });
+  await fetch(`${moto.url}/moto-api/config`, {
+    method: "POST",
+    body: JSON.stringify({ lambda: { use_docker: false } }),
+  });
   // The billing database as its team runs it: a cluster of two in the default VPC, with its own security group.
-  billingSecurityGroup = (await ec2().send(new CreateSecurityGroupCommand({ GroupName: "billing-db", Description: "the billing database" }))).GroupId!;
-  await rds().send(new CreateDBClusterCommand({ DBClusterIdentifier: BILLING_CLUSTER, Engine: "aurora-postgresql", Port: 5432, MasterUsername: "dbadmin", MasterUserPassword: "not-a-secret-1" }));
+  billingSecurityGroup = (
+    await ec2().send(new CreateSecurityGroupCommand({ GroupName: "billing-db", Description: "the billing database" }))
+  ).GroupId!;
+  await rds().send(
+    new CreateDBClusterCommand({
+      DBClusterIdentifier: BILLING_CLUSTER,
+      Engine: "aurora-postgresql",
+      Port: 5432,
+      MasterUsername: "dbadmin",
+      MasterUserPassword: "not-a-secret-1",
+    }),
+  );
   for (const [id, zone] of BILLING_MEMBERS) {
-    await rds().send(new CreateDBInstanceCommand({ DBInstanceIdentifier: id, DBClusterIdentifier: BILLING_CLUSTER, Engine: "aurora-postgresql", DBInstanceClass: "db.r6g.large", AvailabilityZone: zone }));
+    await rds().send(
+      new CreateDBInstanceCommand({
+        DBInstanceIdentifier: id,
+        DBClusterIdentifier: BILLING_CLUSTER,
+        Engine: "aurora-postgresql",
+        DBInstanceClass: "db.r6g.large",
+        AvailabilityZone: zone,
+      }),
+    );
   }
 });
 
 afterAll(async () => moto?.stop());
 
-const withoutArchiveNote = () => (archiveMissing() ? " (archive_file left out: hashicorp/archive 2.7.1 cannot be installed here)" : "");
+const withoutArchiveNote = () =>
+  archiveMissing() ? " (archive_file left out: hashicorp/archive 2.7.1 cannot be installed here)" : "";
 
 describe(`several shares deployed to moto with ${toolchain().cliName}`, () => {
   it(`applies the provider stack of two endpoint-service shares, a created and an existing cluster${withoutArchiveNote()}`, () => {
@@ -137,9 +170,17 @@ describe(`several shares deployed to moto with ${toolchain().cliName}`, () => {
     const plan = mustRun(providerDir, ["plan", "-input=false", "-no-color", "-out=tfplan"]);
     // The existing cluster is read once, by its own lookup, at plan time. Its members are read by
     // the zone check once the created subnets' zones are known: during apply.
-    expect(plan.stdout.match(/data\.aws_rds_cluster\.\S+: Read complete/g)).toEqual([expect.stringMatching(/^data\.aws_rds_cluster\.billing_Database_Cluster_/)]);
+    expect(plan.stdout.match(/data\.aws_rds_cluster\.\S+: Read complete/g)).toEqual([
+      expect.stringMatching(/^data\.aws_rds_cluster\.billing_Database_Cluster_/),
+    ]);
     const memberIds = (text: string, suffix: string) =>
-      [...text.matchAll(new RegExp(`data\\.aws_db_instance\\.billing_DatabaseZones_Member_\\w+\\["([\\w-]+)"\\]${suffix}`, "g"))].map((m) => m[1]).sort();
+      [
+        ...text.matchAll(
+          new RegExp(`data\\.aws_db_instance\\.billing_DatabaseZones_Member_\\w+\\["([\\w-]+)"\\]${suffix}`, "g"),
+        ),
+      ]
+        .map((m) => m[1])
+        .sort();
     const ids = BILLING_MEMBERS.map(([id]) => id);
     expect(memberIds(plan.stdout, " will be read during apply")).toEqual(ids);
     const apply = mustRun(providerDir, ["apply", "-input=false", "-no-color", PARALLELISM, "tfplan"]);
@@ -151,28 +192,49 @@ describe(`several shares deployed to moto with ${toolchain().cliName}`, () => {
   it("names each share's outputs after it, each with its own endpoint service and database", () => {
     const names = outputNames(providerDir);
     for (const share of ["orders", "billing"]) {
-      for (const o of ["service_name", "service_id", "writer_name", "reader_name", "writer_port", "reader_port", "database_identifier", "failover_function_name", "az_ids"]) {
+      for (const o of [
+        "service_name",
+        "service_id",
+        "writer_name",
+        "reader_name",
+        "writer_port",
+        "reader_port",
+        "database_identifier",
+        "failover_function_name",
+        "az_ids",
+      ]) {
         expect(names).toContain(`${share}_${o}`);
       }
     }
     // No output of the single-database form: every one belongs to a share, but the whole config's own (the dashboard of every share).
     const whole = WHOLE_CONFIG_OUTPUTS.map((o) => o.name);
     expect(names).toEqual(expect.arrayContaining(whole));
-    expect(names.filter((n) => !/^(orders|billing)_/.test(n) && !n.startsWith("cross-stack-output-") && !whole.includes(n))).toEqual([]);
+    expect(
+      names.filter((n) => !/^(orders|billing)_/.test(n) && !n.startsWith("cross-stack-output-") && !whole.includes(n)),
+    ).toEqual([]);
     expect(output(providerDir, "catalogue_dashboard_name")).toBe("catalogue-privatelink-us-east-1");
     const services = ["orders", "billing"].map((s) => output(providerDir, `${s}_service_name`));
     for (const s of services) expect(s).toMatch(/^com\.amazonaws\.vpce\.us-east-1\.vpce-svc-/);
     expect(new Set(services).size).toBe(2);
     expect(output(providerDir, "orders_database_identifier")).toBe(`${CONFIG_NAME}-orders`);
     expect(output(providerDir, "billing_database_identifier")).toBe(BILLING_CLUSTER);
-    expect([output(providerDir, "orders_writer_port"), output(providerDir, "billing_writer_port")]).toEqual([3306, 5432]);
+    expect([output(providerDir, "orders_writer_port"), output(providerDir, "billing_writer_port")]).toEqual([
+      3306, 5432,
+    ]);
     expect(output(providerDir, "billing_writer_name")).toMatch(/^billing-prod\.cluster-/);
-    expect(output(providerDir, "orders_failover_function_name")).not.toBe(output(providerDir, "billing_failover_function_name"));
+    expect(output(providerDir, "orders_failover_function_name")).not.toBe(
+      output(providerDir, "billing_failover_function_name"),
+    );
     expect(output(providerDir, "billing_az_ids")).toEqual(["use1-az1", "use1-az2"]);
   });
 
   it("admits the billing NLB on the existing cluster's security group, and nothing else of the created share there", async () => {
-    const rules = (await ec2().send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: "group-id", Values: [billingSecurityGroup] }] }))).SecurityGroupRules ?? [];
+    const rules =
+      (
+        await ec2().send(
+          new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: "group-id", Values: [billingSecurityGroup] }] }),
+        )
+      ).SecurityGroupRules ?? [];
     const ingress = rules.filter((r) => !r.IsEgress);
     expect(ingress.map((r) => [r.FromPort, r.ToPort])).toEqual([[5432, 5432]]);
     expect(ingress[0].ReferencedGroupInfo?.GroupId).toContain(output(providerDir, "billing_nlb_security_group_id"));
@@ -186,7 +248,10 @@ describe(`several shares deployed to moto with ${toolchain().cliName}`, () => {
     expect(endpoints).toHaveLength(2);
     for (const share of ["orders", "billing"]) {
       const endpoint = endpoints.find((e) => e.values.id === output(consumerDir, `${share}_endpoint_id`));
-      expect({ share, service: endpoint?.values.service_name }).toEqual({ share, service: output(providerDir, `${share}_service_name`) });
+      expect({ share, service: endpoint?.values.service_name }).toEqual({
+        share,
+        service: output(providerDir, `${share}_service_name`),
+      });
     }
     // Verifying clients connect by each database's own name, on that share's ports.
     expect(output(consumerDir, "orders_writer_address")).toBe(`${output(providerDir, "orders_writer_name")}:3306`);
@@ -219,9 +284,17 @@ describe(`several shares deployed to moto with ${toolchain().cliName}`, () => {
       expect(JSON.parse(mustRun(dir, ["show", "-json"]).stdout).values).toBeUndefined();
     }
     expect(await leftovers(moto.url, new RegExp(`${CONFIG_NAME}|orders`))).toEqual([]);
-    const cluster = (await rds().send(new DescribeDBClustersCommand({ DBClusterIdentifier: BILLING_CLUSTER }))).DBClusters![0];
-    expect(cluster.DBClusterMembers!.map((m) => m.DBInstanceIdentifier).sort()).toEqual(BILLING_MEMBERS.map(([id]) => id));
-    const rules = (await ec2().send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: "group-id", Values: [billingSecurityGroup] }] }))).SecurityGroupRules ?? [];
+    const cluster = (await rds().send(new DescribeDBClustersCommand({ DBClusterIdentifier: BILLING_CLUSTER })))
+      .DBClusters![0];
+    expect(cluster.DBClusterMembers!.map((m) => m.DBInstanceIdentifier).sort()).toEqual(
+      BILLING_MEMBERS.map(([id]) => id),
+    );
+    const rules =
+      (
+        await ec2().send(
+          new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: "group-id", Values: [billingSecurityGroup] }] }),
+        )
+      ).SecurityGroupRules ?? [];
     expect(rules.filter((r) => !r.IsEgress)).toEqual([]);
   });
 });

@@ -5,7 +5,12 @@
 // and a check that the emulator holds nothing of ours.
 import { DescribeVpcEndpointsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { DeregisterTargetsCommand, ElasticLoadBalancingV2Client, ModifyListenerCommand, RegisterTargetsCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
+import {
+  DeregisterTargetsCommand,
+  ElasticLoadBalancingV2Client,
+  ModifyListenerCommand,
+  RegisterTargetsCommand,
+} from "@aws-sdk/client-elastic-load-balancing-v2";
 import { DescribeRuleCommand, EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { DescribeDBClustersCommand, FailoverDBClusterCommand, RDSClient } from "@aws-sdk/client-rds";
 import { spawnSync } from "node:child_process";
@@ -77,7 +82,10 @@ async function scanPlan(dir: string, stack: string): Promise<void> {
  * scanned, not both.
  */
 const SCANNING_CLI = () => (toolchain().available.terraform ? "terraform" : "tofu");
-const scanned = () => (toolchain().cliName === SCANNING_CLI() ? ", its plan scanned by checkov" : `, its plan scanned by checkov under ${SCANNING_CLI()}`);
+const scanned = () =>
+  toolchain().cliName === SCANNING_CLI()
+    ? ", its plan scanned by checkov"
+    : `, its plan scanned by checkov under ${SCANNING_CLI()}`;
 
 /** A reviewer's plan of a stack as synthesized, scanned in the background, under the scanning CLI alone. */
 function reviewPlan(synthesized: string, stack: string): Promise<void> {
@@ -100,7 +108,10 @@ beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), "rds-privatelink-e2e-"));
   [moto, dns] = await Promise.all([startMoto(), startDns()]);
   // See docs/emulator-gaps.md: moto answers Invoke without Docker this way.
-  await fetch(`${moto.url}/moto-api/config`, { method: "POST", body: JSON.stringify({ lambda: { use_docker: false } }) });
+  await fetch(`${moto.url}/moto-api/config`, {
+    method: "POST",
+    body: JSON.stringify({ lambda: { use_docker: false } }),
+  });
   configFile = path.join(work, "config.json");
   writeFileSync(configFile, JSON.stringify(e2eConfig(moto.url), null, 2));
 });
@@ -113,7 +124,9 @@ afterAll(async () => {
 const PARALLELISM = "-parallelism=4";
 
 describe(`deploy against moto with ${toolchain().cliName}`, () => {
-  const archiveNote = toolchain().missing.includes("archive") ? " (archive_file left out: hashicorp/archive 2.7.1 cannot be installed here)" : ", the function's zip made by archive_file";
+  const archiveNote = toolchain().missing.includes("archive")
+    ? " (archive_file left out: hashicorp/archive 2.7.1 cannot be installed here)"
+    : ", the function's zip made by archive_file";
   it(`applies the provider stack from a saved plan in a fresh copy${archiveNote}${scanned()}`, async () => {
     const app = new App({ outdir: path.join(work, "synth") });
     buildApp(validateConfig(JSON.parse(readFileSync(configFile, "utf8"))), app);
@@ -157,7 +170,14 @@ describe(`deploy against moto with ${toolchain().cliName}`, () => {
       const r = spawnSync("npx", ["cdktf", ...args, "--output", out], {
         cwd: ROOT,
         encoding: "utf8",
-        env: { ...process.env, RDS_PRIVATELINK_CONFIG: configFile, TERRAFORM_BINARY_NAME: tc.cli, TF_CLI_CONFIG_FILE: tc.configFile, CHECKPOINT_DISABLE: "1", CI: "1" },
+        env: {
+          ...process.env,
+          RDS_PRIVATELINK_CONFIG: configFile,
+          TERRAFORM_BINARY_NAME: tc.cli,
+          TF_CLI_CONFIG_FILE: tc.configFile,
+          CHECKPOINT_DISABLE: "1",
+          CI: "1",
+        },
         timeout: 300_000,
       });
       recordTiming(`cdktf ${args[0]}`, started);
@@ -169,8 +189,20 @@ describe(`deploy against moto with ${toolchain().cliName}`, () => {
     // The user's commands, with the emulator switch applied between synth and deploy.
     expect(cdktf("synth").status).toBe(0);
     forEmulator(path.join(out, "stacks", "consumer-app"));
-    const r = cdktf("deploy", "consumer-app", "--skip-synth", "--auto-approve", "--ignore-missing-stack-dependencies", "--skip-provider-lock", "--terraform-parallelism", "4");
-    expect({ status: r.status, tail: r.status === 0 ? "" : `${r.stdout}\n${r.stderr}`.slice(-4000) + moto.log().slice(-3000) }).toEqual({ status: 0, tail: "" });
+    const r = cdktf(
+      "deploy",
+      "consumer-app",
+      "--skip-synth",
+      "--auto-approve",
+      "--ignore-missing-stack-dependencies",
+      "--skip-provider-lock",
+      "--terraform-parallelism",
+      "4",
+    );
+    expect({
+      status: r.status,
+      tail: r.status === 0 ? "" : `${r.stdout}\n${r.stderr}`.slice(-4000) + moto.log().slice(-3000),
+    }).toEqual({ status: 0, tail: "" });
     consumerDir = path.join(out, "stacks", "consumer-app");
     expect(output(consumerDir, "friendly_writer_address")).toBe("writer.orders.db.internal:3306");
     // Verifying clients connect by the database's own name, which the consumer's VPC resolves to its endpoint.
@@ -190,7 +222,14 @@ describe(`deploy against moto with ${toolchain().cliName}`, () => {
     expect(deployed[ENV.writerListenerArn]).toBe(output(providerDir, "writer_listener_arn"));
     // The demo's default layout: the slots of Aurora's largest cluster, 14 of them empty.
     expect(deployed[ENV.memberTargetGroups].split(",")).toHaveLength(defaultMemberSlots(true));
-    drillEnv = { ...deployed, AWS_REGION: REGION, AWS_ENDPOINT_URL: moto.url, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", DNS_SERVERS: dns.address };
+    drillEnv = {
+      ...deployed,
+      AWS_REGION: REGION,
+      AWS_ENDPOINT_URL: moto.url,
+      AWS_ACCESS_KEY_ID: "test",
+      AWS_SECRET_ACCESS_KEY: "test",
+      DNS_SERVERS: dns.address,
+    };
     const writerListener = output(providerDir, "writer_listener_arn");
     const readerListener = output(providerDir, "reader_listener_arn");
     const memberGroups: string[] = output(providerDir, "member_target_group_arns");
@@ -248,10 +287,17 @@ describe(`deploy against moto with ${toolchain().cliName}`, () => {
     mustRun(dir, ["init", "-input=false", "-no-color"]);
     // -refresh=false: what is refused comes from the listener's data source, read at every plan,
     // and what goes from the config against the state; refreshing the rest proves nothing here.
-    const plan = (out: string) => run(dir, ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false", `-out=${out}`]);
+    const plan = (out: string) =>
+      run(dir, ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false", `-out=${out}`]);
     const writerListener = output(providerDir, "writer_listener_arn");
     const memberGroups: string[] = output(providerDir, "member_target_group_arns");
-    const moveWriter = (slot: number) => elbClient().send(new ModifyListenerCommand({ ListenerArn: writerListener, DefaultActions: [{ Type: "forward", TargetGroupArn: memberGroups[slot] }] }));
+    const moveWriter = (slot: number) =>
+      elbClient().send(
+        new ModifyListenerCommand({
+          ListenerArn: writerListener,
+          DefaultActions: [{ Type: "forward", TargetGroupArn: memberGroups[slot] }],
+        }),
+      );
     const served = memberGroups.indexOf(await forwardsTo(moto.url, writerListener));
     try {
       // As after a failover to a member Auto Scaling added into slot 2: the writer listener forwards there.
@@ -261,18 +307,31 @@ describe(`deploy against moto with ${toolchain().cliName}`, () => {
       expect(refused.status).toBe(1);
       // Terraform wraps a diagnostic's lines: compare the words.
       const message = refused.stderr.replace(/[\s│]+/g, " ");
-      expect(message).toContain(`The writer listener (port 3306) forwards to ${memberGroups[2]}, a member slot this change removes`);
+      expect(message).toContain(
+        `The writer listener (port 3306) forwards to ${memberGroups[2]}, a member slot this change removes`,
+      );
       expect(message).not.toContain("The reader listener (port 3307) forwards to");
-      expect(message).toContain("Fail the cluster over to a member that keeps its slot (aws rds failover-db-cluster --target-db-instance-identifier <member>");
+      expect(message).toContain(
+        "Fail the cluster over to a member that keeps its slot (aws rds failover-db-cluster --target-db-instance-identifier <member>",
+      );
       // With the listeners on slot 0 the same change plans, the slot's groups among what goes.
       await moveWriter(0);
       const readerListener = output(providerDir, "reader_listener_arn");
       const readerSets: string[] = output(providerDir, "reader_set_target_group_arns");
-      await elbClient().send(new ModifyListenerCommand({ ListenerArn: readerListener, DefaultActions: [{ Type: "forward", TargetGroupArn: readerSets[0] }] }));
+      await elbClient().send(
+        new ModifyListenerCommand({
+          ListenerArn: readerListener,
+          DefaultActions: [{ Type: "forward", TargetGroupArn: readerSets[0] }],
+        }),
+      );
       const accepted = plan("accepted.tfplan");
       expect({ status: accepted.status, errors: accepted.stderr }).toEqual({ status: 0, errors: "" });
-      expect(accepted.stdout).toContain("aws_lb_target_group.LoadBalancer_MemberTargetGroup2_B0F64B26 will be destroyed");
-      expect(accepted.stdout).not.toContain("aws_lb_target_group.LoadBalancer_MemberTargetGroup1_EA003CEE will be destroyed");
+      expect(accepted.stdout).toContain(
+        "aws_lb_target_group.LoadBalancer_MemberTargetGroup2_B0F64B26 will be destroyed",
+      );
+      expect(accepted.stdout).not.toContain(
+        "aws_lb_target_group.LoadBalancer_MemberTargetGroup1_EA003CEE will be destroyed",
+      );
     } finally {
       // The function puts the listeners back where the writer is.
       await moveWriter(served);
@@ -285,10 +344,19 @@ describe(`deploy against moto with ${toolchain().cliName}`, () => {
     const failed = r.findings.filter((f: Json) => !f.ok);
     expect({ exit: r.exit, failed }).toEqual({ exit: 0, failed: [] });
     const checks = r.findings.map((f: Json) => `${f.stack} ${f.check}`);
-    for (const check of ["provider database writer", "provider writer port", "provider reader port", "provider failover function", "provider dead letters", "consumer-app AZ IDs of interface endpoint"]) {
+    for (const check of [
+      "provider database writer",
+      "provider writer port",
+      "provider reader port",
+      "provider failover function",
+      "provider dead letters",
+      "consumer-app AZ IDs of interface endpoint",
+    ]) {
       expect(checks).toContain(check);
     }
-    expect(checks.filter((c: string) => c.startsWith("provider target health: member slot"))).toHaveLength(defaultMemberSlots(true));
+    expect(checks.filter((c: string) => c.startsWith("provider target health: member slot"))).toHaveLength(
+      defaultMemberSlots(true),
+    );
     // moto does not implement DescribeVpcEndpointConnections: said, not hidden (docs/emulator-gaps.md).
     expect(r.findings.filter((f: Json) => f.skipped).map((f: Json) => f.check)).toEqual(["endpoint connections"]);
     expect(r.text).toMatch(/^Healthy: \d+ checks passed, 1 not checked\.$/m);
@@ -300,13 +368,22 @@ describe(`deploy against moto with ${toolchain().cliName}`, () => {
     const memberGroups: string[] = output(providerDir, "member_target_group_arns");
     const writerGroup = await forwardsTo(moto.url, writerListener);
     const readerGroup = memberGroups.find((g) => g !== writerGroup)!;
-    await elbClient().send(new ModifyListenerCommand({ ListenerArn: writerListener, DefaultActions: [{ Type: "forward", TargetGroupArn: readerGroup }] }));
+    await elbClient().send(
+      new ModifyListenerCommand({
+        ListenerArn: writerListener,
+        DefaultActions: [{ Type: "forward", TargetGroupArn: readerGroup }],
+      }),
+    );
     const r = await status();
     const failed = r.findings.filter((f: Json) => !f.ok);
     expect(r.exit).toBe(1);
     expect(failed.map((f: Json) => `${f.stack} ${f.check}`)).toEqual(["provider writer port"]);
     const slot = memberGroups.indexOf(readerGroup);
-    expect(failed[0].detail).toMatch(new RegExp(`^the writer port forwards to member slot ${slot}, which reaches orders-\\d \\(10\\.0\\.\\d+\\.10\\); it should reach orders-\\d \\(10\\.0\\.\\d+\\.10\\)$`));
+    expect(failed[0].detail).toMatch(
+      new RegExp(
+        `^the writer port forwards to member slot ${slot}, which reaches orders-\\d \\(10\\.0\\.\\d+\\.10\\); it should reach orders-\\d \\(10\\.0\\.\\d+\\.10\\)$`,
+      ),
+    );
     expect(failed[0].fix).toContain("aws lambda invoke --function-name orders-failover-sync");
     expect(r.text).toContain("1 problem(s): provider writer port.");
     process.stdout.write(`npm run status, writer listener moved by hand:\n${r.text}\n`);
@@ -324,7 +401,9 @@ describe(`deploy against moto with ${toolchain().cliName}`, () => {
     const failed = r.findings.filter((f: Json) => !f.ok);
     expect(r.exit).toBe(1);
     expect(failed.map((f: Json) => `${f.stack} ${f.check}`)).toEqual(["provider writer port"]);
-    expect(failed[0].detail).toMatch(new RegExp(`which reaches no target; it should reach orders-\\d \\(${ip.replace(/\./g, "\\.")}\\)$`));
+    expect(failed[0].detail).toMatch(
+      new RegExp(`which reaches no target; it should reach orders-\\d \\(${ip.replace(/\./g, "\\.")}\\)$`),
+    );
     const slot = r.findings.find((f: Json) => f.check.startsWith("target health") && f.detail === "empty");
     expect(slot).toBeDefined();
     await elbClient().send(new RegisterTargetsCommand({ TargetGroupArn: group, Targets: [{ Id: ip, Port: 3306 }] }));
@@ -332,11 +411,15 @@ describe(`deploy against moto with ${toolchain().cliName}`, () => {
   });
 
   it("routes AWS's documented RDS event shapes for this database, and no other's, through the deployed rule", async () => {
-    const rule = await new EventBridgeClient({ region: REGION, endpoint: moto.url, credentials }).send(new DescribeRuleCommand({ Name: "orders-failover-sync-rds-events" }));
+    const rule = await new EventBridgeClient({ region: REGION, endpoint: moto.url, credentials }).send(
+      new DescribeRuleCommand({ Name: "orders-failover-sync-rds-events" }),
+    );
     expect(rule.EventPattern).toContain(`arn:aws:rds:${REGION}:${ACCOUNT}:cluster:orders`);
     const matcher = await eventMatcher(moto.url);
-    const cluster = (name: string, plainIdentifier = false) => withName(DOCUMENTED_CLUSTER_EVENT, "my-db-cluster", name, { eventId: "RDS-EVENT-0073", plainIdentifier });
-    const member = (name: string) => withName(DOCUMENTED_INSTANCE_EVENT, "my-db-instance", name, { eventId: "RDS-EVENT-0088" });
+    const cluster = (name: string, plainIdentifier = false) =>
+      withName(DOCUMENTED_CLUSTER_EVENT, "my-db-cluster", name, { eventId: "RDS-EVENT-0073", plainIdentifier });
+    const member = (name: string) =>
+      withName(DOCUMENTED_INSTANCE_EVENT, "my-db-instance", name, { eventId: "RDS-EVENT-0088" });
     expect(await matcher.matches(rule.EventPattern!, cluster("orders"))).toBe(true);
     expect(await matcher.matches(rule.EventPattern!, cluster("orders", true))).toBe(true);
     expect(await matcher.matches(rule.EventPattern!, member("orders-2"))).toBe(true);
@@ -346,12 +429,18 @@ describe(`deploy against moto with ${toolchain().cliName}`, () => {
 
   it("upgrades a consumer deployed with the earlier addresses: the plan moves resources and replaces none", () => {
     // The state a previous version wrote: the endpoint's resources at their older addresses.
-    const moved: Array<{ from: string; to: string }> = JSON.parse(readFileSync(path.join(consumerDir, "cdk.tf.json"), "utf8")).moved;
+    const moved: Array<{ from: string; to: string }> = JSON.parse(
+      readFileSync(path.join(consumerDir, "cdk.tf.json"), "utf8"),
+    ).moved;
     expect(moved.length).toBeGreaterThanOrEqual(5);
     for (const m of moved) mustRun(consumerDir, ["state", "mv", "-lock=false", m.to, m.from]);
     const plan = run(consumerDir, ["plan", "-input=false", "-no-color", "-lock=false"]);
     const movedLines = plan.stdout.split("\n").filter((l) => / has moved to /.test(l));
-    expect({ moves: movedLines.length, summary: plan.stdout.match(/Plan: .*|No changes\..*/)?.[0], errors: plan.stderr }).toEqual({
+    expect({
+      moves: movedLines.length,
+      summary: plan.stdout.match(/Plan: .*|No changes\..*/)?.[0],
+      errors: plan.stderr,
+    }).toEqual({
       moves: moved.length,
       summary: "Plan: 0 to add, 0 to change, 0 to destroy.",
       errors: "",
@@ -393,7 +482,13 @@ async function invokeBundle(event: Json): Promise<Json> {
   const logStreamName = `drill/${Date.now()}/${Math.random().toString(16).slice(2)}`;
   await logs.send(new CreateLogStreamCommand({ logGroupName, logStreamName }));
   const lines = stdout.split("\n").filter((l) => l.trim() !== "");
-  await logs.send(new PutLogEventsCommand({ logGroupName, logStreamName, logEvents: lines.map((message) => ({ message, timestamp: Date.now() })) }));
+  await logs.send(
+    new PutLogEventsCommand({
+      logGroupName,
+      logStreamName,
+      logEvents: lines.map((message) => ({ message, timestamp: Date.now() })),
+    }),
+  );
   return report;
 }
 
@@ -408,12 +503,17 @@ async function status(): Promise<{ exit: number | null; findings: Json[]; text: 
   const { execFile } = await import("node:child_process");
   const runStatus = (args: string[]) =>
     new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) =>
-      execFile("npx", ["tsx", "scripts/status.ts", configFile, ...args], { cwd: ROOT, env, timeout: 120_000 }, (error, stdout, stderr) =>
-        resolve({ status: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr }),
+      execFile(
+        "npx",
+        ["tsx", "scripts/status.ts", configFile, ...args],
+        { cwd: ROOT, env, timeout: 120_000 },
+        (error, stdout, stderr) =>
+          resolve({ status: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr }),
       ),
     );
   const [json, text] = await Promise.all([runStatus(["--json"]), runStatus([])]);
-  if (json.status === 2 || !json.stdout.trim().startsWith("{")) throw new Error(`status failed: ${json.stderr}${json.stdout}`);
+  if (json.status === 2 || !json.stdout.trim().startsWith("{"))
+    throw new Error(`status failed: ${json.stderr}${json.stdout}`);
   expect(text.status).toBe(json.status);
   return { exit: json.status, findings: JSON.parse(json.stdout).findings, text: text.stdout.trim() };
 }
@@ -424,7 +524,10 @@ async function status(): Promise<{ exit: number | null; findings: Json[]; text: 
  */
 async function leftovers(): Promise<string[]> {
   // moto routes a request on one endpoint by the service named in the signature's scope.
-  const call = async (service: string, init: { method?: string; path?: string; target?: string; form?: Record<string, string>; body?: unknown }) => {
+  const call = async (
+    service: string,
+    init: { method?: string; path?: string; target?: string; form?: Record<string, string>; body?: unknown },
+  ) => {
     const headers: Record<string, string> = {
       authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/${REGION}/${service}/aws4_request, SignedHeaders=host, Signature=0`,
     };
@@ -440,16 +543,33 @@ async function leftovers(): Promise<string[]> {
     const res = await fetch(`${moto.url}${init.path ?? "/"}`, { method: init.method ?? "POST", headers, body });
     return res.text();
   };
-  const ours = (text: string, where: string) => (/orders/.test(text) ? [`${where}: ${text.match(/[^"<>]*orders[^"<>]*/g)?.slice(0, 5).join(", ")}`] : []);
+  const ours = (text: string, where: string) =>
+    /orders/.test(text)
+      ? [
+          `${where}: ${text
+            .match(/[^"<>]*orders[^"<>]*/g)
+            ?.slice(0, 5)
+            .join(", ")}`,
+        ]
+      : [];
   const checks: Array<[string, Promise<string>]> = [
     ["ec2 vpcs", call("ec2", { form: { Action: "DescribeVpcs", Version: "2016-11-15" } })],
-    ["ec2 endpoint services", call("ec2", { form: { Action: "DescribeVpcEndpointServiceConfigurations", Version: "2016-11-15" } })],
+    [
+      "ec2 endpoint services",
+      call("ec2", { form: { Action: "DescribeVpcEndpointServiceConfigurations", Version: "2016-11-15" } }),
+    ],
     ["ec2 security groups", call("ec2", { form: { Action: "DescribeSecurityGroups", Version: "2016-11-15" } })],
     ["rds clusters", call("rds", { form: { Action: "DescribeDBClusters", Version: "2014-10-31" } })],
     ["rds instances", call("rds", { form: { Action: "DescribeDBInstances", Version: "2014-10-31" } })],
     ["rds subnet groups", call("rds", { form: { Action: "DescribeDBSubnetGroups", Version: "2014-10-31" } })],
-    ["elb load balancers", call("elasticloadbalancing", { form: { Action: "DescribeLoadBalancers", Version: "2015-12-01" } })],
-    ["elb target groups", call("elasticloadbalancing", { form: { Action: "DescribeTargetGroups", Version: "2015-12-01" } })],
+    [
+      "elb load balancers",
+      call("elasticloadbalancing", { form: { Action: "DescribeLoadBalancers", Version: "2015-12-01" } }),
+    ],
+    [
+      "elb target groups",
+      call("elasticloadbalancing", { form: { Action: "DescribeTargetGroups", Version: "2015-12-01" } }),
+    ],
     ["lambda functions", call("lambda", { method: "GET", path: "/2015-03-31/functions/" })],
     ["sqs queues", call("sqs", { form: { Action: "ListQueues", Version: "2012-11-05" } })],
     ["sns topics", call("sns", { form: { Action: "ListTopics", Version: "2010-03-31" } })],
@@ -465,6 +585,10 @@ async function leftovers(): Promise<string[]> {
   // A deleted interface endpoint stays listed in state "deleted", as in AWS for a while.
   const ec2 = new EC2Client({ region: REGION, endpoint: moto.url, credentials });
   const endpoints = (await ec2.send(new DescribeVpcEndpointsCommand({}))).VpcEndpoints ?? [];
-  found.push(...endpoints.filter((e) => e.State?.toLowerCase() !== "deleted").map((e) => `ec2 endpoint ${e.VpcEndpointId} (${e.State})`));
+  found.push(
+    ...endpoints
+      .filter((e) => e.State?.toLowerCase() !== "deleted")
+      .map((e) => `ec2 endpoint ${e.VpcEndpointId} (${e.State})`),
+  );
   return found;
 }

@@ -24,20 +24,30 @@ export const MISSING_RESOURCES: ResourceGap[] = [
   {
     resource: "aws_flow_log",
     api: "ec2:CreateFlowLogs",
-    what: "moto compares MaxAggregationInterval, which arrives as a number, with the strings \"60\" and \"600\", and refuses every value",
+    what: 'moto compares MaxAggregationInterval, which arrives as a number, with the strings "60" and "600", and refuses every value',
   },
 ];
 
 /** Attributes moto does not return, ignored in the emulated plan so it can report no changes. */
 export const UNREAD_ATTRIBUTES: AttributeGap[] = [
-  { resource: "aws_lambda_function", attribute: "logging_config", api: "lambda:GetFunction", what: "LoggingConfig is not stored or returned" },
+  {
+    resource: "aws_lambda_function",
+    attribute: "logging_config",
+    api: "lambda:GetFunction",
+    what: "LoggingConfig is not stored or returned",
+  },
   {
     resource: "aws_lb",
     attribute: "enforce_security_group_inbound_rules_on_private_link_traffic",
     api: "elbv2:DescribeLoadBalancers",
     what: "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic is not returned",
   },
-  { resource: "aws_vpc_endpoint_service", attribute: "supported_ip_address_types", api: "ec2:DescribeVpcEndpointServiceConfigurations", what: "SupportedIpAddressTypes is not returned" },
+  {
+    resource: "aws_vpc_endpoint_service",
+    attribute: "supported_ip_address_types",
+    api: "ec2:DescribeVpcEndpointServiceConfigurations",
+    what: "SupportedIpAddressTypes is not returned",
+  },
   {
     resource: "aws_vpc_security_group_egress_rule",
     attribute: "referenced_security_group_id",
@@ -53,7 +63,12 @@ export const UNREAD_ATTRIBUTES: AttributeGap[] = [
 ];
 
 UNREAD_ATTRIBUTES.push(
-  { resource: "aws_lambda_function", attribute: "kms_key_arn", api: "lambda:GetFunction", what: "KMSKeyArn is not returned" },
+  {
+    resource: "aws_lambda_function",
+    attribute: "kms_key_arn",
+    api: "lambda:GetFunction",
+    what: "KMSKeyArn is not returned",
+  },
   {
     resource: "aws_sqs_queue",
     attribute: "redrive_policy",
@@ -72,8 +87,18 @@ UNREAD_ATTRIBUTES.push(
     api: "rds:DescribeDBInstances",
     what: "Performance Insights settings are not stored",
   },
-  { resource: "aws_rds_cluster_instance", attribute: "performance_insights_kms_key_id", api: "rds:DescribeDBInstances", what: "same" },
-  { resource: "aws_rds_cluster_instance", attribute: "performance_insights_retention_period", api: "rds:DescribeDBInstances", what: "same" },
+  {
+    resource: "aws_rds_cluster_instance",
+    attribute: "performance_insights_kms_key_id",
+    api: "rds:DescribeDBInstances",
+    what: "same",
+  },
+  {
+    resource: "aws_rds_cluster_instance",
+    attribute: "performance_insights_retention_period",
+    api: "rds:DescribeDBInstances",
+    what: "same",
+  },
   {
     resource: "aws_db_parameter_group",
     attribute: "parameter",

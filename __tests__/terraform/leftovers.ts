@@ -10,7 +10,10 @@ import { clientConfig, REGION } from "../support/world";
  */
 export async function leftovers(url: string, ours: RegExp): Promise<string[]> {
   // moto routes a request on one endpoint by the service named in the signature's scope.
-  const call = async (service: string, init: { method?: string; path?: string; target?: string; form?: Record<string, string>; body?: unknown }) => {
+  const call = async (
+    service: string,
+    init: { method?: string; path?: string; target?: string; form?: Record<string, string>; body?: unknown },
+  ) => {
     const headers: Record<string, string> = {
       authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/${REGION}/${service}/aws4_request, SignedHeaders=host, Signature=0`,
     };
@@ -33,14 +36,23 @@ export async function leftovers(url: string, ours: RegExp): Promise<string[]> {
   };
   const checks: Array<[string, Promise<string>]> = [
     ["ec2 vpcs", call("ec2", { form: { Action: "DescribeVpcs", Version: "2016-11-15" } })],
-    ["ec2 endpoint services", call("ec2", { form: { Action: "DescribeVpcEndpointServiceConfigurations", Version: "2016-11-15" } })],
+    [
+      "ec2 endpoint services",
+      call("ec2", { form: { Action: "DescribeVpcEndpointServiceConfigurations", Version: "2016-11-15" } }),
+    ],
     ["ec2 security groups", call("ec2", { form: { Action: "DescribeSecurityGroups", Version: "2016-11-15" } })],
     ["rds clusters", call("rds", { form: { Action: "DescribeDBClusters", Version: "2014-10-31" } })],
     ["rds instances", call("rds", { form: { Action: "DescribeDBInstances", Version: "2014-10-31" } })],
     ["rds subnet groups", call("rds", { form: { Action: "DescribeDBSubnetGroups", Version: "2014-10-31" } })],
     ["rds parameter groups", call("rds", { form: { Action: "DescribeDBParameterGroups", Version: "2014-10-31" } })],
-    ["elb load balancers", call("elasticloadbalancing", { form: { Action: "DescribeLoadBalancers", Version: "2015-12-01" } })],
-    ["elb target groups", call("elasticloadbalancing", { form: { Action: "DescribeTargetGroups", Version: "2015-12-01" } })],
+    [
+      "elb load balancers",
+      call("elasticloadbalancing", { form: { Action: "DescribeLoadBalancers", Version: "2015-12-01" } }),
+    ],
+    [
+      "elb target groups",
+      call("elasticloadbalancing", { form: { Action: "DescribeTargetGroups", Version: "2015-12-01" } }),
+    ],
     ["lambda functions", call("lambda", { method: "GET", path: "/2015-03-31/functions/" })],
     ["sqs queues", call("sqs", { form: { Action: "ListQueues", Version: "2012-11-05" } })],
     ["sns topics", call("sns", { form: { Action: "ListTopics", Version: "2010-03-31" } })],
@@ -55,7 +67,12 @@ export async function leftovers(url: string, ours: RegExp): Promise<string[]> {
   const all: string[] = [];
   for (const [where, text] of checks) all.push(...found(await text, where));
   // A deleted interface endpoint stays listed in state "deleted", as in AWS for a while.
-  const endpoints = (await new EC2Client(clientConfig(url)).send(new DescribeVpcEndpointsCommand({}))).VpcEndpoints ?? [];
-  all.push(...endpoints.filter((e) => e.State?.toLowerCase() !== "deleted").map((e) => `ec2 endpoint ${e.VpcEndpointId} (${e.State})`));
+  const endpoints =
+    (await new EC2Client(clientConfig(url)).send(new DescribeVpcEndpointsCommand({}))).VpcEndpoints ?? [];
+  all.push(
+    ...endpoints
+      .filter((e) => e.State?.toLowerCase() !== "deleted")
+      .map((e) => `ec2 endpoint ${e.VpcEndpointId} (${e.State})`),
+  );
   return all;
 }

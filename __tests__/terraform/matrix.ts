@@ -36,7 +36,12 @@ export const MATRIX: MatrixCase[] = [
           c.provider.database =
             network === "create"
               ? { engine, create: {} }
-              : { engine, existing: engine.startsWith("aurora") ? { clusterIdentifier: "shared-db", securityGroupId: "sg-0123456789abcdef0" } : { instanceIdentifier: "shared-db" } };
+              : {
+                  engine,
+                  existing: engine.startsWith("aurora")
+                    ? { clusterIdentifier: "shared-db", securityGroupId: "sg-0123456789abcdef0" }
+                    : { instanceIdentifier: "shared-db" },
+                };
           c.provider.ports = {};
           c.provider.backend = BACKENDS[backend];
           c.consumers[0].backend = BACKENDS[backend];
@@ -54,43 +59,51 @@ export const MATRIX: MatrixCase[] = [
  * The resource transport: create/existing network x cluster/instance x the three backends. Its
  * provider stack has no function and so no archive_file: nothing is left out when it is validated.
  */
-export const RESOURCE_MATRIX: MatrixCase[] = (["create", "existing"] as const).flatMap((network) =>
-  (["aurora-postgresql", "mysql"] as const).flatMap((engine) =>
-    Object.keys(BACKENDS).map((backend) => ({
-      name: `resource transport, ${network} network, ${engine === "mysql" ? "Multi-AZ instance" : "cluster"}, ${backend} backend`,
-      network,
+export const RESOURCE_MATRIX: MatrixCase[] = (["create", "existing"] as const)
+  .flatMap((network) =>
+    (["aurora-postgresql", "mysql"] as const).flatMap((engine) =>
+      Object.keys(BACKENDS).map((backend) => ({
+        name: `resource transport, ${network} network, ${engine === "mysql" ? "Multi-AZ instance" : "cluster"}, ${backend} backend`,
+        network,
+        engine,
+        backend,
+        mutate: (c: Json) => {
+          toResourceTransport(c);
+          c.provider.database =
+            network === "create"
+              ? { engine, create: {} }
+              : {
+                  engine,
+                  existing:
+                    engine === "mysql"
+                      ? { instanceIdentifier: "shared-db" }
+                      : { clusterIdentifier: "shared-db", securityGroupId: "sg-0123456789abcdef0" },
+                };
+          c.provider.backend = BACKENDS[backend];
+          c.consumers[0].backend = BACKENDS[backend];
+          if (network === "existing") {
+            c.provider.network = EXISTING_NETWORK;
+            c.consumers[0].network = EXISTING_NETWORK;
+          }
+        },
+      })),
+    ),
+  )
+  .concat(
+    // DNS-type configurations, the option for RDS Proxy and other DNS names: one network and backend.
+    (["aurora-postgresql", "mysql"] as const).map((engine) => ({
+      name: `resource transport, DNS-type configurations, ${engine === "mysql" ? "Multi-AZ instance" : "cluster"}`,
+      network: "create" as const,
       engine,
-      backend,
+      backend: "local",
+      definition: "dns" as const,
       mutate: (c: Json) => {
         toResourceTransport(c);
-        c.provider.database =
-          network === "create"
-            ? { engine, create: {} }
-            : { engine, existing: engine === "mysql" ? { instanceIdentifier: "shared-db" } : { clusterIdentifier: "shared-db", securityGroupId: "sg-0123456789abcdef0" } };
-        c.provider.backend = BACKENDS[backend];
-        c.consumers[0].backend = BACKENDS[backend];
-        if (network === "existing") {
-          c.provider.network = EXISTING_NETWORK;
-          c.consumers[0].network = EXISTING_NETWORK;
-        }
+        c.provider.resourceDefinition = "dns";
+        c.provider.database = { engine, create: {} };
       },
     })),
-  ),
-).concat(
-  // DNS-type configurations, the option for RDS Proxy and other DNS names: one network and backend.
-  (["aurora-postgresql", "mysql"] as const).map((engine) => ({
-    name: `resource transport, DNS-type configurations, ${engine === "mysql" ? "Multi-AZ instance" : "cluster"}`,
-    network: "create" as const,
-    engine,
-    backend: "local",
-    definition: "dns" as const,
-    mutate: (c: Json) => {
-      toResourceTransport(c);
-      c.provider.resourceDefinition = "dns";
-      c.provider.database = { engine, create: {} };
-    },
-  })),
-);
+  );
 
 /** The demo config moved to the resource transport: the endpoint-service settings go, an OU and the organization join. */
 export function toResourceTransport(c: Json): void {

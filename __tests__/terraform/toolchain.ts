@@ -32,9 +32,13 @@ export function toolchain(): Toolchain {
       .filter((l) => l.includes("="))
       .map((l) => [l.slice(0, l.indexOf("=")), JSON.parse(l.slice(l.indexOf("=") + 1))]),
   );
-  const available: Record<CliName, string | undefined> = { terraform: vars.TERRAFORM_CLI || undefined, tofu: vars.TOFU_CLI || undefined };
+  const available: Record<CliName, string | undefined> = {
+    terraform: vars.TERRAFORM_CLI || undefined,
+    tofu: vars.TOFU_CLI || undefined,
+  };
   const wanted = process.env[CLI_ENV] as CliName | undefined;
-  if (wanted !== undefined && !(wanted in available)) throw new Error(`${CLI_ENV} must be terraform or tofu, not ${wanted}`);
+  if (wanted !== undefined && !(wanted in available))
+    throw new Error(`${CLI_ENV} must be terraform or tofu, not ${wanted}`);
   const cliName: CliName = wanted ?? (available.terraform ? "terraform" : "tofu");
   const cli = available[cliName];
   if (!cli) throw new Error(`${CLI_ENV}=${cliName}, but the toolchain has no ${cliName} (see scripts/toolchain.sh)`);
@@ -91,7 +95,12 @@ export function recordTiming(command: string, started: number): void {
   const file = process.env[TIMINGS_ENV];
   if (!file) return;
   const testPath = (globalThis as { expect?: { getState(): { testPath?: string } } }).expect?.getState().testPath ?? "";
-  const line = { cli: toolchain().cliName, file: path.basename(testPath), command, seconds: (Date.now() - started) / 1000 };
+  const line = {
+    cli: toolchain().cliName,
+    file: path.basename(testPath),
+    command,
+    seconds: (Date.now() - started) / 1000,
+  };
   appendFileSync(file, `${JSON.stringify(line)}\n`);
 }
 
@@ -102,16 +111,24 @@ export function runAsync(dir: string, args: string[]): Promise<CliResult> {
   const started = Date.now();
   const env = { ...process.env, TF_CLI_CONFIG_FILE: tc.configFile, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
   return new Promise((resolve) =>
-    execFile(tc.cli, args, { cwd: dir, encoding: "utf8", env, timeout: 600_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      recordTiming(args[0], started);
-      resolve({ status: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr });
-    }),
+    execFile(
+      tc.cli,
+      args,
+      { cwd: dir, encoding: "utf8", env, timeout: 600_000, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        recordTiming(args[0], started);
+        resolve({ status: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr });
+      },
+    ),
   );
 }
 
 export function mustRun(dir: string, args: string[], env: NodeJS.ProcessEnv = {}): CliResult {
   const r = run(dir, args, env);
-  if (r.status !== 0) throw new Error(`${toolchain().cliName} ${args.join(" ")} failed in ${dir} (exit ${r.status}):\n${r.stderr}\n${r.stdout}`);
+  if (r.status !== 0)
+    throw new Error(
+      `${toolchain().cliName} ${args.join(" ")} failed in ${dir} (exit ${r.status}):\n${r.stderr}\n${r.stdout}`,
+    );
   return r;
 }
 
@@ -126,7 +143,9 @@ export function copyStack(stackDir: string): string {
 export function validate(dir: string): Diagnostic[] {
   mustRun(dir, ["init", "-backend=false", "-input=false", "-no-color"]);
   const r = run(dir, ["validate", "-json", "-no-color"]);
-  const result = JSON.parse(r.stdout) as { diagnostics: Array<{ severity: "error" | "warning"; summary: string; detail?: string; address?: string }> };
+  const result = JSON.parse(r.stdout) as {
+    diagnostics: Array<{ severity: "error" | "warning"; summary: string; detail?: string; address?: string }>;
+  };
   return result.diagnostics.map(({ severity, summary, detail, address }) => ({ severity, summary, detail, address }));
 }
 
@@ -135,7 +154,11 @@ export function validate(dir: string): Diagnostic[] {
  * reason; errors are never dropped.
  */
 const MODULE_ONLY_WARNINGS: Array<{ summary: string; reason: string }> = [
-  { summary: "Redundant empty provider block", reason: "a stack's empty `provider \"archive\" {}` configures the provider in a root module; in a child module the CLI calls it redundant" },
+  {
+    summary: "Redundant empty provider block",
+    reason:
+      'a stack\'s empty `provider "archive" {}` configures the provider in a root module; in a child module the CLI calls it redundant',
+  },
 ];
 
 /**

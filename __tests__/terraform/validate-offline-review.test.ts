@@ -23,14 +23,18 @@ function documentedBlock(): { text: string; mirror: string; include: string[] } 
   const text = /```hcl\n([\s\S]*?)```/.exec(DOC)?.[1];
   if (!text) throw new Error("docs/offline-review.md has no ```hcl block");
   const mirror = /path\s*=\s*"([^"]+)"/.exec(text)?.[1] ?? "";
-  const include = [.../include\s*=\s*\[([\s\S]*?)\]/.exec(text)?.[1].matchAll(/"([^"]+)"/g) ?? []].map((m) => m[1]);
+  const include = [...(/include\s*=\s*\[([\s\S]*?)\]/.exec(text)?.[1].matchAll(/"([^"]+)"/g) ?? [])].map((m) => m[1]);
   return { text, mirror, include };
 }
 
 /** toolchain.sh with its own cache root: what it prints, and that root. */
 function toolchainIn(args: string[], env: NodeJS.ProcessEnv = {}) {
   const cache = mkdtempSync(path.join(tmpdir(), "rds-privatelink-toolchain-"));
-  const r = spawnSync("bash", [SCRIPT, ...args], { encoding: "utf8", env: { ...process.env, RDS_PRIVATELINK_CACHE: cache, ...env }, timeout: 240_000 });
+  const r = spawnSync("bash", [SCRIPT, ...args], {
+    encoding: "utf8",
+    env: { ...process.env, RDS_PRIVATELINK_CACHE: cache, ...env },
+    timeout: 240_000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, cache };
 }
 
@@ -57,10 +61,21 @@ describe(`the offline review path with ${toolchain().cliName}`, () => {
 
   it("documents an include list for both providers under both registry hosts, each where the toolchain put it", () => {
     const { include } = documentedBlock();
-    expect([...include].sort()).toEqual(["registry.opentofu.org/hashicorp/archive", "registry.opentofu.org/hashicorp/aws", "registry.terraform.io/hashicorp/archive", "registry.terraform.io/hashicorp/aws"]);
+    expect([...include].sort()).toEqual([
+      "registry.opentofu.org/hashicorp/archive",
+      "registry.opentofu.org/hashicorp/aws",
+      "registry.terraform.io/hashicorp/archive",
+      "registry.terraform.io/hashicorp/aws",
+    ]);
     for (const source of include) {
       const type = source.split("/")[2];
-      const binary = path.join(mirror, source, VERSIONS[type], PLATFORM, `terraform-provider-${type}_v${VERSIONS[type]}_x5`);
+      const binary = path.join(
+        mirror,
+        source,
+        VERSIONS[type],
+        PLATFORM,
+        `terraform-provider-${type}_v${VERSIONS[type]}_x5`,
+      );
       expect({ source, exists: existsSync(binary) }).toEqual({ source, exists: true });
     }
   });
@@ -71,20 +86,34 @@ describe(`the offline review path with ${toolchain().cliName}`, () => {
     writeFileSync(rc, text.replace(documented, mirror));
     const dir = copyStack(path.join(synthesize().stacks.app.outdir, "stacks", "provider"));
     // The documented file alone: no plugin cache, nothing from the network.
-    const r = run(dir, ["init", "-backend=false", "-input=false", "-no-color"], { TF_CLI_CONFIG_FILE: rc, TF_PLUGIN_CACHE_DIR: "" });
+    const r = run(dir, ["init", "-backend=false", "-input=false", "-no-color"], {
+      TF_CLI_CONFIG_FILE: rc,
+      TF_PLUGIN_CACHE_DIR: "",
+    });
     expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
     const lock = readFileSync(path.join(dir, ".terraform.lock.hcl"), "utf8");
-    for (const type of Object.keys(VERSIONS)) expect(lock).toMatch(new RegExp(`provider "registry\\.(terraform|opentofu)\\.(io|org)/hashicorp/${type}" \\{\\s*version\\s*=\\s*"${VERSIONS[type]}"`));
+    for (const type of Object.keys(VERSIONS))
+      expect(lock).toMatch(
+        new RegExp(
+          `provider "registry\\.(terraform|opentofu)\\.(io|org)/hashicorp/${type}" \\{\\s*version\\s*=\\s*"${VERSIONS[type]}"`,
+        ),
+      );
   });
 
   it("refuses a vendored archive source whose sha256 differs, in one line, before building anything", () => {
     const vendor = mkdtempSync(path.join(tmpdir(), "rds-privatelink-vendor-"));
     writeFileSync(path.join(vendor, "terraform-provider-archive-v2.7.1.tar.gz"), "not the tagged source");
-    const r = toolchainIn(["--mirror-only"], { RDS_PRIVATELINK_VENDOR: vendor, RDS_PRIVATELINK_TF_PLUGINS: "", HOME: mkdtempSync(path.join(tmpdir(), "rds-privatelink-home-")) });
+    const r = toolchainIn(["--mirror-only"], {
+      RDS_PRIVATELINK_VENDOR: vendor,
+      RDS_PRIVATELINK_TF_PLUGINS: "",
+      HOME: mkdtempSync(path.join(tmpdir(), "rds-privatelink-home-")),
+    });
     expect(r.status).toBe(1);
     const lines = r.stderr.trim().split("\n");
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^toolchain: refusing .*terraform-provider-archive-v2\.7\.1\.tar\.gz: its sha256 is [0-9a-f]{64}, not 6330530b41dc932037554775638635a23bb574ec5a13e739873fd6b1fcbb97f4 \(the v2\.7\.1 tag's\); replace it with the tagged source$/);
+    expect(lines[0]).toMatch(
+      /^toolchain: refusing .*terraform-provider-archive-v2\.7\.1\.tar\.gz: its sha256 is [0-9a-f]{64}, not 6330530b41dc932037554775638635a23bb574ec5a13e739873fd6b1fcbb97f4 \(the v2\.7\.1 tag's\); replace it with the tagged source$/,
+    );
     const [root] = readdirSync(r.cache).filter((d) => d.startsWith("toolchain-"));
     expect(existsSync(path.join(r.cache, root, "archive.build.log"))).toBe(false);
   });

@@ -26,8 +26,16 @@ const unexpected = (diagnostics: Diagnostic[]) =>
 
 /** Stacks that must fail, each with the error it must get. */
 const BROKEN: Array<[string, (stack: Json) => void, RegExp]> = [
-  ["an argument that does not exist", (stack) => (stack.resource.aws_lb.LoadBalancer_10456B95.no_such_argument = true), /No argument or block type is named "no_such_argument"/],
-  ["a health check interval out of range", (stack) => (Object.values<Json>(stack.resource.aws_lb_target_group)[0].health_check.interval = 1), /interval/],
+  [
+    "an argument that does not exist",
+    (stack) => (stack.resource.aws_lb.LoadBalancer_10456B95.no_such_argument = true),
+    /No argument or block type is named "no_such_argument"/,
+  ],
+  [
+    "a health check interval out of range",
+    (stack) => (Object.values<Json>(stack.resource.aws_lb_target_group)[0].health_check.interval = 1),
+    /interval/,
+  ],
 ];
 
 describe(`validate with ${toolchain().cliName}`, () => {
@@ -59,7 +67,9 @@ describe(`validate with ${toolchain().cliName}`, () => {
       const s = synthesize(mutate);
       for (const stack of [s.stacks.provider, ...s.stacks.consumers]) {
         const dir = queue(`${stack.node.id} ${name}`, s, stack.node.id);
-        archiveFiles[`${stack.node.id} ${name}`] = JSON.parse(readFileSync(path.join(dir, "cdk.tf.json"), "utf8")).resource.archive_file;
+        archiveFiles[`${stack.node.id} ${name}`] = JSON.parse(
+          readFileSync(path.join(dir, "cdk.tf.json"), "utf8"),
+        ).resource.archive_file;
       }
     }
     const demo = synthesize();
@@ -87,19 +97,29 @@ describe(`validate with ${toolchain().cliName}`, () => {
   // No function, so no archive_file: every resource of the provider stack is validated.
   it.each(RESOURCE_MATRIX)("provider and consumer stacks are valid: $name", ({ name }) => {
     for (const id of ["provider", "consumer-app"]) {
-      expect({ stack: id, archiveFile: archiveFiles[`${id} ${name}`], diagnostics: diagnostics(`${id} ${name}`) }).toEqual({ stack: id, archiveFile: undefined, diagnostics: [] });
+      expect({
+        stack: id,
+        archiveFile: archiveFiles[`${id} ${name}`],
+        diagnostics: diagnostics(`${id} ${name}`),
+      }).toEqual({ stack: id, archiveFile: undefined, diagnostics: [] });
     }
   });
 
   // Each example's title says what was left out: the resource transport has no archive_file at all.
   const examples = EXAMPLES.map((e) => ({
     ...e,
-    note: exampleTransport(e) === "resource" ? "(no function, so no archive_file)" : archiveMissing ? "(provider without archive_file: hashicorp/archive 2.7.1 cannot be installed here)" : "",
+    note:
+      exampleTransport(e) === "resource"
+        ? "(no function, so no archive_file)"
+        : archiveMissing
+          ? "(provider without archive_file: hashicorp/archive 2.7.1 cannot be installed here)"
+          : "",
   }));
   it.each(examples)("every stack of the $name is valid $note", ({ name }) => {
     const keys = stacks.map((s) => s.key).filter((k) => k.endsWith(` ${name}`));
     expect(keys).toContain(`provider ${name}`);
-    for (const key of keys) expect({ stack: key, diagnostics: diagnostics(key) }).toEqual({ stack: key, diagnostics: [] });
+    for (const key of keys)
+      expect({ stack: key, diagnostics: diagnostics(key) }).toEqual({ stack: key, diagnostics: [] });
   });
 
   it.each(BROKEN)("fails on %s, in that stack alone, so a pass means something", (what, _breakIt, message) => {

@@ -14,7 +14,11 @@ export interface TransportKey<F extends z.ZodType = z.ZodType> {
 
 export type TransportKeys = Readonly<Record<string, TransportKey>>;
 
-export interface TransportSchema<N extends string = string, P extends TransportKeys = TransportKeys, C extends TransportKeys = TransportKeys> {
+export interface TransportSchema<
+  N extends string = string,
+  P extends TransportKeys = TransportKeys,
+  C extends TransportKeys = TransportKeys,
+> {
   /** The value of provider.transport that selects this transport. */
   readonly name: N;
   /**
@@ -28,7 +32,9 @@ export interface TransportSchema<N extends string = string, P extends TransportK
 }
 
 /** Declares a slice, keeping its literal name and the type of every field for the composed schema. */
-export function transportSchema<N extends string, P extends TransportKeys, C extends TransportKeys>(slice: TransportSchema<N, P, C>): TransportSchema<N, P, C> {
+export function transportSchema<N extends string, P extends TransportKeys, C extends TransportKeys>(
+  slice: TransportSchema<N, P, C>,
+): TransportSchema<N, P, C> {
   return slice;
 }
 
@@ -53,25 +59,31 @@ export type SlicesAt<S extends readonly TransportSchema[], W extends Side, At ex
  * first, then each transport's in the order of `slices`. A key declared twice (by two slices, or
  * by a slice and the common fields) is a programming error: the refusals would contradict each other.
  */
-export function withSlices<Common extends z.core.$ZodShape, S extends readonly TransportSchema[], W extends Side, At extends string>(
-  common: Common,
-  slices: S,
-  side: W,
-  at: At,
-): Common & SlicesAt<S, W, At> {
+export function withSlices<
+  Common extends z.core.$ZodShape,
+  S extends readonly TransportSchema[],
+  W extends Side,
+  At extends string,
+>(common: Common, slices: S, side: W, at: At): Common & SlicesAt<S, W, At> {
   const shape: Record<string, z.core.$ZodType> = { ...common };
   const owner = new Map<string, string>();
   for (const slice of slices) {
     for (const [path, key] of Object.entries(slice[side])) {
       const parts = path.split(".");
-      if (parts.length > 2) throw new Error(`${slice.name} transport: ${side}.${path} nests too deep; a slice adds keys at the top level or one object down`);
+      if (parts.length > 2)
+        throw new Error(
+          `${slice.name} transport: ${side}.${path} nests too deep; a slice adds keys at the top level or one object down`,
+        );
       const [under, name] = parts.length === 1 ? ["", parts[0]] : parts;
       // The top-level call sees every path: one under an object the common fields lack would vanish.
-      if (at === "" && under !== "" && !(under in common)) throw new Error(`${slice.name} transport: ${side}.${path} names no object of the common ${side} fields`);
+      if (at === "" && under !== "" && !(under in common))
+        throw new Error(`${slice.name} transport: ${side}.${path} names no object of the common ${side} fields`);
       if (under !== at) continue;
       if (name in shape) {
         const first = owner.get(name);
-        throw new Error(`${slice.name} transport: ${side}.${path} is already declared by ${first ? `the ${first} transport` : "the common fields of config/schema.ts"}; a setting belongs to one transport or to the common fields`);
+        throw new Error(
+          `${slice.name} transport: ${side}.${path} is already declared by ${first ? `the ${first} transport` : "the common fields of config/schema.ts"}; a setting belongs to one transport or to the common fields`,
+        );
       }
       shape[name] = key.field;
       owner.set(name, slice.name);

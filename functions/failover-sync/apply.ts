@@ -27,7 +27,10 @@ export async function readGroups(elb: ElasticLoadBalancingV2Client, arns: readon
  * The one target group each listener forwards to, by listener ARN, in one call. null when a
  * listener forwards anywhere else (several groups, another action): the plan then moves it.
  */
-export async function readListenerTargets(elb: ElasticLoadBalancingV2Client, listenerArns: readonly string[]): Promise<Map<string, string | null>> {
+export async function readListenerTargets(
+  elb: ElasticLoadBalancingV2Client,
+  listenerArns: readonly string[],
+): Promise<Map<string, string | null>> {
   const out = await elb.send(new DescribeListenersCommand({ ListenerArns: [...listenerArns] }));
   const targets = new Map<string, string | null>();
   for (const l of out.Listeners ?? []) {
@@ -42,16 +45,43 @@ export async function readListenerTargets(elb: ElasticLoadBalancingV2Client, lis
 }
 
 /** One ModifyListener call: the listener forwards to this group from now on. */
-export async function switchListener(elb: ElasticLoadBalancingV2Client, listenerArn: string, targetGroupArn: string): Promise<void> {
-  await elb.send(new ModifyListenerCommand({ ListenerArn: listenerArn, DefaultActions: [{ Type: "forward", TargetGroupArn: targetGroupArn }] }));
+export async function switchListener(
+  elb: ElasticLoadBalancingV2Client,
+  listenerArn: string,
+  targetGroupArn: string,
+): Promise<void> {
+  await elb.send(
+    new ModifyListenerCommand({
+      ListenerArn: listenerArn,
+      DefaultActions: [{ Type: "forward", TargetGroupArn: targetGroupArn }],
+    }),
+  );
 }
 
-export async function register(elb: ElasticLoadBalancingV2Client, targetGroupArn: string, targets: readonly Target[]): Promise<void> {
+export async function register(
+  elb: ElasticLoadBalancingV2Client,
+  targetGroupArn: string,
+  targets: readonly Target[],
+): Promise<void> {
   if (targets.length === 0) return;
-  await elb.send(new RegisterTargetsCommand({ TargetGroupArn: targetGroupArn, Targets: targets.map((t) => ({ Id: t.ip, Port: t.port })) }));
+  await elb.send(
+    new RegisterTargetsCommand({
+      TargetGroupArn: targetGroupArn,
+      Targets: targets.map((t) => ({ Id: t.ip, Port: t.port })),
+    }),
+  );
 }
 
-export async function deregister(elb: ElasticLoadBalancingV2Client, targetGroupArn: string, targets: readonly Target[]): Promise<void> {
+export async function deregister(
+  elb: ElasticLoadBalancingV2Client,
+  targetGroupArn: string,
+  targets: readonly Target[],
+): Promise<void> {
   if (targets.length === 0) return;
-  await elb.send(new DeregisterTargetsCommand({ TargetGroupArn: targetGroupArn, Targets: targets.map((t) => ({ Id: t.ip, Port: t.port })) }));
+  await elb.send(
+    new DeregisterTargetsCommand({
+      TargetGroupArn: targetGroupArn,
+      Targets: targets.map((t) => ({ Id: t.ip, Port: t.port })),
+    }),
+  );
 }

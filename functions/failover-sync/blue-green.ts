@@ -13,10 +13,24 @@
 // What is not documented: how soon each renamed endpoint's DNS record follows. So a member's
 // address comes from what the run recorded of the green member before the switchover, and a
 // DNS answer that names an address of the other environment is taken as stale.
-import { type BlueGreenDeployment, type DBInstance, DescribeBlueGreenDeploymentsCommand, DescribeDBInstancesCommand, type RDSClient } from "@aws-sdk/client-rds";
+import {
+  type BlueGreenDeployment,
+  type DBInstance,
+  DescribeBlueGreenDeploymentsCommand,
+  DescribeDBInstancesCommand,
+  type RDSClient,
+} from "@aws-sdk/client-rds";
 
 /** A deployment's status, as the API gives it. */
-export type BlueGreenStatus = "PROVISIONING" | "AVAILABLE" | "SWITCHOVER_IN_PROGRESS" | "SWITCHOVER_COMPLETED" | "SWITCHOVER_FAILED" | "INVALID_CONFIGURATION" | "DELETING" | string;
+export type BlueGreenStatus =
+  | "PROVISIONING"
+  | "AVAILABLE"
+  | "SWITCHOVER_IN_PROGRESS"
+  | "SWITCHOVER_COMPLETED"
+  | "SWITCHOVER_FAILED"
+  | "INVALID_CONFIGURATION"
+  | "DELETING"
+  | string;
 
 /** An instance of the other environment: green before the switchover, the renamed blue after it. */
 export interface OtherMember {
@@ -44,16 +58,21 @@ export interface BlueGreen {
 const INSTANCE_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:db:(.+)$/;
 const CLUSTER_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:cluster:(.+)$/;
 /** The identifier an instance ARN names. */
-export const instanceIdOf = (arn: string | undefined): string | undefined => (arn ? INSTANCE_ARN.exec(arn)?.[1] : undefined);
+export const instanceIdOf = (arn: string | undefined): string | undefined =>
+  arn ? INSTANCE_ARN.exec(arn)?.[1] : undefined;
 /** The identifier a cluster ARN names. */
-export const clusterIdOf = (arn: string | undefined): string | undefined => (arn ? CLUSTER_ARN.exec(arn)?.[1] : undefined);
+export const clusterIdOf = (arn: string | undefined): string | undefined =>
+  arn ? CLUSTER_ARN.exec(arn)?.[1] : undefined;
 
 /**
  * Pairs by RDS's naming when SwitchoverDetails lists the clusters alone: a green instance is
  * named "<blue>-green-<random>" and, after the switchover, the old blue one "<name>-old1" (RDS
  * User Guide, "Creating a blue/green deployment" and "Switching a blue/green deployment").
  */
-export function pairByName(ours: readonly string[], others: readonly string[]): Array<{ other: string; pairedWith: string }> {
+export function pairByName(
+  ours: readonly string[],
+  others: readonly string[],
+): Array<{ other: string; pairedWith: string }> {
   const pairs: Array<{ other: string; pairedWith: string }> = [];
   for (const other of others) {
     const base = other.replace(/-green-[a-z0-9]+$/, "").replace(/-old\d+$/, "");
@@ -75,7 +94,8 @@ export async function findDeployment(rds: RDSClient, clusterArn: string): Promis
   let marker: string | undefined;
   do {
     const page = await rds.send(new DescribeBlueGreenDeploymentsCommand({ Marker: marker }));
-    for (const d of page.BlueGreenDeployments ?? []) if ((d.Source === clusterArn || d.Target === clusterArn) && !INACTIVE.has(d.Status ?? "")) found.push(d);
+    for (const d of page.BlueGreenDeployments ?? [])
+      if ((d.Source === clusterArn || d.Target === clusterArn) && !INACTIVE.has(d.Status ?? "")) found.push(d);
     marker = page.Marker;
   } while (marker);
   // The newest, should an old one linger.
@@ -87,7 +107,12 @@ export async function findDeployment(rds: RDSClient, clusterArn: string): Promis
  * The deployment of this cluster with the other environment's members and addresses; null when
  * there is none. `members` are this cluster's member identifiers now.
  */
-export async function readBlueGreen(rds: RDSClient, resolve: (host: string) => Promise<string>, clusterArn: string, members: readonly string[]): Promise<BlueGreen | null> {
+export async function readBlueGreen(
+  rds: RDSClient,
+  resolve: (host: string) => Promise<string>,
+  clusterArn: string,
+  members: readonly string[],
+): Promise<BlueGreen | null> {
   const d = await findDeployment(rds, clusterArn);
   if (!d) return null;
   const status = d.Status ?? "unknown";
@@ -104,7 +129,12 @@ export async function readBlueGreen(rds: RDSClient, resolve: (host: string) => P
   const others: OtherMember[] = [];
   let instances: DBInstance[] = [];
   if (pairs.length > 0) {
-    instances = (await rds.send(new DescribeDBInstancesCommand({ Filters: [{ Name: "db-instance-id", Values: pairs.map((p) => p.other) }] }))).DBInstances ?? [];
+    instances =
+      (
+        await rds.send(
+          new DescribeDBInstancesCommand({ Filters: [{ Name: "db-instance-id", Values: pairs.map((p) => p.other) }] }),
+        )
+      ).DBInstances ?? [];
   }
   const found = new Set(instances.map((i) => i.DBInstanceIdentifier ?? ""));
   if (pairs.length === 0 || pairs.some((p) => !found.has(p.other))) {
@@ -113,10 +143,25 @@ export async function readBlueGreen(rds: RDSClient, resolve: (host: string) => P
     // members and pair them by name.
     const listed = clusterIdOf(d.Source === clusterArn ? d.Target : d.Source);
     // After the switchover, if Source and Target did not follow the rename, the old blue cluster is "<name>-old1".
-    const candidates = [listed, ...(status === "SWITCHOVER_COMPLETED" ? [`${clusterIdOf(clusterArn)}-old1`] : [])].filter((c): c is string => c !== undefined);
+    const candidates = [
+      listed,
+      ...(status === "SWITCHOVER_COMPLETED" ? [`${clusterIdOf(clusterArn)}-old1`] : []),
+    ].filter((c): c is string => c !== undefined);
     for (const otherCluster of [...new Set(candidates)]) {
-      instances = (await rds.send(new DescribeDBInstancesCommand({ Filters: [{ Name: "db-cluster-id", Values: [otherCluster] }] }))).DBInstances ?? [];
-      pairs.splice(0, pairs.length, ...pairByName(members, instances.map((i) => i.DBInstanceIdentifier ?? "")));
+      instances =
+        (
+          await rds.send(
+            new DescribeDBInstancesCommand({ Filters: [{ Name: "db-cluster-id", Values: [otherCluster] }] }),
+          )
+        ).DBInstances ?? [];
+      pairs.splice(
+        0,
+        pairs.length,
+        ...pairByName(
+          members,
+          instances.map((i) => i.DBInstanceIdentifier ?? ""),
+        ),
+      );
       if (pairs.length > 0) break;
     }
   }
@@ -129,9 +174,16 @@ export async function readBlueGreen(rds: RDSClient, resolve: (host: string) => P
         continue;
       }
       try {
-        others.push({ instance: p.other, pairedWith: p.pairedWith, ip: await resolve(address), resourceId: byId.get(p.other)?.DbiResourceId });
+        others.push({
+          instance: p.other,
+          pairedWith: p.pairedWith,
+          ip: await resolve(address),
+          resourceId: byId.get(p.other)?.DbiResourceId,
+        });
       } catch (e) {
-        problems.push(`Blue/Green ${d.BlueGreenDeploymentIdentifier}: DNS lookup of ${address} (${p.other}) failed: ${(e as Error).message}`);
+        problems.push(
+          `Blue/Green ${d.BlueGreenDeploymentIdentifier}: DNS lookup of ${address} (${p.other}) failed: ${(e as Error).message}`,
+        );
       }
     }
   }

@@ -27,7 +27,9 @@ export const ENV = {
 /** Lambda refuses an environment larger than 4 KB (all names and values together). */
 export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
 
-export type DatabaseRef = { readonly kind: "cluster"; readonly identifier: string } | { readonly kind: "instance"; readonly identifier: string };
+export type DatabaseRef =
+  | { readonly kind: "cluster"; readonly identifier: string }
+  | { readonly kind: "instance"; readonly identifier: string };
 
 /** The layout as the function reads it: every group and listener by its ARN. */
 export type TargetArns = TargetLayout<string, string>;
@@ -97,8 +99,13 @@ export function toEnvironment(input: EnvironmentInput): Record<string, string> {
   return env;
 }
 
-const isArn = (s: string, resource: string) => new RegExp(`^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\\d{12}:${resource}/`).test(s);
-const list = (s: string | undefined) => (s ?? "").split(",").map((x) => x.trim()).filter(Boolean);
+const isArn = (s: string, resource: string) =>
+  new RegExp(`^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\\d{12}:${resource}/`).test(s);
+const list = (s: string | undefined) =>
+  (s ?? "")
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 /** Reads the environment back; every missing or malformed variable is named in one error. */
 export function parseEnvironment(env: NodeJS.ProcessEnv): FunctionEnvironment {
@@ -111,7 +118,8 @@ export function parseEnvironment(env: NodeJS.ProcessEnv): FunctionEnvironment {
   if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push(`${ENV.targetPort} must be a port number`);
   const cidrTexts = list(get(ENV.allowedCidrs));
   const allowedCidrs = cidrTexts.map(parseCidr);
-  if (cidrTexts.length === 0 || allowedCidrs.some((c) => c === undefined)) problems.push(`${ENV.allowedCidrs} must be comma-separated IPv4 CIDRs`);
+  if (cidrTexts.length === 0 || allowedCidrs.some((c) => c === undefined))
+    problems.push(`${ENV.allowedCidrs} must be comma-separated IPv4 CIDRs`);
 
   let targets: TargetArns;
   let warmReaderSets: number | undefined;
@@ -119,38 +127,55 @@ export function parseEnvironment(env: NodeJS.ProcessEnv): FunctionEnvironment {
     const writerListenerArn = get(ENV.writerListenerArn) ?? "";
     if (!isArn(writerListenerArn, "listener")) problems.push(`${ENV.writerListenerArn} must be a listener ARN`);
     const readerListenerArn = get(ENV.readerListenerArn);
-    if (readerListenerArn && !isArn(readerListenerArn, "listener")) problems.push(`${ENV.readerListenerArn} must be a listener ARN when set`);
+    if (readerListenerArn && !isArn(readerListenerArn, "listener"))
+      problems.push(`${ENV.readerListenerArn} must be a listener ARN when set`);
     // Target groups live in the listener's account and region: rebuild their ARNs from its prefix.
     const prefix = writerListenerArn.split(":").slice(0, 5).join(":");
     const groups = (name: string) => {
       const suffixes = list(get(name));
-      if (suffixes.some((s) => !/^targetgroup\/[\w-]{1,32}\/[0-9a-f]+$/.test(s))) problems.push(`${name} must be comma-separated target group ARN suffixes (targetgroup/<name>/<id>)`);
+      if (suffixes.some((s) => !/^targetgroup\/[\w-]{1,32}\/[0-9a-f]+$/.test(s)))
+        problems.push(`${name} must be comma-separated target group ARN suffixes (targetgroup/<name>/<id>)`);
       return suffixes.map((s) => `${prefix}:${s}`);
     };
     const memberGroups = groups(ENV.memberTargetGroups);
-    if (memberGroups.length === 0) problems.push(`${ENV.memberTargetGroups} must list at least one member target group`);
+    if (memberGroups.length === 0)
+      problems.push(`${ENV.memberTargetGroups} must list at least one member target group`);
     const readerSetGroups = readerListenerArn ? groups(ENV.readerSetTargetGroups) : [];
     if (readerListenerArn && (readerSetGroups.length === 0 || readerSetGroups.length > memberGroups.length)) {
-      problems.push(`${ENV.readerSetTargetGroups} must list from 1 to ${memberGroups.length} reader-set groups (one per member target group at most)`);
+      problems.push(
+        `${ENV.readerSetTargetGroups} must list from 1 to ${memberGroups.length} reader-set groups (one per member target group at most)`,
+      );
     }
     const fenceGroups = get(ENV.fenceTargetGroup) === undefined ? [] : groups(ENV.fenceTargetGroup);
     if (fenceGroups.length > 1) problems.push(`${ENV.fenceTargetGroup} must be one target group ARN suffix`);
     const warmText = get(ENV.warmReaderSets);
     warmReaderSets = warmText === undefined ? undefined : Number(warmText);
-    if (warmReaderSets !== undefined && (!Number.isInteger(warmReaderSets) || warmReaderSets < 1)) problems.push(`${ENV.warmReaderSets} must be a whole number of at least 1 when set`);
-    targets = { kind: "cluster", writerListener: writerListenerArn, readerListener: readerListenerArn, memberGroups, readerSetGroups, ...(fenceGroups[0] ? { fenceGroup: fenceGroups[0] } : {}) };
+    if (warmReaderSets !== undefined && (!Number.isInteger(warmReaderSets) || warmReaderSets < 1))
+      problems.push(`${ENV.warmReaderSets} must be a whole number of at least 1 when set`);
+    targets = {
+      kind: "cluster",
+      writerListener: writerListenerArn,
+      readerListener: readerListenerArn,
+      memberGroups,
+      readerSetGroups,
+      ...(fenceGroups[0] ? { fenceGroup: fenceGroups[0] } : {}),
+    };
   } else {
     const writerTargetGroupArn = get(ENV.writerTargetGroupArn) ?? "";
-    if (!isArn(writerTargetGroupArn, "targetgroup")) problems.push(`${ENV.writerTargetGroupArn} must be a target group ARN`);
+    if (!isArn(writerTargetGroupArn, "targetgroup"))
+      problems.push(`${ENV.writerTargetGroupArn} must be a target group ARN`);
     const readerTargetGroupArn = get(ENV.readerTargetGroupArn);
-    if (readerTargetGroupArn && !isArn(readerTargetGroupArn, "targetgroup")) problems.push(`${ENV.readerTargetGroupArn} must be a target group ARN when set`);
+    if (readerTargetGroupArn && !isArn(readerTargetGroupArn, "targetgroup"))
+      problems.push(`${ENV.readerTargetGroupArn} must be a target group ARN when set`);
     targets = { kind: "instance", writerGroup: writerTargetGroupArn, readerGroup: readerTargetGroupArn };
   }
   const watchText = get(ENV.watchSeconds);
   const watchSeconds = watchText === undefined ? undefined : Number(watchText);
-  if (watchSeconds !== undefined && (!Number.isInteger(watchSeconds) || watchSeconds < 0)) problems.push(`${ENV.watchSeconds} must be a whole number of seconds, 0 or more, when set`);
+  if (watchSeconds !== undefined && (!Number.isInteger(watchSeconds) || watchSeconds < 0))
+    problems.push(`${ENV.watchSeconds} must be a whole number of seconds, 0 or more, when set`);
   const standby = get(ENV.standbyDiscovery);
-  if (standby !== undefined && (standby !== "1" || cluster)) problems.push(`${ENV.standbyDiscovery} must be "1" when set, and only for a Multi-AZ DB instance`);
+  if (standby !== undefined && (standby !== "1" || cluster))
+    problems.push(`${ENV.standbyDiscovery} must be "1" when set, and only for a Multi-AZ DB instance`);
   if (problems.length > 0) throw new MisconfiguredError(`failover-sync misconfigured: ${problems.join("; ")}`);
   return {
     database: cluster ? { kind: "cluster", identifier: cluster } : { kind: "instance", identifier: instance! },

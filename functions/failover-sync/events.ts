@@ -5,11 +5,29 @@
 // 0015/0049/0050/0051; global database (DB cluster events) 0181 switchover started, 0185
 // finished, 0238 failover completed.
 export const FAILOVER_STARTED = ["RDS-EVENT-0072", "RDS-EVENT-0073", "RDS-EVENT-0013", "RDS-EVENT-0181"] as const;
-export const FAILOVER_FINISHED = ["RDS-EVENT-0071", "RDS-EVENT-0015", "RDS-EVENT-0049", "RDS-EVENT-0050", "RDS-EVENT-0051", "RDS-EVENT-0185", "RDS-EVENT-0238"] as const;
+export const FAILOVER_FINISHED = [
+  "RDS-EVENT-0071",
+  "RDS-EVENT-0015",
+  "RDS-EVENT-0049",
+  "RDS-EVENT-0050",
+  "RDS-EVENT-0051",
+  "RDS-EVENT-0185",
+  "RDS-EVENT-0238",
+] as const;
 // Members created, deleted, stopped, started, shut down or restarted, an instance class change
 // started or finished (0012/0014: the instance goes modifying, then restarts), and the cluster's
 // topology updated (0385): the reader set or a member's state may have changed.
-export const MEMBERSHIP = ["RDS-EVENT-0005", "RDS-EVENT-0003", "RDS-EVENT-0004", "RDS-EVENT-0006", "RDS-EVENT-0087", "RDS-EVENT-0088", "RDS-EVENT-0012", "RDS-EVENT-0014", "RDS-EVENT-0385"] as const;
+export const MEMBERSHIP = [
+  "RDS-EVENT-0005",
+  "RDS-EVENT-0003",
+  "RDS-EVENT-0004",
+  "RDS-EVENT-0006",
+  "RDS-EVENT-0087",
+  "RDS-EVENT-0088",
+  "RDS-EVENT-0012",
+  "RDS-EVENT-0014",
+  "RDS-EVENT-0385",
+] as const;
 /**
  * Blue/Green deployments (RDS User Guide, "Blue/green deployment events"): switchover started
  * (0247; the primary 0250, another member 0259) and completed (0248; 0251; 0260); the creation
@@ -40,7 +58,11 @@ export function rdsEventPattern(sourceArns: readonly string[] | string[]): Recor
 
 /** The pattern of Blue/Green switchovers in the region (see BLUE_GREEN_STARTED). */
 export function blueGreenEventPattern(): Record<string, unknown> {
-  return { source: ["aws.rds"], "detail-type": [BLUE_GREEN_DETAIL_TYPE], detail: { EventID: [...BLUE_GREEN_STARTED, ...BLUE_GREEN_FINISHED, ...BLUE_GREEN_RECONCILE] } };
+  return {
+    source: ["aws.rds"],
+    "detail-type": [BLUE_GREEN_DETAIL_TYPE],
+    detail: { EventID: [...BLUE_GREEN_STARTED, ...BLUE_GREEN_FINISHED, ...BLUE_GREEN_RECONCILE] },
+  };
 }
 
 /** EventBridge refuses an event pattern longer than this (EventBridge quotas: "Event pattern", 2048 characters). */
@@ -70,12 +92,23 @@ export function rdsEventPatterns(databaseArn: string, memberArns: readonly strin
   return patterns;
 }
 
-const TRIGGER_URGENCY: readonly Trigger[] = ["failover-started", "failover-finished", "membership", "deploy", "manual", "schedule"];
+const TRIGGER_URGENCY: readonly Trigger[] = [
+  "failover-started",
+  "failover-finished",
+  "membership",
+  "deploy",
+  "manual",
+  "schedule",
+];
 
 /** Does this invocation come from the run queue (an SQS event of one or more records)? */
 export function isQueueBatch(event: unknown): boolean {
   const records = (event as { Records?: unknown } | null)?.Records;
-  return Array.isArray(records) && records.length > 0 && records.every((r) => r && typeof r === "object" && (r as Record<string, unknown>).eventSource === "aws:sqs");
+  return (
+    Array.isArray(records) &&
+    records.length > 0 &&
+    records.every((r) => r && typeof r === "object" && (r as Record<string, unknown>).eventSource === "aws:sqs")
+  );
 }
 
 /**
@@ -98,7 +131,8 @@ export function runEvent(event: unknown): unknown {
     }
     const { trigger, time = 0 } = classify(inner);
     const rank = TRIGGER_URGENCY.indexOf(trigger);
-    if (!best || rank < best.rank || (rank === best.rank && time > best.time)) best = { event: inner ?? {}, rank, time };
+    if (!best || rank < best.rank || (rank === best.rank && time > best.time))
+      best = { event: inner ?? {}, rank, time };
   }
   return best!.event;
 }

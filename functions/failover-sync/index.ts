@@ -54,14 +54,19 @@ let runDeadline = Infinity;
 function awsClients(deadline: number): AwsClients {
   runDeadline = deadline;
   if (!clients) {
-    const retryStrategy = new RetryUntilDeadline({ now: Date.now, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), deadline: () => runDeadline });
+    const retryStrategy = new RetryUntilDeadline({
+      now: Date.now,
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      deadline: () => runDeadline,
+    });
     const config = { retryStrategy, requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: 2000 } };
     let ec2: EC2Client | undefined;
     clients = {
       rds: new RDSClient(config),
       elb: new ElasticLoadBalancingV2Client(config),
       // Required on first use, so a cold start without standby discovery never evaluates it (bench/function.ts).
-      ec2: () => (ec2 ??= new (require("@aws-sdk/client-ec2") as typeof import("@aws-sdk/client-ec2")).EC2Client(config)),
+      ec2: () =>
+        (ec2 ??= new (require("@aws-sdk/client-ec2") as typeof import("@aws-sdk/client-ec2")).EC2Client(config)),
       retries: () => retryStrategy.retries,
     };
   }
@@ -88,7 +93,9 @@ const LAMBDA: HandlerDeps = {
 };
 
 /** The handler over the given world; `handler` is this over Lambda's. */
-export function createHandler(deps: HandlerDeps = LAMBDA): (event: unknown, context?: LambdaContext) => Promise<Report | undefined> {
+export function createHandler(
+  deps: HandlerDeps = LAMBDA,
+): (event: unknown, context?: LambdaContext) => Promise<Report | undefined> {
   return (event, context = {}) => run(event, context, deps);
 }
 
@@ -97,8 +104,15 @@ export const handler = createHandler();
 async function run(event: unknown, context: LambdaContext, deps: HandlerDeps): Promise<Report | undefined> {
   const env = deps.env;
   const database = env[ENV.clusterIdentifier] || env[ENV.instanceIdentifier] || "unknown";
-  const logger = new Logger({ serviceName: SERVICE_NAME, persistentKeys: { correlationId: context.awsRequestId ?? randomUUID(), database } });
-  const metrics = new Metrics({ namespace: METRIC_NAMESPACE, serviceName: SERVICE_NAME, defaultDimensions: { Database: database } });
+  const logger = new Logger({
+    serviceName: SERVICE_NAME,
+    persistentKeys: { correlationId: context.awsRequestId ?? randomUUID(), database },
+  });
+  const metrics = new Metrics({
+    namespace: METRIC_NAMESPACE,
+    serviceName: SERVICE_NAME,
+    defaultDimensions: { Database: database },
+  });
   const started = deps.now();
   let report: Report | undefined;
   let failed = false;
@@ -110,13 +124,17 @@ async function run(event: unknown, context: LambdaContext, deps: HandlerDeps): P
     // Only a run of the run queue watches: the next one is queued behind it. A direct caller
     // (the deploy, an operator) waits for the answer.
     const watchSeconds = isQueueBatch(event) ? settings.watchSeconds : 0;
-    report = await sync(runEvent(event), { ...settings, watchSeconds, deadline }, {
-      ...deps.clients(deadline),
-      resolve: deps.resolve ?? resolverFromEnv(env),
-      log: { info: (m, f = {}) => logger.info(m, f), error: (m, f = {}) => logger.error(m, f) },
-      now: deps.now,
-      sleep: deps.sleep,
-    });
+    report = await sync(
+      runEvent(event),
+      { ...settings, watchSeconds, deadline },
+      {
+        ...deps.clients(deadline),
+        resolve: deps.resolve ?? resolverFromEnv(env),
+        log: { info: (m, f = {}) => logger.info(m, f), error: (m, f = {}) => logger.error(m, f) },
+        now: deps.now,
+        sleep: deps.sleep,
+      },
+    );
     logger.info("failover sync report", { report });
     return report;
   } catch (e) {

@@ -21,7 +21,7 @@ export function parseCidr(s: string): Cidr | undefined {
   const prefix = Number(prefixText);
   if (base === undefined || prefix > 32) return undefined;
   const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-  if (((base & ~mask) >>> 0) !== 0) return undefined;
+  if ((base & ~mask) >>> 0 !== 0) return undefined;
   return { text: s.trim(), base, mask };
 }
 
@@ -31,5 +31,5 @@ export function isIpv4Cidr(s: string): boolean {
 
 export function cidrContains(cidr: Cidr, ip: string): boolean {
   const n = parseIpv4(ip);
-  return n !== undefined && ((n & cidr.mask) >>> 0) === cidr.base;
+  return n !== undefined && (n & cidr.mask) >>> 0 === cidr.base;
 }

@@ -43,10 +43,14 @@ export type TargetLayout<Group, Listener> = ClusterLayout<Group, Listener> | Ins
 
 /** Every group of a layout, in a fixed order: member slots, then reader sets; or writer, then reader. */
 export function layoutGroups<Group>(layout: TargetLayout<Group, unknown>): Group[] {
-  return layout.kind === "cluster" ? [...layout.memberGroups, ...layout.readerSetGroups] : [layout.writerGroup, ...(layout.readerGroup ? [layout.readerGroup] : [])];
+  return layout.kind === "cluster"
+    ? [...layout.memberGroups, ...layout.readerSetGroups]
+    : [layout.writerGroup, ...(layout.readerGroup ? [layout.readerGroup] : [])];
 }
 
 /** The listeners the function switches: a cluster's writer and reader; a Multi-AZ instance has none. */
 export function switchedListeners<Listener>(layout: TargetLayout<unknown, Listener>): Listener[] {
-  return layout.kind === "cluster" ? [layout.writerListener, ...(layout.readerListener !== undefined ? [layout.readerListener] : [])] : [];
+  return layout.kind === "cluster"
+    ? [layout.writerListener, ...(layout.readerListener !== undefined ? [layout.readerListener] : [])]
+    : [];
 }

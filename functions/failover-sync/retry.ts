@@ -52,7 +52,8 @@ export class RetryUntilDeadline implements RetryStrategyV2 {
   async acquireInitialRetryToken(): Promise<RetryToken> {
     const wait = this.throttledUntil - this.clock.now();
     if (wait > 0) {
-      if (this.clock.now() + wait > this.clock.deadline()) throw new Error("no time left in this run to wait out the throttling");
+      if (this.clock.now() + wait > this.clock.deadline())
+        throw new Error("no time left in this run to wait out the throttling");
       await this.clock.sleep(wait);
     }
     return token(0);
@@ -62,7 +63,8 @@ export class RetryUntilDeadline implements RetryStrategyV2 {
     const attempt = (previous as Token).attempt ?? previous.getRetryCount();
     if (!RETRYABLE.has(info.errorType)) throw new Error(`not retried: ${info.errorType}`);
     const delay = backoffMs(info.errorType, attempt, (this.clock.random ?? Math.random)());
-    if (this.clock.now() + delay > this.clock.deadline()) throw new Error("no time left in this run for another attempt");
+    if (this.clock.now() + delay > this.clock.deadline())
+      throw new Error("no time left in this run for another attempt");
     if (info.errorType === "THROTTLING") this.throttledUntil = Math.max(this.throttledUntil, this.clock.now() + delay);
     this.retries++;
     await this.clock.sleep(delay);

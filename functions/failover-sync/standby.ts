@@ -47,48 +47,86 @@ export function scopeOf(instance: DBInstance): StandbyScope {
     multiAz: instance.MultiAZ === true,
     vpcId: instance.DBSubnetGroup?.VpcId,
     subnetIds: (instance.DBSubnetGroup?.Subnets ?? []).map((s) => s.SubnetIdentifier ?? "").filter(Boolean),
-    securityGroupIds: (instance.VpcSecurityGroups ?? []).filter((g) => g.Status !== "removing" && g.Status !== "inactive").map((g) => g.VpcSecurityGroupId ?? "").filter(Boolean),
+    securityGroupIds: (instance.VpcSecurityGroups ?? [])
+      .filter((g) => g.Status !== "removing" && g.Status !== "inactive")
+      .map((g) => g.VpcSecurityGroupId ?? "")
+      .filter(Boolean),
     secondaryAz: instance.SecondaryAvailabilityZone,
   };
 }
 
 /** The standby as the planner and npm run status name it: the instance's identifier, "(standby)"; undefined when none was taken. */
-export function standbyMember(identifier: string, finding: StandbyFinding | undefined): { instance: string; ip: string } | undefined {
+export function standbyMember(
+  identifier: string,
+  finding: StandbyFinding | undefined,
+): { instance: string; ip: string } | undefined {
   return finding?.ip ? { instance: `${identifier} (standby)`, ip: finding.ip } : undefined;
 }
 
 /** Pure: the one interface that can be the standby, or why there is none. */
-export function chooseStandby(scope: StandbyScope, primaryIp: string, interfaces: readonly RdsInterface[]): StandbyFinding {
+export function chooseStandby(
+  scope: StandbyScope,
+  primaryIp: string,
+  interfaces: readonly RdsInterface[],
+): StandbyFinding {
   if (!scope.multiAz) return { ip: null, how: "not Multi-AZ: there is no standby" };
-  if (!scope.vpcId || scope.securityGroupIds.length === 0) return { ip: null, how: "the instance reports no VPC or security group: the standby cannot be told apart" };
+  if (!scope.vpcId || scope.securityGroupIds.length === 0)
+    return { ip: null, how: "the instance reports no VPC or security group: the standby cannot be told apart" };
   const groups = scope.securityGroupIds.join(", ");
   const others = interfaces.filter((i) => i.ip !== primaryIp);
   if (!interfaces.some((i) => i.ip === primaryIp)) {
-    return { ip: null, how: `the primary's address ${primaryIp} is not among the ${RDS_INTERFACE_DESCRIPTION} interfaces with ${groups}: the standby cannot be told apart` };
+    return {
+      ip: null,
+      how: `the primary's address ${primaryIp} is not among the ${RDS_INTERFACE_DESCRIPTION} interfaces with ${groups}: the standby cannot be told apart`,
+    };
   }
   if (others.length > 1) {
-    return { ip: null, how: `${others.length} other ${RDS_INTERFACE_DESCRIPTION} interfaces (${others.map((i) => i.ip).join(", ")}) carry ${groups}: another RDS resource shares these security groups, so the standby cannot be told apart. Give the instance a security group of its own` };
+    return {
+      ip: null,
+      how: `${others.length} other ${RDS_INTERFACE_DESCRIPTION} interfaces (${others.map((i) => i.ip).join(", ")}) carry ${groups}: another RDS resource shares these security groups, so the standby cannot be told apart. Give the instance a security group of its own`,
+    };
   }
-  if (others.length === 0) return { ip: null, how: `no other ${RDS_INTERFACE_DESCRIPTION} interface carries ${groups} in ${scope.vpcId}: the standby's interface is not visible` };
+  if (others.length === 0)
+    return {
+      ip: null,
+      how: `no other ${RDS_INTERFACE_DESCRIPTION} interface carries ${groups} in ${scope.vpcId}: the standby's interface is not visible`,
+    };
   const [candidate] = others;
   if (candidate.subnetId === undefined || !scope.subnetIds.includes(candidate.subnetId)) {
-    return { ip: null, how: `the only other ${RDS_INTERFACE_DESCRIPTION} interface with ${groups} (${candidate.ip}) is in ${candidate.subnetId ?? "no subnet"}, outside the instance's subnet group` };
+    return {
+      ip: null,
+      how: `the only other ${RDS_INTERFACE_DESCRIPTION} interface with ${groups} (${candidate.ip}) is in ${candidate.subnetId ?? "no subnet"}, outside the instance's subnet group`,
+    };
   }
   if (scope.secondaryAz !== undefined && candidate.az !== scope.secondaryAz) {
-    return { ip: null, how: `the only other ${RDS_INTERFACE_DESCRIPTION} interface with ${groups} (${candidate.ip}) is in ${candidate.az ?? "no zone"}, not the instance's secondary zone ${scope.secondaryAz}` };
+    return {
+      ip: null,
+      how: `the only other ${RDS_INTERFACE_DESCRIPTION} interface with ${groups} (${candidate.ip}) is in ${candidate.az ?? "no zone"}, not the instance's secondary zone ${scope.secondaryAz}`,
+    };
   }
   // Without a reported secondary zone, the standby is at least not in the primary's zone: an interface attaches only in its own.
   const primaryAz = interfaces.find((i) => i.ip === primaryIp)?.az;
   if (scope.secondaryAz === undefined && (candidate.az === undefined || candidate.az === primaryAz)) {
-    return { ip: null, how: `the only other ${RDS_INTERFACE_DESCRIPTION} interface with ${groups} (${candidate.ip}) is in the primary's zone ${primaryAz ?? "(unknown)"}, and the instance reports no secondary zone: it cannot be the standby` };
+    return {
+      ip: null,
+      how: `the only other ${RDS_INTERFACE_DESCRIPTION} interface with ${groups} (${candidate.ip}) is in the primary's zone ${primaryAz ?? "(unknown)"}, and the instance reports no secondary zone: it cannot be the standby`,
+    };
   }
   const zone = scope.secondaryAz ?? candidate.az ?? "its zone";
-  return { ip: candidate.ip, how: `the one other ${RDS_INTERFACE_DESCRIPTION} interface in ${scope.vpcId} with ${groups}, in ${candidate.subnetId} (${zone}), a subnet of the instance's subnet group` };
+  return {
+    ip: candidate.ip,
+    how: `the one other ${RDS_INTERFACE_DESCRIPTION} interface in ${scope.vpcId} with ${groups}, in ${candidate.subnetId} (${zone}), a subnet of the instance's subnet group`,
+  };
 }
 
 function toInterface(n: NetworkInterface): RdsInterface | null {
   if (!n.PrivateIpAddress) return null;
-  return { ip: n.PrivateIpAddress, subnetId: n.SubnetId, az: n.AvailabilityZone, groups: (n.Groups ?? []).map((g) => g.GroupId ?? "").filter(Boolean) };
+  return {
+    ip: n.PrivateIpAddress,
+    subnetId: n.SubnetId,
+    az: n.AvailabilityZone,
+    groups: (n.Groups ?? []).map((g) => g.GroupId ?? "").filter(Boolean),
+  };
 }
 
 /** The RDS interfaces in the VPC that carry any of the instance's security groups: one DescribeNetworkInterfaces, paged. */

@@ -9,7 +9,21 @@ import type { FunctionEnvironment, TargetArns } from "./environment";
 import { classify, type Trigger } from "./events";
 import type { Log } from "./telemetry";
 import { layoutGroups, switchedListeners } from "./layout";
-import { type GroupChange, isFencedStatus, keepsWaiting, type LayoutState, type Member, planRun, type Refusal, type RunPlan, servedWriterIps, settles, steps, type Switch, writerChanged } from "./plan";
+import {
+  type GroupChange,
+  isFencedStatus,
+  keepsWaiting,
+  type LayoutState,
+  type Member,
+  planRun,
+  type Refusal,
+  type RunPlan,
+  servedWriterIps,
+  settles,
+  steps,
+  type Switch,
+  writerChanged,
+} from "./plan";
 import { type BlueGreen, findDeployment } from "./blue-green";
 import { standbyMember } from "./standby";
 import { readClusterHead, readTopology, type RecordedAddresses, type Resolve, type Topology } from "./topology";
@@ -19,7 +33,9 @@ function greenOf(t: Topology): Member[] | undefined {
   const bg = t.blueGreen;
   if (!bg || bg.switched || bg.others.length === 0) return undefined;
   const writer = t.writer?.instance;
-  return [...bg.others].sort((a, b) => Number(b.pairedWith === writer) - Number(a.pairedWith === writer)).map((o) => ({ instance: o.instance, ip: o.ip }));
+  return [...bg.others]
+    .sort((a, b) => Number(b.pairedWith === writer) - Number(a.pairedWith === writer))
+    .map((o) => ({ instance: o.instance, ip: o.ip }));
 }
 
 export interface SyncSettings extends FunctionEnvironment {
@@ -76,7 +92,13 @@ export interface Report {
   /** Multi-AZ DB instance with standby discovery: the standby's address kept registered, or why none was. */
   readonly standby?: { readonly ip: string | null; readonly how: string };
   /** Cluster with a Blue/Green deployment: its status, the other environment's members, and green members left without a slot (and why). */
-  readonly blueGreen?: { readonly id: string; readonly status: string; readonly others: string[]; readonly unplaced: string[]; readonly notes: string[] };
+  readonly blueGreen?: {
+    readonly id: string;
+    readonly status: string;
+    readonly others: string[];
+    readonly unplaced: string[];
+    readonly notes: string[];
+  };
   /** Choices that are not the plain layout, such as the reader port served by the writer for a while. */
   readonly notes?: string[];
   /** Targets registered and deregistered this run, counted per group. */
@@ -107,7 +129,14 @@ export class SyncError extends Error {
   }
 }
 
-export const DEFAULT_TIMING = { pollIntervalMs: 2000, pollDeadlineMs: 60_000, staleEventMs: 120_000, settleIntervalMs: 5000, settleDeadlineMs: 240_000, watchIntervalMs: 2000 } as const;
+export const DEFAULT_TIMING = {
+  pollIntervalMs: 2000,
+  pollDeadlineMs: 60_000,
+  staleEventMs: 120_000,
+  settleIntervalMs: 5000,
+  settleDeadlineMs: 240_000,
+  watchIntervalMs: 2000,
+} as const;
 
 /** Triggers after which a run keeps watching the cluster: not a deploy's or an operator's, who wait for it. */
 const WATCHING: ReadonlySet<Trigger> = new Set(["failover-started", "failover-finished", "membership", "schedule"]);
@@ -133,7 +162,13 @@ export async function sync(event: unknown, settings: SyncSettings, deps: SyncDep
   const recorded: RecordedAddresses = new Map();
 
   const read = async () => {
-    topology = await readTopology(deps.rds, deps.resolve, settings.database, settings.standbyDiscovery ? deps.ec2?.() : undefined, recorded);
+    topology = await readTopology(
+      deps.rds,
+      deps.resolve,
+      settings.database,
+      settings.standbyDiscovery ? deps.ec2?.() : undefined,
+      recorded,
+    );
     polls++;
     // Keyed by name and address: after a Blue/Green switchover the same name is a new node.
     const writerKey = topology.writer ? `${topology.writer.instance}@${topology.writer.ip}` : undefined;
@@ -143,7 +178,9 @@ export async function sync(event: unknown, settings: SyncSettings, deps: SyncDep
     // A resource ID that two green members report (an emulator's, never AWS's) identifies neither: it is not kept.
     if (topology.blueGreen && !topology.blueGreen.switched) {
       const ids = topology.blueGreen.others.map((o) => o.resourceId);
-      for (const o of topology.blueGreen.others) if (o.resourceId && ids.indexOf(o.resourceId) === ids.lastIndexOf(o.resourceId)) recorded.set(o.resourceId, o.ip);
+      for (const o of topology.blueGreen.others)
+        if (o.resourceId && ids.indexOf(o.resourceId) === ids.lastIndexOf(o.resourceId))
+          recorded.set(o.resourceId, o.ip);
     }
   };
   const view = (t: Topology) => `${t.status}|${t.writer?.instance ?? ""}|${t.writer?.ip ?? ""}|${t.signature ?? ""}`;
@@ -156,8 +193,11 @@ export async function sync(event: unknown, settings: SyncSettings, deps: SyncDep
       state = await observe(settings.targets, deps.elb);
       observedFor = view(t);
     }
-    const recordedGreen = t.blueGreen?.switched === true && t.writer !== null && [...recorded.values()].includes(t.writer.ip);
-    const evidence = cluster ? { endpointIp: t.endpointIp ?? null, namedForMs: named ? deps.now() - named.since : 0, recordedGreen } : undefined;
+    const recordedGreen =
+      t.blueGreen?.switched === true && t.writer !== null && [...recorded.values()].includes(t.writer.ip);
+    const evidence = cluster
+      ? { endpointIp: t.endpointIp ?? null, namedForMs: named ? deps.now() - named.since : 0, recordedGreen }
+      : undefined;
     const decision = planRun({
       writer: t.writer,
       members: t.members,
@@ -186,10 +226,23 @@ export async function sync(event: unknown, settings: SyncSettings, deps: SyncDep
     if (trigger === "failover-started") {
       let sawFailingOver = isFencedStatus(topology!.status);
       const served = servedWriterIps(state, settings.port);
-      while (keepsWaiting({ eventTime: time, now: started, staleEventMs: settings.staleEventMs, topology: topology!, sawFailingOver, served })) {
+      while (
+        keepsWaiting({
+          eventTime: time,
+          now: started,
+          staleEventMs: settings.staleEventMs,
+          topology: topology!,
+          sawFailingOver,
+          served,
+        })
+      ) {
         if (isFencedStatus(topology!.status) && cluster) await round(false);
         if (!canWait(settings.pollIntervalMs, started + settings.pollDeadlineMs)) break;
-        deps.log.info("waiting for the new writer", { poll: polls, status: topology!.status, writer: topology!.writer });
+        deps.log.info("waiting for the new writer", {
+          poll: polls,
+          status: topology!.status,
+          writer: topology!.writer,
+        });
         await deps.sleep(settings.pollIntervalMs);
         await read();
         sawFailingOver ||= isFencedStatus(topology!.status);
@@ -206,9 +259,18 @@ export async function sync(event: unknown, settings: SyncSettings, deps: SyncDep
     // settleIntervalMs; watching asks RDS alone every watchIntervalMs, and plans only on a change.
     const watchUntil = WATCHING.has(trigger) ? started + (settings.watchSeconds ?? 0) * 1000 : started;
     // A failover seen late in a watch is waited for in full: the fence holds until RDS names the writer.
-    const writerUntil = () => Math.max(started + settings.pollDeadlineMs, watchUntil, failingOverSince === undefined ? 0 : failingOverSince + settings.pollDeadlineMs);
+    const writerUntil = () =>
+      Math.max(
+        started + settings.pollDeadlineMs,
+        watchUntil,
+        failingOverSince === undefined ? 0 : failingOverSince + settings.pollDeadlineMs,
+      );
     // Read at each wait: a watching run that moves a listener settles as a failover run does.
-    const healthUntil = () => Math.max(settles(trigger, settings.targets.kind, moved.length) ? started + settings.settleDeadlineMs : started, watchUntil);
+    const healthUntil = () =>
+      Math.max(
+        settles(trigger, settings.targets.kind, moved.length) ? started + settings.settleDeadlineMs : started,
+        watchUntil,
+      );
     for (;;) {
       const [interval, until, full] =
         decision.waiting === "writer"
@@ -224,7 +286,11 @@ export async function sync(event: unknown, settings: SyncSettings, deps: SyncDep
         polls++;
         // While a Blue/Green deployment waits for its switchover, its status too: the cluster's own does not change when it starts.
         const bg = topology!.blueGreen;
-        const bgMoved = bg !== undefined && !bg.switched && topology!.arn !== undefined && (await findDeployment(deps.rds, topology!.arn))?.Status !== bg.status;
+        const bgMoved =
+          bg !== undefined &&
+          !bg.switched &&
+          topology!.arn !== undefined &&
+          (await findDeployment(deps.rds, topology!.arn))?.Status !== bg.status;
         if (head !== null && head.signature === topology!.signature && !bgMoved) continue;
       }
       const before = view(topology!);
@@ -236,10 +302,36 @@ export async function sync(event: unknown, settings: SyncSettings, deps: SyncDep
     if (e instanceof SyncError) throw e;
     // A call that kept failing until the run's deadline (a long throttling burst, an outage):
     // report what this run did and could not do; the next trigger starts over.
-    const report = buildReport({ trigger, eventId, topology, rounds, moved, polls, retries: (deps.retries?.() ?? 0) - retriesBefore, started, now: deps.now() }, [`run stopped: ${(e as Error).name}: ${(e as Error).message}`]);
+    const report = buildReport(
+      {
+        trigger,
+        eventId,
+        topology,
+        rounds,
+        moved,
+        polls,
+        retries: (deps.retries?.() ?? 0) - retriesBefore,
+        started,
+        now: deps.now(),
+      },
+      [`run stopped: ${(e as Error).name}: ${(e as Error).message}`],
+    );
     throw new SyncError(`sync incomplete: ${report.problems.join("; ")}`, report);
   }
-  const report = buildReport({ trigger, eventId, topology, rounds, moved, polls, retries: (deps.retries?.() ?? 0) - retriesBefore, started, now: deps.now() }, []);
+  const report = buildReport(
+    {
+      trigger,
+      eventId,
+      topology,
+      rounds,
+      moved,
+      polls,
+      retries: (deps.retries?.() ?? 0) - retriesBefore,
+      started,
+      now: deps.now(),
+    },
+    [],
+  );
   if (report.problems.length > 0) {
     throw new SyncError(`sync incomplete: ${report.problems.join("; ")}`, report);
   }
@@ -268,8 +360,18 @@ function buildReport(r: RunRecord, extraProblems: string[]): Report {
     eventId: r.eventId,
     writer: topology?.writer ?? null,
     readers: decision?.readers ?? null,
-    writerTargets: decision ? groupReport(rounds.flatMap((d) => d.writerGroups), decision.clusterRefused) : empty,
-    readerTargets: decision?.readerPort ? groupReport(rounds.flatMap((d) => d.readerGroups), []) : null,
+    writerTargets: decision
+      ? groupReport(
+          rounds.flatMap((d) => d.writerGroups),
+          decision.clusterRefused,
+        )
+      : empty,
+    readerTargets: decision?.readerPort
+      ? groupReport(
+          rounds.flatMap((d) => d.readerGroups),
+          [],
+        )
+      : null,
     ...(decision?.slots ? { slots: decision.slots } : {}),
     ...(decision?.readerSets ? { readerSets: decision.readerSets } : {}),
     ...(topology?.standby ? { standby: topology.standby } : {}),
@@ -297,7 +399,9 @@ function buildReport(r: RunRecord, extraProblems: string[]): Report {
 function blueGreenReport(bg: BlueGreen, unplaced: string[]): NonNullable<Report["blueGreen"]> {
   const notes = [...bg.problems];
   if (unplaced.length > 0) {
-    notes.push(`${unplaced.length} green member(s) (${unplaced.join(", ")}) have no free member slot: a switchover to them registers them on the way (minutes). Raise provider.failover.memberSlots to at least the members of both environments`);
+    notes.push(
+      `${unplaced.length} green member(s) (${unplaced.join(", ")}) have no free member slot: a switchover to them registers them on the way (minutes). Raise provider.failover.memberSlots to at least the members of both environments`,
+    );
   }
   return { id: bg.id, status: bg.status, others: bg.others.map((o) => `${o.instance} (${o.ip})`), unplaced, notes };
 }

@@ -3,7 +3,12 @@
 // choose the writer (it flips late) but as a second witness of a writer change: how consistent one
 // DescribeDBClusters answer is, AWS does not document.
 import type { EC2Client } from "@aws-sdk/client-ec2";
-import { type DBCluster, DescribeDBClustersCommand, DescribeDBInstancesCommand, type RDSClient } from "@aws-sdk/client-rds";
+import {
+  type DBCluster,
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
+  type RDSClient,
+} from "@aws-sdk/client-rds";
 import { Resolver } from "node:dns/promises";
 import { type DatabaseRef, ENV } from "./environment";
 import type { Member } from "./plan";
@@ -49,7 +54,10 @@ export type Resolve = (hostname: string) => Promise<string>;
 /** A resolver that asks DNS_SERVERS (ip[:port], comma-separated) when set, else the system's. */
 export function resolverFromEnv(env: NodeJS.ProcessEnv): Resolve {
   const resolver = new Resolver({ timeout: 2000, tries: 2 });
-  const servers = (env[ENV.dnsServers] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const servers = (env[ENV.dnsServers] ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (servers.length > 0) resolver.setServers(servers);
   return async (host) => {
     const ips = await resolver.resolve4(host);
@@ -79,12 +87,22 @@ const GONE_STATES = new Set([
 ]);
 
 /** Multi-AZ DB instance: the EC2 client that finds the standby's interface; absent: discovery is off. */
-export async function readTopology(rds: RDSClient, resolve: Resolve, db: DatabaseRef, ec2?: EC2Client, recorded: RecordedAddresses = new Map()): Promise<Topology> {
-  return db.kind === "cluster" ? readCluster(rds, resolve, db.identifier, recorded) : readInstance(rds, resolve, db.identifier, ec2);
+export async function readTopology(
+  rds: RDSClient,
+  resolve: Resolve,
+  db: DatabaseRef,
+  ec2?: EC2Client,
+  recorded: RecordedAddresses = new Map(),
+): Promise<Topology> {
+  return db.kind === "cluster"
+    ? readCluster(rds, resolve, db.identifier, recorded)
+    : readInstance(rds, resolve, db.identifier, ec2);
 }
 
 function signatureOf(cluster: DBCluster): string {
-  const members = (cluster.DBClusterMembers ?? []).map((m) => `${m.DBInstanceIdentifier}${m.IsClusterWriter ? "*" : ""}`).sort();
+  const members = (cluster.DBClusterMembers ?? [])
+    .map((m) => `${m.DBInstanceIdentifier}${m.IsClusterWriter ? "*" : ""}`)
+    .sort();
   // The resource ID changes when a Blue/Green switchover hands the cluster's name to green, whose members carry the same names.
   return `${cluster.Status ?? "unknown"}|${cluster.DbClusterResourceId ?? ""}|${members.join(",")}`;
 }
@@ -95,26 +113,53 @@ export async function readClusterHead(rds: RDSClient, id: string): Promise<Clust
   return cluster ? { status: cluster.Status ?? "unknown", signature: signatureOf(cluster) } : null;
 }
 
-async function readCluster(rds: RDSClient, resolve: Resolve, id: string, recorded: RecordedAddresses): Promise<Topology> {
+async function readCluster(
+  rds: RDSClient,
+  resolve: Resolve,
+  id: string,
+  recorded: RecordedAddresses,
+): Promise<Topology> {
   const clusters = await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }));
   const cluster = clusters.DBClusters?.[0];
   if (!cluster) return { status: "missing", writer: null, members: null, problems: [`cluster ${id} not found`] };
   const status = cluster.Status ?? "unknown";
   const signature = signatureOf(cluster);
   if (status === "failing-over") {
-    return { status, writer: null, members: null, problems: [`cluster ${id} is failing over; waiting for the new writer`], signature };
+    return {
+      status,
+      writer: null,
+      members: null,
+      problems: [`cluster ${id} is failing over; waiting for the new writer`],
+      signature,
+    };
   }
   const listedIds = (cluster.DBClusterMembers ?? []).map((m) => m.DBInstanceIdentifier ?? "").filter(Boolean);
-  const blueGreen = cluster.DBClusterArn ? ((await readBlueGreen(rds, resolve, cluster.DBClusterArn, listedIds)) ?? undefined) : undefined;
+  const blueGreen = cluster.DBClusterArn
+    ? ((await readBlueGreen(rds, resolve, cluster.DBClusterArn, listedIds)) ?? undefined)
+    : undefined;
   const arn = cluster.DBClusterArn;
   if (blueGreen?.switching) {
-    return { status: "switching-over", writer: null, members: null, problems: [`cluster ${id} is switching over to its Blue/Green deployment ${blueGreen.id}; waiting for RDS to hand the names to green`], signature, blueGreen, arn };
+    return {
+      status: "switching-over",
+      writer: null,
+      members: null,
+      problems: [
+        `cluster ${id} is switching over to its Blue/Green deployment ${blueGreen.id}; waiting for RDS to hand the names to green`,
+      ],
+      signature,
+      blueGreen,
+      arn,
+    };
   }
   // After the switchover, an address of the other environment in a member's DNS answer is a stale record.
-  const otherIps = blueGreen?.switched ? new Map(blueGreen.others.map((o) => [o.ip, o.instance])) : new Map<string, string>();
+  const otherIps = blueGreen?.switched
+    ? new Map(blueGreen.others.map((o) => [o.ip, o.instance]))
+    : new Map<string, string>();
   const endpointIp = cluster.Endpoint ? await resolve(cluster.Endpoint).catch(() => null) : null;
   // One call for every member, filtered by cluster: the steady state stays small.
-  const instances = await rds.send(new DescribeDBInstancesCommand({ Filters: [{ Name: "db-cluster-id", Values: [id] }] }));
+  const instances = await rds.send(
+    new DescribeDBInstancesCommand({ Filters: [{ Name: "db-cluster-id", Values: [id] }] }),
+  );
   const byId = new Map((instances.DBInstances ?? []).map((i) => [i.DBInstanceIdentifier ?? "", i]));
   const problems: string[] = [];
   const listed = cluster.DBClusterMembers ?? [];
@@ -133,7 +178,11 @@ async function readCluster(rds: RDSClient, resolve: Resolve, id: string, recorde
   let writer: Member | null = null;
   let members: Member[] | null = [];
   let staleWriter = false;
-  const ranked = [...listed].sort((a, b) => (a.PromotionTier ?? 15) - (b.PromotionTier ?? 15) || (a.DBInstanceIdentifier ?? "").localeCompare(b.DBInstanceIdentifier ?? ""));
+  const ranked = [...listed].sort(
+    (a, b) =>
+      (a.PromotionTier ?? 15) - (b.PromotionTier ?? 15) ||
+      (a.DBInstanceIdentifier ?? "").localeCompare(b.DBInstanceIdentifier ?? ""),
+  );
   for (const m of ranked) {
     const instanceId = m.DBInstanceIdentifier;
     if (!instanceId) continue;
@@ -145,9 +194,13 @@ async function readCluster(rds: RDSClient, resolve: Resolve, id: string, recorde
     else if (isWriter && GONE_STATES.has(state)) problems.push(`writer ${instanceId} is ${state}`);
     if (!address || GONE_STATES.has(state)) continue;
     const known = instance?.DbiResourceId ? recorded.get(instance.DbiResourceId) : undefined;
-    let member = known ? { instance: instanceId, ip: known, ...(state ? { state } : {}) } : await lookup(resolve, instanceId, address, problems, state);
+    let member = known
+      ? { instance: instanceId, ip: known, ...(state ? { state } : {}) }
+      : await lookup(resolve, instanceId, address, problems, state);
     if (member && !known && otherIps.has(member.ip)) {
-      problems.push(`DNS of ${address} (${instanceId}) still answers ${member.ip}, the address of ${otherIps.get(member.ip)} of the old environment: waiting for the record to follow the Blue/Green switchover`);
+      problems.push(
+        `DNS of ${address} (${instanceId}) still answers ${member.ip}, the address of ${otherIps.get(member.ip)} of the old environment: waiting for the record to follow the Blue/Green switchover`,
+      );
       member = null;
       if (isWriter) staleWriter = true;
     }
@@ -157,9 +210,28 @@ async function readCluster(rds: RDSClient, resolve: Resolve, id: string, recorde
     if (isWriter) writer = member;
   }
   // A writer whose name still resolves to the old environment is unknown: the planner fences the port if it serves the old environment, and holds it otherwise.
-  if (staleWriter) return { status, writer: null, members: null, problems, endpointIp, signature, arn, ...(blueGreen ? { blueGreen } : {}) };
+  if (staleWriter)
+    return {
+      status,
+      writer: null,
+      members: null,
+      problems,
+      endpointIp,
+      signature,
+      arn,
+      ...(blueGreen ? { blueGreen } : {}),
+    };
   // A reader that cannot be resolved holds membership changes back, never the writer's switch.
-  return { status, writer, members: writer ? members : null, problems, endpointIp, signature, arn, ...(blueGreen ? { blueGreen } : {}) };
+  return {
+    status,
+    writer,
+    members: writer ? members : null,
+    problems,
+    endpointIp,
+    signature,
+    arn,
+    ...(blueGreen ? { blueGreen } : {}),
+  };
 }
 
 async function readInstance(rds: RDSClient, resolve: Resolve, id: string, ec2?: EC2Client): Promise<Topology> {
@@ -180,7 +252,13 @@ async function readInstance(rds: RDSClient, resolve: Resolve, id: string, ec2?: 
   return { status, writer, members: writer ? [writer] : null, problems, ...(standby ? { standby } : {}) };
 }
 
-async function lookup(resolve: Resolve, instance: string, address: string, problems: string[], state: string): Promise<Member | null> {
+async function lookup(
+  resolve: Resolve,
+  instance: string,
+  address: string,
+  problems: string[],
+  state: string,
+): Promise<Member | null> {
   try {
     return { instance, ip: await resolve(address), ...(state ? { state } : {}) };
   } catch (e) {

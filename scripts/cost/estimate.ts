@@ -55,7 +55,12 @@ export interface Estimate {
    * none) adds. With provider.shares it reaches the shares the last one reaches (every share,
    * when there is none), each with the last one's settings of it: `reaching` names them.
    */
-  readonly oneMoreConsumer: { readonly like: string; readonly usd: number; readonly unknown: string[]; readonly reaching?: string[] };
+  readonly oneMoreConsumer: {
+    readonly like: string;
+    readonly usd: number;
+    readonly unknown: string[];
+    readonly reaching?: string[];
+  };
   /**
    * With provider.shares: each share's lines over every stack, in the config's order, and the
    * stacks' own lines (operations keys, logs) that no one share has. usd is their sum. Absent in
@@ -88,11 +93,15 @@ export function estimate(app: AppConfig, assumptions: Assumptions, table: PriceT
     ...(single
       ? {}
       : {
-          shares: app.shares.map(({ name }): ShareEstimate => ({
-            share: name,
-            ...subtotal(every.filter(forShare(name))),
-            stacks: stacks.filter((s) => s.lines.some(forShare(name))).map((s) => ({ stack: s.stack, usd: subtotal(s.lines.filter(forShare(name))).usd })),
-          })),
+          shares: app.shares.map(
+            ({ name }): ShareEstimate => ({
+              share: name,
+              ...subtotal(every.filter(forShare(name))),
+              stacks: stacks
+                .filter((s) => s.lines.some(forShare(name)))
+                .map((s) => ({ stack: s.stack, usd: subtotal(s.lines.filter(forShare(name))).usd })),
+            }),
+          ),
           everyShare: subtotal(every.filter(forShare(undefined))),
         }),
   };
@@ -100,7 +109,10 @@ export function estimate(app: AppConfig, assumptions: Assumptions, table: PriceT
 
 /** What some lines cost, and which of them have no price. */
 function subtotal(lines: Line[]): { usd: number; unknown: string[] } {
-  return { usd: sum(lines.map((l) => l.usd ?? 0)), unknown: unique(lines.filter((l) => l.usd === null).map((l) => l.item)) };
+  return {
+    usd: sum(lines.map((l) => l.usd ?? 0)),
+    unknown: unique(lines.filter((l) => l.usd === null).map((l) => l.item)),
+  };
 }
 
 /**
@@ -110,8 +122,15 @@ function subtotal(lines: Line[]): { usd: number; unknown: string[] } {
  */
 export function onlyTheShare(app: AppConfig, name: string): AppConfig {
   const share = app.shares.find((s) => s.name === name);
-  if (!share) throw new Error(`--share: "${name}" names no share of the config; the shares are ${app.shares.map((s) => s.name).join(", ")}`);
-  return { ...app, shares: [share], consumers: app.consumers.filter((c) => c.shares.includes(name)).map((c) => ({ ...c, shares: [name] })) };
+  if (!share)
+    throw new Error(
+      `--share: "${name}" names no share of the config; the shares are ${app.shares.map((s) => s.name).join(", ")}`,
+    );
+  return {
+    ...app,
+    shares: [share],
+    consumers: app.consumers.filter((c) => c.shares.includes(name)).map((c) => ({ ...c, shares: [name] })),
+  };
 }
 
 /** The single-database form: one share whose lines are the stacks' lines, as before shares. */
@@ -125,7 +144,8 @@ interface Row {
 
 function estimateStacks(app: AppConfig, a: Assumptions, table: PriceTable): StackEstimate[] {
   const single = isSingle(app);
-  const of = (share: ShareConfig, rows: CostRow[]): Row[] => rows.map((row) => ({ row, share: single ? undefined : share.name }));
+  const of = (share: ShareConfig, rows: CostRow[]): Row[] =>
+    rows.map((row) => ({ row, share: single ? undefined : share.name }));
   const lines: Row[] = [];
   for (const share of app.shares) {
     const provider = share.config.provider;
@@ -168,7 +188,14 @@ function estimateStacks(app: AppConfig, a: Assumptions, table: PriceTable): Stac
 function priced(stack: string, region: string, rows: Row[], table: PriceTable): StackEstimate {
   const lines = rows.map(({ row: [item, quantity, key], share }): Line => {
     const price = table.prices[key];
-    return { item, quantity, unit: price.unit, price: key, usd: price.usd === null ? null : quantity * price.usd, ...(share === undefined ? {} : { share }) };
+    return {
+      item,
+      quantity,
+      unit: price.unit,
+      price: key,
+      usd: price.usd === null ? null : quantity * price.usd,
+      ...(share === undefined ? {} : { share }),
+    };
   });
   return {
     stack,
@@ -201,7 +228,9 @@ function withOneMoreConsumer(app: AppConfig): { app: AppConfig; reaching: string
   const next = (last ? { ...last, name } : { ...fresh, shares: app.shares.map((s) => s.name) }) as AppConsumer;
   const shares = app.shares.map((share): ShareConfig => {
     if (!next.shares.includes(share.name)) return share;
-    const seen = last ? { ...share.config.consumers.find((c) => c.name === last.name)!, name } : (fresh as ConsumerConfig);
+    const seen = last
+      ? { ...share.config.consumers.find((c) => c.name === last.name)!, name }
+      : (fresh as ConsumerConfig);
     return { ...share, config: { ...share.config, consumers: [...share.config.consumers, seen] } };
   });
   return { app: { ...app, shares, consumers: [...app.consumers, next] }, reaching: next.shares };

@@ -31,7 +31,12 @@ export interface PriceTable {
   /** Regions these prices were read for; any other region is priced as the first, and says so. */
   readonly regions: string[];
   readonly prices: Record<PriceKey, Price>;
-  readonly capacityUnits: { readonly newFlowsPerSecond: number; readonly activeFlows: number; readonly gbPerHour: number; readonly source: string };
+  readonly capacityUnits: {
+    readonly newFlowsPerSecond: number;
+    readonly activeFlows: number;
+    readonly gbPerHour: number;
+    readonly source: string;
+  };
 }
 
 export interface Assumptions {
@@ -48,4 +53,10 @@ export interface Assumptions {
 }
 
 /** The defaults of `npm run cost`; every one is a flag. */
-export const DEFAULT_ASSUMPTIONS: Assumptions = { hours: 730, gbPerConsumer: 100, connectionsPerConsumer: 100, logGbPerStack: 1, functionMs: 500 };
+export const DEFAULT_ASSUMPTIONS: Assumptions = {
+  hours: 730,
+  gbPerConsumer: 100,
+  connectionsPerConsumer: 100,
+  logGbPerStack: 1,
+  functionMs: 500,
+};

@@ -11,16 +11,26 @@ export type { Finding, FixContext, ProviderObservation };
 export interface ConsumerObservation {
   readonly stack: string;
   readonly region: string;
-  readonly endpoints: Array<{ readonly role: string; readonly id: string; readonly state: string; readonly azIds: string[] }>;
+  readonly endpoints: Array<{
+    readonly role: string;
+    readonly id: string;
+    readonly state: string;
+    readonly azIds: string[];
+  }>;
 }
 
 export function diagnoseProvider(o: ProviderObservation, ctx: FixContext): Finding[] {
   const findings: Finding[] = [];
   const ok = (check: string, detail: string) => findings.push({ stack: o.stack, check, ok: true, detail });
-  const bad = (check: string, detail: string, fix: string) => findings.push({ stack: o.stack, check, ok: false, detail, fix });
+  const bad = (check: string, detail: string, fix: string) =>
+    findings.push({ stack: o.stack, check, ok: false, detail, fix });
   const { topology: t, database } = o;
 
-  if (t.writer) ok("database writer", `RDS names ${t.writer.instance} (${t.writer.ip}) the writer of ${database.kind} ${database.identifier} (${t.status})`);
+  if (t.writer)
+    ok(
+      "database writer",
+      `RDS names ${t.writer.instance} (${t.writer.ip}) the writer of ${database.kind} ${database.identifier} (${t.status})`,
+    );
   else {
     const dns = t.problems.some((p) => p.startsWith("DNS lookup"));
     bad(
@@ -70,7 +80,14 @@ export function diagnoseConsumer(o: ConsumerObservation, provider: ConsumerProvi
     }
     const stray = e.azIds.filter((z) => !provider.azIds.includes(z));
     const check2 = `AZ IDs of ${e.role} endpoint`;
-    if (e.azIds.length === 0) findings.push({ stack: o.stack, check: check2, ok: false, detail: "the endpoint has no subnets", fix: "redeploy this consumer stack" });
+    if (e.azIds.length === 0)
+      findings.push({
+        stack: o.stack,
+        check: check2,
+        ok: false,
+        detail: "the endpoint has no subnets",
+        fix: "redeploy this consumer stack",
+      });
     else if (!rule.served(e.azIds, provider.azIds)) {
       findings.push({
         stack: o.stack,
@@ -79,8 +96,13 @@ export function diagnoseConsumer(o: ConsumerObservation, provider: ConsumerProvi
         detail: `${e.azIds.join(", ")}; the provider serves ${provider.azIds.join(", ")}${stray.length ? ` (not served: ${stray.join(", ")})` : ""}`,
         fix: `place this consumer's subnets in the provider's AZ IDs (${provider.azIds.join(", ")}), or add subnets in ${stray.join(", ")} to the provider`,
       });
-    } else findings.push({ stack: o.stack, check: check2, ok: true, detail: `${e.azIds.join(", ")}, all served by the provider (${provider.azIds.join(", ")})` });
+    } else
+      findings.push({
+        stack: o.stack,
+        check: check2,
+        ok: true,
+        detail: `${e.azIds.join(", ")}, all served by the provider (${provider.azIds.join(", ")})`,
+      });
   }
   return findings;
 }
-

@@ -1,9 +1,20 @@
 // MySQL host blocking, the check of the database's parameter groups that a transport fronting
 // the database with a load balancer's health checks composes (transports/endpoint-service.ts):
 // the read through the RDS API, and the decision over what it returned.
-import { DescribeDBClusterParametersCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand, DescribeDBParametersCommand, type Parameter, type RDSClient } from "@aws-sdk/client-rds";
+import {
+  DescribeDBClusterParametersCommand,
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
+  DescribeDBParametersCommand,
+  type Parameter,
+  type RDSClient,
+} from "@aws-sdk/client-rds";
 import { type CurrentTarget, isDraining } from "../../functions/failover-sync/plan";
-import { ENGINE_DEFAULT_MAX_CONNECT_ERRORS, MAX_CONNECT_ERRORS, MAX_CONNECT_ERRORS_PARAMETER } from "../../stacks/constructs/instance-parameters";
+import {
+  ENGINE_DEFAULT_MAX_CONNECT_ERRORS,
+  MAX_CONNECT_ERRORS,
+  MAX_CONNECT_ERRORS_PARAMETER,
+} from "../../stacks/constructs/instance-parameters";
 import type { Finding, FixContext } from "./finding";
 import type { ProviderObservationBase } from "./transports/transport";
 
@@ -36,7 +47,9 @@ export interface ObservedHostBlocking {
 }
 
 /** What the decision needs of the provider: its database, its members and the groups its health checks probe from. */
-export type HostBlockingScope = Pick<ProviderObservationBase, "stack" | "database" | "topology"> & { readonly groups: ReadonlyArray<{ readonly targets: readonly CurrentTarget[] }> };
+export type HostBlockingScope = Pick<ProviderObservationBase, "stack" | "database" | "topology"> & {
+  readonly groups: ReadonlyArray<{ readonly targets: readonly CurrentTarget[] }>;
+};
 
 /**
  * max_connect_errors of every parameter group the database's instances use. Aurora MySQL and a
@@ -46,23 +59,40 @@ export type HostBlockingScope = Pick<ProviderObservationBase, "stack" | "databas
  */
 export async function readHostBlocking(
   rds: RDSClient,
-  db: { readonly kind: "cluster" | "instance"; readonly identifier: string; readonly engine: string; readonly created: boolean },
+  db: {
+    readonly kind: "cluster" | "instance";
+    readonly identifier: string;
+    readonly engine: string;
+    readonly created: boolean;
+  },
 ): Promise<ObservedHostBlocking> {
   try {
     if (db.kind === "cluster" && db.engine === "mysql") {
-      const cluster = (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: db.identifier }))).DBClusters?.[0];
+      const cluster = (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: db.identifier })))
+        .DBClusters?.[0];
       const group = cluster?.DBClusterParameterGroup;
-      if (!group) return { created: db.created, groups: [], unread: `cluster ${db.identifier} reports no DB cluster parameter group` };
+      if (!group)
+        return {
+          created: db.created,
+          groups: [],
+          unread: `cluster ${db.identifier} reports no DB cluster parameter group`,
+        };
       const notApplied = (cluster.DBClusterMembers ?? [])
         .filter((m) => m.DBClusterParameterGroupStatus && m.DBClusterParameterGroupStatus !== "in-sync")
         .map((m) => ({ instance: m.DBInstanceIdentifier ?? "?", status: m.DBClusterParameterGroupStatus! }));
-      const parameter = await findParameter((Marker) => rds.send(new DescribeDBClusterParametersCommand({ DBClusterParameterGroupName: group, Filters: byName, Marker })));
+      const parameter = await findParameter((Marker) =>
+        rds.send(
+          new DescribeDBClusterParametersCommand({ DBClusterParameterGroupName: group, Filters: byName, Marker }),
+        ),
+      );
       return { created: db.created, groups: [connectErrors("cluster", group, [db.identifier], parameter, notApplied)] };
     }
     const instances =
       (
         await rds.send(
-          db.kind === "cluster" ? new DescribeDBInstancesCommand({ Filters: [{ Name: "db-cluster-id", Values: [db.identifier] }] }) : new DescribeDBInstancesCommand({ DBInstanceIdentifier: db.identifier }),
+          db.kind === "cluster"
+            ? new DescribeDBInstancesCommand({ Filters: [{ Name: "db-cluster-id", Values: [db.identifier] }] })
+            : new DescribeDBInstancesCommand({ DBInstanceIdentifier: db.identifier }),
         )
       ).DBInstances ?? [];
     const byGroup = new Map<string, { usedBy: string[]; notApplied: Array<{ instance: string; status: string }> }>();
@@ -72,13 +102,16 @@ export async function readHostBlocking(
         if (!g.DBParameterGroupName) continue;
         const entry = byGroup.get(g.DBParameterGroupName) ?? { usedBy: [], notApplied: [] };
         entry.usedBy.push(id);
-        if (g.ParameterApplyStatus && g.ParameterApplyStatus !== "in-sync") entry.notApplied.push({ instance: id, status: g.ParameterApplyStatus });
+        if (g.ParameterApplyStatus && g.ParameterApplyStatus !== "in-sync")
+          entry.notApplied.push({ instance: id, status: g.ParameterApplyStatus });
         byGroup.set(g.DBParameterGroupName, entry);
       }
     }
     const groups: ObservedConnectErrors[] = [];
     for (const [group, { usedBy, notApplied }] of [...byGroup].sort(([a], [b]) => a.localeCompare(b))) {
-      const parameter = await findParameter((Marker) => rds.send(new DescribeDBParametersCommand({ DBParameterGroupName: group, Filters: byName, Marker })));
+      const parameter = await findParameter((Marker) =>
+        rds.send(new DescribeDBParametersCommand({ DBParameterGroupName: group, Filters: byName, Marker })),
+      );
       groups.push(connectErrors("db", group, usedBy.sort(), parameter, notApplied));
     }
     return { created: db.created, groups };
@@ -90,7 +123,9 @@ export async function readHostBlocking(
 const byName = [{ Name: "parameter-name", Values: [MAX_CONNECT_ERRORS_PARAMETER] }];
 
 /** The parameter from every page; the name is matched here too, in case a filter is not applied. */
-async function findParameter(page: (marker?: string) => Promise<{ Parameters?: Parameter[]; Marker?: string }>): Promise<Parameter | undefined> {
+async function findParameter(
+  page: (marker?: string) => Promise<{ Parameters?: Parameter[]; Marker?: string }>,
+): Promise<Parameter | undefined> {
   let marker: string | undefined;
   do {
     const out = await page(marker);
@@ -102,14 +137,29 @@ async function findParameter(page: (marker?: string) => Promise<{ Parameters?: P
 }
 
 /** What the server runs with: RDS returns no value for a parameter the group leaves to the engine. */
-export function connectErrors(kind: "db" | "cluster", group: string, usedBy: string[], parameter: Parameter | undefined, notApplied: Array<{ instance: string; status: string }>): ObservedConnectErrors {
+export function connectErrors(
+  kind: "db" | "cluster",
+  group: string,
+  usedBy: string[],
+  parameter: Parameter | undefined,
+  notApplied: Array<{ instance: string; status: string }>,
+): ObservedConnectErrors {
   const raw = parameter?.ParameterValue;
-  if (raw === undefined || raw === "") return { kind, group, usedBy, value: ENGINE_DEFAULT_MAX_CONNECT_ERRORS, source: parameter?.Source ?? "engine-default", notApplied };
+  if (raw === undefined || raw === "")
+    return {
+      kind,
+      group,
+      usedBy,
+      value: ENGINE_DEFAULT_MAX_CONNECT_ERRORS,
+      source: parameter?.Source ?? "engine-default",
+      notApplied,
+    };
   const value = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : null;
   return { kind, group, usedBy, value, raw, source: parameter?.Source ?? "user", notApplied };
 }
 
-const UNBLOCK = "a node address already blocked stays blocked until the master user runs TRUNCATE TABLE performance_schema.host_cache (FLUSH HOSTS before MySQL 8.0.23)";
+const UNBLOCK =
+  "a node address already blocked stays blocked until the master user runs TRUNCATE TABLE performance_schema.host_cache (FLUSH HOSTS before MySQL 8.0.23)";
 
 /**
  * max_connect_errors against the NLB's health checks: each node probes every target from its
@@ -133,14 +183,23 @@ export function diagnoseHostBlocking(o: HostBlockingScope, h: ObservedHostBlocki
   const ipOf = new Map((o.topology.members ?? []).map((m) => [m.instance, m.ip]));
   const groupsHolding = (instance: string) => {
     const ip = ipOf.get(instance);
-    return ip === undefined ? undefined : o.groups.filter((g) => g.targets.some((t) => t.ip === ip && !isDraining(t.state))).length;
+    return ip === undefined
+      ? undefined
+      : o.groups.filter((g) => g.targets.some((t) => t.ip === ip && !isDraining(t.state))).length;
   };
   return h.groups.map((g): Finding => {
     const what = g.kind === "db" ? "DB parameter group" : "DB cluster parameter group";
     const users = g.usedBy.join(", ");
-    const value = g.value === null ? `"${g.raw}"` : `${g.value}${g.source === "engine-default" ? " (the engine default)" : ""}`;
+    const value =
+      g.value === null ? `"${g.raw}"` : `${g.value}${g.source === "engine-default" ? " (the engine default)" : ""}`;
     if (g.value !== null && g.value >= MAX_CONNECT_ERRORS) {
-      if (g.notApplied.length === 0) return { stack: o.stack, check: check(g.group), ok: true, detail: `${value} in ${what} ${g.group} of ${users}: the load balancer's health checks cannot block its addresses` };
+      if (g.notApplied.length === 0)
+        return {
+          stack: o.stack,
+          check: check(g.group),
+          ok: true,
+          detail: `${value} in ${what} ${g.group} of ${users}: the load balancer's health checks cannot block its addresses`,
+        };
       return {
         stack: o.stack,
         check: check(g.group),
@@ -150,7 +209,9 @@ export function diagnoseHostBlocking(o: HostBlockingScope, h: ObservedHostBlocki
       };
     }
     const probes = g.usedBy.map((u) => [u, groupsHolding(u)] as const).filter(([, n]) => n !== undefined && n > 0);
-    const rate = probes.length ? ` (${probes.map(([u, n]) => `${u} is a target of ${n} group(s): ${n} check(s) per interval from each node`).join("; ")})` : "";
+    const rate = probes.length
+      ? ` (${probes.map(([u, n]) => `${u} is a target of ${n} group(s): ${n} check(s) per interval from each node`).join("; ")})`
+      : "";
     const detail = `${value} in ${what} ${g.group} of ${users}: every NLB node TCP-health-checks each target from its own address, the one PrivateLink clients arrive from${rate}, and MySQL counts each check as a connect error; after ${g.value ?? "that many"} without a successful login through a node, it refuses that node's address`;
     const set = `ParameterName=max_connect_errors,ParameterValue=${MAX_CONNECT_ERRORS},ApplyMethod=immediate`;
     let fix: string;
@@ -173,4 +234,3 @@ export function diagnoseHostBlocking(o: HostBlockingScope, h: ObservedHostBlocki
     return { stack: o.stack, check: check(g.group), ok: false, detail, fix: `${fix}; ${UNBLOCK}` };
   });
 }
-

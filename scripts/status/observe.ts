@@ -15,7 +15,9 @@ import type { TransportName } from "../../config/schema";
 
 /** What the fixes add to an AWS CLI command so it runs against that account. */
 export function cliFlags(account: Account): string {
-  return [account.profile ? `--profile ${account.profile}` : "", `--region ${account.region}`].filter(Boolean).join(" ");
+  return [account.profile ? `--profile ${account.profile}` : "", `--region ${account.region}`]
+    .filter(Boolean)
+    .join(" ");
 }
 
 /**
@@ -25,14 +27,23 @@ export function cliFlags(account: Account): string {
  * transport. Required outputs are in every provider stack; optional ones in some.
  */
 const COMMON_READS = reads({ required: [P.databaseIdentifier, P.databasePort, P.azIds] });
-const withCommon = (own: OutputReads): OutputReads => ({ required: [...COMMON_READS.required, ...own.required], optional: own.optional });
-export const PROVIDER_READS = Object.fromEntries(Object.entries(STATUS_BY_TRANSPORT).map(([name, status]) => [name, withCommon(status.providerReads)])) as Readonly<Record<TransportName, OutputReads>>;
+const withCommon = (own: OutputReads): OutputReads => ({
+  required: [...COMMON_READS.required, ...own.required],
+  optional: own.optional,
+});
+export const PROVIDER_READS = Object.fromEntries(
+  Object.entries(STATUS_BY_TRANSPORT).map(([name, status]) => [name, withCommon(status.providerReads)]),
+) as Readonly<Record<TransportName, OutputReads>>;
 /** A consumer stack has one or more of these, by transport (each transport's, in the registry's order) and resource definition; each is checked by its role. */
 export const CONSUMER_ENDPOINTS = Object.values(STATUS_BY_TRANSPORT).flatMap((status) => status.consumerEndpoints);
 export const CONSUMER_READS = reads({ optional: CONSUMER_ENDPOINTS.map(([, output]) => output) });
 
 /** Throws an OutputError, naming the output and the stack, for a required output the state lacks. */
-export async function observeProvider(config: Config, outputs: OutputValues, env: NodeJS.ProcessEnv = process.env): Promise<ProviderObservation> {
+export async function observeProvider(
+  config: Config,
+  outputs: OutputValues,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ProviderObservation> {
   const provider = config.provider;
   const cc = clientConfig(provider.account);
   const kind = provider.database.kind;
@@ -59,17 +70,29 @@ export async function observeConsumer(consumer: ConsumerConfig, outputs: OutputV
     const id = read.get(output);
     return id ? [[role, id]] : [];
   });
-  if (ids.length === 0) throw new OutputError(outputs.stack, `its state has none of the endpoint id outputs (${CONSUMER_ENDPOINTS.map(([, o]) => outputs.nameOf(o)).join(", ")})`);
-  const found = (await ec2.send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: ids.map(([, id]) => id) }))).VpcEndpoints ?? [];
+  if (ids.length === 0)
+    throw new OutputError(
+      outputs.stack,
+      `its state has none of the endpoint id outputs (${CONSUMER_ENDPOINTS.map(([, o]) => outputs.nameOf(o)).join(", ")})`,
+    );
+  const found =
+    (await ec2.send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: ids.map(([, id]) => id) }))).VpcEndpoints ?? [];
   const subnetIds = [...new Set(found.flatMap((e) => e.SubnetIds ?? []))];
-  const subnets = subnetIds.length ? ((await ec2.send(new DescribeSubnetsCommand({ SubnetIds: subnetIds }))).Subnets ?? []) : [];
+  const subnets = subnetIds.length
+    ? ((await ec2.send(new DescribeSubnetsCommand({ SubnetIds: subnetIds }))).Subnets ?? [])
+    : [];
   const zoneOf = new Map(subnets.map((s) => [s.SubnetId, s.AvailabilityZoneId ?? "unknown"]));
   return {
     stack: outputs.stack,
     region: consumer.account.region,
     endpoints: ids.map(([role, id]) => {
       const e = found.find((x) => x.VpcEndpointId === id);
-      return { role, id, state: e?.State ?? "missing", azIds: [...new Set((e?.SubnetIds ?? []).map((s) => zoneOf.get(s) ?? "unknown"))].sort() };
+      return {
+        role,
+        id,
+        state: e?.State ?? "missing",
+        azIds: [...new Set((e?.SubnetIds ?? []).map((s) => zoneOf.get(s) ?? "unknown"))].sort(),
+      };
     }),
   };
 }

@@ -43,21 +43,34 @@ export class Alarms extends Construct {
     const { name, loadBalancer } = props;
     this.topic = new SnsTopic(this, "Topic", { name: `${name}-privatelink-alarms`, kmsMasterKeyId: props.kmsKeyArn });
     if (props.config.email) {
-      new SnsTopicSubscription(this, "Email", { topicArn: this.topic.arn, protocol: "email", endpoint: props.config.email });
+      new SnsTopicSubscription(this, "Email", {
+        topicArn: this.topic.arn,
+        protocol: "email",
+        endpoint: props.config.email,
+      });
     }
     this.alarm("FunctionErrors", {
       name: `${name}-failover-function-errors`,
-      description: "The failover function failed. Its log shows the report and the problem; the target groups were left safe.",
+      description:
+        "The failover function failed. Its log shows the report and the problem; the target groups were left safe.",
       metric: { namespace: "AWS/Lambda", metricName: "Errors", dimensions: { FunctionName: props.functionName } },
       statistic: "Sum",
     });
     this.alarm("DeadLetters", {
       name: `${name}-failover-dead-letters`,
       description: "An event failed all its retries and waits in the dead-letter queue.",
-      metric: { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: props.deadLetterQueueName } },
+      metric: {
+        namespace: "AWS/SQS",
+        metricName: "ApproximateNumberOfMessagesVisible",
+        dimensions: { QueueName: props.deadLetterQueueName },
+      },
       statistic: "Maximum",
     });
-    const functionMetric = (metricName: string): Metric => ({ namespace: METRIC_NAMESPACE, metricName, dimensions: metricDimensions(props.databaseIdentifier) });
+    const functionMetric = (metricName: string): Metric => ({
+      namespace: METRIC_NAMESPACE,
+      metricName,
+      dimensions: metricDimensions(props.databaseIdentifier),
+    });
     const writerHealth = {
       name: `${name}-writer-target-unhealthy`,
       description: "No healthy writer target for 2 minutes: consumers cannot write.",
@@ -67,7 +80,10 @@ export class Alarms extends Construct {
     };
     const layout = loadBalancer.targets;
     if (layout.kind === "instance") {
-      this.alarm("WriterUnhealthy", { ...writerHealth, metric: loadBalancer.metrics.healthyHostCount(layout.writerGroup) });
+      this.alarm("WriterUnhealthy", {
+        ...writerHealth,
+        metric: loadBalancer.metrics.healthyHostCount(layout.writerGroup),
+      });
     } else {
       // The writer's group changes with every failover, so no fixed group's metric can tell;
       // the function reports the health of the group the writer port forwards to on every run.
@@ -78,14 +94,16 @@ export class Alarms extends Construct {
       });
       this.alarm("WriterFallback", {
         name: `${name}-writer-fallback-registration`,
-        description: "The writer held no warm member slot and was registered on the failover path: writes waited minutes. Raise provider.failover.memberSlots or set promotion tiers.",
+        description:
+          "The writer held no warm member slot and was registered on the failover path: writes waited minutes. Raise provider.failover.memberSlots or set promotion tiers.",
         metric: functionMetric(METRICS.fallback),
         statistic: "Sum",
       });
     }
     this.alarm("SyncErrors", {
       name: `${name}-failover-sync-errors`,
-      description: "A sync run could not finish: writer unknown, DNS failure, refused IP or a fallback registration. See the function log.",
+      description:
+        "A sync run could not finish: writer unknown, DNS failure, refused IP or a fallback registration. See the function log.",
       metric: functionMetric(METRICS.errors),
       statistic: "Sum",
     });

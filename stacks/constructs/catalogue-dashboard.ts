@@ -37,27 +37,65 @@ export class CatalogueDashboard extends Construct {
     super(scope, id);
     const { region, shares } = props;
     this.dashboardName = dashboardName({ share: props.name, region });
-    const links = shares.map((s) => `- [${s.name}](#dashboards/dashboard/${s.dashboard.dashboardName}): ${s.database.kind} ${s.database.identifier}`);
-    this.widgets.push({ type: "text", width: 24, height: 2 + shares.length, properties: { markdown: `## ${props.name}: ${shares.length} shares\n${links.join("\n")}` } });
+    const links = shares.map(
+      (s) =>
+        `- [${s.name}](#dashboards/dashboard/${s.dashboard.dashboardName}): ${s.database.kind} ${s.database.identifier}`,
+    );
+    this.widgets.push({
+      type: "text",
+      width: 24,
+      height: 2 + shares.length,
+      properties: { markdown: `## ${props.name}: ${shares.length} shares\n${links.join("\n")}` },
+    });
     const metric = (title: string, metrics: unknown[][], stat: string) =>
-      this.widgets.push({ type: "metric", width: 12, height: 6, properties: { title, region, view: "timeSeries", period: PERIOD, stat, metrics } });
+      this.widgets.push({
+        type: "metric",
+        width: 12,
+        height: 6,
+        properties: { title, region, view: "timeSeries", period: PERIOD, stat, metrics },
+      });
     metric(
       "Database connections per share",
-      shares.map((s) => ["AWS/RDS", "DatabaseConnections", s.database.kind === "cluster" ? "DBClusterIdentifier" : "DBInstanceIdentifier", s.database.identifier, { label: s.name }]),
+      shares.map((s) => [
+        "AWS/RDS",
+        "DatabaseConnections",
+        s.database.kind === "cluster" ? "DBClusterIdentifier" : "DBInstanceIdentifier",
+        s.database.identifier,
+        { label: s.name },
+      ]),
       "Average",
     );
     const failover = shares.filter((s) => s.failover);
     if (failover.length > 0) {
-      metric("Failover function errors per share", failover.map((s) => ["AWS/Lambda", "Errors", "FunctionName", s.failover!.functionName, { label: s.name }]), "Sum");
+      metric(
+        "Failover function errors per share",
+        failover.map((s) => ["AWS/Lambda", "Errors", "FunctionName", s.failover!.functionName, { label: s.name }]),
+        "Sum",
+      );
       metric(
         "Dead-letter queue depth per share",
-        failover.map((s) => ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", s.failover!.deadLetterQueueName, { label: s.name }]),
+        failover.map((s) => [
+          "AWS/SQS",
+          "ApproximateNumberOfMessagesVisible",
+          "QueueName",
+          s.failover!.deadLetterQueueName,
+          { label: s.name },
+        ]),
         "Maximum",
       );
     }
     const alarms = shares.flatMap((s) => s.alarmArns ?? []);
-    if (alarms.length > 0) this.widgets.push({ type: "alarm", width: 24, height: 3, properties: { title: "Alarms of every share", alarms } });
-    this.dashboard = new CloudwatchDashboard(this, "Dashboard", { dashboardName: this.dashboardName, dashboardBody: JSON.stringify({ widgets: this.widgets }) });
+    if (alarms.length > 0)
+      this.widgets.push({
+        type: "alarm",
+        width: 24,
+        height: 3,
+        properties: { title: "Alarms of every share", alarms },
+      });
+    this.dashboard = new CloudwatchDashboard(this, "Dashboard", {
+      dashboardName: this.dashboardName,
+      dashboardBody: JSON.stringify({ widgets: this.widgets }),
+    });
     this.url = dashboardUrl(region, this.dashboardName);
   }
 }

@@ -26,7 +26,10 @@ const idOf = (value: string) => value.replace(/[^\w-]/g, "_");
  * IngressMembers-<source>). previousIds maps each resource to its address before the consumer
  * endpoint construct held it, for the consumer stack's moved blocks.
  */
-export function endpointSecurityGroup(scope: Construct, props: EndpointSecurityGroupProps): { securityGroup: SecurityGroup; previousIds: Map<TerraformResource, string> } {
+export function endpointSecurityGroup(
+  scope: Construct,
+  props: EndpointSecurityGroupProps,
+): { securityGroup: SecurityGroup; previousIds: Map<TerraformResource, string> } {
   const { consumer, ports, namePrefix } = props;
   const previousIds = new Map<TerraformResource, string>();
   const securityGroup = new SecurityGroup(scope, "SecurityGroup", {
@@ -36,7 +39,14 @@ export function endpointSecurityGroup(scope: Construct, props: EndpointSecurityG
     tags: { Name: `${namePrefix}-endpoint` },
   });
   previousIds.set(securityGroup, "EndpointSecurityGroup");
-  const allow = (ruleId: string, source: string, peer: { cidrIpv4: string } | { referencedSecurityGroupId: string }, from: number, to: number, what: string) =>
+  const allow = (
+    ruleId: string,
+    source: string,
+    peer: { cidrIpv4: string } | { referencedSecurityGroupId: string },
+    from: number,
+    to: number,
+    what: string,
+  ) =>
     new VpcSecurityGroupIngressRule(scope, ruleId, {
       securityGroupId: securityGroup.id,
       ...peer,
@@ -48,24 +58,50 @@ export function endpointSecurityGroup(scope: Construct, props: EndpointSecurityG
   // The resource transport gives the writer and the reader one port (the database's): one rule.
   for (const port of new Set(ports.reader === null ? [ports.writer] : [ports.writer, ports.reader])) {
     consumer.allowedCidrs.forEach((cidr, i) => {
-      const rule = allow(`Ingress-${port}-${idOf(cidr)}`, cidr, { cidrIpv4: cidr }, port, port, `Database port ${port}`);
+      const rule = allow(
+        `Ingress-${port}-${idOf(cidr)}`,
+        cidr,
+        { cidrIpv4: cidr },
+        port,
+        port,
+        `Database port ${port}`,
+      );
       previousIds.set(rule, `Ingress${port}Cidr${i}`);
     });
     for (const group of consumer.allowedSecurityGroupIds) {
-      const rule = allow(`Ingress-${port}-${group}`, group, { referencedSecurityGroupId: group }, port, port, `Database port ${port}`);
+      const rule = allow(
+        `Ingress-${port}-${group}`,
+        group,
+        { referencedSecurityGroupId: group },
+        port,
+        port,
+        `Database port ${port}`,
+      );
       previousIds.set(rule, `Ingress${port}${group}`);
     }
   }
   if (consumer.memberPorts && ports.members.length > 0) {
     const [from, to] = [ports.members[0], ports.members[ports.members.length - 1]];
-    for (const cidr of consumer.allowedCidrs) allow(`IngressMembers-${idOf(cidr)}`, cidr, { cidrIpv4: cidr }, from, to, `Member ports ${from}-${to}`);
-    for (const group of consumer.allowedSecurityGroupIds) allow(`IngressMembers-${group}`, group, { referencedSecurityGroupId: group }, from, to, `Member ports ${from}-${to}`);
+    for (const cidr of consumer.allowedCidrs)
+      allow(`IngressMembers-${idOf(cidr)}`, cidr, { cidrIpv4: cidr }, from, to, `Member ports ${from}-${to}`);
+    for (const group of consumer.allowedSecurityGroupIds)
+      allow(
+        `IngressMembers-${group}`,
+        group,
+        { referencedSecurityGroupId: group },
+        from,
+        to,
+        `Member ports ${from}-${to}`,
+      );
   }
   return { securityGroup, previousIds };
 }
 
 /** The consumer's private zone (id PrivateZone), attached to its VPC, for writer.<zone> and reader.<zone>. */
-export function friendlyNamesZone(scope: Construct, props: { zoneName: string; shareName: string; vpcId: string }): Route53Zone {
+export function friendlyNamesZone(
+  scope: Construct,
+  props: { zoneName: string; shareName: string; vpcId: string },
+): Route53Zone {
   return new Route53Zone(scope, "PrivateZone", {
     name: props.zoneName,
     comment: `Friendly names for the ${props.shareName} database`,

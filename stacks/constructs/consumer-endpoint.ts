@@ -52,7 +52,13 @@ export class ConsumerEndpoint extends Construct {
   constructor(scope: Construct, id: string, props: ConsumerEndpointProps) {
     super(scope, id);
     const { consumer, ports, network, namePrefix } = props;
-    const access = endpointSecurityGroup(this, { namePrefix, shareName: props.shareName, consumer, ports, vpcId: network.vpcId });
+    const access = endpointSecurityGroup(this, {
+      namePrefix,
+      shareName: props.shareName,
+      consumer,
+      ports,
+      vpcId: network.vpcId,
+    });
     this.securityGroup = access.securityGroup;
     for (const [resource, previousId] of access.previousIds) this.previousIds.set(resource, previousId);
 

@@ -54,7 +54,8 @@ export class RdsNameZones extends Construct {
         vpc: [{ vpcId: props.vpcId }],
       });
     const alias = { name: target.name, zoneId: target.zoneId, evaluateTargetHealth: false };
-    const apexRecord = (recordId: string, z: Route53Zone) => new Route53Record(this, recordId, { zoneId: z.zoneId, name: z.name, type: "A", alias });
+    const apexRecord = (recordId: string, z: Route53Zone) =>
+      new Route53Record(this, recordId, { zoneId: z.zoneId, name: z.name, type: "A", alias });
 
     this.writerZone = zone("WriterZone", names.writer, "The writer's RDS name");
     apexRecord("WriterRecord", this.writerZone);
@@ -65,11 +66,21 @@ export class RdsNameZones extends Construct {
     if (names.instances) {
       // Keyed by the name, not by position: a member added or removed touches no other zone.
       // A named local keeps the list readable in the plan (and in the tests that read it).
-      const list = new TerraformLocal(ShareScope.of(this) ?? TerraformStack.of(this), "rds_instance_names", names.instances);
+      const list = new TerraformLocal(
+        ShareScope.of(this) ?? TerraformStack.of(this),
+        "rds_instance_names",
+        names.instances,
+      );
       const it = TerraformIterator.fromList(list.asList);
       this.instanceZones = zone("InstanceZones", it.value, "An instance's RDS name", it);
       const each = TerraformIterator.fromResources(this.instanceZones);
-      new Route53Record(this, "InstanceRecords", { forEach: each, zoneId: each.getString("zone_id"), name: each.getString("name"), type: "A", alias });
+      new Route53Record(this, "InstanceRecords", {
+        forEach: each,
+        zoneId: each.getString("zone_id"),
+        name: each.getString("name"),
+        type: "A",
+        alias,
+      });
     }
   }
 }

@@ -51,7 +51,13 @@ export class ConsumerResourceEndpoint extends Construct {
   constructor(scope: Construct, id: string, props: ConsumerResourceEndpointProps) {
     super(scope, id);
     const { consumer, ports, network, namePrefix } = props;
-    this.securityGroup = endpointSecurityGroup(this, { namePrefix, shareName: props.shareName, consumer, ports, vpcId: network.vpcId }).securityGroup;
+    this.securityGroup = endpointSecurityGroup(this, {
+      namePrefix,
+      shareName: props.shareName,
+      consumer,
+      ports,
+      vpcId: network.vpcId,
+    }).securityGroup;
 
     if (props.resourceShareArn) {
       // An account outside the provider's organization gets an invitation; accepting it here
@@ -91,7 +97,9 @@ export class ConsumerResourceEndpoint extends Construct {
         },
       });
     const zoneName = consumer.privateZone?.name;
-    const zone = zoneName ? friendlyNamesZone(this, { zoneName, shareName: props.shareName, vpcId: network.vpcId }) : undefined;
+    const zone = zoneName
+      ? friendlyNamesZone(this, { zoneName, shareName: props.shareName, vpcId: network.vpcId })
+      : undefined;
     // CNAME records: a name works for any DNS name it points at, alias or not.
     const friendly = (role: "writer" | "reader", target: string) =>
       new Route53Record(this, role === "writer" ? "WriterRecord" : "ReaderRecord", {
@@ -115,7 +123,8 @@ export class ConsumerResourceEndpoint extends Construct {
       return;
     }
     this.writerEndpoint = endpoint("WriterEndpoint", "writer", configurations.writerConfigurationArn, false);
-    if (configurations.readerConfigurationArn) this.readerEndpoint = endpoint("ReaderEndpoint", "reader", configurations.readerConfigurationArn, false);
+    if (configurations.readerConfigurationArn)
+      this.readerEndpoint = endpoint("ReaderEndpoint", "reader", configurations.readerConfigurationArn, false);
     this.writerHost = this.writerEndpoint.dnsEntry.get(0).dnsName;
     this.readerHost = this.readerEndpoint?.dnsEntry.get(0).dnsName;
     if (zone) {

@@ -69,8 +69,16 @@ export class Dashboard extends Construct {
     if (loadBalancer) {
       const lb = loadBalancer.metrics;
       const groups = groupsOf(loadBalancer);
-      metric("Healthy targets per target group", groups.map(({ label, group }) => metricRow(lb.healthyHostCount(group), { label })), { stat: "Minimum" });
-      metric("Unhealthy targets per target group", groups.map(({ label, group }) => metricRow(lb.unhealthyHostCount(group), { label })), { stat: "Maximum" });
+      metric(
+        "Healthy targets per target group",
+        groups.map(({ label, group }) => metricRow(lb.healthyHostCount(group), { label })),
+        { stat: "Minimum" },
+      );
+      metric(
+        "Unhealthy targets per target group",
+        groups.map(({ label, group }) => metricRow(lb.unhealthyHostCount(group), { label })),
+        { stat: "Maximum" },
+      );
       metric("Load balancer flows", [
         metricRow(lb.activeFlowCount(), { label: "active flows", stat: "Average" }),
         metricRow(lb.newFlowCount(), { label: "new flows", stat: "Sum" }),
@@ -82,7 +90,9 @@ export class Dashboard extends Construct {
       // One row per listener port: accepted flow-log records and their bytes, from the provider VPC.
       const ports = props.databasePort !== undefined ? [props.databasePort] : props.ports;
       this.add("log", {
-        title: loadBalancer ? "Traffic per listener port (VPC flow log)" : "Traffic to the database port (VPC flow log)",
+        title: loadBalancer
+          ? "Traffic per listener port (VPC flow log)"
+          : "Traffic to the database port (VPC flow log)",
         region,
         view: "table",
         query: `SOURCE '${props.flowLogGroupName}' | filter action = "ACCEPT" and dstPort in [${ports.join(", ")}] | stats count(*) as records, sum(bytes) as bytes by dstPort | sort dstPort`,
@@ -94,20 +104,43 @@ export class Dashboard extends Construct {
         label,
         id: metricName === "BytesProcessed" ? "bytes" : metricName === "NewConnections" ? "newconn" : "active",
       });
-      metric("Connections per consumer endpoint", [[search("ActiveConnections", "Average", "active")], [search("NewConnections", "Sum", "new")]]);
+      metric("Connections per consumer endpoint", [
+        [search("ActiveConnections", "Average", "active")],
+        [search("NewConnections", "Sum", "new")],
+      ]);
       metric("Bytes per consumer endpoint", [[search("BytesProcessed", "Sum", "bytes")]]);
     }
     const database = props.database;
     metric("Database connections", [
       database.kind === "cluster"
-        ? ["AWS/RDS", "DatabaseConnections", "DBClusterIdentifier", database.identifier, { label: "cluster", stat: "Average" }]
-        : ["AWS/RDS", "DatabaseConnections", "DBInstanceIdentifier", database.identifier, { label: "instance", stat: "Average" }],
+        ? [
+            "AWS/RDS",
+            "DatabaseConnections",
+            "DBClusterIdentifier",
+            database.identifier,
+            { label: "cluster", stat: "Average" },
+          ]
+        : [
+            "AWS/RDS",
+            "DatabaseConnections",
+            "DBInstanceIdentifier",
+            database.identifier,
+            { label: "instance", stat: "Average" },
+          ],
     ]);
     if (props.failover) {
       const fn = props.failover.functionName;
       const own = (metricName: string, stat: string) => {
         const dims = metricDimensions(database.identifier);
-        return [METRIC_NAMESPACE, metricName, "service", dims.service, "Database", dims.Database, { label: metricName, stat }];
+        return [
+          METRIC_NAMESPACE,
+          metricName,
+          "service",
+          dims.service,
+          "Database",
+          dims.Database,
+          { label: metricName, stat },
+        ];
       };
       metric("Failover function runs and errors", [
         ["AWS/Lambda", "Invocations", "FunctionName", fn, { label: "runs", stat: "Sum" }],
@@ -115,10 +148,24 @@ export class Dashboard extends Construct {
         own(METRICS.errors, "Sum"),
         own(METRICS.writerChanged, "Sum"),
       ]);
-      metric("Failover switches and registrations", [own(METRICS.switches, "Sum"), own(METRICS.registered, "Sum"), own(METRICS.deregistered, "Sum"), own(METRICS.fallback, "Sum")]);
-      metric("Failover run duration (ms) and healthy writer targets", [own(METRICS.duration, "Maximum"), own(METRICS.writerHealthy, "Minimum")]);
+      metric("Failover switches and registrations", [
+        own(METRICS.switches, "Sum"),
+        own(METRICS.registered, "Sum"),
+        own(METRICS.deregistered, "Sum"),
+        own(METRICS.fallback, "Sum"),
+      ]);
+      metric("Failover run duration (ms) and healthy writer targets", [
+        own(METRICS.duration, "Maximum"),
+        own(METRICS.writerHealthy, "Minimum"),
+      ]);
       metric("Dead-letter queue depth", [
-        ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", props.failover.deadLetterQueueName, { label: "failed events waiting", stat: "Maximum" }],
+        [
+          "AWS/SQS",
+          "ApproximateNumberOfMessagesVisible",
+          "QueueName",
+          props.failover.deadLetterQueueName,
+          { label: "failed events waiting", stat: "Maximum" },
+        ],
       ]);
     }
     if (props.alarmArns && props.alarmArns.length > 0) {
@@ -153,5 +200,8 @@ export function groupsOf(loadBalancer: LoadBalancer): Array<{ label: string; gro
       ...layout.readerSetGroups.map((group, i) => ({ label: GROUP_LABELS.readerSet(i), group })),
     ];
   }
-  return [{ label: GROUP_LABELS.writer, group: layout.writerGroup }, ...(layout.readerGroup ? [{ label: GROUP_LABELS.reader, group: layout.readerGroup }] : [])];
+  return [
+    { label: GROUP_LABELS.writer, group: layout.writerGroup },
+    ...(layout.readerGroup ? [{ label: GROUP_LABELS.reader, group: layout.readerGroup }] : []),
+  ];
 }

@@ -109,7 +109,10 @@ export class CreatedDatabase extends Database {
         port: this.port,
       });
       // Instance-level on Aurora MySQL: one DB parameter group for every member.
-      const parameters = engine === "aurora-mysql" ? new InstanceParameters(this, "Parameters", { name, engine, engineVersion: cluster.engineVersionActual }) : undefined;
+      const parameters =
+        engine === "aurora-mysql"
+          ? new InstanceParameters(this, "Parameters", { name, engine, engineVersion: cluster.engineVersionActual })
+          : undefined;
       const members = 1 + create.readers;
       const memberArns: string[] = [];
       const memberIdentifiers: string[] = [];
@@ -134,11 +137,19 @@ export class CreatedDatabase extends Database {
         this.dependables.push(member);
         memberArns.push(member.arn);
       }
-      this.ref = { kind: "cluster", identifier: cluster.clusterIdentifier, arn: cluster.arn, memberArns, memberIdentifiers };
+      this.ref = {
+        kind: "cluster",
+        identifier: cluster.clusterIdentifier,
+        arn: cluster.arn,
+        memberArns,
+        memberIdentifiers,
+      };
       this.writerAddress = cluster.endpoint;
       this.readerAddress = cluster.readerEndpoint;
     } else {
-      const parameters = blocksHosts(engine) ? new InstanceParameters(this, "Parameters", { name, engine: "mysql", engineVersion: create.engineVersion }) : undefined;
+      const parameters = blocksHosts(engine)
+        ? new InstanceParameters(this, "Parameters", { name, engine: "mysql", engineVersion: create.engineVersion })
+        : undefined;
       const instance = new DbInstance(this, "Instance", {
         ...common,
         identifier: name,

@@ -16,9 +16,18 @@ export interface DatabaseEgressProps {
 
 /** Adds the rule to `scope` with the id EgressToDatabase (and EgressToDatabaseSecondary, one per secondary CIDR, when it goes by CIDR). */
 export function egressToDatabase(scope: Construct, props: DatabaseEgressProps): void {
-  const port = { securityGroupId: props.securityGroupId, fromPort: props.databasePort, toPort: props.databasePort, description: props.description };
+  const port = {
+    securityGroupId: props.securityGroupId,
+    fromPort: props.databasePort,
+    toPort: props.databasePort,
+    description: props.description,
+  };
   if (props.databaseSecurityGroupId) {
-    new VpcSecurityGroupEgressRule(scope, "EgressToDatabase", { ...port, referencedSecurityGroupId: props.databaseSecurityGroupId, ipProtocol: "tcp" });
+    new VpcSecurityGroupEgressRule(scope, "EgressToDatabase", {
+      ...port,
+      referencedSecurityGroupId: props.databaseSecurityGroupId,
+      ipProtocol: "tcp",
+    });
     return;
   }
   ruleForEveryVpcCidr(scope, "EgressToDatabase", VpcSecurityGroupEgressRule, {

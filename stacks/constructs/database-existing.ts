@@ -45,7 +45,9 @@ export class ExistingDatabase extends Database {
       this.ref = { kind: "instance", identifier: existing.instanceIdentifier, arn: instance.dbInstanceArn };
       this.writerAddress = instance.address;
     } else {
-      throw new Error("an existing database needs clusterIdentifier or instanceIdentifier (the config loader checks this)");
+      throw new Error(
+        "an existing database needs clusterIdentifier or instanceIdentifier (the config loader checks this)",
+      );
     }
   }
 }

@@ -24,7 +24,8 @@ export interface DatabaseFromConfigProps {
 /** The database of the config at scope/id, whichever construct stands for it: the id is its address either way. */
 export function databaseFromConfig(scope: Construct, id: string, props: DatabaseFromConfigProps): Database {
   const { config, ...rest } = props;
-  if (config.create) return new CreatedDatabase(scope, id, { ...rest, engine: config.engine, kind: config.kind, create: config.create });
+  if (config.create)
+    return new CreatedDatabase(scope, id, { ...rest, engine: config.engine, kind: config.kind, create: config.create });
   if (config.existing) return new ExistingDatabase(scope, id, { existing: config.existing });
   throw new Error("database needs create or existing (the config loader checks this)");
 }

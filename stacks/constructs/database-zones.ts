@@ -22,7 +22,8 @@ export class DatabaseZones extends Construct {
     super(scope, id);
     const ref = props.database.ref;
     // A named local keeps the condition short in the plan (the zones of the NLB's subnets).
-    const zones = new TerraformLocal(ShareScope.of(this) ?? TerraformStack.of(this), "nlb_zones", props.network.azNames).asList;
+    const zones = new TerraformLocal(ShareScope.of(this) ?? TerraformStack.of(this), "nlb_zones", props.network.azNames)
+      .asList;
     const check = (what: string) => ({
       // self is the instance being read; a template, as in consumer-endpoint.ts.
       condition: `\${contains(${Token.asString(zones)}, self.availability_zone)}`,
@@ -34,7 +35,13 @@ export class DatabaseZones extends Construct {
       new DataAwsDbInstance(this, "Member", {
         forEach: members,
         dbInstanceIdentifier: members.value,
-        lifecycle: { postcondition: [check(`Member \${self.db_instance_identifier} of cluster ${ref.identifier} (zone \${self.availability_zone})`)] },
+        lifecycle: {
+          postcondition: [
+            check(
+              `Member \${self.db_instance_identifier} of cluster ${ref.identifier} (zone \${self.availability_zone})`,
+            ),
+          ],
+        },
       });
     } else {
       // A second read of the instance, beside the database's own (Database/Instance), on purpose:

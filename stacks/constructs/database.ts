@@ -44,15 +44,26 @@ export abstract class Database extends Construct {
   /** IAM statements that let a role read this database's topology: writer, members, addresses. */
   topologyReadStatements(): Record<string, unknown>[] {
     const ref = this.ref;
-    if (ref.kind === "instance") return [{ Sid: "ReadInstance", Effect: "Allow", Action: "rds:DescribeDBInstances", Resource: ref.arn }];
+    if (ref.kind === "instance")
+      return [{ Sid: "ReadInstance", Effect: "Allow", Action: "rds:DescribeDBInstances", Resource: ref.arn }];
     return [
       { Sid: "ReadCluster", Effect: "Allow", Action: "rds:DescribeDBClusters", Resource: ref.arn },
       // Members are listed with a db-cluster-id filter, which IAM evaluates against db:*;
       // read-only, and the narrowest scope RDS allows for a filtered describe.
-      { Sid: "ReadMembers", Effect: "Allow", Action: "rds:DescribeDBInstances", Resource: StackContext.of(this).arn("rds", "db:*") },
+      {
+        Sid: "ReadMembers",
+        Effect: "Allow",
+        Action: "rds:DescribeDBInstances",
+        Resource: StackContext.of(this).arn("rds", "db:*"),
+      },
       // The cluster's Blue/Green deployment, whose identifier no one knows before it exists: the
       // account's deployments in this region (resource type "deployment", Service Authorization Reference).
-      { Sid: "ReadBlueGreen", Effect: "Allow", Action: "rds:DescribeBlueGreenDeployments", Resource: StackContext.of(this).arn("rds", "deployment:*") },
+      {
+        Sid: "ReadBlueGreen",
+        Effect: "Allow",
+        Action: "rds:DescribeBlueGreenDeployments",
+        Resource: StackContext.of(this).arn("rds", "deployment:*"),
+      },
     ];
   }
 
@@ -60,15 +71,22 @@ export abstract class Database extends Construct {
    * Admits the database port from one security group, when the database's group is known: the
    * load balancer's (endpoint-service transport) or the resource gateway's (resource transport).
    */
-  allowFrom(securityGroupId: string, from: "load balancer" | "resource gateway" = "load balancer"): VpcSecurityGroupIngressRule | undefined {
+  allowFrom(
+    securityGroupId: string,
+    from: "load balancer" | "resource gateway" = "load balancer",
+  ): VpcSecurityGroupIngressRule | undefined {
     if (!this.securityGroupId) return undefined;
-    return new VpcSecurityGroupIngressRule(this, from === "load balancer" ? "IngressFromLoadBalancer" : "IngressFromResourceGateway", {
-      securityGroupId: this.securityGroupId,
-      referencedSecurityGroupId: securityGroupId,
-      ipProtocol: "tcp",
-      fromPort: this.port,
-      toPort: this.port,
-      description: `Database port from the PrivateLink ${from}`,
-    });
+    return new VpcSecurityGroupIngressRule(
+      this,
+      from === "load balancer" ? "IngressFromLoadBalancer" : "IngressFromResourceGateway",
+      {
+        securityGroupId: this.securityGroupId,
+        referencedSecurityGroupId: securityGroupId,
+        ipProtocol: "tcp",
+        fromPort: this.port,
+        toPort: this.port,
+        description: `Database port from the PrivateLink ${from}`,
+      },
+    );
   }
 }

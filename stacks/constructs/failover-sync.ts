@@ -74,9 +74,23 @@ export class FailoverSync extends Construct {
     });
     const vpcConfig = functionVpcConfig(this, { functionName, subnetIds: config.vpcSubnetIds, network });
     const environment = functionEnvironment({ config, database, loadBalancer, network });
-    this.function = failoverFunction(this, { functionName, code, role, logGroup: this.logGroup, environment, kmsKeyArn, vpcConfig });
+    this.function = failoverFunction(this, {
+      functionName,
+      code,
+      role,
+      logGroup: this.logGroup,
+      environment,
+      kmsKeyArn,
+      vpcConfig,
+    });
 
-    const rules = eventRulesToRunQueue(this, { name, functionName, database: database.ref, reconcileEveryMinutes: config.reconcileEveryMinutes, runQueue: this.runQueue });
+    const rules = eventRulesToRunQueue(this, {
+      name,
+      functionName,
+      database: database.ref,
+      reconcileEveryMinutes: config.reconcileEveryMinutes,
+      runQueue: this.runQueue,
+    });
     this.eventRules = rules.rds;
     this.eventRule = rules.rds[0];
     this.blueGreenRule = rules.blueGreen;

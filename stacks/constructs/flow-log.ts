@@ -40,7 +40,12 @@ export class FlowLog extends Construct {
       name: `${props.name}-vpc-flow-log`,
       role: role.id,
       policy: policyDocument([
-        { Sid: "WriteFlowLog", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: `${group.arn}:*` },
+        {
+          Sid: "WriteFlowLog",
+          Effect: "Allow",
+          Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+          Resource: `${group.arn}:*`,
+        },
       ]),
     });
     new AwsFlowLog(this, "FlowLog", {

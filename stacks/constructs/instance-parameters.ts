@@ -61,7 +61,8 @@ export class InstanceParameters extends Construct {
     let family: string;
     let fromDefault = false;
     if (props.engine === "aurora-mysql") {
-      if (!props.engineVersion) throw new Error("an Aurora parameter group follows the cluster's engine_version_actual; pass it");
+      if (!props.engineVersion)
+        throw new Error("an Aurora parameter group follows the cluster's engine_version_actual; pass it");
       // 8.0.mysql_aurora.3.08.0 -> aurora-mysql8.0: the family is the major.minor of the version.
       family = Fn.format("aurora-mysql%s", [majorMinor(props.engineVersion)]);
     } else if (props.engineVersion) {
@@ -69,7 +70,8 @@ export class InstanceParameters extends Construct {
     } else {
       // No version in the config: the instance is created at the engine's default version, and
       // the group must match it before the instance exists, so RDS is asked for that default.
-      family = new DataAwsRdsEngineVersion(this, "DefaultVersion", { engine: "mysql", defaultOnly: true }).parameterGroupFamily;
+      family = new DataAwsRdsEngineVersion(this, "DefaultVersion", { engine: "mysql", defaultOnly: true })
+        .parameterGroupFamily;
       fromDefault = true;
     }
     const group = new DbParameterGroup(this, "Group", {
@@ -78,7 +80,9 @@ export class InstanceParameters extends Construct {
       description: `${props.name}: max_connect_errors high enough that the load balancer's health checks never block its addresses${props.engine === "mysql" ? "; TLS required" : ""}`,
       parameter: [
         { name: MAX_CONNECT_ERRORS_PARAMETER, value: String(MAX_CONNECT_ERRORS), applyMethod: "immediate" },
-        ...(props.engine === "mysql" ? [{ name: "require_secure_transport", value: "1", applyMethod: "immediate" }] : []),
+        ...(props.engine === "mysql"
+          ? [{ name: "require_secure_transport", value: "1", applyMethod: "immediate" }]
+          : []),
       ],
       // RDS's default version moves on; the instance stays on the version it was created with,
       // and so must its group. A pinned engineVersion is followed as configured. (A major

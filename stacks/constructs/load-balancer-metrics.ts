@@ -59,8 +59,14 @@ export class LoadBalancerMetrics {
     // A group of another load balancer, or the fence group (it never holds a target), would give
     // a metric that reads nothing, or zero for ever.
     if (!this.targetGroups.includes(group)) {
-      throw new Error(`${metricName}: target group ${group.node.path} is not one of this load balancer's groups that hold targets; ask the load balancer that owns it`);
+      throw new Error(
+        `${metricName}: target group ${group.node.path} is not one of this load balancer's groups that hold targets; ask the load balancer that owns it`,
+      );
     }
-    return { namespace: NETWORK_ELB_NAMESPACE, metricName, dimensions: { TargetGroup: group.arnSuffix, LoadBalancer: this.loadBalancerArnSuffix } };
+    return {
+      namespace: NETWORK_ELB_NAMESPACE,
+      metricName,
+      dimensions: { TargetGroup: group.arnSuffix, LoadBalancer: this.loadBalancerArnSuffix },
+    };
   }
 }

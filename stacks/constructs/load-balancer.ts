@@ -75,7 +75,13 @@ export class LoadBalancer extends Construct {
       ingress(`Ingress${port}`, port, port, `Listener ${port} from the provider VPC`);
     }
     const block = [...ports.members, ...ports.readerSets];
-    if (block.length > 0) ingress("IngressMembers", block[0], block[block.length - 1], "Member and reader-set listeners from the provider VPC");
+    if (block.length > 0)
+      ingress(
+        "IngressMembers",
+        block[0],
+        block[block.length - 1],
+        "Member and reader-set listeners from the provider VPC",
+      );
     egressToDatabase(this, {
       securityGroupId: sg.id,
       databasePort: props.databasePort,
@@ -124,17 +130,31 @@ export class LoadBalancer extends Construct {
       const fenceGroup = this.targetGroup("FenceTargetGroup", `${name}-fence`, props, 0);
       // The failover function owns where these two forward; Terraform only creates them.
       this.writerListener = this.listener("WriterListener", ports.writer, memberGroups[0], true);
-      if (ports.reader !== null) this.readerListener = this.listener("ReaderListener", ports.reader, readerSetGroups[0], true);
-      this.targets = { kind: "cluster", writerListener: this.writerListener, readerListener: this.readerListener, memberGroups, readerSetGroups, fenceGroup };
+      if (ports.reader !== null)
+        this.readerListener = this.listener("ReaderListener", ports.reader, readerSetGroups[0], true);
+      this.targets = {
+        kind: "cluster",
+        writerListener: this.writerListener,
+        readerListener: this.readerListener,
+        memberGroups,
+        readerSetGroups,
+        fenceGroup,
+      };
       // A plan during a failover finds the writer listener on the fence group, which every config keeps.
-      this.refuseRemovingServedSlot("WriterListenerTarget", this.writerListener, "writer", [...memberGroups, fenceGroup]);
-      if (this.readerListener) this.refuseRemovingServedSlot("ReaderListenerTarget", this.readerListener, "reader", readerSetGroups);
+      this.refuseRemovingServedSlot("WriterListenerTarget", this.writerListener, "writer", [
+        ...memberGroups,
+        fenceGroup,
+      ]);
+      if (this.readerListener)
+        this.refuseRemovingServedSlot("ReaderListenerTarget", this.readerListener, "reader", readerSetGroups);
     } else {
       const writerGroup = this.targetGroup("WriterTargetGroup", `${name}-writer`, props, 0);
-      const readerGroup = ports.reader === null ? undefined : this.targetGroup("ReaderTargetGroup", `${name}-reader`, props, 10);
+      const readerGroup =
+        ports.reader === null ? undefined : this.targetGroup("ReaderTargetGroup", `${name}-reader`, props, 10);
       this.targets = { kind: "instance", writerGroup, readerGroup };
       this.writerListener = this.listener("WriterListener", ports.writer, writerGroup);
-      if (readerGroup && ports.reader !== null) this.readerListener = this.listener("ReaderListener", ports.reader, readerGroup);
+      if (readerGroup && ports.reader !== null)
+        this.readerListener = this.listener("ReaderListener", ports.reader, readerGroup);
     }
     this.targetGroups = layoutGroups(this.targets);
     this.metrics = new LoadBalancerMetrics(this.loadBalancer.arnSuffix, this.targetGroups);
@@ -148,14 +168,22 @@ export class LoadBalancer extends Construct {
    * instead the plan reads where the listener forwards now and refuses, before anything
    * changes, when that group is not among the ones the config keeps.
    */
-  private refuseRemovingServedSlot(id: string, listener: LbListener, role: "writer" | "reader", groups: readonly LbTargetGroup[]): void {
+  private refuseRemovingServedSlot(
+    id: string,
+    listener: LbListener,
+    role: "writer" | "reader",
+    groups: readonly LbTargetGroup[],
+  ): void {
     const current = "self.default_action[0].target_group_arn";
     new DataAwsLbListener(this, id, {
       arn: listener.arn,
       lifecycle: {
         postcondition: [
           {
-            condition: Fn.contains(groups.map((g) => g.arn), ref(current)),
+            condition: Fn.contains(
+              groups.map((g) => g.arn),
+              ref(current),
+            ),
             errorMessage:
               `The ${role} listener (port \${self.port}) forwards to \${${current}}, a member slot this change removes ` +
               "(provider.database.create.readers or provider.failover.memberSlots lowered). Fail the cluster over to a member that keeps its slot " +
@@ -176,21 +204,41 @@ export class LoadBalancer extends Construct {
   targetChangeStatements(): Record<string, unknown>[] {
     const statements: Record<string, unknown>[] = [
       // Not on the fence group: it never holds a target, so no one may register one into it.
-      { Sid: "ChangeTargets", Effect: "Allow", Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"], Resource: this.targetGroups.map((g) => g.arn) },
+      {
+        Sid: "ChangeTargets",
+        Effect: "Allow",
+        Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"],
+        Resource: this.targetGroups.map((g) => g.arn),
+      },
       // DescribeTargetHealth and DescribeListeners support no resource-level permissions.
-      { Sid: "ReadTargets", Effect: "Allow", Action: ["elasticloadbalancing:DescribeTargetHealth", "elasticloadbalancing:DescribeListeners"], Resource: "*" },
+      {
+        Sid: "ReadTargets",
+        Effect: "Allow",
+        Action: ["elasticloadbalancing:DescribeTargetHealth", "elasticloadbalancing:DescribeListeners"],
+        Resource: "*",
+      },
     ];
     const switched = this.switchedListeners;
     if (switched.length > 0) {
       // ModifyListener is authorized on the listener (its resource type in the Service
       // Authorization Reference, Elastic Load Balancing V2), not on the group it forwards to:
       // every switch between member groups relies on that, and so does the one to the fence group.
-      statements.push({ Sid: "SwitchListeners", Effect: "Allow", Action: "elasticloadbalancing:ModifyListener", Resource: switched.map((l) => l.arn) });
+      statements.push({
+        Sid: "SwitchListeners",
+        Effect: "Allow",
+        Action: "elasticloadbalancing:ModifyListener",
+        Resource: switched.map((l) => l.arn),
+      });
     }
     return statements;
   }
 
-  private targetGroup(id: string, tgName: string, props: LoadBalancerProps, deregistrationDelay: number): LbTargetGroup {
+  private targetGroup(
+    id: string,
+    tgName: string,
+    props: LoadBalancerProps,
+    deregistrationDelay: number,
+  ): LbTargetGroup {
     return new LbTargetGroup(this, id, {
       name: tgName,
       targetType: "ip",

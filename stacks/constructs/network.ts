@@ -46,10 +46,19 @@ export class Network extends Construct {
         enableDnsHostnames: true,
         tags: { Name: props.namePrefix },
       });
-      const flowLog = new FlowLog(this, "FlowLog", { name: props.namePrefix, roleName: iamRoleName(props.nameScope, "vpc-flow-log"), vpcId: vpc.id, kmsKeyArn: props.kmsKeyArn, retentionDays: create.flowLogRetentionDays });
+      const flowLog = new FlowLog(this, "FlowLog", {
+        name: props.namePrefix,
+        roleName: iamRoleName(props.nameScope, "vpc-flow-log"),
+        vpcId: vpc.id,
+        kmsKeyArn: props.kmsKeyArn,
+        retentionDays: create.flowLogRetentionDays,
+      });
       this.flowLogGroupName = flowLog.logGroup.name;
       // Close the default security group: nothing in this VPC may fall back to it.
-      new DefaultSecurityGroup(this, "DefaultSecurityGroup", { vpcId: vpc.id, tags: { Name: `${props.namePrefix}-default-closed` } });
+      new DefaultSecurityGroup(this, "DefaultSecurityGroup", {
+        vpcId: vpc.id,
+        tags: { Name: `${props.namePrefix}-default-closed` },
+      });
       const count = create.azIds?.length ?? create.azCount;
       let zoneIds: string[];
       if (create.azIds) {
@@ -114,7 +123,11 @@ export class Network extends Construct {
   get secondaryCidrs(): string[] {
     const vpc = this.existingVpc;
     if (!vpc) return [];
-    return Token.asList(TerraformIterator.fromList(vpc.cidrBlockAssociations).forExpressionForList(`val.cidr_block if val.state == "associated" && val.cidr_block != ${vpc.cidrBlock}`));
+    return Token.asList(
+      TerraformIterator.fromList(vpc.cidrBlockAssociations).forExpressionForList(
+        `val.cidr_block if val.state == "associated" && val.cidr_block != ${vpc.cidrBlock}`,
+      ),
+    );
   }
 
   /** Every associated IPv4 CIDR of the VPC, the primary first. */

@@ -50,7 +50,13 @@ export function accountAdministeredKeyPolicy(scope: Construct): string {
 
 function rootStatement(partition: string, accountId: string): Record<string, unknown> {
   // A key policy's Resource is always the key itself, written "*".
-  return { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:${partition}:iam::${accountId}:root` }, Action: ADMIN_ACTIONS, Resource: "*" };
+  return {
+    Sid: "AccountAdministers",
+    Effect: "Allow",
+    Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+    Action: ADMIN_ACTIONS,
+    Resource: "*",
+  };
 }
 
 export class OperationsKey extends Construct {

@@ -141,12 +141,18 @@ export class ResourceShare extends Construct {
     });
     // Keyed by the configuration's construct id: Resource-Writer, Resource-Reader, Resource-Database.
     for (const configuration of this.configurations) {
-      new RamResourceAssociation(this, `Resource-${configuration.node.id}`, { resourceShareArn: this.share.arn, resourceArn: configuration.arn });
+      new RamResourceAssociation(this, `Resource-${configuration.node.id}`, {
+        resourceShareArn: this.share.arn,
+        resourceArn: configuration.arn,
+      });
     }
     // One association per principal: adding a consumer adds one resource and touches no other.
     for (const principal of sharing.allowedPrincipals) {
       const ram = ramPrincipal(principal);
-      new RamPrincipalAssociation(this, `Principal-${ramPrincipalKey(ram)}`, { resourceShareArn: this.share.arn, principal: ram });
+      new RamPrincipalAssociation(this, `Principal-${ramPrincipalKey(ram)}`, {
+        resourceShareArn: this.share.arn,
+        principal: ram,
+      });
     }
   }
 }

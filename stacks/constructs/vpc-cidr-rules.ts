@@ -20,9 +20,19 @@ export interface VpcCidrRuleProps {
 type Rule = typeof VpcSecurityGroupIngressRule | typeof VpcSecurityGroupEgressRule;
 
 export function ruleForEveryVpcCidr(scope: Construct, id: string, Rule: Rule, props: VpcCidrRuleProps): void {
-  const port = { securityGroupId: props.securityGroupId, ipProtocol: "tcp", fromPort: props.fromPort, toPort: props.toPort };
+  const port = {
+    securityGroupId: props.securityGroupId,
+    ipProtocol: "tcp",
+    fromPort: props.fromPort,
+    toPort: props.toPort,
+  };
   new Rule(scope, id, { ...port, cidrIpv4: props.primaryCidr, description: props.description });
   if (props.secondaryCidrs.length === 0) return;
   const secondary = TerraformIterator.fromList(props.secondaryCidrs);
-  new Rule(scope, `${id}Secondary`, { ...port, forEach: secondary, cidrIpv4: secondary.value, description: props.secondaryDescription });
+  new Rule(scope, `${id}Secondary`, {
+    ...port,
+    forEach: secondary,
+    cidrIpv4: secondary.value,
+    description: props.secondaryDescription,
+  });
 }

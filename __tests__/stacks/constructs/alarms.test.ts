@@ -56,16 +56,27 @@ describe("Alarms, alone", () => {
 
   it("watches a Multi-AZ instance's writer group through the NLB's own metric, and has no fallback alarm", () => {
     const alarms = alarmsOf(build((c) => (c.provider.database = { engine: "mysql", create: {} })));
-    expect(alarms.find((a) => a.alarm_name === "orders-writer-target-unhealthy")).toMatchObject({ namespace: "AWS/NetworkELB", metric_name: "HealthyHostCount" });
+    expect(alarms.find((a) => a.alarm_name === "orders-writer-target-unhealthy")).toMatchObject({
+      namespace: "AWS/NetworkELB",
+      metric_name: "HealthyHostCount",
+    });
     expect(alarms.some((a) => a.metric_name === "WriterFallbackRegistrations")).toBe(false);
   });
 
   it("sends every alarm to an encrypted topic, and to the email only when one is set", () => {
     const json = build();
-    expect(resources(json, SnsTopic.tfResourceType)).toEqual([expect.objectContaining({ name: "orders-privatelink-alarms", kms_master_key_id: "arn:aws:kms:us-east-1:111111111111:key/test" })]);
+    expect(resources(json, SnsTopic.tfResourceType)).toEqual([
+      expect.objectContaining({
+        name: "orders-privatelink-alarms",
+        kms_master_key_id: "arn:aws:kms:us-east-1:111111111111:key/test",
+      }),
+    ]);
     expect(resources(json, "aws_sns_topic_subscription")).toHaveLength(0);
     expect(alarmsOf(json).every((a) => a.alarm_actions.length === 1 && a.ok_actions.length === 1)).toBe(true);
     const withEmail = build((c) => (c.provider.alarms = { email: "oncall@example.com" }));
-    expect(resources(withEmail, "aws_sns_topic_subscription")[0]).toMatchObject({ protocol: "email", endpoint: "oncall@example.com" });
+    expect(resources(withEmail, "aws_sns_topic_subscription")[0]).toMatchObject({
+      protocol: "email",
+      endpoint: "oncall@example.com",
+    });
   });
 });

@@ -18,7 +18,10 @@ function build(mutate: (c: Json) => void = () => undefined, serviceRegion?: stri
       serviceName: "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0",
       serviceRegion,
       providerAzIds: ["use1-az1", "use1-az2"],
-      databaseNames: { writer: "orders.cluster-c7tj4example.us-east-1.rds.amazonaws.com", reader: "orders.cluster-ro-c7tj4example.us-east-1.rds.amazonaws.com" },
+      databaseNames: {
+        writer: "orders.cluster-c7tj4example.us-east-1.rds.amazonaws.com",
+        reader: "orders.cluster-ro-c7tj4example.us-east-1.rds.amazonaws.com",
+      },
     });
     new TerraformOutput(scope, "writer_host", { value: endpoint.writerHost });
   });
@@ -40,7 +43,17 @@ describe("ConsumerEndpoint, alone", () => {
   it("remembers where each resource stood before, for the stack's moved blocks", () => {
     const { endpoint } = build((c) => (c.consumers[0].allowedSecurityGroupIds = ["sg-0123456789abcdef0"]));
     expect([...endpoint.previousIds.values()].sort()).toEqual(
-      ["Endpoint", "EndpointSecurityGroup", "Ingress3306Cidr0", "Ingress3306sg-0123456789abcdef0", "Ingress3307Cidr0", "Ingress3307sg-0123456789abcdef0", "PrivateZone", "ReaderRecord", "WriterRecord"].sort(),
+      [
+        "Endpoint",
+        "EndpointSecurityGroup",
+        "Ingress3306Cidr0",
+        "Ingress3306sg-0123456789abcdef0",
+        "Ingress3307Cidr0",
+        "Ingress3307sg-0123456789abcdef0",
+        "PrivateZone",
+        "ReaderRecord",
+        "WriterRecord",
+      ].sort(),
     );
   });
 
@@ -54,8 +67,15 @@ describe("ConsumerEndpoint, alone", () => {
 
   it("names the writer and reader in the private zone, or falls back to the endpoint's DNS name", () => {
     const { json } = build();
-    const friendly = (j: Json) => resources(j, "aws_route53_record").filter((r) => !String(r.name).startsWith("${aws_route53_zone.Access_RdsNames_"));
-    expect(friendly(json).map((r) => r.name).sort()).toEqual(["reader.orders.db.internal", "writer.orders.db.internal"]);
+    const friendly = (j: Json) =>
+      resources(j, "aws_route53_record").filter(
+        (r) => !String(r.name).startsWith("${aws_route53_zone.Access_RdsNames_"),
+      );
+    expect(
+      friendly(json)
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(["reader.orders.db.internal", "writer.orders.db.internal"]);
     expect(json.output.writer_host.value).toMatch(/^\$\{aws_route53_record\.Access_WriterRecord_.*\.fqdn\}$/);
     const bare = build((c) => delete c.consumers[0].privateZone);
     expect(friendly(bare.json)).toHaveLength(0);
@@ -65,7 +85,10 @@ describe("ConsumerEndpoint, alone", () => {
   it("gives each of the database's RDS names its own zone, whose apex aliases the endpoint, with or without a private zone", () => {
     const bare = build((c) => delete c.consumers[0].privateZone);
     const zones = resources(bare.json, "aws_route53_zone");
-    expect(zones.map((z) => z.name).sort()).toEqual(["orders.cluster-c7tj4example.us-east-1.rds.amazonaws.com", "orders.cluster-ro-c7tj4example.us-east-1.rds.amazonaws.com"]);
+    expect(zones.map((z) => z.name).sort()).toEqual([
+      "orders.cluster-c7tj4example.us-east-1.rds.amazonaws.com",
+      "orders.cluster-ro-c7tj4example.us-east-1.rds.amazonaws.com",
+    ]);
     for (const record of resources(bare.json, "aws_route53_record")) {
       expect(record.alias.name).toMatch(/^\$\{aws_vpc_endpoint\.Access_Endpoint_\w+\.dns_entry\[0\]\.dns_name\}$/);
       expect(record.name).toBe(record.zone_id.replace(".zone_id}", ".name}"));

@@ -8,10 +8,16 @@ const WRITER = "arn:aws:vpc-lattice:us-east-1:111111111111:resourceconfiguration
 const READER = "arn:aws:vpc-lattice:us-east-1:111111111111:resourceconfiguration/rcfg-0123456789abcdef1";
 const SHARE = "arn:aws:ram:us-east-1:111111111111:resource-share/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b";
 
-const NAMES = { writer: "orders.cluster-c7tj4example.us-east-1.rds.amazonaws.com", reader: "orders.cluster-ro-c7tj4example.us-east-1.rds.amazonaws.com" };
+const NAMES = {
+  writer: "orders.cluster-c7tj4example.us-east-1.rds.amazonaws.com",
+  reader: "orders.cluster-ro-c7tj4example.us-east-1.rds.amazonaws.com",
+};
 
 /** DNS-type configurations (resourceDefinition dns), unless options.arn asks for the database's ARN-type one. */
-function build(mutate: (c: Json) => void = () => undefined, options: { reader?: boolean; share?: boolean; arn?: boolean } = {}): Json {
+function build(
+  mutate: (c: Json) => void = () => undefined,
+  options: { reader?: boolean; share?: boolean; arn?: boolean } = {},
+): Json {
   const config = demoConfig((c) => {
     toResourceTransport(c);
     mutate(c);
@@ -25,8 +31,16 @@ function build(mutate: (c: Json) => void = () => undefined, options: { reader?: 
       ports: config.provider.ports,
       network: demoNetwork(scope, config),
       configurations: options.arn
-        ? { definition: "arn", configurationArn: WRITER, databaseNames: options.reader === false ? { writer: NAMES.writer } : NAMES }
-        : { definition: "dns", writerConfigurationArn: WRITER, readerConfigurationArn: options.reader === false ? undefined : READER },
+        ? {
+            definition: "arn",
+            configurationArn: WRITER,
+            databaseNames: options.reader === false ? { writer: NAMES.writer } : NAMES,
+          }
+        : {
+            definition: "dns",
+            writerConfigurationArn: WRITER,
+            readerConfigurationArn: options.reader === false ? undefined : READER,
+          },
       resourceShareArn: options.share ? SHARE : undefined,
       providerAzIds: ["use1-az1", "use1-az2"],
     });
@@ -40,9 +54,18 @@ describe("ConsumerResourceEndpoint, alone", () => {
     const json = build(() => undefined, { arn: true, share: true });
     const [endpoint] = resources(json, "aws_vpc_endpoint");
     expect(resources(json, "aws_vpc_endpoint")).toHaveLength(1);
-    expect(endpoint).toMatchObject({ vpc_endpoint_type: "Resource", resource_configuration_arn: WRITER, private_dns_enabled: true, tags: { Name: "orders-app-database" } });
+    expect(endpoint).toMatchObject({
+      vpc_endpoint_type: "Resource",
+      resource_configuration_arn: WRITER,
+      private_dns_enabled: true,
+      tags: { Name: "orders-app-database" },
+    });
     expect(endpoint.depends_on).toEqual(["aws_ram_resource_share_accepter.Access_ShareAccepter_ACB0BD9F"]);
-    expect(resources(json, "aws_route53_record").map((r) => [r.name, r.type, r.records]).sort()).toEqual([
+    expect(
+      resources(json, "aws_route53_record")
+        .map((r) => [r.name, r.type, r.records])
+        .sort(),
+    ).toEqual([
       ["reader.orders.db.internal", "CNAME", [NAMES.reader]],
       ["writer.orders.db.internal", "CNAME", [NAMES.writer]],
     ]);
@@ -54,7 +77,9 @@ describe("ConsumerResourceEndpoint, alone", () => {
 
   it("creates one resource endpoint per configuration, in the consumer's subnets behind its own group", () => {
     const endpoints = resources(build(), "aws_vpc_endpoint").sort((a, b) => a.tags.Name.localeCompare(b.tags.Name));
-    expect(endpoints.map((e) => [e.tags.Name, e.vpc_endpoint_type, e.resource_configuration_arn, e.service_name])).toEqual([
+    expect(
+      endpoints.map((e) => [e.tags.Name, e.vpc_endpoint_type, e.resource_configuration_arn, e.service_name]),
+    ).toEqual([
       ["orders-app-reader", "Resource", READER, undefined],
       ["orders-app-writer", "Resource", WRITER, undefined],
     ]);
@@ -62,7 +87,9 @@ describe("ConsumerResourceEndpoint, alone", () => {
       expect(e.security_group_ids).toEqual(["${aws_security_group.Access_SecurityGroup_946704A6.id}"]);
       expect(e.subnet_ids).toHaveLength(2);
       // The AZ guard asks for one zone in common with the gateway, not every zone.
-      expect(e.lifecycle.precondition[0].condition).toMatch(/^\$\{length\(setintersection\(local\.consumer_az_ids, \[?local\.provider_az_ids\]?\)\) > 0\}$/);
+      expect(e.lifecycle.precondition[0].condition).toMatch(
+        /^\$\{length\(setintersection\(local\.consumer_az_ids, \[?local\.provider_az_ids\]?\)\) > 0\}$/,
+      );
       expect(e.lifecycle.precondition[0].error_message).toContain("AZ-ID guard");
     }
   });
@@ -75,23 +102,34 @@ describe("ConsumerResourceEndpoint, alone", () => {
       [3306, 3306, "sg-0123456789abcdef0"],
     ]);
     // Keyed by port and source, as the endpoint service's rules are.
-    expect(Object.keys(json.resource.aws_vpc_security_group_ingress_rule).map((id) => id.replace(/_[0-9A-F]{8}$/, "")).sort()).toEqual([
-      "Access_Ingress-3306-10_0_0_0_16",
-      "Access_Ingress-3306-sg-0123456789abcdef0",
-    ]);
+    expect(
+      Object.keys(json.resource.aws_vpc_security_group_ingress_rule)
+        .map((id) => id.replace(/_[0-9A-F]{8}$/, ""))
+        .sort(),
+    ).toEqual(["Access_Ingress-3306-10_0_0_0_16", "Access_Ingress-3306-sg-0123456789abcdef0"]);
   });
 
   it("names writer.<zone> and reader.<zone> with CNAMEs to each endpoint, or gives the endpoints' own names", () => {
     const json = build();
     const records = resources(json, "aws_route53_record").sort((a, b) => a.name.localeCompare(b.name));
     expect(records.map((r) => [r.name, r.type, r.records])).toEqual([
-      ["reader.orders.db.internal", "CNAME", ["${aws_vpc_endpoint.Access_ReaderEndpoint_2DE2522C.dns_entry[0].dns_name}"]],
-      ["writer.orders.db.internal", "CNAME", ["${aws_vpc_endpoint.Access_WriterEndpoint_F0D26E7D.dns_entry[0].dns_name}"]],
+      [
+        "reader.orders.db.internal",
+        "CNAME",
+        ["${aws_vpc_endpoint.Access_ReaderEndpoint_2DE2522C.dns_entry[0].dns_name}"],
+      ],
+      [
+        "writer.orders.db.internal",
+        "CNAME",
+        ["${aws_vpc_endpoint.Access_WriterEndpoint_F0D26E7D.dns_entry[0].dns_name}"],
+      ],
     ]);
     expect(json.output.writer_host.value).toMatch(/aws_route53_record\.Access_WriterRecord_.*\.fqdn/);
     const bare = build((c) => delete c.consumers[0].privateZone);
     expect(resources(bare, "aws_route53_record")).toHaveLength(0);
-    expect(bare.output.reader_host.value).toBe("${aws_vpc_endpoint.Access_ReaderEndpoint_2DE2522C.dns_entry[0].dns_name}");
+    expect(bare.output.reader_host.value).toBe(
+      "${aws_vpc_endpoint.Access_ReaderEndpoint_2DE2522C.dns_entry[0].dns_name}",
+    );
   });
 
   it("has one endpoint and no reader name when the provider shares a Multi-AZ instance", () => {
@@ -105,6 +143,7 @@ describe("ConsumerResourceEndpoint, alone", () => {
     expect(resources(build(), "aws_ram_resource_share_accepter")).toHaveLength(0);
     const json = build(() => undefined, { share: true });
     expect(resources(json, "aws_ram_resource_share_accepter")).toEqual([{ share_arn: SHARE }]);
-    for (const e of resources(json, "aws_vpc_endpoint")) expect(e.depends_on).toEqual(["aws_ram_resource_share_accepter.Access_ShareAccepter_ACB0BD9F"]);
+    for (const e of resources(json, "aws_vpc_endpoint"))
+      expect(e.depends_on).toEqual(["aws_ram_resource_share_accepter.Access_ShareAccepter_ACB0BD9F"]);
   });
 });

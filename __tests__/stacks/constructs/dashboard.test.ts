@@ -17,13 +17,16 @@ function dashboardOf(provider: Json): { widgets: Json[]; references: string[]; b
 /** The resources (type.name) a stack declares. */
 function declared(provider: Json): Set<string> {
   const names = new Set<string>();
-  for (const [type, byName] of Object.entries(provider.resource ?? {})) for (const name of Object.keys(byName as object)) names.add(`${type}.${name}`);
+  for (const [type, byName] of Object.entries(provider.resource ?? {}))
+    for (const name of Object.keys(byName as object)) names.add(`${type}.${name}`);
   return names;
 }
 
 /** Every metric row of every metric widget, without its options object. */
 function metricRows(widgets: Json[]): string[][] {
-  return widgets.filter((w) => w.type === "metric").flatMap((w) => w.properties.metrics.map((row: Json[]) => row.filter((x) => typeof x === "string")));
+  return widgets
+    .filter((w) => w.type === "metric")
+    .flatMap((w) => w.properties.metrics.map((row: Json[]) => row.filter((x) => typeof x === "string")));
 }
 
 describe("dashboard, endpoint-service transport (demo: a cluster with two member slots)", () => {
@@ -34,7 +37,9 @@ describe("dashboard, endpoint-service transport (demo: a cluster with two member
   it("is named <name>-privatelink and its console address is an output", () => {
     const [dashboard] = resources(provider, CloudwatchDashboard.tfResourceType);
     expect(dashboard.dashboard_name).toBe("orders-privatelink-us-east-1");
-    expect(provider.output.dashboard_url.value).toBe("https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards/dashboard/orders-privatelink-us-east-1");
+    expect(provider.output.dashboard_url.value).toBe(
+      "https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards/dashboard/orders-privatelink-us-east-1",
+    );
   });
 
   it("refers only to resources of this stack, and types no ARN, id or name by hand", () => {
@@ -53,32 +58,56 @@ describe("dashboard, endpoint-service transport (demo: a cluster with two member
     const all = Object.keys(provider.resource.aws_lb_target_group);
     // The fence group never holds a target: a chart of it would always read zero.
     expect(all.filter((name) => name.startsWith("LoadBalancer_FenceTargetGroup_"))).toHaveLength(1);
-    const groups = all.filter((name) => !name.startsWith("LoadBalancer_FenceTargetGroup_")).map((name) => `\${aws_lb_target_group.${name}.arn_suffix}`);
+    const groups = all
+      .filter((name) => !name.startsWith("LoadBalancer_FenceTargetGroup_"))
+      .map((name) => `\${aws_lb_target_group.${name}.arn_suffix}`);
     expect(groups).toHaveLength(4);
     for (const metric of ["HealthyHostCount", "UnHealthyHostCount"]) {
-      const shown = metricRows(widgets).filter((r) => r[1] === metric).map((r) => r[r.indexOf("TargetGroup") + 1]);
+      const shown = metricRows(widgets)
+        .filter((r) => r[1] === metric)
+        .map((r) => r[r.indexOf("TargetGroup") + 1]);
       expect(shown.sort()).toEqual([...groups].sort());
     }
   });
 
   it("shows the load balancer's flows and bytes, traffic per listener port, and connections and bytes per consumer endpoint", () => {
     const rows = metricRows(widgets);
-    expect(rows.filter((r) => r[0] === "AWS/NetworkELB").map((r) => r[1])).toEqual(expect.arrayContaining(["ActiveFlowCount_TCP", "NewFlowCount_TCP", "ProcessedBytes_TCP"]));
+    expect(rows.filter((r) => r[0] === "AWS/NetworkELB").map((r) => r[1])).toEqual(
+      expect.arrayContaining(["ActiveFlowCount_TCP", "NewFlowCount_TCP", "ProcessedBytes_TCP"]),
+    );
     const log = widgets.find((w) => w.type === "log");
-    expect(log.properties.query).toMatch(/^SOURCE '\$\{aws_cloudwatch_log_group\.Network_FlowLog_LogGroup_[A-F0-9]+\.name\}'/);
+    expect(log.properties.query).toMatch(
+      /^SOURCE '\$\{aws_cloudwatch_log_group\.Network_FlowLog_LogGroup_[A-F0-9]+\.name\}'/,
+    );
     expect(log.properties.query).toContain("dstPort in [3306, 3307, 3316, 3317, 3318, 3319]");
-    const searches = widgets.flatMap((w) => (w.properties.metrics ?? []).flat()).filter((m: Json) => m?.expression).map((m: Json) => m.expression);
+    const searches = widgets
+      .flatMap((w) => (w.properties.metrics ?? []).flat())
+      .filter((m: Json) => m?.expression)
+      .map((m: Json) => m.expression);
     expect(searches).toHaveLength(3);
     for (const metric of ["ActiveConnections", "NewConnections", "BytesProcessed"]) {
-      expect(searches).toContainEqual(expect.stringContaining(`{AWS/PrivateLinkServices,"Service Id","VPC Endpoint Id"} MetricName="${metric}" "Service Id"="\${aws_vpc_endpoint_service.`));
+      expect(searches).toContainEqual(
+        expect.stringContaining(
+          `{AWS/PrivateLinkServices,"Service Id","VPC Endpoint Id"} MetricName="${metric}" "Service Id"="\${aws_vpc_endpoint_service.`,
+        ),
+      );
     }
   });
 
   it("shows the failover function's runs, errors, own metrics and dead-letter depth", () => {
     const rows = metricRows(widgets);
     const names = rows.map((r) => `${r[0]}/${r[1]}`);
-    for (const name of ["AWS/Lambda/Invocations", "AWS/Lambda/Errors", "AWS/SQS/ApproximateNumberOfMessagesVisible"]) expect(names).toContain(name);
-    for (const metric of ["SyncErrors", "WriterChanged", "SyncDurationMs", "ListenerSwitches", "TargetsRegistered", "TargetsDeregistered", "WriterFallbackRegistrations"]) {
+    for (const name of ["AWS/Lambda/Invocations", "AWS/Lambda/Errors", "AWS/SQS/ApproximateNumberOfMessagesVisible"])
+      expect(names).toContain(name);
+    for (const metric of [
+      "SyncErrors",
+      "WriterChanged",
+      "SyncDurationMs",
+      "ListenerSwitches",
+      "TargetsRegistered",
+      "TargetsDeregistered",
+      "WriterFallbackRegistrations",
+    ]) {
       expect(names).toContain(`RdsPrivateLink/${metric}`);
     }
     // The function's dimensions, exactly as the alarms name them.
@@ -89,7 +118,9 @@ describe("dashboard, endpoint-service transport (demo: a cluster with two member
 
   it("shows the state of every alarm", () => {
     const alarmWidget = widgets.find((w) => w.type === "alarm");
-    const alarms = Object.keys(provider.resource.aws_cloudwatch_metric_alarm).map((name) => `\${aws_cloudwatch_metric_alarm.${name}.arn}`);
+    const alarms = Object.keys(provider.resource.aws_cloudwatch_metric_alarm).map(
+      (name) => `\${aws_cloudwatch_metric_alarm.${name}.arn}`,
+    );
     expect(alarms.length).toBeGreaterThanOrEqual(5);
     expect([...alarmWidget.properties.alarms].sort()).toEqual(alarms.sort());
   });
@@ -116,7 +147,10 @@ describe("dashboard, other layouts", () => {
     const { widgets, references } = dashboardOf(provider);
     const inStack = declared(provider);
     expect(references.filter((r) => !inStack.has(r))).toEqual([]);
-    expect(widgets.map((w) => w.properties.title)).toEqual(["Traffic to the database port (VPC flow log)", "Database connections"]);
+    expect(widgets.map((w) => w.properties.title)).toEqual([
+      "Traffic to the database port (VPC flow log)",
+      "Database connections",
+    ]);
     expect(widgets[0].properties.query).toContain("dstPort in [3306]");
     expect(provider.output.dashboard_url.value).toContain("#dashboards/dashboard/orders-privatelink-us-east-1");
   });

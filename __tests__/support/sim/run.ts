@@ -1,7 +1,12 @@
 // Runs the failover function's real handler against the simulated AWS on a virtual clock, with
 // the triggers AWS would send (RDS events, late, lost, duplicated or reordered; the schedule;
 // Lambda's retries of a failed run), and measures every second what each port serves.
-import { DEFAULT_WARM_READER_SETS, DEFAULT_WATCH_SECONDS, defaultMemberSlots, readerSetCount } from "../../../config/schema";
+import {
+  DEFAULT_WARM_READER_SETS,
+  DEFAULT_WATCH_SECONDS,
+  defaultMemberSlots,
+  readerSetCount,
+} from "../../../config/schema";
 import { ENV } from "../../../functions/failover-sync/environment";
 import { BLUE_GREEN_DETAIL_TYPE } from "../../../functions/failover-sync/events";
 import { createHandler } from "../../../functions/failover-sync/index";
@@ -141,7 +146,15 @@ function sqsRecord(m: Message, i: number, at: number): Record<string, unknown> {
     messageId: `sim-${m.at}-${i}`,
     receiptHandle: `sim-receipt-${m.at}-${i}`,
     body: m.body,
-    attributes: { ApproximateReceiveCount: String(m.receives + 1), SentTimestamp: String(EPOCH + m.at), SequenceNumber: String(m.at), MessageGroupId: "runs", SenderId: "AIDAEVENTS", MessageDeduplicationId: `sim-${m.at}`, ApproximateFirstReceiveTimestamp: String(EPOCH + at) },
+    attributes: {
+      ApproximateReceiveCount: String(m.receives + 1),
+      SentTimestamp: String(EPOCH + m.at),
+      SequenceNumber: String(m.at),
+      MessageGroupId: "runs",
+      SenderId: "AIDAEVENTS",
+      MessageDeduplicationId: `sim-${m.at}`,
+      ApproximateFirstReceiveTimestamp: String(EPOCH + at),
+    },
     messageAttributes: {},
     md5OfBody: "0",
     eventSource: "aws:sqs",
@@ -152,7 +165,17 @@ function sqsRecord(m: Message, i: number, at: number): Record<string, unknown> {
 
 /** EventBridge's scheduled event (EventBridge User Guide, example of a scheduled event). */
 function scheduledEvent(at: number): unknown {
-  return { version: "0", id: `sim-schedule-${at}`, "detail-type": "Scheduled Event", source: "aws.events", account: ACCOUNT, time: new Date(EPOCH + at).toISOString(), region: "us-east-1", resources: [`arn:aws:events:us-east-1:${ACCOUNT}:rule/orders-failover-sync-reconcile`], detail: {} };
+  return {
+    version: "0",
+    id: `sim-schedule-${at}`,
+    "detail-type": "Scheduled Event",
+    source: "aws.events",
+    account: ACCOUNT,
+    time: new Date(EPOCH + at).toISOString(),
+    region: "us-east-1",
+    resources: [`arn:aws:events:us-east-1:${ACCOUNT}:rule/orders-failover-sync-reconcile`],
+    detail: {},
+  };
 }
 
 function rdsEvent(e: RdsEvent): unknown {
@@ -161,7 +184,11 @@ function rdsEvent(e: RdsEvent): unknown {
   // The shape of AWS's documented samples (__tests__/fixtures/rds-events.ts); a Blue/Green event
   // the same, with the deployment as its source (its detail type is the rule's, events.ts).
   const [detailType, sourceType] =
-    e.sourceType === "cluster" ? ["RDS DB Cluster Event", "CLUSTER"] : e.sourceType === "instance" ? ["RDS DB Instance Event", "DB_INSTANCE"] : [BLUE_GREEN_DETAIL_TYPE, "BLUE_GREEN_DEPLOYMENT"];
+    e.sourceType === "cluster"
+      ? ["RDS DB Cluster Event", "CLUSTER"]
+      : e.sourceType === "instance"
+        ? ["RDS DB Instance Event", "DB_INSTANCE"]
+        : [BLUE_GREEN_DETAIL_TYPE, "BLUE_GREEN_DEPLOYMENT"];
   return {
     version: "0",
     id: `sim-${e.id}-${e.at}`,
@@ -171,15 +198,27 @@ function rdsEvent(e: RdsEvent): unknown {
     time: new Date(EPOCH + e.at).toISOString(),
     region: "us-east-1",
     resources: [arn],
-    detail: { EventCategories: [e.sourceType === "blue-green-deployment" ? "notification" : "failover"], SourceType: sourceType, SourceArn: arn, Date: new Date(EPOCH + e.at).toISOString(), Message: e.id, SourceIdentifier: e.sourceType === "blue-green-deployment" ? e.sourceId : `rds:${e.sourceId}`, EventID: e.id },
+    detail: {
+      EventCategories: [e.sourceType === "blue-green-deployment" ? "notification" : "failover"],
+      SourceType: sourceType,
+      SourceArn: arn,
+      Date: new Date(EPOCH + e.at).toISOString(),
+      Message: e.id,
+      SourceIdentifier: e.sourceType === "blue-green-deployment" ? e.sourceId : `rds:${e.sourceId}`,
+      EventID: e.id,
+    },
   };
 }
 
-const groupArn = (name: string, i: number) => `${PREFIX}targetgroup/${name}/${(1000 + i).toString(16).padStart(16, "0")}`;
+const groupArn = (name: string, i: number) =>
+  `${PREFIX}targetgroup/${name}/${(1000 + i).toString(16).padStart(16, "0")}`;
 const listenerArn = (i: number) => `${PREFIX}listener/net/sim-nlb/0123456789abcdef/${(5000 + i).toString(16)}`;
 
 /** Builds the share as the provider stack does: the NLB, its groups and listeners, the database. */
-function build(s: Scenario, world: SimWorld): { env: Record<string, string>; writerListener: string; readerListener: string; db: string; memberGroups: string[] } {
+function build(
+  s: Scenario,
+  world: SimWorld,
+): { env: Record<string, string>; writerListener: string; readerListener: string; db: string; memberGroups: string[] } {
   const db = s.kind === "cluster" ? "orders" : s.members[0].id;
   for (const m of s.members) world.addHost(m.ip, m.az);
   for (const z of s.zones ?? [...s.members.map((m) => m.az), ...(s.standbyAz ? [s.standbyAz] : [])]) world.zones.add(z);
@@ -205,7 +244,8 @@ function build(s: Scenario, world: SimWorld): { env: Record<string, string>; wri
     world.addListener(writerListener, PORT, members[0]);
     world.addListener(readerListener, PORT + 1, sets[0]);
     world.clusters.set(db, { id: db, status: "available", writer: null, members: s.members.map((m) => m.id) });
-    for (const m of s.members) world.instances.set(m.id, { id: m.id, ip: m.ip, status: "available", tier: m.tier ?? 1, clusterId: db });
+    for (const m of s.members)
+      world.instances.set(m.id, { id: m.id, ip: m.ip, status: "available", tier: m.tier ?? 1, clusterId: db });
     world.nameWriter(db, s.members[0].id);
     Object.assign(env, {
       [ENV.clusterIdentifier]: db,
@@ -234,7 +274,12 @@ function build(s: Scenario, world: SimWorld): { env: Record<string, string>; wri
     world.hosts.get(ip)!.rdsGroup = SimWorld.DATABASE_GROUP;
   }
   world.instances.set(db, { id: db, ip: s.members[0].ip, status: "available", tier: 1, secondaryAz: standbyAz });
-  Object.assign(env, { [ENV.instanceIdentifier]: db, [ENV.writerTargetGroupArn]: writerGroup, [ENV.readerTargetGroupArn]: readerGroup, ...(s.standbyDiscovery ? { [ENV.standbyDiscovery]: "1" } : {}) });
+  Object.assign(env, {
+    [ENV.instanceIdentifier]: db,
+    [ENV.writerTargetGroupArn]: writerGroup,
+    [ENV.readerTargetGroupArn]: readerGroup,
+    ...(s.standbyDiscovery ? { [ENV.standbyDiscovery]: "1" } : {}),
+  });
   return { env, writerListener, readerListener, db, memberGroups: [writerGroup] };
 }
 
@@ -274,7 +319,10 @@ class Pool {
         const pick = route.length > 0 ? route[Math.floor(this.world.rng() * route.length)] : null;
         c.ip = pick !== null && this.world.hostUp(pick, t) ? pick : null;
         // HikariCP takes up to 2.5 % off each lifetime, so that connections do not all expire at once.
-        c.expiresAt = t + this.maxLifetimeMs * (1 - 0.025 * this.world.rng()) - (c.expiresAt === 0 ? this.world.rng() * this.maxLifetimeMs : 0);
+        c.expiresAt =
+          t +
+          this.maxLifetimeMs * (1 - 0.025 * this.world.rng()) -
+          (c.expiresAt === 0 ? this.world.rng() * this.maxLifetimeMs : 0);
       }
       if (c.ip !== null && writerIp !== null && c.ip !== writerIp && this.world.hostUp(c.ip, t)) stale++;
     }
@@ -289,7 +337,12 @@ class Pool {
 }
 
 /** How a set of IPs a new connection may reach fares: ok (only the live writer), dark (no live node) or wrong. */
-function classify(world: SimWorld, ips: readonly string[], writerIp: string | null, t: number): "ok" | "dark" | "wrong" {
+function classify(
+  world: SimWorld,
+  ips: readonly string[],
+  writerIp: string | null,
+  t: number,
+): "ok" | "dark" | "wrong" {
   if (ips.some((ip) => ip !== writerIp)) return "wrong";
   return ips.length > 0 && world.hostUp(ips[0], t) ? "ok" : "dark";
 }
@@ -326,7 +379,12 @@ async function simulateOnce(s: Scenario, options: SimOptions, seed: number, watc
   const handler = createHandler({
     // Watching starts a minute before t0: during the warm-up it would only poll a steady cluster.
     get env() {
-      return { ...env, [ENV.watchSeconds]: String(world.now >= (t0 - 60) * 1000 ? watchSeconds : 0), POWERTOOLS_LOG_LEVEL: "SILENT", POWERTOOLS_METRICS_DISABLED: "true" };
+      return {
+        ...env,
+        [ENV.watchSeconds]: String(world.now >= (t0 - 60) * 1000 ? watchSeconds : 0),
+        POWERTOOLS_LOG_LEVEL: "SILENT",
+        POWERTOOLS_METRICS_DISABLED: "true",
+      };
     },
     clients: (deadline) => {
       runDeadline = deadline;
@@ -368,10 +426,24 @@ async function simulateOnce(s: Scenario, options: SimOptions, seed: number, watc
   s.script(world, t0, db);
 
   // ---- what each port serves, every second from t0: before the first fault everything is ok ----
-  const counts = { writerDark: 0, writerWrong: 0, nativeDark: 0, nativeWrong: 0, readerDark: 0, readsToDown: 0, readerOnWriter: 0 };
+  const counts = {
+    writerDark: 0,
+    writerWrong: 0,
+    nativeDark: 0,
+    nativeWrong: 0,
+    readerDark: 0,
+    readsToDown: 0,
+    readerOnWriter: 0,
+  };
   const intervals = { writer: [] as Array<[number, number]>, reader: [] as Array<[number, number]> };
-  const pools = { lifetime: new Pool(world, params.pool.maxLifetimeS * 1000, false), discardOnReadOnly: new Pool(world, params.pool.maxLifetimeS * 1000, true) };
-  const isMember = (ip: string) => [...world.instances.values()].some((i) => i.ip === ip && (s.kind === "instance" || world.clusters.get(db)?.members.includes(i.id)));
+  const pools = {
+    lifetime: new Pool(world, params.pool.maxLifetimeS * 1000, false),
+    discardOnReadOnly: new Pool(world, params.pool.maxLifetimeS * 1000, true),
+  };
+  const isMember = (ip: string) =>
+    [...world.instances.values()].some(
+      (i) => i.ip === ip && (s.kind === "instance" || world.clusters.get(db)?.members.includes(i.id)),
+    );
   world.onSecond = (second) => {
     if (second < t0 - params.pool.maxLifetimeS) return;
     const t = second * 1000;
@@ -396,7 +468,9 @@ async function simulateOnce(s: Scenario, options: SimOptions, seed: number, watc
       addSecond(intervals.reader, second - t0);
     }
     if (reads.some((ip) => !world.hostUp(ip, t))) counts.readsToDown++;
-    const readerUp = [...world.instances.values()].some((i) => isMember(i.ip) && i.ip !== writerIp && world.hostUp(i.ip, t));
+    const readerUp = [...world.instances.values()].some(
+      (i) => isMember(i.ip) && i.ip !== writerIp && world.hostUp(i.ip, t),
+    );
     if (writerIp && readerUp && reads.includes(writerIp)) counts.readerOnWriter++;
   };
 
@@ -414,14 +488,21 @@ async function simulateOnce(s: Scenario, options: SimOptions, seed: number, watc
     if (at >= end) break;
     world.advanceTo(at);
     world.advance(params.runQueue.pollerLatencyS * 1000);
-    const batch = head.direct ? [head] : queue.filter((m) => !m.direct && m.at <= world.now).slice(0, params.runQueue.batchSize);
+    const batch = head.direct
+      ? [head]
+      : queue.filter((m) => !m.direct && m.at <= world.now).slice(0, params.runQueue.batchSize);
     const event = head.direct ? JSON.parse(head.body) : { Records: batch.map((m, i) => sqsRecord(m, i, world.now)) };
     const started = world.now;
     log.lastTopologyReadAt = -1;
     let done = true;
     let clean = false;
     try {
-      const report = await timers.drive(handler(event, { awsRequestId: `run-${runs.length}`, getRemainingTimeInMillis: () => params.functionTimeoutS * 1000 - (world.now - started) }));
+      const report = await timers.drive(
+        handler(event, {
+          awsRequestId: `run-${runs.length}`,
+          getRemainingTimeInMillis: () => params.functionTimeoutS * 1000 - (world.now - started),
+        }),
+      );
       if (report) reports.push(report);
       clean = report !== undefined && report.problems.length === 0;
       if (!clean) failedRuns++;
@@ -437,7 +518,10 @@ async function simulateOnce(s: Scenario, options: SimOptions, seed: number, watc
       }
     }
     // A run that outlives the function's timeout is killed by Lambda: its batch comes back too.
-    if (world.now - started > params.functionTimeoutS * 1000) throw new Error(`a run took ${(world.now - started) / 1000} s, past the function's ${params.functionTimeoutS} s timeout`);
+    if (world.now - started > params.functionTimeoutS * 1000)
+      throw new Error(
+        `a run took ${(world.now - started) / 1000} s, past the function's ${params.functionTimeoutS} s timeout`,
+      );
     for (const m of batch) if (done || m.receives >= params.runQueue.maxReceives) queue.splice(queue.indexOf(m), 1);
     runs.push({ start: started, clean });
   }
@@ -451,16 +535,24 @@ async function simulateOnce(s: Scenario, options: SimOptions, seed: number, watc
     if (s.kind === "instance") {
       // An instance has no listener to move: the new writer's address registered after the fault is the registration on the path.
       const newIp = f.toIp ?? world.instances.get(db)?.ip;
-      onPath += calls.filter((c) => c.command === "RegisterTargetsCommand" && (c.targets ?? []).includes(newIp ?? "")).length;
+      onPath += calls.filter(
+        (c) => c.command === "RegisterTargetsCommand" && (c.targets ?? []).includes(newIp ?? ""),
+      ).length;
       continue;
     }
     // The fence is not a move to the writer: registrations while fenced are still on the path.
-    const moved = calls.findIndex((c) => c.command === "ModifyListenerCommand" && c.listener === writerListener && memberGroups.includes(c.to ?? ""));
+    const moved = calls.findIndex(
+      (c) =>
+        c.command === "ModifyListenerCommand" && c.listener === writerListener && memberGroups.includes(c.to ?? ""),
+    );
     const upTo = moved >= 0 ? calls.slice(0, moved) : calls;
     onPath += upTo.filter((c) => c.command === "RegisterTargetsCommand").length;
   }
   const registered = reports.reduce((n, r) => n + (r.registrations ?? 0), 0);
-  const targets = [...world.groups.values()].reduce((n, g) => n + [...g.targets.values()].filter((t) => t.state !== "draining").length, 0);
+  const targets = [...world.groups.values()].reduce(
+    (n, g) => n + [...g.targets.values()].filter((t) => t.state !== "draining").length,
+    0,
+  );
   const recoveryAfterBurstS = bursts.map(([, to]) => {
     const next = runs.find((r) => r.start >= to * 1000 && r.clean);
     return next ? (next.start - to * 1000) / 1000 : Infinity;
@@ -479,7 +571,9 @@ async function simulateOnce(s: Scenario, options: SimOptions, seed: number, watc
     readsToDownS: counts.readsToDown,
     readerOnWriterS: counts.readerOnWriter,
     failoverS: world.failovers.filter((f) => f.start >= t0 * 1000).map((f) => ((f.namedAt ?? end) - f.start) / 1000),
-    failbacks: world.failovers.filter((f, i) => world.failovers.slice(0, i).some((e) => e.from === f.to && f.start - e.start < params.rollback.windowS * 1000)).length,
+    failbacks: world.failovers.filter((f, i) =>
+      world.failovers.slice(0, i).some((e) => e.from === f.to && f.start - e.start < params.rollback.windowS * 1000),
+    ).length,
     registrationsOnFailoverPath: onPath,
     registrations: registered,
     pool: { lifetime: pools.lifetime.report(), discardOnReadOnly: pools.discardOnReadOnly.report() },

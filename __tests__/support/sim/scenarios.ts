@@ -30,7 +30,13 @@ export interface FailoverTimeline {
 export const AURORA_TIMELINE: FailoverTimeline = { namedS: 23.7, promotedDown: [0, 11.0], oldWriterDown: [14.1, 21.5] };
 
 /** A cluster failover: failing-over, the restarts, the new writer named, the events RDS emits. */
-export function clusterFailover(w: SimWorld, db: string, to: string, at: number, timeline: FailoverTimeline = AURORA_TIMELINE): void {
+export function clusterFailover(
+  w: SimWorld,
+  db: string,
+  to: string,
+  at: number,
+  timeline: FailoverTimeline = AURORA_TIMELINE,
+): void {
   let old = "";
   const ms = (s: number) => at * 1000 + s * 1000;
   w.at(at, () => {
@@ -41,8 +47,10 @@ export function clusterFailover(w: SimWorld, db: string, to: string, at: number,
     w.emit("RDS-EVENT-0073", "cluster", db);
     const [from, to2] = timeline.oldWriterDown;
     w.restart(instance(w, old).ip, to2 - from, ms(from));
-    if (timeline.readersRestart) for (const m of c.members) if (m !== old && m !== to) w.restart(instance(w, m).ip, to2 - from, ms(from));
-    if (timeline.promotedDown) w.restart(instance(w, to).ip, timeline.promotedDown[1] - timeline.promotedDown[0], ms(timeline.promotedDown[0]));
+    if (timeline.readersRestart)
+      for (const m of c.members) if (m !== old && m !== to) w.restart(instance(w, m).ip, to2 - from, ms(from));
+    if (timeline.promotedDown)
+      w.restart(instance(w, to).ip, timeline.promotedDown[1] - timeline.promotedDown[0], ms(timeline.promotedDown[0]));
   });
   w.at(at + timeline.oldWriterDown[0], () => {
     instance(w, old).status = "rebooting";
@@ -67,7 +75,13 @@ export function clusterFailover(w: SimWorld, db: string, to: string, at: number,
 }
 
 /** Aurora's failover on the documented timeline. */
-export function auroraFailover(w: SimWorld, db: string, to: string, at: number, timeline: Partial<FailoverTimeline> = {}): void {
+export function auroraFailover(
+  w: SimWorld,
+  db: string,
+  to: string,
+  at: number,
+  timeline: Partial<FailoverTimeline> = {},
+): void {
   clusterFailover(w, db, to, at, { ...AURORA_TIMELINE, ...timeline });
 }
 
@@ -120,14 +134,21 @@ function statusFor(w: SimWorld, id: string, status: string, at: number, forS: nu
   w.at(at + forS, () => (instance(w, id).status = "available"));
 }
 
-const cluster = (name: string, members: MemberSpec[], script: Scenario["script"], extra: Partial<Scenario> = {}): Scenario => ({ name, kind: "cluster", members, script, watchS: 600, ...extra });
+const cluster = (
+  name: string,
+  members: MemberSpec[],
+  script: Scenario["script"],
+  extra: Partial<Scenario> = {},
+): Scenario => ({ name, kind: "cluster", members, script, watchS: 600, ...extra });
 
 /** Every call throttled from `from` for `forS` seconds after t0 + at: another caller drained the account's buckets. */
 const bursts = (...windows: Array<[number, number]>) => windows;
 
 /** The cluster scenarios: in each of them both targets hold (see __tests__/sim/failover.test.ts). */
 export const CLUSTER_SCENARIOS: Scenario[] = [
-  cluster("Aurora failover, writer and one reader (the demo)", [A, B], (w, t0, db) => auroraFailover(w, db, B.id, t0 + 30)),
+  cluster("Aurora failover, writer and one reader (the demo)", [A, B], (w, t0, db) =>
+    auroraFailover(w, db, B.id, t0 + 30),
+  ),
   cluster("Aurora failover, three members", [A, B, C], (w, t0, db) => auroraFailover(w, db, B.id, t0 + 30)),
   cluster("Aurora failover, then a failback inside the registration delay", [A, B], (w, t0, db) => {
     auroraFailover(w, db, B.id, t0 + 30);
@@ -137,19 +158,30 @@ export const CLUSTER_SCENARIOS: Scenario[] = [
     auroraFailover(w, db, C.id, t0 + 30);
     auroraFailover(w, db, A.id, t0 + 150);
   }),
-  cluster("Aurora failover, every reader restarting with the writer (older engines)", [A, B, C], (w, t0, db) => auroraFailover(w, db, B.id, t0 + 30, { readersRestart: true })),
-  cluster("Aurora failover, a stale DescribeDBClusters answer naming the old writer after it, four members", [A, B, C, D], (w, t0, db) => {
-    auroraFailover(w, db, B.id, t0 + 30);
-    // Answers given after the failover that name orders-a again: two in a row shortly after (a
-    // watching run's poll and the full read it makes on the change), one alone later.
-    w.at(t0 + 60, () => w.staleReads.push(w.now, w.now));
-    w.at(t0 + 200, () => w.staleReads.push(w.now));
-  }),
-  cluster("Aurora failovers under throttling bursts of 30 s, 100 s and 30 s", [A, B, C], (w, t0, db) => {
-    auroraFailover(w, db, B.id, t0 + 30);
-    auroraFailover(w, db, C.id, t0 + 330);
-    auroraFailover(w, db, A.id, t0 + 630);
-  }, { watchS: 1000, faults: { throttleBursts: bursts([30, 60], [330, 430], [630, 660]), serverError: 0.02 } }),
+  cluster("Aurora failover, every reader restarting with the writer (older engines)", [A, B, C], (w, t0, db) =>
+    auroraFailover(w, db, B.id, t0 + 30, { readersRestart: true }),
+  ),
+  cluster(
+    "Aurora failover, a stale DescribeDBClusters answer naming the old writer after it, four members",
+    [A, B, C, D],
+    (w, t0, db) => {
+      auroraFailover(w, db, B.id, t0 + 30);
+      // Answers given after the failover that name orders-a again: two in a row shortly after (a
+      // watching run's poll and the full read it makes on the change), one alone later.
+      w.at(t0 + 60, () => w.staleReads.push(w.now, w.now));
+      w.at(t0 + 200, () => w.staleReads.push(w.now));
+    },
+  ),
+  cluster(
+    "Aurora failovers under throttling bursts of 30 s, 100 s and 30 s",
+    [A, B, C],
+    (w, t0, db) => {
+      auroraFailover(w, db, B.id, t0 + 30);
+      auroraFailover(w, db, C.id, t0 + 330);
+      auroraFailover(w, db, A.id, t0 + 630);
+    },
+    { watchS: 1000, faults: { throttleBursts: bursts([30, 60], [330, 430], [630, 660]), serverError: 0.02 } },
+  ),
   cluster("a writer class change that fails over", [A, B, C], (w, t0, db) => {
     w.at(t0 + 30, () => {
       instance(w, A.id).status = "modifying";
@@ -157,17 +189,33 @@ export const CLUSTER_SCENARIOS: Scenario[] = [
     });
     auroraFailover(w, db, B.id, t0 + 240);
   }),
-  cluster("Multi-AZ DB cluster failover, the old writer returning with a new IP", [A, B, C], (w, t0, db) => multiAzClusterFailover(w, db, C.id, t0 + 30, "10.0.1.99"), { slots: defaultMemberSlots(false) }),
-  cluster("a reader in modifying (class change), writer and one reader", [A, B], (w, t0) => modifyInstance(w, B.id, t0 + 30)),
-  cluster("a reader in modifying (class change), three members", [A, B, C], (w, t0) => modifyInstance(w, B.id, t0 + 30)),
+  cluster(
+    "Multi-AZ DB cluster failover, the old writer returning with a new IP",
+    [A, B, C],
+    (w, t0, db) => multiAzClusterFailover(w, db, C.id, t0 + 30, "10.0.1.99"),
+    { slots: defaultMemberSlots(false) },
+  ),
+  cluster("a reader in modifying (class change), writer and one reader", [A, B], (w, t0) =>
+    modifyInstance(w, B.id, t0 + 30),
+  ),
+  cluster("a reader in modifying (class change), three members", [A, B, C], (w, t0) =>
+    modifyInstance(w, B.id, t0 + 30),
+  ),
   cluster("a reader rebooting, three members", [A, B, C], (w, t0) => rebootInstance(w, B.id, t0 + 30)),
-  cluster("transient states that keep serving: backing-up, configuring-*, upgrading, maintenance", [A, B, C], (w, t0) => {
-    statusFor(w, A.id, "backing-up", t0 + 30, 300);
-    statusFor(w, B.id, "configuring-enhanced-monitoring", t0 + 60, 120);
-    statusFor(w, C.id, "upgrading", t0 + 90, 200);
-    statusFor(w, B.id, "maintenance", t0 + 400, 100);
+  cluster(
+    "transient states that keep serving: backing-up, configuring-*, upgrading, maintenance",
+    [A, B, C],
+    (w, t0) => {
+      statusFor(w, A.id, "backing-up", t0 + 30, 300);
+      statusFor(w, B.id, "configuring-enhanced-monitoring", t0 + 60, 120);
+      statusFor(w, C.id, "upgrading", t0 + 90, 200);
+      statusFor(w, B.id, "maintenance", t0 + 400, 100);
+    },
+  ),
+  cluster("a reader added", [A, B], (w, t0, db) => addReader(w, db, C, t0 + 30), {
+    slots: 3,
+    zones: ["us-east-1a", "us-east-1b", "us-east-1c"],
   }),
-  cluster("a reader added", [A, B], (w, t0, db) => addReader(w, db, C, t0 + 30), { slots: 3, zones: ["us-east-1a", "us-east-1b", "us-east-1c"] }),
   cluster("a reader removed", [A, B, C], (w, t0, db) => {
     w.at(t0 + 30, () => (instance(w, C.id).status = "deleting"));
     w.at(t0 + 90, () => {
@@ -191,10 +239,26 @@ export const CLUSTER_SCENARIOS: Scenario[] = [
       w.emit("RDS-EVENT-0006", "instance", B.id);
     });
   }),
-  cluster("Aurora failover with events duplicated and reordered", [A, B, C], (w, t0, db) => auroraFailover(w, db, B.id, t0 + 30), { eventFaults: { duplicate: 1, reorderS: 40 } }),
-  cluster("a reader in a zone the NLB does not enable", [A, B, C], (w, t0, db) => auroraFailover(w, db, B.id, t0 + 30), { zones: ["us-east-1a", "us-east-1b"] }),
-  cluster("Aurora failover, six members, to the best candidate (tier 1)", [A, B, C, D, E, F], (w, t0, db) => auroraFailover(w, db, B.id, t0 + 30)),
-  cluster("Aurora failover, six members, to a member whose reader set is not kept warm (tier 2)", [A, B, C, D, E, F], (w, t0, db) => auroraFailover(w, db, E.id, t0 + 30)),
+  cluster(
+    "Aurora failover with events duplicated and reordered",
+    [A, B, C],
+    (w, t0, db) => auroraFailover(w, db, B.id, t0 + 30),
+    { eventFaults: { duplicate: 1, reorderS: 40 } },
+  ),
+  cluster(
+    "a reader in a zone the NLB does not enable",
+    [A, B, C],
+    (w, t0, db) => auroraFailover(w, db, B.id, t0 + 30),
+    { zones: ["us-east-1a", "us-east-1b"] },
+  ),
+  cluster("Aurora failover, six members, to the best candidate (tier 1)", [A, B, C, D, E, F], (w, t0, db) =>
+    auroraFailover(w, db, B.id, t0 + 30),
+  ),
+  cluster(
+    "Aurora failover, six members, to a member whose reader set is not kept warm (tier 2)",
+    [A, B, C, D, E, F],
+    (w, t0, db) => auroraFailover(w, db, E.id, t0 + 30),
+  ),
 ];
 
 const GREEN = "-green-sim0ab";
@@ -210,16 +274,33 @@ const GREEN = "-green-sim0ab";
  * one TTL old, as the cluster endpoint's. The old blue primary stays up, read-only.
  * A cancelled switchover (0249) leaves the names with blue after 20 s.
  */
-export function blueGreenSwitchover(w: SimWorld, db: string, at: number, green: MemberSpec[], options: { readonly createdS?: number; readonly cancel?: boolean } = {}): void {
+export function blueGreenSwitchover(
+  w: SimWorld,
+  db: string,
+  at: number,
+  green: MemberSpec[],
+  options: { readonly createdS?: number; readonly cancel?: boolean } = {},
+): void {
   const bgd = "bgd-sim0000000000000001";
   const greenCluster = `${db}${GREEN}`;
   w.at(at - (options.createdS ?? 400), () => {
     const blue = w.clusters.get(db)!;
     const pairs = blue.members.map((m) => [m, `${m}${GREEN}`] as [string, string]).slice(0, green.length);
-    w.clusters.set(greenCluster, { id: greenCluster, status: "available", writer: null, members: pairs.map(([, g]) => g) });
+    w.clusters.set(greenCluster, {
+      id: greenCluster,
+      status: "available",
+      writer: null,
+      members: pairs.map(([, g]) => g),
+    });
     pairs.forEach(([b, g], i) => {
       w.addHost(green[i].ip, green[i].az);
-      w.instances.set(g, { id: g, ip: green[i].ip, status: "available", tier: w.instances.get(b)?.tier ?? 1, clusterId: greenCluster });
+      w.instances.set(g, {
+        id: g,
+        ip: green[i].ip,
+        status: "available",
+        tier: w.instances.get(b)?.tier ?? 1,
+        clusterId: greenCluster,
+      });
     });
     w.clusters.get(greenCluster)!.writer = `${blue.writer}${GREEN}`;
     w.deployments.set(bgd, { id: bgd, status: "AVAILABLE", source: db, target: greenCluster, pairs });
@@ -246,7 +327,13 @@ export function blueGreenSwitchover(w: SimWorld, db: string, at: number, green: 
     const greenC = w.clusters.get(greenCluster)!;
     const old = `${db}-old1`;
     // Blue takes "-old1": new names, whose records are new; its members keep their addresses and stay up, read-only.
-    w.clusters.set(old, { id: old, resourceId: blue.resourceId ?? `cluster-${db}`, status: "available", writer: `${blue.writer}-old1`, members: blue.members.map((m) => `${m}-old1`) });
+    w.clusters.set(old, {
+      id: old,
+      resourceId: blue.resourceId ?? `cluster-${db}`,
+      status: "available",
+      writer: `${blue.writer}-old1`,
+      members: blue.members.map((m) => `${m}-old1`),
+    });
     for (const id of blue.members) {
       const i = instance(w, id);
       w.instances.delete(id);
@@ -265,7 +352,13 @@ export function blueGreenSwitchover(w: SimWorld, db: string, at: number, green: 
       renamed.push(b);
     }
     w.clusters.delete(greenCluster);
-    w.clusters.set(db, { id: db, resourceId: greenC.resourceId ?? `cluster-${greenCluster}`, status: "available", writer: null, members: renamed });
+    w.clusters.set(db, {
+      id: db,
+      resourceId: greenC.resourceId ?? `cluster-${greenCluster}`,
+      status: "available",
+      writer: null,
+      members: renamed,
+    });
     w.nameWriter(db, blue.writer!);
     Object.assign(d, { status: "SWITCHOVER_COMPLETED", source: old, target: db });
     w.emit("RDS-EVENT-0248", "blue-green-deployment", bgd);
@@ -278,7 +371,8 @@ export const ROLE_SCENARIOS: Scenario[] = [
     blueGreenSwitchover(w, db, t0 + 30, [
       { id: "orders-a", ip: "10.0.1.77", az: "us-east-1a" },
       { id: "orders-b", ip: "10.0.2.77", az: "us-east-1b" },
-    ])),
+    ]),
+  ),
   cluster("Global database switchover: this cluster becomes a secondary", [A, B], (w, t0, db) => {
     w.at(t0 + 30, () => w.emit("RDS-EVENT-0181", "cluster", db));
     w.at(t0 + 60, () => {
@@ -288,16 +382,31 @@ export const ROLE_SCENARIOS: Scenario[] = [
       w.emit("RDS-EVENT-0185", "cluster", db);
     });
   }),
-  cluster("more members than slots: failover to the member without a slot", [A, B, C, D], (w, t0, db) => auroraFailover(w, db, D.id, t0 + 30), { slots: 3 }),
-  cluster("Multi-AZ DB cluster failover: the old writer returns with a new IP, then a failback 200 s later", [A, B, C], (w, t0, db) => {
-    multiAzClusterFailover(w, db, C.id, t0 + 30, "10.0.1.99");
-    multiAzClusterFailover(w, db, A.id, t0 + 230, "10.0.3.99");
-  }, { slots: defaultMemberSlots(false) }),
+  cluster(
+    "more members than slots: failover to the member without a slot",
+    [A, B, C, D],
+    (w, t0, db) => auroraFailover(w, db, D.id, t0 + 30),
+    { slots: 3 },
+  ),
+  cluster(
+    "Multi-AZ DB cluster failover: the old writer returns with a new IP, then a failback 200 s later",
+    [A, B, C],
+    (w, t0, db) => {
+      multiAzClusterFailover(w, db, C.id, t0 + 30, "10.0.1.99");
+      multiAzClusterFailover(w, db, A.id, t0 + 230, "10.0.3.99");
+    },
+    { slots: defaultMemberSlots(false) },
+  ),
 ];
 
 /** For contrast: designs that register the new writer's IP when the writer moves. */
 export const REGISTERING_SCENARIOS: Scenario[] = [
-  cluster("Aurora failover, one group that registers the new writer (no warm slots)", [A, B], (w, t0, db) => auroraFailover(w, db, B.id, t0 + 30), { slots: 1 }),
+  cluster(
+    "Aurora failover, one group that registers the new writer (no warm slots)",
+    [A, B],
+    (w, t0, db) => auroraFailover(w, db, B.id, t0 + 30),
+    { slots: 1 },
+  ),
   multiAzInstance("Multi-AZ DB instance failover (the address moves: registration on the path)"),
 ];
 
@@ -341,18 +450,36 @@ export const WARM_PATH_SCENARIOS: Scenario[] = [
       { id: "g-b", ip: "10.0.2.77", az: "us-east-1b" },
       { id: "g-c", ip: "10.0.3.77", az: "us-east-1c" },
       { id: "g-d", ip: "10.0.1.78", az: "us-east-1a" },
-    ])),
+    ]),
+  ),
   cluster("Blue/Green switchover cancelled: blue keeps the names", [A, B], (w, t0, db) =>
-    blueGreenSwitchover(w, db, t0 + 30, [
-      { id: "g-a", ip: "10.0.1.77", az: "us-east-1a" },
-      { id: "g-b", ip: "10.0.2.77", az: "us-east-1b" },
-    ], { cancel: true })),
-  cluster("Aurora Auto Scaling adds a reader, then the cluster fails over to it", [A, B], (w, t0, db) => {
-    // Auto Scaling adds an Aurora Replica (Aurora User Guide, "Amazon Aurora Auto Scaling with Aurora Replicas"); it is created
-    // for some minutes (240 s here), then promoted by a failover to it 60 s after it is available.
-    addReader(w, db, { ...C, tier: 0 }, t0 + 30);
-    auroraFailover(w, db, C.id, t0 + 330);
-  }, { zones: ["us-east-1a", "us-east-1b", "us-east-1c"] }),
-  multiAzInstance("Multi-AZ DB instance failover, the standby found before it (no registration on the path)", { standbyDiscovery: true }),
-  multiAzInstance("Multi-AZ DB instance failover, two candidate standbys (another database shares the security group): the function falls back and says why", { standbyDiscovery: true, sharedGroupIps: ["10.0.2.99"] }),
+    blueGreenSwitchover(
+      w,
+      db,
+      t0 + 30,
+      [
+        { id: "g-a", ip: "10.0.1.77", az: "us-east-1a" },
+        { id: "g-b", ip: "10.0.2.77", az: "us-east-1b" },
+      ],
+      { cancel: true },
+    ),
+  ),
+  cluster(
+    "Aurora Auto Scaling adds a reader, then the cluster fails over to it",
+    [A, B],
+    (w, t0, db) => {
+      // Auto Scaling adds an Aurora Replica (Aurora User Guide, "Amazon Aurora Auto Scaling with Aurora Replicas"); it is created
+      // for some minutes (240 s here), then promoted by a failover to it 60 s after it is available.
+      addReader(w, db, { ...C, tier: 0 }, t0 + 30);
+      auroraFailover(w, db, C.id, t0 + 330);
+    },
+    { zones: ["us-east-1a", "us-east-1b", "us-east-1c"] },
+  ),
+  multiAzInstance("Multi-AZ DB instance failover, the standby found before it (no registration on the path)", {
+    standbyDiscovery: true,
+  }),
+  multiAzInstance(
+    "Multi-AZ DB instance failover, two candidate standbys (another database shares the security group): the function falls back and says why",
+    { standbyDiscovery: true, sharedGroupIps: ["10.0.2.99"] },
+  ),
 ];

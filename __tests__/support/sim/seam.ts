@@ -22,7 +22,14 @@ export interface Faults {
 
 export interface CallLog {
   /** Every attempt, by command name, in order, with its virtual time. */
-  readonly calls: Array<{ command: string; at: number; failed?: string; listener?: string; to?: string; targets?: string[] }>;
+  readonly calls: Array<{
+    command: string;
+    at: number;
+    failed?: string;
+    listener?: string;
+    to?: string;
+    targets?: string[];
+  }>;
   /** When the last cluster or instance read was answered. */
   lastTopologyReadAt: number;
 }
@@ -30,7 +37,11 @@ export interface CallLog {
 type Handler = (args: unknown) => Promise<unknown>;
 
 const sdkError = (name: string, status: number, message: string) =>
-  Object.assign(new Error(message), { name, $fault: status >= 500 ? "server" : "client", $metadata: { httpStatusCode: status } });
+  Object.assign(new Error(message), {
+    name,
+    $fault: status >= 500 ? "server" : "client",
+    $metadata: { httpStatusCode: status },
+  });
 
 /** A token bucket of the account and Region: `size` tokens, refilled at `rate` a second. */
 class Bucket {
@@ -51,13 +62,20 @@ class Bucket {
   }
 }
 
-function answer(world: SimWorld, command: string, input: Record<string, unknown>, log: CallLog, faults: Faults): Record<string, unknown> {
+function answer(
+  world: SimWorld,
+  command: string,
+  input: Record<string, unknown>,
+  log: CallLog,
+  faults: Faults,
+): Record<string, unknown> {
   const list = (v: unknown) => (Array.isArray(v) ? (v as Array<Record<string, unknown>>) : []);
   switch (command) {
     case "DescribeDBClustersCommand": {
       log.lastTopologyReadAt = world.now;
       const c = world.clusters.get(String(input.DBClusterIdentifier));
-      if (!c) throw sdkError("DBClusterNotFoundFault", 404, `DBCluster ${String(input.DBClusterIdentifier)} not found.`);
+      if (!c)
+        throw sdkError("DBClusterNotFoundFault", 404, `DBCluster ${String(input.DBClusterIdentifier)} not found.`);
       // A stale answer: the cluster as it was before its last writer change.
       const stale = world.staleReads.findIndex((at) => at <= world.now);
       const staleAnswer = stale >= 0 && Boolean(c.previousWriter);
@@ -72,7 +90,11 @@ function answer(world: SimWorld, command: string, input: Record<string, unknown>
             Status: status,
             Endpoint: SimWorld.clusterAddress(c.id),
             ...(c.replicationSource ? { ReplicationSourceIdentifier: c.replicationSource } : {}),
-            DBClusterMembers: c.members.map((id) => ({ DBInstanceIdentifier: id, IsClusterWriter: id === writer && status !== "failing-over", PromotionTier: world.instances.get(id)?.tier ?? 1 })),
+            DBClusterMembers: c.members.map((id) => ({
+              DBInstanceIdentifier: id,
+              IsClusterWriter: id === writer && status !== "failing-over",
+              PromotionTier: world.instances.get(id)?.tier ?? 1,
+            })),
           },
         ],
       };
@@ -86,7 +108,8 @@ function answer(world: SimWorld, command: string, input: Record<string, unknown>
         : byId
           ? [...world.instances.values()].filter((i) => (byId.Values as string[]).includes(i.id))
           : [...world.instances.values()].filter((i) => i.id === input.DBInstanceIdentifier);
-      if (!filter && !byId && wanted.length === 0) throw sdkError("DBInstanceNotFoundFault", 404, `DBInstance ${String(input.DBInstanceIdentifier)} not found.`);
+      if (!filter && !byId && wanted.length === 0)
+        throw sdkError("DBInstanceNotFoundFault", 404, `DBInstance ${String(input.DBInstanceIdentifier)} not found.`);
       return {
         DBInstances: wanted.map((i) => ({
           DBInstanceIdentifier: i.id,
@@ -101,7 +124,14 @@ function answer(world: SimWorld, command: string, input: Record<string, unknown>
                 MultiAZ: true,
                 SecondaryAvailabilityZone: i.secondaryAz,
                 VpcSecurityGroups: [{ VpcSecurityGroupId: SimWorld.DATABASE_GROUP, Status: "active" }],
-                DBSubnetGroup: { VpcId: SimWorld.VPC, Subnets: [...world.zones].map((z) => ({ SubnetIdentifier: SimWorld.subnet(z), SubnetAvailabilityZone: { Name: z }, SubnetStatus: "Active" })) },
+                DBSubnetGroup: {
+                  VpcId: SimWorld.VPC,
+                  Subnets: [...world.zones].map((z) => ({
+                    SubnetIdentifier: SimWorld.subnet(z),
+                    SubnetAvailabilityZone: { Name: z },
+                    SubnetStatus: "Active",
+                  })),
+                },
               }
             : {}),
         })),
@@ -110,7 +140,8 @@ function answer(world: SimWorld, command: string, input: Record<string, unknown>
     case "DescribeBlueGreenDeploymentsCommand": {
       // The shape of the RDS API Reference (BlueGreenDeployment, SwitchoverDetail); one page.
       const arn = (kind: "cluster" | "db", id: string) => `arn:aws:rds:us-east-1:111111111111:${kind}:${id}`;
-      const memberStatus = (status: string) => (status === "SWITCHOVER_COMPLETED" || status === "SWITCHOVER_IN_PROGRESS" ? status : "AVAILABLE");
+      const memberStatus = (status: string) =>
+        status === "SWITCHOVER_COMPLETED" || status === "SWITCHOVER_IN_PROGRESS" ? status : "AVAILABLE";
       return {
         BlueGreenDeployments: [...world.deployments.values()].map((d) => ({
           BlueGreenDeploymentIdentifier: d.id,
@@ -119,17 +150,32 @@ function answer(world: SimWorld, command: string, input: Record<string, unknown>
           Target: arn("cluster", d.target),
           Status: d.status,
           SwitchoverDetails: [
-            { SourceMember: arn("cluster", d.source), TargetMember: arn("cluster", d.target), Status: memberStatus(d.status) },
-            ...d.pairs.map(([source, target]) => ({ SourceMember: arn("db", source), TargetMember: arn("db", target), Status: memberStatus(d.status) })),
+            {
+              SourceMember: arn("cluster", d.source),
+              TargetMember: arn("cluster", d.target),
+              Status: memberStatus(d.status),
+            },
+            ...d.pairs.map(([source, target]) => ({
+              SourceMember: arn("db", source),
+              TargetMember: arn("db", target),
+              Status: memberStatus(d.status),
+            })),
           ],
         })),
       };
     }
     case "DescribeNetworkInterfacesCommand": {
       // The filters the function sends: vpc-id, description and group-id (EC2 API Reference).
-      const values = (name: string) => (list(input.Filters).find((f) => f.Name === name)?.Values as string[] | undefined) ?? null;
+      const values = (name: string) =>
+        (list(input.Filters).find((f) => f.Name === name)?.Values as string[] | undefined) ?? null;
       const [vpc, description, groups] = [values("vpc-id"), values("description"), values("group-id")];
-      const rds = [...world.hosts.values()].filter((h) => h.rdsGroup !== undefined && (vpc === null || vpc.includes(SimWorld.VPC)) && (description === null || description.includes("RDSNetworkInterface")) && (groups === null || groups.includes(h.rdsGroup)));
+      const rds = [...world.hosts.values()].filter(
+        (h) =>
+          h.rdsGroup !== undefined &&
+          (vpc === null || vpc.includes(SimWorld.VPC)) &&
+          (description === null || description.includes("RDSNetworkInterface")) &&
+          (groups === null || groups.includes(h.rdsGroup)),
+      );
       return {
         NetworkInterfaces: rds.map((h) => ({
           NetworkInterfaceId: `eni-${h.ip.replace(/\./g, "")}`,
@@ -161,7 +207,12 @@ function answer(world: SimWorld, command: string, input: Record<string, unknown>
         Listeners: arns.map((arn) => {
           const l = world.listeners.get(arn);
           if (!l) throw sdkError("ListenerNotFoundException", 400, "One or more listeners not found");
-          return { ListenerArn: arn, Port: l.port, Protocol: "TCP", DefaultActions: [{ Type: "forward", TargetGroupArn: l.configured }] };
+          return {
+            ListenerArn: arn,
+            Port: l.port,
+            Protocol: "TCP",
+            DefaultActions: [{ Type: "forward", TargetGroupArn: l.configured }],
+          };
         }),
       };
     }
@@ -186,10 +237,23 @@ function answer(world: SimWorld, command: string, input: Record<string, unknown>
  * Real SDK clients whose every call is answered by the model, after its latency, in virtual
  * time, with the function's own retry strategy waiting on the model's clock until `deadline`.
  */
-export function simulatedClients(world: SimWorld, sleep: (ms: number) => Promise<void>, faults: Faults, log: CallLog, deadline: () => number, epoch: number): { rds: RDSClient; elb: ElasticLoadBalancingV2Client; ec2: () => EC2Client } {
+export function simulatedClients(
+  world: SimWorld,
+  sleep: (ms: number) => Promise<void>,
+  faults: Faults,
+  log: CallLog,
+  deadline: () => number,
+  epoch: number,
+): { rds: RDSClient; elb: ElasticLoadBalancingV2Client; ec2: () => EC2Client } {
   const p = world.params.throttle;
-  const buckets = { elbDescribe: new Bucket(...p.elbDescribe), elbChange: new Bucket(...p.elbChange), rds: new Bucket(...p.rds), ec2Describe: new Bucket(...p.ec2Describe) };
-  const retryStrategy = () => new RetryUntilDeadline({ now: () => epoch + world.now, sleep, deadline: () => deadline(), random: world.rng });
+  const buckets = {
+    elbDescribe: new Bucket(...p.elbDescribe),
+    elbChange: new Bucket(...p.elbChange),
+    rds: new Bucket(...p.rds),
+    ec2Describe: new Bucket(...p.ec2Describe),
+  };
+  const retryStrategy = () =>
+    new RetryUntilDeadline({ now: () => epoch + world.now, sleep, deadline: () => deadline(), random: world.rng });
   // Every setting the SDK would otherwise load from the environment, config files or disk: real
   // I/O in a run would let the model's clock move while it is pending, and the first simulation
   // of a process would then differ from the next.
@@ -205,7 +269,10 @@ export function simulatedClients(world: SimWorld, sleep: (ms: number) => Promise
     userAgentAppId: "rds-privatelink-sim",
     defaultUserAgentProvider: async () => [["rds-privatelink-sim"]] as Array<[string, string?]>,
   };
-  const wire = <T extends RDSClient | ElasticLoadBalancingV2Client | EC2Client>(client: T, service: "rds" | "elb" | "ec2"): T => {
+  const wire = <T extends RDSClient | ElasticLoadBalancingV2Client | EC2Client>(
+    client: T,
+    service: "rds" | "elb" | "ec2",
+  ): T => {
     const add = client.middlewareStack.addRelativeTo.bind(client.middlewareStack) as unknown as (
       middleware: (next: Handler, context: { commandName?: string }) => Handler,
       options: { relation: string; toMiddleware: string; name: string },
@@ -215,7 +282,14 @@ export function simulatedClients(world: SimWorld, sleep: (ms: number) => Promise
         const command = context.commandName ?? "unknown";
         await sleep(world.params.apiLatencyMs);
         const rds = service === "rds";
-        const bucket = service === "ec2" ? buckets.ec2Describe : rds ? buckets.rds : command.startsWith("Describe") ? buckets.elbDescribe : buckets.elbChange;
+        const bucket =
+          service === "ec2"
+            ? buckets.ec2Describe
+            : rds
+              ? buckets.rds
+              : command.startsWith("Describe")
+                ? buckets.elbDescribe
+                : buckets.elbChange;
         const second = world.now / 1000;
         const burst = (faults.throttleBursts ?? []).some(([from, to]) => second >= from && second < to);
         if (burst || !bucket.take(world.now)) {
@@ -231,7 +305,12 @@ export function simulatedClients(world: SimWorld, sleep: (ms: number) => Promise
         const input = (args as { input?: Record<string, unknown> }).input ?? {};
         const moves =
           command === "ModifyListenerCommand"
-            ? { listener: String(input.ListenerArn), to: String((input.DefaultActions as Array<{ TargetGroupArn?: string }> | undefined)?.[0]?.TargetGroupArn) }
+            ? {
+                listener: String(input.ListenerArn),
+                to: String(
+                  (input.DefaultActions as Array<{ TargetGroupArn?: string }> | undefined)?.[0]?.TargetGroupArn,
+                ),
+              }
             : command === "RegisterTargetsCommand"
               ? { targets: ((input.Targets as Array<{ Id?: string }> | undefined) ?? []).map((t) => String(t.Id)) }
               : {};

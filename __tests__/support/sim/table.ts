@@ -8,14 +8,22 @@ import type { Outcome, Scenario } from "./run";
 export const COMBOS = SWEEP.registrationDelayS.flatMap((R) => SWEEP.listenerDelayS.map((L) => ({ R, L })));
 
 /** The rows a section shows: every way of events for the cluster scenarios, on time for the others. */
-export function rowsOf(scenarios: readonly Scenario[], everyTiming: boolean): Array<{ scenario: Scenario; events: EventTiming }> {
-  return scenarios.flatMap((scenario) => (everyTiming ? EVENT_TIMINGS : (["on time"] as const)).map((events) => ({ scenario, events })));
+export function rowsOf(
+  scenarios: readonly Scenario[],
+  everyTiming: boolean,
+): Array<{ scenario: Scenario; events: EventTiming }> {
+  return scenarios.flatMap((scenario) =>
+    (everyTiming ? EVENT_TIMINGS : (["on time"] as const)).map((events) => ({ scenario, events })),
+  );
 }
 
 export const cell = (o: Outcome) => `${o.writerDarkS} / ${o.writerWrongS}`;
 
 export function header(): string[] {
-  return [`| scenario | events | ${COMBOS.map(({ R, L }) => `R ${R} / L ${L}`).join(" | ")} |`, `| --- | --- | ${COMBOS.map(() => "---").join(" | ")} |`];
+  return [
+    `| scenario | events | ${COMBOS.map(({ R, L }) => `R ${R} / L ${L}`).join(" | ")} |`,
+    `| --- | --- | ${COMBOS.map(() => "---").join(" | ")} |`,
+  ];
 }
 
 export function row(name: string, events: string, cells: readonly string[]): string {
@@ -27,10 +35,14 @@ export const DEMO_SCENARIO = "Aurora failover, writer and one reader (the demo)"
 export const DEMO_R = 180;
 
 export function demoHeader(): string[] {
-  return [`| events | ${SWEEP.listenerDelayS.map((L) => `L ${L} s`).join(" | ")} |`, `| --- | ${SWEEP.listenerDelayS.map(() => "---").join(" | ")} |`];
+  return [
+    `| events | ${SWEEP.listenerDelayS.map((L) => `L ${L} s`).join(" | ")} |`,
+    `| --- | ${SWEEP.listenerDelayS.map(() => "---").join(" | ")} |`,
+  ];
 }
 
-export const demoCell = (o: Outcome) => `${o.writerDarkS} / ${o.writerWrongS} (cluster endpoint ${o.nativeDarkS} / ${o.nativeWrongS})`;
+export const demoCell = (o: Outcome) =>
+  `${o.writerDarkS} / ${o.writerWrongS} (cluster endpoint ${o.nativeDarkS} / ${o.nativeWrongS})`;
 
 export function demoRow(events: EventTiming, cells: readonly string[]): string {
   return `| ${events} | ${cells.join(" | ")} |`;

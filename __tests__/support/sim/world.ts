@@ -136,7 +136,8 @@ export class VirtualTimers {
 
   constructor(private readonly world: SimWorld) {}
 
-  sleep = (ms: number): Promise<void> => new Promise((resolve) => this.timers.push({ at: this.world.now + Math.max(0, ms), seq: this.seq++, resolve }));
+  sleep = (ms: number): Promise<void> =>
+    new Promise((resolve) => this.timers.push({ at: this.world.now + Math.max(0, ms), seq: this.seq++, resolve }));
 
   async drive<T>(work: Promise<T>): Promise<T> {
     let settled = false;
@@ -148,7 +149,8 @@ export class VirtualTimers {
       // Every microtask has run by the next turn of the event loop: what is left waits on a timer,
       // or (the first time a code path runs) on a module being loaded, which takes real time.
       await new Promise((r) => setImmediate(r));
-      for (let waited = 0; !settled && this.timers.length === 0 && waited < 5000; waited++) await new Promise((r) => setTimeout(r, 1));
+      for (let waited = 0; !settled && this.timers.length === 0 && waited < 5000; waited++)
+        await new Promise((r) => setTimeout(r, 1));
       if (settled) return work;
       if (this.timers.length === 0) throw new Error("the simulated run waits on nothing the model knows");
       this.timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
@@ -276,7 +278,8 @@ export class SimWorld {
             t.reason = "Target.FailedHealthChecks";
           } else if (t.state === "initial") t.reason = "Elb.InitialHealthChecking";
         }
-        if ((t.state === "healthy") !== wasHealthy || t.verdicts.length === 0) t.verdicts.push([at, t.state === "healthy"]);
+        if ((t.state === "healthy") !== wasHealthy || t.verdicts.length === 0)
+          t.verdicts.push([at, t.state === "healthy"]);
       }
     }
   }
@@ -291,7 +294,10 @@ export class SimWorld {
         // A switch back to a group this listener left a short while ago: reported to work for
         // 10-20 s, then reset and time out for 30 s or more (params.ts: rollback).
         const r = this.params.rollback;
-        l.resetWindow = left !== undefined && at - left < r.windowS * 1000 ? [at + r.okS * 1000, at + (r.okS + r.failS) * 1000] : undefined;
+        l.resetWindow =
+          left !== undefined && at - left < r.windowS * 1000
+            ? [at + r.okS * 1000, at + (r.okS + r.failS) * 1000]
+            : undefined;
         l.effective = group;
       }
     }
@@ -333,7 +339,9 @@ export class SimWorld {
     // New connections keep reaching a deregistered target for about two minutes, whatever the
     // deregistration delay (params.ts: deregisteredTrafficS).
     if (this.routable(t, this.now)) g.ghosts.push({ ip, until: this.now + this.params.deregisteredTrafficS * 1000 });
-    const delay = (g.role === "member" ? this.params.deregistrationDelayS.member : this.params.deregistrationDelayS.readerSet) * 1000;
+    const delay =
+      (g.role === "member" ? this.params.deregistrationDelayS.member : this.params.deregistrationDelayS.readerSet) *
+      1000;
     if (delay === 0) g.targets.delete(key);
     else {
       t.state = "draining";
@@ -353,7 +361,12 @@ export class SimWorld {
 
   group(arn: string): SimGroup {
     const g = this.groups.get(arn);
-    if (!g) throw Object.assign(new Error(`One or more target groups not found`), { name: "TargetGroupNotFoundException", $fault: "client", $metadata: { httpStatusCode: 400 } });
+    if (!g)
+      throw Object.assign(new Error(`One or more target groups not found`), {
+        name: "TargetGroupNotFoundException",
+        $fault: "client",
+        $metadata: { httpStatusCode: 400 },
+      });
     return g;
   }
 

@@ -2,10 +2,25 @@
 // its principals (IAM only), and where its consumers may sit (any region it supports, only in
 // the provider's zones). config/rules.ts runs them after the common rules for every share of
 // this transport; the settings of another transport are refused there, from the schema slices.
-import { DEFAULT_WARM_READER_SETS, DEFAULT_WATCH_SECONDS, MAX_WATCH_SECONDS, NLB_LISTENERS, NLB_TARGETS, PORT_LISTENERS, readerSetCount } from "../../fields";
+import {
+  DEFAULT_WARM_READER_SETS,
+  DEFAULT_WATCH_SECONDS,
+  MAX_WATCH_SECONDS,
+  NLB_LISTENERS,
+  NLB_TARGETS,
+  PORT_LISTENERS,
+  readerSetCount,
+} from "../../fields";
 import { ENGINE_PORT } from "../../engines";
 import { arr, engineOf, obj, type Problem, type Raw, regionsOf, sameRegionAzIds, sharesCluster } from "../../raw";
-import { type DatabaseInput, isCluster, type PortsInput, resolveMemberSlots, resolvePorts, resolveReaders } from "../../resolve";
+import {
+  type DatabaseInput,
+  isCluster,
+  type PortsInput,
+  resolveMemberSlots,
+  resolvePorts,
+  resolveReaders,
+} from "../../resolve";
 import { PRINCIPAL } from "../../schema";
 import type { TransportRules } from "../rules";
 
@@ -20,60 +35,111 @@ function checkListeners(provider: Raw, out: Problem[]) {
   const database: DatabaseInput = {
     engine,
     ...(create ? { create: { readers: typeof create.readers === "number" ? create.readers : undefined } } : {}),
-    ...(existing ? { existing: { clusterIdentifier: existing.clusterIdentifier as string | undefined, instanceIdentifier: existing.instanceIdentifier as string | undefined } } : {}),
+    ...(existing
+      ? {
+          existing: {
+            clusterIdentifier: existing.clusterIdentifier as string | undefined,
+            instanceIdentifier: existing.instanceIdentifier as string | undefined,
+          },
+        }
+      : {}),
   };
   if (failover.standbyDiscovery !== undefined && isCluster(database)) {
-    out.push({ path: "provider.failover.standbyDiscovery", message: "applies to a Multi-AZ DB instance only: a cluster's members each have their own slot; remove it" });
+    out.push({
+      path: "provider.failover.standbyDiscovery",
+      message: "applies to a Multi-AZ DB instance only: a cluster's members each have their own slot; remove it",
+    });
   }
   if (failover.memberSlots !== undefined && !isCluster(database)) {
-    out.push({ path: "provider.failover.memberSlots", message: "applies to clusters only: a Multi-AZ DB instance has no members to keep warm; remove it" });
+    out.push({
+      path: "provider.failover.memberSlots",
+      message: "applies to clusters only: a Multi-AZ DB instance has no members to keep warm; remove it",
+    });
   }
   const slots = typeof failover.memberSlots === "number" ? failover.memberSlots : undefined;
   const warm = typeof failover.warmReaderSets === "number" ? failover.warmReaderSets : DEFAULT_WARM_READER_SETS;
   const memberSlots = resolveMemberSlots(database, slots);
   if (create && isCluster(database) && slots !== undefined) {
     const instances = 1 + resolveReaders(engine, typeof create.readers === "number" ? create.readers : undefined);
-    if (slots < instances) out.push({ path: "provider.failover.memberSlots", message: `${slots} is fewer than the ${instances} instances created (provider.database.create.readers + 1): a failover to a member without a slot registers it on the failover path; raise it to at least ${instances}, or remove it for the default` });
+    if (slots < instances)
+      out.push({
+        path: "provider.failover.memberSlots",
+        message: `${slots} is fewer than the ${instances} instances created (provider.database.create.readers + 1): a failover to a member without a slot registers it on the failover path; raise it to at least ${instances}, or remove it for the default`,
+      });
   }
   if (memberSlots > 0) {
     // The NLB's own limits, checked here rather than at apply (fields.ts cites them).
     const listeners = memberSlots + PORT_LISTENERS + readerSetCount(memberSlots, warm);
     if (listeners > NLB_LISTENERS) {
-      out.push({ path: slots === undefined ? "provider.failover.warmReaderSets" : "provider.failover.memberSlots", message: `${memberSlots} member slots, ${readerSetCount(memberSlots, warm)} reader-set listeners and the writer and reader ports make ${listeners} listeners; an NLB takes at most ${NLB_LISTENERS} (not adjustable). Lower provider.failover.warmReaderSets or provider.failover.memberSlots` });
+      out.push({
+        path: slots === undefined ? "provider.failover.warmReaderSets" : "provider.failover.memberSlots",
+        message: `${memberSlots} member slots, ${readerSetCount(memberSlots, warm)} reader-set listeners and the writer and reader ports make ${listeners} listeners; an NLB takes at most ${NLB_LISTENERS} (not adjustable). Lower provider.failover.warmReaderSets or provider.failover.memberSlots`,
+      });
     }
     const targets = memberSlots + warm * (memberSlots - 1);
     if (targets > NLB_TARGETS) {
-      out.push({ path: "provider.failover.warmReaderSets", message: `${warm} populated reader sets of up to ${memberSlots - 1} members each, with ${memberSlots} member slots, make up to ${targets} registered targets; an NLB with cross-zone load balancing takes ${NLB_TARGETS}. Lower it to at most ${Math.floor((NLB_TARGETS - memberSlots) / (memberSlots - 1))}` });
+      out.push({
+        path: "provider.failover.warmReaderSets",
+        message: `${warm} populated reader sets of up to ${memberSlots - 1} members each, with ${memberSlots} member slots, make up to ${targets} registered targets; an NLB with cross-zone load balancing takes ${NLB_TARGETS}. Lower it to at most ${Math.floor((NLB_TARGETS - memberSlots) / (memberSlots - 1))}`,
+      });
     }
   }
   const raw = obj(provider.ports) ?? {};
-  const valid = (v: unknown) => v === undefined || (typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= 65535);
+  const valid = (v: unknown) =>
+    v === undefined || (typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= 65535);
   if (!valid(raw.writer) || !(raw.reader === null || valid(raw.reader)) || !valid(raw.firstMember)) return; // reported by the schema
   const ports = resolvePorts(engine, raw as PortsInput, memberSlots, warm);
   // A message names the keys the config sets; a port it leaves out is named by its default.
   const set = (key: "writer" | "reader") => raw[key] !== undefined;
-  const byDefault = { writer: `the ${engine} port, ${ENGINE_PORT[engine]}`, reader: `the ${engine} port + 1, ${ENGINE_PORT[engine] + 1}` };
+  const byDefault = {
+    writer: `the ${engine} port, ${ENGINE_PORT[engine]}`,
+    reader: `the ${engine} port + 1, ${ENGINE_PORT[engine] + 1}`,
+  };
   if (ports.reader !== null && ports.writer === ports.reader) {
     if (!set("reader")) {
-      out.push({ path: "provider.ports.writer", message: `${ports.writer} is the reader listener's port: provider.ports.reader defaults to ${byDefault.reader}; choose another writer port, or set provider.ports.reader to another port (null for no reader listener)` });
+      out.push({
+        path: "provider.ports.writer",
+        message: `${ports.writer} is the reader listener's port: provider.ports.reader defaults to ${byDefault.reader}; choose another writer port, or set provider.ports.reader to another port (null for no reader listener)`,
+      });
     } else if (!set("writer")) {
-      out.push({ path: "provider.ports.reader", message: `${ports.reader} is the writer listener's port: provider.ports.writer defaults to ${byDefault.writer}; choose another port` });
+      out.push({
+        path: "provider.ports.reader",
+        message: `${ports.reader} is the writer listener's port: provider.ports.writer defaults to ${byDefault.writer}; choose another port`,
+      });
     } else {
-      out.push({ path: "provider.ports.reader", message: `${ports.reader} is already used by provider.ports.writer; choose another port` });
+      out.push({
+        path: "provider.ports.reader",
+        message: `${ports.reader} is already used by provider.ports.writer; choose another port`,
+      });
     }
   }
   const block = [...ports.members, ...ports.readerSets];
   if (block.length === 0) return;
   const [first, last] = [block[0], block[block.length - 1]];
-  const where = raw.firstMember === undefined ? "provider.ports (the default member block)" : "provider.ports.firstMember";
+  const where =
+    raw.firstMember === undefined ? "provider.ports (the default member block)" : "provider.ports.firstMember";
   if (last > 65535) {
-    out.push({ path: where, message: `the member block ${first}-${last} (${ports.members.length} slots, with their reader sets) ends above 65535; set provider.ports.firstMember to at most ${65535 - block.length + 1}` });
+    out.push({
+      path: where,
+      message: `the member block ${first}-${last} (${ports.members.length} slots, with their reader sets) ends above 65535; set provider.ports.firstMember to at most ${65535 - block.length + 1}`,
+    });
     return;
   }
-  for (const [name, port] of [["writer", ports.writer], ["reader", ports.reader]] as const) {
+  for (const [name, port] of [
+    ["writer", ports.writer],
+    ["reader", ports.reader],
+  ] as const) {
     if (port === null || port < first || port > last) continue;
-    if (set(name)) out.push({ path: `provider.ports.${name}`, message: `${port} falls inside the member block ${first}-${last}; choose another port or move provider.ports.firstMember` });
-    else out.push({ path: where, message: `the member block ${first}-${last} takes ${port}, the default of provider.ports.${name} (${byDefault[name]}); move provider.ports.firstMember, or set provider.ports.${name} to a port outside the block` });
+    if (set(name))
+      out.push({
+        path: `provider.ports.${name}`,
+        message: `${port} falls inside the member block ${first}-${last}; choose another port or move provider.ports.firstMember`,
+      });
+    else
+      out.push({
+        path: where,
+        message: `the member block ${first}-${last} takes ${port}, the default of provider.ports.${name} (${byDefault[name]}); move provider.ports.firstMember, or set provider.ports.${name} to a port outside the block`,
+      });
   }
 }
 
@@ -91,14 +157,18 @@ function checkPrincipals(provider: Raw, out: Problem[]) {
         message: `${p} is an ${PRINCIPAL.ou.test(p) ? "organizational unit" : "organization"}: an endpoint service admits only IAM principals; set provider.transport to "resource" to share through AWS RAM, or list account ARNs`,
       });
     } else if (PRINCIPAL.accountId.test(p)) {
-      out.push({ path: at, message: `an endpoint service takes IAM ARNs: write "arn:aws:iam::${p}:root" (a bare account id is for "transport": "resource")` });
+      out.push({
+        path: at,
+        message: `an endpoint service takes IAM ARNs: write "arn:aws:iam::${p}:root" (a bare account id is for "transport": "resource")`,
+      });
     }
   });
   arr(sharing.allowedPrincipals).forEach((p, i) => {
     if (p === "*" && !anyAllowed) {
       out.push({
         path: `provider.sharing.allowedPrincipals[${i}]`,
-        message: '"*" lets every AWS account request a connection; list account ARNs, or set provider.sharing.allowAnyPrincipal to true',
+        message:
+          '"*" lets every AWS account request a connection; list account ARNs, or set provider.sharing.allowAnyPrincipal to true',
       });
     }
   });
@@ -136,7 +206,10 @@ function checkZones(provider: Raw, consumer: Raw, at: string, out: Problem[]) {
 
 function checkMemberPorts(provider: Raw, consumer: Raw, at: string, out: Problem[]) {
   if (consumer.memberPorts === true && sharesCluster(provider) === false) {
-    out.push({ path: `${at}.memberPorts`, message: "the provider shares a Multi-AZ DB instance, which has no member ports; remove memberPorts" });
+    out.push({
+      path: `${at}.memberPorts`,
+      message: "the provider shares a Multi-AZ DB instance, which has no member ports; remove memberPorts",
+    });
   }
 }
 
@@ -145,9 +218,17 @@ function checkInstanceNames(provider: Raw, consumer: Raw, at: string, out: Probl
   const names = obj(consumer.databaseNames);
   if (names?.instances === undefined) return;
   const cluster = sharesCluster(provider);
-  if (cluster === false) out.push({ path: `${at}.databaseNames.instances`, message: "the provider shares a Multi-AZ DB instance, whose certificate names only the instance; remove it" });
+  if (cluster === false)
+    out.push({
+      path: `${at}.databaseNames.instances`,
+      message: "the provider shares a Multi-AZ DB instance, whose certificate names only the instance; remove it",
+    });
   else if (cluster === true && consumer.memberPorts !== true) {
-    out.push({ path: `${at}.databaseNames.instances`, message: "instance names reach their member ports, which are closed without memberPorts; set memberPorts to true or remove instances" });
+    out.push({
+      path: `${at}.databaseNames.instances`,
+      message:
+        "instance names reach their member ports, which are closed without memberPorts; set memberPorts to true or remove instances",
+    });
   }
 }
 

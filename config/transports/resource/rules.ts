@@ -16,11 +16,18 @@ function checkPrincipals(provider: Raw, out: Problem[]) {
   const accounts = new Map<string, number>();
   arr(sharing.allowedPrincipals).forEach((p, i) => {
     if (typeof p !== "string") return;
-    const account = PRINCIPAL.accountId.test(p) ? p : PRINCIPAL.iam.test(p) && p.endsWith(":root") ? p.split(":")[4] : undefined;
+    const account = PRINCIPAL.accountId.test(p)
+      ? p
+      : PRINCIPAL.iam.test(p) && p.endsWith(":root")
+        ? p.split(":")[4]
+        : undefined;
     if (account !== undefined) {
       const first = accounts.get(account);
       if (first !== undefined) {
-        out.push({ path: `provider.sharing.allowedPrincipals[${i}]`, message: `names account ${account} again (provider.sharing.allowedPrincipals[${first}]); keep one of them` });
+        out.push({
+          path: `provider.sharing.allowedPrincipals[${i}]`,
+          message: `names account ${account} again (provider.sharing.allowedPrincipals[${first}]); keep one of them`,
+        });
       } else accounts.set(account, i);
     }
     if (p === "*" || (PRINCIPAL.iam.test(p) && !/:root$/.test(p))) {
@@ -35,26 +42,52 @@ function checkPrincipals(provider: Raw, out: Problem[]) {
 /** The consumer's resource configurations and RAM share, by the provider's resource definition. */
 function checkConfigurations(provider: Raw, consumer: Raw, at: string, out: Problem[]) {
   if (consumer.resourceShareArn !== undefined && consumer.acceptResourceShare !== true) {
-    out.push({ path: `${at}.resourceShareArn`, message: "names a share to accept, but acceptResourceShare is not true; set it to true or remove resourceShareArn" });
+    out.push({
+      path: `${at}.resourceShareArn`,
+      message:
+        "names a share to accept, but acceptResourceShare is not true; set it to true or remove resourceShareArn",
+    });
   }
   if (consumer.readerResourceConfigurationArn !== undefined && consumer.resourceConfigurationArn === undefined) {
-    out.push({ path: `${at}.readerResourceConfigurationArn`, message: "is set without resourceConfigurationArn; give both (the writer's and the readers') or neither" });
+    out.push({
+      path: `${at}.readerResourceConfigurationArn`,
+      message: "is set without resourceConfigurationArn; give both (the writer's and the readers') or neither",
+    });
   }
   const cluster = sharesCluster(provider);
   if (!byDns(provider)) {
     if (consumer.readerResourceConfigurationArn !== undefined) {
-      out.push({ path: `${at}.readerResourceConfigurationArn`, message: 'does not apply with "resourceDefinition": "arn" (one configuration of the database serves the writer and the readers); remove it, or set provider.resourceDefinition to "dns"' });
+      out.push({
+        path: `${at}.readerResourceConfigurationArn`,
+        message:
+          'does not apply with "resourceDefinition": "arn" (one configuration of the database serves the writer and the readers); remove it, or set provider.resourceDefinition to "dns"',
+      });
     }
     return;
   }
   if (consumer.databaseNames !== undefined) {
-    out.push({ path: `${at}.databaseNames`, message: 'does not apply with "resourceDefinition": "dns" (the consumer reaches the database by its own names, which the RDS certificate does not carry); remove it, or use "arn" to get the database\'s names' });
+    out.push({
+      path: `${at}.databaseNames`,
+      message:
+        'does not apply with "resourceDefinition": "dns" (the consumer reaches the database by its own names, which the RDS certificate does not carry); remove it, or use "arn" to get the database\'s names',
+    });
   }
-  if (cluster === true && consumer.resourceConfigurationArn !== undefined && consumer.readerResourceConfigurationArn === undefined) {
-    out.push({ path: `${at}.resourceConfigurationArn`, message: "names the writer's configuration only; the provider shares a cluster, so add readerResourceConfigurationArn (its reader_resource_configuration_arn output) or remove both" });
+  if (
+    cluster === true &&
+    consumer.resourceConfigurationArn !== undefined &&
+    consumer.readerResourceConfigurationArn === undefined
+  ) {
+    out.push({
+      path: `${at}.resourceConfigurationArn`,
+      message:
+        "names the writer's configuration only; the provider shares a cluster, so add readerResourceConfigurationArn (its reader_resource_configuration_arn output) or remove both",
+    });
   }
   if (cluster === false && consumer.readerResourceConfigurationArn !== undefined) {
-    out.push({ path: `${at}.readerResourceConfigurationArn`, message: "the provider shares a Multi-AZ DB instance, which has no reader endpoint; remove it" });
+    out.push({
+      path: `${at}.readerResourceConfigurationArn`,
+      message: "the provider shares a Multi-AZ DB instance, which has no reader endpoint; remove it",
+    });
   }
 }
 
@@ -80,7 +113,10 @@ function checkZones(provider: Raw, consumer: Raw, at: string, out: Problem[]) {
 
 function checkInstanceNames(_provider: Raw, consumer: Raw, at: string, out: Problem[]) {
   if (obj(consumer.databaseNames)?.instances !== undefined) {
-    out.push({ path: `${at}.databaseNames.instances`, message: 'does not apply with "transport": "resource" (a resource endpoint has no member ports); remove it' });
+    out.push({
+      path: `${at}.databaseNames.instances`,
+      message: 'does not apply with "transport": "resource" (a resource endpoint has no member ports); remove it',
+    });
   }
 }
 

@@ -28,7 +28,9 @@ export const RESOURCE_SCHEMA = transportSchema({
       field: z
         .boolean()
         .default(false)
-        .describe("resource transport: may principals outside your AWS Organization join the RAM share (they get an invitation)? Default: false."),
+        .describe(
+          "resource transport: may principals outside your AWS Organization join the RAM share (they get an invitation)? Default: false.",
+        ),
       reason: "an endpoint service has no RAM share; allowedPrincipals alone decides",
     },
   },
@@ -36,28 +38,39 @@ export const RESOURCE_SCHEMA = transportSchema({
     resourceConfigurationArn: {
       field: resourceConfigurationArn
         .optional()
-        .describe("resource transport: the database's resource configuration (resourceDefinition arn), or the writer's (dns). Default: the provider stack's output (cross-stack reference)."),
+        .describe(
+          "resource transport: the database's resource configuration (resourceDefinition arn), or the writer's (dns). Default: the provider stack's output (cross-stack reference).",
+        ),
       reason: NO_RESOURCE_CONFIGURATIONS,
     },
     readerResourceConfigurationArn: {
       field: resourceConfigurationArn
         .optional()
-        .describe("resource transport with resourceDefinition dns: the readers' resource configuration. Default: the provider stack's output."),
+        .describe(
+          "resource transport with resourceDefinition dns: the readers' resource configuration. Default: the provider stack's output.",
+        ),
       reason: NO_RESOURCE_CONFIGURATIONS,
     },
     acceptResourceShare: {
       field: z
         .boolean()
         .default(false)
-        .describe("resource transport: accept the provider's RAM share invitation in this account (needed when the account is outside the provider's organization)."),
+        .describe(
+          "resource transport: accept the provider's RAM share invitation in this account (needed when the account is outside the provider's organization).",
+        ),
       reason: NO_RAM_SHARE,
     },
     resourceShareArn: {
       field: z
         .string()
-        .regex(/^arn:aws[a-z-]*:ram:[a-z0-9-]+:\d{12}:resource-share\/[0-9a-f-]{36}$/, "must be a RAM resource share ARN such as arn:aws:ram:us-east-1:111111111111:resource-share/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b")
+        .regex(
+          /^arn:aws[a-z-]*:ram:[a-z0-9-]+:\d{12}:resource-share\/[0-9a-f-]{36}$/,
+          "must be a RAM resource share ARN such as arn:aws:ram:us-east-1:111111111111:resource-share/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
+        )
         .optional()
-        .describe("resource transport, with acceptResourceShare: the share to accept. Default: the provider stack's output."),
+        .describe(
+          "resource transport, with acceptResourceShare: the share to accept. Default: the provider stack's output.",
+        ),
       reason: NO_RAM_SHARE,
     },
   },

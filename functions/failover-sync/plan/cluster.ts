@@ -62,7 +62,10 @@ export const UNCORROBORATED = "writer change not corroborated";
 export const RETIRED = "the writer port served the old environment of a Blue/Green switchover";
 
 /** planCluster, with the readers the run computed once. */
-export function clusterPlan(input: ClusterPlanInput & { readonly state: ClusterState }, readers: Member[] | null): ClusterPlan {
+export function clusterPlan(
+  input: ClusterPlanInput & { readonly state: ClusterState },
+  readers: Member[] | null,
+): ClusterPlan {
   const { state, port } = input;
   const held = (why: string, refused: Refusal[] = []): ClusterPlan => ({
     slots: state.memberGroups.map(() => null),
@@ -80,12 +83,25 @@ export function clusterPlan(input: ClusterPlanInput & { readonly state: ClusterS
     // Fail closed, not open: the old writer comes back as a read-only reader before RDS names
     // the new one, and a TCP health check cannot tell a reader from a writer.
     const fence = state.fenceGroup?.arn;
-    const servesRetired = input.retiredIps !== undefined && [...servedWriterIps(state, input.port)].some((ip) => input.retiredIps!.has(ip));
+    const servesRetired =
+      input.retiredIps !== undefined && [...servedWriterIps(state, input.port)].some((ip) => input.retiredIps!.has(ip));
     if (input.failingOver && fence && state.writerListener.forwardsTo !== fence) {
-      return { ...held("the cluster is failing over"), switches: [{ listener: "writer", from: state.writerListener.forwardsTo, to: fence, warm: true }], notes: ["writer port fenced while the cluster fails over: new connections reach no node until RDS names the new writer"] };
+      return {
+        ...held("the cluster is failing over"),
+        switches: [{ listener: "writer", from: state.writerListener.forwardsTo, to: fence, warm: true }],
+        notes: [
+          "writer port fenced while the cluster fails over: new connections reach no node until RDS names the new writer",
+        ],
+      };
     }
     if (servesRetired && fence && state.writerListener.forwardsTo !== fence) {
-      return { ...held(RETIRED), switches: [{ listener: "writer", from: state.writerListener.forwardsTo, to: fence, warm: true }], notes: ["writer port fenced: it served the old environment of a Blue/Green switchover, which is read-only now, and the new writer's address is not known yet"] };
+      return {
+        ...held(RETIRED),
+        switches: [{ listener: "writer", from: state.writerListener.forwardsTo, to: fence, warm: true }],
+        notes: [
+          "writer port fenced: it served the old environment of a Blue/Green switchover, which is read-only now, and the new writer's address is not known yet",
+        ],
+      };
     }
     return held("writer unknown; nothing is changed");
   }
@@ -93,12 +109,20 @@ export function clusterPlan(input: ClusterPlanInput & { readonly state: ClusterS
   const fenced = state.fenceGroup !== undefined && state.writerListener.forwardsTo === state.fenceGroup.arn;
   if (!served.has(input.writer.ip) && (served.size > 0 || fenced) && !corroborates(input.writer, input.evidence)) {
     const { writer, evidence } = input;
-    const dns = evidence?.endpointIp ? `the cluster endpoint still resolves to ${evidence.endpointIp}` : "the cluster endpoint did not resolve";
-    return { ...held(UNCORROBORATED), notes: [`writer change to ${writer.instance} (${writer.ip}) not yet corroborated: ${dns}; the writer port stays until the cluster endpoint agrees, or reads have named the new writer for ${CORROBORATE_MS / 1000} s`] };
+    const dns = evidence?.endpointIp
+      ? `the cluster endpoint still resolves to ${evidence.endpointIp}`
+      : "the cluster endpoint did not resolve";
+    return {
+      ...held(UNCORROBORATED),
+      notes: [
+        `writer change to ${writer.instance} (${writer.ip}) not yet corroborated: ${dns}; the writer port stays until the cluster endpoint agrees, or reads have named the new writer for ${CORROBORATE_MS / 1000} s`,
+      ],
+    };
   }
   const refused: Refusal[] = [];
   // The one check of an address against the allowed CIDRs, for members and green members alike.
-  const refusalsOf = (m: Member) => plan({ desired: [m.ip], current: [], port, allowedCidrs: input.allowedCidrs }).refused;
+  const refusalsOf = (m: Member) =>
+    plan({ desired: [m.ip], current: [], port, allowedCidrs: input.allowedCidrs }).refused;
   const roster = admit(input.writer, input.members, readers, (m) => {
     const own = refusalsOf(m);
     refused.push(...own.map((r) => ({ ...r, reason: `${m.instance}: ${r.reason}` })));
@@ -135,9 +159,16 @@ function unusedZoneProblems(state: ClusterState, roster: Roster): string[] {
   for (const g of [...state.memberGroups, ...state.readerSetGroups]) {
     for (const t of g.current) {
       const m = roster.byIp.get(t.ip);
-      if (t.state === "unused" && m && !seen.has(m.instance) && (t.reason === undefined || t.reason === "Target.NotInUse")) {
+      if (
+        t.state === "unused" &&
+        m &&
+        !seen.has(m.instance) &&
+        (t.reason === undefined || t.reason === "Target.NotInUse")
+      ) {
         seen.add(m.instance);
-        problems.push(`${m.instance} (${t.ip}) reads "unused" on the load balancer: its Availability Zone is not enabled on the NLB, so it never gets traffic. Add a provider subnet in that zone (provider.network), or move the instance to a zone the NLB has`);
+        problems.push(
+          `${m.instance} (${t.ip}) reads "unused" on the load balancer: its Availability Zone is not enabled on the NLB, so it never gets traffic. Add a provider subnet in that zone (provider.network), or move the instance to a zone the NLB has`,
+        );
       }
     }
   }

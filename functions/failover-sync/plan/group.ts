@@ -55,7 +55,10 @@ export function plan(input: PlanInput): Plan {
     if (parseIpv4(ip) === undefined) {
       refused.push({ ip, reason: "not an IPv4 address" });
     } else if (!input.allowedCidrs.some((c) => cidrContains(c, ip))) {
-      refused.push({ ip, reason: `outside the allowed CIDRs ${input.allowedCidrs.map((c) => c.text).join(", ") || "(none)"}` });
+      refused.push({
+        ip,
+        reason: `outside the allowed CIDRs ${input.allowedCidrs.map((c) => c.text).join(", ") || "(none)"}`,
+      });
     } else {
       wanted.push({ ip, port: input.port });
     }

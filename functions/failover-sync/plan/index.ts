@@ -10,8 +10,25 @@
 //   run.ts              one run's decision for both kinds of database
 //   order.ts            the one safe order of its changes
 // Callers import "./plan": these are the public names.
-export type { CurrentTarget, Member, GroupState, ListenerState, LayoutState, ClusterState, InstanceState } from "./observed";
-export { isDraining, isFencedStatus, isStable, readerTargets, readersOf, liveIps, healthyIps, servedWriterIps } from "./observed";
+export type {
+  CurrentTarget,
+  Member,
+  GroupState,
+  ListenerState,
+  LayoutState,
+  ClusterState,
+  InstanceState,
+} from "./observed";
+export {
+  isDraining,
+  isFencedStatus,
+  isStable,
+  readerTargets,
+  readersOf,
+  liveIps,
+  healthyIps,
+  servedWriterIps,
+} from "./observed";
 export type { Target, Refusal, PlanInput, Plan, GroupChange } from "./group";
 export { plan } from "./group";
 export type { WriterEvidence } from "./writer-evidence";

@@ -82,16 +82,20 @@ export type ClusterState = ClusterLayout<GroupState, ListenerState>;
 export type InstanceState = InstanceLayout<GroupState>;
 
 /** The IPs a group serves on the database port: registered and not draining. */
-export const liveIps = (g: GroupState, port: number) => new Set(g.current.filter((t) => !isDraining(t.state) && t.port === port).map((t) => t.ip));
+export const liveIps = (g: GroupState, port: number) =>
+  new Set(g.current.filter((t) => !isDraining(t.state) && t.port === port).map((t) => t.ip));
 
 /** Only a healthy target gets traffic: initial, unhealthy, unused and unavailable ones do not. */
-export const healthyIps = (g: GroupState, port: number) => new Set(g.current.filter((t) => t.state === "healthy" && t.port === port).map((t) => t.ip));
+export const healthyIps = (g: GroupState, port: number) =>
+  new Set(g.current.filter((t) => t.state === "healthy" && t.port === port).map((t) => t.ip));
 
 /** The group of the layout with this ARN; undefined for null or a group outside the layout. */
-export const groupByArn = (state: LayoutState, arn: string | null): GroupState | undefined => (arn === null ? undefined : layoutGroups(state).find((g) => g.arn === arn));
+export const groupByArn = (state: LayoutState, arn: string | null): GroupState | undefined =>
+  arn === null ? undefined : layoutGroups(state).find((g) => g.arn === arn);
 
 /** The group the writer port forwards to now: a cluster's by its listener, an instance's own. */
-const writerPortGroup = (state: LayoutState): GroupState | undefined => (state.kind === "cluster" ? groupByArn(state, state.writerListener.forwardsTo) : state.writerGroup);
+const writerPortGroup = (state: LayoutState): GroupState | undefined =>
+  state.kind === "cluster" ? groupByArn(state, state.writerListener.forwardsTo) : state.writerGroup;
 
 /** IPs the writer port serves now: the fast path waits until the writer is not among them. */
 export function servedWriterIps(state: LayoutState, port: number): Set<string> {

@@ -14,7 +14,11 @@ export type Step =
  */
 export function steps(p: RunPlan): Step[] {
   const changes = [...p.writerGroups, ...p.readerGroups];
-  const move = (s: Switch): Step => ({ kind: "switch", switch: s, listenerArn: s.listener === "writer" ? p.listenerArns?.writer : p.listenerArns?.reader });
+  const move = (s: Switch): Step => ({
+    kind: "switch",
+    switch: s,
+    listenerArn: s.listener === "writer" ? p.listenerArns?.writer : p.listenerArns?.reader,
+  });
   return [
     ...p.switches.filter((s) => s.warm || s.registered).map(move),
     ...changes.map((c): Step => ({ kind: "register", arn: c.arn, targets: c.plan.register })),

@@ -17,7 +17,12 @@ export function readerSetFor(owner: Member, members: readonly Member[]): string[
   return others.length > 0 ? others : [owner.ip];
 }
 
-export function chooseReaderSets(state: ClusterState, roster: Roster, port: number, warmReaderSets: number | undefined): ReaderSets {
+export function chooseReaderSets(
+  state: ClusterState,
+  roster: Roster,
+  port: number,
+  warmReaderSets: number | undefined,
+): ReaderSets {
   const { writer, members } = roster;
   const sets = state.readerSetGroups;
   const setIps = sets.map((g) => liveIps(g, port));
@@ -25,12 +30,21 @@ export function chooseReaderSets(state: ClusterState, roster: Roster, port: numb
   // The set the reader listener uses belongs to the member it leaves out: the previous writer.
   const readerSetNow = sets.findIndex((g) => g.arn === state.readerListener?.forwardsTo);
   const excludedNow = readerSetNow >= 0 ? members.filter((m) => !setIps[readerSetNow].has(m.ip)) : [];
-  const previousWriter = excludedNow.length === 1 && excludedNow[0].instance !== writer.instance ? excludedNow[0] : undefined;
-  const ordered = [writer, ...(previousWriter ? [previousWriter] : []), ...roster.readers.filter((m) => m.instance !== previousWriter?.instance)];
-  const warmCount = Math.max(1, Math.min(warmReaderSets ?? sets.length, sets.length, roster.known ? members.length : 1));
+  const previousWriter =
+    excludedNow.length === 1 && excludedNow[0].instance !== writer.instance ? excludedNow[0] : undefined;
+  const ordered = [
+    writer,
+    ...(previousWriter ? [previousWriter] : []),
+    ...roster.readers.filter((m) => m.instance !== previousWriter?.instance),
+  ];
+  const warmCount = Math.max(
+    1,
+    Math.min(warmReaderSets ?? sets.length, sets.length, roster.known ? members.length : 1),
+  );
   const prepared = sets.length > 0 ? ordered.slice(0, warmCount) : [];
   // How close set j is to holding `want`: one up for each IP it should hold, one down for each other.
-  const closeness = (j: number, want: ReadonlySet<string>) => [...setIps[j]].reduce((score, ip) => score + (want.has(ip) ? 1 : -1), 0);
+  const closeness = (j: number, want: ReadonlySet<string>) =>
+    [...setIps[j]].reduce((score, ip) => score + (want.has(ip) ? 1 : -1), 0);
   // The unowned set that scores best; ties go to the lowest index.
   const bestSet = (eligible: (j: number) => boolean, score: (j: number) => number) => {
     let best = -1;
@@ -47,7 +61,8 @@ export function chooseReaderSets(state: ClusterState, roster: Roster, port: numb
     const only = roster.known && want.size === 1 && want.has(owner.ip);
     // A set that holds no member any more (a Blue/Green switchover replaced them all) is kept for no one.
     const holdsMembers = (j: number) => !roster.known || [...setIps[j]].some((ip) => roster.byIp.has(ip));
-    const keptFor = (j: number) => setIps[j].size > 0 && holdsMembers(j) && (only ? setIps[j].has(owner.ip) : !setIps[j].has(owner.ip));
+    const keptFor = (j: number) =>
+      setIps[j].size > 0 && holdsMembers(j) && (only ? setIps[j].has(owner.ip) : !setIps[j].has(owner.ip));
     // Among equals, the set the reader listener uses.
     const best = bestSet(keptFor, (j) => closeness(j, want) + (j === readerSetNow ? 0.5 : 0));
     if (best >= 0) owners[best] = owner;
@@ -57,7 +72,10 @@ export function chooseReaderSets(state: ClusterState, roster: Roster, port: numb
     // The writer's set is best where the reader listener already forwards (no switch); any
     // other owner's set is best anywhere else, so the set in use changes last.
     const here = owner.instance === writer.instance ? 0.5 : -0.5;
-    const best = bestSet(() => true, (j) => closeness(j, want) + (j === readerSetNow ? here : 0));
+    const best = bestSet(
+      () => true,
+      (j) => closeness(j, want) + (j === readerSetNow ? here : 0),
+    );
     if (best >= 0) owners[best] = owner;
   }
   return { owners, setIps, readerSetNow };

@@ -14,11 +14,22 @@ export interface Roster {
 }
 
 /** The writer and the readers whose IPs are allowed; null when the writer's own is refused. */
-export function admit(writer: Member, members: readonly Member[] | null, readers: readonly Member[] | null, allowed: (m: Member) => boolean): Roster | null {
+export function admit(
+  writer: Member,
+  members: readonly Member[] | null,
+  readers: readonly Member[] | null,
+  allowed: (m: Member) => boolean,
+): Roster | null {
   if (!allowed(writer)) return null;
   const admitted = (readers ?? []).filter(allowed);
   const kept = new Set(admitted);
   const roster = members ? members.filter((m) => m.instance === writer.instance || kept.has(m)) : [writer];
   if (!roster.some((m) => m.instance === writer.instance)) roster.unshift(writer);
-  return { writer, members: roster, readers: admitted, known: members !== null, byIp: new Map(roster.map((m) => [m.ip, m])) };
+  return {
+    writer,
+    members: roster,
+    readers: admitted,
+    known: members !== null,
+    byIp: new Map(roster.map((m) => [m.ip, m])),
+  };
 }

@@ -3,7 +3,16 @@
 import { clusterPlan, RETIRED, UNCORROBORATED } from "./cluster";
 import { type GroupChange, plan, type Refusal } from "./group";
 import type { Switch } from "./listeners";
-import { type ClusterState, type GroupState, groupByArn, type InstanceState, type Member, readersOf, readerTargets, servedWriterIps } from "./observed";
+import {
+  type ClusterState,
+  type GroupState,
+  groupByArn,
+  type InstanceState,
+  type Member,
+  readersOf,
+  readerTargets,
+  servedWriterIps,
+} from "./observed";
 import type { RunInput } from "./run-input";
 
 /** What a run decided, in one shape for both kinds of database. */
@@ -56,7 +65,9 @@ export function planRun(input: RunInput): RunPlan {
   // Computed once: the instance's reader group, the cluster's failover candidates and the report all use it.
   const readers = readersOf(writer, input.members);
   const decided = state.kind === "cluster" ? clusterRun(input, state, readers) : instanceRun(input, state, readers);
-  const writerChange = decided.writerGroup ? decided.writerGroups.find((g) => g.arn === decided.writerGroup) : undefined;
+  const writerChange = decided.writerGroup
+    ? decided.writerGroups.find((g) => g.arn === decided.writerGroup)
+    : undefined;
   const writerGroup = groupByArn(state, decided.writerGroup);
   return {
     ...decided,
@@ -65,11 +76,19 @@ export function planRun(input: RunInput): RunPlan {
     writerRegistered: decided.switches.length === 0 && (writerChange?.plan.register.length ?? 0) > 0,
     writerHealthyTargets: writerGroup?.current.filter((t) => t.state === "healthy" && t.ip === writer?.ip).length ?? 0,
     settled: writer === null || decided.notes.length === 0,
-    waiting: input.failingOver || decided.heldBecause === UNCORROBORATED || decided.heldBecause === RETIRED ? "writer" : writer !== null && decided.notes.length > 0 ? "health" : null,
+    waiting:
+      input.failingOver || decided.heldBecause === UNCORROBORATED || decided.heldBecause === RETIRED
+        ? "writer"
+        : writer !== null && decided.notes.length > 0
+          ? "health"
+          : null,
   };
 }
 
-type Decided = Omit<RunPlan, "readers" | "servedWriterIps" | "writerRegistered" | "writerHealthyTargets" | "settled" | "waiting"> & { readonly heldBecause?: string };
+type Decided = Omit<
+  RunPlan,
+  "readers" | "servedWriterIps" | "writerRegistered" | "writerHealthyTargets" | "settled" | "waiting"
+> & { readonly heldBecause?: string };
 
 function clusterRun(input: RunInput, state: ClusterState, readers: Member[] | null): Decided {
   const p = clusterPlan({ ...input, state }, readers);
@@ -99,11 +118,20 @@ function instanceRun(input: RunInput, state: InstanceState, readers: Member[] | 
     slot: 0,
     arn: g.arn,
     // Make before break: the old address leaves once the new one is healthy, over as many runs as it takes.
-    plan: plan({ desired: desired ? desired.map((m) => m.ip) : null, current: g.current, port, allowedCidrs, keepLastHealthy: true }),
+    plan: plan({
+      desired: desired ? desired.map((m) => m.ip) : null,
+      current: g.current,
+      port,
+      allowedCidrs,
+      keepLastHealthy: true,
+    }),
   });
-  const withStandby = (ms: Member[] | null) => (ms && input.standby && !ms.some((m) => m.ip === input.standby!.ip) ? [...ms, input.standby] : ms);
+  const withStandby = (ms: Member[] | null) =>
+    ms && input.standby && !ms.some((m) => m.ip === input.standby!.ip) ? [...ms, input.standby] : ms;
   const writerChange = change(state.writerGroup, withStandby(writer ? [writer] : null), "writer");
-  const reader = state.readerGroup ? [change(state.readerGroup, withStandby(readerTargets(writer, readers)), "reader")] : [];
+  const reader = state.readerGroup
+    ? [change(state.readerGroup, withStandby(readerTargets(writer, readers)), "reader")]
+    : [];
   return {
     writerGroups: [writerChange],
     readerGroups: reader,
@@ -124,5 +152,8 @@ function instanceRun(input: RunInput, state: InstanceState, readers: Member[] | 
  */
 export function writerChanged(rounds: readonly RunPlan[], moved: readonly Switch[]): boolean {
   const served = rounds[rounds.length - 1].servedWriterIps;
-  return moved.some((s) => s.listener === "writer" && s.from !== null) || rounds.some((r) => r.writerRegistered && served.size > 0);
+  return (
+    moved.some((s) => s.listener === "writer" && s.from !== null) ||
+    rounds.some((r) => r.writerRegistered && served.size > 0)
+  );
 }

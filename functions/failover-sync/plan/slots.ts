@@ -60,13 +60,15 @@ export function placeMembers(state: ClusterState, roster: Roster, port: number, 
   // first run, or when every member had gone, it is plain population.
   // A fenced port served until the failover began: what reaches the writer now is a move, not a first population.
   const fenced = state.fenceGroup !== undefined && state.writerListener.forwardsTo === state.fenceGroup.arn;
-  const wasServing = fenced || state.memberGroups.some((g, i) => g.arn === state.writerListener.forwardsTo && live[i].size > 0);
+  const wasServing =
+    fenced || state.memberGroups.some((g, i) => g.arn === state.writerListener.forwardsTo && live[i].size > 0);
   if (writerSlot < 0) {
     // Last resort: a free slot, else the slot of the least likely failover target.
     const free = slotForMember();
     writerSlot = free >= 0 ? free : slots.reduce((worst, m, i) => (rank(m!) > rank(slots[worst]!) ? i : worst), 0);
     const evicted = slots[writerSlot];
-    if (wasServing) fallback = `writer ${writer.instance} (${writer.ip}) held no member slot; registered into slot ${writerSlot}${evicted ? ` in place of ${evicted.instance}` : ""}. Writes return once the registration completes (minutes); raise provider.failover.memberSlots above the cluster's member count`;
+    if (wasServing)
+      fallback = `writer ${writer.instance} (${writer.ip}) held no member slot; registered into slot ${writerSlot}${evicted ? ` in place of ${evicted.instance}` : ""}. Writes return once the registration completes (minutes); raise provider.failover.memberSlots above the cluster's member count`;
     if (evicted) placed.delete(evicted.instance);
     slots[writerSlot] = writer;
     placed.add(writer.instance);

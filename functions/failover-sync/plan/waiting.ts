@@ -29,7 +29,10 @@ export function keepsWaiting(f: FastPath): boolean {
 }
 
 /** RDS names a writer that the writer port does not serve yet: the fast path stops polling. */
-export function writerMoved(topology: { readonly status: string; readonly writer: Member | null }, served: ReadonlySet<string>): boolean {
+export function writerMoved(
+  topology: { readonly status: string; readonly writer: Member | null },
+  served: ReadonlySet<string>,
+): boolean {
   return topology.writer !== null && !isFencedStatus(topology.status) && !served.has(topology.writer.ip);
 }
 
@@ -40,5 +43,8 @@ export function writerMoved(topology: { readonly status: string; readonly writer
  * listeners; a deploy-time run returns so that the deploy does.
  */
 export function settles(trigger: Trigger, kind: LayoutState["kind"], switchesMoved: number): boolean {
-  return kind === "cluster" && (trigger === "failover-started" || trigger === "failover-finished" || (trigger !== "deploy" && switchesMoved > 0));
+  return (
+    kind === "cluster" &&
+    (trigger === "failover-started" || trigger === "failover-finished" || (trigger !== "deploy" && switchesMoved > 0))
+  );
 }

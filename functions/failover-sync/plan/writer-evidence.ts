@@ -31,5 +31,10 @@ export const CORROBORATE_MS = 10_000;
 
 /** Does the evidence back a move of the writer port to `writer`? */
 export function corroborates(writer: Member, evidence: WriterEvidence | undefined): boolean {
-  return evidence === undefined || evidence.recordedGreen === true || evidence.endpointIp === writer.ip || evidence.namedForMs >= CORROBORATE_MS;
+  return (
+    evidence === undefined ||
+    evidence.recordedGreen === true ||
+    evidence.endpointIp === writer.ip ||
+    evidence.namedForMs >= CORROBORATE_MS
+  );
 }

@@ -12,7 +12,10 @@ export const ENDPOINT_SERVICE_COST: TransportCost = {
     const totalGb = a.gbPerConsumer * consumers;
     const units = table.capacityUnits;
     // An hour is billed on its busiest dimension; traffic is assumed spread evenly over the month.
-    const perHour = Math.max(totalGb / a.hours / units.gbPerHour, (a.connectionsPerConsumer * consumers) / units.activeFlows);
+    const perHour = Math.max(
+      totalGb / a.hours / units.gbPerHour,
+      (a.connectionsPerConsumer * consumers) / units.activeFlows,
+    );
     // The schedule's runs (RDS events add a few). Each run of the run queue lasts its work
     // (functionMs) and then watches the database for watchSeconds. Runs are serial (one FIFO
     // message group): one that outlasts the schedule's period serves the messages queued
@@ -43,6 +46,15 @@ export const ENDPOINT_SERVICE_COST: TransportCost = {
     const names = ["writer", ...(provider.database.kind === "cluster" ? ["reader"] : [])];
     const instances = consumer.memberPorts ? provider.ports.members.length : 0;
     if (instances > 0) names.push(`${instances} instances`);
-    return { endpoint, names: [[`RDS name hosted zones (${names.join(", ")})`, names.length - (instances > 0 ? 1 : 0) + instances, "hostedZoneMonth"]] };
+    return {
+      endpoint,
+      names: [
+        [
+          `RDS name hosted zones (${names.join(", ")})`,
+          names.length - (instances > 0 ? 1 : 0) + instances,
+          "hostedZoneMonth",
+        ],
+      ],
+    };
   },
 };

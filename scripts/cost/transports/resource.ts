@@ -15,7 +15,11 @@ export const RESOURCE_COST: TransportCost = {
     const endpoints = provider.resourceDefinition === "dns" && provider.database.kind === "cluster" ? 2 : 1;
     return {
       endpoint: [
-        [`resource endpoint hours (${endpoints} endpoint${endpoints === 1 ? "" : "s"}, ${zones} AZs)`, endpoints * a.hours, "resourceEndpointHour"],
+        [
+          `resource endpoint hours (${endpoints} endpoint${endpoints === 1 ? "" : "s"}, ${zones} AZs)`,
+          endpoints * a.hours,
+          "resourceEndpointHour",
+        ],
         ["data processed (GB)", a.gbPerConsumer, "resourceEndpointGb"],
       ],
       // No hosted zones of the RDS names: the resource endpoint's private DNS answers them (arn), or

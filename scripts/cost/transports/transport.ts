@@ -15,5 +15,10 @@ export interface TransportCost {
    * One consumer stack's lines: endpoint before the KMS key, names after the private zone
    * (the order `npm run cost` prints).
    */
-  consumer(config: Config, consumer: ConsumerConfig, assumptions: Assumptions, zones: number): { endpoint: CostRow[]; names: CostRow[] };
+  consumer(
+    config: Config,
+    consumer: ConsumerConfig,
+    assumptions: Assumptions,
+    zones: number,
+  ): { endpoint: CostRow[]; names: CostRow[] };
 }

@@ -26,7 +26,8 @@ export const RESOURCE_STATUS: TransportStatus<ResourceObservation> = {
     // What status has always said of an endpoint in this state; no acceptance step of a resource endpoint is known to it.
     pendingFix: (endpointId, _provider, ctx) =>
       `the provider adds "${endpointId}" to ${shareField(ctx, "sharing.acceptEndpointIds")} in ${ctx.configFile} and deploys the provider stack, or runs: aws ec2 accept-vpc-endpoint-connections --service-id <service_id output> --vpc-endpoint-ids ${endpointId} ${ctx.providerCli}`,
-    failedFix: () => "check that the RAM share reached this account (consumers[].acceptResourceShare outside the organization), then redeploy this consumer stack",
+    failedFix: () =>
+      "check that the RAM share reached this account (consumers[].acceptResourceShare outside the organization), then redeploy this consumer stack",
     // A resource endpoint needs one AZ ID in common with the resource gateway, not all of them (the az_ids output says so).
     served: (endpointAzIds, providerAzIds) => endpointAzIds.some((z) => providerAzIds.includes(z)),
   },

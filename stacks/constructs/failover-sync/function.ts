@@ -76,7 +76,12 @@ export interface FunctionEnvironmentProps {
 }
 
 /** The variables the handler reads back with parseEnvironment: what to watch and what to move. */
-export function functionEnvironment({ config, database, loadBalancer, network }: FunctionEnvironmentProps): Record<string, string> {
+export function functionEnvironment({
+  config,
+  database,
+  loadBalancer,
+  network,
+}: FunctionEnvironmentProps): Record<string, string> {
   const ref = database.ref;
   return toEnvironment({
     database: { kind: ref.kind, identifier: ref.identifier },

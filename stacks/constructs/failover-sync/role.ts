@@ -44,11 +44,21 @@ export function functionRole(scope: Construct, props: FunctionRoleProps): Functi
     lifecycle: { createBeforeDestroy: true },
   });
   const statements: Record<string, unknown>[] = [
-    { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${props.logGroupArn}:*` },
+    {
+      Sid: "Logs",
+      Effect: "Allow",
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+      Resource: `${props.logGroupArn}:*`,
+    },
     ...props.loadBalancer.targetChangeStatements(),
     ...props.database.topologyReadStatements(),
     // What Lambda's event source mapping does with the function's role (Lambda SQS guide).
-    { Sid: "ReadRunQueue", Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"], Resource: props.runQueueArn },
+    {
+      Sid: "ReadRunQueue",
+      Effect: "Allow",
+      Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"],
+      Resource: props.runQueueArn,
+    },
     // The environment is encrypted under the stack's key; the function decrypts it at start.
     { Sid: "ReadEnvironment", Effect: "Allow", Action: "kms:Decrypt", Resource: props.kmsKeyArn },
   ];
@@ -61,7 +71,13 @@ export function functionRole(scope: Construct, props: FunctionRoleProps): Functi
     statements.push({
       Sid: "VpcNetworkInterfaces",
       Effect: "Allow",
-      Action: ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"],
+      Action: [
+        "ec2:CreateNetworkInterface",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DeleteNetworkInterface",
+        "ec2:AssignPrivateIpAddresses",
+        "ec2:UnassignPrivateIpAddresses",
+      ],
       Resource: "*",
     });
   }

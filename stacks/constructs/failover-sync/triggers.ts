@@ -10,7 +10,13 @@ import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { Fn, type ITerraformDependable, Token } from "cdktf";
 import type { Construct } from "constructs";
-import { blueGreenEventPattern, MAX_RULES, MEMBERS_PER_RULE, rdsEventPattern, rdsEventPatterns } from "../../../functions/failover-sync/events";
+import {
+  blueGreenEventPattern,
+  MAX_RULES,
+  MEMBERS_PER_RULE,
+  rdsEventPattern,
+  rdsEventPatterns,
+} from "../../../functions/failover-sync/events";
 import { policyDocument } from "../../iam";
 import type { Database } from "../database";
 import { FUNCTION_TIMEOUT_SECONDS } from "./function";
@@ -83,12 +89,16 @@ export function eventRulesToRunQueue(scope: Construct, props: EventRulesProps): 
   // SourceIdentifier as "rds:<id>", and the plain ARN in detail.SourceArn. EventBridge caps a
   // pattern at 2,048 characters, so members are spread over rules of MEMBERS_PER_RULE each.
   // Members added to an existing cluster after the deploy are not named; the schedule picks them up.
-  const rds = eventPatternsOf(ref).map((pattern, i) =>
-    new CloudwatchEventRule(scope, i === 0 ? "RdsEventRule" : `RdsEventRule${i}`, {
-      name: i === 0 ? `${functionName}-rds-events` : `${functionName}-rds-events-${i}`,
-      description: i === 0 ? `Failover and membership events of ${ref.identifier}` : `Failover and membership events of ${ref.identifier}, members ${i * MEMBERS_PER_RULE + 1}-${(i + 1) * MEMBERS_PER_RULE}`,
-      eventPattern: Fn.jsonencode(pattern),
-    }),
+  const rds = eventPatternsOf(ref).map(
+    (pattern, i) =>
+      new CloudwatchEventRule(scope, i === 0 ? "RdsEventRule" : `RdsEventRule${i}`, {
+        name: i === 0 ? `${functionName}-rds-events` : `${functionName}-rds-events-${i}`,
+        description:
+          i === 0
+            ? `Failover and membership events of ${ref.identifier}`
+            : `Failover and membership events of ${ref.identifier}, members ${i * MEMBERS_PER_RULE + 1}-${(i + 1) * MEMBERS_PER_RULE}`,
+        eventPattern: Fn.jsonencode(pattern),
+      }),
   );
   // Blue/Green switchovers name the deployment, not the cluster, as their source (events.ts).
   const blueGreen = new CloudwatchEventRule(scope, "BlueGreenEventRule", {
@@ -103,9 +113,17 @@ export function eventRulesToRunQueue(scope: Construct, props: EventRulesProps): 
   });
   // No input on the schedule's target: the scheduled event itself carries its own id and
   // time, and a fixed body would be deduplicated to one run per five minutes.
-  const rules: [string, CloudwatchEventRule][] = [...rds.map((r, i): [string, CloudwatchEventRule] => [i === 0 ? "Rds" : `Rds${i}`, r]), ["BlueGreen", blueGreen], ["Schedule", schedule]];
+  const rules: [string, CloudwatchEventRule][] = [
+    ...rds.map((r, i): [string, CloudwatchEventRule] => [i === 0 ? "Rds" : `Rds${i}`, r]),
+    ["BlueGreen", blueGreen],
+    ["Schedule", schedule],
+  ];
   for (const [ruleId, rule] of rules) {
-    new CloudwatchEventTarget(scope, `${ruleId}Target`, { rule: rule.name, arn: runQueue.arn, sqsTarget: { messageGroupId: RUN_MESSAGE_GROUP } });
+    new CloudwatchEventTarget(scope, `${ruleId}Target`, {
+      rule: rule.name,
+      arn: runQueue.arn,
+      sqsTarget: { messageGroupId: RUN_MESSAGE_GROUP },
+    });
   }
   new SqsQueuePolicy(scope, "RunQueuePolicy", {
     queueUrl: runQueue.url,
@@ -130,7 +148,12 @@ function eventPatternsOf(ref: Database["ref"]): Record<string, unknown>[] {
   const members = ref.memberArns;
   const count = Fn.lengthOf(members);
   return Array.from({ length: MAX_RULES }, (_, i) =>
-    rdsEventPattern(Fn.concat([[ref.arn], Fn.slice(members, Fn.min([i * MEMBERS_PER_RULE, count]), Fn.min([(i + 1) * MEMBERS_PER_RULE, count]))])),
+    rdsEventPattern(
+      Fn.concat([
+        [ref.arn],
+        Fn.slice(members, Fn.min([i * MEMBERS_PER_RULE, count]), Fn.min([(i + 1) * MEMBERS_PER_RULE, count])),
+      ]),
+    ),
   );
 }
 

@@ -72,7 +72,10 @@ export class EndpointServiceTarget implements ConsumerTarget {
     if (consumer.memberPorts && ports.members.length > 0) {
       out(C.memberPorts, ports.members);
       if (access.instanceNames) out(C.instanceNames, access.instanceNames);
-      out(C.memberAddresses, ports.members.map((port) => `${writerHost}:${port}`));
+      out(
+        C.memberAddresses,
+        ports.members.map((port) => `${writerHost}:${port}`),
+      );
     }
     return access;
   }

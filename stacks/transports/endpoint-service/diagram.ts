@@ -10,13 +10,23 @@ export const endpointServiceDiagram: DiagramPart = {
     const ports = p.ports;
     const [nlb, svc, fn, w, r] = ["nlb", "svc", "fn", "w", "r"].map((id) => `${ns}${id}`);
     const lines: string[] = [];
-    const portList = [`:${ports.writer} writer`, ...(ports.reader === null ? [] : [`:${ports.reader} reader`])].join(", ");
-    const readerSets = ports.readerSets.length ? `, :${ports.readerSets[0]}-${ports.readerSets[ports.readerSets.length - 1]} reader sets` : "";
-    const slots = ports.members.length ? `${MORE}:${ports.members[0]}-${ports.members[ports.members.length - 1]} member slots${readerSets}` : "";
+    const portList = [`:${ports.writer} writer`, ...(ports.reader === null ? [] : [`:${ports.reader} reader`])].join(
+      ", ",
+    );
+    const readerSets = ports.readerSets.length
+      ? `, :${ports.readerSets[0]}-${ports.readerSets[ports.readerSets.length - 1]} reader sets`
+      : "";
+    const slots = ports.members.length
+      ? `${MORE}:${ports.members[0]}-${ports.members[ports.members.length - 1]} member slots${readerSets}`
+      : "";
     lines.push(`${nlb}["internal NLB, cross-zone${MORE}${portList}${slots}"]`);
     const acceptance = p.sharing.acceptanceRequired ? "acceptance required" : "no acceptance step";
-    lines.push(`${svc}["endpoint service${MORE}${p.sharing.allowedPrincipals.length} allowed principal${p.sharing.allowedPrincipals.length === 1 ? "" : "s"}, ${acceptance}"]`);
-    lines.push(`${fn}["failover function${MORE}RDS events of this database${MORE}+ every ${p.failover.reconcileEveryMinutes} min + at deploy"]`);
+    lines.push(
+      `${svc}["endpoint service${MORE}${p.sharing.allowedPrincipals.length} allowed principal${p.sharing.allowedPrincipals.length === 1 ? "" : "s"}, ${acceptance}"]`,
+    );
+    lines.push(
+      `${fn}["failover function${MORE}RDS events of this database${MORE}+ every ${p.failover.reconcileEveryMinutes} min + at deploy"]`,
+    );
     lines.push(`${svc} --> ${nlb}`);
     // An invisible edge puts the function one rank right of the service: in its rank, the edges
     // of a third consumer into the service pass behind the function's box and look like its own
@@ -28,7 +38,9 @@ export const endpointServiceDiagram: DiagramPart = {
       if (ports.reader !== null) lines.push(`${nlb} -- ":${ports.reader} to that slot's reader set" --> ${r}`);
       lines.push(`${fn} -. "failover: ModifyListener, no registration" .-> ${nlb}`);
     } else {
-      lines.push(`${nlb} -- ":${ports.writer}${ports.reader === null ? "" : ` and :${ports.reader}`} to the writer's IP" --> ${w}`);
+      lines.push(
+        `${nlb} -- ":${ports.writer}${ports.reader === null ? "" : ` and :${ports.reader}`} to the writer's IP" --> ${w}`,
+      );
       lines.push(`${fn} -. "failover: register the new IP, then deregister" .-> ${nlb}`);
     }
     lines.push(`${fn} -. "who is the writer" .-> ${w}`);

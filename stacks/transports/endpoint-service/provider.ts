@@ -61,8 +61,15 @@ export class EndpointServiceProviderShare implements ProviderShare {
     if (loadBalancer.readerListener) out(P.readerListenerArn, loadBalancer.readerListener.arn);
     if (layout.kind === "cluster") {
       out(P.memberPorts, ports.members);
-      out(P.memberTargetGroupArns, layout.memberGroups.map((g) => g.arn));
-      if (layout.readerSetGroups.length > 0) out(P.readerSetTargetGroupArns, layout.readerSetGroups.map((g) => g.arn));
+      out(
+        P.memberTargetGroupArns,
+        layout.memberGroups.map((g) => g.arn),
+      );
+      if (layout.readerSetGroups.length > 0)
+        out(
+          P.readerSetTargetGroupArns,
+          layout.readerSetGroups.map((g) => g.arn),
+        );
       if (layout.fenceGroup) out(P.fenceTargetGroupArn, layout.fenceGroup.arn);
     } else {
       out(P.writerTargetGroupArn, layout.writerGroup.arn);
@@ -86,7 +93,10 @@ export class EndpointServiceProviderShare implements ProviderShare {
 }
 
 /** The transport's path in: the NLB in front of the database, and the service over it. */
-function shareThroughEndpointService(parts: ProviderParts): { loadBalancer: LoadBalancer; endpointService: EndpointService } {
+function shareThroughEndpointService(parts: ProviderParts): {
+  loadBalancer: LoadBalancer;
+  endpointService: EndpointService;
+} {
   const { scope, config, network, database } = parts;
   const provider = config.provider;
   if (provider.database.existing) new DatabaseZones(scope, "DatabaseZones", { database, network });

@@ -1,7 +1,10 @@
 // The resource transport's consumer side: resource endpoints to the shared configurations, and
 // the outputs that name them and the addresses behind them.
 import { connectionStrings, rdsCaBundle, unverifiedConnectionStrings } from "../../connection-strings";
-import { ConsumerResourceEndpoint, type ConsumerResourceEndpointProps } from "../../constructs/consumer-resource-endpoint";
+import {
+  ConsumerResourceEndpoint,
+  type ConsumerResourceEndpointProps,
+} from "../../constructs/consumer-resource-endpoint";
 import { CONSUMER_OUTPUTS as C, outputsOf } from "../../outputs";
 import type { ConsumerParts, ConsumerTarget } from "../transport";
 
@@ -40,11 +43,23 @@ export class ResourceTarget implements ConsumerTarget {
     if (access.databaseEndpoint) out(C.databaseEndpointId, access.databaseEndpoint.id);
     if (access.writerEndpoint) out(C.writerEndpointId, access.writerEndpoint.id);
     if (access.readerEndpoint) out(C.readerEndpointId, access.readerEndpoint.id);
-    const writer = { address: C.writerAddress, connection: C.writerConnection, unverified: C.writerConnectionUnverified, friendly: C.friendlyWriterAddress };
-    const reader = { address: C.readerAddress, connection: C.readerConnection, unverified: C.readerConnectionUnverified, friendly: C.friendlyReaderAddress };
+    const writer = {
+      address: C.writerAddress,
+      connection: C.writerConnection,
+      unverified: C.writerConnectionUnverified,
+      friendly: C.friendlyWriterAddress,
+    };
+    const reader = {
+      address: C.readerAddress,
+      connection: C.readerConnection,
+      unverified: C.readerConnectionUnverified,
+      friendly: C.friendlyReaderAddress,
+    };
     const roles = [
       { outputs: writer, name: access.writerName, host: access.writerHost, port: ports.writer },
-      ...(access.readerHost && ports.reader !== null ? [{ outputs: reader, name: access.readerName, host: access.readerHost, port: ports.reader }] : []),
+      ...(access.readerHost && ports.reader !== null
+        ? [{ outputs: reader, name: access.readerName, host: access.readerHost, port: ports.reader }]
+        : []),
     ];
     if (access.writerName) out(C.caBundle, bundle);
     for (const { outputs, name, host, port } of roles) {

@@ -11,7 +11,12 @@ export const resourceDiagram: DiagramPart = {
     const kind = p.database.kind;
     const principals = p.sharing.allowedPrincipals.length;
     const [gw, rcw, rcr, ram, note, w, r] = ["gw", "rcw", "rcr", "ram", "note", "w", "r"].map((id) => `${ns}${id}`);
-    const common = [`${gw}["resource gateway${MORE}in the provider subnets"]`, `${ram}["AWS RAM share${MORE}${principals} principal${principals === 1 ? "" : "s"}"]`, `${rcw} --> ${gw}`, `${ram} -.- ${rcw}`];
+    const common = [
+      `${gw}["resource gateway${MORE}in the provider subnets"]`,
+      `${ram}["AWS RAM share${MORE}${principals} principal${principals === 1 ? "" : "s"}"]`,
+      `${rcw} --> ${gw}`,
+      `${ram} -.- ${rcw}`,
+    ];
     if (p.resourceDefinition === "arn") {
       // One configuration of the database by its ARN: the consumer's resource endpoint answers its RDS names.
       return [
@@ -26,15 +31,23 @@ export const resourceDiagram: DiagramPart = {
     return [
       ...common,
       `${rcw}["resource configuration: writer${MORE}${writerName} :${ports.writer}"]`,
-      ...(reader ? [`${rcr}["resource configuration: reader${MORE}reader endpoint :${ports.reader}"]`, `${rcr} --> ${gw}`, `${ram} -.- ${rcr}`] : []),
+      ...(reader
+        ? [
+            `${rcr}["resource configuration: reader${MORE}reader endpoint :${ports.reader}"]`,
+            `${rcr} --> ${gw}`,
+            `${ram} -.- ${rcr}`,
+          ]
+        : []),
       `${gw} -- "writer: ${writerName}" --> ${w}`,
       ...(reader ? [`${gw} -- "reader: reader endpoint" --> ${r}`] : []),
       `${gw} ~~~ ${note}["failover: RDS moves the endpoint names"]:::where`,
     ];
   },
   consumerEndpoint(config, _consumer, id) {
-    if (config.provider.resourceDefinition === "arn") return `${id}_ep["resource endpoint${MORE}private DNS: the RDS names"]`;
-    const endpoints = config.provider.ports.reader === null ? "writer resource endpoint" : "writer and reader resource endpoints";
+    if (config.provider.resourceDefinition === "arn")
+      return `${id}_ep["resource endpoint${MORE}private DNS: the RDS names"]`;
+    const endpoints =
+      config.provider.ports.reader === null ? "writer resource endpoint" : "writer and reader resource endpoints";
     return `${id}_ep["${endpoints}"]`;
   },
   link: (id, ns) => `${id}_ep -- "VPC resources" --> ${ns}rcw`,
