@@ -6,6 +6,7 @@
 #   scripts/terraform-tier.sh e2e tofu            one CLI
 #   TERRAFORM_TIER_SERIAL=1                       one CLI after the other (both run at once on 2+ cores)
 #   TERRAFORM_TIER_FILES=<regex>                  only the test files matching it (e.g. e2e-shares), not the whole tier
+#   TERRAFORM_TIER_WORKERS=<n>                    test files run at once per CLI (e2e: 2, validate: 1)
 # At the end it prints where the time went: per CLI, test file and command (init, plan, apply...);
 # RDS_PRIVATELINK_TF_TIMINGS=<file> keeps each command's line there too.
 set -euo pipefail
@@ -33,8 +34,12 @@ run_cli() {
   [ -n "$binary" ] || { echo "the toolchain has no $cli on this machine" >&2; return 2; }
   printf '\n== %s tier under %s (%s)\n' "$tier" "$cli" "$binary"
   local files="${TERRAFORM_TIER_FILES:-$tier}"
+  # An e2e file mostly waits: on the AWS provider's own polling of the emulator between calls.
+  # Each file has its own emulator, DNS server, folders and state, so two of them share a CLI's
+  # run; validate spends its time loading the provider's schema, one core's work, so one.
+  local workers="${TERRAFORM_TIER_WORKERS:-$([ "$tier" = e2e ] && echo 2 || echo 1)}"
   (cd "$here" && RDS_PRIVATELINK_CLI="$cli" TERRAFORM_BINARY_NAME="$binary" TF_CLI_CONFIG_FILE="$TF_CLI_CONFIG_FILE" CHECKPOINT_DISABLE=1 \
-    RDS_PRIVATELINK_TF_TIMINGS="$timings" npx jest --selectProjects terraform --testPathPattern "$files")
+    RDS_PRIVATELINK_TF_TIMINGS="$timings" npx jest --selectProjects terraform --testPathPattern "$files" --maxWorkers "$workers")
 }
 
 # Each command's wall time, appended by the tests (__tests__/terraform/toolchain.ts), summed here.

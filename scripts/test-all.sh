@@ -178,13 +178,15 @@ wait_for_install db-servers
 step "integration tier (moto server + DNS server on loopback, fault scenarios, real database servers)"
 npx jest --selectProjects integration
 
-wait_for_install toolchain print
-step "validate tier (every stack of the config matrix and the examples, under each CLI)"
-bash scripts/terraform-tier.sh validate
-
+# checkov reads the synthesized JSON and needs no Terraform CLI: it runs while OpenTofu may
+# still be building.
 wait_for_install scanner
 step "security tier (checkov over the matrix, from its own venv)"
 npx jest --selectProjects terraform --testPathPattern checkov
+
+wait_for_install toolchain print
+step "validate tier (every stack of the config matrix and the examples, under each CLI)"
+bash scripts/terraform-tier.sh validate
 
 step "e2e tier (deploy to moto, no-changes plans, failover drill, upgrade moves, destroy, under each CLI)"
 bash scripts/terraform-tier.sh e2e
