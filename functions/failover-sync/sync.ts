@@ -160,6 +160,18 @@ export async function sync(event: unknown, settings: SyncSettings, deps: SyncDep
   let observedFor: string | undefined;
   const retriesBefore = deps.retries?.() ?? 0;
   const recorded: RecordedAddresses = new Map();
+  // What the run did so far, for its report: the same whether it ended or stopped.
+  const runFacts = (): RunRecord => ({
+    trigger,
+    eventId,
+    topology,
+    rounds,
+    moved,
+    polls,
+    retries: (deps.retries?.() ?? 0) - retriesBefore,
+    started,
+    now: deps.now(),
+  });
 
   const read = async () => {
     topology = await readTopology(
@@ -302,36 +314,10 @@ export async function sync(event: unknown, settings: SyncSettings, deps: SyncDep
     if (e instanceof SyncError) throw e;
     // A call that kept failing until the run's deadline (a long throttling burst, an outage):
     // report what this run did and could not do; the next trigger starts over.
-    const report = buildReport(
-      {
-        trigger,
-        eventId,
-        topology,
-        rounds,
-        moved,
-        polls,
-        retries: (deps.retries?.() ?? 0) - retriesBefore,
-        started,
-        now: deps.now(),
-      },
-      [`run stopped: ${(e as Error).name}: ${(e as Error).message}`],
-    );
+    const report = buildReport(runFacts(), [`run stopped: ${(e as Error).name}: ${(e as Error).message}`]);
     throw new SyncError(`sync incomplete: ${report.problems.join("; ")}`, report);
   }
-  const report = buildReport(
-    {
-      trigger,
-      eventId,
-      topology,
-      rounds,
-      moved,
-      polls,
-      retries: (deps.retries?.() ?? 0) - retriesBefore,
-      started,
-      now: deps.now(),
-    },
-    [],
-  );
+  const report = buildReport(runFacts(), []);
   if (report.problems.length > 0) {
     throw new SyncError(`sync incomplete: ${report.problems.join("; ")}`, report);
   }
