@@ -27,7 +27,7 @@ import { clientConfig } from "../support/world";
 import type { Json } from "../helpers";
 import { forEmulator } from "./emulator";
 import { leftovers } from "./leftovers";
-import { copyStack, mustRun, runAsync, toolchain, withoutArchive } from "./toolchain";
+import { copyStack, mustRun, output, outputs, runAsync, toolchain, withoutArchive } from "./toolchain";
 
 jest.setTimeout(900_000);
 
@@ -99,12 +99,8 @@ function sharesConfig(endpoint: string): Json {
   };
 }
 
-function output(dir: string, name: string): Json {
-  return JSON.parse(mustRun(dir, ["output", "-json", name]).stdout);
-}
-
 function outputNames(dir: string): string[] {
-  return Object.keys(JSON.parse(mustRun(dir, ["output", "-json"]).stdout)).sort();
+  return Object.keys(outputs(dir)).sort();
 }
 
 /** A stack directory of the synthesized app, ready for the emulator, initialized in a private copy. */

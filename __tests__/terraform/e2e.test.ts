@@ -30,7 +30,7 @@ import { defaultMemberSlots } from "../../config/fields";
 import { demoInput, type Json } from "../helpers";
 import { checkovAsync } from "./checkov";
 import { forEmulator, LAMBDA_INVOKE_GAP } from "./emulator";
-import { copyStack, mustRun, recordTiming, run, toolchain, withoutArchive } from "./toolchain";
+import { copyStack, forgetOutputs, mustRun, output, recordTiming, run, toolchain, withoutArchive } from "./toolchain";
 
 jest.setTimeout(900_000);
 
@@ -94,10 +94,6 @@ function reviewPlan(synthesized: string, stack: string): Promise<void> {
   mustRun(reviewCopy, ["init", "-input=false", "-no-color"]);
   mustRun(reviewCopy, ["plan", "-input=false", "-no-color", "-lock=false", "-out=tfplan"]);
   return scanPlan(reviewCopy, stack);
-}
-
-function output(dir: string, name: string): Json {
-  return JSON.parse(mustRun(dir, ["output", "-json", name]).stdout);
 }
 
 const targets = (arn: string) => targetIps(moto.url, arn);
@@ -181,6 +177,7 @@ describe(`deploy against moto with ${toolchain().cliName}`, () => {
         timeout: 300_000,
       });
       recordTiming(`cdktf ${args[0]}`, started);
+      forgetOutputs(); // cdktf ran the CLI itself: any state may have changed
       return r;
     };
     // The consumer's plan, scanned like the provider's, from the stack as synthesized.

@@ -74,6 +74,7 @@ export interface CliResult {
 export function run(dir: string, args: string[], env: NodeJS.ProcessEnv = {}): CliResult {
   // Never fall back to the process's directory: a stray `destroy` there would act on the repo.
   if (!dir) throw new Error(`no stack directory given for ${args.join(" ")}`);
+  forgetOutputsAfter(args[0]);
   const tc = toolchain();
   const started = Date.now();
   const r = spawnSync(tc.cli, args, {
@@ -107,6 +108,7 @@ export function recordTiming(command: string, started: number): void {
 /** `run` without blocking this process, so that two commands (plans that only read) can run at once. */
 export function runAsync(dir: string, args: string[]): Promise<CliResult> {
   if (!dir) throw new Error(`no stack directory given for ${args.join(" ")}`);
+  forgetOutputsAfter(args[0]);
   const tc = toolchain();
   const started = Date.now();
   const env = { ...process.env, TF_CLI_CONFIG_FILE: tc.configFile, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
@@ -130,6 +132,43 @@ export function mustRun(dir: string, args: string[], env: NodeJS.ProcessEnv = {}
       `${toolchain().cliName} ${args.join(" ")} failed in ${dir} (exit ${r.status}):\n${r.stderr}\n${r.stdout}`,
     );
   return r;
+}
+
+// ---- outputs: one `output -json` per state, not one per name ----
+// Each `output` call starts the CLI and reads the whole state (a second or two); a test that
+// checks twenty outputs read the same state twenty times. The values are read once, with
+// `output -json`, and read again after any command that may have written a state.
+
+/** Commands that never write a state: their outputs stay as read. */
+const READS_STATE_ONLY = new Set(["output", "show", "plan", "validate", "version", "providers", "init", "fmt"]);
+const outputCache = new Map<string, Record<string, { value: Json }>>();
+type Json = ReturnType<typeof JSON.parse>;
+
+function forgetOutputsAfter(command: string): void {
+  // Copies of a stack share its state file, so a write in one dir stales them all.
+  if (!READS_STATE_ONLY.has(command)) forgetOutputs();
+}
+
+/** Forgets every stack's outputs as read: after a state written by something else than run() (cdktf deploy). */
+export function forgetOutputs(): void {
+  outputCache.clear();
+}
+
+/** One output's value from a stack's state (all of them read with one `output -json`, then kept). */
+export function output(dir: string, name: string): Json {
+  const all = outputs(dir);
+  if (!(name in all)) throw new Error(`${toolchain().cliName} output: no output ${name} in ${dir}'s state`);
+  return all[name].value;
+}
+
+/** Every output's name and value in a stack's state. */
+export function outputs(dir: string): Record<string, { value: Json }> {
+  let all = outputCache.get(dir);
+  if (!all) {
+    all = JSON.parse(mustRun(dir, ["output", "-json"]).stdout) as Record<string, { value: Json }>;
+    outputCache.set(dir, all);
+  }
+  return all;
 }
 
 /** A private copy of a synthesized stack directory, so each check starts clean. */
