@@ -328,6 +328,24 @@ describe("the share descriptors of several shares", () => {
     }
   });
 
+  it("keeps the key policy's statement ids apart for share names that read alike (s-1, s1)", () => {
+    const renamed = synthesize((c) => {
+      for (const k of Object.keys(c)) delete c[k];
+      const input = JSON.parse(readFileSync(CATALOGUE, "utf8"));
+      const rename: Record<string, string> = { orders: "s-1", billing: "s1" };
+      for (const share of input.provider.shares) share.name = rename[share.name] ?? share.name;
+      for (const consumer of input.consumers)
+        if (consumer.shares)
+          consumer.shares = consumer.shares.map((e: Json) =>
+            typeof e === "string" ? (rename[e] ?? e) : { ...e, name: rename[e.name] ?? e.name },
+          );
+      Object.assign(c, input);
+    }).json.provider;
+    const sids = descriptorStatements(renamed).map((st) => st.Sid);
+    expect(new Set(sids).size).toBe(sids.length);
+    expect(sids.slice(0, 2)).toEqual(["ReadPlatformS1DescriptorAccounts", "ReadPlatformS1Descriptor2Accounts"]);
+  });
+
   it("gives each share's descriptor its share's transport and ports", () => {
     for (const parameter of resources(provider, "aws_ssm_parameter")) {
       const value = jsonencodeArgument(parameter.value) as ShareDescriptor;

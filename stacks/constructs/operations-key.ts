@@ -64,7 +64,7 @@ function rootStatement(partition: string, accountId: string): Record<string, unk
 
 /** Who may read one SSM parameter under the key, and where the parameter is. */
 export interface ParameterReaders {
-  /** Names the statements: a share's name, e.g. "orders" or "orders-eu". */
+  /** Names the statements: the share's name prefix (Config.name), e.g. "orders" or "platform-billing". */
   readonly who: string;
   /** The parameter's ARN, which SSM passes as the encryption context PARAMETER_ARN. */
   readonly parameterArn: string;
@@ -124,7 +124,11 @@ export class OperationsKey extends Construct {
    */
   grantParameterRead(readers: ParameterReaders): void {
     const ctx = StackContext.of(this);
-    const sid = `Read${readers.who.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase())}Descriptor`;
+    // PascalCase of the name; two names that give one Sid (a-1, a1) are told apart by a number.
+    const base = `Read${readers.who.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase())}Descriptor`;
+    const taken = (sid: string) => this.statements.some((st) => typeof st.Sid === "string" && st.Sid.startsWith(sid));
+    let sid = base;
+    for (let n = 2; taken(sid); n++) sid = `${base}${n}`;
     const through = {
       "kms:ViaService": `ssm.${ctx.region}.amazonaws.com`,
       "kms:EncryptionContext:PARAMETER_ARN": readers.parameterArn,
