@@ -31,6 +31,17 @@ export function notices(config: AppConfig): string[] {
       `consumers "${consumer.name}" has no privateZone${of}: no writer.<zone>/reader.<zone> names are created; applications use the endpoint's own DNS names (the ${listed} output${outputs.length === 1 ? "" : "s"}). Add ${add} for stable names.`,
     );
   }
+  // "*" admits any account to the endpoint service, but RAM shares only with named accounts.
+  for (const share of config.shares) {
+    const { transport, sharing } = share.config.provider;
+    if (transport !== "endpoint-service" || !sharing.allowedPrincipals.includes("*")) continue;
+    const where = share.scoped
+      ? `provider.shares[${config.shares.indexOf(share)}].sharing.allowedPrincipals`
+      : "provider.sharing.allowedPrincipals";
+    out.push(
+      `${where} holds "*": the share's descriptor (an SSM parameter shared through AWS RAM) cannot be shared with everyone, so it goes only to the accounts the other entries name. A consumer admitted through "*" reads the provider's outputs instead; name its account (arn:aws:iam::<account>:root) to give it the descriptor.`,
+    );
+  }
   // A Blue/Green deployment's green members wait in free slots: blue and green together must fit.
   for (const share of config.shares) {
     const { database, ports, transport } = share.config.provider;

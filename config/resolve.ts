@@ -166,6 +166,17 @@ export function ramPrincipal(principal: string): string {
 }
 
 /**
+ * The accounts of endpoint-service principals, for the RAM share of the share's descriptor: an
+ * account root, role or user ARN gives its account (RAM shares with whole accounts, never with
+ * a role or a user); "*" gives none, since RAM cannot share with everyone. Each account once, in
+ * the order first named.
+ */
+export function accountsOfIamPrincipals(principals: readonly string[]): string[] {
+  const accounts = principals.filter((p) => PRINCIPAL.iam.test(p)).map((p) => p.split(":")[4]);
+  return [...new Set(accounts)];
+}
+
+/**
  * An S3 backend reaches its state with the stack's own account credentials unless it names its
  * own: without this, terraform init and the consumers' remote-state reads would use whatever
  * credentials the shell has, which in a multi-account setup is the wrong account or none.

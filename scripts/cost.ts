@@ -148,6 +148,10 @@ export function formatEstimate(e: Estimate, table: PriceTable): string {
   out.push(
     `Prices: ${path.relative(process.cwd(), PRICES_FILE) || PRICES_FILE} (each with its source and date). Free tiers are not subtracted; the database, data transfer between AZs or regions, and SNS, SQS and EventBridge requests are not priced.`,
   );
+  const reads = table.prices.ssmApiInteractions10k;
+  out.push(
+    `Reading a descriptor costs ${reads.usd === null ? "an unknown amount" : usd(reads.usd)} per 10,000 API interactions, paid by the account that calls (each consumer reading it); not priced here.`,
+  );
   return out.join("\n");
 }
 

@@ -40,6 +40,7 @@ const SERVICE: Array<[RegExp, string]> = [
   [/^aws_ram_\w+$/, "ram"],
   [/^aws_vpclattice_\w+$/, "vpc-lattice"],
   [/^aws_secretsmanager_\w+$/, "secretsmanager"],
+  [/^aws_ssm_\w+$/, "ssm"],
   [/^aws_(caller_identity|partition)$/, "sts"],
   [/^aws_region$/, "(none: provider metadata)"],
   [/^archive_file$/, "(none: archive provider, local)"],

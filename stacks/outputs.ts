@@ -64,6 +64,18 @@ export const PROVIDER_OUTPUTS = {
   ),
   dashboardName: provider("dashboard_name", "string", both("CloudWatch dashboard of the share.")),
   dashboardUrl: provider("dashboard_url", "string", both("Console address of the dashboard.")),
+  descriptorArn: provider(
+    "descriptor_arn",
+    "string",
+    both(
+      "ARN of the share's descriptor (an SSM parameter shared through AWS RAM): consumers in other accounts read it by this ARN (aws ssm get-parameter --name <arn>).",
+    ),
+  ),
+  descriptorName: provider(
+    "descriptor_name",
+    "string",
+    both("Name of the share's descriptor parameter in the provider's account and region."),
+  ),
   catalogueDashboardName: provider(
     "catalogue_dashboard_name",
     "string",

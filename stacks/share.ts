@@ -10,6 +10,7 @@ import type { Database } from "./constructs/database";
 import { databaseFromConfig } from "./constructs/database-from-config";
 import type { Network } from "./constructs/network";
 import type { OperationsKey } from "./constructs/operations-key";
+import { ShareDescriptorParameter } from "./constructs/share-descriptor";
 import { PROVIDER_OUTPUTS, outputsOf } from "./outputs";
 import { databaseNamesOf } from "./rds-names";
 import { ShareScope } from "./share-scope";
@@ -30,6 +31,8 @@ export class Share extends ShareScope {
   /** What the transport built to share the database, and what consumers connect to. */
   readonly via: ProviderShare;
   readonly dashboard: Dashboard;
+  /** What a consumer needs, in an SSM parameter shared with the share's principals. */
+  readonly descriptor: ShareDescriptorParameter;
 
   constructor(stack: TerraformStack, props: ShareProps) {
     super(stack, props.share);
@@ -67,5 +70,15 @@ export class Share extends ShareScope {
     });
     out(PROVIDER_OUTPUTS.dashboardName, this.dashboard.dashboard.dashboardName);
     out(PROVIDER_OUTPUTS.dashboardUrl, this.dashboard.url);
+
+    this.descriptor = new ShareDescriptorParameter(this, "Descriptor", {
+      config,
+      azIds: network.azIds,
+      databaseNames: this.databaseNames,
+      part: this.via.descriptor,
+      key,
+    });
+    out(PROVIDER_OUTPUTS.descriptorArn, this.descriptor.arn);
+    out(PROVIDER_OUTPUTS.descriptorName, this.descriptor.name);
   }
 }

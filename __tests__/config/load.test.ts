@@ -422,6 +422,17 @@ describe("choices accepted with a stated consequence", () => {
     expect(notices(validateConfig(input)).some((n) => n.includes("Blue/Green"))).toBe(false);
   });
 
+  it('says that "*" gives the endpoint service to any account but the share descriptor to named accounts only', () => {
+    const input = base();
+    input.provider.sharing.allowAnyPrincipal = true;
+    input.provider.sharing.allowedPrincipals = ["*", "arn:aws:iam::222222222222:root"];
+    expect(notices(validateConfig(input))).toEqual([
+      expect.stringMatching(
+        /^provider\.sharing\.allowedPrincipals holds "\*": the share's descriptor .* goes only to the accounts the other entries name\./,
+      ),
+    ]);
+  });
+
   it("has nothing to say about the demo", () => {
     expect(notices(validateConfig(base()))).toEqual([]);
   });

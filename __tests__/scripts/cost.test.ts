@@ -45,6 +45,8 @@ describe("cost estimate", () => {
       // The operations key and the created database's storage key.
       ["KMS keys", 2],
       ["dashboard", 1],
+      // The share descriptor, an advanced SSM parameter (cross-account sharing needs the tier).
+      ["descriptor (advanced SSM parameter)", 1],
       ["logs ingested (GB)", 1],
     ]);
     expect(provider.usd).toBeCloseTo(
@@ -57,6 +59,7 @@ describe("cost estimate", () => {
         5 * 0.1 +
         2 +
         3 +
+        0.05 +
         0.5,
       6,
     );
@@ -171,6 +174,7 @@ describe("cost estimate", () => {
       ["resource gateway data processed (GB)", expect.closeTo(1, 9)],
       ["KMS keys", 2],
       ["dashboard", 3],
+      ["descriptor (advanced SSM parameter)", 0.05],
       ["logs ingested (GB)", 0.5],
     ]);
     // One endpoint of the database's ARN-type configuration (the default); its private DNS zones are AWS's.
@@ -180,10 +184,10 @@ describe("cost estimate", () => {
       usd: null,
     });
     expect(e.unknown).toEqual(["resource gateway hours", "resource endpoint hours (1 endpoint, 2 AZs)"]);
-    expect(e.usd).toBeCloseTo(1 + 2 + 3 + 0.5 + 1 + 1 + 0.5 + 0.5, 9);
+    expect(e.usd).toBeCloseTo(1 + 2 + 3 + 0.05 + 0.5 + 1 + 1 + 0.5 + 0.5, 9);
     const text = formatEstimate(e, table);
     expect(text).toContain("unknown (no price found)");
-    expect(text).toMatch(/Total: \$9\.50 a month, plus unknown: resource gateway hours, resource endpoint hours/);
+    expect(text).toMatch(/Total: \$9\.55 a month, plus unknown: resource gateway hours, resource endpoint hours/);
   });
 
   it("says which region a stack is priced as when the table has no prices for its own", () => {
@@ -479,7 +483,7 @@ describe("cost estimate of several shares", () => {
     );
     expect(
       estimate(onlyTheShare(validateConfig(catalogueInput()), "orders"), DEFAULT_ASSUMPTIONS, table).usd.toFixed(2),
-    ).toBe("74.49");
+    ).toBe("74.54");
   });
 
   it("counts the keys, dashboards, alarms and hosted zones the stacks really synthesize", () => {

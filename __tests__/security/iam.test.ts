@@ -77,12 +77,30 @@ function problems(doc: Doc): string[] {
     }
     if (doc.kind === "key") {
       const principal = s.Principal ?? {};
-      if (principal === "*" || list(principal.AWS).includes("*"))
+      if ((principal === "*" || list(principal.AWS).includes("*")) && !orgScopedDecryptThroughSsm(s))
         out.push(`${doc.where}: key policy open to any principal`);
       if (principal.Service && !s.Condition) out.push(`${doc.where}: service statement ${s.Sid} without a condition`);
     }
   }
   return out;
+}
+
+/**
+ * The one way a key policy may name any principal: a share descriptor's readers in an
+ * organization or OU, which a key policy cannot name otherwise. Such a statement must allow
+ * kms:Decrypt alone, only through SSM, only for one parameter's encryption context, and only
+ * for principals of the named organization or OU.
+ */
+function orgScopedDecryptThroughSsm(s: Json): boolean {
+  const equals = s.Condition?.StringEquals ?? {};
+  const org = equals["aws:PrincipalOrgID"] ?? s.Condition?.["ForAnyValue:StringLike"]?.["aws:PrincipalOrgPaths"];
+  return (
+    list(s.Action).join() === "kms:Decrypt" &&
+    /^ssm\./.test(equals["kms:ViaService"] ?? "") &&
+    /:parameter\//.test(equals["kms:EncryptionContext:PARAMETER_ARN"] ?? "") &&
+    org !== undefined &&
+    list(org).every((o: string) => /^o-[a-z0-9]+(\/|$)/.test(o))
+  );
 }
 
 const configs: Array<[string, (c: Json) => void]> = [
@@ -129,9 +147,44 @@ describe("IAM least privilege", () => {
         kind: "key",
         statements: [{ Effect: "Allow", Action: "kms:Decrypt", Principal: "*", Resource: "*" }],
       },
+      {
+        // An organization's principals, but not through SSM only.
+        where: "f",
+        kind: "key",
+        statements: [
+          {
+            Effect: "Allow",
+            Action: "kms:Decrypt",
+            Principal: { AWS: "*" },
+            Resource: "*",
+            Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abc123defg" } },
+          },
+        ],
+      },
+      {
+        // Through SSM for an OU's principals, but more than decrypt.
+        where: "g",
+        kind: "key",
+        statements: [
+          {
+            Effect: "Allow",
+            Action: ["kms:Decrypt", "kms:Encrypt"],
+            Principal: { AWS: "*" },
+            Resource: "*",
+            Condition: {
+              StringEquals: {
+                "kms:ViaService": "ssm.us-east-1.amazonaws.com",
+                "kms:EncryptionContext:PARAMETER_ARN": "arn:aws:ssm:us-east-1:111111111111:parameter/x",
+              },
+              "ForAnyValue:StringLike": { "aws:PrincipalOrgPaths": ["o-abc123defg/*/ou-ab12-cd34ef56/*"] },
+            },
+          },
+        ],
+      },
     ];
     const found = bad.flatMap(problems);
-    for (const where of ["a:", "b:", "c:", "d:", "e:"]) expect(found.some((p) => p.startsWith(where))).toBe(true);
+    for (const where of ["a:", "b:", "c:", "d:", "e:", "f:", "g:"])
+      expect(found.some((p) => p.startsWith(where))).toBe(true);
   });
 
   it("lists a reason for every allowed '*' resource", () => {

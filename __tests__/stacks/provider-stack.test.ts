@@ -165,6 +165,8 @@ describe("provider stack of the demo config", () => {
         "database_identifier",
         "database_port",
         "dead_letter_queue_url",
+        "descriptor_arn",
+        "descriptor_name",
         "failover_function_name",
         "fence_target_group_arn",
         "instance_names",

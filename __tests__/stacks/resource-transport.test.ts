@@ -44,6 +44,8 @@ describe("resource transport, demo config", () => {
       "database_identifier",
       "database_port",
       "database_resource_configuration_arn",
+      "descriptor_arn",
+      "descriptor_name",
       "reader_name",
       "reader_port",
       "resource_gateway_security_group_id",

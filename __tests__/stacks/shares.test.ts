@@ -80,8 +80,15 @@ describe("a share added to or removed from the config", () => {
     };
   }
 
-  /** The one block of the whole config that lists the shares: the dashboard of every share. */
-  const CATALOGUE = /^resource\.aws_cloudwatch_dashboard\.CatalogueDashboard_/;
+  /**
+   * The blocks of the whole config that list the shares: the dashboard of every share, and the
+   * operations key, whose policy lets each share's descriptor readers decrypt it (in place).
+   */
+  const CATALOGUE = /^resource\.(aws_cloudwatch_dashboard\.CatalogueDashboard_|aws_kms_key\.OperationsKey_)/;
+  const keyStatements = (stacks: Record<string, Json>) =>
+    JSON.parse(
+      (resources(stacks.provider, "aws_kms_key") as Json[]).find((k) => /operational/.test(k.description)).policy,
+    ).Statement as Json[];
   const catalogueBody = (stacks: Record<string, Json>) =>
     (
       resources(stacks.provider, "aws_cloudwatch_dashboard").find(
@@ -120,6 +127,15 @@ describe("a share added to or removed from the config", () => {
     // warehouse reaches every share by default; analytics names its two.
     expect(changes(all["consumer-warehouse"], more["consumer-warehouse"]).added.length).toBeGreaterThan(5);
     expect(changes(all["consumer-analytics"], more["consumer-analytics"]).added).toEqual([]);
+  });
+
+  it("changes the operations key's policy only by the share's own descriptor readers", () => {
+    const sids = (stacks: Record<string, Json>) => keyStatements(stacks).map((st) => st.Sid as string);
+    expect(sids(all).filter((sid) => !sids(fewer).includes(sid))).toEqual(["ReadPlatformBillingDescriptorAccounts"]);
+    expect(sids(more).filter((sid) => !sids(all).includes(sid))).toEqual(["ReadPlatformLedgerDescriptorAccounts"]);
+    const kept = (stacks: Record<string, Json>) => keyStatements(stacks).filter((st) => !/Billing|Ledger/.test(st.Sid));
+    expect(kept(fewer)).toEqual(kept(all));
+    expect(kept(more)).toEqual(kept(all));
   });
 
   it("changes the dashboard of every share only by the share's own entries", () => {

@@ -8,6 +8,11 @@ export interface ResourceGap {
   readonly resource: string;
   readonly api: string;
   readonly what: string;
+  /**
+   * Only the resources of this type under a construct of this id (a segment of cdktf's
+   * metadata path, such as provider/Default/Descriptor/ParameterAssociation); absent: every one of the type.
+   */
+  readonly within?: string;
 }
 
 export interface AttributeGap extends ResourceGap {
@@ -25,6 +30,21 @@ export const MISSING_RESOURCES: ResourceGap[] = [
     resource: "aws_flow_log",
     api: "ec2:CreateFlowLogs",
     what: 'moto compares MaxAggregationInterval, which arrives as a number, with the strings "60" and "600", and refuses every value',
+  },
+  // The share descriptor's RAM pieces only: the resource transport's own associations (its
+  // configurations and principals) are kept as written, and that transport is not deployed to
+  // the emulator anyway (e2e-shares.test.ts). The parameter itself and its share are applied.
+  {
+    resource: "aws_ram_resource_association",
+    api: "ram:AssociateResourceShare",
+    what: 'not implemented (the server answers 404), and RAM cannot share an SSM parameter there: create_resource_share with a parameter ARN answers MalformedArnException "You cannot share the selected resource type"',
+    within: "Descriptor",
+  },
+  {
+    resource: "aws_ram_principal_association",
+    api: "ram:AssociateResourceShare",
+    what: "not implemented (the server answers 404)",
+    within: "Descriptor",
   },
 ];
 
@@ -130,7 +150,15 @@ export const LAMBDA_INVOKE_GAP = {
 export function forEmulator(dir: string): void {
   const file = path.join(dir, "cdk.tf.json");
   const stack = JSON.parse(readFileSync(file, "utf8"));
-  for (const gap of MISSING_RESOURCES) delete stack.resource?.[gap.resource];
+  for (const gap of MISSING_RESOURCES) {
+    const byName: Record<string, { "//"?: { metadata?: { path?: string } } }> | undefined =
+      stack.resource?.[gap.resource];
+    if (!byName) continue;
+    for (const [name, block] of Object.entries(byName))
+      if (gap.within === undefined || (block["//"]?.metadata?.path ?? "").split("/").includes(gap.within))
+        delete byName[name];
+    if (Object.keys(byName).length === 0) delete stack.resource[gap.resource];
+  }
   for (const gap of UNREAD_ATTRIBUTES) {
     for (const resource of Object.values<Record<string, unknown>>(stack.resource?.[gap.resource] ?? {})) {
       resource.lifecycle ??= {};

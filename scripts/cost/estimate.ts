@@ -155,6 +155,8 @@ function estimateStacks(app: AppConfig, a: Assumptions, table: PriceTable): Stac
     if (single) lines.push({ row: ["KMS keys", provider.database.create ? 2 : 1, "kmsKeyMonth"] });
     else if (provider.database.create) lines.push(...of(share, [["database KMS key", 1, "kmsKeyMonth"]]));
     lines.push(...of(share, [["dashboard", 1, "dashboardMonth"]]));
+    // Cross-account parameters must be advanced: the owner pays its storage; each reader pays its own calls.
+    lines.push(...of(share, [["descriptor (advanced SSM parameter)", 1, "ssmAdvancedParameterMonth"]]));
   }
   if (!single) {
     lines.push({ row: ["operations KMS key", 1, "kmsKeyMonth"] });

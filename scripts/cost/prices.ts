@@ -16,7 +16,9 @@ export type PriceKey =
   | "logIngestGb"
   | "lambdaArmGbSecond"
   | "lambdaMillionRequests"
-  | "hostedZoneMonth";
+  | "hostedZoneMonth"
+  | "ssmAdvancedParameterMonth"
+  | "ssmApiInteractions10k";
 
 export interface Price {
   /** null: no source found; the line is unknown and stays out of the total. */

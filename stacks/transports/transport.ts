@@ -7,6 +7,7 @@
 // (stacks/share-scope.ts), which the single-database form leaves out of every logical id:
 // construct ids are state, and moving code into a folder or a share must not move a resource.
 import type { Construct } from "constructs";
+import type { EndpointServiceDescriptor, ResourceDescriptor } from "../../config/descriptor";
 import type { Config } from "../../config/resolve";
 import type { ConsumerConfig, TransportName } from "../../config/schema";
 import type { DatabaseNames } from "../constructs/consumer-rds-names";
@@ -48,6 +49,23 @@ export interface ProviderShare {
   readonly dashboard: TransportDashboard;
   /** What a consumer connects to: its config's values, else cross-stack references to this share. */
   target(consumer: ConsumerConfig): ConsumerTarget;
+  /** The transport's part of the share's descriptor (stacks/constructs/share-descriptor.ts). */
+  readonly descriptor: DescriptorPart;
+}
+
+/** What only the transport knows of the share's descriptor: its fields, and who reads it through which RAM share. */
+export interface DescriptorPart {
+  readonly fields:
+    | Pick<EndpointServiceDescriptor, "transport" | "endpointService">
+    | Pick<ResourceDescriptor, "transport" | "resource">;
+  /** Regions besides the provider's whose consumers may connect. */
+  readonly supportedRegions: readonly string[];
+  /** The descriptor's readers as RAM principals: account ids, OU ARNs, the organization's ARN. */
+  readonly ramPrincipals: readonly string[];
+  /** A RAM share the transport already has with those principals; absent: the descriptor gets its own. */
+  readonly resourceShareArn?: string;
+  /** The descriptor's own share's allow_external_principals (unused when the transport's share carries it). */
+  readonly allowExternalPrincipals: boolean;
 }
 
 /** What the consumer stack has built before its way in. */

@@ -1,6 +1,7 @@
 // The endpoint-service transport's provider side: the NLB in front of the database, the endpoint
 // service over it, the function that keeps the ports on the writer and the readers, and the
 // alarms on that function.
+import { accountsOfIamPrincipals } from "../../../config/resolve";
 import type { ConsumerConfig } from "../../../config/schema";
 import { Alarms } from "../../constructs/alarms";
 import { DatabaseZones } from "../../constructs/database-zones";
@@ -8,7 +9,7 @@ import { EndpointService } from "../../constructs/endpoint-service";
 import { FailoverSync } from "../../constructs/failover-sync";
 import { LoadBalancer } from "../../constructs/load-balancer";
 import { PROVIDER_OUTPUTS, outputsOf } from "../../outputs";
-import type { ConsumerTarget, ProviderParts, ProviderShare } from "../transport";
+import type { ConsumerTarget, DescriptorPart, ProviderParts, ProviderShare } from "../transport";
 import { EndpointServiceTarget } from "./consumer";
 
 export class EndpointServiceProviderShare implements ProviderShare {
@@ -18,6 +19,7 @@ export class EndpointServiceProviderShare implements ProviderShare {
   readonly failover: FailoverSync;
   readonly alarms: Alarms;
   readonly dashboard: ProviderShare["dashboard"];
+  readonly descriptor: DescriptorPart;
 
   constructor(private readonly parts: ProviderParts) {
     const { loadBalancer, endpointService } = shareThroughEndpointService(parts);
@@ -33,6 +35,19 @@ export class EndpointServiceProviderShare implements ProviderShare {
       endpointServiceId: endpointService.serviceId,
       failover: { functionName: failover.function.functionName, deadLetterQueueName: failover.deadLetterQueue.name },
       alarmArns: alarms.alarms.map((a) => a.arn),
+    };
+    const sharing = parts.config.provider.sharing;
+    this.descriptor = {
+      fields: { transport: "endpoint-service", endpointService: { serviceName: endpointService.serviceName } },
+      supportedRegions: sharing.supportedRegions ?? [],
+      // The endpoint service admits IAM principals; RAM shares with accounts. A role or a user
+      // names its account, so every principal of that account may read the descriptor (nothing
+      // in it is secret) while the service still admits only the role or the user. "*" names no
+      // account: consumers it admits are not given the descriptor (docs/shares.md).
+      ramPrincipals: accountsOfIamPrincipals(sharing.allowedPrincipals),
+      // The service admits the named accounts wherever they are; the descriptor follows them. An
+      // account outside the organization (or one without RAM sharing enabled) accepts an invitation.
+      allowExternalPrincipals: true,
     };
     this.declareOutputs();
   }

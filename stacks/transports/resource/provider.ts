@@ -1,16 +1,18 @@
 // The resource transport's provider side: no load balancer and no failover function. The
 // configuration names the database by its ARN (AWS handles its group and children), or names
 // its endpoints, which RDS keeps on the writer and the readers (resourceDefinition dns).
+import { ramPrincipal } from "../../../config/resolve";
 import type { ConsumerConfig } from "../../../config/schema";
 import { ResourceShare } from "../../constructs/resource-share";
 import { PROVIDER_OUTPUTS, outputsOf } from "../../outputs";
-import type { ConsumerTarget, ProviderParts, ProviderShare } from "../transport";
+import type { ConsumerTarget, DescriptorPart, ProviderParts, ProviderShare } from "../transport";
 import { ResourceTarget } from "./consumer";
 
 export class ResourceProviderShare implements ProviderShare {
   readonly transport = "resource";
   readonly resourceShare: ResourceShare;
   readonly dashboard: ProviderShare["dashboard"];
+  readonly descriptor: DescriptorPart;
 
   constructor(private readonly parts: ProviderParts) {
     const { scope, config, network, database, databaseNames } = parts;
@@ -47,6 +49,24 @@ export class ResourceProviderShare implements ProviderShare {
     this.resourceShare = share;
     // The gateway reaches the database's own port only: one port, no listeners.
     this.dashboard = { ports: [ports.writer], databasePort: database.port };
+    // The descriptor joins the configurations' RAM share: the same principals (accounts, OUs,
+    // the organization) read it, and an invitation accepted once covers both.
+    this.descriptor = {
+      fields: {
+        transport: "resource",
+        resource: {
+          definition: provider.resourceDefinition,
+          databaseConfigurationArn: share.database?.arn ?? null,
+          writerConfigurationArn: share.writer?.arn ?? null,
+          readerConfigurationArn: share.reader?.arn ?? null,
+          resourceShareArn: share.share.arn,
+        },
+      },
+      supportedRegions: [],
+      ramPrincipals: [...new Set(provider.sharing.allowedPrincipals.map(ramPrincipal))],
+      resourceShareArn: share.share.arn,
+      allowExternalPrincipals: provider.sharing.allowExternalPrincipals,
+    };
   }
 
   target(consumer: ConsumerConfig): ConsumerTarget {

@@ -1,0 +1,76 @@
+// The share descriptor: the one contract between the provider stack, which publishes it as an
+// SSM parameter per share (stacks/constructs/share-descriptor.ts), and whatever reads it in a
+// consumer's account (a consumer stack, npm run status). It holds every fact a consumer needs
+// to connect and nothing secret. It sits in the config layer so that both sides import it.
+import type { Engine } from "./engines";
+import type { ResourceDefinition, TransportName } from "./schema";
+
+/**
+ * major.minor. A reader refuses a major it does not know; a minor adds fields only, which an
+ * older reader ignores. Raise the major when a field is removed, renamed or changes meaning.
+ */
+export const DESCRIPTOR_SCHEMA_VERSION = "1.0";
+
+/** Where a share's descriptor lives: /rds-privatelink/<config>/descriptor, or /rds-privatelink/<config>/<share>/descriptor of one of several shares. */
+export function descriptorParameterName(scope: { readonly share: string; readonly part?: string }): string {
+  // Config and share names take no "/", so the two forms never give one name.
+  return `/rds-privatelink/${scope.share}${scope.part === undefined ? "" : `/${scope.part}`}/descriptor`;
+}
+
+interface DescriptorCommon {
+  /** DESCRIPTOR_SCHEMA_VERSION of the provider that wrote it. */
+  readonly schemaVersion: string;
+  readonly transport: TransportName;
+  /** The provider's region: the database's, the service's or the resource gateway's. */
+  readonly region: string;
+  /** Regions whose consumers may connect: the provider's first, then sharing.supportedRegions (endpoint-service). */
+  readonly supportedRegions: string[];
+  /** AZ IDs (not names: names differ per account) where the provider serves; a consumer needs subnets in them. */
+  readonly azIds: string[];
+  readonly ports: {
+    readonly writer: number;
+    /** null: no reader port (a Multi-AZ instance, or ports.reader null). */
+    readonly reader: number | null;
+    /** Instance-pinned member ports of a cluster (endpoint-service); empty otherwise. */
+    readonly members: number[];
+  };
+  readonly database: {
+    readonly engine: Engine;
+    readonly kind: "cluster" | "instance";
+    /** The database's own RDS names, which its certificates carry: what a verifying client connects to. */
+    readonly names: {
+      readonly writer: string;
+      /** null: an instance has no reader endpoint. */
+      readonly reader: string | null;
+      /** A cluster's instance endpoints; empty for an instance. */
+      readonly instances: string[];
+    };
+  };
+  readonly tls: {
+    /** The RDS CA bundle of the region (stacks/connection-strings.ts rdsCaBundle): file name and download address (null where AWS gives none). */
+    readonly caBundle: { readonly file: string; readonly url: string | null };
+  };
+}
+
+export interface EndpointServiceDescriptor extends DescriptorCommon {
+  readonly transport: "endpoint-service";
+  /** The consumer's interface endpoint is created with this service name. */
+  readonly endpointService: { readonly serviceName: string };
+}
+
+export interface ResourceDescriptor extends DescriptorCommon {
+  readonly transport: "resource";
+  readonly resource: {
+    readonly definition: ResourceDefinition;
+    /** definition arn: the database's one configuration; null under dns. */
+    readonly databaseConfigurationArn: string | null;
+    /** definition dns: the writer endpoint's and the reader endpoint's configurations; null under arn (reader: also without a reader). */
+    readonly writerConfigurationArn: string | null;
+    readonly readerConfigurationArn: string | null;
+    /** The AWS RAM share of the configurations (and of this descriptor); accounts outside the organization accept its invitation. */
+    readonly resourceShareArn: string;
+  };
+}
+
+/** What one share's descriptor holds, as JSON in its SSM parameter. */
+export type ShareDescriptor = EndpointServiceDescriptor | ResourceDescriptor;
