@@ -15,13 +15,16 @@ export const AWS_SERVICES = [
   "iam",
   "kms",
   "lambda",
+  "ram",
   "rds",
   "route53",
   "scheduler",
   "secretsmanager",
   "sns",
   "sqs",
+  "ssm",
   "sts",
+  "vpclattice",
 ] as const;
 
 export interface AwsProviderProps {
