@@ -33,7 +33,13 @@ export const MISSING_RESOURCES: ResourceGap[] = [
   },
   // The share descriptor's RAM pieces only: the resource transport's own associations (its
   // configurations and principals) are kept as written, and that transport is not deployed to
-  // the emulator anyway (e2e-shares.test.ts). The parameter itself and its share are applied.
+  // the emulator anyway (e2e-shares.test.ts). The parameter itself is applied.
+  {
+    resource: "aws_ram_resource_share",
+    api: "ram:ListResourceSharePermissions, ram:GetResourceShares",
+    what: 'ListResourceSharePermissions, which the provider reads after every create and refresh, is not implemented (the server answers 404), and GetResourceShares filtered by one ARN answers every share of the account, so the provider\'s wait after a second share fails with "too many results: wanted 1, got 2"',
+    within: "Descriptor",
+  },
   {
     resource: "aws_ram_resource_association",
     api: "ram:AssociateResourceShare",
