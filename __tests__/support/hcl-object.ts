@@ -37,32 +37,31 @@ class Reader {
 
   private object(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    this.i++;
-    for (;;) {
-      this.space();
-      if (this.s[this.i] === "}") {
-        this.i++;
-        return out;
-      }
+    this.items("}", () => {
       const key = JSON.parse(this.string());
       this.space();
       this.expect("=");
       out[key] = this.value();
-      this.space();
-      if (this.s[this.i] === ",") this.i++;
-    }
+    });
+    return out;
   }
 
   private list(): unknown[] {
     const out: unknown[] = [];
+    this.items("]", () => out.push(this.value()));
+    return out;
+  }
+
+  /** The items between an opening bracket (at the cursor) and its closing one, each read by `item`, commas optional. */
+  private items(close: string, item: () => void): void {
     this.i++;
     for (;;) {
       this.space();
-      if (this.s[this.i] === "]") {
+      if (this.s[this.i] === close) {
         this.i++;
-        return out;
+        return;
       }
-      out.push(this.value());
+      item();
       this.space();
       if (this.s[this.i] === ",") this.i++;
     }
