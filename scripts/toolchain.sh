@@ -10,9 +10,14 @@
 #     checkout without ../shared/vendor tries the Go module proxy for it, which refuses it: the
 #     tiers then say that they ran the provider stack without its archive_file.
 # It prints one line per part saying where it came from, and last the path of toolchain.env,
-# which the tests source. One run at a time holds a lock: a second run (the tests' own) waits
-# for the first, so the toolchain can be assembled in the background while other tiers run.
+# which the tests source. Two locks keep runs apart: one for the mirror, the CLI config, the
+# emulator and toolchain.env, held for seconds once they are cached; one for OpenTofu's build,
+# taken after. A second run (the tests' own) waits for the first, so the toolchain can be
+# assembled in the background while other tiers run, and a run without OpenTofu never waits
+# for OpenTofu's build.
 #   scripts/toolchain.sh                  everything
+#   scripts/toolchain.sh --no-tofu        everything but OpenTofu: what a tier under terraform
+#                                         needs, ready while OpenTofu still builds
 #   scripts/toolchain.sh --mirror-only    the provider mirror and a CLI config file for it, no
 #                                         OpenTofu: for `terraform plan` offline with your own
 #                                         CLI (docs/offline-review.md); prints the file's path
@@ -29,12 +34,13 @@ TOFU_VERSION="$(awk '$1 == "github.com/opentofu/opentofu" { print $2 }' "$here/t
 MIN_TERRAFORM=1.10
 platform="$(go env GOOS 2>/dev/null || echo linux)_$(go env GOARCH 2>/dev/null || echo amd64)"
 
-mirror_only="" quiet=""
+mirror_only="" quiet="" no_tofu=""
 for arg in "$@"; do
   case "$arg" in
     --mirror-only) mirror_only=1 ;;
+    --no-tofu) no_tofu=1 ;;
     --quiet) quiet=1 ;;
-    *) echo "toolchain.sh: unknown option '$arg'; use --mirror-only, --quiet or --help" >&2; exit 2 ;;
+    *) echo "toolchain.sh: unknown option '$arg'; use --mirror-only, --no-tofu, --quiet or --help" >&2; exit 2 ;;
   esac
 done
 
@@ -46,17 +52,22 @@ mkdir -p "$root" "$mirror"
 export GOFLAGS="${GOFLAGS:-} -mod=mod"
 export GOTOOLCHAIN=local
 
-# One run at a time: a run in the background and the tests' own would otherwise build the same
-# binaries twice and write the same files at once. The later run waits, then finds it all cached.
-exec 9>"$root/.lock"
-if ! flock -n 9; then
-  echo "toolchain: waiting for another run to finish ($root/.lock)" >&2
-  flock 9
-fi
+# One run at a time per part: a run in the background and the tests' own would otherwise build
+# the same binaries twice and write the same files at once. The later run waits, then finds it
+# all cached.
+exec 9>"$root/.lock" 8>"$root/.lock-tofu"
+hold_lock() { # fd file
+  if ! flock -n "$1"; then
+    echo "toolchain: waiting for another run to finish ($2)" >&2
+    flock "$1"
+  fi
+}
+hold_lock 9 "$root/.lock"
 
-# Part lines go to stdout, or to toolchain.log with --quiet; the last line always to stdout (fd 3).
+# Part lines go to stdout, or to toolchain.log with --quiet (appended: runs may overlap); the
+# last line always to stdout (fd 3).
 if [ -n "$quiet" ]; then
-  exec 3>&1 >"$root/toolchain.log"
+  exec 3>&1 >>"$root/toolchain.log"
 else
   exec 3>&1
 fi
@@ -96,18 +107,7 @@ if command -v terraform >/dev/null 2>&1; then
   fi
 fi
 tofu_cli="$root/bin/tofu"
-if [ -z "$mirror_only" ]; then
-  report "terraform" "$terraform_source"
-  if [ ! -x "$tofu_cli" ]; then
-    mkdir -p "$root/bin"
-    (cd "$here/tools/tofu" && timed_build tofu "$tofu_cli.tmp" "$(nproc)" github.com/opentofu/opentofu/cmd/tofu && mv -f "$tofu_cli.tmp" "$tofu_cli") \
-      || { echo "toolchain: could not build OpenTofu $TOFU_VERSION; see $root/tofu.build.log" >&2; exit 1; }
-    tofu_source="built from the Go module proxy ($(cat "$root/tofu.build.stats"))"
-  else
-    tofu_source="cache (OpenTofu $TOFU_VERSION)"
-  fi
-  report "tofu" "$tofu_source"
-fi
+[ -n "$mirror_only" ] || report "terraform" "$terraform_source"
 
 # ---- provider binaries ---------------------------------------------------------------
 # Where machine images keep provider mirrors or plugin directories.
@@ -215,4 +215,23 @@ TF_PLUGIN_MIRROR="$mirror"
 TOOLCHAIN_MISSING="${missing[*]:-}"
 MOTO_VENV="$venv"
 EOF
+flock -u 9
+
+# ---- OpenTofu ------------------------------------------------------------------------
+# Built last, under a lock of its own: the mirror and the emulator above are all a tier under
+# terraform needs, and they are ready minutes before OpenTofu's build is done. TOFU_CLI above
+# is where it lives once built: a run without --no-tofu has built it before it prints the path
+# of toolchain.env, and a --no-tofu run's caller does not use it.
+if [ -z "$no_tofu" ]; then
+  hold_lock 8 "$root/.lock-tofu"
+  if [ ! -x "$tofu_cli" ]; then
+    mkdir -p "$root/bin"
+    (cd "$here/tools/tofu" && timed_build tofu "$tofu_cli.tmp" "$(nproc)" github.com/opentofu/opentofu/cmd/tofu && mv -f "$tofu_cli.tmp" "$tofu_cli") \
+      || { echo "toolchain: could not build OpenTofu $TOFU_VERSION; see $root/tofu.build.log" >&2; exit 1; }
+    report "tofu" "built from the Go module proxy ($(cat "$root/tofu.build.stats"))"
+  else
+    report "tofu" "cache (OpenTofu $TOFU_VERSION)"
+  fi
+  flock -u 8
+fi
 echo "$root/toolchain.env" >&3

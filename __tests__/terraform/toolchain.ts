@@ -1,7 +1,7 @@
 // The offline Terraform toolchain (scripts/toolchain.sh) as the tests see it, and helpers that
 // run its CLI on synthesized stack directories.
 import { execFile, execFileSync, spawnSync } from "node:child_process";
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 
@@ -24,7 +24,11 @@ let cached: Toolchain | undefined;
 
 export function toolchain(): Toolchain {
   if (cached) return cached;
-  const out = execFileSync("bash", [path.join(__dirname, "..", "..", "scripts", "toolchain.sh")], { encoding: "utf8" });
+  // A run under terraform alone asks for everything but OpenTofu, which may still be building.
+  const args = process.env[CLI_ENV] === "terraform" ? ["--no-tofu"] : [];
+  const out = execFileSync("bash", [path.join(__dirname, "..", "..", "scripts", "toolchain.sh"), ...args], {
+    encoding: "utf8",
+  });
   const envFile = out.trim().split("\n").pop()!;
   const vars = Object.fromEntries(
     readFileSync(envFile, "utf8")
@@ -34,7 +38,7 @@ export function toolchain(): Toolchain {
   );
   const available: Record<CliName, string | undefined> = {
     terraform: vars.TERRAFORM_CLI || undefined,
-    tofu: vars.TOFU_CLI || undefined,
+    tofu: vars.TOFU_CLI && existsSync(vars.TOFU_CLI) ? vars.TOFU_CLI : undefined,
   };
   const wanted = process.env[CLI_ENV] as CliName | undefined;
   if (wanted !== undefined && !(wanted in available))

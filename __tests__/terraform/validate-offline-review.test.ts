@@ -3,7 +3,7 @@
 // documented `provider_installation` block finds both providers there under this tier's CLI,
 // and a vendored archive source whose checksum differs is refused before anything is built.
 // Part of the validate tier, so it runs under Terraform and under OpenTofu.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -116,5 +116,31 @@ describe(`the offline review path with ${toolchain().cliName}`, () => {
     );
     const [root] = readdirSync(r.cache).filter((d) => d.startsWith("toolchain-"));
     expect(existsSync(path.join(r.cache, root, "archive.build.log"))).toBe(false);
+  });
+});
+
+// npm test starts the tiers under terraform while OpenTofu still builds: a run without OpenTofu
+// takes only the mirror's lock, and a run with it waits on OpenTofu's lock.
+describe("the toolchain's two locks", () => {
+  const root = path.dirname(toolchain().configFile);
+  let holder: ReturnType<typeof spawn> | undefined;
+
+  beforeAll(async () => {
+    // Another run building OpenTofu, as far as the locks can tell.
+    holder = spawn("flock", [path.join(root, ".lock-tofu"), "sleep", "120"], { stdio: "ignore" });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  });
+  afterAll(() => holder?.kill());
+
+  it("lets a --no-tofu run finish while OpenTofu's lock is held, with the same toolchain.env", () => {
+    const r = spawnSync("bash", [SCRIPT, "--quiet", "--no-tofu"], { encoding: "utf8", timeout: 60_000 });
+    expect({ status: r.status, signal: r.signal, stderr: r.stderr }).toEqual({ status: 0, signal: null, stderr: "" });
+    expect(r.stdout.trim()).toBe(path.join(root, "toolchain.env"));
+  });
+
+  it("makes a run that wants OpenTofu wait for that lock, and say so", () => {
+    const r = spawnSync("bash", [SCRIPT, "--quiet"], { encoding: "utf8", timeout: 5_000 });
+    expect(r.signal).toBe("SIGTERM");
+    expect(r.stderr).toContain(`toolchain: waiting for another run to finish (${path.join(root, ".lock-tofu")})`);
   });
 });
