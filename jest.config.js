@@ -3,7 +3,8 @@
 // Integration tier: a real moto server and a real DNS server. Terraform tier: the CLIs.
 const base = {
   preset: "ts-jest",
-  testEnvironment: "node",
+  // Node, with a temporary directory per test file that is removed after it (__tests__/support/environment.js).
+  testEnvironment: "<rootDir>/__tests__/support/environment.js",
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
   // Type-checking is tsc's job (npm test runs tsc --noEmit); Jest only transpiles, file by file
   // (isolatedModules in tsconfig.json).
