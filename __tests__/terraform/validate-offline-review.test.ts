@@ -134,7 +134,9 @@ describe("the toolchain's two locks", () => {
 
   it("lets a --no-tofu run finish while OpenTofu's lock is held, with the same toolchain.env", () => {
     const r = spawnSync("bash", [SCRIPT, "--quiet", "--no-tofu"], { encoding: "utf8", timeout: 60_000 });
-    expect({ status: r.status, signal: r.signal, stderr: r.stderr }).toEqual({ status: 0, signal: null, stderr: "" });
+    expect({ status: r.status, signal: r.signal }).toEqual({ status: 0, signal: null });
+    // The other CLI's run of this tier may hold the mirror's lock for a moment; never OpenTofu's.
+    expect(r.stderr).not.toContain(".lock-tofu");
     expect(r.stdout.trim()).toBe(path.join(root, "toolchain.env"));
   });
 
