@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { Testing } from "cdktf";
-import { DEFAULT_CONFIG, validateConfig } from "../config/load";
+import { ConfigError, DEFAULT_CONFIG, validateConfig } from "../config/load";
 import { buildApp, type Stacks } from "../stacks/app";
 
 // A config as a user writes it and a stack as cdktf writes it: JSON that tests read and edit at any
@@ -37,6 +37,17 @@ export function synthesize(mutate: (c: Json) => void = () => undefined): Synthes
     json[stack.node.id] = JSON.parse(text[stack.node.id]);
   }
   return { stacks, text, json };
+}
+
+/** A config's problems as "path: message" lines; none when it is valid. */
+export function problems(input: Json): string[] {
+  try {
+    validateConfig(input);
+    return [];
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    return e.problems.map((p) => `${p.path}: ${p.message}`);
+  }
 }
 
 /** Every resource of one type in a synthesized stack, as a list. */

@@ -120,7 +120,14 @@ export interface ShareConfig {
 /** A consumer of the whole config: its own keys, and the shares it reaches. */
 export type AppConsumer = Pick<
   ParsedConsumer,
-  "name" | "account" | "backend" | "network" | "allowedCidrs" | "allowedSecurityGroupIds" | "providerAzIds"
+  | "name"
+  | "account"
+  | "backend"
+  | "network"
+  | "allowedCidrs"
+  | "allowedSecurityGroupIds"
+  | "providerAzIds"
+  | "shareFacts"
 > & {
   /** Names of the shares it reaches, in the order of provider.shares. */
   readonly shares: string[];
@@ -200,6 +207,7 @@ export const CONSUMER_COMMON_KEYS = [
   "allowedCidrs",
   "allowedSecurityGroupIds",
   "providerAzIds",
+  "shareFacts",
 ] as const;
 
 export function resolveConfig(parsed: ParsedConfig): AppConfig {

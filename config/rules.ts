@@ -46,7 +46,12 @@ const rulesOf = (provider: Raw) => RULES_BY_TRANSPORT[chosenTransport(provider)]
 /** The checks of every share, before its transport's (in the single-database form's paths). */
 const SHARE_RULES: readonly ShareCheck[] = [checkDatabase, checkTransportKeys];
 /** The checks of every consumer's settings of a share, before its transport's. */
-const CONSUMER_RULES: readonly ConsumerCheck[] = [checkAccountAdmitted, checkConsumerTransportKeys, checkReaderName];
+const CONSUMER_RULES: readonly ConsumerCheck[] = [
+  checkAccountAdmitted,
+  checkConsumerTransportKeys,
+  checkReaderName,
+  checkShareFacts,
+];
 
 /**
  * Checks that no single field can make: exclusive choices, port clashes, principal rules.
@@ -436,6 +441,49 @@ function checkAccountAdmitted(provider: Raw, consumer: Raw, at: string, out: Pro
     });
   }
 }
+/** The consumer's copies of the share's facts, which shareFacts "descriptor" takes from the descriptor instead. */
+const FACT_COPIES = [
+  "serviceName",
+  "databaseNames",
+  "providerAzIds",
+  "resourceConfigurationArn",
+  "readerResourceConfigurationArn",
+  "resourceShareArn",
+] as const;
+
+/**
+ * shareFacts "descriptor": the stack reads each share's descriptor by ARN, which names the
+ * provider's account; the consumer's own copies of those facts would contradict it; and in
+ * another account the consumer reads it only through the descriptor's RAM share, which names the
+ * accounts of the endpoint service's IAM principals (never "*", which RAM cannot share with).
+ */
+function checkShareFacts(provider: Raw, consumer: Raw, at: string, out: Problem[]) {
+  if (consumer.shareFacts !== "descriptor") return;
+  const providerAccount = obj(provider.account)?.accountId;
+  if (typeof providerAccount !== "string")
+    out.push({
+      path: `${at}.shareFacts`,
+      message:
+        'is "descriptor", which reads the share\'s descriptor by its ARN (arn:aws:ssm:<region>:<account>:parameter/...): set provider.account.accountId, or use "state"',
+    });
+  for (const key of FACT_COPIES)
+    if (consumer[key] !== undefined)
+      out.push({
+        path: `${at}.${key}`,
+        message:
+          'comes from the share\'s descriptor under shareFacts "descriptor"; remove it, or use shareFacts "state"',
+      });
+  const id = obj(consumer.account)?.accountId;
+  if (chosenTransport(provider) !== "endpoint-service" || typeof id !== "string" || id === providerAccount) return;
+  const principals = arr(obj(provider.sharing)?.allowedPrincipals);
+  const named = principals.some((p) => typeof p === "string" && PRINCIPAL.iam.test(p) && p.split(":")[4] === id);
+  if (!named)
+    out.push({
+      path: `${at}.shareFacts`,
+      message: `is "descriptor", but the descriptor's RAM share reaches only the accounts of provider.sharing.allowedPrincipals' IAM ARNs, and none is of ${id}; add "arn:aws:iam::${id}:root" there, or use shareFacts "state"`,
+    });
+}
+
 /** Each AZ ID must carry its account's region prefix (use1- for us-east-1), or it fails only at apply. */
 function checkAzIds(account: unknown, ids: unknown, path: string, out: Problem[], whose = "this account's") {
   const region = obj(account)?.region;

@@ -441,6 +441,15 @@ export const ConsumerSchema = z.strictObject(
         .describe(
           "AZ IDs of the provider's NLB (its az_ids output). Default: the provider's config, else its stack output.",
         ),
+      shareFacts: z
+        .enum(["state", "descriptor"], {
+          error: () =>
+            'must be "state" (a cross-stack reference to the provider\'s state) or "descriptor" (the share\'s SSM parameter, read by ARN)',
+        })
+        .default("state")
+        .describe(
+          "Where this consumer's stack takes each share's facts (service name or resource configurations, AZ IDs, the database's RDS names): \"state\", a cross-stack reference to the provider stack's outputs, which the consumer's plan reads from the provider's state backend; or \"descriptor\", the share's SSM parameter (descriptor_arn), read by its ARN with this consumer's own credentials, so its pipeline needs no access to the provider's state (needs provider.account.accountId). Default: state, for a config whose one pipeline deploys the provider and its consumers; see docs/accounts-and-state.md.",
+        ),
       shares: z
         .array(
           z.union([z.string(), ConsumerShareSchema], {

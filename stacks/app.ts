@@ -1,6 +1,7 @@
 // Builds the whole app from a validated config: one provider stack and one stack per consumer.
 import { App } from "cdktf";
 import type { AppConfig } from "../config/resolve";
+import type { DescriptorFacts } from "./constructs/consumer-descriptor";
 import { ConsumerStack, consumerStackName } from "./consumer-stack";
 import { PROVIDER_STACK, ProviderStack } from "./provider-stack";
 
@@ -18,7 +19,12 @@ export function buildApp(config: AppConfig, app: App = new App()): Stacks {
       const share = provider.shareNamed(name);
       const seen = share.share.config.consumers.find((c) => c.name === consumer.name)!;
       // The provider's share knows its transport: it hands each consumer the target to build.
-      return { share: share.share, consumer: seen, target: share.via.target(seen) };
+      return {
+        share: share.share,
+        consumer: seen,
+        target: share.via.target(seen),
+        targetFromDescriptor: (facts: DescriptorFacts) => share.via.targetFromDescriptor(seen, facts),
+      };
     });
     return new ConsumerStack(app, consumerStackName(consumer), {
       config,

@@ -32,13 +32,16 @@ export interface AwsProviderProps {
   readonly name: string;
   readonly stackName: string;
   readonly tags: Record<string, string>;
+  /** A second block of the same account in another region: its alias, which names it too. */
+  readonly alias?: { readonly name: string; readonly region: string };
 }
 
 export function addAwsProvider(scope: Construct, props: AwsProviderProps): AwsProvider {
   const { account } = props;
   const emulated = account.endpoint !== undefined;
-  return new AwsProvider(scope, "aws", {
-    region: account.region,
+  return new AwsProvider(scope, props.alias ? `aws-${props.alias.name}` : "aws", {
+    alias: props.alias?.name,
+    region: props.alias?.region ?? account.region,
     profile: emulated ? undefined : account.profile,
     assumeRole:
       account.assumeRoleArn && !emulated ? [{ roleArn: account.assumeRoleArn, sessionName: MANAGED_BY }] : undefined,

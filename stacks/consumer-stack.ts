@@ -8,6 +8,7 @@ import type { AppConfig, AppConsumer, ShareConfig } from "../config/resolve";
 import type { ConsumerConfig } from "../config/schema";
 import { addAwsProvider } from "./aws";
 import { addBackend } from "./backend";
+import { ConsumerDescriptor, type DescriptorFacts } from "./constructs/consumer-descriptor";
 import { Network } from "./constructs/network";
 import { OperationsKey } from "./constructs/operations-key";
 import { ShareScope } from "./share-scope";
@@ -20,6 +21,8 @@ export interface Reach {
   readonly consumer: ConsumerConfig;
   /** What to connect to, from the provider's share: values from the config, or cross-stack references to the provider. */
   readonly target: ConsumerTarget;
+  /** What to connect to when the stack reads the share's descriptor (consumers[].shareFacts "descriptor"). */
+  readonly targetFromDescriptor: (facts: DescriptorFacts) => ConsumerTarget;
 }
 
 export interface ConsumerStackProps {
@@ -38,6 +41,8 @@ export class ConsumerStack extends TerraformStack {
   readonly network: Network;
   /** The consumer's way in to each share it reaches, by share name (id Access under the share's scope). */
   readonly accesses: ReadonlyMap<string, Construct>;
+  /** With shareFacts "descriptor": each share's read of its descriptor, by share name. */
+  readonly descriptors: ReadonlyMap<string, ConsumerDescriptor>;
 
   constructor(scope: Construct, id: string, props: ConsumerStackProps) {
     super(scope, id);
@@ -54,10 +59,31 @@ export class ConsumerStack extends TerraformStack {
       nameScope,
       kmsKeyArn: key.arn,
     });
+    // shareFacts "descriptor": each share's facts from its descriptor, read by ARN with this
+    // account's credentials, in the provider's region; nothing from the provider's state.
+    const fromDescriptor = consumer.shareFacts === "descriptor";
+    const providerRegion = config.provider.account.region;
+    const regionProvider =
+      fromDescriptor && providerRegion !== consumer.account.region
+        ? addAwsProvider(this, {
+            account: consumer.account,
+            name: config.name,
+            stackName: id,
+            tags: config.tags,
+            alias: { name: "provider-region", region: providerRegion },
+          })
+        : undefined;
     const accesses = new Map<string, Construct>();
-    for (const { share, consumer: seen, target } of props.reaches) {
+    const descriptors = new Map<string, ConsumerDescriptor>();
+    for (const reach of props.reaches) {
+      const { share, consumer: seen } = reach;
       const shareScope = new ShareScope(this, share);
       const namePrefix = `${share.config.name}-${consumer.name}`;
+      const descriptor = fromDescriptor
+        ? new ConsumerDescriptor(shareScope, "Descriptor", { config: share.config, regionProvider })
+        : undefined;
+      if (descriptor) descriptors.set(share.name, descriptor);
+      const target = descriptor ? reach.targetFromDescriptor(descriptor.facts) : reach.target;
       accesses.set(
         share.name,
         target.connect({
@@ -66,11 +92,14 @@ export class ConsumerStack extends TerraformStack {
           consumer: seen,
           namePrefix,
           network: this.network,
-          providerAzIds: props.providerAzIds,
+          // Every share of a config is served from the provider's one network: the first
+          // descriptor's AZ IDs are every share's.
+          providerAzIds: descriptor ? [...descriptors.values()][0].facts.azIds : props.providerAzIds,
         }),
       );
     }
     this.accesses = accesses;
+    this.descriptors = descriptors;
   }
 
   /** The way in of a single-database config's consumer. */

@@ -1,22 +1,11 @@
 import { readFileSync } from "node:fs";
-import { ConfigError, DEFAULT_CONFIG, validateConfig } from "../../config/load";
+import { DEFAULT_CONFIG } from "../../config/load";
 import { AZ_ID_PREFIX, AZ_IDS, azIdProblem } from "../../config/regions";
 import { RULES_BY_TRANSPORT } from "../../config/rules";
 import { TRANSPORTS } from "../../config/schema";
-import type { Json } from "../helpers";
+import { type Json, problems } from "../helpers";
 
 const demo = (): Json => JSON.parse(readFileSync(DEFAULT_CONFIG, "utf8"));
-
-/** The config's problems as "path: message" lines; none when it is valid. */
-function problems(input: Json): string[] {
-  try {
-    validateConfig(input);
-    return [];
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    return e.problems.map((p) => `${p.path}: ${p.message}`);
-  }
-}
 
 describe("the rules of each transport", () => {
   it("are registered for every transport the config accepts", () => {

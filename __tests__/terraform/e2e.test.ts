@@ -14,7 +14,7 @@ import {
 import { DescribeRuleCommand, EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { DescribeDBClustersCommand, FailoverDBClusterCommand, RDSClient } from "@aws-sdk/client-rds";
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { App } from "cdktf";
@@ -209,6 +209,54 @@ describe(`deploy against moto with ${toolchain().cliName}`, () => {
     const endpoint = state.values.root_module.resources.find((r: Json) => r.type === "aws_vpc_endpoint");
     expect(endpoint.values.service_name).toBe(service);
     await scan;
+  });
+
+  it("plans no change when the consumer reads the share's descriptor instead of the provider's state, with that state out of reach, and stops on a descriptor of another major version", async () => {
+    // The same consumer synthesized with shareFacts "descriptor": its facts from the parameter
+    // the provider stack applied, read by its ARN; no terraform_remote_state in the stack.
+    const input = JSON.parse(readFileSync(configFile, "utf8"));
+    input.consumers[0].shareFacts = "descriptor";
+    const app = new App({ outdir: path.join(work, "synth-descriptor") });
+    buildApp(validateConfig(input), app);
+    app.synth();
+    const synthesized = path.join(app.outdir, "stacks", "consumer-app");
+    expect(readFileSync(path.join(synthesized, "cdk.tf.json"), "utf8")).not.toMatch(/terraform_remote_state/);
+    forEmulator(synthesized);
+    const dir = copyStack(synthesized);
+    mustRun(dir, ["init", "-input=false", "-no-color"]);
+    const name = output(providerDir, "descriptor_name") as string;
+    const published = (await ssm("GetParameter", { Name: name, WithDecryption: true })).Parameter;
+    // Written back as the provider stack wrote it (key, tier, description), so its later no-change plans hold.
+    const [meta] = (await ssm("DescribeParameters", { ParameterFilters: [{ Key: "Name", Values: [name] }] }))
+      .Parameters;
+    const put = (value: string) =>
+      ssm("PutParameter", {
+        Name: name,
+        Value: value,
+        Type: "SecureString",
+        KeyId: meta.KeyId,
+        Tier: meta.Tier,
+        Description: meta.Description,
+        Overwrite: true,
+      });
+    // The provider's state moved away: a plan that reached for it would fail.
+    const providerState = path.join(work, "provider.tfstate");
+    renameSync(providerState, `${providerState}.away`);
+    try {
+      const plan = run(dir, ["plan", "-detailed-exitcode", "-input=false", "-no-color", "-lock=false"]);
+      expect({ exit: plan.status, errors: plan.stderr }).toEqual({ exit: 0, errors: "" });
+      // A provider of a later major release: the consumer's plan stops, naming the ARN and the fix.
+      const later = { ...JSON.parse(published.Value), schemaVersion: "2.0" };
+      await put(JSON.stringify(later));
+      const refused = run(dir, ["plan", "-input=false", "-no-color", "-lock=false"]);
+      expect(refused.status).toBe(1);
+      expect(refused.stderr.replace(/[\s│]+/g, " ")).toContain(
+        `The share descriptor arn:aws:ssm:us-east-1:${ACCOUNT}:parameter${name} is not of schema version 1.x, which this release of rds-privatelink reads`,
+      );
+    } finally {
+      renameSync(`${providerState}.away`, providerState);
+      await put(published.Value);
+    }
   });
 
   it(`survives a failover drill: the deployed function moves the writer by switching listeners, with no registration (${LAMBDA_INVOKE_GAP.api} is run here, not by moto)`, async () => {
@@ -460,6 +508,22 @@ describe(`deploy against moto with ${toolchain().cliName}`, () => {
 });
 
 /** The deployed bundle, run in a child process as a cold Lambda would run it. */
+/** One call of the SSM API (JSON 1.1 protocol) to the emulator; the project's tests have no SSM client of their own. */
+async function ssm(action: string, body: Json): Promise<Json> {
+  const r = await fetch(moto.url, {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/x-amz-json-1.1",
+      "X-Amz-Target": `AmazonSSM.${action}`,
+      Authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/${REGION}/ssm/aws4_request, SignedHeaders=host, Signature=0`,
+    },
+    body: JSON.stringify(body),
+  });
+  const text = await r.text();
+  if (!r.ok) throw new Error(`ssm ${action}: HTTP ${r.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text);
+}
+
 async function invokeBundle(event: Json): Promise<Json> {
   const assets = path.join(providerDir, "assets");
   const [assetDir] = readdirSync(assets);

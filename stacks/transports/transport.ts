@@ -10,6 +10,7 @@ import type { Construct } from "constructs";
 import type { EndpointServiceDescriptor, ResourceDescriptor } from "../../config/descriptor";
 import type { Config } from "../../config/resolve";
 import type { ConsumerConfig, TransportName } from "../../config/schema";
+import type { DescriptorFacts } from "../constructs/consumer-descriptor";
 import type { DatabaseNames } from "../constructs/consumer-rds-names";
 import type { TransportDashboard } from "../constructs/dashboard";
 import type { Database } from "../constructs/database";
@@ -49,6 +50,8 @@ export interface ProviderShare {
   readonly dashboard: TransportDashboard;
   /** What a consumer connects to: its config's values, else cross-stack references to this share. */
   target(consumer: ConsumerConfig): ConsumerTarget;
+  /** What a consumer connects to when its stack reads the share's descriptor instead of the provider's state (consumers[].shareFacts). */
+  targetFromDescriptor(consumer: ConsumerConfig, facts: DescriptorFacts): ConsumerTarget;
   /** The transport's part of the share's descriptor (stacks/constructs/share-descriptor.ts). */
   readonly descriptor: DescriptorPart;
 }
