@@ -4,6 +4,8 @@
 // The postconditions' own logic is proven by both CLIs in the validate tier
 // (__tests__/terraform/validate-descriptor-checks.test.ts).
 import { descriptorParameterName } from "../../config/descriptor";
+import { validateConfig } from "../../config/load";
+import { descriptorArn } from "../../stacks/constructs/consumer-descriptor";
 import { type Json, dataSources, demoInput, problems, resources, synthesize } from "../helpers";
 import { toResourceTransport } from "../terraform/matrix";
 
@@ -151,6 +153,15 @@ describe("a consumer stack that reads the share's descriptor", () => {
     ]);
     expect(remoteStates(consumer)).toEqual([]);
   });
+});
+
+it("names the partition of the provider's region in the ARN (China and GovCloud have their own)", () => {
+  const config = validateConfig(demoInput()).shares[0].config;
+  const inRegion = (region: string) =>
+    descriptorArn({ ...config, provider: { ...config.provider, account: { ...config.provider.account, region } } });
+  expect(inRegion("eu-west-1")).toBe("arn:aws:ssm:eu-west-1:111111111111:parameter/rds-privatelink/orders/descriptor");
+  expect(inRegion("cn-north-1")).toMatch(/^arn:aws-cn:ssm:cn-north-1:111111111111:parameter\//);
+  expect(inRegion("us-gov-west-1")).toMatch(/^arn:aws-us-gov:ssm:us-gov-west-1:111111111111:parameter\//);
 });
 
 describe("consumers[].shareFacts refusals", () => {

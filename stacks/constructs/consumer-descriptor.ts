@@ -40,13 +40,20 @@ export interface DescriptorFacts {
 }
 
 /** The ARN of a share's descriptor in the provider's account: consumers in other accounts must read it by ARN. */
-export function descriptorArn(config: Config, partition = "aws"): string {
+export function descriptorArn(config: Config): string {
   const account = config.provider.account;
   if (!account.accountId)
     throw new Error(
       `${config.name}: a consumer reads the share's descriptor by ARN, which needs provider.account.accountId`,
     );
-  return `arn:${partition}:ssm:${account.region}:${account.accountId}:parameter${descriptorParameterName(config.nameScope)}`;
+  return `arn:${partitionOf(account.region)}:ssm:${account.region}:${account.accountId}:parameter${descriptorParameterName(config.nameScope)}`;
+}
+
+/** The partition a region belongs to, as ARNs name it. */
+function partitionOf(region: string): string {
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  return "aws";
 }
 
 export interface ConsumerDescriptorProps {
@@ -118,9 +125,9 @@ export class ConsumerDescriptor extends Construct {
 
 /**
  * What the consumer stack was synthesized for, field by field: the descriptor must say the same,
- * and hold every value the stack takes from it. Exported for the tests.
+ * and hold every value the stack takes from it.
  */
-export function shapeChecks(config: Config): Check[] {
+function shapeChecks(config: Config): Check[] {
   const p = config.provider;
   const hcl = (v: unknown) => JSON.stringify(v);
   const present = (path: string) => ({
