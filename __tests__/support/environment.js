@@ -5,7 +5,7 @@
 // Terraform tiers' stack copies and states, and the database servers' data and sockets, go there
 // too. os.tmpdir() reads TMPDIR at each call and child processes inherit it, so it is set in the
 // worker's own environment, before the test file's sandbox copies it.
-const { mkdtempSync, rmSync } = require("node:fs");
+const { chmodSync, mkdtempSync, rmSync } = require("node:fs");
 const { tmpdir } = require("node:os");
 const path = require("node:path");
 const { TestEnvironment } = require("jest-environment-node");
@@ -14,6 +14,9 @@ class ScratchEnvironment extends TestEnvironment {
   constructor(config, context) {
     const previous = process.env.TMPDIR;
     const scratch = mkdtempSync(path.join(tmpdir(), "rds-privatelink-test-"));
+    // Others may pass through, not list it: the database servers of the integration tier run as
+    // nobody in directories of their own below it (mkdtemp makes it 0700).
+    chmodSync(scratch, 0o711);
     process.env.TMPDIR = scratch;
     super(config, context);
     this.scratch = scratch;
