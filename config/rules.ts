@@ -28,6 +28,7 @@ import {
   TRANSPORT_SCHEMAS,
   TRANSPORTS,
 } from "./schema";
+import { accountsOfIamPrincipals } from "./resolve";
 import { ENDPOINT_SERVICE_RULES } from "./transports/endpoint-service/rules";
 import { RESOURCE_RULES } from "./transports/resource/rules";
 import type { ConsumerCheck, ShareCheck, TransportRules } from "./transports/rules";
@@ -475,9 +476,8 @@ function checkShareFacts(provider: Raw, consumer: Raw, at: string, out: Problem[
       });
   const id = obj(consumer.account)?.accountId;
   if (chosenTransport(provider) !== "endpoint-service" || typeof id !== "string" || id === providerAccount) return;
-  const principals = arr(obj(provider.sharing)?.allowedPrincipals);
-  const named = principals.some((p) => typeof p === "string" && PRINCIPAL.iam.test(p) && p.split(":")[4] === id);
-  if (!named)
+  const principals = arr(obj(provider.sharing)?.allowedPrincipals).filter((p) => typeof p === "string");
+  if (!accountsOfIamPrincipals(principals).includes(id))
     out.push({
       path: `${at}.shareFacts`,
       message: `is "descriptor", but the descriptor's RAM share reaches only the accounts of provider.sharing.allowedPrincipals' IAM ARNs, and none is of ${id}; add "arn:aws:iam::${id}:root" there, or use shareFacts "state"`,

@@ -41,14 +41,13 @@ export class ConsumerStack extends TerraformStack {
   readonly network: Network;
   /** The consumer's way in to each share it reaches, by share name (id Access under the share's scope). */
   readonly accesses: ReadonlyMap<string, Construct>;
-  /** With shareFacts "descriptor": each share's read of its descriptor, by share name. */
-  readonly descriptors: ReadonlyMap<string, ConsumerDescriptor>;
 
   constructor(scope: Construct, id: string, props: ConsumerStackProps) {
     super(scope, id);
     const { config, consumer } = props;
     const prefix = `${config.name}-${consumer.name}`;
-    addAwsProvider(this, { account: consumer.account, name: config.name, stackName: id, tags: config.tags });
+    const aws = { account: consumer.account, name: config.name, stackName: id, tags: config.tags };
+    addAwsProvider(this, aws);
     addBackend(this, consumer.backend, { name: config.name, stackName: id, region: consumer.account.region });
 
     const nameScope = { share: config.name, consumer: consumer.name, region: consumer.account.region };
@@ -65,16 +64,12 @@ export class ConsumerStack extends TerraformStack {
     const providerRegion = config.provider.account.region;
     const regionProvider =
       fromDescriptor && providerRegion !== consumer.account.region
-        ? addAwsProvider(this, {
-            account: consumer.account,
-            name: config.name,
-            stackName: id,
-            tags: config.tags,
-            alias: { name: "provider-region", region: providerRegion },
-          })
+        ? addAwsProvider(this, { ...aws, alias: { name: "provider-region", region: providerRegion } })
         : undefined;
     const accesses = new Map<string, Construct>();
-    const descriptors = new Map<string, ConsumerDescriptor>();
+    // Every share of a config is served from the provider's one network: the first descriptor's
+    // AZ IDs are every share's.
+    let descriptorAzIds: string[] | undefined;
     for (const reach of props.reaches) {
       const { share, consumer: seen } = reach;
       const shareScope = new ShareScope(this, share);
@@ -82,7 +77,7 @@ export class ConsumerStack extends TerraformStack {
       const descriptor = fromDescriptor
         ? new ConsumerDescriptor(shareScope, "Descriptor", { config: share.config, regionProvider })
         : undefined;
-      if (descriptor) descriptors.set(share.name, descriptor);
+      descriptorAzIds ??= descriptor?.facts.azIds;
       const target = descriptor ? reach.targetFromDescriptor(descriptor.facts) : reach.target;
       accesses.set(
         share.name,
@@ -92,14 +87,11 @@ export class ConsumerStack extends TerraformStack {
           consumer: seen,
           namePrefix,
           network: this.network,
-          // Every share of a config is served from the provider's one network: the first
-          // descriptor's AZ IDs are every share's.
-          providerAzIds: descriptor ? [...descriptors.values()][0].facts.azIds : props.providerAzIds,
+          providerAzIds: descriptorAzIds ?? props.providerAzIds,
         }),
       );
     }
     this.accesses = accesses;
-    this.descriptors = descriptors;
   }
 
   /** The way in of a single-database config's consumer. */

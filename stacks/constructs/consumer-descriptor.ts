@@ -24,8 +24,6 @@ import type { DatabaseNames } from "./consumer-rds-names";
 
 /** What a consumer stack takes from the descriptor instead of the provider's state: tokens of the decoded parameter. */
 export interface DescriptorFacts {
-  /** The parameter's ARN, which the stack reads. */
-  readonly arn: string;
   readonly azIds: string[];
   /** endpoint-service: the service the interface endpoint connects to. */
   readonly serviceName: string;
@@ -105,7 +103,6 @@ export class ConsumerDescriptor extends Construct {
     const list = (...path: string[]): string[] => Token.asList(Fn.lookupNested(local.expression, path));
     const cluster = config.provider.database.kind === "cluster";
     this.facts = {
-      arn,
       azIds: list("azIds"),
       serviceName: at("endpointService", "serviceName"),
       databaseNames: {
@@ -135,10 +132,13 @@ function shapeChecks(config: Config): Check[] {
     condition: `length(local.d.${path}) > 0`,
     message: "is missing or empty",
   });
+  // A list is compared as its JSON: the decoded tuple and a list literal need not be of one type.
   const equal = (path: string, value: unknown) => ({
     field: path,
-    condition: value === null ? `local.d.${path} == null` : `local.d.${path} == ${hcl(value)}`,
-    message: `differs from ${value === null ? "null" : hcl(value)}, the value this stack was synthesized for`,
+    condition: Array.isArray(value)
+      ? `jsonencode(local.d.${path}) == ${hcl(hcl(value))}`
+      : `local.d.${path} == ${hcl(value)}`,
+    message: `differs from ${hcl(value)}, the value this stack was synthesized for`,
   });
   const checks: Check[] = [
     equal("transport", p.transport),
@@ -147,11 +147,7 @@ function shapeChecks(config: Config): Check[] {
     equal("database.kind", p.database.kind),
     equal("ports.writer", p.ports.writer),
     equal("ports.reader", p.ports.reader),
-    {
-      field: "ports.members",
-      condition: `jsonencode(local.d.ports.members) == ${hcl(JSON.stringify(p.ports.members))}`,
-      message: `differs from ${hcl(p.ports.members)}, the value this stack was synthesized for`,
-    },
+    equal("ports.members", p.ports.members),
     present("azIds"),
     present("database.names.writer"),
   ];
