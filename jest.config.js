@@ -12,6 +12,9 @@ const base = {
 };
 
 module.exports = {
+  // A guard against a hang, not a timing assertion (as HANG_GUARD_MS in __tests__/support/limits.ts):
+  // Jest's 5 s default is too short on a loaded CI machine, where one child process took over 60 s.
+  testTimeout: 600_000,
   projects: [
     {
       ...base,

@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { parseCostArgs } from "../../scripts/cost";
 import { parseStatusArgs } from "../../scripts/status";
+import { HANG_GUARD_MS } from "../support/limits";
 
 const ROOT = path.join(__dirname, "..", "..");
 
@@ -15,7 +16,7 @@ function run(script: "status" | "cost", args: string[], config?: string) {
   const r = spawnSync(
     process.execPath,
     ["--require", require.resolve("tsx/cjs"), path.join(ROOT, "scripts", `${script}.ts`), ...args],
-    { cwd: ROOT, env, encoding: "utf8", timeout: 60_000 },
+    { cwd: ROOT, env, encoding: "utf8", timeout: HANG_GUARD_MS },
   );
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

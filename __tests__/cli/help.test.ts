@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { HANG_GUARD_MS } from "../support/limits";
 
 const ROOT = path.join(__dirname, "..", "..");
 const PACKAGE_SCRIPTS: Record<string, string> = JSON.parse(
@@ -62,7 +63,7 @@ function npmRun(name: string, arg: string) {
     cwd: ROOT,
     env,
     encoding: "utf8",
-    timeout: 60_000,
+    timeout: HANG_GUARD_MS,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, home: entriesUnder(home) };
 }
@@ -96,7 +97,7 @@ describe("--help", () => {
 
   it.each(OTHER_SCRIPTS)("%s prints its usage and exits 0, doing nothing else", (_name, [cmd, ...args], usage) => {
     for (const flag of cmd === "bash" ? ["--help", "-h"] : ["--help"]) {
-      const r = spawnSync(cmd, [...args, flag], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+      const r = spawnSync(cmd, [...args, flag], { cwd: ROOT, encoding: "utf8", timeout: HANG_GUARD_MS });
       expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
       expect(r.stdout).toMatch(usage);
     }
@@ -145,7 +146,7 @@ describe("--help", () => {
       const r = spawnSync("node", ["--require", "tsx/cjs", script, bad], {
         cwd: ROOT,
         encoding: "utf8",
-        timeout: 60_000,
+        timeout: HANG_GUARD_MS,
       });
       expect({ script, status: r.status }).toEqual({ script, status: 2 });
       expect(r.stderr).toMatch(/problems? in the config/);

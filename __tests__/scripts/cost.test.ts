@@ -13,6 +13,7 @@ import { COST_BY_TRANSPORT } from "../../scripts/cost/transports";
 import { TRANSPORTS } from "../../config/schema";
 import { demoInput, type Json, resources, synthesize } from "../helpers";
 import { toResourceTransport } from "../terraform/matrix";
+import { HANG_GUARD_MS } from "../support/limits";
 
 const table = loadPrices();
 const configOf = (mutate: (c: Json) => void = () => undefined) => {
@@ -540,7 +541,7 @@ describe("cost of one share from the command line", () => {
     const r = spawnSync(
       process.execPath,
       ["--require", "tsx/cjs", "scripts/cost.ts", "examples/platform-catalogue/config.json", "--share", "payments"],
-      { cwd: path.join(__dirname, "..", ".."), encoding: "utf8", timeout: 120_000 },
+      { cwd: path.join(__dirname, "..", ".."), encoding: "utf8", timeout: HANG_GUARD_MS },
     );
     expect({ status: r.status, stderr: r.stderr, stdout: r.stdout }).toEqual({
       status: 2,

@@ -13,6 +13,7 @@ import { BEGIN, END, readmeDiagram } from "../../scripts/readme-diagram";
 import { readSection } from "../../scripts/readme-section";
 import { demoInput, type Json } from "../helpers";
 import { toResourceTransport } from "../terraform/matrix";
+import { HANG_GUARD_MS } from "../support/limits";
 
 const ROOT = path.join(__dirname, "..", "..");
 const example = (name: string) => loadConfigFile(path.join(ROOT, "examples", name, "config.json"));
@@ -28,7 +29,7 @@ function parse(texts: string[]): Array<{ ok: boolean; diagramType?: string; erro
   });
   const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "mermaid-parse.mjs"), ...files], {
     encoding: "utf8",
-    timeout: 120_000,
+    timeout: HANG_GUARD_MS,
   });
   return r.stdout
     .trim()

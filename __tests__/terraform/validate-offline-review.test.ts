@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { synthesize } from "../helpers";
 import { copyStack, run, toolchain } from "./toolchain";
+import { HANG_GUARD_MS } from "../support/limits";
 
 jest.setTimeout(300_000);
 
@@ -126,23 +127,44 @@ describe("the toolchain's two locks", () => {
   let holder: ReturnType<typeof spawn> | undefined;
 
   beforeAll(async () => {
-    // Another run building OpenTofu, as far as the locks can tell.
-    holder = spawn("flock", [path.join(root, ".lock-tofu"), "sleep", "120"], { stdio: "ignore" });
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Another run building OpenTofu, as far as the locks can tell, in a process group of its own
+    // so that killing it ends the sleep that holds the lock too. It is ready once the lock is taken.
+    const lock = path.join(root, ".lock-tofu");
+    holder = spawn("flock", [lock, "sleep", "900"], { stdio: "ignore", detached: true });
+    while (spawnSync("flock", ["-n", lock, "true"]).status === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   });
-  afterAll(() => holder?.kill());
+  afterAll(() => {
+    if (holder?.pid) process.kill(-holder.pid);
+  });
 
   it("lets a --no-tofu run finish while OpenTofu's lock is held, with the same toolchain.env", () => {
-    const r = spawnSync("bash", [SCRIPT, "--quiet", "--no-tofu"], { encoding: "utf8", timeout: 60_000 });
+    const r = spawnSync("bash", [SCRIPT, "--quiet", "--no-tofu"], { encoding: "utf8", timeout: HANG_GUARD_MS });
     expect({ status: r.status, signal: r.signal }).toEqual({ status: 0, signal: null });
     // The other CLI's run of this tier may hold the mirror's lock for a moment; never OpenTofu's.
     expect(r.stderr).not.toContain(".lock-tofu");
     expect(r.stdout.trim()).toBe(path.join(root, "toolchain.env"));
   });
 
-  it("makes a run that wants OpenTofu wait for that lock, and say so", () => {
-    const r = spawnSync("bash", [SCRIPT, "--quiet"], { encoding: "utf8", timeout: 5_000 });
-    expect(r.signal).toBe("SIGTERM");
-    expect(r.stderr).toContain(`toolchain: waiting for another run to finish (${path.join(root, ".lock-tofu")})`);
-  });
+  it(
+    "makes a run that wants OpenTofu wait for that lock, and say so",
+    async () => {
+      // It says so and waits; the lock is held for 900 s, so a run that ended before the holder let
+      // go did not wait. How soon it says so depends on the machine's load, so the test waits for the line.
+      const waiting = `toolchain: waiting for another run to finish (${path.join(root, ".lock-tofu")})`;
+      const child = spawn("bash", [SCRIPT, "--quiet"], { stdio: ["ignore", "ignore", "pipe"], detached: true });
+      let stderr = "";
+      const outcome = await new Promise<string>((resolve) => {
+        child.stderr?.on("data", (chunk) => {
+          stderr += chunk;
+          if (stderr.includes(waiting)) resolve("waiting");
+        });
+        child.on("exit", (code) => resolve(`exited ${code} before the holder let go`));
+      });
+      if (child.pid) process.kill(-child.pid);
+      expect({ outcome, stderr }).toEqual({ outcome: "waiting", stderr: expect.stringContaining(waiting) });
+    },
+    HANG_GUARD_MS,
+  );
 });
