@@ -104,6 +104,27 @@ export interface Config {
   readonly nameScope: { readonly share: string; readonly part?: string };
 }
 
+/** The ports a consumer opens: what a share's descriptor carries (reader sets are the provider's own). */
+export type ConsumerPorts = Pick<Ports, "writer" | "reader" | "members">;
+
+/**
+ * What a consumer's stack knows of one share: a share's Config carries it (the provider's config),
+ * and so does its descriptor (a consumer-only config, config/consumer-only.ts). The consumer's
+ * side reads nothing else of the provider, so a stack built from either is the same.
+ */
+export interface SharedView {
+  readonly name: string;
+  readonly nameScope: Config["nameScope"];
+  readonly provider: {
+    readonly transport: ProviderConfig["transport"];
+    readonly account: { readonly region: string; readonly accountId?: string };
+    readonly database: { readonly engine: Engine; readonly kind: DatabaseConfig["kind"] };
+    readonly ports: ConsumerPorts;
+    /** The resource transport's: one configuration of the database (arn), or of its endpoints (dns). */
+    readonly resourceDefinition?: ProviderConfig["resourceDefinition"];
+  };
+}
+
 /** One database behind one transport, as the stacks build it. */
 export interface ShareConfig {
   /** The share's name: the config's in the single-database form. */

@@ -1,9 +1,10 @@
 // Builds the whole app from a validated config: one provider stack and one stack per consumer.
 import { App } from "cdktf";
 import type { AppConfig } from "../config/resolve";
-import type { DescriptorFacts } from "./constructs/consumer-descriptor";
-import { ConsumerStack, consumerStackName } from "./consumer-stack";
+import { descriptorArn } from "./constructs/consumer-descriptor";
+import { ConsumerStack, consumerStackName, type ShareFacts } from "./consumer-stack";
 import { PROVIDER_STACK, ProviderStack } from "./provider-stack";
+import { transportOf } from "./transports";
 
 export interface Stacks {
   readonly app: App;
@@ -18,16 +19,22 @@ export function buildApp(config: AppConfig, app: App = new App()): Stacks {
     const reaches = consumer.shares.map((name) => {
       const share = provider.shareNamed(name);
       const seen = share.share.config.consumers.find((c) => c.name === consumer.name)!;
+      const view = share.share.config;
       // The provider's share knows its transport: it hands each consumer the target to build.
-      return {
-        share: share.share,
-        consumer: seen,
-        target: share.via.target(seen),
-        targetFromDescriptor: (facts: DescriptorFacts) => share.via.targetFromDescriptor(seen, facts),
-      };
+      const facts: ShareFacts =
+        consumer.shareFacts === "descriptor"
+          ? {
+              from: "descriptor",
+              arn: descriptorArn(view),
+              target: (read) => transportOf(view.provider.transport).targetFromDescriptor(view, seen, read),
+            }
+          : { from: "state", target: share.via.target(seen) };
+      return { share: share.share, consumer: seen, facts };
     });
     return new ConsumerStack(app, consumerStackName(consumer), {
-      config,
+      name: config.name,
+      tags: config.tags,
+      providerRegion: config.provider.account.region,
       consumer,
       reaches,
       providerAzIds: consumer.providerAzIds ?? knownProviderAzIds ?? provider.network.azIds,

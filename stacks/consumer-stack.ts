@@ -1,35 +1,53 @@
 // One consumer account: its network, and its way in to each share it reaches, which that share's
 // transport builds (stacks/transports/: an interface endpoint to the endpoint service, or
 // resource endpoints to the shared configurations), each in its own ShareScope.
-// Composition only; the outputs' names and descriptions are stacks/outputs.ts's.
+// Composition only; the outputs' names and descriptions are stacks/outputs.ts's. It knows each
+// share by its view (SharedView): the provider's config gives it, and so does the share's
+// descriptor, so the same stack comes from the provider's config and from a consumer-only one.
 import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import type { AppConfig, AppConsumer, ShareConfig } from "../config/resolve";
+import type { AppConsumer, SharedView } from "../config/resolve";
 import type { ConsumerConfig } from "../config/schema";
 import { addAwsProvider } from "./aws";
 import { addBackend } from "./backend";
 import { ConsumerDescriptor, type DescriptorFacts } from "./constructs/consumer-descriptor";
 import { Network } from "./constructs/network";
 import { OperationsKey } from "./constructs/operations-key";
-import { ShareScope } from "./share-scope";
+import { type ShareIdentity, ShareScope } from "./share-scope";
 import type { ConsumerTarget } from "./transports/transport";
+
+/** Where a consumer's stack takes a share's facts: the provider's state, or the share's descriptor. */
+export type ShareFacts =
+  | {
+      readonly from: "state";
+      /** What to connect to: values from the config, or cross-stack references to the provider. */
+      readonly target: ConsumerTarget;
+    }
+  | {
+      readonly from: "descriptor";
+      /** The descriptor's SSM parameter, read by this ARN with the consumer's own credentials. */
+      readonly arn: string;
+      /** What to connect to, from the facts the stack reads in the parameter. */
+      readonly target: (facts: DescriptorFacts) => ConsumerTarget;
+    };
 
 /** One share this consumer reaches. */
 export interface Reach {
-  readonly share: ShareConfig;
+  readonly share: ShareIdentity & { readonly config: SharedView };
   /** The consumer as the share sees it: its own keys with its settings of the share. */
   readonly consumer: ConsumerConfig;
-  /** What to connect to, from the provider's share: values from the config, or cross-stack references to the provider. */
-  readonly target: ConsumerTarget;
-  /** What to connect to when the stack reads the share's descriptor (consumers[].shareFacts "descriptor"). */
-  readonly targetFromDescriptor: (facts: DescriptorFacts) => ConsumerTarget;
+  readonly facts: ShareFacts;
 }
 
 export interface ConsumerStackProps {
-  readonly config: AppConfig;
+  /** The provider's config name, which names the consumer's resources and its state. */
+  readonly name: string;
+  readonly tags: Record<string, string>;
+  /** The provider's region, where the shares' descriptors are read. */
+  readonly providerRegion: string;
   readonly consumer: AppConsumer;
   readonly reaches: Reach[];
-  /** The provider's AZ IDs: from the config, or a cross-stack reference to the provider. */
+  /** The provider's AZ IDs: from the config, or a cross-stack reference to the provider (unused when the facts come from descriptors). */
   readonly providerAzIds: string[];
 }
 
@@ -44,13 +62,13 @@ export class ConsumerStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: ConsumerStackProps) {
     super(scope, id);
-    const { config, consumer } = props;
-    const prefix = `${config.name}-${consumer.name}`;
-    const aws = { account: consumer.account, name: config.name, stackName: id, tags: config.tags };
+    const { name, consumer } = props;
+    const prefix = `${name}-${consumer.name}`;
+    const aws = { account: consumer.account, name, stackName: id, tags: props.tags };
     addAwsProvider(this, aws);
-    addBackend(this, consumer.backend, { name: config.name, stackName: id, region: consumer.account.region });
+    addBackend(this, consumer.backend, { name, stackName: id, region: consumer.account.region });
 
-    const nameScope = { share: config.name, consumer: consumer.name, region: consumer.account.region };
+    const nameScope = { share: name, consumer: consumer.name, region: consumer.account.region };
     const key = new OperationsKey(this, "OperationsKey", { name: prefix, nameScope });
     this.network = new Network(this, "Network", {
       config: consumer.network,
@@ -58,27 +76,29 @@ export class ConsumerStack extends TerraformStack {
       nameScope,
       kmsKeyArn: key.arn,
     });
-    // shareFacts "descriptor": each share's facts from its descriptor, read by ARN with this
-    // account's credentials, in the provider's region; nothing from the provider's state.
-    const fromDescriptor = consumer.shareFacts === "descriptor";
-    const providerRegion = config.provider.account.region;
+    // Descriptors: each share's facts from its descriptor, read by ARN with this account's
+    // credentials, in the provider's region; nothing from the provider's state.
     const regionProvider =
-      fromDescriptor && providerRegion !== consumer.account.region
-        ? addAwsProvider(this, { ...aws, alias: { name: "provider-region", region: providerRegion } })
+      props.reaches.some((r) => r.facts.from === "descriptor") && props.providerRegion !== consumer.account.region
+        ? addAwsProvider(this, { ...aws, alias: { name: "provider-region", region: props.providerRegion } })
         : undefined;
     const accesses = new Map<string, Construct>();
     // Every share of a config is served from the provider's one network: the first descriptor's
     // AZ IDs are every share's.
     let descriptorAzIds: string[] | undefined;
-    for (const reach of props.reaches) {
-      const { share, consumer: seen } = reach;
+    for (const { share, consumer: seen, facts } of props.reaches) {
       const shareScope = new ShareScope(this, share);
       const namePrefix = `${share.config.name}-${consumer.name}`;
-      const descriptor = fromDescriptor
-        ? new ConsumerDescriptor(shareScope, "Descriptor", { config: share.config, regionProvider })
-        : undefined;
-      descriptorAzIds ??= descriptor?.facts.azIds;
-      const target = descriptor ? reach.targetFromDescriptor(descriptor.facts) : reach.target;
+      let target: ConsumerTarget;
+      if (facts.from === "descriptor") {
+        const descriptor = new ConsumerDescriptor(shareScope, "Descriptor", {
+          view: share.config,
+          arn: facts.arn,
+          regionProvider,
+        });
+        descriptorAzIds ??= descriptor.facts.azIds;
+        target = facts.target(descriptor.facts);
+      } else target = facts.target;
       accesses.set(
         share.name,
         target.connect({

@@ -7,13 +7,16 @@ import { TerraformLocal, type TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { type ShareConfig, shareOutputName } from "../config/resolve";
 
+/** What names a share's scope: its name, and whether it is one of several (scoped) or the single database. */
+export type ShareIdentity = Pick<ShareConfig, "name" | "scoped">;
+
 /** The id that cdktf's makeUniqueId drops from a logical id's path (HIDDEN_ID in cdktf/lib/private/unique.js). */
 export const UNSCOPED_SHARE_ID = "Default";
 
 export class ShareScope extends Construct {
   constructor(
     scope: Construct,
-    readonly share: ShareConfig,
+    readonly share: ShareIdentity,
   ) {
     super(scope, share.scoped ? share.name : UNSCOPED_SHARE_ID);
   }

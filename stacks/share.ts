@@ -25,6 +25,8 @@ export interface ShareProps {
 }
 
 export class Share extends ShareScope {
+  /** The share's whole config, which the provider's side builds from. */
+  declare readonly share: ShareConfig;
   readonly database: Database;
   /** The database's own RDS names, which its certificates carry: consumers resolve them to their endpoint. */
   readonly databaseNames: DatabaseNames;

@@ -7,14 +7,14 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import type { TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
-import type { Ports } from "../../config/resolve";
+import type { ConsumerPorts } from "../../config/resolve";
 import type { ConsumerConfig } from "../../config/schema";
 
 export interface EndpointSecurityGroupProps {
   readonly namePrefix: string;
   readonly shareName: string;
   readonly consumer: ConsumerConfig;
-  readonly ports: Ports;
+  readonly ports: ConsumerPorts;
   readonly vpcId: string;
 }
 

@@ -19,7 +19,7 @@ import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Fn, TerraformLocal, Token } from "cdktf";
 import { Construct } from "constructs";
 import { DESCRIPTOR_SCHEMA_VERSION, descriptorParameterName } from "../../config/descriptor";
-import type { Config } from "../../config/resolve";
+import type { Config, SharedView } from "../../config/resolve";
 import type { DatabaseNames } from "./consumer-rds-names";
 
 /** What a consumer stack takes from the descriptor instead of the provider's state: tokens of the decoded parameter. */
@@ -55,7 +55,10 @@ function partitionOf(region: string): string {
 }
 
 export interface ConsumerDescriptorProps {
-  readonly config: Config;
+  /** The share as this stack was synthesized for it: the descriptor must describe the same share. */
+  readonly view: SharedView;
+  /** The parameter's ARN: descriptorArn() of the provider's config, or the one a consumer-only config names. */
+  readonly arn: string;
   /** A provider block for the provider's region, when the consumer's own region differs. */
   readonly regionProvider?: AwsProvider;
 }
@@ -73,11 +76,10 @@ export class ConsumerDescriptor extends Construct {
 
   constructor(scope: Construct, id: string, props: ConsumerDescriptorProps) {
     super(scope, id);
-    const { config } = props;
-    const arn = descriptorArn(config);
+    const { view, arn } = props;
     const major = DESCRIPTOR_SCHEMA_VERSION.split(".")[0];
-    const fix = `The share's provider stack writes the descriptor (${arn}): deploy it from the same config as this stack, or synthesize this stack from the config the provider deployed.`;
-    const checks = shapeChecks(config);
+    const fix = `The share's provider stack writes the descriptor (${arn}): deploy it from the same config as this stack, or synthesize this stack from the config the provider deployed (a consumer-only config: save the parameter again with aws ssm get-parameter, as docs/self-service.md shows, and synthesize).`;
+    const checks = shapeChecks(view);
     // Each postcondition reads the parameter's value itself (self.value): a postcondition may
     // name only its own block's attributes and what the block already depends on.
     const decoded = "nonsensitive(jsondecode(self.value))";
@@ -101,7 +103,7 @@ export class ConsumerDescriptor extends Construct {
     const local = new TerraformLocal(this, "descriptor", Fn.nonsensitive(Fn.jsondecode(this.parameter.value)));
     const at = (...path: string[]): string => Token.asString(Fn.lookupNested(local.expression, path));
     const list = (...path: string[]): string[] => Token.asList(Fn.lookupNested(local.expression, path));
-    const cluster = config.provider.database.kind === "cluster";
+    const cluster = view.provider.database.kind === "cluster";
     this.facts = {
       azIds: list("azIds"),
       serviceName: at("endpointService", "serviceName"),
@@ -124,8 +126,8 @@ export class ConsumerDescriptor extends Construct {
  * What the consumer stack was synthesized for, field by field: the descriptor must say the same,
  * and hold every value the stack takes from it.
  */
-function shapeChecks(config: Config): Check[] {
-  const p = config.provider;
+function shapeChecks(view: SharedView): Check[] {
+  const p = view.provider;
   const hcl = (v: unknown) => JSON.stringify(v);
   const present = (path: string) => ({
     field: path,

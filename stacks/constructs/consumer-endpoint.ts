@@ -7,7 +7,7 @@ import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { Fn, type TerraformResource, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
-import type { Ports } from "../../config/resolve";
+import type { ConsumerPorts } from "../../config/resolve";
 import type { ConsumerConfig } from "../../config/schema";
 import { stackLocal } from "../share-scope";
 import { endpointSecurityGroup, friendlyNamesZone } from "./consumer-access";
@@ -20,7 +20,7 @@ export interface ConsumerEndpointProps {
   /** The share's name, for descriptions. */
   readonly shareName: string;
   readonly consumer: ConsumerConfig;
-  readonly ports: Ports;
+  readonly ports: ConsumerPorts;
   readonly network: Network;
   readonly serviceName: string;
   /** The provider's region when it differs from the consumer's (cross-region PrivateLink). */

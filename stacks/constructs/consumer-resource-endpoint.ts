@@ -8,7 +8,7 @@ import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { Fn, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
-import type { Ports } from "../../config/resolve";
+import type { ConsumerPorts } from "../../config/resolve";
 import type { ConsumerConfig } from "../../config/schema";
 import { stackLocal } from "../share-scope";
 import { endpointSecurityGroup, friendlyNamesZone } from "./consumer-access";
@@ -21,7 +21,7 @@ export interface ConsumerResourceEndpointProps {
   readonly shareName: string;
   readonly consumer: ConsumerConfig;
   /** The database's port for the writer, and for the reader when there is one. */
-  readonly ports: Ports;
+  readonly ports: ConsumerPorts;
   readonly network: Network;
   /** Resource configurations: from the config, or cross-stack references to the provider. */
   readonly configurations:

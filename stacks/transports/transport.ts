@@ -8,7 +8,7 @@
 // construct ids are state, and moving code into a folder or a share must not move a resource.
 import type { Construct } from "constructs";
 import type { EndpointServiceDescriptor, ResourceDescriptor } from "../../config/descriptor";
-import type { Config } from "../../config/resolve";
+import type { Config, SharedView } from "../../config/resolve";
 import type { ConsumerConfig, TransportName } from "../../config/schema";
 import type { DescriptorFacts } from "../constructs/consumer-descriptor";
 import type { DatabaseNames } from "../constructs/consumer-rds-names";
@@ -27,6 +27,12 @@ export interface Transport {
   readonly alarms: boolean;
   /** The provider side: builds what the share exposes to consumers, and its outputs, in the provider stack. */
   share(parts: ProviderParts): ProviderShare;
+  /**
+   * What a consumer connects to when its stack reads the share's descriptor instead of the
+   * provider's state (consumers[].shareFacts "descriptor", and every consumer-only config): the
+   * share's view says which parts exist, the facts (tokens of the read parameter) fill them in.
+   */
+  targetFromDescriptor(view: SharedView, consumer: ConsumerConfig, facts: DescriptorFacts): ConsumerTarget;
   /** This transport's part of the config's diagram (stacks/diagram.ts). */
   readonly diagram: DiagramPart;
 }
@@ -50,8 +56,6 @@ export interface ProviderShare {
   readonly dashboard: TransportDashboard;
   /** What a consumer connects to: its config's values, else cross-stack references to this share. */
   target(consumer: ConsumerConfig): ConsumerTarget;
-  /** What a consumer connects to when its stack reads the share's descriptor instead of the provider's state (consumers[].shareFacts). */
-  targetFromDescriptor(consumer: ConsumerConfig, facts: DescriptorFacts): ConsumerTarget;
   /** The transport's part of the share's descriptor (stacks/constructs/share-descriptor.ts). */
   readonly descriptor: DescriptorPart;
 }
@@ -75,7 +79,8 @@ export interface DescriptorPart {
 export interface ConsumerParts {
   /** The share's scope in the consumer stack: the way in (id Access) and its outputs go in it. */
   readonly scope: ShareScope;
-  readonly config: Config;
+  /** The share as the consumer sees it: from the provider's config, or from the share's descriptor. */
+  readonly config: SharedView;
   readonly consumer: ConsumerConfig;
   /** `<share>-<consumer>`, the prefix of the consumer's resource names. */
   readonly namePrefix: string;

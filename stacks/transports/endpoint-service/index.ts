@@ -2,6 +2,7 @@
 // writer by the failover function; an interface endpoint in each consumer (PrivateLink).
 import type { Transport } from "../transport";
 import { endpointServiceDiagram } from "./diagram";
+import { EndpointServiceTarget } from "./consumer";
 import { EndpointServiceProviderShare } from "./provider";
 
 export const ENDPOINT_SERVICE_TRANSPORT: Transport = {
@@ -10,5 +11,7 @@ export const ENDPOINT_SERVICE_TRANSPORT: Transport = {
   // The failover alarms publish to an SNS topic encrypted with the operations key.
   alarms: true,
   share: (parts) => new EndpointServiceProviderShare(parts),
+  targetFromDescriptor: (_view, _consumer, facts) =>
+    new EndpointServiceTarget({ serviceName: facts.serviceName, databaseNames: facts.databaseNames }),
   diagram: endpointServiceDiagram,
 };

@@ -4,7 +4,6 @@
 import { accountsOfIamPrincipals } from "../../../config/resolve";
 import type { ConsumerConfig } from "../../../config/schema";
 import { Alarms } from "../../constructs/alarms";
-import type { DescriptorFacts } from "../../constructs/consumer-descriptor";
 import { DatabaseZones } from "../../constructs/database-zones";
 import { EndpointService } from "../../constructs/endpoint-service";
 import { FailoverSync } from "../../constructs/failover-sync";
@@ -105,10 +104,6 @@ export class EndpointServiceProviderShare implements ProviderShare {
       serviceName: consumer.serviceName ?? this.endpointService.serviceName,
       databaseNames: consumer.databaseNames ?? this.parts.databaseNames,
     });
-  }
-
-  targetFromDescriptor(_consumer: ConsumerConfig, facts: DescriptorFacts): ConsumerTarget {
-    return new EndpointServiceTarget({ serviceName: facts.serviceName, databaseNames: facts.databaseNames });
   }
 }
 

@@ -3,7 +3,6 @@
 // its endpoints, which RDS keeps on the writer and the readers (resourceDefinition dns).
 import { ramPrincipal } from "../../../config/resolve";
 import type { ConsumerConfig } from "../../../config/schema";
-import type { DescriptorFacts } from "../../constructs/consumer-descriptor";
 import { ResourceShare } from "../../constructs/resource-share";
 import { PROVIDER_OUTPUTS, outputsOf } from "../../outputs";
 import type { ConsumerTarget, DescriptorPart, ProviderParts, ProviderShare } from "../transport";
@@ -90,30 +89,6 @@ export class ResourceProviderShare implements ProviderShare {
         writerConfigurationArn: consumer.resourceConfigurationArn ?? share.writer!.arn,
         // A consumer that names the writer's configuration names the reader's too (the loader checks).
         readerConfigurationArn: fromConfig ? consumer.readerResourceConfigurationArn : share.reader?.arn,
-      },
-      resourceShareArn,
-    });
-  }
-
-  targetFromDescriptor(consumer: ConsumerConfig, facts: DescriptorFacts): ConsumerTarget {
-    const share = this.resourceShare;
-    const resourceShareArn = consumer.acceptResourceShare ? facts.resource.resourceShareArn : undefined;
-    if (share.database) {
-      return new ResourceTarget({
-        configurations: {
-          definition: "arn",
-          configurationArn: facts.resource.databaseConfigurationArn,
-          databaseNames: facts.databaseNames,
-        },
-        resourceShareArn,
-      });
-    }
-    return new ResourceTarget({
-      configurations: {
-        definition: "dns",
-        writerConfigurationArn: facts.resource.writerConfigurationArn,
-        // The same config built the provider's share: it has a reader configuration exactly when this one does.
-        readerConfigurationArn: share.reader ? facts.resource.readerConfigurationArn : undefined,
       },
       resourceShareArn,
     });
