@@ -3,13 +3,14 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { loadConfigFile } from "../config/load";
-import { resources, synthesize } from "./helpers";
-import { EXAMPLES, EXAMPLES_DIR } from "./terraform/matrix";
+import { dataSources, resources, synthesize, synthesizeConsumerOnly } from "./helpers";
+import { CONSUMER_ONLY_EXAMPLES, EXAMPLES, EXAMPLES_DIR } from "./terraform/matrix";
 
 const scenario = (name: string) => name.replace(/^example /, "");
 
 describe("examples", () => {
   it("cover the scenarios users start from", () => {
+    expect(CONSUMER_ONLY_EXAMPLES.map((e) => scenario(e.name))).toEqual(["consumer-self-service"]);
     expect(EXAMPLES.map((e) => scenario(e.name))).toEqual([
       "aurora-postgresql-existing-vpc",
       "cross-region-consumers",
@@ -67,4 +68,24 @@ describe("examples", () => {
       path.join(EXAMPLES_DIR, "..", "config", "schema.json"),
     );
   });
+
+  it.each(CONSUMER_ONLY_EXAMPLES)(
+    "$name (a consumer-only config) synthesizes its one consumer stack, reading each descriptor by ARN",
+    ({ name, file }) => {
+      const readme = readFileSync(path.join(path.dirname(file), "README.md"), "utf8");
+      expect(readme).toContain(`npm run synth -- examples/${scenario(name)}/config.json`);
+      const config = JSON.parse(readFileSync(file, "utf8"));
+      const { id, json } = synthesizeConsumerOnly(file);
+      expect(id).toBe(`consumer-${config.consumer.name}`);
+      const arns = config.consumer.shares.map(
+        (s: { descriptor: string }) =>
+          JSON.parse(readFileSync(path.resolve(path.dirname(file), s.descriptor), "utf8")).Parameter.ARN,
+      );
+      expect(dataSources(json, "aws_ssm_parameter").map((p) => p.name)).toEqual(arns);
+      expect(JSON.stringify(json)).not.toContain("terraform_remote_state");
+      expect(path.resolve(path.dirname(file), config.$schema)).toBe(
+        path.join(EXAMPLES_DIR, "..", "config", "consumer-schema.json"),
+      );
+    },
+  );
 });

@@ -2,8 +2,9 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { Testing } from "cdktf";
-import { ConfigError, DEFAULT_CONFIG, validateConfig } from "../config/load";
+import { ConfigError, DEFAULT_CONFIG, isConsumerOnlyConfig, loadAnyConfigFile, validateConfig } from "../config/load";
 import { buildApp, type Stacks } from "../stacks/app";
+import { buildConsumerApp } from "../stacks/consumer-app";
 
 // A config as a user writes it and a stack as cdktf writes it: JSON that tests read and edit at any
 // depth. Typing every path would only restate the schema and the provider's types.
@@ -37,6 +38,17 @@ export function synthesize(mutate: (c: Json) => void = () => undefined): Synthes
     json[stack.node.id] = JSON.parse(text[stack.node.id]);
   }
   return { stacks, text, json };
+}
+
+/** A consumer-only config file's one stack, synthesized: its name, its folder and its JSON. */
+export function synthesizeConsumerOnly(file: string): { id: string; dir: string; json: Json } {
+  const config = loadAnyConfigFile(file);
+  if (!isConsumerOnlyConfig(config)) throw new Error(`${file} is a provider's config`);
+  const app = Testing.app();
+  const { consumer } = buildConsumerApp(config, app);
+  app.synth();
+  const dir = path.join(app.outdir, "stacks", consumer.node.id);
+  return { id: consumer.node.id, dir, json: JSON.parse(readFileSync(path.join(dir, "cdk.tf.json"), "utf8")) };
 }
 
 /** A config's problems as "path: message" lines; none when it is valid. */

@@ -74,3 +74,27 @@ export interface ResourceDescriptor extends DescriptorCommon {
 
 /** What one share's descriptor holds, as JSON in its SSM parameter. */
 export type ShareDescriptor = EndpointServiceDescriptor | ResourceDescriptor;
+
+/** A descriptor's ARN: the provider's partition, region and account, and the parameter's name (descriptorParameterName). */
+export const DESCRIPTOR_ARN =
+  /^arn:(aws[a-z-]*):ssm:([a-z0-9-]+):(\d{12}):parameter\/rds-privatelink\/([a-z][a-z0-9-]*)(?:\/([a-z][a-z0-9-]*))?\/descriptor$/;
+
+/** What a descriptor's ARN says: where the provider is, and which config and share wrote it. */
+export interface DescriptorAddress {
+  readonly partition: string;
+  readonly region: string;
+  readonly accountId: string;
+  /** The provider's config name (the share's own in the single-database form). */
+  readonly config: string;
+  /** The share's name within a config of several shares; absent in the single-database form. */
+  readonly share?: string;
+}
+
+export function parseDescriptorArn(arn: string): DescriptorAddress | undefined {
+  const m = DESCRIPTOR_ARN.exec(arn);
+  if (!m) return undefined;
+  const [, partition, region, accountId, config, share] = m;
+  return share === undefined
+    ? { partition, region, accountId, config }
+    : { partition, region, accountId, config, share };
+}

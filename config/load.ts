@@ -2,6 +2,12 @@
 import { existsSync, readFileSync, type Stats, statSync } from "node:fs";
 import * as path from "node:path";
 import type { z } from "zod";
+import {
+  type ConsumerOnlyConfig,
+  ConsumerOnlyConfigSchema,
+  isConsumerOnly,
+  resolveConsumerOnly,
+} from "./consumer-only";
 import { type AppConfig, resolveConfig } from "./resolve";
 import { crossCheck, type Problem } from "./rules";
 import { findJsonSyntaxError } from "./json-syntax";
@@ -61,11 +67,34 @@ export function configPath(env: NodeJS.ProcessEnv = process.env): string {
   return configSource(undefined, env).file;
 }
 
+/** A provider's config (the provider stack and its consumers), or a consumer team's own (config/consumer-only.ts). */
+export type LoadedConfig = AppConfig | ConsumerOnlyConfig;
+
+export function isConsumerOnlyConfig(config: LoadedConfig): config is ConsumerOnlyConfig {
+  return "form" in config && config.form === "consumer-only";
+}
+
 /**
- * Reads and validates a config file. `origin` says where its path came from, so that a file
- * that cannot be read is reported with the place to fix it: the command line or the variable.
+ * Reads and validates a provider's config. A consumer-only config is refused with one line:
+ * the callers that take one call loadAnyConfigFile.
  */
-export function loadConfigFile(file: string, origin?: ConfigOrigin): AppConfig {
+export function loadConfigFile(file: string, origin?: ConfigOrigin, command = "this command"): AppConfig {
+  const config = loadAnyConfigFile(file, origin);
+  if (isConsumerOnlyConfig(config))
+    throw new ConfigError(shownPath(file), [
+      {
+        path: "",
+        message: `is a consumer-only config (it has consumer, not provider); ${command} takes the provider's config`,
+      },
+    ]);
+  return config;
+}
+
+/**
+ * Reads and validates a config file of either form. `origin` says where its path came from, so
+ * that a file that cannot be read is reported with the place to fix it: the command line or the variable.
+ */
+export function loadAnyConfigFile(file: string, origin?: ConfigOrigin): LoadedConfig {
   const shown = shownPath(file);
   const fail = (message: string): never => {
     throw new ConfigError(shown, [{ path: "", message }]);
@@ -91,15 +120,25 @@ export function loadConfigFile(file: string, origin?: ConfigOrigin): AppConfig {
       return fail(
         `is a directory with no config.json; name a config file, such as examples/minimal/config.json${fix ? ` (${fix.slice(2)})` : ""}`,
       );
-    return loadConfigFile(inside, origin);
+    return loadAnyConfigFile(inside, origin);
   }
   if (stat.size > MAX_CONFIG_BYTES) {
     return fail(`the file is ${stat.size} bytes; a config is at most ${MAX_CONFIG_BYTES} bytes`);
   }
-  return parseConfig(readFileSync(file, "utf8"), shown);
+  return parseAnyConfig(readFileSync(file, "utf8"), shown, path.dirname(file));
 }
 
 export function parseConfig(text: string, source = "config"): AppConfig {
+  const config = parseAnyConfig(text, source, process.cwd());
+  if (isConsumerOnlyConfig(config))
+    throw new ConfigError(source, [
+      { path: "", message: "is a consumer-only config; a provider's config was expected" },
+    ]);
+  return config;
+}
+
+/** Parses either form; a consumer-only config reads its saved descriptors relative to `dir`. */
+export function parseAnyConfig(text: string, source: string, dir: string): LoadedConfig {
   let raw: unknown;
   // An editor's byte order mark is not part of the JSON.
   const json = text.replace(/^\uFEFF/, "");
@@ -108,7 +147,22 @@ export function parseConfig(text: string, source = "config"): AppConfig {
   } catch (e) {
     throw new ConfigError(source, [{ path: "", message: describeJsonError(json, e as Error) }]);
   }
+  if (isConsumerOnly(raw)) return validateConsumerOnly(raw, source, dir);
   return validateConfig(raw, source);
+}
+
+function validateConsumerOnly(raw: unknown, source: string, dir: string): ConsumerOnlyConfig {
+  const depth = depthOf(raw);
+  if (depth > MAX_DEPTH) {
+    throw new ConfigError(source, [
+      { path: "", message: `nesting is ${depth} levels deep; a config is at most ${MAX_DEPTH}` },
+    ]);
+  }
+  const result = resolveConsumerOnly(raw, dir, (error) =>
+    error.issues.flatMap((i) => describeIssue(i, raw, ConsumerOnlyConfigSchema)),
+  );
+  if (Array.isArray(result)) throw new ConfigError(source, sortProblems(result));
+  return result;
 }
 
 /** The config.json inside `dir`, when `dir` is a directory that holds one. */
@@ -181,7 +235,7 @@ export function formatPath(segments: readonly PropertyKey[]): string {
   return out;
 }
 
-function describeIssue(issue: z.core.$ZodIssue, raw: unknown): Problem[] {
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown, root: z.core.$ZodType = ConfigSchema): Problem[] {
   const at = formatPath(issue.path);
   if (issue.code === "invalid_union") {
     // A value of the kind one option takes (an object entry of consumers[].shares) is judged by
@@ -190,10 +244,12 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): Problem[] {
       (errors) => errors.length > 0 && !errors.some((e) => e.path.length === 0 && e.code === "invalid_type"),
     );
     if (branch)
-      return branch.flatMap((e) => describeIssue({ ...e, path: [...issue.path, ...e.path] } as z.core.$ZodIssue, raw));
+      return branch.flatMap((e) =>
+        describeIssue({ ...e, path: [...issue.path, ...e.path] } as z.core.$ZodIssue, raw, root),
+      );
   }
   if (issue.code === "unrecognized_keys") {
-    const known = knownKeys(issue.path);
+    const known = knownKeys(issue.path, root);
     return issue.keys.map((key) => {
       const hint = closest(key, known);
       return {
@@ -277,8 +333,8 @@ function valueAt(raw: unknown, segments: readonly PropertyKey[]): unknown {
 }
 
 /** The keys the schema allows at a path, found by walking the schema itself. */
-function knownKeys(segments: readonly PropertyKey[]): string[] {
-  let nodes: z.core.$ZodType[] = [ConfigSchema];
+function knownKeys(segments: readonly PropertyKey[], root: z.core.$ZodType): string[] {
+  let nodes: z.core.$ZodType[] = [root];
   for (const s of segments) {
     nodes = nodes.flatMap((n) => unwrap(n)).flatMap((n) => childOf(n, s));
   }

@@ -443,7 +443,7 @@ function checkAccountAdmitted(provider: Raw, consumer: Raw, at: string, out: Pro
   }
 }
 /** The consumer's copies of the share's facts, which shareFacts "descriptor" takes from the descriptor instead. */
-const FACT_COPIES = [
+export const FACT_COPIES = [
   "serviceName",
   "databaseNames",
   "providerAzIds",
@@ -534,6 +534,11 @@ function checkTransportKeys(provider: Raw, out: Problem[]) {
           : `does not apply with "transport": "${current}" (${why}); remove it`,
     });
   }
+}
+
+/** A consumer's settings of a share that belong to another transport than `transport`, the share's (a consumer-only config reads it in the descriptor). */
+export function foreignConsumerKeys(transport: TransportName, of: Raw): Array<{ field: string; why: string }> {
+  return foreignKeys({ transport }, "consumer", of).map(({ field, why }) => ({ field, why }));
 }
 
 function checkConsumerTransportKeys(provider: Raw, consumer: Raw, at: string, out: Problem[]) {

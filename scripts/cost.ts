@@ -193,7 +193,7 @@ function main(): void {
   let config: AppConfig;
   try {
     if (args.configNote) process.stderr.write(`note: ${args.configNote}\n`);
-    config = loadConfigFile(args.configFile, args.configOrigin);
+    config = loadConfigFile(args.configFile, args.configOrigin, "npm run cost");
   } catch (e) {
     // A bad config is a usage error here as in status (2); 1 is kept for findings.
     if (e instanceof ConfigError) {

@@ -247,7 +247,7 @@ async function main(): Promise<void> {
       return;
     }
     if (args.configNote) process.stderr.write(`note: ${args.configNote}\n`);
-    config = loadConfigFile(args.configFile, args.configOrigin);
+    config = loadConfigFile(args.configFile, args.configOrigin, "npm run status");
     // A --share the config does not have is a usage error, before any state is read.
     sharesToCheck(config, args.share, path.relative(process.cwd(), args.configFile) || args.configFile);
   } catch (e) {

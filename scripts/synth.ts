@@ -5,8 +5,15 @@
 // On success it says which stacks it wrote and what to run next (stdout); problems go to stderr.
 import * as path from "node:path";
 import type { Synthesized } from "../main";
-import { CONFIG_ENV, ConfigError, type ConfigSource, configSource, loadConfigFile, shownPath } from "../config/load";
-import type { AppConfig } from "../config/resolve";
+import {
+  CONFIG_ENV,
+  ConfigError,
+  type ConfigSource,
+  configSource,
+  type LoadedConfig,
+  loadAnyConfigFile,
+  shownPath,
+} from "../config/load";
 
 export const SYNTH_USAGE = `usage: npm run synth [-- CONFIG] [--output DIR] [--hcl]
 
@@ -61,6 +68,7 @@ export function synthSummary(
   const first = result.stacks[0];
   const cli = result.cli ?? "terraform";
   const others = result.stacks.length > 1 ? ", then each consumer" : "";
+  const order = result.stacks.length > 1 ? `${first.name} first${others}` : first.name;
   // A later `npm run deploy` synthesizes again, from RDS_PRIVATELINK_CONFIG: name this config there.
   const config = source.origin === "default" ? "" : `${CONFIG_ENV}=${shownPath(source.file)} `;
   const outdir = path.normalize(result.outdir) === "cdktf.out" ? "" : ` --output ${result.outdir}`;
@@ -71,8 +79,8 @@ export function synthSummary(
   return [
     `Wrote ${result.stacks.length} stack${result.stacks.length === 1 ? "" : "s"} of ${configName}:`,
     ...result.stacks.map((s) => `  ${s.name.padEnd(width)}  ${shownPath(path.resolve(s.file))}`),
-    `  and ${shownPath(path.resolve(result.diagram))}, the config as a picture`,
-    `Next, ${first.name} first${others}: cd ${shownPath(path.resolve(path.dirname(first.file)))} && ${cli} init && ${cli} plan (then apply)`,
+    ...(result.diagram ? [`  and ${shownPath(path.resolve(result.diagram))}, the config as a picture`] : []),
+    `Next, ${order}: cd ${shownPath(path.resolve(path.dirname(first.file)))} && ${cli} init && ${cli} plan (then apply)`,
     `  ${deploy}`,
   ].join("\n");
 }
@@ -91,10 +99,10 @@ if (require.main === module) {
   }
   Object.assign(process.env, args.env);
   if (args.source.note) process.stderr.write(`note: ${args.source.note}\n`);
-  let config: AppConfig;
+  let config: LoadedConfig;
   try {
     // Before cdktf and the stacks are loaded, so a bad config is refused in a second, not five.
-    config = loadConfigFile(args.source.file, args.source.origin);
+    config = loadAnyConfigFile(args.source.file, args.source.origin);
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     process.stderr.write(`${e.message}\n`);

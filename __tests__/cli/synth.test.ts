@@ -307,7 +307,7 @@ describe("what synth says it wrote", () => {
       24,
     );
     expect(text).toContain("Wrote 1 stack of my.json:");
-    expect(text).toContain("Next, provider first: cd cdktf.out/stacks/provider && tofu init && tofu plan (then apply)");
+    expect(text).toContain("Next, provider: cd cdktf.out/stacks/provider && tofu init && tofu plan (then apply)");
     expect(text.split("\n").pop()).toBe(
       "  npm run deploy needs Node 22 (cdktf-cli cannot start on Node 24): deploy with tofu apply there",
     );

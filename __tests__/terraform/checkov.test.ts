@@ -4,14 +4,14 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { synthesize } from "../helpers";
+import { synthesize, synthesizeConsumerOnly } from "../helpers";
 import { checkov, SKIPS } from "./checkov";
-import { EXAMPLES, MATRIX, RESOURCE_MATRIX } from "./matrix";
+import { CONSUMER_ONLY_EXAMPLES, EXAMPLES, MATRIX, RESOURCE_MATRIX } from "./matrix";
 
 jest.setTimeout(600_000);
 
 describe("checkov", () => {
-  it("passes every stack of the config matrix and of every example with no failed check", () => {
+  it("passes every stack of the config matrix and of every example (the consumer-only ones too) with no failed check", () => {
     const root = mkdtempSync(path.join(tmpdir(), "rds-privatelink-checkov-"));
     let stacks = 0;
     [...MATRIX, ...RESOURCE_MATRIX, ...EXAMPLES].forEach(({ mutate }, i) => {
@@ -28,6 +28,13 @@ describe("checkov", () => {
         writeFileSync(path.join(root, `${i}-${stack.node.id}`, "cdk.tf.json"), JSON.stringify(stackJson));
         stacks++;
       }
+    });
+    CONSUMER_ONLY_EXAMPLES.forEach(({ file }, i) => {
+      const { id, json } = synthesizeConsumerOnly(file);
+      delete json.moved;
+      mkdirSync(path.join(root, `own-${i}-${id}`), { recursive: true });
+      writeFileSync(path.join(root, `own-${i}-${id}`, "cdk.tf.json"), JSON.stringify(json));
+      stacks++;
     });
     const result = checkov(root, "terraform_json");
     writeFileSync(path.join(root, "summary.json"), JSON.stringify(result, null, 2));

@@ -18,8 +18,9 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync,
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { App } from "cdktf";
-import { validateConfig } from "../../config/load";
+import { isConsumerOnlyConfig, loadAnyConfigFile, validateConfig } from "../../config/load";
 import { buildApp } from "../../stacks/app";
+import { buildConsumerApp } from "../../stacks/consumer-app";
 import { ENV } from "../../functions/failover-sync/environment";
 import { DOCUMENTED_CLUSTER_EVENT, DOCUMENTED_INSTANCE_EVENT, withName } from "../fixtures/rds-events";
 import { type DnsServer, startDns } from "../support/dns";
@@ -256,6 +257,59 @@ describe(`deploy against moto with ${toolchain().cliName}`, () => {
     } finally {
       renameSync(`${providerState}.away`, providerState);
       await put(published.Value);
+    }
+  });
+
+  it("deploys a second consumer from a consumer-only config, with the descriptor saved by its ARN and the provider's state out of reach, then plans no change and destroys it", async () => {
+    // What the consumer's team does (docs/self-service.md): save the parameter by its ARN, as
+    // GetParameter answers (the AWS CLI prints that answer), and keep a config of its own.
+    const arn = output(providerDir, "descriptor_arn") as string;
+    const own = mkdtempSync(path.join(work, "self-service-"));
+    const saved = await ssm("GetParameter", { Name: arn, WithDecryption: true });
+    expect(saved.Parameter.ARN).toBe(arn);
+    writeFileSync(path.join(own, "orders.json"), JSON.stringify(saved, null, 2));
+    const file = path.join(own, "config.json");
+    writeFileSync(
+      file,
+      JSON.stringify({
+        consumer: {
+          name: "reports",
+          account: { region: REGION, accountId: ACCOUNT, endpoint: moto.url },
+          backend: { type: "local", path: path.join(own, "consumer-reports.tfstate") },
+          network: { create: { cidr: "10.40.0.0/16", azIds: ["use1-az1", "use1-az2"] } },
+          allowedCidrs: ["10.40.0.0/16"],
+          shares: [{ descriptor: "orders.json", privateZone: { name: "reports.orders.internal" } }],
+        },
+      }),
+    );
+    const config = loadAnyConfigFile(file);
+    if (!isConsumerOnlyConfig(config)) throw new Error("not a consumer-only config");
+    const app = new App({ outdir: path.join(own, "synth") });
+    buildConsumerApp(config, app);
+    app.synth();
+    const synthesized = path.join(app.outdir, "stacks", "consumer-reports");
+    expect(readFileSync(path.join(synthesized, "cdk.tf.json"), "utf8")).not.toMatch(/terraform_remote_state/);
+    forEmulator(synthesized);
+    const dir = copyStack(synthesized);
+    const providerState = path.join(work, "provider.tfstate");
+    renameSync(providerState, `${providerState}.away`);
+    try {
+      mustRun(dir, ["init", "-input=false", "-no-color"]);
+      const apply = mustRun(dir, ["apply", "-auto-approve", "-input=false", "-no-color", PARALLELISM]);
+      expect(apply.stdout).toMatch(/Apply complete! Resources: \d+ added, 0 changed, 0 destroyed/);
+      // Its endpoint reaches the provider's service, and its names are the descriptor's.
+      const descriptor = JSON.parse(saved.Parameter.Value);
+      const endpoints = await new EC2Client({ region: REGION, endpoint: moto.url, credentials }).send(
+        new DescribeVpcEndpointsCommand({ VpcEndpointIds: [output(dir, "endpoint_id") as string] }),
+      );
+      expect(endpoints.VpcEndpoints?.[0]?.ServiceName).toBe(descriptor.endpointService.serviceName);
+      expect(output(dir, "writer_address")).toBe(`${descriptor.database.names.writer}:3306`);
+      const again = run(dir, ["plan", "-detailed-exitcode", "-input=false", "-no-color", "-lock=false"]);
+      expect({ exit: again.status, errors: again.stderr }).toEqual({ exit: 0, errors: "" });
+      mustRun(dir, ["destroy", "-auto-approve", "-input=false", "-no-color", PARALLELISM]);
+      expect(JSON.parse(mustRun(dir, ["show", "-json"]).stdout).values).toBeUndefined();
+    } finally {
+      renameSync(`${providerState}.away`, providerState);
     }
   });
 

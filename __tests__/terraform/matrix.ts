@@ -121,15 +121,24 @@ export function toResourceTransport(c: Json): void {
 
 export const EXAMPLES_DIR = path.join(__dirname, "..", "..", "examples");
 
-/** One case per examples/<scenario>/config.json: the file as a user would copy it. */
-export const EXAMPLES: MatrixCase[] = readdirSync(EXAMPLES_DIR, { withFileTypes: true })
+const exampleConfig = (scenario: string) => path.join(EXAMPLES_DIR, scenario, "config.json");
+const SCENARIOS = readdirSync(EXAMPLES_DIR, { withFileTypes: true })
   .filter((d) => d.isDirectory())
   .map((d) => d.name)
-  .sort()
-  .map((scenario) => ({
-    name: `example ${scenario}`,
-    mutate: (c: Json) => {
-      for (const key of Object.keys(c)) delete c[key];
-      Object.assign(c, JSON.parse(readFileSync(path.join(EXAMPLES_DIR, scenario, "config.json"), "utf8")));
-    },
-  }));
+  .sort();
+const isConsumerOnlyExample = (scenario: string) =>
+  !("provider" in JSON.parse(readFileSync(exampleConfig(scenario), "utf8")));
+
+/** One case per examples/<scenario>/config.json of a provider's config: the file as a user would copy it. */
+export const EXAMPLES: MatrixCase[] = SCENARIOS.filter((s) => !isConsumerOnlyExample(s)).map((scenario) => ({
+  name: `example ${scenario}`,
+  mutate: (c: Json) => {
+    for (const key of Object.keys(c)) delete c[key];
+    Object.assign(c, JSON.parse(readFileSync(exampleConfig(scenario), "utf8")));
+  },
+}));
+
+/** The examples of a consumer team's own config (config/consumer-only.ts), each by its config file. */
+export const CONSUMER_ONLY_EXAMPLES: Array<{ name: string; file: string }> = SCENARIOS.filter(
+  isConsumerOnlyExample,
+).map((scenario) => ({ name: `example ${scenario}`, file: exampleConfig(scenario) }));

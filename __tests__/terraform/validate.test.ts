@@ -5,8 +5,8 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { type Json, synthesize } from "../helpers";
-import { EXAMPLES, MATRIX, RESOURCE_MATRIX } from "./matrix";
+import { type Json, synthesize, synthesizeConsumerOnly } from "../helpers";
+import { CONSUMER_ONLY_EXAMPLES, EXAMPLES, MATRIX, RESOURCE_MATRIX } from "./matrix";
 import { copyStack, type Diagnostic, toolchain, validateTogether, withoutArchive } from "./toolchain";
 
 jest.setTimeout(600_000);
@@ -72,6 +72,10 @@ describe(`validate with ${toolchain().cliName}`, () => {
         ).resource.archive_file;
       }
     }
+    for (const { name, file } of CONSUMER_ONLY_EXAMPLES) {
+      const { id, dir } = synthesizeConsumerOnly(file);
+      stacks.push({ key: `${id} ${name}`, dir: copyStack(dir) });
+    }
     const demo = synthesize();
     for (const [what, breakIt] of BROKEN) {
       const dir = queue(`broken: ${what}`, demo, "provider");
@@ -120,6 +124,12 @@ describe(`validate with ${toolchain().cliName}`, () => {
     expect(keys).toContain(`provider ${name}`);
     for (const key of keys)
       expect({ stack: key, diagnostics: diagnostics(key) }).toEqual({ stack: key, diagnostics: [] });
+  });
+
+  it.each(CONSUMER_ONLY_EXAMPLES)("the one stack of the $name (a consumer-only config) is valid", ({ name }) => {
+    const keys = stacks.map((s) => s.key).filter((k) => k.endsWith(` ${name}`));
+    expect(keys).toEqual([expect.stringMatching(/^consumer-/)]);
+    expect(diagnostics(keys[0])).toEqual([]);
   });
 
   it.each(BROKEN)("fails on %s, in that stack alone, so a pass means something", (what, _breakIt, message) => {

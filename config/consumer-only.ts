@@ -1,0 +1,220 @@
+// A consumer-only config: what a consumer team keeps in its own repository to deploy its own
+// consumer stack, with nothing of the provider's but each share's descriptor, saved as the AWS CLI
+// prints it (config/descriptor-check.ts). Its stack is the one the provider's config would give
+// that consumer with shareFacts "descriptor" (stacks/consumer-app.ts): the saved copy gives the
+// stack's shape at synth, and the plan reads the live parameter by ARN and stops when it no
+// longer describes that shape (stacks/constructs/consumer-descriptor.ts).
+import { readFileSync, statSync } from "node:fs";
+import * as path from "node:path";
+import { z } from "zod";
+import type { ShareDescriptor } from "./descriptor";
+import { readSavedDescriptor, type SavedDescriptor } from "./descriptor-check";
+import { type AppConsumer, resolveBackend, type SharedView } from "./resolve";
+import { crossCheck, FACT_COPIES, foreignConsumerKeys, type Problem } from "./rules";
+import { ConfigSchema, type ConsumerConfig, ConsumerSchema, ConsumerShareSchema, MAX_SHARES } from "./schema";
+
+/** A consumer-only config has `consumer` where the provider's config has `provider` and `consumers`. */
+export function isConsumerOnly(raw: unknown): boolean {
+  return raw !== null && typeof raw === "object" && "consumer" in raw && !("provider" in raw);
+}
+
+/** The share facts a consumer-only config takes from each descriptor, and that its entries must not copy. */
+const FROM_THE_DESCRIPTOR = [...FACT_COPIES, "shareFacts", "name"] as const;
+
+const shareKeys = ConsumerShareSchema.shape;
+const EntrySchema = z.strictObject({
+  descriptor: z
+    .string()
+    .min(1, "must name a file")
+    .describe(
+      "The share's descriptor, saved in this repository as `aws ssm get-parameter --name <descriptor ARN> --with-decryption` prints it: a path relative to this config file. The provider's team gives the ARN (its descriptor_arn output).",
+    ),
+  privateZone: shareKeys.privateZone,
+  memberPorts: shareKeys.memberPorts,
+  acceptResourceShare: shareKeys.acceptResourceShare,
+});
+
+const c = ConsumerSchema.shape;
+export const ConsumerOnlyConfigSchema = z.strictObject({
+  $schema: z.string().optional(),
+  tags: ConfigSchema.shape.tags,
+  consumer: z
+    .strictObject({
+      name: c.name,
+      account: c.account,
+      backend: c.backend,
+      network: c.network,
+      allowedCidrs: c.allowedCidrs,
+      allowedSecurityGroupIds: c.allowedSecurityGroupIds,
+      shares: z
+        .array(EntrySchema)
+        .min(1, 'must list at least one share, such as { "descriptor": "descriptors/orders.json" }')
+        .max(MAX_SHARES, `must list at most ${MAX_SHARES} shares`)
+        .describe(
+          "The shares this consumer reaches, each by its saved descriptor, with this consumer's settings of it.",
+        ),
+    })
+    .describe("The one consumer this config deploys: its account, network, clients and shares."),
+});
+
+/** One share a consumer-only config reaches, as its saved descriptor describes it. */
+export interface DescribedShare {
+  readonly name: string;
+  readonly scoped: boolean;
+  readonly config: SharedView;
+  /** The consumer with its settings of this share, as the provider's config would give them. */
+  readonly consumer: ConsumerConfig;
+  readonly arn: string;
+  readonly descriptor: ShareDescriptor;
+  /** The saved copy, as the config names it. */
+  readonly file: string;
+}
+
+/** A consumer-only config, valid and resolved. */
+export interface ConsumerOnlyConfig {
+  readonly form: "consumer-only";
+  /** The provider's config name (from the descriptors' ARNs): it names the consumer's resources and state, as there. */
+  readonly name: string;
+  readonly tags: Record<string, string>;
+  readonly provider: { readonly accountId: string; readonly region: string; readonly partition: string };
+  readonly consumer: AppConsumer;
+  readonly shares: DescribedShare[];
+}
+
+/**
+ * Validates a consumer-only config (already parsed JSON) whose descriptors are read relative to
+ * `dir`: the problems, each with its path, or the resolved config.
+ */
+export function resolveConsumerOnly(
+  raw: unknown,
+  dir: string,
+  describe: (error: z.ZodError) => Problem[],
+): ConsumerOnlyConfig | Problem[] {
+  const parsed = ConsumerOnlyConfigSchema.safeParse(raw);
+  const problems: Problem[] = [];
+  const consumerRaw = (raw as { consumer?: unknown }).consumer;
+  // The consumer's own rules (one network choice, clients that can reach it, ...) are the provider config's.
+  for (const p of crossCheck({ consumers: [consumerRaw] }))
+    problems.push({ ...p, path: p.path.replace(/^consumers\[0\]/, "consumer") });
+  const entries = Array.isArray((consumerRaw as { shares?: unknown })?.shares)
+    ? ((consumerRaw as { shares: unknown[] }).shares as unknown[])
+    : [];
+  entries.forEach((entry, i) => {
+    if (entry === null || typeof entry !== "object") return;
+    for (const key of FROM_THE_DESCRIPTOR)
+      if (key in entry)
+        problems.push({
+          path: `consumer.shares[${i}].${key}`,
+          message:
+            "comes from the share's descriptor in a consumer-only config; remove it (the provider's config keeps such copies)",
+        });
+  });
+  if (!parsed.success) {
+    // A copied fact gets its own line above, not also "unknown key".
+    const all = [...describe(parsed.error).filter((p) => !problems.some((q) => q.path === p.path)), ...problems];
+    return all.filter((p, i) => all.findIndex((q) => q.path === p.path && q.message === p.message) === i);
+  }
+  if (problems.length > 0) return problems;
+
+  const config = parsed.data;
+  const saved: Array<{ at: string; file: string; saved: SavedDescriptor }> = [];
+  config.consumer.shares.forEach((entry, i) => {
+    const at = `consumer.shares[${i}].descriptor`;
+    const file = path.resolve(dir, entry.descriptor);
+    let text: string;
+    try {
+      if (statSync(file).isDirectory()) throw Object.assign(new Error(), { code: "EISDIR" });
+      text = readFileSync(file, "utf8");
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? String(e);
+      problems.push({
+        path: at,
+        message: `cannot read ${entry.descriptor} (${code}), relative to the config's folder; save the descriptor there with aws ssm get-parameter (docs/self-service.md)`,
+      });
+      return;
+    }
+    const read = readSavedDescriptor(text, at);
+    if (Array.isArray(read))
+      problems.push(...read.map((p) => ({ ...p, message: `${entry.descriptor}: ${p.message}` })));
+    else saved.push({ at, file: entry.descriptor, saved: read });
+  });
+  if (problems.length > 0) return problems;
+
+  // One provider config: its name names this consumer's resources and state, as in that config.
+  const first = saved[0].saved.address;
+  for (const { at, saved: s } of saved.slice(1)) {
+    const a = s.address;
+    if (a.config !== first.config || a.accountId !== first.accountId || a.region !== first.region)
+      problems.push({
+        path: at,
+        message: `describes a share of ${a.config} (${a.accountId}, ${a.region}), but consumer.shares[0] one of ${first.config} (${first.accountId}, ${first.region}); a consumer-only config reaches the shares of one provider config: keep another config for ${a.config}`,
+      });
+  }
+  const single = saved.filter((s) => s.saved.address.share === undefined);
+  // Of one config (else the line above says so), its single database is its only share.
+  if (problems.length === 0 && single.length > 0 && new Set(saved.map((s) => s.saved.arn)).size > 1)
+    problems.push({
+      path: single[0].at,
+      message: `describes ${first.config}'s single database, which is its only share; list it alone`,
+    });
+  saved.forEach(({ at, saved: s }, i) => {
+    const again = saved.findIndex((o) => o.saved.arn === s.arn);
+    if (again < i)
+      problems.push({ path: at, message: `is the same share as consumer.shares[${again}]; list each share once` });
+    // As written: a default the schema filled in is no setting of the user's.
+    for (const { field, why } of foreignConsumerKeys(s.descriptor.transport, entries[i] as Record<string, unknown>))
+      problems.push({
+        path: `consumer.shares[${i}].${field}`,
+        message: `does not apply to this share, whose transport is "${s.descriptor.transport}" (${why}); remove it`,
+      });
+  });
+  if (problems.length > 0) return problems;
+
+  const { shares: entriesParsed, ...own } = config.consumer;
+  const backend = resolveBackend(own.backend, own.account);
+  const consumer: AppConsumer = {
+    ...own,
+    backend,
+    shareFacts: "descriptor",
+    shares: saved.map((s) => s.saved.address.share ?? first.config),
+  };
+  return {
+    form: "consumer-only",
+    name: first.config,
+    tags: config.tags,
+    provider: { accountId: first.accountId, region: first.region, partition: first.partition },
+    consumer,
+    shares: saved.map(({ file, saved: s }, i) => {
+      const { descriptor: _file, ...settings } = entriesParsed[i];
+      // The consumer exactly as the provider's config gives it to a share: every default applied.
+      const seen = ConsumerSchema.parse({ ...own, ...settings, shareFacts: "descriptor" });
+      const { shares: _s, ...asSeen } = seen;
+      return {
+        name: s.address.share ?? s.address.config,
+        scoped: s.address.share !== undefined,
+        config: viewOf(s),
+        consumer: { ...asSeen, backend },
+        arn: s.arn,
+        descriptor: s.descriptor,
+        file,
+      };
+    }),
+  };
+}
+
+/** The share as a consumer stack needs it, from its descriptor: what the provider's config would say. */
+function viewOf(s: SavedDescriptor): SharedView {
+  const d = s.descriptor;
+  const { config, share } = s.address;
+  return {
+    name: share === undefined ? config : `${config}-${share}`,
+    nameScope: share === undefined ? { share: config } : { share: config, part: share },
+    provider: {
+      transport: d.transport,
+      account: { region: d.region, accountId: s.address.accountId },
+      database: { engine: d.database.engine, kind: d.database.kind },
+      ports: { writer: d.ports.writer, reader: d.ports.reader, members: d.ports.members },
+      ...(d.transport === "resource" ? { resourceDefinition: d.resource.definition } : {}),
+    },
+  };
+}
