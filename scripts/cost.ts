@@ -3,9 +3,23 @@
 // more consumer adds.
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { ConfigError, type ConfigOrigin, configSource, loadConfigFile } from "../config/load";
-import type { AppConfig } from "../config/resolve";
-import { estimate, type Estimate, type Line, onlyTheShare, type StackEstimate } from "./cost/estimate";
+import type { ConsumerOnlyConfig } from "../config/consumer-only";
+import {
+  ConfigError,
+  type ConfigOrigin,
+  configSource,
+  isConsumerOnlyConfig,
+  type LoadedConfig,
+  loadAnyConfigFile,
+} from "../config/load";
+import {
+  estimate,
+  estimateConsumerOnly,
+  type Estimate,
+  type Line,
+  onlyTheShare,
+  type StackEstimate,
+} from "./cost/estimate";
 import { type Assumptions, DEFAULT_ASSUMPTIONS, type PriceTable } from "./cost/prices";
 
 const FLAGS: Record<string, { key: keyof Assumptions; what: string }> = {
@@ -142,8 +156,11 @@ export function formatEstimate(e: Estimate, table: PriceTable): string {
   }
   out.push(`Total: ${usd(e.usd)} a month${unknownOf(e.unknown)}`);
   const more = e.oneMoreConsumer;
-  const reaching = more.reaching ? ` (reaching ${more.reaching.join(", ")})` : "";
-  out.push(`One more consumer like ${more.like}${reaching} adds ${usd(more.usd)} a month${unknownOf(more.unknown)}`);
+  if (more) {
+    const reaching = more.reaching ? ` (reaching ${more.reaching.join(", ")})` : "";
+    out.push(`One more consumer like ${more.like}${reaching} adds ${usd(more.usd)} a month${unknownOf(more.unknown)}`);
+  } else
+    out.push("The provider's stack is the provider's bill: a consumer-only config prices this consumer's stack alone.");
   out.push("");
   out.push(
     `Prices: ${path.relative(process.cwd(), PRICES_FILE) || PRICES_FILE} (each with its source and date). Free tiers are not subtracted; the database, data transfer between AZs or regions, and SNS, SQS and EventBridge requests are not priced.`,
@@ -178,6 +195,16 @@ function lineText(line: Line, indent: string, width: number): string {
   return `${indent}${line.item.padEnd(width)} ${qty.padStart(10)}  ${line.usd === null ? "unknown (no price found)" : usd(line.usd)}`;
 }
 
+/** A consumer-only config as if it reached only that share; throws an Error naming its shares when it has none of that name. */
+export function onlyTheDescribedShare(config: ConsumerOnlyConfig, name: string): ConsumerOnlyConfig {
+  const share = config.shares.find((s) => s.name === name);
+  if (!share)
+    throw new Error(
+      `--share: "${name}" names no share of the config; its descriptors describe ${config.shares.map((s) => s.name).join(", ")}`,
+    );
+  return { ...config, shares: [share], consumer: { ...config.consumer, shares: [name] } };
+}
+
 function main(): void {
   let args: CostArgs;
   try {
@@ -190,10 +217,10 @@ function main(): void {
     process.stdout.write(`${COST_USAGE}\n`);
     return;
   }
-  let config: AppConfig;
+  let config: LoadedConfig;
   try {
     if (args.configNote) process.stderr.write(`note: ${args.configNote}\n`);
-    config = loadConfigFile(args.configFile, args.configOrigin, "npm run cost");
+    config = loadAnyConfigFile(args.configFile, args.configOrigin);
   } catch (e) {
     // A bad config is a usage error here as in status (2); 1 is kept for findings.
     if (e instanceof ConfigError) {
@@ -204,14 +231,18 @@ function main(): void {
   }
   if (args.share !== undefined) {
     try {
-      config = onlyTheShare(config, args.share);
+      config = isConsumerOnlyConfig(config)
+        ? onlyTheDescribedShare(config, args.share)
+        : onlyTheShare(config, args.share);
     } catch (e) {
       process.stderr.write(`${(e as Error).message}\n`);
       process.exit(2);
     }
   }
   const table = loadPrices();
-  const result = estimate(config, args.assumptions, table);
+  const result = isConsumerOnlyConfig(config)
+    ? estimateConsumerOnly(config, args.assumptions, table)
+    : estimate(config, args.assumptions, table);
   process.stdout.write(args.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatEstimate(result, table)}\n`);
 }
 

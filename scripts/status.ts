@@ -4,7 +4,15 @@
 // stack. Exits 1 when anything is wrong, naming what and the fix; 2 on a bad command line or
 // config. It never changes anything.
 import * as path from "node:path";
-import { CONFIG_ENV, type ConfigOrigin, configSource, loadConfigFile } from "../config/load";
+import type { ConsumerOnlyConfig } from "../config/consumer-only";
+import {
+  CONFIG_ENV,
+  type ConfigOrigin,
+  configSource,
+  isConsumerOnlyConfig,
+  type LoadedConfig,
+  loadAnyConfigFile,
+} from "../config/load";
 import type { AppConfig, ShareConfig } from "../config/resolve";
 import type { Backend } from "../config/schema";
 import {
@@ -14,6 +22,7 @@ import {
   type FixContext,
   type ProviderObservation,
 } from "./status/diagnose";
+import { checkConsumerOnly } from "./status/consumer-only";
 import { cliFlags, observeConsumer, observeProvider } from "./status/observe";
 import { deployCommand, NotThisShareError, readOutputs, type StateLocation, StatusError } from "./status/outputs";
 import { consumerStackName } from "../stacks/consumer-stack";
@@ -38,7 +47,9 @@ export const STATUS_USAGE = `usage: npm run status [-- CONFIG] [--output DIR] [-
 Checks a deployed config, read-only, share by share: the writer, the ports, target health,
 endpoint connections, each consumer endpoint and its AZ IDs, the failover function's last run and
 dead letters. Of a config with several shares (provider.shares), each check names its share
-("orders: writer port"), and one summary line covers them all.
+("orders: writer port"), and one summary line covers them all. Of a consumer-only config, with
+the consumer's credentials only: each share's descriptor against its saved copy, and the
+consumer's endpoints.
 
   CONFIG        the config file, or a directory that holds one (examples/minimal); default:
                 $RDS_PRIVATELINK_CONFIG, else config/default.json
@@ -97,6 +108,21 @@ export function sharesToCheck(app: AppConfig, share: string | undefined, configF
     );
   }
   return [found];
+}
+
+/** A consumer-only config with only the share --share names (every share without it); another name is a usage error naming its shares. */
+export function describedSharesToCheck(
+  config: ConsumerOnlyConfig,
+  share: string | undefined,
+  configFile: string,
+): ConsumerOnlyConfig {
+  if (share === undefined) return config;
+  const found = config.shares.find((s) => s.name === share);
+  if (!found)
+    throw new Error(
+      `--share ${share}: ${configFile} reaches no share named "${share}"; its descriptors describe ${config.shares.map((s) => s.name).join(", ")}`,
+    );
+  return { ...config, shares: [found], consumer: { ...config.consumer, shares: [share] } };
 }
 
 /**
@@ -239,7 +265,8 @@ export function formatFindings(findings: Finding[]): string {
 
 async function main(): Promise<void> {
   let args: StatusArgs;
-  let config: AppConfig;
+  let config: LoadedConfig;
+  const shown = () => path.relative(process.cwd(), args.configFile) || args.configFile;
   try {
     args = parseStatusArgs(process.argv.slice(2));
     if (args.help) {
@@ -247,16 +274,19 @@ async function main(): Promise<void> {
       return;
     }
     if (args.configNote) process.stderr.write(`note: ${args.configNote}\n`);
-    config = loadConfigFile(args.configFile, args.configOrigin, "npm run status");
+    config = loadAnyConfigFile(args.configFile, args.configOrigin);
     // A --share the config does not have is a usage error, before any state is read.
-    sharesToCheck(config, args.share, path.relative(process.cwd(), args.configFile) || args.configFile);
+    if (isConsumerOnlyConfig(config)) config = describedSharesToCheck(config, args.share, shown());
+    else sharesToCheck(config, args.share, shown());
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n`);
     process.exit(2);
   }
   let findings: Finding[];
   try {
-    findings = await checkShare(config, args);
+    findings = isConsumerOnlyConfig(config)
+      ? await checkConsumerOnly(config, { configFile: shown(), outdir: args.outdir })
+      : await checkShare(config, args);
   } catch (e) {
     if (!(e instanceof NotThisShareError)) throw e;
     process.stderr.write(`${e.message}\nfix: ${e.fix}\n`);

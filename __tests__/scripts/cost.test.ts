@@ -5,8 +5,8 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { validateConfig } from "../../config/load";
-import { estimate, onlyTheShare } from "../../scripts/cost/estimate";
+import { isConsumerOnlyConfig, loadAnyConfigFile, validateConfig } from "../../config/load";
+import { estimate, estimateConsumerOnly, onlyTheShare } from "../../scripts/cost/estimate";
 import { type Assumptions, DEFAULT_ASSUMPTIONS, type PriceKey, type PriceTable } from "../../scripts/cost/prices";
 import { formatEstimate, loadPrices, parseCostArgs } from "../../scripts/cost";
 import { COST_BY_TRANSPORT } from "../../scripts/cost/transports";
@@ -125,7 +125,7 @@ describe("cost estimate", () => {
   it("keeps the single-database form's result as it was: no share on any line, no per-share subtotals", () => {
     const e = run();
     expect(Object.keys(e)).toEqual(["assumptions", "stacks", "usd", "unknown", "oneMoreConsumer"]);
-    expect(Object.keys(e.oneMoreConsumer)).toEqual(["like", "usd", "unknown"]);
+    expect(Object.keys(e.oneMoreConsumer ?? {})).toEqual(["like", "usd", "unknown"]);
     for (const line of e.stacks.flatMap((s) => s.lines))
       expect(Object.keys(line)).toEqual(["item", "quantity", "unit", "price", "usd"]);
     expect(formatEstimate(e, table)).not.toMatch(/share|Per share/);
@@ -209,7 +209,7 @@ describe("cost estimate", () => {
     expect(e.stacks).toHaveLength(1);
     expect(e.stacks[0].lines[1]).toMatchObject({ item: "load balancer capacity units (NLCU-hours)", quantity: 0 });
     // Two AZs of interface endpoint, 100 GB, a key, the writer's and reader's name zones and a flow log; plus 100 GB of NLCUs.
-    expect(e.oneMoreConsumer.usd).toBeCloseTo(14.6 + 1 + 1 + 1 + 0.5 + 0.6, 9);
+    expect(e.oneMoreConsumer?.usd).toBeCloseTo(14.6 + 1 + 1 + 1 + 0.5 + 0.6, 9);
   });
 
   it("counts the alarms, keys and dashboard the stacks really synthesize", () => {
@@ -423,7 +423,7 @@ describe("cost estimate of several shares", () => {
         allowedCidrs: ["10.2.0.0/16"],
       }),
     );
-    expect(e.oneMoreConsumer.usd).toBeCloseTo(withAnother.usd - e.usd, 9);
+    expect(e.oneMoreConsumer?.usd).toBeCloseTo(withAnother.usd - e.usd, 9);
     // Like analytics: billing with its member ports and inventory, and no orders.
     const likeAnalytics = catalogue((c) => c.consumers.splice(2, 1));
     const analyticsTwice = catalogue((c) => c.consumers.splice(2, 1, { ...c.consumers[1], name: "analytics-two" }));
@@ -431,7 +431,7 @@ describe("cost estimate of several shares", () => {
       like: "consumer-analytics",
       reaching: ["billing", "inventory"],
     });
-    expect(likeAnalytics.oneMoreConsumer.usd).toBeCloseTo(analyticsTwice.usd - likeAnalytics.usd, 9);
+    expect(likeAnalytics.oneMoreConsumer?.usd).toBeCloseTo(analyticsTwice.usd - likeAnalytics.usd, 9);
   });
 
   it("estimates one share alone with --share: its lines and the stacks' own, with the consumers that reach it", () => {
@@ -547,6 +547,46 @@ describe("cost of one share from the command line", () => {
       status: 2,
       stderr: '--share: "payments" names no share of the config; the shares are orders, billing, inventory\n',
       stdout: "",
+    });
+  });
+});
+
+describe("npm run cost of a consumer-only config (examples/consumer-self-service)", () => {
+  const example = path.join(__dirname, "..", "..", "examples", "consumer-self-service");
+  const own = loadAnyConfigFile(example);
+  if (!isConsumerOnlyConfig(own)) throw new Error("the example is not a consumer-only config");
+  const mine = estimateConsumerOnly(own, DEFAULT_ASSUMPTIONS, table);
+
+  it("prices its one stack as the provider's config prices the same consumer, and nothing of the provider's", () => {
+    const whole = run((c) => {
+      const { consumer } = JSON.parse(readFileSync(path.join(example, "config.json"), "utf8"));
+      const { shares, ...keys } = consumer;
+      c.consumers.push({ ...keys, privateZone: shares[0].privateZone });
+      c.provider.sharing.allowedPrincipals.push("arn:aws:iam::333333333333:root");
+    });
+    expect(mine.stacks).toEqual([whole.stacks.find((s) => s.stack === "consumer-reports")]);
+    expect(mine.usd).toBe(mine.stacks[0].usd);
+    expect(mine.oneMoreConsumer).toBeUndefined();
+    expect(mine.stacks[0].lines.map((l) => l.item)).toContain("private hosted zone");
+  });
+
+  it("prints that stack and says the provider's stack is not in it; --share names the descriptors' shares", () => {
+    const cost = (...args: string[]) =>
+      spawnSync(process.execPath, ["--require", "tsx/cjs", "scripts/cost.ts", example, ...args], {
+        cwd: path.join(__dirname, "..", ".."),
+        encoding: "utf8",
+        timeout: HANG_GUARD_MS,
+      });
+    const r = cost();
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`consumer-reports [us-east-1]: $${mine.usd.toFixed(2)}`);
+    expect(r.stdout).toContain(`Total: $${mine.usd.toFixed(2)} a month`);
+    expect(r.stdout).toContain("a consumer-only config prices this consumer's stack alone");
+    expect(r.stdout).not.toContain("provider [");
+    const other = cost("--share", "billing");
+    expect({ status: other.status, stderr: other.stderr.split("\n").slice(-2) }).toEqual({
+      status: 2,
+      stderr: ['--share: "billing" names no share of the config; its descriptors describe orders', ""],
     });
   });
 });

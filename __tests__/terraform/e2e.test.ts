@@ -26,6 +26,7 @@ import { DOCUMENTED_CLUSTER_EVENT, DOCUMENTED_INSTANCE_EVENT, withName } from ".
 import { type DnsServer, startDns } from "../support/dns";
 import { eventMatcher } from "../support/event-matcher";
 import { type Moto, startMoto } from "../support/moto";
+import { ssmCall } from "../support/ssm";
 import { forwardsTo, instanceAddress, portReaches, targetIps } from "../support/world";
 import { defaultMemberSlots } from "../../config/fields";
 import { demoInput, type Json } from "../helpers";
@@ -562,20 +563,9 @@ describe(`deploy against moto with ${toolchain().cliName}`, () => {
 });
 
 /** The deployed bundle, run in a child process as a cold Lambda would run it. */
-/** One call of the SSM API (JSON 1.1 protocol) to the emulator; the project's tests have no SSM client of their own. */
-async function ssm(action: string, body: Json): Promise<Json> {
-  const r = await fetch(moto.url, {
-    method: "POST",
-    headers: {
-      "Content-Type": "application/x-amz-json-1.1",
-      "X-Amz-Target": `AmazonSSM.${action}`,
-      Authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/${REGION}/ssm/aws4_request, SignedHeaders=host, Signature=0`,
-    },
-    body: JSON.stringify(body),
-  });
-  const text = await r.text();
-  if (!r.ok) throw new Error(`ssm ${action}: HTTP ${r.status} ${text.slice(0, 300)}`);
-  return JSON.parse(text);
+/** One call of the SSM API to the emulator. */
+function ssm(action: string, body: Json): Promise<Json> {
+  return ssmCall(moto.url, REGION, action, body);
 }
 
 async function invokeBundle(event: Json): Promise<Json> {

@@ -3,7 +3,8 @@
 // share's transport lines are its transport's (scripts/cost/transports/<name>.ts); the lines every
 // share has (its dashboard, a created database's key) and each stack's own (its operations key,
 // its logs) are here. With provider.shares every line says which share it is for, if any.
-import type { AppConfig, AppConsumer, ShareConfig } from "../../config/resolve";
+import type { ConsumerOnlyConfig } from "../../config/consumer-only";
+import type { AppConfig, AppConsumer, ShareConfig, SharedView } from "../../config/resolve";
 import type { ConsumerConfig, NetworkConfig } from "../../config/schema";
 import type { Assumptions, PriceKey, PriceTable } from "./prices";
 import { costOf } from "./transports";
@@ -55,7 +56,7 @@ export interface Estimate {
    * none) adds. With provider.shares it reaches the shares the last one reaches (every share,
    * when there is none), each with the last one's settings of it: `reaching` names them.
    */
-  readonly oneMoreConsumer: {
+  readonly oneMoreConsumer?: {
     readonly like: string;
     readonly usd: number;
     readonly unknown: string[];
@@ -166,25 +167,83 @@ function estimateStacks(app: AppConfig, a: Assumptions, table: PriceTable): Stac
   const stacks = [priced("provider", app.provider.account.region, lines, table)];
 
   for (const consumer of app.consumers) {
-    const rows: Row[] = [];
-    const zones = azCount(consumer.network);
-    for (const name of consumer.shares) {
+    const reaches = consumer.shares.map((name) => {
       const share = app.shares.find((s) => s.name === name)!;
       // The consumer as this share sees it: its privateZone, memberPorts and the like of this share.
-      const seen = share.config.consumers.find((c) => c.name === consumer.name)!;
-      const { endpoint, names } = costOf(share.config.provider.transport).consumer(share.config, seen, a, zones);
-      rows.push(...of(share, endpoint));
-      if (single) rows.push({ row: ["KMS keys", 1, "kmsKeyMonth"] });
-      if (seen.privateZone) rows.push(...of(share, [["private hosted zone", 1, "hostedZoneMonth"]]));
-      rows.push(...of(share, names));
-    }
-    // One operations key per consumer stack, whatever it reaches.
-    if (!single) rows.push({ row: ["operations KMS key", 1, "kmsKeyMonth"] });
-    // Only a created VPC has this project's flow log; the consumer stack has no other log group.
-    if (consumer.network.create) rows.push({ row: ["logs ingested (GB)", a.logGbPerStack, "logIngestGb"] });
-    stacks.push(priced(`consumer-${consumer.name}`, consumer.account.region, rows, table));
+      return { name, config: share.config, seen: share.config.consumers.find((c) => c.name === consumer.name)! };
+    });
+    stacks.push(consumerStack(consumer, reaches, single, a, table));
   }
   return stacks;
+}
+
+/** One share a consumer stack reaches, as the cost of its side sees it. */
+interface CostReach {
+  readonly name: string;
+  readonly config: SharedView;
+  readonly seen: ConsumerConfig;
+}
+
+/** One consumer stack's lines: the same whether the provider's config or the consumer's own gives it. */
+function consumerStack(
+  consumer: Pick<AppConsumer, "name" | "network" | "account">,
+  reaches: CostReach[],
+  single: boolean,
+  a: Assumptions,
+  table: PriceTable,
+): StackEstimate {
+  const rows: Row[] = [];
+  const zones = azCount(consumer.network);
+  for (const { name, config, seen } of reaches) {
+    const share = (list: CostRow[]): Row[] => list.map((row) => ({ row, share: single ? undefined : name }));
+    const { endpoint, names } = costOf(config.provider.transport).consumer(config, seen, a, zones);
+    rows.push(...share(endpoint));
+    if (single) rows.push({ row: ["KMS keys", 1, "kmsKeyMonth"] });
+    if (seen.privateZone) rows.push(...share([["private hosted zone", 1, "hostedZoneMonth"]]));
+    rows.push(...share(names));
+  }
+  // One operations key per consumer stack, whatever it reaches.
+  if (!single) rows.push({ row: ["operations KMS key", 1, "kmsKeyMonth"] });
+  // Only a created VPC has this project's flow log; the consumer stack has no other log group.
+  if (consumer.network.create) rows.push({ row: ["logs ingested (GB)", a.logGbPerStack, "logIngestGb"] });
+  return priced(`consumer-${consumer.name}`, consumer.account.region, rows, table);
+}
+
+/**
+ * A consumer-only config's one stack: the lines the provider's config would give the same
+ * consumer (its stack is the same), and per share when it reaches shares of a config of several.
+ * The provider's lines are the provider's bill, not this team's: there are none.
+ */
+export function estimateConsumerOnly(
+  config: ConsumerOnlyConfig,
+  assumptions: Assumptions,
+  table: PriceTable,
+): Estimate {
+  const single = config.shares.length === 1 && !config.shares[0].scoped;
+  const stack = consumerStack(
+    config.consumer,
+    config.shares.map((s) => ({ name: s.name, config: s.config, seen: s.consumer })),
+    single,
+    assumptions,
+    table,
+  );
+  const forShare = (share?: string) => (line: Line) => line.share === share;
+  return {
+    assumptions,
+    stacks: [stack],
+    usd: stack.usd,
+    unknown: stack.unknown,
+    ...(single
+      ? {}
+      : {
+          shares: config.shares.map(({ name }) => ({
+            share: name,
+            ...subtotal(stack.lines.filter(forShare(name))),
+            stacks: [{ stack: stack.stack, usd: subtotal(stack.lines.filter(forShare(name))).usd }],
+          })),
+          everyShare: subtotal(stack.lines.filter(forShare(undefined))),
+        }),
+  };
 }
 
 function priced(stack: string, region: string, rows: Row[], table: PriceTable): StackEstimate {

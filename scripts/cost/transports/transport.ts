@@ -1,7 +1,7 @@
 // The cost part of a transport: its lines of the monthly estimate. Each transport implements it
 // in ./<name>.ts; scripts/cost/estimate.ts adds the lines every share has and calls it through
 // the registry (./index.ts), never asking which transport it holds.
-import type { Config } from "../../../config/resolve";
+import type { Config, SharedView } from "../../../config/resolve";
 import type { ConsumerConfig } from "../../../config/schema";
 import type { Assumptions, PriceKey, PriceTable } from "../prices";
 
@@ -16,7 +16,7 @@ export interface TransportCost {
    * (the order `npm run cost` prints).
    */
   consumer(
-    config: Config,
+    config: SharedView,
     consumer: ConsumerConfig,
     assumptions: Assumptions,
     zones: number,
