@@ -140,8 +140,15 @@ export async function checkShare(
   const shares = sharesToCheck(app, args.share, configFile);
   const base: FixContext = { configFile, providerCli: cliFlags(app.provider.account), now };
   // Of several shares, a fix names the share's own keys (provider.shares[i]); the single-database form's are provider's.
-  const ctxOf = (share: ShareConfig): FixContext =>
-    share.scoped ? { ...base, shareKeys: `provider.shares[${app.shares.indexOf(share)}]` } : base;
+  const ctxOf = (share: ShareConfig): FixContext => {
+    const consumersByAccount: Record<string, string[]> = {};
+    for (const c of share.config.consumers) {
+      const id = c.account.accountId;
+      if (id) consumersByAccount[id] = [...(consumersByAccount[id] ?? []), c.name];
+    }
+    const own = { ...base, consumersByAccount };
+    return share.scoped ? { ...own, shareKeys: `provider.shares[${app.shares.indexOf(share)}]` } : own;
+  };
   // The stacks' state is named by the config (backend.ts), whatever shares they hold.
   const location = (stack: string, backend: Backend, of: ShareConfig[]): StateLocation => ({
     name: app.name,

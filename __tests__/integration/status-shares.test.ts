@@ -26,6 +26,7 @@ import * as path from "node:path";
 import { validateConfig } from "../../config/load";
 import { checkShare, formatFindings } from "../../scripts/status";
 import type { Finding } from "../../scripts/status/diagnose";
+import { type AnsweringProxy, startAnsweringProxy, vpcEndpointConnections } from "../support/answering-proxy";
 import { type DnsServer, startDns } from "../support/dns";
 import { type Moto, startMoto } from "../support/moto";
 import { clientConfig, createClusterWorld, instanceAddress, REGION } from "../support/world";
@@ -271,5 +272,69 @@ describe("status of a config with two shares, against the emulator", () => {
     expect(billing.every((f) => f.share === "billing")).toBe(true);
     expect([...new Set(billing.map((f) => f.stack))]).toEqual(["provider", "consumer-storefront"]);
     expect(billing.filter((f) => !f.ok)).toEqual([]);
+  });
+});
+
+describe("billing's endpoint connections, answered in EC2's documented shape by a proxy in front of the emulator (which does not implement DescribeVpcEndpointConnections)", () => {
+  let deployed: Deployed;
+  let proxy: AnsweringProxy;
+  let findings: Finding[];
+  const stranger = "vpce-0ffffffffffffffff";
+  beforeAll(async () => {
+    deployed = await deploy();
+    proxy = await startAnsweringProxy(moto.url, {
+      DescribeVpcEndpointConnections: vpcEndpointConnections([
+        // storefront, which the config lists, connected; a team the config does not list, waiting.
+        {
+          vpcEndpointId: deployed.endpoints.storefrontBilling,
+          serviceId: "vpce-svc-0123456789abcdef0",
+          owner: "222222222222",
+          state: "available",
+        },
+        {
+          vpcEndpointId: stranger,
+          serviceId: "vpce-svc-0123456789abcdef0",
+          owner: "555555555555",
+          state: "pendingAcceptance",
+        },
+        {
+          vpcEndpointId: "vpce-0eeeeeeeeeeeeeeee",
+          serviceId: "vpce-svc-0fffffffffffffff0",
+          owner: "666666666666",
+          state: "available",
+        },
+      ]),
+    });
+    const input = JSON.parse(readFileSync(deployed.configFile, "utf8"));
+    input.provider.account.endpoint = proxy.url;
+    const app = validateConfig(input);
+    findings = await checkShare(
+      app,
+      { configFile: deployed.configFile, outdir: deployed.outdir, json: false, share: "billing" },
+      { DNS_SERVERS: dns.address },
+    );
+  });
+  afterAll(async () => proxy?.close());
+
+  it("lists each connection of the share's service with its account, naming the config's consumer or saying the config lists none", () => {
+    expect(proxy.answered).toEqual(["DescribeVpcEndpointConnections"]);
+    const connections = findings.filter((f) => f.check.startsWith("billing: endpoint connection"));
+    expect(connections.map((f) => [f.check, f.ok, f.detail])).toEqual([
+      [
+        `billing: endpoint connection ${deployed.endpoints.storefrontBilling}`,
+        true,
+        "from account 222222222222 (consumer-storefront): available",
+      ],
+      [
+        `billing: endpoint connection ${stranger}`,
+        false,
+        expect.stringMatching(
+          /^from account 555555555555, which no consumer of .*config\.json names \(a consumer-only config, or a team of its own\): waiting for acceptance$/,
+        ),
+      ],
+    ]);
+    expect(connections[1].fix).toContain(
+      `aws ec2 accept-vpc-endpoint-connections --service-id vpce-svc-0123456789abcdef0 --vpc-endpoint-ids ${stranger}`,
+    );
   });
 });

@@ -257,10 +257,34 @@ describe("status decisions, provider", () => {
         ctx,
       ),
     );
-    expect(f.detail).toBe("from account 333333333333: waiting for acceptance");
+    expect(f.detail).toBe(
+      "from account 333333333333, which no consumer of config/default.json names (a consumer-only config, or a team of its own): waiting for acceptance",
+    );
     expect(f.fix).toBe(
       'add "vpce-0bbbbbbbbbbbbbbbb" to provider.sharing.acceptEndpointIds in config/default.json and deploy the provider stack, or run: aws ec2 accept-vpc-endpoint-connections --service-id vpce-svc-0123456789abcdef0 --vpc-endpoint-ids vpce-0bbbbbbbbbbbbbbbb --profile db-owner --region us-east-1',
     );
+  });
+
+  it("names the consumer of each connection that the config lists, by its account, and says so of one it does not", () => {
+    const listed = { ...ctx, consumersByAccount: { "222222222222": ["app"] } };
+    const found = diagnoseProvider(
+      cluster(
+        (o) =>
+          (o.connections = [
+            { endpointId: "vpce-0aaaaaaaaaaaaaaaa", owner: "222222222222", state: "available" },
+            { endpointId: "vpce-0bbbbbbbbbbbbbbbb", owner: "333333333333", state: "available" },
+          ]),
+      ),
+      listed,
+    ).filter((f) => f.check.startsWith("endpoint connection "));
+    expect(found.map((f) => [f.check, f.ok, f.detail])).toEqual([
+      ["endpoint connection vpce-0aaaaaaaaaaaaaaaa", true, "from account 222222222222 (consumer-app): available"],
+      [
+        "endpoint connection vpce-0bbbbbbbbbbbbbbbb",
+        true,
+        "from account 333333333333, which no consumer of config/default.json names (a consumer-only config, or a team of its own): available",
+      ],
+    ]);
   });
 
   it("reports a rejected connection with the allowed-principals check", () => {

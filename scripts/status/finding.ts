@@ -23,6 +23,18 @@ export interface FixContext {
   readonly now: Date;
   /** Where the share's keys sit in the config, for the fixes that name one: provider.shares[i] of several shares; provider (the default) in the single-database form. */
   readonly shareKeys?: string;
+  /**
+   * The share's consumers in the config, by the account id each names (consumers[].account.accountId):
+   * an endpoint connection from another account is a consumer this config does not list (self-service).
+   */
+  readonly consumersByAccount?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** "account 222222222222 (consumer-app)", or that no consumer of the config names the account. */
+export function connectingAccount(ctx: FixContext, account: string): string {
+  const named = ctx.consumersByAccount?.[account];
+  if (named?.length) return `account ${account} (${named.map((n) => `consumer-${n}`).join(", ")})`;
+  return `account ${account}, which no consumer of ${ctx.configFile} names (a consumer-only config, or a team of its own)`;
 }
 
 /** The config field of the share that a fix names: shareField(ctx, "sharing.acceptEndpointIds"). */

@@ -21,7 +21,7 @@ import {
 import { blocksHosts } from "../../../stacks/constructs/instance-parameters";
 import { GROUP_LABELS, MEMBER_SLOT, READER_SET } from "../../../stacks/group-labels";
 import { CONSUMER_OUTPUTS as C, PROVIDER_OUTPUTS as P, reads } from "../../../stacks/outputs";
-import { type Finding, type FixContext, shareField } from "../finding";
+import { connectingAccount, type Finding, type FixContext, shareField } from "../finding";
 import { diagnoseHostBlocking, type ObservedHostBlocking, readHostBlocking } from "../host-blocking";
 import type { ProviderObservationBase, TransportStatus } from "./transport";
 
@@ -322,17 +322,18 @@ export const ENDPOINT_SERVICE_STATUS: TransportStatus<EndpointServiceObservation
     for (const c of o.connections ?? []) {
       const check = `endpoint connection ${c.endpointId}`;
       const state = c.state.toLowerCase();
-      if (state === "available") ok(check, `from account ${c.owner}: available`);
+      const from = `from ${connectingAccount(ctx, c.owner)}`;
+      if (state === "available") ok(check, `${from}: available`);
       else if (state === "pendingacceptance") {
         bad(
           check,
-          `from account ${c.owner}: waiting for acceptance`,
+          `${from}: waiting for acceptance`,
           `add "${c.endpointId}" to ${shareField(ctx, "sharing.acceptEndpointIds")} in ${ctx.configFile} and deploy the provider stack, or run: aws ec2 accept-vpc-endpoint-connections --service-id ${o.serviceId} --vpc-endpoint-ids ${c.endpointId} ${ctx.providerCli}`,
         );
       } else
         bad(
           check,
-          `from account ${c.owner}: ${c.state}`,
+          `${from}: ${c.state}`,
           `the consumer deletes and recreates its endpoint (npx cdktf deploy consumer-<name>); check that account ${c.owner} is among ${shareField(ctx, "sharing.allowedPrincipals")}`,
         );
     }
