@@ -97,3 +97,11 @@ export const retentionDays = z
     (d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d),
     `must be one of ${LOG_RETENTION_DAYS.join(", ")} (CloudWatch Logs values)`,
   );
+
+/** Principal kinds: IAM ARNs serve both transports; account ids, OUs and the organization only RAM. */
+export const PRINCIPAL = {
+  iam: /^arn:aws[a-z-]*:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)$/,
+  accountId: /^\d{12}$/,
+  ou: /^arn:aws[a-z-]*:organizations::\d{12}:ou\/o-[a-z0-9]{4,32}\/ou-[a-z0-9]{4,32}-[a-z0-9]{4,32}$/,
+  organization: /^arn:aws[a-z-]*:organizations::\d{12}:organization\/o-[a-z0-9]{4,32}$/,
+};

@@ -34,12 +34,14 @@ export function notices(config: AppConfig): string[] {
   // "*" admits any account to the endpoint service, but RAM shares only with named accounts.
   for (const share of config.shares) {
     const { transport, sharing } = share.config.provider;
+    // With descriptorReaders the provider says who reads it: nothing to point out.
     if (transport !== "endpoint-service" || !sharing.allowedPrincipals.includes("*")) continue;
+    if (sharing.descriptorReaders.length > 0) continue;
     const where = share.scoped
       ? `provider.shares[${config.shares.indexOf(share)}].sharing.allowedPrincipals`
       : "provider.sharing.allowedPrincipals";
     out.push(
-      `${where} holds "*": the share's descriptor (an SSM parameter shared through AWS RAM) cannot be shared with everyone, so it goes only to the accounts the other entries name. A consumer admitted through "*" reads the provider's outputs instead; name its account (arn:aws:iam::<account>:root) to give it the descriptor.`,
+      `${where} holds "*": the share's descriptor (an SSM parameter shared through AWS RAM) cannot be shared with everyone, so it goes only to the accounts the other entries name. A consumer admitted through "*" reads the provider's outputs instead; name its account (arn:aws:iam::<account>:root), or its account, OU or organization in sharing.descriptorReaders, to give it the descriptor.`,
     );
   }
   // A Blue/Green deployment's green members wait in free slots: blue and green together must fit.

@@ -477,10 +477,13 @@ function checkShareFacts(provider: Raw, consumer: Raw, at: string, out: Problem[
   const id = obj(consumer.account)?.accountId;
   if (chosenTransport(provider) !== "endpoint-service" || typeof id !== "string" || id === providerAccount) return;
   const principals = arr(obj(provider.sharing)?.allowedPrincipals).filter((p) => typeof p === "string");
-  if (!accountsOfIamPrincipals(principals).includes(id))
+  const readers = arr(obj(provider.sharing)?.descriptorReaders).filter((p) => typeof p === "string");
+  // An OU or the organization may hold the account: only AWS knows, so they are taken as reaching it.
+  const byReaders = readers.some((r) => r === id || PRINCIPAL.ou.test(r) || PRINCIPAL.organization.test(r));
+  if (!accountsOfIamPrincipals(principals).includes(id) && !byReaders)
     out.push({
       path: `${at}.shareFacts`,
-      message: `is "descriptor", but the descriptor's RAM share reaches only the accounts of provider.sharing.allowedPrincipals' IAM ARNs, and none is of ${id}; add "arn:aws:iam::${id}:root" there, or use shareFacts "state"`,
+      message: `is "descriptor", but the descriptor's RAM share reaches only the accounts of provider.sharing.allowedPrincipals' IAM ARNs and provider.sharing.descriptorReaders, and none is ${id}; add "arn:aws:iam::${id}:root" to allowedPrincipals, or use shareFacts "state"`,
     });
 }
 

@@ -9,7 +9,7 @@ import { isIpv4Cidr } from "../functions/failover-sync/ipv4";
 import { ENDPOINT_SERVICE_SCHEMA } from "./transports/endpoint-service/schema";
 import { RESOURCE_SCHEMA } from "./transports/resource/schema";
 import { ENGINES } from "./engines";
-import { hostname, port, region, retentionDays, subnetId, unique } from "./fields";
+import { hostname, PRINCIPAL, port, region, retentionDays, subnetId, unique } from "./fields";
 import { withSlices } from "./transports/slice";
 
 export {
@@ -279,13 +279,7 @@ const PortsSchema = z
   )
   .describe("NLB listener ports.");
 
-/** Principal kinds: IAM ARNs serve both transports; account ids, OUs and the organization only RAM. */
-export const PRINCIPAL = {
-  iam: /^arn:aws[a-z-]*:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)$/,
-  accountId: /^\d{12}$/,
-  ou: /^arn:aws[a-z-]*:organizations::\d{12}:ou\/o-[a-z0-9]{4,32}\/ou-[a-z0-9]{4,32}-[a-z0-9]{4,32}$/,
-  organization: /^arn:aws[a-z-]*:organizations::\d{12}:organization\/o-[a-z0-9]{4,32}$/,
-};
+export { PRINCIPAL };
 
 const principal = z
   .string()

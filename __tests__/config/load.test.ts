@@ -428,9 +428,12 @@ describe("choices accepted with a stated consequence", () => {
     input.provider.sharing.allowedPrincipals = ["*", "arn:aws:iam::222222222222:root"];
     expect(notices(validateConfig(input))).toEqual([
       expect.stringMatching(
-        /^provider\.sharing\.allowedPrincipals holds "\*": the share's descriptor .* goes only to the accounts the other entries name\./,
+        /^provider\.sharing\.allowedPrincipals holds "\*": the share's descriptor .* goes only to the accounts the other entries name\. .*or its account, OU or organization in sharing\.descriptorReaders, to give it the descriptor\.$/,
       ),
     ]);
+    // Once the provider names who reads the descriptor, there is nothing to point out.
+    input.provider.sharing.descriptorReaders = ["arn:aws:organizations::111111111111:organization/o-abc123defg"];
+    expect(notices(validateConfig(input))).toEqual([]);
   });
 
   it("has nothing to say about the demo", () => {

@@ -199,7 +199,40 @@ describe("consumers[].shareFacts refusals", () => {
     input.provider.sharing.allowedPrincipals = ["*"];
     input.provider.sharing.allowAnyPrincipal = true;
     expect(problems(input)).toEqual([
-      'consumers[0].shareFacts: is "descriptor", but the descriptor\'s RAM share reaches only the accounts of provider.sharing.allowedPrincipals\' IAM ARNs, and none is of 222222222222; add "arn:aws:iam::222222222222:root" there, or use shareFacts "state"',
+      'consumers[0].shareFacts: is "descriptor", but the descriptor\'s RAM share reaches only the accounts of provider.sharing.allowedPrincipals\' IAM ARNs and provider.sharing.descriptorReaders, and none is 222222222222; add "arn:aws:iam::222222222222:root" to allowedPrincipals, or use shareFacts "state"',
+    ]);
+  });
+
+  it('accepts a consumer admitted through "*" whose account, OU or organization reads the descriptor (sharing.descriptorReaders)', () => {
+    for (const reader of [
+      "222222222222",
+      "arn:aws:organizations::111111111111:ou/o-abc123defg/ou-ab12-cd34ef56",
+      "arn:aws:organizations::111111111111:organization/o-abc123defg",
+    ]) {
+      const input = demoInput();
+      fromDescriptor(input);
+      input.provider.sharing.allowedPrincipals = ["*"];
+      input.provider.sharing.allowAnyPrincipal = true;
+      input.provider.sharing.descriptorReaders = [reader];
+      expect({ reader, problems: problems(input) }).toEqual({ reader, problems: [] });
+    }
+  });
+
+  it("refuses a descriptor reader that RAM cannot share with, and descriptorReaders under the resource transport", () => {
+    const input = demoInput();
+    input.provider.sharing.descriptorReaders = ["arn:aws:iam::222222222222:root"];
+    expect(problems(input)).toEqual([
+      expect.stringMatching(
+        /^provider\.sharing\.descriptorReaders\[0\]: must be a 12-digit account id, an OU ARN .* or the organization's ARN/,
+      ),
+    ]);
+    const resource = demoInput();
+    toResourceTransport(resource);
+    resource.provider.sharing.descriptorReaders = ["222222222222"];
+    expect(problems(resource)).toEqual([
+      expect.stringMatching(
+        /^provider\.sharing\.descriptorReaders: does not apply with "transport": "resource" \(the resource transport's RAM share of the configurations \(allowedPrincipals\) carries the descriptor\); remove it$/,
+      ),
     ]);
   });
 

@@ -202,6 +202,28 @@ describe("the share descriptor, endpoint-service transport", () => {
       expect(descriptorStatements(provider)).toEqual([]);
     });
 
+    it("with descriptorReaders: the organization and an OU read it through its RAM share, and the key lets them decrypt it only through SSM", () => {
+      const provider = synthesize((c) => {
+        c.provider.sharing.allowAnyPrincipal = true;
+        c.provider.sharing.allowedPrincipals = ["*"];
+        c.provider.sharing.descriptorReaders = [
+          "arn:aws:organizations::111111111111:organization/o-abc123defg",
+          "arn:aws:organizations::111111111111:ou/o-abc123defg/ou-ab12-cd34ef56",
+        ];
+      }).json.provider;
+      expect(resources(provider, "aws_ram_resource_share")).toHaveLength(1);
+      expect(resources(provider, "aws_ram_principal_association").map((p) => p.principal)).toEqual([
+        "arn:aws:organizations::111111111111:organization/o-abc123defg",
+        "arn:aws:organizations::111111111111:ou/o-abc123defg/ou-ab12-cd34ef56",
+      ]);
+      const statements = descriptorStatements(provider);
+      expect(statements.map((s: Json) => s.Sid)).toEqual([
+        "ReadOrdersDescriptorOrganization",
+        "ReadOrdersDescriptorOUs",
+      ]);
+      expect(statements[0].Condition.StringEquals["aws:PrincipalOrgID"]).toBe("o-abc123defg");
+    });
+
     it("beside named accounts: only those accounts are given the descriptor", () => {
       const provider = withAny(["arn:aws:iam::333333333333:root"]);
       expect(resources(provider, "aws_ram_principal_association").map((p) => p.principal)).toEqual(["333333333333"]);

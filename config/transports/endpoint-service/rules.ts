@@ -154,7 +154,7 @@ function checkPrincipals(provider: Raw, out: Problem[]) {
     if (PRINCIPAL.ou.test(p) || PRINCIPAL.organization.test(p)) {
       out.push({
         path: at,
-        message: `${p} is an ${PRINCIPAL.ou.test(p) ? "organizational unit" : "organization"}: an endpoint service admits only IAM principals; set provider.transport to "resource" to share through AWS RAM, or list account ARNs`,
+        message: `${p} is an ${PRINCIPAL.ou.test(p) ? "organizational unit" : "organization"}: an endpoint service admits only IAM principals; list account ARNs, or set provider.transport to "resource" to share through AWS RAM, or admit "*" (allowAnyPrincipal, with acceptance) and give it the descriptor in provider.sharing.descriptorReaders`,
       });
     } else if (PRINCIPAL.accountId.test(p)) {
       out.push({

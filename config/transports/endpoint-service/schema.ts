@@ -14,6 +14,7 @@ import {
   NLB_LISTENERS,
   defaultMemberSlots,
   MAX_WATCH_SECONDS,
+  PRINCIPAL,
   port,
   region,
   retentionDays,
@@ -121,6 +122,22 @@ export const ENDPOINT_SERVICE_SCHEMA = transportSchema({
         .default(false)
         .describe('Allow "*" in allowedPrincipals (any AWS account may request a connection).'),
       reason: "a RAM share goes to listed accounts, OUs or the organization, never to everyone",
+    },
+    "sharing.descriptorReaders": {
+      field: unique(
+        z
+          .string()
+          .refine(
+            (p) => [PRINCIPAL.accountId, PRINCIPAL.ou, PRINCIPAL.organization].some((re) => re.test(p)),
+            "must be a 12-digit account id, an OU ARN (arn:aws:organizations::<management account>:ou/o-.../ou-...) or the organization's ARN (arn:aws:organizations::<management account>:organization/o-...)",
+          ),
+        "reader",
+      )
+        .default([])
+        .describe(
+          "More readers of the share's descriptor, through its RAM share: account ids, OU ARNs or the organization's ARN. For consumers the service admits through \"*\" (allowAnyPrincipal, with acceptance) who keep a config of their own (docs/self-service.md). Default: none; the accounts of allowedPrincipals' IAM ARNs read it in any case.",
+        ),
+      reason: "the resource transport's RAM share of the configurations (allowedPrincipals) carries the descriptor",
     },
     "sharing.acceptEndpointIds": {
       field: unique(endpointId, "endpoint").default([]).describe("Endpoint connections to accept."),

@@ -43,8 +43,11 @@ export class EndpointServiceProviderShare implements ProviderShare {
       // The endpoint service admits IAM principals; RAM shares with accounts. A role or a user
       // names its account, so every principal of that account may read the descriptor (nothing
       // in it is secret) while the service still admits only the role or the user. "*" names no
-      // account: consumers it admits are not given the descriptor (docs/shares.md).
-      ramPrincipals: accountsOfIamPrincipals(sharing.allowedPrincipals),
+      // account: consumers it admits read the descriptor only through sharing.descriptorReaders
+      // (accounts, OUs, the organization), as self-service teams do (docs/self-service.md).
+      ramPrincipals: [
+        ...new Set([...accountsOfIamPrincipals(sharing.allowedPrincipals), ...sharing.descriptorReaders]),
+      ],
       // The service admits the named accounts wherever they are; the descriptor follows them. An
       // account outside the organization (or one without RAM sharing enabled) accepts an invitation.
       allowExternalPrincipals: true,
