@@ -30,8 +30,7 @@ interface AlarmSpec {
   readonly minutes?: number;
 }
 
-/** How many alarms each layout gets (the cost estimate prices them); a test compares with the synthesized stacks. */
-export const ALARMS_PER_LAYOUT = { cluster: 5, instance: 4 } as const;
+export { ALARMS_PER_LAYOUT } from "./sizes";
 
 export class Alarms extends Construct {
   readonly topic: SnsTopic;

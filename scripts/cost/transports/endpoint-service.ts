@@ -1,8 +1,7 @@
 // The endpoint-service transport's lines of the cost estimate: the NLB, the failover function and
 // its alarms, and each consumer's interface endpoint and RDS name zones.
 import { METRICS } from "../../../functions/failover-sync/telemetry";
-import { ALARMS_PER_LAYOUT } from "../../../stacks/constructs/alarms";
-import { FUNCTION_MEMORY_MB } from "../../../stacks/constructs/failover-sync";
+import { ALARMS_PER_LAYOUT, FUNCTION_MEMORY_MB } from "../../../stacks/constructs/sizes";
 import type { CostRow, TransportCost } from "./transport";
 
 export const ENDPOINT_SERVICE_COST: TransportCost = {

@@ -22,8 +22,9 @@ import type { FunctionRole } from "./role";
  * its start, never later than this minus 15 s (see index.ts and sync.ts).
  */
 export const FUNCTION_TIMEOUT_SECONDS = 300;
-/** The function's memory; the cost estimate bills its runs at this size. */
-export const FUNCTION_MEMORY_MB = 256;
+import { FUNCTION_MEMORY_MB } from "../sizes";
+
+export { FUNCTION_MEMORY_MB };
 
 export interface FunctionLogGroupProps {
   readonly functionName: string;
