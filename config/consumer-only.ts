@@ -10,7 +10,8 @@ import { z } from "zod";
 import type { ShareDescriptor } from "./descriptor";
 import { readSavedDescriptor, type SavedDescriptor } from "./descriptor-check";
 import { type AppConsumer, resolveBackend, type SharedView } from "./resolve";
-import { crossCheck, FACT_COPIES, foreignConsumerKeys, type Problem } from "./rules";
+import { arr, obj, type Raw } from "./raw";
+import { crossCheck, FACT_COPIES, foreignConsumerKeys, type Problem, transportConsumerChecks } from "./rules";
 import { ConfigSchema, type ConsumerConfig, ConsumerSchema, ConsumerShareSchema, MAX_SHARES } from "./schema";
 
 /** A consumer-only config has `consumer` where the provider's config has `provider` and `consumers`. */
@@ -57,6 +58,8 @@ export const ConsumerOnlyConfigSchema = z.strictObject({
     .describe("The one consumer this config deploys: its account, network, clients and shares."),
 });
 
+type ConsumerOnlyConfigInput = z.input<typeof ConsumerOnlyConfigSchema>;
+
 /** One share a consumer-only config reaches, as its saved descriptor describes it. */
 export interface DescribedShare {
   readonly name: string;
@@ -83,24 +86,43 @@ export interface ConsumerOnlyConfig {
 
 /**
  * Validates a consumer-only config (already parsed JSON) whose descriptors are read relative to
- * `dir`: the problems, each with its path, or the resolved config.
+ * `dir`: the problems, each with its path, or the resolved config. In steps, each stopping at its
+ * problems: the config's own fields, the saved descriptors, the descriptors together, and the
+ * consumer against each share as its descriptor describes it.
  */
 export function resolveConsumerOnly(
   raw: unknown,
   dir: string,
   describe: (error: z.ZodError) => Problem[],
 ): ConsumerOnlyConfig | Problem[] {
+  const consumerRaw = obj(obj(raw)?.consumer) ?? {};
+  const entries = arr(consumerRaw.shares).map((e) => obj(e) ?? {});
   const parsed = ConsumerOnlyConfigSchema.safeParse(raw);
-  const problems: Problem[] = [];
-  const consumerRaw = (raw as { consumer?: unknown }).consumer;
-  // The consumer's own rules (one network choice, clients that can reach it, ...) are the provider config's.
-  for (const p of crossCheck({ consumers: [consumerRaw] }))
-    problems.push({ ...p, path: p.path.replace(/^consumers\[0\]/, "consumer") });
-  const entries = Array.isArray((consumerRaw as { shares?: unknown })?.shares)
-    ? ((consumerRaw as { shares: unknown[] }).shares as unknown[])
-    : [];
+  const own = ownProblems(consumerRaw, entries);
+  if (!parsed.success) {
+    // A copied fact gets its own line, not also "unknown key".
+    const copied = (p: Problem) => own.some((q) => q.path === p.path) && p.message.startsWith("unknown key");
+    const all = [...describe(parsed.error).filter((p) => !copied(p)), ...own];
+    return all.filter((p, i) => all.findIndex((q) => q.path === p.path && q.message === p.message) === i);
+  }
+  if (own.length > 0) return own;
+  const config = parsed.data;
+  const saved = readDescriptors(config.consumer.shares, dir);
+  if (!Array.isArray(saved)) return saved.problems;
+  const together = descriptorsTogether(saved);
+  if (together.length > 0) return together;
+  const against = saved.flatMap(({ saved: s }, i) => againstDescriptor(s.descriptor, consumerRaw, entries[i], i));
+  if (against.length > 0) return against;
+  return resolved(config, saved);
+}
+
+/** The consumer's own rules (one network choice, clients that can reach it, ...), as the provider's config has them, and no copied facts. */
+function ownProblems(consumerRaw: Raw, entries: Raw[]): Problem[] {
+  const problems = crossCheck({ consumers: [consumerRaw] }).map((p) => ({
+    ...p,
+    path: p.path.replace(/^consumers\[0\]/, "consumer"),
+  }));
   entries.forEach((entry, i) => {
-    if (entry === null || typeof entry !== "object") return;
     for (const key of FROM_THE_DESCRIPTOR)
       if (key in entry)
         problems.push({
@@ -109,67 +131,128 @@ export function resolveConsumerOnly(
             "comes from the share's descriptor in a consumer-only config; remove it (the provider's config keeps such copies)",
         });
   });
-  if (!parsed.success) {
-    // A copied fact gets its own line above, not also "unknown key".
-    const all = [...describe(parsed.error).filter((p) => !problems.some((q) => q.path === p.path)), ...problems];
-    return all.filter((p, i) => all.findIndex((q) => q.path === p.path && q.message === p.message) === i);
-  }
-  if (problems.length > 0) return problems;
+  return problems;
+}
 
-  const config = parsed.data;
-  const saved: Array<{ at: string; file: string; saved: SavedDescriptor }> = [];
-  config.consumer.shares.forEach((entry, i) => {
+type Entry = ConsumerOnlyConfigInput["consumer"]["shares"][number];
+interface Saved {
+  readonly at: string;
+  readonly file: string;
+  readonly saved: SavedDescriptor;
+}
+
+/** A saved descriptor is at most an advanced parameter's 8 KB, and JSON around it: far below this. */
+const MAX_DESCRIPTOR_FILE_BYTES = 64 * 1024;
+
+/** Each entry's saved descriptor, read and checked; or every problem with them. */
+function readDescriptors(list: readonly Entry[], dir: string): Saved[] | { problems: Problem[] } {
+  const problems: Problem[] = [];
+  const saved: Saved[] = [];
+  list.forEach((entry, i): void => {
     const at = `consumer.shares[${i}].descriptor`;
     const file = path.resolve(dir, entry.descriptor);
-    let text: string;
-    try {
-      if (statSync(file).isDirectory()) throw Object.assign(new Error(), { code: "EISDIR" });
-      text = readFileSync(file, "utf8");
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code ?? String(e);
+    const fail = (why: string): void => {
       problems.push({
         path: at,
-        message: `cannot read ${entry.descriptor} (${code}), relative to the config's folder; save the descriptor there with aws ssm get-parameter (docs/self-service.md)`,
+        message: `cannot read ${entry.descriptor} (${why}), relative to the config's folder; save the descriptor there with aws ssm get-parameter (docs/self-service.md)`,
       });
-      return;
+    };
+    let text: string;
+    try {
+      const stat = statSync(file);
+      if (!stat.isFile()) return fail(stat.isDirectory() ? "a directory" : "not a regular file");
+      if (stat.size > MAX_DESCRIPTOR_FILE_BYTES)
+        return fail(`${stat.size} bytes; a saved descriptor is at most ${MAX_DESCRIPTOR_FILE_BYTES}`);
+      text = readFileSync(file, "utf8");
+    } catch (e) {
+      return fail((e as NodeJS.ErrnoException).code ?? String(e));
     }
     const read = readSavedDescriptor(text, at);
     if (Array.isArray(read))
       problems.push(...read.map((p) => ({ ...p, message: `${entry.descriptor}: ${p.message}` })));
     else saved.push({ at, file: entry.descriptor, saved: read });
   });
-  if (problems.length > 0) return problems;
+  return problems.length > 0 ? { problems } : saved;
+}
 
-  // One provider config: its name names this consumer's resources and state, as in that config.
+/** The shares of one provider config, each once: its name names this consumer's resources and state, as in that config. */
+function descriptorsTogether(saved: readonly Saved[]): Problem[] {
+  const problems: Problem[] = [];
   const first = saved[0].saved.address;
   for (const { at, saved: s } of saved.slice(1)) {
     const a = s.address;
-    if (a.config !== first.config || a.accountId !== first.accountId || a.region !== first.region)
+    if (
+      a.config !== first.config ||
+      a.accountId !== first.accountId ||
+      a.region !== first.region ||
+      a.partition !== first.partition
+    )
       problems.push({
         path: at,
         message: `describes a share of ${a.config} (${a.accountId}, ${a.region}), but consumer.shares[0] one of ${first.config} (${first.accountId}, ${first.region}); a consumer-only config reaches the shares of one provider config: keep another config for ${a.config}`,
       });
   }
-  const single = saved.filter((s) => s.saved.address.share === undefined);
-  // Of one config (else the line above says so), its single database is its only share.
-  if (problems.length === 0 && single.length > 0 && new Set(saved.map((s) => s.saved.arn)).size > 1)
-    problems.push({
-      path: single[0].at,
-      message: `describes ${first.config}'s single database, which is its only share; list it alone`,
-    });
   saved.forEach(({ at, saved: s }, i) => {
     const again = saved.findIndex((o) => o.saved.arn === s.arn);
     if (again < i)
       problems.push({ path: at, message: `is the same share as consumer.shares[${again}]; list each share once` });
-    // As written: a default the schema filled in is no setting of the user's.
-    for (const { field, why } of foreignConsumerKeys(s.descriptor.transport, entries[i] as Record<string, unknown>))
-      problems.push({
-        path: `consumer.shares[${i}].${field}`,
-        message: `does not apply to this share, whose transport is "${s.descriptor.transport}" (${why}); remove it`,
-      });
   });
-  if (problems.length > 0) return problems;
+  const single = saved.filter((s) => s.saved.address.share === undefined);
+  // Of one config (else the lines above say so), its single database is its only share.
+  if (problems.length === 0 && single.length > 0 && saved.length > 1)
+    problems.push({
+      path: single[0].at,
+      message: `describes ${first.config}'s single database, which is its only share; list it alone`,
+    });
+  return problems;
+}
 
+/**
+ * The consumer against one share as its descriptor describes it: the settings of another
+ * transport, then the transport's own consumer rules (the region it serves, the zones, member
+ * ports), run on a provider object made from the descriptor. Their fixes that name the
+ * provider's settings name them as the provider team's.
+ */
+function againstDescriptor(d: ShareDescriptor, consumerRaw: Raw, entry: Raw, i: number): Problem[] {
+  const problems: Problem[] = [];
+  // As written: a default the schema filled in is no setting of the user's.
+  for (const { field, why } of foreignConsumerKeys(d.transport, entry))
+    problems.push({
+      path: `consumer.shares[${i}].${field}`,
+      message: `does not apply to this share, whose transport is "${d.transport}" (${why}); remove it`,
+    });
+  if (problems.length > 0) return problems;
+  const { shares: _shares, ...consumer } = consumerRaw;
+  const { descriptor: _file, ...settings } = entry;
+  const inEntry = new Set(Object.keys(settings));
+  return transportConsumerChecks(providerOf(d), { ...consumer, ...settings }, "consumer").map((p) => {
+    const key = p.path.split(".")[1];
+    return {
+      path: inEntry.has(key) ? p.path.replace(/^consumer\./, `consumer.shares[${i}].`) : p.path,
+      message: p.message.replace(/provider\.sharing\.(\w+)/g, "the provider's sharing.$1 (in its team's config)"),
+    };
+  });
+}
+
+/** The provider as the rules read it (the single-database form's shape), from what its descriptor says. */
+function providerOf(d: ShareDescriptor): Raw {
+  return {
+    transport: d.transport,
+    account: { region: d.region },
+    network: { create: { azIds: d.azIds } },
+    sharing: { supportedRegions: d.supportedRegions.filter((r) => r !== d.region) },
+    // The rules tell a cluster from an instance by an existing database's identifier.
+    database: {
+      engine: d.database.engine,
+      existing:
+        d.database.kind === "cluster" ? { clusterIdentifier: "described" } : { instanceIdentifier: "described" },
+    },
+    ...(d.transport === "resource" ? { resourceDefinition: d.resource.definition } : {}),
+  };
+}
+
+function resolved(config: z.output<typeof ConsumerOnlyConfigSchema>, saved: readonly Saved[]): ConsumerOnlyConfig {
+  const first = saved[0].saved.address;
   const { shares: entriesParsed, ...own } = config.consumer;
   const backend = resolveBackend(own.backend, own.account);
   const consumer: AppConsumer = {

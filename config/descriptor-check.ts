@@ -10,6 +10,7 @@ import {
   type ShareDescriptor,
 } from "./descriptor";
 import { ENGINES } from "./engines";
+import type { Raw } from "./raw";
 import type { Problem } from "./rules";
 import { TRANSPORTS } from "./schema";
 
@@ -49,6 +50,23 @@ const SavedParameterSchema = z.object({
   Parameter: z.object({ ARN: z.string(), Value: z.string() }),
 });
 
+/** What schema 1 has at a field, in words. */
+function expected(issue: z.core.$ZodIssue): string {
+  const i = issue as z.core.$ZodIssue & { input?: unknown; expected?: string; values?: unknown[]; minimum?: unknown };
+  if (i.code === "invalid_type" && i.input === undefined) return "is missing";
+  if (i.code === "invalid_type")
+    return `is ${JSON.stringify(i.input)}, where schema 1 has ${i.expected === "array" ? "a list" : `a ${i.expected}`}`;
+  if (i.code === "invalid_value" && i.values)
+    return `is ${JSON.stringify(i.input)}, where schema 1 has one of ${i.values.map((v) => JSON.stringify(v)).join(", ")}`;
+  if (i.code === "too_small") return "is empty, where schema 1 has at least one";
+  return `is ${JSON.stringify(i.input)}, which schema 1 does not have here`;
+}
+
+/** A field's path as the config's messages write it: a.b[0].c. */
+function formatPath(segments: readonly PropertyKey[]): string {
+  return segments.map((s, k) => (typeof s === "number" ? `[${s}]` : k === 0 ? String(s) : `.${String(s)}`)).join("");
+}
+
 export interface SavedDescriptor {
   readonly arn: string;
   readonly address: DescriptorAddress;
@@ -84,17 +102,21 @@ export function readSavedDescriptor(text: string, at: string): SavedDescriptor |
     return whole(`Parameter.Value is not JSON; was it saved without --with-decryption? ${SAVE}`);
   }
   const major = DESCRIPTOR_SCHEMA_VERSION.split(".")[0];
-  const version = (raw as { schemaVersion?: unknown } | null)?.schemaVersion;
-  if (typeof version !== "string" || version.split(".")[0] !== major)
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw) || typeof (raw as Raw).schemaVersion !== "string")
     return whole(
-      `Parameter.Value.schemaVersion is ${JSON.stringify(version ?? null)}; this release of rds-privatelink reads ${major}.x: upgrade rds-privatelink to the provider's release`,
+      `Parameter.Value is not a share descriptor (no schemaVersion); save the parameter the provider's descriptor_arn output names`,
     );
-  const parsed = DescriptorSchema.safeParse(raw);
+  const version = (raw as Raw).schemaVersion as string;
+  if (version.split(".")[0] !== major)
+    return whole(
+      `Parameter.Value.schemaVersion is "${version}"; this release of rds-privatelink reads ${major}.x: ${Number(version.split(".")[0]) > Number(major) ? "upgrade rds-privatelink to the provider's release" : "the provider's team upgrades its stack to this release, or use the release it deployed"}`,
+    );
+  const parsed = DescriptorSchema.safeParse(raw, { reportInput: true });
   const problems: Problem[] = parsed.success
     ? []
     : parsed.error.issues.map((i) => ({
         path: at,
-        message: `Parameter.Value.${i.path.join(".")} ${i.code === "invalid_type" && i.input === undefined ? "is missing" : "is not what this release reads"}; save the parameter again (${SAVE}), or ask the provider's team to deploy its stack`,
+        message: `Parameter.Value.${formatPath(i.path)} ${expected(i)}; save the parameter again (${SAVE}), or ask the provider's team to deploy its stack`,
       }));
   if (parsed.success) {
     const d = parsed.data;

@@ -3,6 +3,7 @@
 // consumer's account (a consumer stack, npm run status). It holds every fact a consumer needs
 // to connect and nothing secret. It sits in the config layer so that both sides import it.
 import type { Engine } from "./engines";
+import type { SharedView } from "./resolve";
 import type { ResourceDefinition, TransportName } from "./schema";
 
 /**
@@ -74,6 +75,32 @@ export interface ResourceDescriptor extends DescriptorCommon {
 
 /** What one share's descriptor holds, as JSON in its SSM parameter. */
 export type ShareDescriptor = EndpointServiceDescriptor | ResourceDescriptor;
+
+/**
+ * The share's shape: the fields a consumer stack is synthesized for, which its plan checks
+ * against the live descriptor (stacks/constructs/consumer-descriptor.ts) and npm run status
+ * against the saved copy (scripts/status/consumer-only.ts). A change of one stops the plan.
+ */
+export const DESCRIPTOR_SHAPE: ReadonlyArray<{
+  readonly field: string;
+  /** The field in a descriptor; undefined where the descriptor's transport has no such field. */
+  readonly of: (d: ShareDescriptor) => unknown;
+  /** The same in the share's view, which a stack is synthesized from. */
+  readonly ofView: (v: SharedView) => unknown;
+}> = [
+  { field: "transport", of: (d) => d.transport, ofView: (v) => v.provider.transport },
+  { field: "region", of: (d) => d.region, ofView: (v) => v.provider.account.region },
+  { field: "database.engine", of: (d) => d.database.engine, ofView: (v) => v.provider.database.engine },
+  { field: "database.kind", of: (d) => d.database.kind, ofView: (v) => v.provider.database.kind },
+  { field: "ports.writer", of: (d) => d.ports.writer, ofView: (v) => v.provider.ports.writer },
+  { field: "ports.reader", of: (d) => d.ports.reader, ofView: (v) => v.provider.ports.reader },
+  { field: "ports.members", of: (d) => d.ports.members, ofView: (v) => v.provider.ports.members },
+  {
+    field: "resource.definition",
+    of: (d) => (d.transport === "resource" ? d.resource.definition : undefined),
+    ofView: (v) => (v.provider.transport === "resource" ? v.provider.resourceDefinition : undefined),
+  },
+];
 
 /** A descriptor's ARN: the provider's partition, region and account, and the parameter's name (descriptorParameterName). */
 export const DESCRIPTOR_ARN =

@@ -539,6 +539,17 @@ function checkTransportKeys(provider: Raw, out: Problem[]) {
   }
 }
 
+/**
+ * A consumer's checks of one share by that share's transport alone (region, zones, member
+ * ports, ...), against a provider object in the single-database form's shape: a consumer-only
+ * config builds one from each share's descriptor (config/consumer-only.ts).
+ */
+export function transportConsumerChecks(provider: Raw, consumer: Raw, at: string): Problem[] {
+  const out: Problem[] = [];
+  for (const check of rulesOf(provider).consumer) check(provider, consumer, at, out);
+  return out;
+}
+
 /** A consumer's settings of a share that belong to another transport than `transport`, the share's (a consumer-only config reads it in the descriptor). */
 export function foreignConsumerKeys(transport: TransportName, of: Raw): Array<{ field: string; why: string }> {
   return foreignKeys({ transport }, "consumer", of).map(({ field, why }) => ({ field, why }));

@@ -142,11 +142,13 @@ export async function checkShare(
   // Of several shares, a fix names the share's own keys (provider.shares[i]); the single-database form's are provider's.
   const ctxOf = (share: ShareConfig): FixContext => {
     const consumersByAccount: Record<string, string[]> = {};
+    const consumersWithoutAccount: string[] = [];
     for (const c of share.config.consumers) {
       const id = c.account.accountId;
       if (id) consumersByAccount[id] = [...(consumersByAccount[id] ?? []), c.name];
+      else consumersWithoutAccount.push(c.name);
     }
-    const own = { ...base, consumersByAccount };
+    const own = { ...base, consumersByAccount, consumersWithoutAccount };
     return share.scoped ? { ...own, shareKeys: `provider.shares[${app.shares.indexOf(share)}]` } : own;
   };
   // The stacks' state is named by the config (backend.ts), whatever shares they hold.

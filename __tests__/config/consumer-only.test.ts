@@ -53,7 +53,7 @@ function descriptorOf(config: Config): Json {
     schemaVersion: "1.0",
     transport: p.transport,
     region,
-    supportedRegions: [region],
+    supportedRegions: [region, ...(p.sharing.supportedRegions ?? [])],
     azIds: ["use1-az1", "use1-az2"],
     ports: { writer: p.ports.writer, reader: p.ports.reader, members: p.ports.members },
     database: {
@@ -257,6 +257,30 @@ describe("a consumer-only config's refusals name the field and the fix", () => {
       /Parameter\.Value\.schemaVersion is "2\.0"; this release of rds-privatelink reads 1\.x: upgrade rds-privatelink to the provider's release/,
     ],
     [
+      "a descriptor of an older major, which the provider's team upgrades",
+      good,
+      withValue({ ...value, schemaVersion: "0.9" }),
+      /Parameter\.Value\.schemaVersion is "0\.9"; this release of rds-privatelink reads 1\.x: the provider's team upgrades its stack to this release, or use the release it deployed/,
+    ],
+    [
+      "a value that is not a descriptor at all",
+      good,
+      withValue([1, 2]),
+      /d0\.json: Parameter\.Value is not a share descriptor \(no schemaVersion\); save the parameter the provider's descriptor_arn output names$/,
+    ],
+    [
+      "an engine schema 1 does not have, by its path and the values it has",
+      good,
+      withValue({ ...value, database: { ...value.database, engine: "oracle" } }),
+      /Parameter\.Value\.database\.engine is "oracle", where schema 1 has one of "aurora-mysql", "aurora-postgresql", "mysql", "postgres"; save the parameter again/,
+    ],
+    [
+      "a list entry of the wrong kind, by its index",
+      good,
+      withValue({ ...value, azIds: ["use1-az1", 7] }),
+      /Parameter\.Value\.azIds\[1\] is 7, where schema 1 has a string; save the parameter again/,
+    ],
+    [
       "a descriptor without azIds",
       good,
       withValue({ ...value, azIds: undefined }),
@@ -295,6 +319,56 @@ describe("a consumer-only config's refusals name the field and the fix", () => {
   ])("%s", (_name, config, files, message) => {
     const found = problemsOf(config, files as Record<string, Json>);
     expect(found).toEqual([expect.stringMatching(message)]);
+  });
+
+  it("checks the consumer against each share as its descriptor describes it, as the provider's config would", () => {
+    const consumerWith = (consumer: Json, extra: Json = {}) => ({
+      ...good,
+      consumer: { ...good.consumer, ...consumer, shares: [{ descriptor: "d0.json", ...extra }] },
+    });
+    // Another region than the descriptor's supportedRegions.
+    expect(
+      problemsOf(
+        consumerWith({
+          account: { ...good.consumer.account, region: "eu-west-1" },
+          network: { create: { cidr: "10.40.0.0/16" } },
+        }),
+      ),
+    ).toEqual([
+      "consumer.account.region: eu-west-1 differs from the provider's us-east-1; add it to the provider's sharing.supportedRegions (in its team's config) for cross-region PrivateLink",
+    ]);
+    // Zones the provider does not serve, in its region.
+    expect(
+      problemsOf(consumerWith({ network: { create: { cidr: "10.40.0.0/16", azIds: ["use1-az1", "use1-az6"] } } })),
+    ).toEqual([
+      "consumer.network.create.azIds: use1-az6 not among the provider's AZ IDs (use1-az1, use1-az2); PrivateLink only serves the provider's zones",
+    ]);
+    // Member ports of a Multi-AZ instance, which has none: the entry's own setting.
+    const instance = {
+      ...value,
+      database: { ...value.database, kind: "instance", engine: "mysql" },
+      ports: { ...value.ports, members: [] },
+    };
+    expect(problemsOf(consumerWith({}, { memberPorts: true }), withValue(instance))).toEqual([
+      "consumer.shares[0].memberPorts: the provider shares a Multi-AZ DB instance, which has no member ports; remove memberPorts",
+    ]);
+  });
+
+  it("refuses a descriptor path that is a folder or an oversized file, naming it", () => {
+    const dir = path.dirname(writeConsumerOnly(good, { "d0.json": saved }));
+    const big = path.join(dir, "big.json");
+    writeFileSync(big, " ".repeat(70 * 1024));
+    const at = (descriptor: string) => ({ ...good, consumer: { ...good.consumer, shares: [{ descriptor }] } });
+    expect(problemsOf(at(dir))).toEqual([
+      expect.stringMatching(
+        /^consumer\.shares\[0\]\.descriptor: cannot read .* \(a directory\), relative to the config's folder/,
+      ),
+    ]);
+    expect(problemsOf(at(big))).toEqual([
+      expect.stringMatching(
+        /^consumer\.shares\[0\]\.descriptor: cannot read .*big\.json \(71680 bytes; a saved descriptor is at most 65536\)/,
+      ),
+    ]);
   });
 
   it("refuses the same share twice, and shares of two provider configs", () => {

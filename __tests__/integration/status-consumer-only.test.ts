@@ -11,6 +11,7 @@ import type { ConsumerOnlyConfig } from "../../config/consumer-only";
 import { isConsumerOnlyConfig, loadAnyConfigFile } from "../../config/load";
 import { checkConsumerOnly } from "../../scripts/status/consumer-only";
 import type { Finding } from "../../scripts/status/diagnose";
+import { jsonError, startAnsweringProxy } from "../support/answering-proxy";
 import { HANG_GUARD_MS } from "../support/limits";
 import { type Moto, startMoto } from "../support/moto";
 import { ssmCall } from "../support/ssm";
@@ -134,21 +135,49 @@ describe("status of a consumer-only config, with the consumer's credentials only
     });
   });
 
-  it("names the account to add when the descriptor cannot be read, and still checks the endpoint", async () => {
+  it("says the share is not deployed or moved when the parameter is gone, and still checks the endpoint", async () => {
     await ssm("DeleteParameter", { Name: NAME });
     const findings = await check();
     expect(findings[0]).toMatchObject({
       check: "share descriptor",
       ok: false,
       detail: expect.stringMatching(
-        new RegExp(`^cannot read ${ARN.replace(/[/.]/g, "\\$&")} with this account's credentials \\(ParameterNotFound`),
+        new RegExp(
+          `^cannot read ${ARN.replace(/[/.]/g, "\\$&")} with this account's credentials \\(ParameterNotFound: `,
+        ),
       ),
-      fix: `the provider's team adds account ${ACCOUNT} to the share's principals (the descriptor's RAM share); outside its organization, accept the RAM invitation; then run again`,
+      fix: expect.stringMatching(
+        /^the provider's share is not deployed, or its descriptor has another ARN now: ask the provider's team for its descriptor_arn output, then save it \(aws ssm get-parameter/,
+      ),
     });
     expect(verdicts(findings).slice(1)).toEqual([
       `consumer-reports | ok | interface endpoint ${d.endpointId}`,
       "consumer-reports | FAIL | AZ IDs of interface endpoint",
     ]);
+  });
+
+  it("names the account and the provider's settings that give it the descriptor when SSM denies the read (AccessDeniedException answered in SSM's documented error shape by a proxy: the emulator has one account and denies nothing)", async () => {
+    const proxy = await startAnsweringProxy(moto.url, {
+      "AmazonSSM.GetParameter": jsonError(
+        "AccessDeniedException",
+        `User: arn:aws:sts::${ACCOUNT}:assumed-role/reports-deploy/ci is not authorized to perform: ssm:GetParameter on resource: ${ARN}`,
+      ),
+    });
+    try {
+      const denied = {
+        ...d.config,
+        consumer: { ...d.config.consumer, account: { ...d.config.consumer.account, endpoint: proxy.url } },
+      };
+      const [descriptor] = await checkConsumerOnly(denied, { configFile: "config.json", outdir: d.outdir });
+      expect(proxy.answered).toEqual(["AmazonSSM.GetParameter"]);
+      expect(descriptor).toMatchObject({
+        ok: false,
+        detail: expect.stringContaining("(AccessDeniedException: User: arn:aws:sts::"),
+        fix: `the provider's team gives account ${ACCOUNT} the descriptor (an IAM ARN of it in sharing.allowedPrincipals, or the account, its OU or the organization in sharing.descriptorReaders) and deploys; outside its organization, accept the RAM invitation; this account's role needs ssm:GetParameter on the ARN and kms:Decrypt; then run again`,
+      });
+    } finally {
+      await proxy.close();
+    }
   });
 
   it("runs as npm run status runs it: the same checks, and exit 0 when all pass", async () => {

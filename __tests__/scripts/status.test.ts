@@ -277,6 +277,13 @@ describe("status decisions, provider", () => {
       ),
       listed,
     ).filter((f) => f.check.startsWith("endpoint connection "));
+    const unsure = diagnoseProvider(
+      cluster((o) => (o.connections = [{ endpointId: "vpce-0c", owner: "444444444444", state: "available" }])),
+      { ...ctx, consumersByAccount: {}, consumersWithoutAccount: ["app"] },
+    ).find((f) => f.check === "endpoint connection vpce-0c");
+    expect(unsure?.detail).toBe(
+      "from account 444444444444, which no consumer of config/default.json names by account.accountId (consumer-app names none: set it to tell): available",
+    );
     expect(found.map((f) => [f.check, f.ok, f.detail])).toEqual([
       ["endpoint connection vpce-0aaaaaaaaaaaaaaaa", true, "from account 222222222222 (consumer-app): available"],
       [

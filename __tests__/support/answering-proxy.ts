@@ -1,11 +1,14 @@
-// A proxy on loopback in front of the emulator that answers the EC2 query-protocol actions the
-// emulator does not implement, in the response shape AWS documents, and forwards every other
-// request unchanged. The SDK under test parses the answer as it parses AWS's own.
+// A proxy on loopback in front of the emulator that answers the actions the emulator does not
+// implement (or cannot make fail as AWS does), in the response shape AWS documents, and forwards
+// every other request unchanged. The SDK under test parses the answer as it parses AWS's own. An
+// action is the query protocol's Action (EC2) or the JSON protocol's X-Amz-Target (SSM).
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 
-/** An action's answer: the XML body of its response, from the request's form parameters. */
-export type Answer = (params: URLSearchParams) => string;
+/** An action's answer, from the request's form parameters: an XML body (200), or a whole response. */
+export type Answer = (
+  params: URLSearchParams,
+) => string | { readonly status: number; readonly contentType: string; readonly body: string };
 
 export interface AnsweringProxy {
   readonly url: string;
@@ -25,12 +28,15 @@ export async function startAnsweringProxy(target: string, answers: Record<string
   const server = createServer(async (req, res) => {
     const body = await bodyOf(req);
     const params = new URLSearchParams(body.toString("utf8"));
-    const action = params.get("Action");
+    const amzTarget = req.headers["x-amz-target"];
+    const action = typeof amzTarget === "string" ? amzTarget : params.get("Action");
     const answer = action ? answers[action] : undefined;
     if (answer && action) {
       answered.push(action);
-      res.writeHead(200, { "Content-Type": "text/xml;charset=UTF-8" });
-      res.end(answer(params));
+      const out = answer(params);
+      const whole = typeof out === "string" ? { status: 200, contentType: "text/xml;charset=UTF-8", body: out } : out;
+      res.writeHead(whole.status, { "Content-Type": whole.contentType });
+      res.end(whole.body);
       return;
     }
     const headers = Object.fromEntries(
@@ -52,6 +58,19 @@ export async function startAnsweringProxy(target: string, answers: Record<string
     answered,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * An error of a JSON-protocol service as AWS sends one: HTTP 400 with the error's type in
+ * `__type` and its text in `message` (AWS Systems Manager API Reference, "Common Errors";
+ * AccessDeniedException is one of GetParameter's documented errors).
+ */
+export function jsonError(type: string, message: string): Answer {
+  return () => ({
+    status: 400,
+    contentType: "application/x-amz-json-1.1",
+    body: JSON.stringify({ __type: type, message }),
+  });
 }
 
 export interface Connection {

@@ -11,6 +11,7 @@ import * as path from "node:path";
 import type { ShareDescriptor } from "../../config/descriptor";
 import { validateConfig } from "../../config/load";
 import { type Json, dataSources, demoInput, synthesize } from "../helpers";
+import { toResourceTransport } from "./matrix";
 import { toolchain } from "./toolchain";
 
 jest.setTimeout(120_000);
@@ -128,5 +129,37 @@ describe(`the consumer's checks of the share descriptor, under ${toolchain().cli
     expect(failing((d) => (d.database.kind = "instance"))).toEqual(["database.kind"]);
     expect(failing((d) => (d.region = "eu-west-1"))).toEqual(["region"]);
     expect(failing((d) => (d.transport = "resource"))).toEqual(["transport"]);
+  });
+});
+
+describe(`the consumer's checks of a resource share's descriptor, under ${toolchain().cliName}`, () => {
+  const checks = postconditions(toResourceTransport);
+  const demo = demoDescriptor();
+  if (demo.transport !== "endpoint-service") throw new Error("the demo's descriptor is an endpoint service's");
+  const { endpointService: _service, ...common } = demo;
+  const good: ShareDescriptor = {
+    ...common,
+    transport: "resource",
+    ports: { writer: 3306, reader: 3306, members: [] },
+    resource: {
+      definition: "arn",
+      databaseConfigurationArn:
+        "arn:aws:vpc-lattice:us-east-1:111111111111:resourceconfiguration/rcfg-0123456789abcdef0",
+      writerConfigurationArn: null,
+      readerConfigurationArn: null,
+      resourceShareArn: "arn:aws:ram:us-east-1:111111111111:resource-share/0b1a2b3c-4d5e-6f70-8192-a3b4c5d6e7f8",
+    },
+  };
+  const failing = (edit: (d: Json) => void): string[] => {
+    const d = JSON.parse(JSON.stringify(good));
+    edit(d);
+    const results = evaluate(checks, JSON.stringify(d));
+    return checks.filter((_c, i) => !results[i]).map((c) => c.field);
+  };
+
+  it("passes the descriptor the provider writes, and names a share moved to DNS-type configurations", () => {
+    expect(failing(() => undefined)).toEqual([]);
+    expect(failing((d) => (d.resource.definition = "dns"))).toEqual(["resource.definition"]);
+    expect(failing((d) => (d.resource.databaseConfigurationArn = null))).toEqual(["resource.databaseConfigurationArn"]);
   });
 });

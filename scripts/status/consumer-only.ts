@@ -4,7 +4,7 @@
 // consumer's endpoints, their acceptance and their AZ IDs against the descriptor's.
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import type { ConsumerOnlyConfig, DescribedShare } from "../../config/consumer-only";
-import type { ShareDescriptor } from "../../config/descriptor";
+import { DESCRIPTOR_SHAPE, type ShareDescriptor } from "../../config/descriptor";
 import { readSavedDescriptor } from "../../config/descriptor-check";
 import { consumerStackName } from "../../stacks/consumer-stack";
 import { OutputError, type OutputValues } from "../../stacks/outputs";
@@ -16,7 +16,10 @@ import { NotThisShareError, readOutputs, type StateLocation, StatusError } from 
 /** What the consumer's credentials read of a share's descriptor now. */
 export type DescriptorObservation =
   | { readonly ok: true; readonly descriptor: ShareDescriptor }
-  | { readonly ok: false; readonly error: string; readonly unreadable: boolean };
+  /** The call failed: error is the SDK's error name (ParameterNotFound, AccessDeniedException, ...). */
+  | { readonly ok: false; readonly unreadable: true; readonly error: string; readonly message: string }
+  /** The value is not what this release reads: each problem with its own fix. */
+  | { readonly ok: false; readonly unreadable: false; readonly problems: string[] };
 
 export async function observeDescriptor(
   share: DescribedShare,
@@ -30,24 +33,12 @@ export async function observeDescriptor(
     text = JSON.stringify({ Parameter: { ARN: r.Parameter?.ARN ?? share.arn, Value: r.Parameter?.Value } });
   } catch (e) {
     const err = e as Error;
-    return { ok: false, unreadable: true, error: `${err.name}: ${err.message}` };
+    return { ok: false, unreadable: true, error: err.name, message: err.message };
   }
   const read = readSavedDescriptor(text, "descriptor");
-  if (Array.isArray(read)) return { ok: false, unreadable: false, error: read.map((p) => p.message).join("; ") };
+  if (Array.isArray(read)) return { ok: false, unreadable: false, problems: read.map((p) => p.message) };
   return { ok: true, descriptor: read.descriptor };
 }
-
-/** The fields whose change makes the next plan stop (stacks/constructs/consumer-descriptor.ts): the saved copy's shape. */
-const SHAPE: Array<[string, (d: ShareDescriptor) => unknown]> = [
-  ["transport", (d) => d.transport],
-  ["region", (d) => d.region],
-  ["database.engine", (d) => d.database.engine],
-  ["database.kind", (d) => d.database.kind],
-  ["ports.writer", (d) => d.ports.writer],
-  ["ports.reader", (d) => d.ports.reader],
-  ["ports.members", (d) => d.ports.members],
-  ["resource.definition", (d) => (d.transport === "resource" ? d.resource.definition : undefined)],
-];
 
 export function diagnoseDescriptor(
   share: DescribedShare,
@@ -57,19 +48,30 @@ export function diagnoseDescriptor(
 ): Finding {
   const check = "share descriptor";
   const save = `aws ssm get-parameter --with-decryption --region ${config.provider.region} --name ${share.arn} > ${share.file}`;
-  if (!observed.ok)
+  if (!observed.ok && !observed.unreadable)
     return {
       stack,
       check,
       ok: false,
-      detail: observed.unreadable
-        ? `cannot read ${share.arn} with this account's credentials (${observed.error})`
-        : `${share.arn} is not what this release reads: ${observed.error}`,
-      fix: observed.unreadable
-        ? `the provider's team adds account ${config.consumer.account.accountId ?? "<this account>"} to the share's principals (the descriptor's RAM share); outside its organization, accept the RAM invitation; then run again`
-        : "upgrade rds-privatelink to the provider's release, or ask the provider's team",
+      detail: `${share.arn} is not a descriptor this release reads`,
+      fix: observed.problems.join("; "),
     };
-  const changed = SHAPE.flatMap(([field, of]) => {
+  if (!observed.ok) {
+    const account = config.consumer.account.accountId ?? "<this account>";
+    return {
+      stack,
+      check,
+      ok: false,
+      detail: `cannot read ${share.arn} with this account's credentials (${observed.error}: ${observed.message})`,
+      fix:
+        observed.error === "ParameterNotFound"
+          ? `the provider's share is not deployed, or its descriptor has another ARN now: ask the provider's team for its descriptor_arn output, then save it (${save}), synthesize and apply`
+          : /AccessDenied|Unauthorized|InvalidKeyId|KMS/i.test(observed.error)
+            ? `the provider's team gives account ${account} the descriptor (an IAM ARN of it in sharing.allowedPrincipals, or the account, its OU or the organization in sharing.descriptorReaders) and deploys; outside its organization, accept the RAM invitation; this account's role needs ssm:GetParameter on the ARN and kms:Decrypt; then run again`
+            : "check this account's credentials and network, then run again",
+    };
+  }
+  const changed = DESCRIPTOR_SHAPE.flatMap(({ field, of }) => {
     const [then, now] = [JSON.stringify(of(share.descriptor)), JSON.stringify(of(observed.descriptor))];
     return then === now ? [] : [`${field} is ${now} now, ${then} in ${share.file}`];
   });

@@ -28,12 +28,17 @@ export interface FixContext {
    * an endpoint connection from another account is a consumer this config does not list (self-service).
    */
   readonly consumersByAccount?: Readonly<Record<string, readonly string[]>>;
+  /** The share's consumers in the config that name no accountId: a connection may be one of theirs. */
+  readonly consumersWithoutAccount?: readonly string[];
 }
 
 /** "account 222222222222 (consumer-app)", or that no consumer of the config names the account. */
 export function connectingAccount(ctx: FixContext, account: string): string {
   const named = ctx.consumersByAccount?.[account];
   if (named?.length) return `account ${account} (${named.map((n) => `consumer-${n}`).join(", ")})`;
+  const unnamed = ctx.consumersWithoutAccount ?? [];
+  if (unnamed.length > 0)
+    return `account ${account}, which no consumer of ${ctx.configFile} names by account.accountId (${unnamed.map((n) => `consumer-${n}`).join(", ")} name${unnamed.length === 1 ? "s" : ""} none: set it to tell)`;
   return `account ${account}, which no consumer of ${ctx.configFile} names (a consumer-only config, or a team of its own)`;
 }
 

@@ -18,7 +18,7 @@ import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parame
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Fn, TerraformLocal, Token } from "cdktf";
 import { Construct } from "constructs";
-import { DESCRIPTOR_SCHEMA_VERSION, descriptorParameterName } from "../../config/descriptor";
+import { DESCRIPTOR_SCHEMA_VERSION, DESCRIPTOR_SHAPE, descriptorParameterName } from "../../config/descriptor";
 import type { Config, SharedView } from "../../config/resolve";
 import type { DatabaseNames } from "./consumer-rds-names";
 
@@ -143,13 +143,12 @@ function shapeChecks(view: SharedView): Check[] {
     message: `differs from ${hcl(value)}, the value this stack was synthesized for`,
   });
   const checks: Check[] = [
-    equal("transport", p.transport),
-    equal("region", p.account.region),
-    equal("database.engine", p.database.engine),
-    equal("database.kind", p.database.kind),
-    equal("ports.writer", p.ports.writer),
-    equal("ports.reader", p.ports.reader),
-    equal("ports.members", p.ports.members),
+    // The share's shape, as the status of a consumer-only config compares it too; a field of
+    // another transport is not there to compare.
+    ...DESCRIPTOR_SHAPE.flatMap(({ field, ofView }) => {
+      const value = ofView(view);
+      return value === undefined ? [] : [equal(field, value)];
+    }),
     present("azIds"),
     present("database.names.writer"),
   ];
