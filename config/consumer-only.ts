@@ -148,24 +148,15 @@ const MAX_DESCRIPTOR_FILE_BYTES = 64 * 1024;
 function readDescriptors(list: readonly Entry[], dir: string): Saved[] | { problems: Problem[] } {
   const problems: Problem[] = [];
   const saved: Saved[] = [];
-  list.forEach((entry, i): void => {
+  list.forEach((entry, i) => {
     const at = `consumer.shares[${i}].descriptor`;
-    const file = path.resolve(dir, entry.descriptor);
-    const fail = (why: string): void => {
+    const text = readSmallFile(path.resolve(dir, entry.descriptor));
+    if (typeof text !== "string") {
       problems.push({
         path: at,
-        message: `cannot read ${entry.descriptor} (${why}), relative to the config's folder; save the descriptor there with aws ssm get-parameter (docs/self-service.md)`,
+        message: `cannot read ${entry.descriptor} (${text.why}), relative to the config's folder; save the descriptor there with aws ssm get-parameter (docs/self-service.md)`,
       });
-    };
-    let text: string;
-    try {
-      const stat = statSync(file);
-      if (!stat.isFile()) return fail(stat.isDirectory() ? "a directory" : "not a regular file");
-      if (stat.size > MAX_DESCRIPTOR_FILE_BYTES)
-        return fail(`${stat.size} bytes; a saved descriptor is at most ${MAX_DESCRIPTOR_FILE_BYTES}`);
-      text = readFileSync(file, "utf8");
-    } catch (e) {
-      return fail((e as NodeJS.ErrnoException).code ?? String(e));
+      return;
     }
     const read = readSavedDescriptor(text, at);
     if (Array.isArray(read))
@@ -173,6 +164,19 @@ function readDescriptors(list: readonly Entry[], dir: string): Saved[] | { probl
     else saved.push({ at, file: entry.descriptor, saved: read });
   });
   return problems.length > 0 ? { problems } : saved;
+}
+
+/** A regular file's text, or why it cannot be a saved descriptor. */
+function readSmallFile(file: string): string | { why: string } {
+  try {
+    const stat = statSync(file);
+    if (!stat.isFile()) return { why: stat.isDirectory() ? "a directory" : "not a regular file" };
+    if (stat.size > MAX_DESCRIPTOR_FILE_BYTES)
+      return { why: `${stat.size} bytes; a saved descriptor is at most ${MAX_DESCRIPTOR_FILE_BYTES}` };
+    return readFileSync(file, "utf8");
+  } catch (e) {
+    return { why: (e as NodeJS.ErrnoException).code ?? String(e) };
+  }
 }
 
 /** The shares of one provider config, each once: its name names this consumer's resources and state, as in that config. */

@@ -87,16 +87,20 @@ function demoDescriptor(): ShareDescriptor {
   };
 }
 
-describe(`the consumer's checks of the share descriptor, under ${toolchain().cliName}`, () => {
-  const checks = postconditions(() => undefined);
-  const good = demoDescriptor();
-  /** The fields whose checks fail for a descriptor edited by `edit` ("" is the version check). */
-  const failing = (edit: (d: Json) => void): string[] => {
+/** The fields whose checks fail for `good` edited by `edit` ("" is the version check). */
+function failingOf(checks: Array<Postcondition & { field: string }>, good: ShareDescriptor) {
+  return (edit: (d: Json) => void): string[] => {
     const d = JSON.parse(JSON.stringify(good));
     edit(d);
     const results = evaluate(checks, JSON.stringify(d));
     return checks.filter((_, i) => !results[i]).map((c) => c.field);
   };
+}
+
+describe(`the consumer's checks of the share descriptor, under ${toolchain().cliName}`, () => {
+  const checks = postconditions(() => undefined);
+  const good = demoDescriptor();
+  const failing = failingOf(checks, good);
 
   it("passes the descriptor the provider writes, and a later minor version of it", () => {
     expect(failing(() => undefined)).toEqual([]);
@@ -150,12 +154,7 @@ describe(`the consumer's checks of a resource share's descriptor, under ${toolch
       resourceShareArn: "arn:aws:ram:us-east-1:111111111111:resource-share/0b1a2b3c-4d5e-6f70-8192-a3b4c5d6e7f8",
     },
   };
-  const failing = (edit: (d: Json) => void): string[] => {
-    const d = JSON.parse(JSON.stringify(good));
-    edit(d);
-    const results = evaluate(checks, JSON.stringify(d));
-    return checks.filter((_c, i) => !results[i]).map((c) => c.field);
-  };
+  const failing = failingOf(checks, good);
 
   it("passes the descriptor the provider writes, and names a share moved to DNS-type configurations", () => {
     expect(failing(() => undefined)).toEqual([]);
