@@ -251,6 +251,31 @@ describe("npm run synth as users run it", () => {
     expect(existsSync(path.join(out, "stacks", "consumer-app", "cdk.tf.json"))).toBe(true);
   });
 
+  it("writes a consumer-only config's one stack, its manifest and no diagram, and says what to run in its folder", () => {
+    const out = scratch();
+    // A diagram an earlier synth of a provider's config left there is stale for this one.
+    writeFileSync(path.join(out, "diagram.md"), "stale");
+    const r = npmSynth(["examples/consumer-self-service/config.json", "--output", out]);
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
+    const lines = r.stdout.trimEnd().split("\n");
+    expect(lines.slice(0, 2)).toEqual([
+      "Wrote 1 stack of examples/consumer-self-service/config.json:",
+      `  consumer-reports  ${out}/stacks/consumer-reports/cdk.tf.json`,
+    ]);
+    expect(lines[2]).toMatch(
+      new RegExp(
+        `^Next, consumer-reports: cd ${out}/stacks/consumer-reports && (terraform|tofu) init && \\1 plan \\(then apply\\)$`,
+      ),
+    );
+    expect(readdirSync(path.join(out, "stacks"))).toEqual(["consumer-reports"]);
+    expect(existsSync(path.join(out, "diagram.md"))).toBe(false);
+    // status matches the folder to the config by the provider's config name, which the ARN gives.
+    expect(JSON.parse(readFileSync(path.join(out, "share.json"), "utf8"))).toEqual({
+      name: "orders",
+      stacks: ["consumer-reports"],
+    });
+  });
+
   it.each([
     [
       "examples",

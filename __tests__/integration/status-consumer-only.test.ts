@@ -87,7 +87,13 @@ async function deploy(): Promise<Deployed> {
   ).VpcEndpoint!.VpcEndpointId!;
   writeFileSync(
     path.join(outdir, "consumer-reports.tfstate"),
-    JSON.stringify({ outputs: { endpoint_id: { value: endpointId } } }),
+    JSON.stringify({
+      outputs: {
+        endpoint_id: { value: endpointId },
+        writer_address: { value: `${value.database.names.writer}:3306` },
+        reader_address: { value: `${value.database.names.reader}:3307` },
+      },
+    }),
   );
   return { config, configFile, outdir, endpointId, azId: subnet.AvailabilityZoneId! };
 }
@@ -109,8 +115,26 @@ describe("status of a consumer-only config, with the consumer's credentials only
       "consumer-reports | ok | share descriptor",
       `consumer-reports | ok | interface endpoint ${d.endpointId}`,
       "consumer-reports | ok | AZ IDs of interface endpoint",
+      "consumer-reports | ok | database names",
     ]);
     expect(findings[0].detail).toBe("schema 1.0, the shape of orders.json");
+  });
+
+  it("says the stack must be applied again when the provider's database names changed since its last apply", async () => {
+    const moved = "orders-2.cluster-c9akciq32x1y.us-east-1.rds.amazonaws.com";
+    await publish({
+      ...value,
+      azIds: [d.azId],
+      database: { ...value.database, names: { ...value.database.names, writer: moved } },
+    });
+    const names = (await check()).find((f) => f.check === "database names");
+    expect(names).toEqual({
+      stack: "consumer-reports",
+      check: "database names",
+      ok: false,
+      detail: `writer_address names ${value.database.names.writer}; the descriptor names ${moved} now`,
+      fix: "apply this stack again (npm run synth -- config.json, then plan and apply): its plan reads the names from the descriptor",
+    });
   });
 
   it("says the next plan stops when the provider changed the share's shape since the copy was saved, and how to save it again", async () => {
@@ -196,7 +220,7 @@ describe("status of a consumer-only config, with the consumer's credentials only
     );
     expect({ status: r.status, last: r.stdout.trim().split("\n").pop() }).toEqual({
       status: 0,
-      last: "Healthy: 3 checks passed.",
+      last: "Healthy: 4 checks passed.",
     });
   });
 });

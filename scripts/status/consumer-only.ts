@@ -7,7 +7,7 @@ import type { ConsumerOnlyConfig, DescribedShare } from "../../config/consumer-o
 import { DESCRIPTOR_SHAPE, type ShareDescriptor } from "../../config/descriptor";
 import { readSavedDescriptor } from "../../config/descriptor-check";
 import { consumerStackName } from "../../stacks/consumer-stack";
-import { OutputError, type OutputValues } from "../../stacks/outputs";
+import { CONSUMER_OUTPUTS, OutputError, type OutputValues } from "../../stacks/outputs";
 import { diagnoseConsumer, type Finding, type FixContext } from "./diagnose";
 import { clientConfig } from "./clients";
 import { observeConsumer } from "./observe";
@@ -91,6 +91,46 @@ export function diagnoseDescriptor(
   };
 }
 
+/**
+ * The database's names as the consumer's last apply read them (writer_address, reader_address)
+ * against the live descriptor's: its private zones answer those names, and a certificate of a
+ * new database names others. Nothing to compare under DNS-type configurations, whose consumers
+ * use names of their own.
+ */
+export function diagnoseNames(
+  outputs: OutputValues,
+  live: ShareDescriptor | undefined,
+  stack: string,
+  configFile: string,
+): Finding | undefined {
+  if (!live || (live.transport === "resource" && live.resource.definition === "dns")) return undefined;
+  const host = (address: string | undefined) => address?.slice(0, address.lastIndexOf(":"));
+  const pairs: Array<[string, string | undefined, string | null]> = [
+    [
+      outputs.nameOf(CONSUMER_OUTPUTS.writerAddress),
+      host(outputs.value(CONSUMER_OUTPUTS.writerAddress)),
+      live.database.names.writer,
+    ],
+    [
+      outputs.nameOf(CONSUMER_OUTPUTS.readerAddress),
+      host(outputs.value(CONSUMER_OUTPUTS.readerAddress)),
+      live.database.names.reader,
+    ],
+  ];
+  const stale = pairs.filter(([, applied, now]) => applied !== undefined && now !== null && applied !== now);
+  if (stale.length === 0)
+    return { stack, check: "database names", ok: true, detail: "the names the stack answers are the descriptor's" };
+  return {
+    stack,
+    check: "database names",
+    ok: false,
+    detail: stale
+      .map(([output, applied, now]) => `${output} names ${applied}; the descriptor names ${now} now`)
+      .join("; "),
+    fix: `apply this stack again (npm run synth -- ${configFile}, then plan and apply): its plan reads the names from the descriptor`,
+  };
+}
+
 export interface ConsumerOnlyStatusArgs {
   /** The config file as the user named it. */
   readonly configFile: string;
@@ -146,13 +186,16 @@ export async function checkConsumerOnly(
   }
   for (const share of config.shares) {
     try {
-      const observed = await observeConsumer(share.consumer, outputs.forShare(share));
+      const own = outputs.forShare(share);
+      const observed = await observeConsumer(share.consumer, own);
       const azIds = (live.get(share.name) ?? share.descriptor).azIds;
       findings.push(
         ...diagnoseConsumer(observed, { transport: share.config.provider.transport, azIds }, ctx(share)).map((f) =>
           named(share, f),
         ),
       );
+      const names = diagnoseNames(own, live.get(share.name), stack, args.configFile);
+      if (names) findings.push(named(share, names));
     } catch (e) {
       findings.push(
         named(share, {
