@@ -101,7 +101,7 @@ async function deploy(): Promise<Deployed> {
 const verdicts = (findings: Finding[]) =>
   findings.map((f) => `${f.stack} | ${f.skipped ? "skip" : f.ok ? "ok" : "FAIL"} | ${f.check}`);
 
-describe("status of a consumer-only config, with the consumer's credentials only", () => {
+describe("status of a consumer-only config, with the consumer account's settings only (the emulator has one account)", () => {
   let d: Deployed;
   const check = () => checkConsumerOnly(d.config, { configFile: "config.json", outdir: d.outdir });
   beforeAll(async () => {
