@@ -27,7 +27,7 @@ import { clientConfig } from "../support/world";
 import type { Json } from "../helpers";
 import { forEmulator } from "./emulator";
 import { leftovers } from "./leftovers";
-import { copyStack, mustRun, output, outputs, runAsync, toolchain, withoutArchive } from "./toolchain";
+import { copyStack, destroy, mustRun, output, outputs, runAsync, toolchain, withoutArchive } from "./toolchain";
 
 jest.setTimeout(900_000);
 
@@ -274,8 +274,8 @@ describe(`several shares deployed to moto with ${toolchain().cliName}`, () => {
   });
 
   it("destroys both stacks, leaves nothing of ours in the emulator, and keeps the existing cluster", async () => {
-    mustRun(consumerDir, ["destroy", "-auto-approve", "-input=false", "-no-color", PARALLELISM]);
-    mustRun(providerDir, ["destroy", "-auto-approve", "-input=false", "-no-color", PARALLELISM]);
+    destroy(consumerDir, PARALLELISM);
+    destroy(providerDir, PARALLELISM);
     for (const dir of [consumerDir, providerDir]) {
       expect(JSON.parse(mustRun(dir, ["show", "-json"]).stdout).values).toBeUndefined();
     }

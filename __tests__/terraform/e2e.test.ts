@@ -31,7 +31,17 @@ import { defaultMemberSlots } from "../../config/fields";
 import { demoInput, type Json } from "../helpers";
 import { checkovAsync } from "./checkov";
 import { forEmulator, LAMBDA_INVOKE_GAP } from "./emulator";
-import { copyStack, forgetOutputs, mustRun, output, recordTiming, run, toolchain, withoutArchive } from "./toolchain";
+import {
+  copyStack,
+  destroy,
+  forgetOutputs,
+  mustRun,
+  output,
+  recordTiming,
+  run,
+  toolchain,
+  withoutArchive,
+} from "./toolchain";
 
 jest.setTimeout(900_000);
 
@@ -311,7 +321,7 @@ describe(`deploy against moto with ${toolchain().cliName}`, () => {
       expect(output(dir, "writer_address")).toBe(`${descriptor.database.names.writer}:3306`);
       const again = run(dir, ["plan", "-detailed-exitcode", "-input=false", "-no-color", "-lock=false"]);
       expect({ exit: again.status, errors: again.stderr }).toEqual({ exit: 0, errors: "" });
-      mustRun(dir, ["destroy", "-auto-approve", "-input=false", "-no-color", PARALLELISM]);
+      destroy(dir, PARALLELISM);
       expect(JSON.parse(mustRun(dir, ["show", "-json"]).stdout).values).toBeUndefined();
     } finally {
       renameSync(`${providerState}.away`, providerState);
@@ -556,9 +566,9 @@ describe(`deploy against moto with ${toolchain().cliName}`, () => {
   });
 
   it("destroys both stacks and leaves nothing of ours in the emulator", async () => {
-    mustRun(consumerDir, ["destroy", "-auto-approve", "-input=false", "-no-color", PARALLELISM]);
+    destroy(consumerDir, PARALLELISM);
     // Targets registered by the drill are not Terraform's; a target group deletes with them.
-    mustRun(providerDir, ["destroy", "-auto-approve", "-input=false", "-no-color", PARALLELISM]);
+    destroy(providerDir, PARALLELISM);
     for (const dir of [consumerDir, providerDir]) {
       expect(JSON.parse(mustRun(dir, ["show", "-json"]).stdout).values).toBeUndefined();
     }
