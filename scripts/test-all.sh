@@ -111,8 +111,17 @@ synth_all() {
     name="$(basename "$(dirname "$config")")"
     RDS_PRIVATELINK_CONFIG="$config" npm run --silent synth -- --output "$out/$name" >/dev/null
   done
+  # A provider's config writes the provider stack; a consumer-only config (examples/consumer-self-service)
+  # writes its one consumer stack and no other.
   for name in demo $(ls examples); do
-    [ -f "$out/$name/stacks/provider/cdk.tf.json" ] || { echo "npm run synth wrote no provider stack for $name" >&2; exit 1; }
+    local stacks
+    stacks="$(ls "$out/$name/stacks" 2>/dev/null | tr '\n' ' ')"
+    case "$stacks" in
+      *provider*) ;;
+      "consumer-"*" ")
+        [ "$(echo $stacks | wc -w)" = 1 ] || { echo "npm run synth wrote $stacks for the consumer-only $name; it writes one stack" >&2; exit 1; } ;;
+      *) echo "npm run synth wrote no provider stack for $name (stacks: ${stacks:-none})" >&2; exit 1 ;;
+    esac
   done
   rm -rf "$out"
   echo "synthesized the demo and $(ls examples | wc -l) examples under node $(node --version)"
