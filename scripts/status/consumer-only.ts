@@ -1,7 +1,8 @@
 // npm run status of a consumer-only config (config/consumer-only.ts), with the consumer account's
-// credentials only: per share, whether the live descriptor (read by its ARN, in the provider's
-// region) still has the shape of the saved copy the stack was synthesized from; then the
-// consumer's endpoints, their acceptance and their AZ IDs against the descriptor's.
+// settings only (the config holds no other): per share, whether the live descriptor (read by its
+// ARN, in the provider's region) still has the shape of the saved copy the stack was synthesized
+// from; then the consumer's endpoints, their acceptance and their AZ IDs against the descriptor's,
+// and the database names the stack answers against the descriptor's.
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import type { ConsumerOnlyConfig, DescribedShare } from "../../config/consumer-only";
 import { DESCRIPTOR_SHAPE, type ShareDescriptor } from "../../config/descriptor";
