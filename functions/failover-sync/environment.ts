@@ -20,6 +20,10 @@ export const ENV = {
   /** Multi-AZ DB instance: "1" registers the standby's network interface beside the primary (topology.ts, findStandby). */
   standbyDiscovery: "STANDBY_DISCOVERY",
   readerTargetGroupArn: "READER_TARGET_GROUP_ARN",
+  /** RDS Proxy mode: the proxy whose endpoints' addresses the writer and reader groups hold (proxy.ts). */
+  proxyName: "DB_PROXY_NAME",
+  /** RDS Proxy mode: the proxy's read-only endpoint, whose addresses the reader group holds; unset: the proxy's own endpoint. */
+  proxyReaderEndpoint: "DB_PROXY_READER_ENDPOINT",
   /** Test only: ip[:port] of DNS servers to ask instead of the system's. */
   dnsServers: "DNS_SERVERS",
 } as const;
@@ -47,6 +51,17 @@ export interface FunctionEnvironment {
   readonly watchSeconds?: number;
   /** Multi-AZ DB instance: find the standby's address and keep it registered (provider.failover.standbyDiscovery). */
   readonly standbyDiscovery?: boolean;
+  /**
+   * RDS Proxy mode: the groups (an instance layout) hold the proxy's addresses, and the proxy
+   * follows the database's failovers itself; the database is named for the report and metrics only.
+   */
+  readonly proxy?: ProxyRef;
+}
+
+/** The proxy in front of the database, by name, and its read-only endpoint when the reader port uses one. */
+export interface ProxyRef {
+  readonly name: string;
+  readonly readerEndpoint?: string;
 }
 
 /** A target group as the construct holds it; LbTargetGroup fits. */
@@ -72,6 +87,8 @@ export interface EnvironmentInput {
   readonly watchSeconds?: number;
   /** Multi-AZ DB instance only. */
   readonly standbyDiscovery?: boolean;
+  /** RDS Proxy mode, with an instance layout: the groups hold the proxy's addresses. */
+  readonly proxy?: ProxyRef;
 }
 
 export function toEnvironment(input: EnvironmentInput): Record<string, string> {
@@ -95,6 +112,10 @@ export function toEnvironment(input: EnvironmentInput): Record<string, string> {
     env[ENV.writerTargetGroupArn] = targets.writerGroup.arn;
     if (targets.readerGroup) env[ENV.readerTargetGroupArn] = targets.readerGroup.arn;
     if (input.standbyDiscovery) env[ENV.standbyDiscovery] = "1";
+    if (input.proxy) {
+      env[ENV.proxyName] = input.proxy.name;
+      if (input.proxy.readerEndpoint !== undefined) env[ENV.proxyReaderEndpoint] = input.proxy.readerEndpoint;
+    }
   }
   return env;
 }
@@ -123,7 +144,9 @@ export function parseEnvironment(env: NodeJS.ProcessEnv): FunctionEnvironment {
 
   let targets: TargetArns;
   let warmReaderSets: number | undefined;
-  if (cluster) {
+  // With a proxy, a cluster too has the two groups of an instance layout: the proxy follows its writer.
+  const proxyName = get(ENV.proxyName);
+  if (cluster && proxyName === undefined) {
     const writerListenerArn = get(ENV.writerListenerArn) ?? "";
     if (!isArn(writerListenerArn, "listener")) problems.push(`${ENV.writerListenerArn} must be a listener ARN`);
     const readerListenerArn = get(ENV.readerListenerArn);
@@ -176,6 +199,19 @@ export function parseEnvironment(env: NodeJS.ProcessEnv): FunctionEnvironment {
   const standby = get(ENV.standbyDiscovery);
   if (standby !== undefined && (standby !== "1" || cluster))
     problems.push(`${ENV.standbyDiscovery} must be "1" when set, and only for a Multi-AZ DB instance`);
+  const proxyReaderEndpoint = get(ENV.proxyReaderEndpoint);
+  // RDS names: a letter first, then letters, digits and single hyphens, at most 63 (RDS API Reference, CreateDBProxy, CreateDBProxyEndpoint).
+  const rdsName = (s: string) => /^[A-Za-z](?:-?[A-Za-z0-9])*$/.test(s) && s.length <= 63;
+  if (proxyName !== undefined && !rdsName(proxyName))
+    problems.push(`${ENV.proxyName} must be a DB proxy name when set`);
+  if (proxyReaderEndpoint !== undefined && (!rdsName(proxyReaderEndpoint) || proxyName === undefined))
+    problems.push(
+      `${ENV.proxyReaderEndpoint} must be a DB proxy endpoint name when set, and only with ${ENV.proxyName}`,
+    );
+  if (proxyName !== undefined && standby !== undefined)
+    problems.push(
+      `${ENV.standbyDiscovery} does not apply with ${ENV.proxyName}: the groups hold the proxy's addresses`,
+    );
   if (problems.length > 0) throw new MisconfiguredError(`failover-sync misconfigured: ${problems.join("; ")}`);
   return {
     database: cluster ? { kind: "cluster", identifier: cluster } : { kind: "instance", identifier: instance! },
@@ -185,6 +221,14 @@ export function parseEnvironment(env: NodeJS.ProcessEnv): FunctionEnvironment {
     ...(warmReaderSets !== undefined ? { warmReaderSets } : {}),
     ...(watchSeconds !== undefined ? { watchSeconds } : {}),
     ...(standby === "1" ? { standbyDiscovery: true } : {}),
+    ...(proxyName !== undefined
+      ? {
+          proxy: {
+            name: proxyName,
+            ...(proxyReaderEndpoint !== undefined ? { readerEndpoint: proxyReaderEndpoint } : {}),
+          },
+        }
+      : {}),
   };
 }
 

@@ -16,7 +16,7 @@ import { ENV, MisconfiguredError, parseEnvironment } from "./environment";
 import { isQueueBatch, runEvent } from "./events";
 import { DEFAULT_TIMING, type Report, sync, SyncError, type SyncSettings } from "./sync";
 import { METRIC_NAMESPACE, METRICS, runMetrics, SERVICE_NAME } from "./telemetry";
-import { type Resolve, resolverFromEnv } from "./topology";
+import { type Resolve, type ResolveAll, resolveAllFromEnv, resolverFromEnv } from "./topology";
 import { RetryUntilDeadline } from "./retry";
 
 export interface LambdaContext {
@@ -79,6 +79,7 @@ export interface HandlerDeps {
   /** The clients for one run; their retries stop at `deadline` (epoch ms). */
   readonly clients: (deadline: number) => AwsClients;
   readonly resolve?: Resolve;
+  readonly resolveAll?: ResolveAll;
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
 }
@@ -130,6 +131,7 @@ async function run(event: unknown, context: LambdaContext, deps: HandlerDeps): P
       {
         ...deps.clients(deadline),
         resolve: deps.resolve ?? resolverFromEnv(env),
+        resolveAll: deps.resolveAll ?? resolveAllFromEnv(env),
         log: { info: (m, f = {}) => logger.info(m, f), error: (m, f = {}) => logger.error(m, f) },
         now: deps.now,
         sleep: deps.sleep,

@@ -15,6 +15,7 @@ import {
   keepsWaiting,
   type LayoutState,
   type Member,
+  planProxy,
   planRun,
   type Refusal,
   type RunPlan,
@@ -26,7 +27,15 @@ import {
 } from "./plan";
 import { type BlueGreen, findDeployment } from "./blue-green";
 import { standbyMember } from "./standby";
-import { readClusterHead, readTopology, type RecordedAddresses, type Resolve, type Topology } from "./topology";
+import {
+  readClusterHead,
+  readTopology,
+  type RecordedAddresses,
+  type Resolve,
+  type ResolveAll,
+  type Topology,
+} from "./topology";
+import { type ProxyTopology, readProxy } from "./proxy";
 
 /** Before a Blue/Green switchover, its green members, the writer's counterpart first: they take spare slots. */
 function greenOf(t: Topology): Member[] | undefined {
@@ -61,6 +70,8 @@ export interface SyncDeps {
   /** Needed only to find a Multi-AZ DB instance's standby (settings.standbyDiscovery); called then only. */
   readonly ec2?: () => EC2Client;
   readonly resolve: Resolve;
+  /** Every address of a name: RDS Proxy mode only. */
+  readonly resolveAll?: ResolveAll;
   readonly log: Log;
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
@@ -99,6 +110,8 @@ export interface Report {
     readonly unplaced: string[];
     readonly notes: string[];
   };
+  /** RDS Proxy mode: the proxy's endpoints and the addresses the groups follow. */
+  readonly proxy?: ProxyTopology;
   /** Choices that are not the plain layout, such as the reader port served by the writer for a while. */
   readonly notes?: string[];
   /** Targets registered and deregistered this run, counted per group. */
@@ -142,6 +155,7 @@ export const DEFAULT_TIMING = {
 const WATCHING: ReadonlySet<Trigger> = new Set(["failover-started", "failover-finished", "membership", "schedule"]);
 
 export async function sync(event: unknown, settings: SyncSettings, deps: SyncDeps): Promise<Report> {
+  if (settings.proxy) return syncProxy(event, settings, deps);
   const started = deps.now();
   const { trigger, eventId, time } = classify(event);
   const deadline = settings.deadline ?? Infinity;
@@ -321,6 +335,54 @@ export async function sync(event: unknown, settings: SyncSettings, deps: SyncDep
   if (report.problems.length > 0) {
     throw new SyncError(`sync incomplete: ${report.problems.join("; ")}`, report);
   }
+  return report;
+}
+
+/**
+ * RDS Proxy mode: one read of the proxy's endpoints, one plan, the changes in the safe order.
+ * Every trigger does the same: a failover of the database changes none of the proxy's addresses,
+ * so no run waits on one, and a scaling proxy's new address is registered by the next run.
+ */
+async function syncProxy(event: unknown, settings: SyncSettings, deps: SyncDeps): Promise<Report> {
+  const started = deps.now();
+  const { trigger, eventId } = classify(event);
+  const retriesBefore = deps.retries?.() ?? 0;
+  const rounds: RunPlan[] = [];
+  let proxy: ProxyTopology | undefined;
+  const extra: string[] = [];
+  try {
+    if (!deps.resolveAll) throw new Error("RDS Proxy mode needs a resolver of every address");
+    if (settings.targets.kind !== "instance") throw new Error("RDS Proxy mode needs the writer and reader groups");
+    const [state, read] = await Promise.all([
+      observe(settings.targets, deps.elb),
+      readProxy(deps.rds, deps.resolveAll, settings.proxy!),
+    ]);
+    proxy = read;
+    if (state.kind !== "instance") throw new Error("RDS Proxy mode needs the writer and reader groups");
+    const decision = planProxy({
+      writerAddresses: read.proxy.addresses,
+      readerAddresses: read.reader ? read.reader.addresses : read.proxy.addresses,
+      state,
+      port: settings.port,
+      allowedCidrs: settings.allowedCidrs,
+    });
+    await apply(deps.elb, decision);
+    rounds.push(decision);
+  } catch (e) {
+    extra.push(`run stopped: ${(e as Error).name}: ${(e as Error).message}`);
+  }
+  const facts: RunRecord = {
+    trigger,
+    eventId,
+    rounds,
+    moved: [],
+    polls: proxy ? 1 : 0,
+    retries: (deps.retries?.() ?? 0) - retriesBefore,
+    started,
+    now: deps.now(),
+  };
+  const report: Report = { ...buildReport(facts, [...(proxy?.problems ?? []), ...extra]), ...(proxy ? { proxy } : {}) };
+  if (report.problems.length > 0) throw new SyncError(`sync incomplete: ${report.problems.join("; ")}`, report);
   return report;
 }
 

@@ -50,9 +50,17 @@ export interface ClusterHead {
 }
 
 export type Resolve = (hostname: string) => Promise<string>;
+/** Every address a name resolves to now: an RDS Proxy endpoint has one per subnet of the proxy. */
+export type ResolveAll = (hostname: string) => Promise<string[]>;
 
 /** A resolver that asks DNS_SERVERS (ip[:port], comma-separated) when set, else the system's. */
 export function resolverFromEnv(env: NodeJS.ProcessEnv): Resolve {
+  const all = resolveAllFromEnv(env);
+  return async (host) => (await all(host))[0];
+}
+
+/** resolverFromEnv's lookup, answering every A record, in DNS's order. */
+export function resolveAllFromEnv(env: NodeJS.ProcessEnv): ResolveAll {
   const resolver = new Resolver({ timeout: 2000, tries: 2 });
   const servers = (env[ENV.dnsServers] ?? "")
     .split(",")
@@ -62,7 +70,7 @@ export function resolverFromEnv(env: NodeJS.ProcessEnv): Resolve {
   return async (host) => {
     const ips = await resolver.resolve4(host);
     if (ips.length === 0) throw new Error(`no A record for ${host}`);
-    return ips[0];
+    return ips;
   };
 }
 

@@ -43,3 +43,5 @@ export type { RunPlan } from "./run";
 export { planRun, writerChanged } from "./run";
 export type { Step } from "./order";
 export { steps } from "./order";
+export type { ProxyPlanInput } from "./proxy";
+export { planProxy } from "./proxy";
