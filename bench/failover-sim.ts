@@ -6,10 +6,13 @@
 // __tests__/sim/failover.test.ts). Parameters and their sources: __tests__/support/sim/params.ts.
 // BENCH_SEEDS=1 prints one seed; BENCH_SCENARIO=<text> only the scenarios whose name has it.
 import { DEFAULT_WARM_READER_SETS } from "../config/schema";
-import { DEFAULT_PARAMS, EVENT_TIMINGS, SOURCES, SWEEP } from "../__tests__/support/sim/params";
+import { DEFAULT_PARAMS, EVENT_TIMINGS, PROXY_FOLLOW_SWEEP, SOURCES, SWEEP } from "../__tests__/support/sim/params";
 import { type Outcome, simulate } from "../__tests__/support/sim/run";
 import {
+  behindProxy,
   CLUSTER_SCENARIOS,
+  COMPARED_SCENARIOS,
+  PROXY_ADDRESS_SCENARIOS,
   REGISTERING_SCENARIOS,
   ROLE_SCENARIOS,
   WARM_PATH_SCENARIOS,
@@ -17,12 +20,18 @@ import {
 import {
   cell,
   COMBOS,
+  COMPARED_L,
+  COMPARED_R,
   DEMO_R,
   DEMO_SCENARIO,
   demoCell,
   demoHeader,
   demoRow,
   header,
+  proxyAddressHeader,
+  proxyAddressRow,
+  proxyHeader,
+  proxyRow,
   row,
   rowsOf,
 } from "../__tests__/support/sim/table";
@@ -130,6 +139,39 @@ async function main() {
     for (const L of SWEEP.listenerDelayS)
       cells.push(demoCell(await simulate(demo, { registrationDelayS: DEMO_R, listenerDelayS: L, events }, 1)));
     console.log(demoRow(events, cells));
+  }
+
+  console.log(
+    `\n== RDS Proxy mode beside the warm slots (seed 1, events on time): writer dark / wrong; P, how long the proxy takes to follow a new writer, is unknown`,
+  );
+  for (const line of proxyHeader()) console.log(line);
+  for (const s of COMPARED_SCENARIOS) {
+    if (ONLY && !s.name.includes(ONLY)) continue;
+    const warm = await simulate(s, { registrationDelayS: COMPARED_R, listenerDelayS: COMPARED_L }, 1);
+    const proxy: Outcome[] = [];
+    for (const P of PROXY_FOLLOW_SWEEP) proxy.push(await simulate(behindProxy(s), { proxyFollowS: P }, 1));
+    console.log(proxyRow(s.name, warm, proxy));
+  }
+  console.log("\n== RDS Proxy mode: the proxy's own address changes (seed 1), per registration delay R");
+  for (const line of proxyAddressHeader()) console.log(line);
+  for (const s of PROXY_ADDRESS_SCENARIOS) {
+    if (ONLY && !s.name.includes(ONLY)) continue;
+    const row: Outcome[] = [];
+    for (const R of SWEEP.registrationDelayS) row.push(await simulate(s, { registrationDelayS: R }, 1));
+    console.log(proxyAddressRow(s.name, row));
+  }
+  console.log(
+    `-- RDS Proxy mode, the worst of seeds ${SEEDS.join(", ")}: registrations and listener changes after the fault, seconds a listener forwarded to an empty group`,
+  );
+  for (const s of [...COMPARED_SCENARIOS.map(behindProxy), ...PROXY_ADDRESS_SCENARIOS]) {
+    if (ONLY && !s.name.includes(ONLY)) continue;
+    const os: Outcome[] = [];
+    for (const P of PROXY_FOLLOW_SWEEP)
+      for (const R of SWEEP.registrationDelayS)
+        for (const seed of SEEDS) os.push(await simulate(s, { proxyFollowS: P, registrationDelayS: R }, seed));
+    console.log(
+      `${s.name} | registered after the fault ${worst(os, (o) => o.registeredAfterT0)} | listener changes ${worst(os, (o) => o.listenerChanges)} | empty-group seconds ${worst(os, (o) => o.emptyGroupS)} | failed runs ${worst(os, (o) => o.failedRuns)}`,
+    );
   }
 
   const poolScenario = CLUSTER_SCENARIOS.find((x) => x.name === "Aurora failover, three members")!;

@@ -406,7 +406,9 @@ describe("docs/failover-timeline.md", () => {
         expected.push(row(s.name, events, cells));
       }
     }
-    const rows = doc.split("\n").filter((l) => ALL.some((s) => l.startsWith(`| ${s.name} |`)));
+    // The timeline table alone: the RDS Proxy tables below it name some of the same scenarios (proxy.test.ts checks those).
+    const table = doc.slice(doc.indexOf("<!-- BEGIN TIMELINE TABLE"), doc.indexOf("<!-- END TIMELINE TABLE"));
+    const rows = table.split("\n").filter((l) => ALL.some((s) => l.startsWith(`| ${s.name} |`)));
     expect(rows).toEqual(expected);
   });
 });

@@ -55,11 +55,24 @@ export interface Scenario {
   readonly warmReaderSets?: number;
   readonly faults?: Faults;
   readonly eventFaults?: EventFaults;
+  /** RDS Proxy mode: the proxy's endpoints, whose addresses the writer and reader groups hold instead of the members'. */
+  readonly proxy?: ProxySpec;
   /** What happens, in seconds after the share is warm (t0). */
   readonly script: (w: SimWorld, t0: number, db: string) => void;
   /** How long to watch after t0. */
   readonly watchS: number;
 }
+
+/** An RDS Proxy in front of the scenario's database: its interfaces, by endpoint. */
+export interface ProxySpec {
+  /** The default (read/write) endpoint's interfaces at deploy: in two zones, as AWS provisions it. */
+  readonly addresses: ReadonlyArray<{ readonly ip: string; readonly az: string }>;
+  /** A read-only endpoint's interfaces (Aurora with readers); absent: the reader port uses the default endpoint. */
+  readonly readOnly?: ReadonlyArray<{ readonly ip: string; readonly az: string }>;
+}
+
+/** The proxy's name in every scenario of RDS Proxy mode. */
+export const SIM_PROXY = "orders-proxy";
 
 /** A consumer pool's connections on the writer port that sit on a node that is not the writer. */
 export interface StalePool {
@@ -99,6 +112,12 @@ export interface Outcome {
   /** Targets registered between each failover's start and the writer port's move to the new writer. */
   readonly registrationsOnFailoverPath: number;
   readonly registrations: number;
+  /** Targets registered after t0 (each address in each group counted once per call). */
+  readonly registeredAfterT0: number;
+  /** ModifyListener calls after t0. */
+  readonly listenerChanges: number;
+  /** Seconds after t0 in which a writer or reader listener forwarded to a group with no target that is not draining. */
+  readonly emptyGroupS: number;
   /** A pool that keeps its connections for maxLifetimeS, and one that also discards a connection on a read-only error. */
   readonly pool: { readonly lifetime: StalePool; readonly discardOnReadOnly: StalePool };
   readonly apiCalls: number;
@@ -223,6 +242,7 @@ function build(
   for (const m of s.members) world.addHost(m.ip, m.az);
   for (const z of s.zones ?? [...s.members.map((m) => m.az), ...(s.standbyAz ? [s.standbyAz] : [])]) world.zones.add(z);
   const env: Record<string, string> = { [ENV.targetPort]: String(PORT), [ENV.allowedCidrs]: "10.0.0.0/16" };
+  if (s.proxy) return { env, db, ...buildProxy(s, world, env, db) };
   const writerListener = listenerArn(0);
   const readerListener = listenerArn(1);
   if (s.kind === "cluster") {
@@ -243,10 +263,7 @@ function build(
     world.addGroup(fence, "fence");
     world.addListener(writerListener, PORT, members[0]);
     world.addListener(readerListener, PORT + 1, sets[0]);
-    world.clusters.set(db, { id: db, status: "available", writer: null, members: s.members.map((m) => m.id) });
-    for (const m of s.members)
-      world.instances.set(m.id, { id: m.id, ip: m.ip, status: "available", tier: m.tier ?? 1, clusterId: db });
-    world.nameWriter(db, s.members[0].id);
+    addCluster(s, world, db);
     Object.assign(env, {
       [ENV.clusterIdentifier]: db,
       [ENV.writerListenerArn]: writerListener,
@@ -283,6 +300,62 @@ function build(
   return { env, writerListener, readerListener, db, memberGroups: [writerGroup] };
 }
 
+/** RDS Proxy mode: the database, the proxy's endpoints, and the two groups that hold its addresses. */
+function buildProxy(
+  s: Scenario,
+  world: SimWorld,
+  env: Record<string, string>,
+  db: string,
+): { writerListener: string; readerListener: string; memberGroups: string[] } {
+  const proxy = s.proxy!;
+  const writerListener = listenerArn(0);
+  const readerListener = listenerArn(1);
+  const writerGroup = groupArn(`${db}-writer`, 0);
+  const readerGroup = groupArn(`${db}-reader`, 1);
+  world.addGroup(writerGroup, "member");
+  world.addGroup(readerGroup, "readerSet");
+  world.addListener(writerListener, PORT, writerGroup);
+  world.addListener(readerListener, PORT + 1, readerGroup);
+  // The proxy's interfaces, in its subnets' zones, which the NLB enables too.
+  for (const { ip, az } of [...proxy.addresses, ...(proxy.readOnly ?? [])]) {
+    world.addHost(ip, az);
+    world.zones.add(az);
+  }
+  world.proxy = {
+    name: SIM_PROXY,
+    status: "available",
+    records: {
+      // From before the deploy: a resolver's cache at the first run holds them already.
+      default: [[-WARM_UP_S * 1000, proxy.addresses.map((a) => a.ip)]],
+      ...(proxy.readOnly
+        ? { readOnly: [[-WARM_UP_S * 1000, proxy.readOnly.map((a) => a.ip)]] as Array<[number, string[]]> }
+        : {}),
+    },
+  };
+  Object.assign(env, {
+    [s.kind === "cluster" ? ENV.clusterIdentifier : ENV.instanceIdentifier]: db,
+    [ENV.writerTargetGroupArn]: writerGroup,
+    [ENV.readerTargetGroupArn]: readerGroup,
+    [ENV.proxyName]: SIM_PROXY,
+    ...(proxy.readOnly ? { [ENV.proxyReaderEndpoint]: `${SIM_PROXY}-ro` } : {}),
+  });
+  if (s.kind === "cluster") addCluster(s, world, db);
+  else {
+    const standbyAz = s.standbyAz ?? s.members[0].az;
+    world.addHost(s.standbyIp!, standbyAz, true);
+    world.instances.set(db, { id: db, ip: s.members[0].ip, status: "available", tier: 1, secondaryAz: standbyAz });
+  }
+  return { writerListener, readerListener, memberGroups: [writerGroup] };
+}
+
+/** The cluster and its members, the first one the writer. */
+function addCluster(s: Scenario, world: SimWorld, db: string): void {
+  world.clusters.set(db, { id: db, status: "available", writer: null, members: s.members.map((m) => m.id) });
+  for (const m of s.members)
+    world.instances.set(m.id, { id: m.id, ip: m.ip, status: "available", tier: m.tier ?? 1, clusterId: db });
+  world.nameWriter(db, s.members[0].id);
+}
+
 /** Seconds after deploy by which every share here is warm: the longest registration, and its checks. */
 export const WARM_UP_S = 600;
 
@@ -301,6 +374,8 @@ class Pool {
     private readonly world: SimWorld,
     private readonly maxLifetimeMs: number,
     private readonly discardOnReadOnly: boolean,
+    /** RDS Proxy mode: the node a connection to the proxy's address reaches at t (null: held); the proxy keeps client connections across the database's restarts. */
+    private readonly backend?: (ip: string, t: number) => string | null,
   ) {
     // Opened at random moments before t0: their lifetimes end spread out.
     this.connections = Array.from({ length: world.params.pool.size }, () => ({ ip: null, expiresAt: 0 }));
@@ -309,11 +384,14 @@ class Pool {
   /** One second of the pool's life; `second` counts from t0 for the report. */
   tick(t: number, second: number, route: string[], writerIp: string | null): void {
     let stale = 0;
+    const reaches = (ip: string | null) =>
+      ip === null || !this.backend || !this.world.hostUp(ip, t) ? ip : this.backend(ip, t);
     for (const c of this.connections) {
       // A restart drops every connection; an expired one is replaced; so is a stale one, by a
       // pool that discards a connection on its first read-only error (the app writes every second).
       const down = c.ip !== null && !this.world.hostUp(c.ip, t);
-      const onReader = c.ip !== null && !down && writerIp !== null && c.ip !== writerIp;
+      const node = reaches(c.ip);
+      const onReader = node !== null && !down && writerIp !== null && node !== writerIp && this.world.hostUp(node, t);
       if (onReader && this.discardOnReadOnly) this.stale.readOnlyErrors++;
       if (c.ip === null || down || t >= c.expiresAt || (onReader && this.discardOnReadOnly)) {
         const pick = route.length > 0 ? route[Math.floor(this.world.rng() * route.length)] : null;
@@ -324,7 +402,8 @@ class Pool {
           this.maxLifetimeMs * (1 - 0.025 * this.world.rng()) -
           (c.expiresAt === 0 ? this.world.rng() * this.maxLifetimeMs : 0);
       }
-      if (c.ip !== null && writerIp !== null && c.ip !== writerIp && this.world.hostUp(c.ip, t)) stale++;
+      const now = reaches(c.ip);
+      if (now !== null && writerIp !== null && now !== writerIp && this.world.hostUp(now, t)) stale++;
     }
     this.stale.connectionSeconds += stale;
     this.stale.most = Math.max(this.stale.most, stale);
@@ -391,6 +470,7 @@ async function simulateOnce(s: Scenario, options: SimOptions, seed: number, watc
       return clients;
     },
     resolve: async (host) => world.resolve(host),
+    resolveAll: async (host) => world.resolveAll(host),
     now: () => EPOCH + world.now,
     sleep: timers.sleep,
   });
@@ -436,10 +516,23 @@ async function simulateOnce(s: Scenario, options: SimOptions, seed: number, watc
     readerOnWriter: 0,
   };
   const intervals = { writer: [] as Array<[number, number]>, reader: [] as Array<[number, number]> };
+  // RDS Proxy mode: a new connection to one of the proxy's addresses reaches the node the proxy sends it to.
+  const viaProxy = s.proxy ? (_ip: string, t: number) => world.proxyWriter(db, t) : undefined;
   const pools = {
-    lifetime: new Pool(world, params.pool.maxLifetimeS * 1000, false),
-    discardOnReadOnly: new Pool(world, params.pool.maxLifetimeS * 1000, true),
+    lifetime: new Pool(world, params.pool.maxLifetimeS * 1000, false, viaProxy),
+    discardOnReadOnly: new Pool(world, params.pool.maxLifetimeS * 1000, true, viaProxy),
   };
+  /** Where a new connection to these addresses may end up: through the proxy when it is up, else the address itself. */
+  const through = (ips: string[], t: number, reader: boolean): string[] =>
+    s.proxy
+      ? ips.flatMap((ip) => {
+          if (!world.hostUp(ip, t)) return [ip];
+          if (reader && s.proxy?.readOnly) return world.proxyReaders(db, t);
+          const node = world.proxyWriter(db, t);
+          return node === null ? [] : [node];
+        })
+      : ips;
+  let emptyGroupS = 0;
   const isMember = (ip: string) =>
     [...world.instances.values()].some(
       (i) => i.ip === ip && (s.kind === "instance" || world.clusters.get(db)?.members.includes(i.id)),
@@ -447,12 +540,15 @@ async function simulateOnce(s: Scenario, options: SimOptions, seed: number, watc
   world.onSecond = (second) => {
     if (second < t0 - params.pool.maxLifetimeS) return;
     const t = second * 1000;
+    if (s.proxy) world.followWriter(db, t);
     const writer = world.writer(db);
     const writerIp = writer && writer.status !== "deleting" ? writer.ip : null;
     const route = world.route(writerListener, t);
     for (const pool of Object.values(pools)) pool.tick(t, second - t0, route, writerIp);
     if (second < t0) return;
-    const port = classify(world, route, writerIp, t);
+    const served = [writerListener, readerListener].map((l) => world.groups.get(world.listeners.get(l)!.configured)!);
+    if (served.some((g) => ![...g.targets.values()].some((x) => x.state !== "draining"))) emptyGroupS++;
+    const port = classify(world, [...new Set(through(route, t, false))], writerIp, t);
     if (port === "dark") counts.writerDark++;
     if (port === "wrong") counts.writerWrong++;
     if (port !== "ok") addSecond(intervals.writer, second - t0);
@@ -461,7 +557,8 @@ async function simulateOnce(s: Scenario, options: SimOptions, seed: number, watc
       if (native === "dark") counts.nativeDark++;
       if (native === "wrong") counts.nativeWrong++;
     }
-    const reads = world.route(readerListener, t).filter(isMember);
+    const readRoute = world.route(readerListener, t);
+    const reads = s.proxy ? [...new Set(through(readRoute, t, true))] : readRoute.filter(isMember);
     const someoneUp = [...world.instances.values()].some((i) => isMember(i.ip) && world.hostUp(i.ip, t));
     if (someoneUp && !reads.some((ip) => world.hostUp(ip, t))) {
       counts.readerDark++;
@@ -532,6 +629,11 @@ async function simulateOnce(s: Scenario, options: SimOptions, seed: number, watc
   let onPath = 0;
   for (const f of world.failovers.filter((x) => x.start >= t0 * 1000)) {
     const calls = log.calls.filter((c) => c.at >= f.start && !c.failed);
+    if (s.proxy) {
+      // No listener moves and no address changes with the database: every registration after the fault is on the path.
+      onPath += calls.filter((c) => c.command === "RegisterTargetsCommand").length;
+      continue;
+    }
     if (s.kind === "instance") {
       // An instance has no listener to move: the new writer's address registered after the fault is the registration on the path.
       const newIp = f.toIp ?? world.instances.get(db)?.ip;
@@ -576,6 +678,12 @@ async function simulateOnce(s: Scenario, options: SimOptions, seed: number, watc
     ).length,
     registrationsOnFailoverPath: onPath,
     registrations: registered,
+    listenerChanges: log.calls.filter((c) => c.at >= t0 * 1000 && c.command === "ModifyListenerCommand" && !c.failed)
+      .length,
+    emptyGroupS,
+    registeredAfterT0: log.calls
+      .filter((c) => c.at >= t0 * 1000 && c.command === "RegisterTargetsCommand" && !c.failed)
+      .reduce((n, c) => n + (c.targets ?? []).length, 0),
     pool: { lifetime: pools.lifetime.report(), discardOnReadOnly: pools.discardOnReadOnly.report() },
     apiCalls: log.calls.filter((c) => c.at >= t0 * 1000).length,
     throttledCalls: log.calls.filter((c) => c.at >= t0 * 1000 && c.failed === "Throttling").length,

@@ -483,3 +483,100 @@ export const WARM_PATH_SCENARIOS: Scenario[] = [
     { standbyDiscovery: true, sharedGroupIps: ["10.0.2.99"] },
   ),
 ];
+
+// ---------- RDS Proxy mode ----------
+
+/** The proxy's default endpoint: interfaces in two zones, as AWS provisions it (params.ts SOURCES.proxy). */
+const PROXY_DEFAULT = [
+  { ip: "10.0.1.201", az: "us-east-1a" },
+  { ip: "10.0.2.202", az: "us-east-1b" },
+] as const;
+/** Its read-only endpoint (Aurora with readers), across the same zones. */
+const PROXY_READ_ONLY = [
+  { ip: "10.0.1.211", az: "us-east-1a" },
+  { ip: "10.0.2.212", az: "us-east-1b" },
+] as const;
+
+/** The same scenario with a proxy in front of the database: the groups hold the proxy's addresses. */
+export function behindProxy(s: Scenario): Scenario {
+  const { slots: _, warmReaderSets: __, standbyDiscovery: ___, ...rest } = s;
+  return {
+    ...rest,
+    proxy: { addresses: PROXY_DEFAULT, ...(s.kind === "cluster" ? { readOnly: PROXY_READ_ONLY } : {}) },
+  };
+}
+
+const byName = (list: readonly Scenario[], name: string): Scenario => {
+  const found = list.find((x) => x.name === name);
+  if (!found) throw new Error(`no scenario named ${name}`);
+  return found;
+};
+
+/** The scenarios that the warm-slot design and RDS Proxy mode both face, by name, for the side-by-side table. */
+export const COMPARED_SCENARIOS: Scenario[] = [
+  byName(CLUSTER_SCENARIOS, "Aurora failover, writer and one reader (the demo)"),
+  byName(CLUSTER_SCENARIOS, "Aurora failover, three members"),
+  byName(CLUSTER_SCENARIOS, "Aurora failover, then a failback inside the registration delay"),
+  byName(CLUSTER_SCENARIOS, "Aurora failover, every reader restarting with the writer (older engines)"),
+  byName(CLUSTER_SCENARIOS, "Aurora failovers under throttling bursts of 30 s, 100 s and 30 s"),
+  byName(CLUSTER_SCENARIOS, "a writer class change that fails over"),
+  byName(ROLE_SCENARIOS, "Blue/Green switchover (green members get new IPs)"),
+  byName(
+    ROLE_SCENARIOS,
+    "Multi-AZ DB cluster failover: the old writer returns with a new IP, then a failback 200 s later",
+  ),
+  byName(REGISTERING_SCENARIOS, "Multi-AZ DB instance failover (the address moves: registration on the path)"),
+];
+
+/**
+ * The proxy's own changes: its endpoint answers with new interface addresses (it scales, or is
+ * maintained: no AWS page says the addresses are fixed). When the old interface stops taking
+ * connections is undocumented: at once (the harshest) or 10 minutes later.
+ */
+function proxyMoves(name: string, moved: ReadonlyArray<readonly [string, string]>, oldGoneAfterS: number): Scenario {
+  return {
+    name,
+    kind: "cluster",
+    members: [A, B],
+    proxy: { addresses: PROXY_DEFAULT, readOnly: PROXY_READ_ONLY },
+    watchS: 1200,
+    script: (w, t0) => {
+      w.at(t0 + 30, () => {
+        const now = SimWorld.recordsAt(w.proxy!.records.default, w.now);
+        for (const [from, to] of moved) w.addHost(to, w.hosts.get(from)!.az);
+        w.moveProxyEndpoint(
+          "default",
+          now.map((ip) => moved.find(([from]) => from === ip)?.[1] ?? ip),
+        );
+        for (const [from] of moved) w.restart(from, 1e6, w.now + oldGoneAfterS * 1000);
+      });
+    },
+  };
+}
+
+export const PROXY_ADDRESS_SCENARIOS: Scenario[] = [
+  proxyMoves(
+    "the proxy's endpoint replaces one of its two addresses, the old one gone at once",
+    [["10.0.1.201", "10.0.1.221"]],
+    0,
+  ),
+  proxyMoves(
+    "the proxy's endpoint replaces both addresses, the old ones gone at once",
+    [
+      ["10.0.1.201", "10.0.1.221"],
+      ["10.0.2.202", "10.0.2.222"],
+    ],
+    0,
+  ),
+  proxyMoves(
+    "the proxy's endpoint replaces both addresses, the old ones serving 10 more minutes",
+    [
+      ["10.0.1.201", "10.0.1.221"],
+      ["10.0.2.202", "10.0.2.222"],
+    ],
+    600,
+  ),
+];
+
+/** Every scenario of RDS Proxy mode: the compared ones behind a proxy, and the proxy's own address changes. */
+export const PROXY_SCENARIOS: Scenario[] = [...COMPARED_SCENARIOS.map(behindProxy), ...PROXY_ADDRESS_SCENARIOS];

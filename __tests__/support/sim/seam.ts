@@ -192,6 +192,49 @@ function answer(
         })),
       };
     }
+    case "DescribeDBProxiesCommand": {
+      // The shape of the RDS API Reference (DBProxy) and the CLI's describe-db-proxies example.
+      const p = world.proxy;
+      if (!p || p.name !== input.DBProxyName)
+        throw sdkError("DBProxyNotFoundFault", 404, `DBProxy ${String(input.DBProxyName)} not found.`);
+      return {
+        DBProxies: [
+          {
+            DBProxyName: p.name,
+            DBProxyArn: `arn:aws:rds:us-east-1:111111111111:db-proxy:prx-0sim0${p.name}`,
+            Status: p.status,
+            EngineFamily: "MYSQL",
+            VpcId: SimWorld.VPC,
+            RequireTLS: true,
+            Endpoint: SimWorld.proxyAddress(p.name),
+          },
+        ],
+      };
+    }
+    case "DescribeDBProxyEndpointsCommand": {
+      // The shape of the RDS API Reference (DBProxyEndpoint) and the CLI's describe-db-proxy-endpoints example.
+      const p = world.proxy;
+      const name = `${p?.name}-ro`;
+      if (!p?.records.readOnly || input.DBProxyName !== p.name || input.DBProxyEndpointName !== name)
+        throw sdkError(
+          "DBProxyEndpointNotFoundFault",
+          404,
+          `DBProxyEndpoint ${String(input.DBProxyEndpointName)} not found.`,
+        );
+      return {
+        DBProxyEndpoints: [
+          {
+            DBProxyEndpointName: name,
+            DBProxyName: p.name,
+            Status: "available",
+            VpcId: SimWorld.VPC,
+            Endpoint: SimWorld.proxyReadOnlyAddress(p.name),
+            TargetRole: "READ_ONLY",
+            IsDefault: false,
+          },
+        ],
+      };
+    }
     case "DescribeTargetHealthCommand": {
       const g = world.group(String(input.TargetGroupArn));
       return {

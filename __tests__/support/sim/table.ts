@@ -2,7 +2,7 @@
 // way the events arrive, one column per registration delay R and listener delay L, each cell
 // "dark / wrong" seconds of the writer port. Printed by `npm run bench` (bench/failover-sim.ts)
 // and checked figure for figure by __tests__/sim/failover.test.ts.
-import { EVENT_TIMINGS, type EventTiming, SWEEP } from "./params";
+import { EVENT_TIMINGS, type EventTiming, PROXY_FOLLOW_SWEEP, SWEEP } from "./params";
 import type { Outcome, Scenario } from "./run";
 
 export const COMBOS = SWEEP.registrationDelayS.flatMap((R) => SWEEP.listenerDelayS.map((L) => ({ R, L })));
@@ -46,4 +46,36 @@ export const demoCell = (o: Outcome) =>
 
 export function demoRow(events: EventTiming, cells: readonly string[]): string {
   return `| ${events} | ${cells.join(" | ")} |`;
+}
+
+// ---------- RDS Proxy mode (docs/failover-timeline.md, "Behind an RDS Proxy") ----------
+
+/** The warm-slot column of the side-by-side table: the harsher delays of the sweep, events on time. */
+export const COMPARED_R = 180;
+export const COMPARED_L = 75;
+
+export function proxyHeader(): string[] {
+  return [
+    `| scenario | warm slots, R ${COMPARED_R} / L ${COMPARED_L} | ${PROXY_FOLLOW_SWEEP.map((P) => `proxy, P ${P} s`).join(" | ")} | proxy: registrations / listener changes after the fault |`,
+    `| --- | --- | ${PROXY_FOLLOW_SWEEP.map(() => "---").join(" | ")} | --- |`,
+  ];
+}
+
+/** A row: the warm-slot design's cell, the proxy's per P, and the most registrations and listener changes any P made after the fault. */
+export function proxyRow(name: string, warm: Outcome, proxy: readonly Outcome[]): string {
+  const reg = Math.max(...proxy.map((o) => o.registrationsOnFailoverPath));
+  const moved = Math.max(...proxy.map((o) => o.listenerChanges));
+  return `| ${name} | ${cell(warm)} | ${proxy.map(cell).join(" | ")} | ${reg} / ${moved} |`;
+}
+
+export function proxyAddressHeader(): string[] {
+  return [
+    `| scenario | ${SWEEP.registrationDelayS.map((R) => `R ${R}`).join(" | ")} |`,
+    `| --- | ${SWEEP.registrationDelayS.map(() => "---").join(" | ")} |`,
+  ];
+}
+
+/** "dark / wrong (targets registered after the change)" per registration delay R. */
+export function proxyAddressRow(name: string, outcomes: readonly Outcome[]): string {
+  return `| ${name} | ${outcomes.map((o) => `${cell(o)} (${o.registeredAfterT0} registered)`).join(" | ")} |`;
 }

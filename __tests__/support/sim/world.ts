@@ -93,6 +93,18 @@ export interface SimDeployment {
   pairs: Array<[string, string]>;
 }
 
+/**
+ * An RDS Proxy in front of the database (params.ts SOURCES.proxy): its endpoints' A records
+ * over time (each a set of interface addresses), and the writer it follows, late by
+ * params.proxyFollowS.
+ */
+export interface SimProxy {
+  readonly name: string;
+  status: string;
+  /** The read/write (default) endpoint's records, and the read-only endpoint's when there is one: [from ms, ips]. */
+  readonly records: { readonly default: Array<[number, string[]]>; readonly readOnly?: Array<[number, string[]]> };
+}
+
 export interface SimCluster {
   readonly id: string;
   /** DbClusterResourceId: a green cluster that takes the name keeps its own. Default: derived from the identifier. */
@@ -177,6 +189,14 @@ export class SimWorld {
   readonly failovers: Failover[] = [];
   /** The cluster endpoint's A record over time: [from ms, ip]. */
   readonly endpointRecord: Array<[number, string]> = [];
+  /** The proxy in front of the database, in a scenario of RDS Proxy mode. */
+  proxy?: SimProxy;
+  /** The writer the proxy has seen, sampled each second by followWriter: since when, and the one before. */
+  private proxyView: { current: string | null; previous: string | null; since: number } = {
+    current: null,
+    previous: null,
+    since: 0,
+  };
   /** Times (ms) at or after which the next DescribeDBClusters answer is stale (names the previous writer). */
   readonly staleReads: number[] = [];
   private readonly actions: Array<{ at: number; seq: number; run: () => void }> = [];
@@ -494,6 +514,77 @@ export class SimWorld {
       if (ip) return ip;
     }
     throw Object.assign(new Error(`queryA ENOTFOUND ${address}`), { code: "ENOTFOUND" });
+  }
+
+  // ---------- RDS Proxy ----------
+
+  static proxyAddress(name: string): string {
+    return `${name}.proxy-c0sim0example.us-east-1.rds.amazonaws.com`;
+  }
+
+  static proxyReadOnlyAddress(name: string): string {
+    return `${name}-ro.endpoint.proxy-c0sim0example.us-east-1.rds.amazonaws.com`;
+  }
+
+  /** An endpoint's A records at `at`. */
+  static recordsAt(records: ReadonlyArray<[number, string[]]>, at: number): string[] {
+    let ips: string[] = [];
+    for (const [from, value] of records) if (from <= at) ips = value;
+    return ips;
+  }
+
+  /** The proxy's endpoint answers with these addresses from now on (a scaling or maintenance event). */
+  moveProxyEndpoint(endpoint: "default" | "readOnly", ips: string[]): void {
+    this.proxy?.records[endpoint]?.push([this.now, ips]);
+  }
+
+  /** What the proxy knows of the writer: called once a second, before anything is measured. */
+  followWriter(db: string, at: number): void {
+    const w = this.writer(db);
+    const ip = w && w.status !== "deleting" ? w.ip : null;
+    if (ip !== null && ip !== this.proxyView.current)
+      this.proxyView = { current: ip, previous: this.proxyView.current, since: at };
+  }
+
+  /**
+   * Where the proxy sends a new connection at `at`, or null when it holds it: while RDS names no
+   * writer, or the one it sends to is down, it queues the request; for proxyFollowS after a new writer is named (how long it takes
+   * to notice is unknown) it still sends to the writer it knew, while that node is up, as the
+   * Blue/Green page documents for switchovers (harsher than the failover pages); then the new writer.
+   */
+  proxyWriter(db: string, at: number): string | null {
+    if (this.writer(db) === null || this.proxyView.current === null) return null;
+    const v = this.proxyView;
+    const node = at - v.since < this.params.proxyFollowS * 1000 ? v.previous : v.current;
+    // A writer that is down (restarting, failing over) takes nothing: the proxy queues the request.
+    return node !== null && this.hostUp(node, at) ? node : null;
+  }
+
+  /** The proxy's read-only endpoint passes connections to the cluster's readers that are up; with none, to the writer. */
+  proxyReaders(db: string, at: number): string[] {
+    const writer = this.proxyWriter(db, at);
+    const c = this.clusters.get(db);
+    const readers = (c?.members ?? [])
+      .map((m) => this.instances.get(m)?.ip)
+      .filter((ip): ip is string => ip !== undefined && ip !== this.proxyView.current && this.hostUp(ip, at));
+    return readers.length > 0 ? readers : writer === null ? [] : [writer];
+  }
+
+  /** Every address a name resolves to, as some cache of up to one TTL holds it: a proxy endpoint's set, else resolve's one. */
+  resolveAll(address: string): string[] {
+    const p = this.proxy;
+    const records =
+      p === undefined
+        ? undefined
+        : address === SimWorld.proxyAddress(p.name)
+          ? p.records.default
+          : address === SimWorld.proxyReadOnlyAddress(p.name)
+            ? p.records.readOnly
+            : undefined;
+    if (!records) return [this.resolve(address)];
+    const ips = SimWorld.recordsAt(records, this.now - Math.floor(this.rng() * this.params.dnsTtlS * 1000));
+    if (ips.length === 0) throw Object.assign(new Error(`queryA ENOTFOUND ${address}`), { code: "ENOTFOUND" });
+    return ips;
   }
 
   /** The writer per RDS now: null while a cluster fails over or has none. */
