@@ -250,6 +250,7 @@ function providerOf(d: ShareDescriptor): Raw {
       engine: d.database.engine,
       existing:
         d.database.kind === "cluster" ? { clusterIdentifier: "described" } : { instanceIdentifier: "described" },
+      ...(d.database.proxy ? { proxy: { existing: { name: "described" } } } : {}),
     },
     ...(d.transport === "resource" ? { resourceDefinition: d.resource.definition } : {}),
   };
@@ -299,7 +300,11 @@ function viewOf(s: SavedDescriptor): SharedView {
     provider: {
       transport: d.transport,
       account: { region: d.region, accountId: s.address.accountId },
-      database: { engine: d.database.engine, kind: d.database.kind },
+      database: {
+        engine: d.database.engine,
+        kind: d.database.kind,
+        ...(d.database.proxy ? { proxy: { readOnlyEndpoint: d.database.proxy.readOnlyEndpoint } } : {}),
+      },
       ports: { writer: d.ports.writer, reader: d.ports.reader, members: d.ports.members },
       ...(d.transport === "resource" ? { resourceDefinition: d.resource.definition } : {}),
     },

@@ -32,6 +32,7 @@ const DescriptorSchema = z.object({
     engine: z.enum(ENGINES),
     kind: z.enum(["cluster", "instance"]),
     names: z.object({ writer: z.string().min(1), reader: z.string().min(1).nullable(), instances: names }),
+    proxy: z.object({ readOnlyEndpoint: z.boolean() }).nullable().optional(),
   }),
   tls: z.object({ caBundle: z.object({ file: z.string().min(1), url: z.string().nullable() }) }),
   endpointService: z.object({ serviceName: z.string().min(1) }).optional(),

@@ -10,7 +10,7 @@ import type { ResourceDefinition, TransportName } from "./schema";
  * major.minor. A reader refuses a major it does not know; a minor adds fields only, which an
  * older reader ignores. Raise the major when a field is removed, renamed or changes meaning.
  */
-export const DESCRIPTOR_SCHEMA_VERSION = "1.0";
+export const DESCRIPTOR_SCHEMA_VERSION = "1.1";
 
 /** Where a share's descriptor lives: /rds-privatelink/<config>/descriptor, or /rds-privatelink/<config>/<share>/descriptor of one of several shares. */
 export function descriptorParameterName(scope: { readonly share: string; readonly part?: string }): string {
@@ -43,9 +43,15 @@ interface DescriptorCommon {
       readonly writer: string;
       /** null: an instance has no reader endpoint. */
       readonly reader: string | null;
-      /** A cluster's instance endpoints; empty for an instance. */
+      /** A cluster's instance endpoints; empty for an instance (and behind a proxy). */
       readonly instances: string[];
     };
+    /**
+     * Since 1.1: the RDS Proxy in front of the database, null without one (and absent from a 1.0
+     * descriptor, which means none): the names are the proxy's, and its certificate chains to
+     * Amazon's roots (tls.caBundle).
+     */
+    readonly proxy?: { readonly readOnlyEndpoint: boolean } | null;
   };
   readonly tls: {
     /** The RDS CA bundle of the region (stacks/connection-strings.ts rdsCaBundle): file name and download address (null where AWS gives none). */
@@ -87,11 +93,20 @@ export const DESCRIPTOR_SHAPE: ReadonlyArray<{
   readonly of: (d: ShareDescriptor) => unknown;
   /** The same in the share's view, which a stack is synthesized from. */
   readonly ofView: (v: SharedView) => unknown;
+  /** What a descriptor of an earlier minor version, without the field, means by its absence. */
+  readonly absent?: unknown;
 }> = [
   { field: "transport", of: (d) => d.transport, ofView: (v) => v.provider.transport },
   { field: "region", of: (d) => d.region, ofView: (v) => v.provider.account.region },
   { field: "database.engine", of: (d) => d.database.engine, ofView: (v) => v.provider.database.engine },
   { field: "database.kind", of: (d) => d.database.kind, ofView: (v) => v.provider.database.kind },
+  {
+    field: "database.proxy",
+    of: (d) => d.database.proxy ?? null,
+    ofView: (v) =>
+      v.provider.database.proxy ? { readOnlyEndpoint: v.provider.database.proxy.readOnlyEndpoint } : null,
+    absent: null,
+  },
   { field: "ports.writer", of: (d) => d.ports.writer, ofView: (v) => v.provider.ports.writer },
   { field: "ports.reader", of: (d) => d.ports.reader, ofView: (v) => v.provider.ports.reader },
   { field: "ports.members", of: (d) => d.ports.members, ofView: (v) => v.provider.ports.members },

@@ -50,6 +50,11 @@ export function iamRoleName(scope: NameScope, purpose: string): string {
   return fitName(`${who}-${purpose}-${scope.region}`, IAM_ROLE_NAME_LIMIT);
 }
 
+/** A created proxy's read-only endpoint: the proxy's name and "-ro" (at most 63 characters: the proxy's is at most 30). */
+export function proxyReadOnlyEndpointName(proxyName: string): string {
+  return `${proxyName}-ro`;
+}
+
 /** A KMS alias of one purpose ("operations", "database"): alias/orders-operations, alias/orders/app/operations. */
 export function kmsAliasName(scope: Omit<NameScope, "region"> & { readonly region?: string }, purpose: string): string {
   return fitName(

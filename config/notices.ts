@@ -47,7 +47,8 @@ export function notices(config: AppConfig): string[] {
   // A Blue/Green deployment's green members wait in free slots: blue and green together must fit.
   for (const share of config.shares) {
     const { database, ports, transport } = share.config.provider;
-    if (transport === "resource" || database.kind !== "cluster" || !database.create) continue;
+    // Behind a proxy nothing is registered on a switchover: the proxy follows green (docs/proxy.md).
+    if (transport === "resource" || database.kind !== "cluster" || !database.create || database.proxy) continue;
     const instances = 1 + (database.create.readers ?? 0);
     const slots = ports.members.length;
     if (2 * instances > slots) {

@@ -1,7 +1,7 @@
 // The defaults that depend on other fields, resolved once when the config is loaded: ports,
 // member slots, reader count, cluster or instance. Constructs read the result and never decide
 // a default again.
-import { type Engine, ENGINE_PORT, isAurora } from "./engines";
+import { type Engine, ENGINE_PORT, isAurora, PROXY_ENGINE_FAMILY, PROXY_PORT } from "./engines";
 import {
   type Account,
   type Backend,
@@ -76,11 +76,42 @@ type ParsedShareProvider = ProviderCommon & Omit<ParsedShare, "name">;
 type ParsedDatabase = ParsedShare["database"];
 
 /** The database with what follows from its engine and choice resolved. */
-export type DatabaseConfig = Omit<ParsedDatabase, "create"> & {
+export type DatabaseConfig = Omit<ParsedDatabase, "create" | "proxy"> & {
   /** cluster: Aurora or a Multi-AZ DB cluster (warm member slots); instance: a Multi-AZ DB instance. */
   readonly kind: "cluster" | "instance";
   readonly create?: Omit<NonNullable<ParsedDatabase["create"]>, "readers"> & { readonly readers: number };
+  /** An RDS Proxy in front of it, defaults resolved; absent: the warm member slots. */
+  readonly proxy?: ProxyConfig;
 };
+
+type ParsedProxy = NonNullable<ParsedDatabase["proxy"]>;
+export interface ProxyConfig {
+  /** Does the reader port go to a read-only endpoint of its own (created, or named), rather than the proxy's? */
+  readonly readOnlyEndpoint: boolean;
+  /** Where the proxy listens, whatever the database's port: its engine family's (config/engines.ts). */
+  readonly engineFamily: "MYSQL" | "POSTGRESQL";
+  readonly port: number;
+  readonly create?: Omit<NonNullable<ParsedProxy["create"]>, "readOnlyEndpoint"> & {
+    readonly readOnlyEndpoint: boolean;
+  };
+  readonly existing?: NonNullable<ParsedProxy["existing"]>;
+}
+
+/** The proxy with its defaults: a read-only endpoint for a created cluster with readers; its family's port. */
+function resolveProxy(database: ParsedDatabase): ProxyConfig | undefined {
+  const proxy = database.proxy;
+  if (!proxy) return undefined;
+  const engineFamily = PROXY_ENGINE_FAMILY[database.engine];
+  const readers = database.create ? resolveReaders(database.engine, database.create.readers) : 0;
+  const createReadOnly = proxy.create ? (proxy.create.readOnlyEndpoint ?? (isCluster(database) && readers > 0)) : false;
+  return {
+    readOnlyEndpoint: proxy.existing ? proxy.existing.readOnlyEndpoint !== undefined : createReadOnly,
+    engineFamily,
+    port: PROXY_PORT[engineFamily],
+    ...(proxy.create ? { create: { ...proxy.create, readOnlyEndpoint: createReadOnly } } : {}),
+    ...(proxy.existing ? { existing: proxy.existing } : {}),
+  };
+}
 
 export type ProviderConfig = Omit<ParsedShareProvider, "ports" | "failover" | "database"> & {
   readonly database: DatabaseConfig;
@@ -118,12 +149,25 @@ export interface SharedView {
   readonly provider: {
     readonly transport: ProviderConfig["transport"];
     readonly account: { readonly region: string; readonly accountId?: string };
-    readonly database: { readonly engine: Engine; readonly kind: DatabaseConfig["kind"] };
+    readonly database: {
+      readonly engine: Engine;
+      readonly kind: DatabaseConfig["kind"];
+      /** An RDS Proxy in front of it: its names and certificate are what consumers reach (the trust store: Amazon's roots). */
+      readonly proxy?: SharedProxy;
+    };
     readonly ports: ConsumerPorts;
     /** The resource transport's: one configuration of the database (arn), or of its endpoints (dns). */
     readonly resourceDefinition?: ProviderConfig["resourceDefinition"];
   };
 }
+
+/** What a consumer knows of a share's proxy: whether the reader port has a read-only endpoint's name of its own. */
+export interface SharedProxy {
+  readonly readOnlyEndpoint: boolean;
+}
+
+/** Is the share behind an RDS Proxy? */
+export const behindProxy = (view: SharedView): boolean => view.provider.database.proxy !== undefined;
 
 /** One database behind one transport, as the stacks build it. */
 export interface ShareConfig {
@@ -303,7 +347,8 @@ function resolveShare(
     ...providerRest
   } = provider;
   const resource = provider.transport === "resource";
-  const memberSlots = resource ? 0 : resolveMemberSlots(database, configuredSlots);
+  // Behind a proxy the proxy picks the node: no member slots and no reader sets.
+  const memberSlots = resource || database.proxy ? 0 : resolveMemberSlots(database, configuredSlots);
   return {
     name,
     tags,
@@ -317,14 +362,16 @@ function resolveShare(
         create: database.create
           ? { ...database.create, readers: resolveReaders(database.engine, database.create.readers) }
           : undefined,
+        proxy: resolveProxy(database),
       },
       ports: resource
         ? resolveResourcePorts(database.engine, isCluster(database), ports.writer)
         : resolvePorts(database.engine, ports, memberSlots, failover.warmReaderSets),
       // A created instance's standby is found by default: this project owns its security group.
-      failover: isCluster(database)
-        ? failover
-        : { ...failover, standbyDiscovery: failover.standbyDiscovery ?? database.create !== undefined },
+      failover:
+        isCluster(database) || database.proxy
+          ? failover
+          : { ...failover, standbyDiscovery: failover.standbyDiscovery ?? database.create !== undefined },
     },
   };
 }

@@ -4,7 +4,7 @@
 // transports/<name>/rules.ts, which crossCheck picks by the share's transport (RULES_BY_TRANSPORT),
 // never asking which one it holds.
 import { isIpv4Cidr } from "../functions/failover-sync/ipv4";
-import { auroraOf, type Engine, ENGINES, isAurora } from "./engines";
+import { auroraOf, type Engine, ENGINES, isAurora, proxyRefusesVersion } from "./engines";
 import {
   dashboardName,
   type GlobalName,
@@ -13,7 +13,7 @@ import {
   kmsAliasName,
   type NameScope,
 } from "./names";
-import { arr, exactlyOne, obj, type Problem, type Raw, regionsOf, sharesCluster, valueAt } from "./raw";
+import { arr, engineOf, exactlyOne, obj, type Problem, type Raw, regionsOf, sharesCluster, valueAt } from "./raw";
 import { azIdProblem, isKnownRegion } from "./regions";
 import { MAX_WATCH_CALLS_PER_SECOND, RDS_API_SUSTAINED_PER_SECOND, WATCH_INTERVAL_SECONDS } from "./fields";
 import {
@@ -367,7 +367,7 @@ function checkGlobalNames(root: Raw, out: Problem[]) {
         providerAccount,
         { share, part, region },
         {
-          roles: [...rulesOf(s).shareRoles],
+          roles: [...rulesOf(s).shareRoles, ...(obj(obj(obj(s.database)?.proxy)?.create) ? [PROXY_ROLE] : [])],
           aliases: obj(obj(s.database)?.create) ? ["database"] : [],
         },
       );
@@ -421,6 +421,57 @@ function checkDatabase(provider: Raw, out: Problem[]) {
       message: `${engine} creates a Multi-AZ instance, which has no reader instances; remove readers or use ${auroraOf(engine)}`,
     });
   }
+  checkProxy(provider, out);
+}
+
+/** The purpose in the name of the IAM role a created proxy assumes (config/names.ts). */
+export const PROXY_ROLE = "rds-proxy";
+
+/** database.proxy: one way, a secret to sign in with, a read-only endpoint only where readers are, a version RDS Proxy takes. */
+function checkProxy(provider: Raw, out: Problem[]) {
+  const db = obj(provider.database);
+  const proxy = obj(db?.proxy);
+  if (!db || !proxy) return;
+  exactlyOne(proxy, "provider.database.proxy", "create", "existing", out);
+  const engine = engineOf(provider);
+  const cluster = sharesCluster(provider);
+  const create = obj(proxy.create);
+  const existingProxy = obj(proxy.existing);
+  if (create && obj(db.existing) && create.secretArn === undefined)
+    out.push({
+      path: "provider.database.proxy.create.secretArn",
+      message:
+        "is required for an existing database: name the Secrets Manager secret (username and password) the proxy signs in with, or use provider.database.proxy.existing",
+    });
+  const readOnly = create?.readOnlyEndpoint === true || existingProxy?.readOnlyEndpoint !== undefined;
+  const readOnlyAt = create
+    ? "provider.database.proxy.create.readOnlyEndpoint"
+    : "provider.database.proxy.existing.readOnlyEndpoint";
+  // "When the proxy is associated with an RDS instance or with an Aurora cluster that only
+  // contains a writer DB instance, you can't specify READ_ONLY" (RDS User Guide, "Working with
+  // Amazon RDS Proxy endpoints").
+  if (readOnly && cluster === false)
+    out.push({
+      path: readOnlyAt,
+      message:
+        "a proxy of a Multi-AZ DB instance has no read-only endpoint (RDS Proxy takes READ_ONLY only for clusters with readers); remove it: the reader port forwards to the proxy's read/write endpoint",
+    });
+  const readers = obj(db.create)?.readers;
+  if (create?.readOnlyEndpoint === true && engine && isAurora(engine) && readers === 0)
+    out.push({
+      path: readOnlyAt,
+      message:
+        "the cluster is created without readers (provider.database.create.readers is 0), and RDS Proxy takes READ_ONLY only for a cluster with readers; remove it, or add readers",
+    });
+  const version = obj(db.create)?.engineVersion;
+  const refused = engine && typeof version === "string" ? proxyRefusesVersion(engine, version) : undefined;
+  if (refused) out.push({ path: "provider.database.create.engineVersion", message: refused });
+  if (existingProxy?.securityGroupId !== undefined && obj(db.existing)?.securityGroupId === undefined)
+    out.push({
+      path: "provider.database.existing.securityGroupId",
+      message:
+        "is needed with provider.database.proxy.existing.securityGroupId: the proxy connects to the database, so set the database's security group too (or neither, and admit the proxy yourself)",
+    });
 }
 
 /** The consumer's account must be one the share admits, unless a principal admits everyone or may hold it (an OU, the organization). */

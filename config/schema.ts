@@ -185,6 +185,74 @@ export const NetworkSchema = z
   })
   .describe('Exactly one of "create" or "existing".');
 
+/** RDS names: a letter, then letters, digits and single hyphens, at most 63 (RDS API Reference, CreateDBProxy). */
+const proxyName = z
+  .string()
+  .regex(/^[A-Za-z](?:-?[A-Za-z0-9]){0,62}$/, "must be an RDS name: a letter, then letters, digits and single hyphens");
+
+const ProxySchema = z.strictObject({
+  create: z
+    .strictObject({
+      secretArn: z
+        .string()
+        .regex(
+          /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+$/,
+          "must be a Secrets Manager secret ARN such as arn:aws:secretsmanager:us-east-1:111111111111:secret:orders-db-AbCdEf",
+        )
+        .optional()
+        .describe(
+          "The secret the proxy signs in to the database with (a username and password). Default: a created database's own master secret, which RDS manages; required for an existing database.",
+        ),
+      secretKmsKeyArn: z
+        .string()
+        .regex(
+          /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/,
+          "must be a KMS key ARN such as arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        )
+        .optional()
+        .describe(
+          "The customer managed KMS key of that secret, which the proxy's role may use only through Secrets Manager. Default: a created database's key; none for an existing database's secret (the AWS managed key aws/secretsmanager).",
+        ),
+      readOnlyEndpoint: z
+        .boolean()
+        .optional()
+        .describe(
+          "A read-only proxy endpoint behind the reader port, which passes connections to the cluster's readers. Default: true for a cluster with readers, false otherwise (the reader port then forwards to the proxy's read/write endpoint). A Multi-AZ DB instance has none.",
+        ),
+      idleClientTimeoutSeconds: z
+        .number()
+        .int("must be a whole number of seconds")
+        .min(1, "must be from 1 to 28800 seconds (the RDS Proxy range)")
+        .max(28800, "must be from 1 to 28800 seconds (the RDS Proxy range)")
+        .default(1800)
+        .describe("How long a client connection may idle before the proxy closes it. Default: 1800, RDS Proxy's own."),
+      iamAuth: z
+        .enum(["disabled", "required"], { error: () => 'must be "disabled" or "required"' })
+        .default("disabled")
+        .describe(
+          'Whether clients sign in to the proxy with IAM authentication ("required") or the database\'s own users ("disabled"). Default: disabled.',
+        ),
+    })
+    .optional()
+    .describe(
+      "Create the proxy: its IAM role (read the secret, decrypt it only through Secrets Manager), its security group, its default target group with the database as target, a read-only endpoint for a cluster's readers, and its log group. TLS is required of every client.",
+    ),
+  existing: z
+    .strictObject({
+      name: proxyName.describe("The existing proxy, in the NLB's VPC, with the database as its target."),
+      readOnlyEndpoint: proxyName
+        .optional()
+        .describe(
+          "Its read-only endpoint, by name, behind the reader port. Default: none (the reader port forwards to the proxy's read/write endpoint).",
+        ),
+      securityGroupId: securityGroupId
+        .optional()
+        .describe("The proxy's security group; when set, an ingress rule from the NLB is added to it."),
+    })
+    .optional()
+    .describe("Use an existing proxy by name: the plan checks that it is in the NLB's VPC."),
+});
+
 const DatabaseSchema = z
   .strictObject({
     engine: z.enum(ENGINES, { error: () => `must be one of ${ENGINES.join(", ")}` }).describe("Database engine."),
@@ -245,6 +313,9 @@ const DatabaseSchema = z
       })
       .optional()
       .describe("Look up an existing database."),
+    proxy: ProxySchema.optional().describe(
+      'An RDS Proxy in front of the database, which the load balancer forwards to instead of the members: the proxy follows failovers itself and keeps client connections open through them, and the failover function only keeps its addresses registered. Exactly one of "create" or "existing". Costs per vCPU-hour of the database (npm run cost). endpoint-service transport only. Default: none (warm member slots; docs/proxy.md compares the two).',
+    ),
   })
   .describe('engine plus exactly one of "create" or "existing".');
 

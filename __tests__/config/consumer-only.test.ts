@@ -49,6 +49,31 @@ function descriptorOf(config: Config): Json {
   const p = config.provider;
   const region = p.account.region;
   const cluster = p.database.kind === "cluster";
+  const proxy = p.database.proxy;
+  // A share behind a proxy writes schema 1.1 (database.proxy); the others are saved as 1.0, without it, as older providers wrote them.
+  if (proxy)
+    return {
+      schemaVersion: "1.1",
+      transport: p.transport,
+      region,
+      supportedRegions: [region, ...(p.sharing.supportedRegions ?? [])],
+      azIds: ["use1-az1", "use1-az2"],
+      ports: { writer: p.ports.writer, reader: p.ports.reader, members: p.ports.members },
+      database: {
+        engine: p.database.engine,
+        kind: p.database.kind,
+        names: {
+          writer: `${config.name}-proxy.proxy-abc.${region}.rds.amazonaws.com`,
+          reader: proxy.readOnlyEndpoint
+            ? `${config.name}-proxy-ro.endpoint.proxy-abc.${region}.rds.amazonaws.com`
+            : null,
+          instances: [],
+        },
+        proxy: { readOnlyEndpoint: proxy.readOnlyEndpoint },
+      },
+      tls: { caBundle: { file: "AmazonRootCA1.pem", url: "https://www.amazontrust.com/repository/AmazonRootCA1.pem" } },
+      endpointService: { serviceName: `com.amazonaws.vpce.${region}.vpce-svc-0123456789abcdef0` },
+    };
   return {
     schemaVersion: "1.0",
     transport: p.transport,
@@ -134,6 +159,22 @@ describe("a consumer-only config", () => {
       { privateZone: { name: "orders.db.internal" } },
     ],
     ["member ports opened", (_c: Json) => undefined, { memberPorts: true }],
+    [
+      "a share behind an RDS Proxy without a read-only endpoint: the reader port uses the proxy's own name",
+      (c: Json) => {
+        c.provider.database.proxy = { create: { readOnlyEndpoint: false } };
+        delete c.provider.ports;
+      },
+      {},
+    ],
+    [
+      "a share behind an RDS Proxy with a read-only endpoint: the proxy's names, Amazon's root, the reader's chain check",
+      (c: Json) => {
+        c.provider.database.proxy = { create: {} };
+        delete c.provider.ports;
+      },
+      { privateZone: { name: "orders.db.internal" } },
+    ],
     ["the resource transport, one ARN-type configuration", toResourceTransport, {}],
     [
       "the resource transport, DNS-type configurations of a Multi-AZ instance, the RAM invitation accepted",

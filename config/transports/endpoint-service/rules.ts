@@ -58,7 +58,8 @@ function checkListeners(provider: Raw, out: Problem[]) {
   }
   const slots = typeof failover.memberSlots === "number" ? failover.memberSlots : undefined;
   const warm = typeof failover.warmReaderSets === "number" ? failover.warmReaderSets : DEFAULT_WARM_READER_SETS;
-  const memberSlots = resolveMemberSlots(database, slots);
+  const proxied = obj(db.proxy) !== undefined;
+  const memberSlots = proxied ? 0 : resolveMemberSlots(database, slots);
   if (create && isCluster(database) && slots !== undefined) {
     const instances = 1 + resolveReaders(engine, typeof create.readers === "number" ? create.readers : undefined);
     if (slots < instances)
@@ -232,11 +233,48 @@ function checkInstanceNames(provider: Raw, consumer: Raw, at: string, out: Probl
   }
 }
 
+/** Behind a proxy there are no member slots, reader sets or standby to keep: the proxy follows the writer. */
+function checkProxyLayout(provider: Raw, out: Problem[]) {
+  if (obj(obj(provider.database)?.proxy) === undefined) return;
+  const failover = obj(provider.failover) ?? {};
+  for (const key of ["memberSlots", "warmReaderSets", "standbyDiscovery", "watchSeconds"] as const)
+    if (failover[key] !== undefined)
+      out.push({
+        path: `provider.failover.${key}`,
+        message:
+          "does not apply behind an RDS Proxy (provider.database.proxy): the proxy follows the writer itself, and the function only keeps the proxy's addresses registered; remove it",
+      });
+  if (obj(provider.ports)?.firstMember !== undefined)
+    out.push({
+      path: "provider.ports.firstMember",
+      message:
+        "behind an RDS Proxy there are no member listeners (the proxy picks the node); remove it, or remove provider.database.proxy",
+    });
+}
+
+/** A consumer of a proxied share has no member ports, and no instance names to reach them. */
+function checkProxyConsumer(provider: Raw, consumer: Raw, at: string, out: Problem[]) {
+  if (obj(obj(provider.database)?.proxy) === undefined) return;
+  if (consumer.memberPorts === true)
+    out.push({
+      path: `${at}.memberPorts`,
+      message: "the provider shares its database through an RDS Proxy, which has no member ports; remove memberPorts",
+    });
+  if (obj(consumer.databaseNames)?.instances !== undefined)
+    out.push({
+      path: `${at}.databaseNames.instances`,
+      message:
+        "the provider shares its database through an RDS Proxy: clients reach the proxy's names, not the instances'; remove it",
+    });
+}
+
 export const ENDPOINT_SERVICE_RULES: TransportRules = {
-  share: [checkListeners, checkPrincipals],
-  consumer: [checkRegion, checkZones, checkMemberPorts, checkInstanceNames],
+  share: [checkListeners, checkPrincipals, checkProxyLayout],
+  consumer: [checkRegion, checkZones, checkMemberPorts, checkInstanceNames, checkProxyConsumer],
   organizationPrincipals: false,
   watches: (provider) => {
+    // Behind a proxy a run reads the proxy's endpoints once and ends: nothing watches the database.
+    if (obj(obj(provider.database)?.proxy) !== undefined) return false;
     const seconds = obj(provider.failover)?.watchSeconds;
     // An invalid value is reported by the schema; counting it would only repeat that.
     if (seconds === undefined) return DEFAULT_WATCH_SECONDS > 0;

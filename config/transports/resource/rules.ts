@@ -120,8 +120,22 @@ function checkInstanceNames(_provider: Raw, consumer: Raw, at: string, out: Prob
   }
 }
 
+/**
+ * No AWS page says an RDS Proxy can stand behind a resource configuration: an ARN-type
+ * configuration names "RDS databases", and a DNS-type one "Any domain name that is publicly
+ * resolvable" (VPC Lattice User Guide, "Resource configurations for VPC resources").
+ */
+function checkNoProxy(provider: Raw, out: Problem[]) {
+  if (obj(obj(provider.database)?.proxy) === undefined) return;
+  out.push({
+    path: "provider.database.proxy",
+    message:
+      'needs "transport": "endpoint-service": a resource configuration shares a database or a publicly resolvable name, and no AWS page says an RDS Proxy can be either (VPC Lattice User Guide, "Resource configurations for VPC resources"); remove proxy, or use the endpoint-service transport',
+  });
+}
+
 export const RESOURCE_RULES: TransportRules = {
-  share: [checkPrincipals],
+  share: [checkPrincipals, checkNoProxy],
   consumer: [checkRegion, checkZones, checkConfigurations, checkInstanceNames],
   organizationPrincipals: true,
   // No failover function: nothing watches the database.
