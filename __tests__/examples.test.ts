@@ -17,6 +17,7 @@ describe("examples", () => {
       "minimal",
       "multi-az-mysql-instance",
       "platform-catalogue",
+      "proxy",
       "resource-share-organization",
       "s3-backend",
       "terraform-cloud",

@@ -8,6 +8,7 @@
 // Guide, "Securing Aurora PostgreSQL data with SSL/TLS"). TLS checks the name, not the address
 // or the port, so a listener port that differs from the database's own changes nothing.
 import type { Engine } from "../config/engines";
+import { behindProxy, type SharedView } from "../config/resolve";
 
 /** The RDS CA bundle of a region: the file the strings name, and where AWS publishes it. */
 export interface CaBundle {
@@ -31,6 +32,22 @@ export function rdsCaBundle(region: string): CaBundle {
   return { file, url: `https://truststore.pki.rds.amazonaws.com/${region}/${file}` };
 }
 
+/**
+ * Amazon Root CA 1 from Amazon Trust Services: an RDS Proxy presents a certificate from AWS
+ * Certificate Manager, not one of the RDS CA ("RDS Proxy uses certificates from the AWS
+ * Certificate Manager (ACM)"; for VERIFY_CA or VERIFY_IDENTITY, "download the Amazon Root CA 1
+ * trust store": RDS User Guide, "Using TLS/SSL with RDS Proxy").
+ */
+export const AMAZON_ROOT_CA: CaBundle = {
+  file: "AmazonRootCA1.pem",
+  url: "https://www.amazontrust.com/repository/AmazonRootCA1.pem",
+};
+
+/** The trust store a share's certificates chain to: the RDS CA bundle of its region, or Amazon's root behind a proxy. */
+export function caBundleOf(view: SharedView): CaBundle {
+  return behindProxy(view) ? AMAZON_ROOT_CA : rdsCaBundle(view.provider.account.region);
+}
+
 export interface ConnectionStrings {
   /** The engine's own command-line client: psql, or MySQL's mysql (8.0 and later). */
   readonly cli: string;
@@ -46,20 +63,40 @@ export interface ConnectionStrings {
  * sslMode=VERIFY_IDENTITY (Connector/J), --ssl-verify-server-cert (MariaDB client). `host`
  * must be a name the RDS certificate carries.
  */
-export function connectionStrings(engine: Engine, host: string, port: number, bundle: CaBundle): ConnectionStrings {
+export function connectionStrings(
+  engine: Engine,
+  host: string,
+  port: number,
+  bundle: CaBundle,
+  /**
+   * "name": verify the chain and the name (the default). "chain": the chain only, for a proxy's
+   * read-only endpoint, whose name the proxy's wildcard certificate does not cover ("You can't
+   * use that SSL mode when you connect to proxy endpoints that you create": RDS User Guide,
+   * "Using TLS/SSL with RDS Proxy").
+   */
+  verify: "name" | "chain" = "name",
+): ConnectionStrings {
+  const trustStore = bundle === AMAZON_ROOT_CA ? "amazon-truststore.jks" : "rds-truststore.jks";
   if (engine === "mysql" || engine === "aurora-mysql") {
+    const mode = verify === "name" ? "VERIFY_IDENTITY" : "VERIFY_CA";
     return {
-      cli: `mysql --host=${host} --port=${port} --user=<user> --ssl-mode=VERIFY_IDENTITY --ssl-ca=${bundle.file}`,
-      mariadb: `mariadb --host=${host} --port=${port} --user=<user> --ssl-verify-server-cert --ssl-ca=${bundle.file}`,
+      cli: `mysql --host=${host} --port=${port} --user=<user> --ssl-mode=${mode} --ssl-ca=${bundle.file}`,
+      // The MariaDB client checks the chain and the name together: no string where only the chain verifies.
+      ...(verify === "name"
+        ? {
+            mariadb: `mariadb --host=${host} --port=${port} --user=<user> --ssl-verify-server-cert --ssl-ca=${bundle.file}`,
+          }
+        : {}),
       // Connector/J reads trusted certificates from a key store: import the bundle with keytool
       // (and add trustCertificateKeyStorePassword when the store has one).
-      jdbc: `jdbc:mysql://${host}:${port}/?sslMode=VERIFY_IDENTITY&trustCertificateKeyStoreUrl=file:rds-truststore.jks`,
+      jdbc: `jdbc:mysql://${host}:${port}/?sslMode=${mode}&trustCertificateKeyStoreUrl=file:${trustStore}`,
     };
   }
+  const mode = verify === "name" ? "verify-full" : "verify-ca";
   return {
-    cli: `psql "host=${host} port=${port} dbname=postgres user=<user> sslmode=verify-full sslrootcert=${bundle.file}"`,
-    uri: `postgresql://<user>@${host}:${port}/postgres?sslmode=verify-full&sslrootcert=${bundle.file}`,
-    jdbc: `jdbc:postgresql://${host}:${port}/postgres?sslmode=verify-full&sslrootcert=${bundle.file}`,
+    cli: `psql "host=${host} port=${port} dbname=postgres user=<user> sslmode=${mode} sslrootcert=${bundle.file}"`,
+    uri: `postgresql://<user>@${host}:${port}/postgres?sslmode=${mode}&sslrootcert=${bundle.file}`,
+    jdbc: `jdbc:postgresql://${host}:${port}/postgres?sslmode=${mode}&sslrootcert=${bundle.file}`,
   };
 }
 

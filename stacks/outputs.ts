@@ -88,13 +88,21 @@ export const PROVIDER_OUTPUTS = {
     "string",
     both("With provider.shares: console address of the dashboard of every share."),
   ),
+  proxyName: provider("proxy_name", "string", {
+    "endpoint-service":
+      "The RDS Proxy in front of the database (provider.database.proxy): the load balancer forwards to its endpoints' addresses; npm run status asks it for its targets' health.",
+  }),
   writerName: provider("writer_name", "string", {
     "endpoint-service":
-      "The writer's RDS name (cluster endpoint or instance address); its certificate carries it, so clients can verify it through PrivateLink.",
+      "The writer's RDS name (cluster endpoint or instance address; behind an RDS Proxy, the proxy's endpoint); its certificate carries it, so clients can verify it through PrivateLink.",
     resource:
       "The writer's RDS name, which consumers' resource endpoints answer through private DNS and its certificate carries.",
   }),
-  readerName: provider("reader_name", "string", both("The reader endpoint's RDS name (cluster-ro).")),
+  readerName: provider(
+    "reader_name",
+    "string",
+    both("The reader endpoint's RDS name (cluster-ro; behind an RDS Proxy, its read-only endpoint)."),
+  ),
   instanceNames: provider("instance_names", "strings", {
     "endpoint-service":
       "Every member's instance endpoint name; each reaches its instance on the member port of the slot that holds it.",
@@ -213,7 +221,7 @@ export const CONSUMER_OUTPUTS = {
     "ca_bundle",
     "object",
     both(
-      "The RDS CA bundle of the database's region: download it from url to file, where the connection strings look for it.",
+      "The CA bundle the connection strings name: the RDS CA bundle of the database's region, or Amazon Root CA 1 behind an RDS Proxy. Download it from url to file, where the connection strings look for it.",
     ),
   ),
   writerAddress: consumer("writer_address", "string", {
@@ -221,7 +229,7 @@ export const CONSUMER_OUTPUTS = {
     resource: resourceAddress("writer"),
   }),
   writerConnection: consumer("writer_connection", "object", {
-    "endpoint-service": `Connection strings for the writer that verify the server (verify-full / VERIFY_IDENTITY) against the RDS CA bundle. ${SAME_PORT}`,
+    "endpoint-service": `Connection strings for the writer that verify the server (verify-full / VERIFY_IDENTITY) against the CA bundle (ca_bundle). ${SAME_PORT}`,
     resource: resourceConnection("writer"),
   }),
   writerConnectionUnverified: consumer("writer_connection_unverified", "object", {
@@ -234,7 +242,7 @@ export const CONSUMER_OUTPUTS = {
     resource: resourceAddress("reader"),
   }),
   readerConnection: consumer("reader_connection", "object", {
-    "endpoint-service": `Connection strings for the readers that verify the server. ${SAME_PORT}`,
+    "endpoint-service": `Connection strings for the readers that verify the server (behind an RDS Proxy's read-only endpoint, its chain only: verify-ca / VERIFY_CA, since the proxy's certificate does not carry that endpoint's name). ${SAME_PORT}`,
     resource: resourceConnection("reader"),
   }),
   readerConnectionUnverified: consumer("reader_connection_unverified", "object", both(UNVERIFIED)),

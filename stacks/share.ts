@@ -8,6 +8,7 @@ import type { DatabaseNames } from "./constructs/consumer-rds-names";
 import { Dashboard } from "./constructs/dashboard";
 import type { Database } from "./constructs/database";
 import { databaseFromConfig } from "./constructs/database-from-config";
+import { DatabaseProxy } from "./constructs/database-proxy";
 import type { Network } from "./constructs/network";
 import type { OperationsKey } from "./constructs/operations-key";
 import { ShareDescriptorParameter } from "./constructs/share-descriptor";
@@ -28,6 +29,8 @@ export class Share extends ShareScope {
   /** The share's whole config, which the provider's side builds from. */
   declare readonly share: ShareConfig;
   readonly database: Database;
+  /** The RDS Proxy in front of the database (provider.database.proxy). */
+  readonly proxy?: DatabaseProxy;
   /** The database's own RDS names, which its certificates carry: consumers resolve them to their endpoint. */
   readonly databaseNames: DatabaseNames;
   /** What the transport built to share the database, and what consumers connect to. */
@@ -53,13 +56,28 @@ export class Share extends ShareScope {
     });
     const out = outputsOf(this, "provider", provider.transport);
     out(PROVIDER_OUTPUTS.databaseIdentifier, this.database.ref.identifier, this.database.ref.kind);
-    this.databaseNames = databaseNamesOf(this.database);
+    const proxy = provider.database.proxy;
+    if (proxy) {
+      this.proxy = new DatabaseProxy(this, "Proxy", {
+        name: config.name,
+        nameScope: config.nameScope,
+        region: provider.account.region,
+        config: proxy,
+        database: this.database,
+        network,
+        logsKmsKeyArn: key.arn,
+        logRetentionDays: provider.failover.logRetentionDays,
+      });
+    }
+    // Behind a proxy, clients reach the proxy's names, which its certificate covers.
+    this.databaseNames = this.proxy ? this.proxy.names : databaseNamesOf(this.database);
     this.via = transport.share({
       scope: this,
       config,
       network,
       database: this.database,
       databaseNames: this.databaseNames,
+      proxy: this.proxy,
       key,
     });
 

@@ -48,6 +48,13 @@ const CASES: Array<{ name: string; transport: TransportName; mutate: (c: Json) =
     },
   },
   {
+    name: "the demo behind an RDS Proxy",
+    transport: "endpoint-service",
+    mutate: (c) => {
+      c.provider.database.proxy = { create: {} };
+    },
+  },
+  {
     name: "the demo on the resource transport (ARN-type configuration)",
     transport: "resource",
     mutate: toResourceTransport,

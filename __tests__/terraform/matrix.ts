@@ -53,6 +53,22 @@ export const MATRIX: MatrixCase[] = [
       })),
     ),
   ),
+  {
+    // The proxy's existing form, beside examples/proxy's created one: the data source and its VPC postcondition.
+    name: "existing network, a Multi-AZ PostgreSQL instance behind an existing RDS Proxy",
+    network: "existing",
+    engine: "postgres",
+    mutate: (c: Json) => {
+      c.provider.database = {
+        engine: "postgres",
+        existing: { instanceIdentifier: "shared-db", securityGroupId: "sg-0fedcba9876543210" },
+        proxy: { existing: { name: "shared-proxy", securityGroupId: "sg-0123456789abcdef0" } },
+      };
+      c.provider.ports = {};
+      c.provider.network = EXISTING_NETWORK;
+      c.consumers[0].network = EXISTING_NETWORK;
+    },
+  },
 ];
 
 /**

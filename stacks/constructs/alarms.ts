@@ -5,6 +5,7 @@ import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 import { Construct } from "constructs";
 import { METRIC_NAMESPACE, metricDimensions, METRICS } from "../../functions/failover-sync/telemetry";
 import type { ProviderConfig } from "../../config/resolve";
+import type { DatabaseProxy } from "./database-proxy";
 import type { LoadBalancer } from "./load-balancer";
 import type { Metric } from "./metric";
 
@@ -18,6 +19,8 @@ export interface AlarmsProps {
   readonly loadBalancer: LoadBalancer;
   /** Cluster or instance identifier: the dimension of the function's own metrics. */
   readonly databaseIdentifier: string;
+  /** The RDS Proxy in front of the database: its availability to writes is alarmed on too. */
+  readonly proxy?: DatabaseProxy;
 }
 
 interface AlarmSpec {
@@ -25,9 +28,13 @@ interface AlarmSpec {
   readonly description: string;
   readonly metric: Metric;
   readonly statistic: "Sum" | "Maximum" | "Minimum";
-  /** "at least 1" unless below is set: "fewer than 1". */
+  /** "at least threshold" unless below is set: "fewer than threshold". */
   readonly below?: boolean;
+  /** Default 1. */
+  readonly threshold?: number;
   readonly minutes?: number;
+  /** How missing data counts; default: breaching for a "below" alarm (no report means no healthy target), else not. */
+  readonly missing?: "breaching" | "notBreaching";
 }
 
 export { ALARMS_PER_LAYOUT } from "./sizes";
@@ -99,6 +106,20 @@ export class Alarms extends Construct {
         statistic: "Sum",
       });
     }
+    if (props.proxy) {
+      this.alarm("ProxyUnavailable", {
+        name: `${name}-proxy-writer-unavailable`,
+        description:
+          "The RDS Proxy had no writer to serve for part of 2 minutes in a row (AvailabilityPercentage of its default target group in the READ_WRITE role below 100): a failover it waits out, or a target it cannot reach (npm run status names its target health).",
+        metric: props.proxy.metrics.availability("READ_WRITE"),
+        statistic: "Minimum",
+        below: true,
+        threshold: 100,
+        minutes: 2,
+        // "Some of these metrics might not be visible until after the first successful connection by a proxy" (RDS User Guide).
+        missing: "notBreaching",
+      });
+    }
     this.alarm("SyncErrors", {
       name: `${name}-failover-sync-errors`,
       description:
@@ -118,10 +139,10 @@ export class Alarms extends Construct {
       statistic: spec.statistic,
       period: 60,
       evaluationPeriods: spec.minutes ?? 1,
-      threshold: 1,
+      threshold: spec.threshold ?? 1,
       comparisonOperator: spec.below ? "LessThanThreshold" : "GreaterThanOrEqualToThreshold",
       // A missing writer metric means no healthy target was reported: count it as breaching.
-      treatMissingData: spec.below ? "breaching" : "notBreaching",
+      treatMissingData: spec.missing ?? (spec.below ? "breaching" : "notBreaching"),
       alarmActions: [this.topic.arn],
       okActions: [this.topic.arn],
     });

@@ -104,13 +104,15 @@ export class ConsumerDescriptor extends Construct {
     const at = (...path: string[]): string => Token.asString(Fn.lookupNested(local.expression, path));
     const list = (...path: string[]): string[] => Token.asList(Fn.lookupNested(local.expression, path));
     const cluster = view.provider.database.kind === "cluster";
+    const proxy = view.provider.database.proxy;
     this.facts = {
       azIds: list("azIds"),
       serviceName: at("endpointService", "serviceName"),
       databaseNames: {
         writer: at("database", "names", "writer"),
-        reader: cluster ? at("database", "names", "reader") : undefined,
-        instances: cluster ? list("database", "names", "instances") : undefined,
+        reader: hasReaderName(view) ? at("database", "names", "reader") : undefined,
+        // Behind a proxy clients reach the proxy's names only.
+        instances: cluster && !proxy ? list("database", "names", "instances") : undefined,
       },
       resource: {
         databaseConfigurationArn: at("resource", "databaseConfigurationArn"),
@@ -135,24 +137,30 @@ function shapeChecks(view: SharedView): Check[] {
     message: "is missing or empty",
   });
   // A list is compared as its JSON: the decoded tuple and a list literal need not be of one type.
-  const equal = (path: string, value: unknown) => ({
-    field: path,
-    condition: Array.isArray(value)
-      ? `jsonencode(local.d.${path}) == ${hcl(hcl(value))}`
-      : `local.d.${path} == ${hcl(value)}`,
-    message: `differs from ${hcl(value)}, the value this stack was synthesized for`,
-  });
+  // An object or null is compared as its JSON too; a field a descriptor of an earlier minor
+  // version lacks reads as what its absence means.
+  const equal = (path: string, value: unknown, absent?: unknown) => {
+    const at = absent === undefined ? `local.d.${path}` : `try(local.d.${path}, ${hcl(absent)})`;
+    return {
+      field: path,
+      condition:
+        Array.isArray(value) || value === null || typeof value === "object"
+          ? `jsonencode(${at}) == ${hcl(hcl(value))}`
+          : `${at} == ${hcl(value)}`,
+      message: `differs from ${hcl(value)}, the value this stack was synthesized for`,
+    };
+  };
   const checks: Check[] = [
     // The share's shape, as the status of a consumer-only config compares it too; a field of
     // another transport is not there to compare.
-    ...DESCRIPTOR_SHAPE.flatMap(({ field, ofView }) => {
+    ...DESCRIPTOR_SHAPE.flatMap(({ field, ofView, absent }) => {
       const value = ofView(view);
-      return value === undefined ? [] : [equal(field, value)];
+      return value === undefined ? [] : [equal(field, value, absent)];
     }),
     present("azIds"),
     present("database.names.writer"),
   ];
-  if (p.database.kind === "cluster") checks.push(present("database.names.reader"));
+  if (hasReaderName(view)) checks.push(present("database.names.reader"));
   if (p.transport === "endpoint-service") checks.push(present("endpointService.serviceName"));
   else {
     checks.push(present("resource.resourceShareArn"));
@@ -160,4 +168,10 @@ function shapeChecks(view: SharedView): Check[] {
     else checks.push(present("resource.writerConfigurationArn"));
   }
   return checks;
+}
+
+/** A cluster's reader endpoint has a name of its own; behind a proxy, only a read-only endpoint does. */
+function hasReaderName(view: SharedView): boolean {
+  const { kind, proxy } = view.provider.database;
+  return kind === "cluster" && (proxy === undefined || proxy.readOnlyEndpoint);
 }

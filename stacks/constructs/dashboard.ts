@@ -15,6 +15,7 @@ import { Construct } from "constructs";
 import { METRIC_NAMESPACE, metricDimensions, METRICS } from "../../functions/failover-sync/telemetry";
 import { GROUP_LABELS } from "../group-labels";
 import type { DatabaseRef } from "./database";
+import type { ProxyMetrics } from "./database-proxy";
 import type { LoadBalancer } from "./load-balancer";
 import { metricRow } from "./metric";
 
@@ -34,6 +35,8 @@ export interface DashboardProps {
   readonly alarmArns?: string[];
   /** resource transport: the database port the resource gateway reaches. */
   readonly databasePort?: number;
+  /** endpoint-service transport behind an RDS Proxy: the proxy's metrics. */
+  readonly proxy?: ProxyMetrics;
 }
 
 /** What a transport gives the dashboard (stacks/transports/); the provider stack adds the rest. */
@@ -128,6 +131,23 @@ export class Dashboard extends Construct {
             { label: "instance", stat: "Average" },
           ],
     ]);
+    if (props.proxy) {
+      const proxy = props.proxy;
+      metric("RDS Proxy connections", [
+        metricRow(proxy.clientConnections(), { label: "client connections", stat: "Sum" }),
+        metricRow(proxy.databaseConnections(), { label: "database connections", stat: "Sum" }),
+        // Pinned sessions keep a database connection each: the proxy cannot share it (docs/proxy.md).
+        metricRow(proxy.pinnedSessions(), { label: "pinned sessions", stat: "Sum" }),
+      ]);
+      metric(
+        "RDS Proxy availability (%)",
+        [
+          metricRow(proxy.availability("READ_WRITE"), { label: "read/write", stat: "Minimum" }),
+          metricRow(proxy.availability("READ_ONLY"), { label: "read-only", stat: "Minimum" }),
+        ],
+        { yAxis: { left: { min: 0, max: 100 } } },
+      );
+    }
     if (props.failover) {
       const fn = props.failover.functionName;
       const own = (metricName: string, stat: string) => {

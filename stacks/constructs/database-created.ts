@@ -41,6 +41,7 @@ export class CreatedDatabase extends Database {
   readonly writerAddress: string;
   readonly readerAddress?: string;
   readonly securityGroupId: string;
+  readonly masterSecret: { readonly arn: string; readonly kmsKeyArn: string };
   readonly dependables: ITerraformDependable[] = [];
 
   constructor(scope: Construct, id: string, props: CreatedDatabaseProps) {
@@ -146,6 +147,7 @@ export class CreatedDatabase extends Database {
       };
       this.writerAddress = cluster.endpoint;
       this.readerAddress = cluster.readerEndpoint;
+      this.masterSecret = { arn: cluster.masterUserSecret.get(0).secretArn, kmsKeyArn: key.arn };
     } else {
       const parameters = blocksHosts(engine)
         ? new InstanceParameters(this, "Parameters", { name, engine: "mysql", engineVersion: create.engineVersion })
@@ -166,6 +168,7 @@ export class CreatedDatabase extends Database {
       });
       this.ref = { kind: "instance", identifier: instance.identifier, arn: instance.arn };
       this.writerAddress = instance.address;
+      this.masterSecret = { arn: instance.masterUserSecret.get(0).secretArn, kmsKeyArn: key.arn };
       this.dependables.push(instance);
     }
   }

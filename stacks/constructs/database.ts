@@ -38,6 +38,8 @@ export abstract class Database extends Construct {
   abstract readonly readerAddress?: string;
   /** The database's security group, when this project knows it. */
   abstract readonly securityGroupId?: string;
+  /** The secret RDS manages for a created database's master user, and its key: what a created proxy signs in with. */
+  readonly masterSecret?: { readonly arn: string; readonly kmsKeyArn: string };
   /** What must exist before the first failover run: the instances this project creates. */
   abstract readonly dependables: ITerraformDependable[];
 
@@ -73,20 +75,21 @@ export abstract class Database extends Construct {
    */
   allowFrom(
     securityGroupId: string,
-    from: "load balancer" | "resource gateway" = "load balancer",
+    from: "load balancer" | "resource gateway" | "proxy" = "load balancer",
   ): VpcSecurityGroupIngressRule | undefined {
     if (!this.securityGroupId) return undefined;
-    return new VpcSecurityGroupIngressRule(
-      this,
-      from === "load balancer" ? "IngressFromLoadBalancer" : "IngressFromResourceGateway",
-      {
-        securityGroupId: this.securityGroupId,
-        referencedSecurityGroupId: securityGroupId,
-        ipProtocol: "tcp",
-        fromPort: this.port,
-        toPort: this.port,
-        description: `Database port from the PrivateLink ${from}`,
-      },
-    );
+    const id = {
+      "load balancer": "IngressFromLoadBalancer",
+      "resource gateway": "IngressFromResourceGateway",
+      proxy: "IngressFromProxy",
+    }[from];
+    return new VpcSecurityGroupIngressRule(this, id, {
+      securityGroupId: this.securityGroupId,
+      referencedSecurityGroupId: securityGroupId,
+      ipProtocol: "tcp",
+      fromPort: this.port,
+      toPort: this.port,
+      description: from === "proxy" ? "Database port from the RDS Proxy" : `Database port from the PrivateLink ${from}`,
+    });
   }
 }

@@ -10,6 +10,7 @@ import { Construct } from "constructs";
 import type { ShareNames } from "../../config/names";
 import type { ProviderConfig } from "../../config/resolve";
 import type { Database } from "./database";
+import type { DatabaseProxy } from "./database-proxy";
 import { failoverFunction, functionEnvironment, functionLogGroup, functionVpcConfig } from "./failover-sync/function";
 import { functionPackage } from "./failover-sync/package";
 import { functionRole } from "./failover-sync/role";
@@ -30,6 +31,8 @@ export interface FailoverSyncProps {
   readonly database: Database;
   readonly loadBalancer: LoadBalancer;
   readonly network: Network;
+  /** The RDS Proxy in front of the database: the function keeps its addresses registered instead of the members'. */
+  readonly proxy?: DatabaseProxy;
   /** The stack's KMS key: the log group and the function's environment are encrypted with it. */
   readonly kmsKeyArn: string;
   /** Resources the first run must wait for, such as the database instances. */
@@ -69,11 +72,12 @@ export class FailoverSync extends Construct {
       kmsKeyArn,
       database,
       loadBalancer,
+      proxy: props.proxy,
       inVpc: config.vpcSubnetIds !== undefined,
       standbyDiscovery: config.standbyDiscovery,
     });
     const vpcConfig = functionVpcConfig(this, { functionName, subnetIds: config.vpcSubnetIds, network });
-    const environment = functionEnvironment({ config, database, loadBalancer, network });
+    const environment = functionEnvironment({ config, database, loadBalancer, network, proxy: props.proxy });
     this.function = failoverFunction(this, {
       functionName,
       code,

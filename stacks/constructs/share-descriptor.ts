@@ -19,7 +19,7 @@ import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { DESCRIPTOR_SCHEMA_VERSION, descriptorParameterName, type ShareDescriptor } from "../../config/descriptor";
 import type { Config } from "../../config/resolve";
-import { rdsCaBundle } from "../connection-strings";
+import { caBundleOf } from "../connection-strings";
 import { StackContext } from "../stack-context";
 import type { DescriptorPart } from "../transports/transport";
 import type { DatabaseNames } from "./consumer-rds-names";
@@ -90,7 +90,7 @@ function descriptorOf(props: ShareDescriptorProps): ShareDescriptor {
   const { config, azIds, databaseNames: names, part } = props;
   const provider = config.provider;
   const region = provider.account.region;
-  const bundle = rdsCaBundle(region);
+  const bundle = caBundleOf(config);
   const common = {
     schemaVersion: DESCRIPTOR_SCHEMA_VERSION,
     region,
@@ -101,6 +101,7 @@ function descriptorOf(props: ShareDescriptorProps): ShareDescriptor {
       engine: provider.database.engine,
       kind: provider.database.kind,
       names: { writer: names.writer, reader: names.reader ?? null, instances: names.instances ?? [] },
+      proxy: provider.database.proxy ? { readOnlyEndpoint: provider.database.proxy.readOnlyEndpoint } : null,
     },
     tls: { caBundle: { file: bundle.file, url: bundle.url ?? null } },
   };

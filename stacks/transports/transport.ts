@@ -15,6 +15,7 @@ import type { DatabaseNames } from "../constructs/consumer-rds-names";
 import type { TransportDashboard } from "../constructs/dashboard";
 import type { Database } from "../constructs/database";
 import type { DatabaseFromConfigProps } from "../constructs/database-from-config";
+import type { DatabaseProxy } from "../constructs/database-proxy";
 import type { Network } from "../constructs/network";
 import type { OperationsKey } from "../constructs/operations-key";
 import type { ShareScope } from "../share-scope";
@@ -44,8 +45,10 @@ export interface ProviderParts {
   readonly config: Config;
   readonly network: Network;
   readonly database: Database;
-  /** The database's own RDS names, which its certificates carry. */
+  /** The database's own RDS names, which its certificates carry (behind a proxy, the proxy's). */
   readonly databaseNames: DatabaseNames;
+  /** The RDS Proxy in front of the database: the endpoint-service transport forwards to it. */
+  readonly proxy?: DatabaseProxy;
   readonly key: OperationsKey;
 }
 

@@ -10,6 +10,7 @@ import { toEnvironment } from "../../../functions/failover-sync/environment";
 import type { ProviderConfig } from "../../../config/resolve";
 import { FUNCTION_RUNTIME } from "../../bundle";
 import type { Database } from "../database";
+import type { DatabaseProxy } from "../database-proxy";
 import type { LoadBalancer } from "../load-balancer";
 import type { Network } from "../network";
 import { ruleForEveryVpcCidr } from "../vpc-cidr-rules";
@@ -74,6 +75,8 @@ export interface FunctionEnvironmentProps {
   readonly database: Database;
   readonly loadBalancer: LoadBalancer;
   readonly network: Network;
+  /** The RDS Proxy the groups hold the addresses of, when there is one. */
+  readonly proxy?: DatabaseProxy;
 }
 
 /** The variables the handler reads back with parseEnvironment: what to watch and what to move. */
@@ -82,19 +85,24 @@ export function functionEnvironment({
   database,
   loadBalancer,
   network,
+  proxy,
 }: FunctionEnvironmentProps): Record<string, string> {
   const ref = database.ref;
   return toEnvironment({
     database: { kind: ref.kind, identifier: ref.identifier },
-    port: Fn.tostring(database.port),
+    // Behind a proxy every target is one of the proxy's addresses, on its port.
+    port: Fn.tostring(proxy?.port ?? database.port),
     // Every CIDR of the VPC: a member in a secondary CIDR is as much the database's as one in the primary.
     // (A list known only at plan time becomes one comma-separated value, as the variable is.)
     allowedCidrs: Token.isUnresolved(network.vpcCidrs) ? [Fn.join(",", network.vpcCidrs)] : network.vpcCidrs,
     targets: loadBalancer.targets,
     warmReaderSets: config.warmReaderSets,
     // Clusters and Multi-AZ instances alike: a watching run polls either.
-    watchSeconds: config.watchSeconds,
+    // Behind a proxy a run reads the proxy once and ends: nothing to watch.
+    watchSeconds: proxy ? undefined : config.watchSeconds,
     standbyDiscovery: config.standbyDiscovery,
+    // References, not literals: the function's first run then waits for the proxy and its endpoint.
+    ...(proxy ? { proxy: { name: proxy.nameRef, readerEndpoint: proxy.readOnly?.nameRef } } : {}),
   });
 }
 

@@ -7,6 +7,7 @@ import { iamRoleName, type ShareNames } from "../../../config/names";
 import { policyDocument, serviceTrustPolicy } from "../../iam";
 import { StackContext } from "../../stack-context";
 import type { Database } from "../database";
+import type { DatabaseProxy } from "../database-proxy";
 import type { LoadBalancer } from "../load-balancer";
 
 export interface FunctionRoleProps {
@@ -21,6 +22,8 @@ export interface FunctionRoleProps {
   readonly kmsKeyArn: string;
   readonly database: Database;
   readonly loadBalancer: LoadBalancer;
+  /** Behind a proxy the function reads the proxy's endpoints, never the database. */
+  readonly proxy?: DatabaseProxy;
   /** The function runs in VPC subnets and manages its network interfaces. */
   readonly inVpc: boolean;
   /** A Multi-AZ DB instance's standby is found by its network interface (provider.failover.standbyDiscovery). */
@@ -51,7 +54,7 @@ export function functionRole(scope: Construct, props: FunctionRoleProps): Functi
       Resource: `${props.logGroupArn}:*`,
     },
     ...props.loadBalancer.targetChangeStatements(),
-    ...props.database.topologyReadStatements(),
+    ...(props.proxy ? props.proxy.readStatements() : props.database.topologyReadStatements()),
     // What Lambda's event source mapping does with the function's role (Lambda SQS guide).
     {
       Sid: "ReadRunQueue",

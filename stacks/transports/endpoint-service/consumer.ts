@@ -1,7 +1,7 @@
 // The endpoint-service transport's consumer side: an interface endpoint to the provider's
 // endpoint service, the RDS names resolved to it, and the outputs that name them.
 import { TerraformStack } from "cdktf";
-import { connectionStrings, rdsCaBundle, unverifiedConnectionStrings } from "../../connection-strings";
+import { caBundleOf, connectionStrings, unverifiedConnectionStrings } from "../../connection-strings";
 import { ConsumerEndpoint } from "../../constructs/consumer-endpoint";
 import type { DatabaseNames } from "../../constructs/consumer-rds-names";
 import { CONSUMER_OUTPUTS as C, outputsOf } from "../../outputs";
@@ -23,7 +23,9 @@ export class EndpointServiceTarget implements ConsumerTarget {
     const provider = config.provider;
     const ports = provider.ports;
     const engine = provider.database.engine;
-    const bundle = rdsCaBundle(provider.account.region);
+    const bundle = caBundleOf(config);
+    // A proxy's read-only endpoint has a name its wildcard certificate does not cover: its strings verify the chain only.
+    const readerVerify = provider.database.proxy?.readOnlyEndpoint ? "chain" : "name";
     const sameRegion = consumer.account.region === provider.account.region;
     const access = new ConsumerEndpoint(scope, "Access", {
       namePrefix: parts.namePrefix,
@@ -62,7 +64,7 @@ export class EndpointServiceTarget implements ConsumerTarget {
     out(C.writerConnectionUnverified, unverifiedConnectionStrings(engine, writerHost, ports.writer));
     if (ports.reader !== null) {
       out(C.readerAddress, `${access.readerName}:${ports.reader}`);
-      out(C.readerConnection, connectionStrings(engine, access.readerName, ports.reader, bundle));
+      out(C.readerConnection, connectionStrings(engine, access.readerName, ports.reader, bundle, readerVerify));
       out(C.readerConnectionUnverified, unverifiedConnectionStrings(engine, readerHost, ports.reader));
     }
     if (consumer.privateZone) {

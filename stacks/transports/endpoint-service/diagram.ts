@@ -24,8 +24,11 @@ export const endpointServiceDiagram: DiagramPart = {
     lines.push(
       `${svc}["endpoint service${MORE}${p.sharing.allowedPrincipals.length} allowed principal${p.sharing.allowedPrincipals.length === 1 ? "" : "s"}, ${acceptance}"]`,
     );
+    const proxy = p.database.proxy;
     lines.push(
-      `${fn}["failover function${MORE}RDS events of this database${MORE}+ every ${p.failover.reconcileEveryMinutes} min + at deploy"]`,
+      proxy
+        ? `${fn}["failover function${MORE}the proxy's addresses${MORE}RDS events + every ${p.failover.reconcileEveryMinutes} min + at deploy"]`
+        : `${fn}["failover function${MORE}RDS events of this database${MORE}+ every ${p.failover.reconcileEveryMinutes} min + at deploy"]`,
     );
     lines.push(`${svc} --> ${nlb}`);
     // An invisible edge puts the function one rank right of the service: in its rank, the edges
@@ -33,6 +36,20 @@ export const endpointServiceDiagram: DiagramPart = {
     // (seen in the rendered platform-catalogue). Only with several shares, where a service has
     // that many edges at once: the single-database picture is the README's, kept as it was.
     if (ns) lines.push(`${svc} ~~~ ${fn}`);
+    if (proxy) {
+      // Behind a proxy the load balancer reaches the proxy, which follows the writer itself.
+      const px = `${ns}px`;
+      const readOnly = proxy.readOnlyEndpoint ? `${MORE}read-only endpoint` : "";
+      lines.push(`${px}["RDS Proxy, TLS required${MORE}:${proxy.port}${readOnly}"]`);
+      lines.push(
+        `${nlb} -- ":${ports.writer}${ports.reader === null ? "" : ` and :${ports.reader}`} to the proxy's addresses" --> ${px}`,
+      );
+      lines.push(`${px} -- "follows the writer" --> ${w}`);
+      if (proxy.readOnlyEndpoint && p.database.kind === "cluster") lines.push(`${px} -- "read-only endpoint" --> ${r}`);
+      lines.push(`${fn} -. "the proxy's addresses changed: register, then deregister" .-> ${nlb}`);
+      lines.push(`${fn} -. "its endpoints' addresses" .-> ${px}`);
+      return lines;
+    }
     if (p.database.kind === "cluster") {
       lines.push(`${nlb} -- ":${ports.writer} to the writer's warm slot" --> ${w}`);
       if (ports.reader !== null) lines.push(`${nlb} -- ":${ports.reader} to that slot's reader set" --> ${r}`);

@@ -35,6 +35,7 @@ export class EndpointServiceProviderShare implements ProviderShare {
       endpointServiceId: endpointService.serviceId,
       failover: { functionName: failover.function.functionName, deadLetterQueueName: failover.deadLetterQueue.name },
       alarmArns: alarms.alarms.map((a) => a.arn),
+      ...(parts.proxy ? { proxy: parts.proxy.metrics } : {}),
     };
     const sharing = parts.config.provider.sharing;
     this.descriptor = {
@@ -66,6 +67,7 @@ export class EndpointServiceProviderShare implements ProviderShare {
     out(P.writerName, names.writer);
     if (names.reader) out(P.readerName, names.reader);
     if (names.instances) out(P.instanceNames, names.instances);
+    if (this.parts.proxy) out(P.proxyName, this.parts.proxy.proxyName);
     out(P.serviceName, endpointService.serviceName);
     out(P.serviceId, endpointService.serviceId);
     out(P.nlbDnsName, loadBalancer.loadBalancer.dnsName);
@@ -117,17 +119,21 @@ function shareThroughEndpointService(parts: ProviderParts): {
 } {
   const { scope, config, network, database } = parts;
   const provider = config.provider;
-  if (provider.database.existing) new DatabaseZones(scope, "DatabaseZones", { database, network });
+  // Behind a proxy the members' zones do not matter to the load balancer: the proxy's subnets are its own.
+  if (provider.database.existing && !parts.proxy) new DatabaseZones(scope, "DatabaseZones", { database, network });
+  // Behind a proxy the load balancer forwards to the proxy's port and group, not the database's.
+  const proxy = parts.proxy;
   const loadBalancer = new LoadBalancer(scope, "LoadBalancer", {
     name: config.name,
     network,
     ports: provider.ports,
-    databasePort: database.port,
-    databaseSecurityGroupId: database.securityGroupId,
+    databasePort: proxy?.port ?? database.port,
+    databaseSecurityGroupId: proxy ? proxy.securityGroupId : database.securityGroupId,
     deletionProtection: provider.loadBalancer.deletionProtection,
     tcpIdleTimeoutSeconds: provider.loadBalancer.tcpIdleTimeoutSeconds,
   });
-  database.allowFrom(loadBalancer.securityGroupId);
+  if (proxy) proxy.allowFrom(loadBalancer.securityGroupId);
+  else database.allowFrom(loadBalancer.securityGroupId);
   const endpointService = new EndpointService(scope, "EndpointService", {
     name: config.name,
     loadBalancerArn: loadBalancer.loadBalancer.arn,
@@ -148,8 +154,9 @@ function addFailover(parts: ProviderParts, loadBalancer: LoadBalancer): { failov
     database,
     loadBalancer,
     network,
+    proxy: parts.proxy,
     kmsKeyArn: key.arn,
-    dependsOn: database.dependables,
+    dependsOn: [...database.dependables, ...(parts.proxy?.dependables ?? [])],
   });
   const alarms = new Alarms(scope, "Alarms", {
     name: config.name,
@@ -159,6 +166,7 @@ function addFailover(parts: ProviderParts, loadBalancer: LoadBalancer): { failov
     deadLetterQueueName: failover.deadLetterQueue.name,
     loadBalancer,
     databaseIdentifier: database.ref.identifier,
+    proxy: parts.proxy,
   });
   return { failover, alarms };
 }
