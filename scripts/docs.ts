@@ -78,12 +78,14 @@ export function synthCounts(configFile: string): { resources: Counts; data: Coun
 }
 
 export const RESOURCE_EXAMPLE = path.join(__dirname, "..", "examples", "resource-share-organization", "config.json");
+export const PROXY_EXAMPLE = path.join(__dirname, "..", "examples", "proxy", "config.json");
 
 export function stackResources(): string {
   const out: string[] = [];
   for (const [label, file] of [
     ["the demo (`config/default.json`, endpoint-service transport)", DEFAULT_CONFIG],
     ["the resource transport (`examples/resource-share-organization`)", RESOURCE_EXAMPLE],
+    ["a share behind an RDS Proxy (`examples/proxy`)", PROXY_EXAMPLE],
   ] as const) {
     const { resources, data } = synthCounts(file);
     out.push(`Resources of ${label}:`, "", "| stack | resource | count | IAM service |", "| --- | --- | --- | --- |");

@@ -6,6 +6,7 @@ const dns2 = require("dns2");
 export interface DnsServer {
   /** ip:port, the value for DNS_SERVERS. */
   readonly address: string;
+  /** Name to address; several comma-separated addresses answer as several A records. */
   readonly records: Map<string, string>;
   /** "answer" (default) or "servfail": every query fails, as when DNS is down. */
   mode: "answer" | "servfail";
@@ -34,13 +35,15 @@ export async function startDns(): Promise<DnsServer> {
       }
       const ip = state.records.get(question.name.toLowerCase());
       if (ip && question.type === Packet.TYPE.A) {
-        response.answers.push({
-          name: question.name,
-          type: Packet.TYPE.A,
-          class: Packet.CLASS.IN,
-          ttl: 1,
-          address: ip,
-        });
+        // Several comma-separated addresses are several A records, as an RDS Proxy endpoint answers.
+        for (const address of ip.split(","))
+          response.answers.push({
+            name: question.name,
+            type: Packet.TYPE.A,
+            class: Packet.CLASS.IN,
+            ttl: 1,
+            address,
+          });
       } else {
         response.header.rcode = Packet.RCODE?.NXDOMAIN ?? 3;
       }

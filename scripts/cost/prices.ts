@@ -18,7 +18,8 @@ export type PriceKey =
   | "lambdaMillionRequests"
   | "hostedZoneMonth"
   | "ssmAdvancedParameterMonth"
-  | "ssmApiInteractions10k";
+  | "ssmApiInteractions10k"
+  | "rdsProxyVcpuHour";
 
 export interface Price {
   /** null: no source found; the line is unknown and stays out of the total. */

@@ -10,6 +10,8 @@ import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { readGroups, readListenerTargets } from "../../../functions/failover-sync/apply";
 import { parseCidr } from "../../../functions/failover-sync/ipv4";
 import { standbyMember } from "../../../functions/failover-sync/standby";
+import { resolveAllFromEnv } from "../../../functions/failover-sync/topology";
+import { proxyReadOnlyEndpointName } from "../../../config/names";
 import {
   type CurrentTarget,
   isDraining,
@@ -23,6 +25,7 @@ import { GROUP_LABELS, MEMBER_SLOT, READER_SET } from "../../../stacks/group-lab
 import { CONSUMER_OUTPUTS as C, PROVIDER_OUTPUTS as P, reads } from "../../../stacks/outputs";
 import { connectingAccount, type Finding, type FixContext, shareField } from "../finding";
 import { diagnoseHostBlocking, type ObservedHostBlocking, readHostBlocking } from "../host-blocking";
+import { diagnoseProxy, type ObservedProxy, observeProxy } from "../proxy";
 import type { ProviderObservationBase, TransportStatus } from "./transport";
 
 /** A target as DescribeTargetHealth reports it, with ELB's reason code. */
@@ -74,6 +77,8 @@ export interface EndpointServiceObservation extends ProviderObservationBase {
   readonly warmReaderSets?: number;
   /** MySQL-family engines only: max_connect_errors of every parameter group the database uses. */
   readonly hostBlocking?: ObservedHostBlocking;
+  /** Behind an RDS Proxy: the proxy as read, and the port it listens on (the targets'). */
+  readonly proxy?: { readonly observed: ObservedProxy; readonly port: number };
 }
 
 /**
@@ -90,6 +95,7 @@ const READS = reads({
     P.writerTargetGroupArn,
     P.readerTargetGroupArn,
     P.readerListenerArn,
+    P.proxyName,
   ],
 });
 
@@ -158,9 +164,25 @@ export const ENDPOINT_SERVICE_STATUS: TransportStatus<EndpointServiceObservation
       ...(await lastRuns(new CloudWatchLogsClient(cc), `/aws/lambda/${functionName}`)),
     };
     const engine = provider.database.engine;
-    const hostBlocking = blocksHosts(engine)
-      ? await readHostBlocking(rds, { kind, identifier, engine, created: provider.database.create !== undefined })
-      : undefined;
+    // Behind a proxy the groups hold the proxy's addresses; its targets' health is the proxy's to report.
+    const proxyConfig = provider.database.proxy;
+    const proxyName = read.get(P.proxyName);
+    const proxy =
+      proxyConfig && proxyName
+        ? await observeProxy(rds, resolveAllFromEnv(process.env), {
+            name: proxyName,
+            ...(proxyConfig.existing?.readOnlyEndpoint
+              ? { readerEndpoint: proxyConfig.existing.readOnlyEndpoint }
+              : proxyConfig.create?.readOnlyEndpoint
+                ? { readerEndpoint: proxyReadOnlyEndpointName(proxyName) }
+                : {}),
+          })
+        : undefined;
+    // The load balancer's health checks reach the proxy, not MySQL: no host blocking to check behind one.
+    const hostBlocking =
+      !proxy && blocksHosts(engine)
+        ? await readHostBlocking(rds, { kind, identifier, engine, created: provider.database.create !== undefined })
+        : undefined;
     return {
       ...base,
       transport: "endpoint-service",
@@ -173,6 +195,7 @@ export const ENDPOINT_SERVICE_STATUS: TransportStatus<EndpointServiceObservation
       connections,
       connectionsUnread,
       function: fn,
+      ...(proxy && proxyConfig ? { proxy: { observed: proxy, port: proxyConfig.port } } : {}),
       reconcileEveryMinutes: provider.failover.reconcileEveryMinutes,
       warmReaderSets: provider.failover.warmReaderSets,
     };
@@ -253,14 +276,28 @@ export const ENDPOINT_SERVICE_STATUS: TransportStatus<EndpointServiceObservation
     const standby: Member | undefined = standbyMember(database.identifier, t.standby);
     if (standby) names.set(standby.ip, standby.instance);
     const withStandby = (ms: Member[] | null) => (ms && standby ? [...ms, standby] : ms);
-    portCheck("writer port", o.writerListener, withStandby(t.writer ? [t.writer] : null), "writer");
+    if (o.proxy) {
+      const byLabel = (label: string) => o.groups.find((g) => g.label === label);
+      findings.push(
+        ...diagnoseProxy(
+          o.stack,
+          o.proxy.observed,
+          { writer: byLabel(GROUP_LABELS.writer), reader: byLabel(GROUP_LABELS.reader) },
+          { proxy: o.proxy.port, database: database.port },
+          sync,
+          ctx,
+        ),
+      );
+    } else portCheck("writer port", o.writerListener, withStandby(t.writer ? [t.writer] : null), "writer");
     // A cluster's reader port may rightly sit elsewhere for a while (its only reader modifying,
     // a set still warming): where the function's own planner would leave it is right.
     const kept =
       database.kind === "cluster" && o.readerListener && t.writer
         ? readerPortAsPlanned(o, t.writer, t.members)
         : undefined;
-    if (kept) ok("reader port", kept);
+    if (o.proxy) {
+      // The proxy's port checks above.
+    } else if (kept) ok("reader port", kept);
     else portCheck("reader port", o.readerListener, withStandby(readerTargets(t.writer, readers)), "reader");
     if (database.kind === "instance" && t.standby) {
       if (t.standby.ip)
@@ -276,7 +313,8 @@ export const ENDPOINT_SERVICE_STATUS: TransportStatus<EndpointServiceObservation
         );
     }
     const bg = t.blueGreen;
-    if (database.kind === "cluster" && bg) {
+    // Behind a proxy there are no member slots: the proxy follows green at the switchover itself.
+    if (database.kind === "cluster" && bg && !o.proxy) {
       const free = o.groups.filter(
         (g) => g.label.startsWith(MEMBER_SLOT) && !g.targets.some((x) => !isDraining(x.state)),
       ).length;
@@ -315,7 +353,9 @@ export const ENDPOINT_SERVICE_STATUS: TransportStatus<EndpointServiceObservation
         bad(
           `target health: ${group.label}`,
           text + sick.map((x) => (x.reason ? `; ${x.ip}: ${x.reason}` : "")).join(""),
-          `${sync}; if a target stays unhealthy, check that the instance is available and its security group admits the load balancer on port ${database.port}`,
+          o.proxy
+            ? `${sync}; if a target stays unhealthy, check that the proxy is available and its security group admits the load balancer on port ${o.proxy.port}`
+            : `${sync}; if a target stays unhealthy, check that the instance is available and its security group admits the load balancer on port ${database.port}`,
         );
     }
 
