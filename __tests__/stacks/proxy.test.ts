@@ -128,6 +128,27 @@ describe.each([
   });
 });
 
+describe.each([
+  ["aurora-mysql", 3306, { clusterIdentifier: "ledger" }],
+  ["aurora-postgresql", 5432, { clusterIdentifier: "ledger" }],
+  ["mysql", 3306, { instanceIdentifier: "ledger" }],
+  ["postgres", 5432, { instanceIdentifier: "ledger" }],
+] as const)("%s behind an existing proxy", (engine, port, existing) => {
+  const { json } = synthesize(withProxy(engine, { existing: { name: "shared-proxy" } }, { existing }));
+  const provider = json.provider;
+
+  it(`looks the proxy up, forwards both ports to its port ${port}, and reads it, not the database, from the function`, () => {
+    expect(dataSources(provider, "aws_db_proxy").map((d: Json) => d.name)).toEqual(["shared-proxy"]);
+    expect(resources(provider, "aws_db_proxy")).toHaveLength(0);
+    expect(resources(provider, "aws_lb_target_group").map((g: Json) => g.port)).toEqual([port, port]);
+    expect(env(provider)[ENV.proxyName]).toMatch(/^\$\{data\.aws_db_proxy\.\w+\.name\}$/);
+    expect(env(provider)[ENV.proxyReaderEndpoint]).toBeUndefined();
+    const actions = policyOf(provider, "orders-failover-sync").Statement.flatMap((st: Json) => [st.Action].flat());
+    expect(actions).toContain("rds:DescribeDBProxies");
+    expect(actions).not.toContain("rds:DescribeDBProxyEndpoints");
+  });
+});
+
 describe("proxy.existing", () => {
   const { json } = synthesize(
     withProxy(
