@@ -33,19 +33,21 @@ export function rdsCaBundle(region: string): CaBundle {
 }
 
 /**
- * Amazon Root CA 1 from Amazon Trust Services: an RDS Proxy presents a certificate from AWS
- * Certificate Manager, not one of the RDS CA ("RDS Proxy uses certificates from the AWS
- * Certificate Manager (ACM)"; for VERIFY_CA or VERIFY_IDENTITY, "download the Amazon Root CA 1
- * trust store": RDS User Guide, "Using TLS/SSL with RDS Proxy").
+ * The roots of Amazon Trust Services: an RDS Proxy presents a certificate from AWS Certificate
+ * Manager, not one of the RDS CA ("RDS Proxy uses certificates from the AWS Certificate Manager
+ * (ACM)"; for VERIFY_CA or VERIFY_IDENTITY, "download all root CA PEMs from Amazon Trust Services
+ * and place them into a single .pem file": RDS User Guide, "Using TLS/SSL with RDS Proxy"). url
+ * is the repository page that lists them (Amazon Root CA 1 to 4); an earlier version of the page
+ * named Amazon Root CA 1 alone.
  */
-export const AMAZON_ROOT_CA: CaBundle = {
-  file: "AmazonRootCA1.pem",
-  url: "https://www.amazontrust.com/repository/AmazonRootCA1.pem",
+export const AMAZON_ROOT_CAS: CaBundle = {
+  file: "amazon-root-cas.pem",
+  url: "https://www.amazontrust.com/repository/",
 };
 
-/** The trust store a share's certificates chain to: the RDS CA bundle of its region, or Amazon's root behind a proxy. */
+/** The trust store a share's certificates chain to: the RDS CA bundle of its region, or Amazon's roots behind a proxy. */
 export function caBundleOf(view: SharedView): CaBundle {
-  return behindProxy(view) ? AMAZON_ROOT_CA : rdsCaBundle(view.provider.account.region);
+  return behindProxy(view) ? AMAZON_ROOT_CAS : rdsCaBundle(view.provider.account.region);
 }
 
 export interface ConnectionStrings {
@@ -76,7 +78,7 @@ export function connectionStrings(
    */
   verify: "name" | "chain" = "name",
 ): ConnectionStrings {
-  const trustStore = bundle === AMAZON_ROOT_CA ? "amazon-truststore.jks" : "rds-truststore.jks";
+  const trustStore = bundle === AMAZON_ROOT_CAS ? "amazon-truststore.jks" : "rds-truststore.jks";
   if (engine === "mysql" || engine === "aurora-mysql") {
     const mode = verify === "name" ? "VERIFY_IDENTITY" : "VERIFY_CA";
     return {

@@ -221,7 +221,7 @@ export const CONSUMER_OUTPUTS = {
     "ca_bundle",
     "object",
     both(
-      "The CA bundle the connection strings name: the RDS CA bundle of the database's region, or Amazon Root CA 1 behind an RDS Proxy. Download it from url to file, where the connection strings look for it.",
+      "The CA bundle the connection strings name: the RDS CA bundle of the database's region, or, behind an RDS Proxy, Amazon Trust Services' roots (concatenate the root PEMs listed at url into file). Download it from url to file, where the connection strings look for it.",
     ),
   ),
   writerAddress: consumer("writer_address", "string", {

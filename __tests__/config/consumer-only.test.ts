@@ -71,7 +71,7 @@ function descriptorOf(config: Config): Json {
         },
         proxy: { readOnlyEndpoint: proxy.readOnlyEndpoint },
       },
-      tls: { caBundle: { file: "AmazonRootCA1.pem", url: "https://www.amazontrust.com/repository/AmazonRootCA1.pem" } },
+      tls: { caBundle: { file: "amazon-root-cas.pem", url: "https://www.amazontrust.com/repository/" } },
       endpointService: { serviceName: `com.amazonaws.vpce.${region}.vpce-svc-0123456789abcdef0` },
     };
   return {

@@ -50,8 +50,8 @@ beforeAll(async () => {
     app.databaseNames = { writer: PROXY, reader: READ_ONLY };
   });
   consumer = json["consumer-app"];
-  // The strings name Amazon Root CA 1's file: here it is the test CA (useTlsWorld put it under the RDS bundle's name too).
-  copyFileSync(tls.ca.certFile, path.join(tls.work, "AmazonRootCA1.pem"));
+  // The strings name Amazon's roots's file: here it is the test CA (useTlsWorld put it under the RDS bundle's name too).
+  copyFileSync(tls.ca.certFile, path.join(tls.work, "amazon-root-cas.pem"));
   const cert = issueServerCertificate(tls.ca, tls.work, "proxy", [`*.proxy-${ID}.us-east-1.rds.amazonaws.com`]);
   dir = mkdtempSync(path.join(tmpdir(), "tls-proxy-pg-"));
   server = await startPostgres(dir, await freePort(), cert);
@@ -72,19 +72,19 @@ afterAll(async () => {
 });
 
 describe("PostgreSQL behind an RDS Proxy, through the consumer's endpoint", () => {
-  it("answers the proxy's two names with the endpoint, and names Amazon Root CA 1 as the trust store", () => {
+  it("answers the proxy's two names with the endpoint, and names Amazon's roots as the trust store", () => {
     expect(tls.dns.records.get(PROXY)).toBe(ENDPOINT_ADDRESS);
     expect(tls.dns.records.get(READ_ONLY)).toBe(ENDPOINT_ADDRESS);
     expect(output("ca_bundle")).toEqual({
-      file: "AmazonRootCA1.pem",
-      url: "https://www.amazontrust.com/repository/AmazonRootCA1.pem",
+      file: "amazon-root-cas.pem",
+      url: "https://www.amazontrust.com/repository/",
     });
   });
 
-  it("connects psql with the writer string, verify-full against Amazon Root CA 1's file, by the proxy's name", async () => {
+  it("connects psql with the writer string, verify-full against Amazon's roots's file, by the proxy's name", async () => {
     const cli = output("writer_connection").cli;
     expect(cli).toContain(`host=${PROXY}`);
-    expect(cli).toContain("sslmode=verify-full sslrootcert=AmazonRootCA1.pem");
+    expect(cli).toContain("sslmode=verify-full sslrootcert=amazon-root-cas.pem");
     const r = await psql(cli);
     expect({ status: r.status, stdout: r.stdout.trim(), stderr: r.stderr }).toEqual({
       status: 0,
@@ -96,7 +96,7 @@ describe("PostgreSQL behind an RDS Proxy, through the consumer's endpoint", () =
   it("connects psql with the reader string by the read-only endpoint's name, verifying the chain (verify-ca)", async () => {
     const cli = output("reader_connection").cli;
     expect(cli).toContain(`host=${READ_ONLY}`);
-    expect(cli).toContain("sslmode=verify-ca sslrootcert=AmazonRootCA1.pem");
+    expect(cli).toContain("sslmode=verify-ca sslrootcert=amazon-root-cas.pem");
     const r = await psql(cli);
     expect({ status: r.status, stdout: r.stdout.trim() }).toEqual({ status: 0, stdout: "t" });
   });
@@ -114,7 +114,7 @@ describe("PostgreSQL behind an RDS Proxy, through the consumer's endpoint", () =
     const rdsLike = createCa(other, "Test RDS CA stand-in");
     copyFileSync(rdsLike.certFile, path.join(tls.work, "us-east-1-bundle.pem"));
     const cli = output("writer_connection").cli.replace(
-      "sslrootcert=AmazonRootCA1.pem",
+      "sslrootcert=amazon-root-cas.pem",
       "sslrootcert=us-east-1-bundle.pem",
     );
     const r = await psql(cli, "SELECT 1");

@@ -43,6 +43,10 @@ describe.each([
     const proxy = resources(provider, "aws_db_proxy")[0];
     expect(proxy.auth[0]).toMatchObject({ auth_scheme: "SECRETS", iam_auth: "DISABLED" });
     expect(proxy.auth[0].secret_arn).toMatch(/master_user_secret\[0\]\.secret_arn/);
+    // A bare address, as Terraform's JSON syntax reads replace_triggered_by (a template is an error at init).
+    expect(resources(provider, "aws_db_proxy_target")[0].lifecycle.replace_triggered_by).toEqual([
+      expect.stringMatching(/^aws_db_proxy\.Proxy_\w+$/),
+    ]);
     expect(text.provider).toHaveResourceWithProperties(DbProxyTarget, {
       [cluster ? "db_cluster_identifier" : "db_instance_identifier"]: expect.stringContaining("Database"),
     });
@@ -314,19 +318,19 @@ describe("moving a share to a proxy and back", () => {
 
   it("changes the names consumers resolve and the trust store their strings name, in the consumer stack and the descriptor", () => {
     const consumer = after.json["consumer-app"];
-    expect(JSON.stringify(consumer.output.ca_bundle.value)).toContain("AmazonRootCA1.pem");
+    expect(JSON.stringify(consumer.output.ca_bundle.value)).toContain("amazon-root-cas.pem");
     expect(JSON.stringify(before.json["consumer-app"].output.ca_bundle.value)).toContain("us-east-1-bundle.pem");
     expect(consumer.output.writer_connection.value.cli).toContain(
-      "--ssl-mode=VERIFY_IDENTITY --ssl-ca=AmazonRootCA1.pem",
+      "--ssl-mode=VERIFY_IDENTITY --ssl-ca=amazon-root-cas.pem",
     );
     // The read-only endpoint's name is not on the proxy's wildcard certificate: the chain is verified, not the name.
-    expect(consumer.output.reader_connection.value.cli).toContain("--ssl-mode=VERIFY_CA --ssl-ca=AmazonRootCA1.pem");
+    expect(consumer.output.reader_connection.value.cli).toContain("--ssl-mode=VERIFY_CA --ssl-ca=amazon-root-cas.pem");
     expect(consumer.output.reader_connection.value.mariadb).toBeUndefined();
     const descriptor = jsonencodeArgument(resources(after.json.provider, "aws_ssm_parameter")[0].value) as Json;
     expect(descriptor.database.proxy).toEqual({ readOnlyEndpoint: true });
     expect(descriptor.tls.caBundle).toEqual({
-      file: "AmazonRootCA1.pem",
-      url: "https://www.amazontrust.com/repository/AmazonRootCA1.pem",
+      file: "amazon-root-cas.pem",
+      url: "https://www.amazontrust.com/repository/",
     });
     expect(descriptor.schemaVersion).toBe("1.1");
   });

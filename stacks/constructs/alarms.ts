@@ -110,7 +110,7 @@ export class Alarms extends Construct {
       this.alarm("ProxyUnavailable", {
         name: `${name}-proxy-writer-unavailable`,
         description:
-          "The RDS Proxy had no writer to serve for part of 2 minutes in a row (AvailabilityPercentage of its default target group in the READ_WRITE role below 100): a failover it waits out, or a target it cannot reach (npm run status names its target health).",
+          "The RDS Proxy's health checks of the writer failed on some of its nodes in each of 2 minutes (AvailabilityPercentage of its default target group in the READ_WRITE role below 100): a failover, an overloaded database, or a target it cannot reach (npm run status names its targets' health).",
         metric: props.proxy.metrics.availability("READ_WRITE"),
         statistic: "Minimum",
         below: true,

@@ -13,7 +13,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { Fn, type ITerraformDependable, Op, ref } from "cdktf";
+import { Fn, type ITerraformDependable, Op, ref, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { iamRoleName, proxyReadOnlyEndpointName, type ShareNames } from "../../config/names";
 import type { ProxyConfig } from "../../config/resolve";
@@ -194,7 +194,10 @@ export class DatabaseProxy extends Construct {
         dependsOn: database.dependables,
         // "When the associated aws_db_proxy resource is replaced, Terraform will lose track of this
         // resource" (Terraform AWS provider, aws_db_proxy_target): replaced with it.
-        lifecycle: { replaceTriggeredBy: [proxy] },
+        // A bare address: Terraform's JSON syntax reads replace_triggered_by as references, not templates.
+        lifecycle: {
+          replaceTriggeredBy: [`${proxy.terraformResourceType}.${TerraformStack.of(this).getLogicalId(proxy)}`],
+        },
       });
       this.dependables.push(target);
       if (create.readOnlyEndpoint) {

@@ -554,7 +554,28 @@ function proxyMoves(name: string, moved: ReadonlyArray<readonly [string, string]
   };
 }
 
+/**
+ * The proxy scales out: "An RDS Proxy automatically adjusts its capacity as needed based on the
+ * size and number of DB instances registered with it" (RDS User Guide, "Planning for IP address
+ * capacity"): its endpoint answers with one more address; none goes.
+ */
+const proxyGrows: Scenario = {
+  name: "the proxy's endpoint gains a third address (it scales out)",
+  kind: "cluster",
+  members: [A, B],
+  proxy: { addresses: PROXY_DEFAULT, readOnly: PROXY_READ_ONLY },
+  watchS: 1200,
+  script: (w, t0) => {
+    w.at(t0 + 30, () => {
+      w.addHost("10.0.3.203", "us-east-1c");
+      w.zones.add("us-east-1c");
+      w.moveProxyEndpoint("default", [...SimWorld.recordsAt(w.proxy!.records.default, w.now), "10.0.3.203"]);
+    });
+  },
+};
+
 export const PROXY_ADDRESS_SCENARIOS: Scenario[] = [
+  proxyGrows,
   proxyMoves(
     "the proxy's endpoint replaces one of its two addresses, the old one gone at once",
     [["10.0.1.201", "10.0.1.221"]],

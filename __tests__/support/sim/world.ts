@@ -518,6 +518,9 @@ export class SimWorld {
 
   // ---------- RDS Proxy ----------
 
+  /** Where the proxy sends a connection during a Blue/Green switchover: blue, which takes no write (never the writer). */
+  static readonly BLUE_READ_ONLY = "blue, switching over (read-only)";
+
   static proxyAddress(name: string): string {
     return `${name}.proxy-c0sim0example.us-east-1.rds.amazonaws.com`;
   }
@@ -554,6 +557,11 @@ export class SimWorld {
    */
   proxyWriter(db: string, at: number): string | null {
     if (this.writer(db) === null || this.proxyView.current === null) return null;
+    // "RDS Proxy continues routing connections to the blue database during this transitional
+    // period": writes fail there (read-only errors, or PostgreSQL's AdminShutdown).
+    const switching = [...this.deployments.values()].some((d) => d.status === "SWITCHOVER_IN_PROGRESS");
+    if (switching && this.proxyView.current !== null && this.hostUp(this.proxyView.current, at))
+      return SimWorld.BLUE_READ_ONLY;
     const v = this.proxyView;
     const node = at - v.since < this.params.proxyFollowS * 1000 ? v.previous : v.current;
     // A writer that is down (restarting, failing over) takes nothing: the proxy queues the request.
