@@ -1,11 +1,11 @@
 // checkov over every synthesized stack of the config matrix (its terraform_json framework
 // reads cdk.tf.json). Zero failed checks; the only skips are security/checkov-skips.json,
-// each with its reason. The e2e tier scans the plans of the emulated deploy the same way.
+// each with its reason, and security/checkov-resource-skips.json, one check on named resources. The e2e tier scans the plans of the emulated deploy the same way.
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { synthesize, synthesizeConsumerOnly } from "../helpers";
-import { checkov, SKIPS } from "./checkov";
+import { checkov, RESOURCE_SKIPS, SKIPS } from "./checkov";
 import { CONSUMER_ONLY_EXAMPLES, EXAMPLES, MATRIX, RESOURCE_MATRIX } from "./matrix";
 
 jest.setTimeout(600_000);
@@ -43,10 +43,16 @@ describe("checkov", () => {
     );
     expect(result.failures).toEqual([]);
     expect(result.passed).toBeGreaterThan(stacks * 20);
+    // Each resource skip still takes a failure: one that takes none is stale and goes.
+    expect(Object.keys(result.resourceSkipped).sort()).toEqual(RESOURCE_SKIPS.map((s) => s.id).sort());
   });
 
-  it("gives every skip a reason of its own", () => {
+  it("gives every skip a reason of its own, and every resource skip a pattern of whole resource addresses", () => {
     expect(new Set(SKIPS.map((s) => s.id)).size).toBe(SKIPS.length);
-    for (const s of SKIPS) expect(s.reason.length).toBeGreaterThan(40);
+    for (const s of [...SKIPS, ...RESOURCE_SKIPS]) expect(s.reason.length).toBeGreaterThan(40);
+    for (const s of RESOURCE_SKIPS) {
+      expect(s.resource).toMatch(/^\^aws_\w+\\\..*\$$/);
+      expect(SKIPS.map((k) => k.id)).not.toContain(s.id);
+    }
   });
 });
