@@ -69,7 +69,7 @@ describe("a consumer stack that reads the share's descriptor", () => {
       // A field of a later minor version (1.1): a 1.0 descriptor without it means no proxy.
       const proxy = checks.find((c) => c.error_message.includes(": database.proxy "))!;
       expect(proxy.condition).toBe(
-        '${try(jsonencode(try(nonsensitive(jsondecode(self.value)).database.proxy, null)) == "null", false)}',
+        '${try(jsonencode(lookup(nonsensitive(jsondecode(self.value)).database, "proxy", null)) == "null", false)}',
       );
       const writer = checks.find((c) => c.error_message.includes(": ports.writer "))!;
       expect(writer.condition).toBe("${try(nonsensitive(jsondecode(self.value)).ports.writer == 3306, false)}");

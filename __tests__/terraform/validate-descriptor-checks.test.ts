@@ -133,6 +133,44 @@ describe(`the consumer's checks of the share descriptor, under ${toolchain().cli
     expect(failing((d) => (d.database.kind = "instance"))).toEqual(["database.kind"]);
     expect(failing((d) => (d.region = "eu-west-1"))).toEqual(["region"]);
     expect(failing((d) => (d.transport = "resource"))).toEqual(["transport"]);
+    // Since 1.1: a share moved behind an RDS Proxy; a 1.1 descriptor without a proxy passes.
+    expect(failing((d) => (d.database.proxy = { readOnlyEndpoint: true }))).toEqual(["database.proxy"]);
+    expect(
+      failing((d) => {
+        d.schemaVersion = "1.1";
+        d.database.proxy = null;
+      }),
+    ).toEqual([]);
+  });
+});
+
+describe(`the consumer's checks of a proxied share's descriptor, under ${toolchain().cliName}`, () => {
+  const checks = postconditions((c) => {
+    c.provider.database.proxy = { create: {} };
+    delete c.provider.ports;
+  });
+  const demo = demoDescriptor();
+  const good: ShareDescriptor = {
+    ...demo,
+    schemaVersion: "1.1",
+    ports: { writer: 3306, reader: 3307, members: [] },
+    database: {
+      ...demo.database,
+      names: {
+        writer: "orders-proxy.proxy-c1a2b3c4d5e6.us-east-1.rds.amazonaws.com",
+        reader: "orders-proxy-ro.endpoint.proxy-c1a2b3c4d5e6.us-east-1.rds.amazonaws.com",
+        instances: [],
+      },
+      proxy: { readOnlyEndpoint: true },
+    },
+  };
+  const failing = failingOf(checks, good);
+
+  it("passes the descriptor a proxied provider writes, and names a share moved off the proxy, or a 1.0 descriptor that has none", () => {
+    expect(failing(() => undefined)).toEqual([]);
+    expect(failing((d) => (d.database.proxy = null))).toEqual(["database.proxy"]);
+    expect(failing((d) => delete d.database.proxy)).toEqual(["database.proxy"]);
+    expect(failing((d) => (d.database.proxy.readOnlyEndpoint = false))).toEqual(["database.proxy"]);
   });
 });
 

@@ -140,7 +140,10 @@ function shapeChecks(view: SharedView): Check[] {
   // An object or null is compared as its JSON too; a field a descriptor of an earlier minor
   // version lacks reads as what its absence means.
   const equal = (path: string, value: unknown, absent?: unknown) => {
-    const at = absent === undefined ? `local.d.${path}` : `try(local.d.${path}, ${hcl(absent)})`;
+    // lookup, not try: a value that is not JSON must still fail every check.
+    const parent = path.slice(0, path.lastIndexOf("."));
+    const key = path.slice(path.lastIndexOf(".") + 1);
+    const at = absent === undefined ? `local.d.${path}` : `lookup(local.d.${parent}, ${hcl(key)}, ${hcl(absent)})`;
     return {
       field: path,
       condition:
