@@ -50,7 +50,13 @@ describe.each(proxied.map((s) => [s.name, s] as const))("behind a proxy: %s", (_
     async (P) => {
       const o = await outcome(s, { proxyFollowS: P });
       const failovers = o.failoverS.length;
-      expect(failovers).toBeGreaterThan(0);
+      if (s.name.startsWith("Global database switchover")) {
+        // The cluster becomes a secondary: RDS names no writer from then on. The proxy holds every
+        // new connection (dark, as the warm slots' fence does) and never sends one to a reader.
+        expect(o.writerWrongS).toBe(0);
+        expect(o.writerDarkS).toBeGreaterThan(0);
+        return;
+      }
       // Measured in whole seconds: each failover may touch one more.
       const rdsOwn = o.failoverS.reduce((n, f) => n + Math.ceil(f) + 1, 0);
       expect(o.writerDarkS).toBeLessThanOrEqual(rdsOwn + P * failovers);

@@ -506,26 +506,16 @@ export function behindProxy(s: Scenario): Scenario {
   };
 }
 
-const byName = (list: readonly Scenario[], name: string): Scenario => {
-  const found = list.find((x) => x.name === name);
-  if (!found) throw new Error(`no scenario named ${name}`);
-  return found;
-};
-
-/** The scenarios that the warm-slot design and RDS Proxy mode both face, by name, for the side-by-side table. */
+/**
+ * Every scenario of the timeline table, for the side-by-side table: the same faults with the
+ * warm slots and behind a proxy (the reader-membership rows too: the proxy's read-only endpoint
+ * owns the readers then, and the writer port is measured either way).
+ */
 export const COMPARED_SCENARIOS: Scenario[] = [
-  byName(CLUSTER_SCENARIOS, "Aurora failover, writer and one reader (the demo)"),
-  byName(CLUSTER_SCENARIOS, "Aurora failover, three members"),
-  byName(CLUSTER_SCENARIOS, "Aurora failover, then a failback inside the registration delay"),
-  byName(CLUSTER_SCENARIOS, "Aurora failover, every reader restarting with the writer (older engines)"),
-  byName(CLUSTER_SCENARIOS, "Aurora failovers under throttling bursts of 30 s, 100 s and 30 s"),
-  byName(CLUSTER_SCENARIOS, "a writer class change that fails over"),
-  byName(ROLE_SCENARIOS, "Blue/Green switchover (green members get new IPs)"),
-  byName(
-    ROLE_SCENARIOS,
-    "Multi-AZ DB cluster failover: the old writer returns with a new IP, then a failback 200 s later",
-  ),
-  byName(REGISTERING_SCENARIOS, "Multi-AZ DB instance failover (the address moves: registration on the path)"),
+  ...CLUSTER_SCENARIOS,
+  ...ROLE_SCENARIOS,
+  ...WARM_PATH_SCENARIOS,
+  ...REGISTERING_SCENARIOS,
 ];
 
 /**
