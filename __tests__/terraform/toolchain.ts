@@ -207,11 +207,35 @@ export function copyStack(stackDir: string): string {
 /** init -backend=false, then validate -json: the diagnostics. */
 export function validate(dir: string): Diagnostic[] {
   mustRun(dir, ["init", "-backend=false", "-input=false", "-no-color"]);
-  const r = run(dir, ["validate", "-json", "-no-color"]);
-  const result = JSON.parse(r.stdout) as {
-    diagnostics: Array<{ severity: "error" | "warning"; summary: string; detail?: string; address?: string }>;
-  };
-  return result.diagnostics.map(({ severity, summary, detail, address }) => ({ severity, summary, detail, address }));
+  return validateJson(dir).diagnostics.map(({ severity, summary, detail, address }) => ({
+    severity,
+    summary,
+    detail,
+    address,
+  }));
+}
+
+/** The CLI's own words when a provider's process did not answer within its start timeout (go-plugin's minute). */
+const PLUGIN_START_TIMEOUT = "timeout while waiting for plugin to start";
+
+/**
+ * validate -json, run a second time only when the first failed because a provider's process did
+ * not start in time: on a machine whose two cores build OpenTofu and run the e2e tier at once,
+ * one of the AWS provider's processes (one per module's provider configuration) once missed the
+ * CLI's start timeout, which no setting changes. It says nothing of the stacks; the second
+ * run's diagnostics stand, whatever they are.
+ */
+function validateJson(dir: string): { diagnostics: Array<Diagnostic & { range?: { filename: string } }> } {
+  const once = () =>
+    JSON.parse(run(dir, ["validate", "-json", "-no-color"]).stdout) as {
+      diagnostics: Array<Diagnostic & { range?: { filename: string } }>;
+    };
+  const first = once();
+  if (!first.diagnostics.some((d) => d.summary === PLUGIN_START_TIMEOUT)) return first;
+  process.stdout.write(
+    `${toolchain().cliName} validate in ${dir}: a provider did not start in time (${PLUGIN_START_TIMEOUT}); validating again\n`,
+  );
+  return once();
 }
 
 /**
@@ -249,8 +273,7 @@ export function validateTogether(stacks: Array<{ key: string; dir: string }>): M
   });
   writeFileSync(path.join(root, "main.tf.json"), JSON.stringify({ module: modules }));
   mustRun(root, ["init", "-backend=false", "-input=false", "-no-color"]);
-  const r = run(root, ["validate", "-json", "-no-color"]);
-  const result = JSON.parse(r.stdout) as { diagnostics: Array<Diagnostic & { range?: { filename: string } }> };
+  const result = validateJson(root);
   const found = new Map(stacks.map(({ key }) => [key, [] as Diagnostic[]]));
   for (const { severity, summary, detail, address, range } of result.diagnostics) {
     if (severity === "warning" && MODULE_ONLY_WARNINGS.some((w) => w.summary === summary)) continue;
