@@ -276,12 +276,7 @@ function build(
     });
     return { env, writerListener, readerListener, db, memberGroups: members };
   }
-  const writerGroup = groupArn(`${db}-writer`, 0);
-  const readerGroup = groupArn(`${db}-reader`, 1);
-  world.addGroup(writerGroup, "member");
-  world.addGroup(readerGroup, "readerSet");
-  world.addListener(writerListener, PORT, writerGroup);
-  world.addListener(readerListener, PORT + 1, readerGroup);
+  const { writerGroup, readerGroup } = addInstanceGroups(world, db, writerListener, readerListener);
   const standbyAz = s.standbyAz ?? s.members[0].az;
   world.addHost(s.standbyIp!, standbyAz, true);
   // Both interfaces are RDS's, with the instance's security group; so are those of a database that shares it.
@@ -310,12 +305,7 @@ function buildProxy(
   const proxy = s.proxy!;
   const writerListener = listenerArn(0);
   const readerListener = listenerArn(1);
-  const writerGroup = groupArn(`${db}-writer`, 0);
-  const readerGroup = groupArn(`${db}-reader`, 1);
-  world.addGroup(writerGroup, "member");
-  world.addGroup(readerGroup, "readerSet");
-  world.addListener(writerListener, PORT, writerGroup);
-  world.addListener(readerListener, PORT + 1, readerGroup);
+  const { writerGroup, readerGroup } = addInstanceGroups(world, db, writerListener, readerListener);
   // The proxy's interfaces, in its subnets' zones, which the NLB enables too.
   for (const { ip, az } of [...proxy.addresses, ...(proxy.readOnly ?? [])]) {
     world.addHost(ip, az);
@@ -346,6 +336,22 @@ function buildProxy(
     world.instances.set(db, { id: db, ip: s.members[0].ip, status: "available", tier: 1, secondaryAz: standbyAz });
   }
   return { writerListener, readerListener, memberGroups: [writerGroup] };
+}
+
+/** A Multi-AZ instance's layout, which RDS Proxy mode has too: a writer and a reader group, each behind its port's listener. */
+function addInstanceGroups(
+  world: SimWorld,
+  db: string,
+  writerListener: string,
+  readerListener: string,
+): { writerGroup: string; readerGroup: string } {
+  const writerGroup = groupArn(`${db}-writer`, 0);
+  const readerGroup = groupArn(`${db}-reader`, 1);
+  world.addGroup(writerGroup, "member");
+  world.addGroup(readerGroup, "readerSet");
+  world.addListener(writerListener, PORT, writerGroup);
+  world.addListener(readerListener, PORT + 1, readerGroup);
+  return { writerGroup, readerGroup };
 }
 
 /** The cluster and its members, the first one the writer. */
