@@ -1,25 +1,15 @@
-// The failover function against moto with AWS's timing put back (__tests__/support/aws-timing.ts):
-// a registration reads "initial" for the registration delay and its checks, an instance that
-// restarts fails its checks, a member can sit in a zone the NLB does not enable, and chosen
-// instances report a chosen status. moto alone calls every target healthy at once, which is the
-// world these cases were wrong in before.
-import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { RDSClient } from "@aws-sdk/client-rds";
 import { type Report, sync, type SyncDeps, SyncError } from "../../functions/failover-sync/sync";
-import { SILENT } from "../../functions/failover-sync/telemetry";
 import { AwsTiming } from "../support/aws-timing";
 import { type DnsServer, startDns } from "../support/dns";
-import { intercept } from "../support/intercept";
 import { type Moto, startMoto } from "../support/moto";
 import {
-  clientConfig,
   type ClusterWorld,
   createClusterWorld,
   failoverTo,
   forwardsTo,
-  loopbackResolver,
   targetIps,
   testSettings,
+  timedDeps,
 } from "../support/world";
 
 jest.setTimeout(60_000);
@@ -48,20 +38,7 @@ async function share(members: Record<string, string>): Promise<void> {
 }
 
 function deps(): SyncDeps {
-  const record = <T extends RDSClient | ElasticLoadBalancingV2Client>(client: T) =>
-    intercept(client, async (command, send) => {
-      if (!command.startsWith("Describe")) writes.push(command.replace(/Command$/, ""));
-      return send();
-    });
-  const config = { ...clientConfig(moto.url), maxAttempts: 3 };
-  return {
-    rds: timing.attach(record(new RDSClient(config))),
-    elb: timing.attach(record(new ElasticLoadBalancingV2Client(config))),
-    resolve: loopbackResolver(dns),
-    log: SILENT,
-    now: Date.now,
-    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-  };
+  return timedDeps(moto.url, timing, writes, dns);
 }
 
 /** One run of the function; a SyncError's report is returned with the error. */

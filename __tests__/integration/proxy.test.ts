@@ -1,26 +1,18 @@
-// RDS Proxy mode against moto, with AWS's registration delay and health checks put back
-// (__tests__/support/aws-timing.ts): the function's real sync, the real SDK clients, a real DNS
-// server on loopback answering the proxy's endpoint with several addresses. moto creates the
-// proxy and answers DescribeDBProxies; it does not implement DescribeDBProxyEndpoints, which a
-// loopback proxy answers in the RDS API's documented shape (DBProxyEndpoint), said in the names.
-import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { CreateDBProxyCommand, RDSClient, RegisterDBProxyTargetsCommand } from "@aws-sdk/client-rds";
 import { type Report, sync, type SyncDeps, SyncError } from "../../functions/failover-sync/sync";
-import { SILENT } from "../../functions/failover-sync/telemetry";
 import { resolveAllFromEnv } from "../../functions/failover-sync/topology";
 import { observeProxy } from "../../scripts/status/proxy";
 import { type AnsweringProxy, startAnsweringProxy } from "../support/answering-proxy";
 import { AwsTiming } from "../support/aws-timing";
 import { type DnsServer, startDns } from "../support/dns";
-import { intercept } from "../support/intercept";
 import { type Moto, startMoto } from "../support/moto";
 import {
   clientConfig,
   createInstanceWorld,
   type InstanceWorld,
-  loopbackResolver,
   targetIps,
   testSettings,
+  timedDeps,
 } from "../support/world";
 
 jest.setTimeout(120_000);
@@ -94,21 +86,7 @@ beforeEach(async () => {
 });
 
 function deps(): SyncDeps {
-  const record = <T extends RDSClient | ElasticLoadBalancingV2Client>(client: T) =>
-    intercept(client, async (command, send) => {
-      if (!command.startsWith("Describe")) writes.push(command.replace(/Command$/, ""));
-      return send();
-    });
-  const config = { ...clientConfig(answering.url), maxAttempts: 3 };
-  return {
-    rds: timing.attach(record(new RDSClient(config))),
-    elb: timing.attach(record(new ElasticLoadBalancingV2Client(config))),
-    resolve: loopbackResolver(dns),
-    resolveAll: resolveAllFromEnv({ DNS_SERVERS: dns.address }),
-    log: SILENT,
-    now: Date.now,
-    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-  };
+  return timedDeps(answering.url, timing, writes, dns, { resolveAll: resolveAllFromEnv({ DNS_SERVERS: dns.address }) });
 }
 
 async function run(event: unknown, readerEndpoint = true): Promise<{ report: Report; error?: SyncError }> {

@@ -24,8 +24,11 @@ import { randomUUID } from "node:crypto";
 import { Resolver } from "node:dns/promises";
 import { ENV } from "../../functions/failover-sync/environment";
 import { parseCidr } from "../../functions/failover-sync/ipv4";
-import { DEFAULT_TIMING, type SyncSettings } from "../../functions/failover-sync/sync";
+import { DEFAULT_TIMING, type SyncDeps, type SyncSettings } from "../../functions/failover-sync/sync";
+import { SILENT } from "../../functions/failover-sync/telemetry";
+import type { AwsTiming } from "./aws-timing";
 import type { DnsServer } from "./dns";
+import { intercept } from "./intercept";
 
 export const REGION = "us-east-1";
 export const PORT = 3306;
@@ -323,5 +326,33 @@ export function testEnvironment(
     MEMBER_TARGET_GROUPS: world.memberGroups.map(suffix).join(","),
     READER_SET_TARGET_GROUPS: world.readerSetGroups.map(suffix).join(","),
     ...(options.fence ? { [ENV.fenceTargetGroup]: suffix(world.fenceGroup) } : {}),
+  };
+}
+
+/**
+ * The sync's dependencies for a test on moto with AWS's timing put back: real SDK clients on
+ * `url`, each attached to `timing`, every call that is not a Describe recorded in `writes`.
+ */
+export function timedDeps(
+  url: string,
+  timing: AwsTiming,
+  writes: string[],
+  dns: DnsServer,
+  extra: Partial<SyncDeps> = {},
+): SyncDeps {
+  const record = <T extends RDSClient | ElasticLoadBalancingV2Client>(client: T) =>
+    intercept(client, async (command, send) => {
+      if (!command.startsWith("Describe")) writes.push(command.replace(/Command$/, ""));
+      return send();
+    });
+  const config = { ...clientConfig(url), maxAttempts: 3 };
+  return {
+    rds: timing.attach(record(new RDSClient(config))),
+    elb: timing.attach(record(new ElasticLoadBalancingV2Client(config))),
+    resolve: loopbackResolver(dns),
+    log: SILENT,
+    now: Date.now,
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    ...extra,
   };
 }
